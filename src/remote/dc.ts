@@ -1,0 +1,17 @@
+// How the console reaches one datacenter: this headnode's GZ, the other
+// headnodes' GZs, the core APIs over HTTP, and the local restore-data.
+import type { HttpTransport } from './http.js';
+import type { Host } from './host.js';
+
+export interface Dc {
+  /** Shown in titles and reports: "us-west-1" or "simulated: primary-dead". */
+  readonly label: string;
+  readonly simulated: boolean;
+  /** The GZ the console runs in. */
+  readonly local: Host;
+  /** Another server's GZ (SSH in a real DC). Same object for the same hostname. */
+  peer(hostname: string, adminIp: string): Host;
+  readonly http: HttpTransport;
+  readonly restoreDataDir: string;
+  close(): Promise<void>;
+}

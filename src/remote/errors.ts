@@ -1,0 +1,96 @@
+// Typed failures of the remote layer. Each says which host, which command, and
+// whether the command may have run: the journal needs that to decide whether an
+// action must be re-checked before anything is done again.
+import { formatCommand } from './quote.js';
+
+export type RemoteErrorKind =
+  | 'timeout'
+  | 'connection-lost'
+  | 'unreachable'
+  | 'host-key-unknown'
+  | 'host-key-changed'
+  | 'auth-failed'
+  | 'aborted'
+  | 'spawn-failed';
+
+export class RemoteError extends Error {
+  readonly kind: RemoteErrorKind;
+  readonly host: string;
+  readonly argv: readonly string[] | undefined;
+  /** true: the command may have run in part or in full; false: it certainly did not start. */
+  readonly mayHaveRun: boolean;
+  /** What the operator should do next. */
+  readonly hint: string;
+
+  constructor(opts: {
+    kind: RemoteErrorKind;
+    host: string;
+    argv?: readonly string[];
+    mayHaveRun: boolean;
+    message: string;
+    hint: string;
+    cause?: unknown;
+  }) {
+    const cmd = opts.argv ? `: ${formatCommand(opts.argv)}` : '';
+    super(`${opts.host}${cmd}: ${opts.message}`, { cause: opts.cause });
+    this.name = 'RemoteError';
+    this.kind = opts.kind;
+    this.host = opts.host;
+    this.argv = opts.argv;
+    this.mayHaveRun = opts.mayHaveRun;
+    this.hint = opts.hint;
+  }
+}
+
+export class HostKeyError extends RemoteError {
+  readonly fingerprint: string;
+  readonly keyType: string;
+  constructor(opts: {
+    host: string;
+    changed: boolean;
+    fingerprint: string;
+    keyType: string;
+    knownHostsPath: string;
+  }) {
+    super({
+      kind: opts.changed ? 'host-key-changed' : 'host-key-unknown',
+      host: opts.host,
+      mayHaveRun: false,
+      message: opts.changed
+        ? `host key CHANGED: ${opts.keyType} ${opts.fingerprint} does not match ${opts.knownHostsPath}`
+        : `host key not known: ${opts.keyType} ${opts.fingerprint} is not in ${opts.knownHostsPath}`,
+      hint: opts.changed
+        ? 'a changed key can mean a reinstalled host or someone in the middle; compare the fingerprint on the host\'s console (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub) before fixing known_hosts'
+        : `verify the fingerprint on the host's console (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then add it: ssh-keyscan ${opts.host} >> ${opts.knownHostsPath}`,
+    });
+    this.name = 'HostKeyError';
+    this.fingerprint = opts.fingerprint;
+    this.keyType = opts.keyType;
+  }
+}
+
+/** An HTTP call that produced no answer (refused, timed out, unreachable host). */
+export class HttpError extends Error {
+  readonly url: string;
+  readonly method: string;
+  readonly kind: 'timeout' | 'unreachable' | 'aborted';
+  constructor(method: string, url: string, kind: HttpError['kind'], detail: string, cause?: unknown) {
+    super(`${method} ${url}: ${kind === 'timeout' ? 'no answer in time' : detail}`, { cause });
+    this.name = 'HttpError';
+    this.method = method;
+    this.url = url;
+    this.kind = kind;
+  }
+}
+
+/** Output of a tool or API did not have the shape we rely on. */
+export class ParseError extends Error {
+  readonly tool: string;
+  readonly field: string;
+  constructor(tool: string, field: string, detail: string) {
+    super(`${tool}: unexpected output at ${field || '(top level)'}: ${detail}`);
+    this.name = 'ParseError';
+    this.tool = tool;
+    this.field = field;
+  }
+}

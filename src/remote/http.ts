@@ -1,0 +1,45 @@
+// HTTP to the core APIs, through an injectable transport: global fetch against a
+// real DC, the simulator in-process for drills and tests.
+import { HttpError } from './errors.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  url: string;
+  body?: unknown;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Raw body text; the clients parse it through their schemas. */
+  body: string;
+}
+
+/** Resolves with any status (4xx/5xx included); rejects with HttpError when no answer came. */
+export type HttpTransport = (req: HttpRequest) => Promise<HttpResponse>;
+
+export const fetchTransport: HttpTransport = async (req) => {
+  const timeout = AbortSignal.timeout(req.timeoutMs);
+  const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+  const init: RequestInit = {
+    method: req.method,
+    signal,
+    headers: { accept: 'application/json', 'accept-version': '*' },
+  };
+  if (req.body !== undefined) {
+    init.body = JSON.stringify(req.body);
+    init.headers = { ...init.headers, 'content-type': 'application/json' };
+  }
+  try {
+    const res = await fetch(req.url, init);
+    return { status: res.status, body: await res.text() };
+  } catch (err) {
+    if (timeout.aborted) throw new HttpError(req.method, req.url, 'timeout', 'timed out', err);
+    if (req.signal?.aborted) throw new HttpError(req.method, req.url, 'aborted', 'aborted', err);
+    const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
+    throw new HttpError(req.method, req.url, 'unreachable', cause, err);
+  }
+};

@@ -1,0 +1,352 @@
+// Commands run in a simulated server's global zone. Each handler applies its
+// effect to the world (persisted) and answers in the real tool's format.
+import { readFileSync, statSync } from 'node:fs';
+import { Uuid } from '../values.js';
+import { imageManifest, manateeShow, svcsX, sysinfoObject, vmadmObject, zkStat } from './formats.js';
+import { macFor } from './physics.js';
+import type { ScenarioInstance, ScenarioServer } from './scenario.js';
+import { parseSimStream } from './zfs-stream.js';
+import type { SimWorld } from './world.js';
+
+export interface CmdResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const ok = (stdout = '', stderr = ''): CmdResult => ({ code: 0, stdout, stderr });
+const err = (code: number, stderr: string): CmdResult => ({ code, stdout: '', stderr: stderr.endsWith('\n') ? stderr : `${stderr}\n` });
+
+/** Realistic stderr for an injected `fail` fault. */
+export function faultFailure(argv: readonly string[]): CmdResult {
+  const tool = argv[0] ?? 'sh';
+  const msg: Record<string, string> = {
+    vmadm: `vmadm: ERROR: ${argv[1] ?? ''} failed: zoneadm: zone '${argv[2] ?? ''}': failed to create zone (simulated fault)`,
+    imgadm: `imgadm ${argv[1] ?? ''}: error (InternalError): unexpected error: ENOSPC (simulated fault)`,
+    zfs: `cannot receive new filesystem stream: checksum mismatch or incomplete stream (simulated fault)`,
+    zlogin: `zlogin: login allocation failed (simulated fault)`,
+  };
+  return err(1, msg[tool] ?? `${tool}: failed (simulated fault)`);
+}
+
+export function runGzCommand(world: SimWorld, srv: ScenarioServer, argv: readonly string[], stdin: Buffer): CmdResult {
+  world.settle();
+  const [tool, ...args] = argv;
+  switch (tool) {
+    case 'sysinfo':
+      return ok(JSON.stringify(sysinfoObject(world, srv), null, 2) + '\n');
+    case 'hostname':
+      return ok(`${srv.hostname}\n`);
+    case 'bootparams':
+      return ok(
+        Object.entries(sysinfoObject(world, srv)['Boot Parameters'] as Record<string, string>)
+          .map(([k, v]) => `${k}=${v}\n`)
+          .join(''),
+      );
+    case 'vmadm':
+      return vmadm(world, srv, args, stdin);
+    case 'imgadm':
+      return imgadm(world, srv, args);
+    case 'zfs':
+      return zfs(world, srv, args, stdin);
+    case 'svcs':
+      return svcs(world, srv, args);
+    case 'zlogin':
+      return zlogin(world, srv, args);
+    case 'nc':
+      return nc(world, args, stdin);
+    case 'ping':
+      return ping(world, args);
+    case 'true':
+      return ok();
+    default:
+      return err(127, `bash: ${tool ?? ''}: command not found`);
+  }
+}
+
+// ---- vmadm ------------------------------------------------------------------
+
+function vmadm(world: SimWorld, srv: ScenarioServer, args: string[], stdin: Buffer): CmdResult {
+  const [sub, ...rest] = args;
+  const find = (uuid: string | undefined): ScenarioInstance | undefined =>
+    uuid ? world.instanceOn(srv.hostname, uuid) : undefined;
+  switch (sub) {
+    case 'get': {
+      const inst = find(rest[0]);
+      if (!inst) return err(1, `Could not load VM ${rest[0] ?? ''}: No such zone configured`);
+      return ok(JSON.stringify(vmadmObject(world, inst), null, 2) + '\n');
+    }
+    case 'lookup': {
+      const json = rest.includes('-j');
+      const filters = rest.filter((a) => a.includes('='));
+      const match = world.instancesOn(srv.hostname).filter((inst) => {
+        const o = vmadmObject(world, inst);
+        return filters.every((f) => {
+          const [k, v] = f.split('=', 2) as [string, string];
+          return String(getPath(o, k)) === v;
+        });
+      });
+      if (json) return ok(JSON.stringify(match.map((i) => vmadmObject(world, i)), null, 2) + '\n');
+      return ok(match.map((i) => `${i.uuid}\n`).join(''));
+    }
+    case 'list': {
+      const rows = world.instancesOn(srv.hostname).map((i) => `${i.uuid}:${i.state === 'setup_failed' ? 'running' : i.state}:${i.alias}`);
+      return ok(rows.map((r) => `${r}\n`).join(''));
+    }
+    case 'create':
+      return vmadmCreate(world, srv, stdin);
+    case 'start': {
+      const inst = find(rest[0]);
+      if (!inst) return err(1, `Could not load VM ${rest[0] ?? ''}: No such zone configured`);
+      // Real vmadm treats starting a running VM as done (exit 0).
+      if (inst.state === 'running' || inst.state === 'setup_failed') return ok('', `VM ${inst.uuid} is already running\n`);
+      inst.state = 'running';
+      if (inst.bootStartedAt === undefined && inst.payload) {
+        inst.bootStartedAt = world.now();
+        if (inst.delegatedDataset && inst.data === 'empty') {
+          inst.bootedWithoutData = true;
+          world.event(`${inst.alias} first boot with an EMPTY delegated dataset: its data is lost`);
+        }
+      }
+      world.commit();
+      return ok('', `Successfully started VM ${inst.uuid}\n`);
+    }
+    case 'stop': {
+      const inst = find(rest.find((a) => Uuid.safeParse(a).success));
+      if (!inst) return err(1, `Could not load VM ${rest[0] ?? ''}: No such zone configured`);
+      if (inst.state === 'stopped') return ok('', `VM ${inst.uuid} is already not 'running' (currently: stopped)\n`);
+      inst.state = 'stopped';
+      world.commit();
+      return ok('', `Successfully completed stop for VM ${inst.uuid}\n`);
+    }
+    default:
+      return err(2, `vmadm: unknown command '${sub ?? ''}' (the simulator knows get, lookup, list, create, start, stop)`);
+  }
+}
+
+function getPath(o: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((acc, k) => (acc && typeof acc === 'object' ? (acc as Record<string, unknown>)[k] : undefined), o);
+}
+
+function vmadmCreate(world: SimWorld, srv: ScenarioServer, stdin: Buffer): CmdResult {
+  let payload: Record<string, unknown>;
+  try {
+    payload = JSON.parse(stdin.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return err(1, 'vmadm: ERROR: Invalid JSON payload on stdin');
+  }
+  const uuid = String(payload['uuid'] ?? '');
+  if (!Uuid.safeParse(uuid).success) return err(1, 'vmadm: ERROR: payload needs a valid "uuid" (the simulator does not generate one)');
+  if (world.instanceOn(srv.hostname, uuid)) return err(1, `vmadm: ERROR: VM with UUID ${uuid} already exists`);
+  const image = String(payload['image_uuid'] ?? '');
+  if (!world.imagesOn(srv).includes(image)) {
+    return err(1, `vmadm: ERROR: image ${image} does not exist in zpool zones (install it with imgadm first)`);
+  }
+  const tags = (payload['tags'] ?? {}) as Record<string, unknown>;
+  const nics = (payload['nics'] ?? []) as Record<string, unknown>[];
+  const nic = nics[0] ?? {};
+  const ip = String(nic['ip'] ?? '');
+  const alias = String(payload['alias'] ?? '');
+  const service = String(tags['smartdc_role'] ?? alias.replace(/\d+$/, ''));
+  const inst: ScenarioInstance = {
+    service,
+    alias,
+    uuid,
+    server: srv.hostname,
+    image,
+    adminIp: ip,
+    delegatedDataset: payload['delegate_dataset'] === true,
+    state: 'stopped',
+    data: payload['delegate_dataset'] === true ? 'empty' : 'none',
+    mac: typeof nic['mac'] === 'string' ? nic['mac'] : macFor(`${uuid}-${world.now()}`),
+    autoboot: payload['autoboot'] !== false,
+    payload,
+  };
+  world.state.instances.push(inst);
+  registerNic(world, inst);
+  if (inst.autoboot) {
+    inst.state = 'running';
+    inst.bootStartedAt = world.now();
+    if (inst.delegatedDataset) {
+      inst.bootedWithoutData = true;
+      world.event(`${alias} booted at create with an EMPTY delegated dataset: its data is lost`);
+    }
+  }
+  world.event(`vmadm create ${alias} (${uuid}) on ${srv.hostname}`);
+  world.commit();
+  return ok('', `Successfully created VM ${uuid}\n`);
+}
+
+/** net-agent: a zone's NIC goes into NAPI unless another NIC record holds its IP. */
+function registerNic(world: SimWorld, inst: ScenarioInstance): void {
+  const nics = world.state.sim.napiNics;
+  const holder = nics.find((n) => n.ip === inst.adminIp && n.mac !== inst.mac);
+  if (holder) {
+    inst.nicRegistration = 'failed';
+    world.event(`net-agent: NIC ${inst.mac} of ${inst.alias}: IP ${inst.adminIp} is in use by ${holder.belongs_to_type} ${holder.belongs_to_uuid}`);
+    return;
+  }
+  inst.nicRegistration = 'ok';
+  const same = nics.findIndex((n) => n.mac === inst.mac);
+  const rec = { mac: inst.mac!, ip: inst.adminIp, belongs_to_uuid: inst.uuid, belongs_to_type: 'zone' as const, owner_uuid: world.state.datacenter.adminUuid };
+  if (same >= 0) nics[same] = rec;
+  else nics.push(rec);
+}
+
+// ---- imgadm -----------------------------------------------------------------
+
+function imgadm(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult {
+  const [sub, ...rest] = args;
+  const installed = world.imagesOn(srv);
+  switch (sub) {
+    case 'get': {
+      const uuid = rest.find((a) => !a.startsWith('-')) ?? '';
+      const img = world.state.images.find((i) => i.uuid === uuid);
+      if (!img || !installed.includes(uuid)) {
+        return err(3, `imgadm get: error (ImageNotInstalled): image "${uuid}" was not found on zpool "zones"`);
+      }
+      return ok(JSON.stringify({ manifest: imageManifest(world, img), zpool: 'zones' }, null, 2) + '\n');
+    }
+    case 'list': {
+      const list = world.state.images
+        .filter((i) => installed.includes(i.uuid))
+        .map((img) => ({
+          manifest: imageManifest(world, img),
+          zpool: 'zones',
+          cloneNames: [],
+          clones: world.instancesOn(srv.hostname).filter((x) => x.image === img.uuid).length,
+        }));
+      return ok(JSON.stringify(list, null, 2) + '\n');
+    }
+    case 'install': {
+      const m = rest[rest.indexOf('-m') + 1];
+      const f = rest[rest.indexOf('-f') + 1];
+      if (!rest.includes('-m') || !rest.includes('-f') || !m || !f) return err(1, 'imgadm install: error (Usage): need -m MANIFEST -f FILE');
+      let manifest: { uuid?: string; origin?: string };
+      try {
+        manifest = JSON.parse(readFileSync(m, 'utf8')) as typeof manifest;
+      } catch (e) {
+        return err(1, `imgadm install: error (InvalidManifest): cannot read manifest "${m}": ${(e as Error).message}`);
+      }
+      try {
+        statSync(f);
+      } catch {
+        return err(1, `imgadm install: error (FileNotFound): image file "${f}" does not exist`);
+      }
+      const uuid = manifest.uuid ?? '';
+      if (installed.includes(uuid)) return ok(`Image ${uuid} already installed\n`);
+      if (manifest.origin && !installed.includes(manifest.origin)) {
+        return err(1, `imgadm install: error (OriginNotInstalled): origin image "${manifest.origin}" for image "${uuid}" is not installed`);
+      }
+      srv.images = [...installed, uuid];
+      world.commit();
+      return ok(`Installed image ${uuid} to "zones/${uuid}".\n`);
+    }
+    default:
+      return err(1, `imgadm: error (UnknownCommand): unknown command "${sub ?? ''}"`);
+  }
+}
+
+// ---- zfs --------------------------------------------------------------------
+
+function zfs(world: SimWorld, srv: ScenarioServer, args: string[], stdin: Buffer): CmdResult {
+  const [sub, ...rest] = args;
+  const dsRe = /^zones\/([0-9a-f-]{36})\/data$/;
+  if (sub === 'list') {
+    const name = rest[rest.length - 1] ?? '';
+    const m = dsRe.exec(name);
+    const inst = m ? world.instanceOn(srv.hostname, m[1]!) : undefined;
+    if (!inst?.delegatedDataset) return err(1, `cannot open '${name}': dataset does not exist`);
+    const used = inst.data === 'empty' ? 31744 : 70_254_592;
+    return ok(`${name}\t${used}\t107374182400\t${used}\t/zones/${inst.uuid}/data\n`);
+  }
+  if (sub === 'recv' || sub === 'receive') {
+    const force = rest.includes('-F');
+    const name = rest.filter((a) => !a.startsWith('-')).pop() ?? '';
+    const m = dsRe.exec(name);
+    const inst = m ? world.instanceOn(srv.hostname, m[1]!) : undefined;
+    if (!inst) return err(1, `cannot receive: zone of '${name}' does not exist on ${srv.hostname}`);
+    const parsed = parseSimStream(stdin);
+    if (!parsed.ok) return err(1, `cannot receive: invalid stream (${parsed.reason})`);
+    if (inst.state === 'running' || inst.state === 'setup_failed') return err(1, `cannot receive new filesystem stream: destination ${name} is busy (zone is running)`);
+    if (inst.delegatedDataset && !force) return err(1, `cannot receive new filesystem stream: destination '${name}' exists\nmust specify -F to overwrite it`);
+    inst.data = 'received';
+    world.event(`zfs recv ${name} (${parsed.bytes} bytes, snapshot ${parsed.snapshot})`);
+    world.commit();
+    return ok();
+  }
+  return err(2, `zfs: the simulator knows list and recv, not '${sub ?? ''}'`);
+}
+
+// ---- svcs / zlogin ------------------------------------------------------------
+
+function svcs(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult {
+  const zi = args.indexOf('-z');
+  const zxi = args.findIndex((a) => /^-x*z$/.test(a) || a === '-xz' || a === '-xvz');
+  const zone = zi >= 0 ? args[zi + 1] : zxi >= 0 ? args[zxi + 1] : undefined;
+  if (!zone) return ok();
+  const inst = world.instanceOn(srv.hostname, zone);
+  if (!inst) return err(1, `svcs: zone '${zone}' unknown`);
+  if (inst.state !== 'running' && inst.state !== 'setup_failed') return err(1, `svcs: zone '${zone}' is not running`);
+  return ok(svcsX(world, inst));
+}
+
+function zlogin(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult {
+  const [zone, ...cmd] = args;
+  const inst = zone ? world.instanceOn(srv.hostname, zone) : undefined;
+  if (!inst) return err(1, `zlogin: zone '${zone ?? ''}' unknown`);
+  if (inst.state !== 'running' && inst.state !== 'setup_failed') return err(1, `zlogin: login allocation failed: zone '${zone}' is not running`);
+  const line = cmd.join(' ');
+  if (/manatee-adm\s+(show|pg-status)/.test(line)) {
+    if (inst.service !== 'manatee') return err(127, 'bash: manatee-adm: command not found');
+    const out = manateeShow(world);
+    if (/pg-status/.test(line)) {
+      const lines = out.split('\n');
+      const start = lines.findIndex((l) => l.startsWith('ROLE'));
+      return ok(lines.slice(start).join('\n'));
+    }
+    return ok(out);
+  }
+  return err(127, `bash: ${cmd[0] ?? ''}: command not found`);
+}
+
+// ---- network probes from a GZ ----------------------------------------------------
+
+/** Something answers on this admin IP: a live server's GZ or a running zone on one. */
+function ipAnswers(world: SimWorld, ip: string): boolean {
+  const srv = world.serverByIp(ip);
+  if (srv) return srv.alive;
+  return world.liveInstances().some((i) => i.adminIp === ip && (i.state === 'running' || i.state === 'setup_failed'));
+}
+
+function nc(world: SimWorld, args: string[], stdin: Buffer): CmdResult {
+  const pos = args.filter((a, i) => !a.startsWith('-') && !(args[i - 1] === '-w'));
+  const [ip, port] = pos;
+  if (!ip || !port) return err(1, 'usage: nc [-z] [-w secs] host port');
+  if (!ipAnswers(world, ip)) return err(1, `nc: connect to ${ip} port ${port} (tcp) timed out`);
+  if (args.includes('-z')) {
+    const srv = world.serverByIp(ip);
+    const open = srv ? port === '22' : port === '2181' || port === '80' || port === '443' || port === '5432';
+    return open ? ok() : err(1, `nc: connect to ${ip} port ${port} (tcp) failed: Connection refused`);
+  }
+  if (port === '2181') {
+    const binder = world.liveInstances().find((i) => i.adminIp === ip && i.service === 'binder' && world.isUp(i));
+    if (!binder) return err(1, `nc: connect to ${ip} port 2181 (tcp) failed: Connection refused`);
+    const word = stdin.toString('utf8').trim();
+    if (word === 'ruok') return ok('imok');
+    if (word === 'stat') return ok(zkStat(world, ip));
+    return ok();
+  }
+  return err(1, `nc: connect to ${ip} port ${port} (tcp) failed: Connection refused`);
+}
+
+function ping(world: SimWorld, args: string[]): CmdResult {
+  const ip = args.find((a) => !a.startsWith('-')) ?? '';
+  return ipAnswers(world, ip) ? ok(`${ip} is alive\n`) : err(1, `no answer from ${ip}\n`);
+}
+
+/** How long `ping IP [timeout]` waits before saying "no answer" (seconds, default 20). */
+export function pingTimeoutMs(argv: readonly string[]): number {
+  const t = Number(argv.filter((a) => !a.startsWith('-'))[2] ?? 20);
+  return (Number.isFinite(t) ? t : 20) * 1000;
+}

@@ -1,0 +1,74 @@
+// Opening the simulated datacenter: from a scenario file, or from a live-state
+// file left by an earlier run (so a killed console resumes against the same DC).
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Dc } from '../dc.js';
+import { hasRestoreData, materializeRestoreData } from './restore-data.js';
+import { loadScenarioFile, type Scenario } from './scenario.js';
+import { SimHost, simTransport } from './sim-host.js';
+import { SimWorld } from './world.js';
+
+export interface SimOptions {
+  /** --sim FILE; ignored when the state file already exists. */
+  scenarioPath?: string;
+  /** A parsed scenario instead of a file (tests). */
+  scenario?: Scenario;
+  /** --sim-state FILE: live state, created from the scenario if absent. */
+  statePath?: string;
+  /** --restore-data DIR; default: next to the state file, or a temp dir. */
+  restoreDataDir?: string;
+  /** --sim-speed */
+  speed?: number;
+}
+
+export interface SimDc extends Dc {
+  readonly world: SimWorld;
+}
+
+/** The scenario `--demo` uses: shipped with the package. */
+export function builtinScenarioPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // dist/remote/sim or src/remote/sim -> <package>/scenarios
+  return resolve(here, '..', '..', '..', 'scenarios', 'primary-dead.json');
+}
+
+export async function openSim(opts: SimOptions): Promise<SimDc> {
+  const statePath = opts.statePath ? resolve(opts.statePath) : undefined;
+  let scenario: Scenario;
+  if (statePath && existsSync(statePath)) scenario = await loadScenarioFile(statePath);
+  else if (opts.scenario) scenario = opts.scenario;
+  else scenario = await loadScenarioFile(opts.scenarioPath ?? builtinScenarioPath());
+  const world = new SimWorld(scenario, { speed: opts.speed ?? 1, ...(statePath ? { statePath } : {}) });
+  world.commit();
+
+  const restoreDataDir = resolve(
+    opts.restoreDataDir ??
+      (statePath ? join(dirname(statePath), `${stripJson(statePath)}.restore-data`) : await mkdtemp(join(tmpdir(), 'triton-recover-rd-'))),
+  );
+  if (!(await hasRestoreData(restoreDataDir))) await materializeRestoreData(world, restoreDataDir);
+
+  const hosts = new Map<string, SimHost>();
+  const hostFor = (hostname: string): SimHost => {
+    let h = hosts.get(hostname);
+    if (!h) hosts.set(hostname, (h = new SimHost(world, hostname)));
+    return h;
+  };
+  return {
+    label: `simulated: ${world.state.name}`,
+    simulated: true,
+    world,
+    local: hostFor(world.state.localServer),
+    peer: (hostname) => hostFor(hostname),
+    http: simTransport(world),
+    restoreDataDir,
+    async close() {},
+  };
+}
+
+function stripJson(p: string): string {
+  const base = p.split('/').pop() ?? 'sim-state';
+  return base.replace(/\.json$/, '');
+}

@@ -1,0 +1,55 @@
+// What each simulated service needs before it answers. This is the simulated
+// DC's own truth, kept apart on purpose from the console's service catalogue
+// (src/steps): if the console's beliefs are wrong, the simulator must not share
+// the mistake.
+
+/** Services an API needs running before it answers (moray implies manatee writes). */
+export const SERVICE_DEPENDS_ON: Readonly<Record<string, readonly string[]>> = {
+  moray: ['manatee'],
+  sapi: [],
+  ufds: ['moray'],
+  workflow: ['moray'],
+  napi: ['moray'],
+  cnapi: ['moray'],
+  vmapi: ['moray', 'workflow'],
+  imgapi: ['moray'],
+  papi: ['moray'],
+  fwapi: ['moray', 'ufds'],
+  amon: ['amonredis', 'ufds'],
+  mahi: ['ufds'],
+  adminui: ['ufds', 'vmapi', 'cnapi', 'napi'],
+  cloudapi: ['ufds', 'vmapi', 'cnapi', 'napi', 'imgapi', 'papi', 'mahi'],
+  docker: ['ufds', 'vmapi', 'imgapi', 'cnapi'],
+  cns: ['ufds', 'vmapi', 'napi'],
+  cmon: ['cnapi', 'vmapi', 'mahi'],
+  portolan: ['moray'],
+};
+
+/** Services whose zone answers GET /ping on port 80 (cloudapi: /--ping on 443). */
+export const PING_SERVICES = new Set([
+  'sapi',
+  'napi',
+  'cnapi',
+  'vmapi',
+  'imgapi',
+  'papi',
+  'fwapi',
+  'amon',
+  'workflow',
+  'cloudapi',
+]);
+
+/**
+ * Zones that configure themselves without asking SAPI on first boot. SAPI has
+ * not needed itself since SAPI-294; everything else fetches /configs/<uuid>.
+ */
+export const BOOTS_WITHOUT_SAPI = new Set(['sapi']);
+
+/** How long a first-booting zone keeps asking SAPI (30 tries, 2 s apart). */
+export const FIRST_BOOT_SAPI_WINDOW_MS = 60_000;
+
+/** Deterministic MAC for a uuid, so NAPI and vmadm agree across restarts. */
+export function macFor(uuid: string): string {
+  const hex = uuid.replace(/-/g, '').slice(-10);
+  return ['90', ...hex.match(/../g)!].join(':');
+}

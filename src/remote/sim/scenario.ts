@@ -1,0 +1,233 @@
+// The scenario file: the contract of the simulated datacenter (shared/contract).
+// The same schema reads a live-state file, which adds per-instance `state` and a
+// few `sim` bookkeeping fields; every contract field keeps its meaning.
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { Alias, Hostname, Ipv4, ServiceName, Uuid } from '../values.js';
+
+export const InstanceState = z.enum([
+  'configured',
+  'provisioning',
+  'running',
+  'stopped',
+  'failed',
+  'setup_failed',
+  'receiving',
+  'destroyed',
+]);
+export type InstanceState = z.infer<typeof InstanceState>;
+
+const Server = z.object({
+  uuid: Uuid,
+  hostname: Hostname,
+  headnode: z.boolean(),
+  adminIp: Ipv4,
+  alive: z.boolean(),
+  usbkey: z.boolean(),
+  // live-state / optional extensions
+  setup: z.boolean().optional(),
+  /** Images installed in this server's zpool; absent = every scenario image. */
+  images: z.array(Uuid).optional(),
+  platform: z.string().optional(),
+  gzTools: z.string().optional(),
+  /** Non-admin VMs (customer zones) on this server. */
+  customerVms: z.number().int().nonnegative().optional(),
+});
+
+const Image = z.object({
+  uuid: Uuid,
+  name: z.string().min(1),
+  version: z.string().min(1),
+  origin: Uuid.nullable(),
+});
+
+/** What the delegated dataset of an instance holds. */
+export const DataState = z.enum(['intact', 'empty', 'received', 'none']);
+
+const Instance = z.object({
+  service: ServiceName,
+  alias: Alias,
+  uuid: Uuid,
+  server: Hostname,
+  image: Uuid,
+  adminIp: Ipv4,
+  delegatedDataset: z.boolean(),
+  // live state
+  state: InstanceState.optional(),
+  data: DataState.optional(),
+  /** MAC of the admin NIC; derived from the uuid when absent. */
+  mac: z.string().optional(),
+  autoboot: z.boolean().optional(),
+  /** First boot bookkeeping (epoch ms): the zone configures itself from SAPI. */
+  bootStartedAt: z.number().optional(),
+  setupDoneAt: z.number().optional(),
+  bootedWithoutData: z.boolean().optional(),
+  nicRegistration: z.enum(['ok', 'failed']).optional(),
+  /** The vmadm create payload a recreated zone was made from. */
+  payload: z.record(z.string(), z.unknown()).optional(),
+});
+
+const Manatee = z.object({
+  primary: Alias,
+  sync: Alias.nullable().optional(),
+  async: z.array(Alias).default([]),
+  deposed: z.array(Alias).optional(),
+  mode: z.enum(['normal', 'singleton']).optional(),
+});
+
+const RestoreDataService = z.object({
+  syncedSecondsAgo: z.number().nonnegative().optional(),
+  missing: z.literal(true).optional(),
+  missingDataset: z.literal(true).optional(),
+  missingImage: z.literal(true).optional(),
+  corrupt: z.string().min(1).optional(),
+});
+
+const Fault = z.union([
+  z.object({
+    command: z.string().min(1),
+    match: z.string().optional(),
+    effect: z.enum(['fail', 'hang', 'disconnect']),
+    times: z.number().int().positive().optional(),
+    /** live state: how many times it has fired */
+    fired: z.number().int().nonnegative().optional(),
+  }),
+  z.object({
+    event: z.literal('primary-returns'),
+    after: ServiceName,
+    fired: z.number().int().nonnegative().optional(),
+  }),
+]);
+export type Fault = z.infer<typeof Fault>;
+
+const NapiNic = z.object({
+  mac: z.string(),
+  ip: Ipv4,
+  belongs_to_uuid: Uuid,
+  belongs_to_type: z.enum(['zone', 'server', 'other']),
+  owner_uuid: Uuid,
+});
+
+const SapiInstance = z.object({
+  uuid: Uuid,
+  service: ServiceName,
+  alias: Alias,
+  server: Uuid,
+  /** epoch ms; absent = existed before the simulation started */
+  createdAt: z.number().optional(),
+});
+
+export const Scenario = z.object({
+  scenario: z.literal(1),
+  name: z.string().min(1),
+  description: z.string().default(''),
+  datacenter: z.object({ name: z.string().min(1), dnsDomain: z.string().min(1), adminUuid: Uuid }),
+  localServer: Hostname,
+  servers: z.array(Server).min(1),
+  adminNetwork: z.object({
+    uuid: Uuid,
+    subnet: z.string().regex(/^[\d.]+\/\d{1,2}$/, 'not a CIDR subnet'),
+    gateway: Ipv4,
+    provisionStartIp: Ipv4,
+    provisionEndIp: Ipv4,
+  }),
+  recoveryIps: z.array(Ipv4).default([]),
+  images: z.array(Image),
+  instances: z.array(Instance),
+  manatee: Manatee.optional(),
+  restoreData: z
+    .object({
+      on: z.array(Hostname).default([]),
+      syncedSecondsAgo: z.number().nonnegative().default(240),
+      services: z.record(z.string(), RestoreDataService).default({}),
+    })
+    .default({ on: [], syncedSecondsAgo: 240, services: {} }),
+  latencyMs: z.record(z.string(), z.number().nonnegative()).default({}),
+  faults: z.array(Fault).default([]),
+  /** Live-state bookkeeping written by the simulator; absent in a fresh scenario. */
+  sim: z
+    .object({
+      createdAt: z.number(),
+      napiNics: z.array(NapiNic),
+      napiReservedIps: z.array(Ipv4),
+      sapiInstances: z.array(SapiInstance),
+      sapiMode: z.enum(['proto', 'full']).default('full'),
+      deletedServers: z.array(Uuid).default([]),
+      bootParams: z.record(z.string(), z.string()).optional(),
+      events: z.array(z.object({ at: z.number(), what: z.string() })).default([]),
+    })
+    .optional(),
+});
+export type Scenario = z.infer<typeof Scenario>;
+export type ScenarioServer = z.infer<typeof Server>;
+export type ScenarioInstance = z.infer<typeof Instance>;
+export type ScenarioImage = z.infer<typeof Image>;
+export type NapiNicRecord = z.infer<typeof NapiNic>;
+
+export class ScenarioError extends Error {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    detail: string,
+  ) {
+    super(`${file}: ${field ? `field ${field}: ` : ''}${detail}`);
+    this.name = 'ScenarioError';
+  }
+}
+
+function pathOf(path: ReadonlyArray<PropertyKey>): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+}
+
+/** Parse and cross-check a scenario; every error names the field. */
+export function parseScenario(value: unknown, file = 'scenario'): Scenario {
+  const r = Scenario.safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new ScenarioError(file, pathOf(issue.path), issue.message);
+  }
+  const s = r.data;
+  const hostnames = new Set(s.servers.map((x) => x.hostname));
+  const imageIds = new Set(s.images.map((x) => x.uuid));
+  const check = (ok: boolean, field: string, detail: string): void => {
+    if (!ok) throw new ScenarioError(file, field, detail);
+  };
+  check(hostnames.has(s.localServer), 'localServer', `"${s.localServer}" is not one of servers[].hostname`);
+  const local = s.servers.find((x) => x.hostname === s.localServer);
+  check(local?.alive === true, 'localServer', 'the console runs on the local server, so it must be alive');
+  const seenUuid = new Set<string>();
+  s.instances.forEach((inst, i) => {
+    check(hostnames.has(inst.server), `instances[${i}].server`, `"${inst.server}" is not one of servers[].hostname`);
+    check(imageIds.has(inst.image), `instances[${i}].image`, `image ${inst.image} is not in images[]`);
+    check(!seenUuid.has(inst.uuid), `instances[${i}].uuid`, `uuid ${inst.uuid} is used twice`);
+    seenUuid.add(inst.uuid);
+  });
+  s.images.forEach((img, i) => {
+    if (img.origin) check(imageIds.has(img.origin), `images[${i}].origin`, `origin ${img.origin} is not in images[]`);
+  });
+  s.restoreData.on.forEach((h, i) =>
+    check(hostnames.has(h), `restoreData.on[${i}]`, `"${h}" is not one of servers[].hostname`),
+  );
+  if (s.manatee) {
+    const aliases = new Set(s.instances.filter((x) => x.service === 'manatee').map((x) => x.alias));
+    const roles = [s.manatee.primary, s.manatee.sync, ...s.manatee.async].filter((x): x is string => !!x);
+    for (const a of roles) check(aliases.has(a), 'manatee', `"${a}" is not a manatee instance alias`);
+  }
+  return s;
+}
+
+export async function loadScenarioFile(file: string): Promise<Scenario> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ScenarioError(file, '', `cannot read: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ScenarioError(file, '', `not valid JSON: ${(err as Error).message}`);
+  }
+  return parseScenario(json, file);
+}

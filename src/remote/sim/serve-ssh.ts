@@ -1,0 +1,84 @@
+// The simulated DC over a real SSH wire (127.0.0.1 only): one server whose SSH
+// user name picks the simulated host, and a silent listener standing in for
+// dead servers, so the client's connect timeout is what fires.
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Dc } from '../dc.js';
+import type { Host } from '../host.js';
+import { SshHost } from '../ssh.js';
+import type { SimDc } from './index.js';
+import { SimHost } from './sim-host.js';
+import { startSshServer } from './ssh-server.js';
+
+export interface SshKeys {
+  /** Server host key (private, OpenSSH or PEM). */
+  hostKey: string | Buffer;
+  /** Client key the server accepts (public). */
+  clientPublicKey: string | Buffer;
+  /** Client private key file used by SshHost. */
+  clientPrivateKeyPath: string;
+  /** known_hosts file the client checks the host key against. */
+  knownHostsPath: string;
+}
+
+export interface SimSshService {
+  port: number;
+  blackholePort: number;
+  /** A Dc like the sim's own, but whose peers are reached over SSH. */
+  dc: Dc;
+  close(): Promise<void>;
+}
+
+export async function serveSimOverSsh(sim: SimDc, keys: SshKeys, opts: { connectTimeoutMs?: number } = {}): Promise<SimSshService> {
+  const server = await startSshServer({
+    hostKey: keys.hostKey,
+    authorizedKeys: [keys.clientPublicKey],
+    resolveHost: (username) => new SimHost(sim.world, username),
+  });
+  const sockets = new Set<Socket>();
+  const blackhole: Server = createServer((s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((res) => blackhole.listen(0, '127.0.0.1', res));
+  const blackholePort = (blackhole.address() as { port: number }).port;
+  const peers = new Map<string, Host>();
+  const dc: Dc = {
+    label: `${sim.label} (over SSH)`,
+    simulated: true,
+    local: sim.local,
+    peer(hostname) {
+      let h = peers.get(hostname);
+      if (!h) {
+        const alive = sim.world.isAlive(hostname);
+        h = new SshHost({
+          name: hostname,
+          address: '127.0.0.1',
+          port: alive ? server.port : blackholePort,
+          username: hostname,
+          privateKeyPath: keys.clientPrivateKeyPath,
+          agent: '',
+          knownHostsPath: keys.knownHostsPath,
+          connectTimeoutMs: opts.connectTimeoutMs ?? 2_000,
+        });
+        peers.set(hostname, h);
+      }
+      return h;
+    },
+    http: sim.http,
+    restoreDataDir: sim.restoreDataDir,
+    async close() {
+      await Promise.all([...peers.values()].map((p) => p.close()));
+    },
+  };
+  return {
+    port: server.port,
+    blackholePort,
+    dc,
+    async close() {
+      await dc.close();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((res) => blackhole.close(() => res()));
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// In-process access to the simulated DC: a Host per server (as if over SSH to
+// its GZ) and an HTTP transport that reaches the API zones by admin IP.
+import type { Readable } from "node:stream";
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HttpError, RemoteError } from '../errors.js';
+import type { HttpRequest, HttpResponse, HttpTransport } from '../http.js';
+import type { Host, RunOptions, RunResult } from '../host.js';
+import { faultFailure, pingTimeoutMs, runGzCommand } from './gz-commands.js';
+import { handleApi } from './http-api.js';
+import type { SimWorld } from './world.js';
+
+async function readStdin(stdin: RunOptions['stdin']): Promise<Buffer> {
+  if (stdin === undefined) return Buffer.alloc(0);
+  if (typeof stdin === 'string') return Buffer.from(stdin);
+  if (stdin instanceof Uint8Array) return Buffer.from(stdin);
+  const chunks: Buffer[] = [];
+  for await (const c of stdin as Readable) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
+  return Buffer.concat(chunks);
+}
+
+/** Wait ms, but give up at the caller's deadline or abort. Returns false on timeout. */
+async function waitWithin(ms: number, deadline: number, signal: AbortSignal | undefined): Promise<boolean> {
+  const left = deadline - Date.now();
+  const t = Math.min(ms, Math.max(0, left));
+  try {
+    await sleep(t, undefined, signal ? { signal } : undefined);
+  } catch {
+    return false;
+  }
+  return ms <= left;
+}
+
+/** What a client waits before it gives up on a host that answers nothing (unscaled). */
+const SSH_CONNECT_TIMEOUT_MS = 10_000;
+const TCP_CONNECT_TIMEOUT_MS = 10_000;
+
+export class SimHost implements Host {
+  constructor(
+    private readonly world: SimWorld,
+    readonly name: string,
+  ) {}
+
+  async run(argv: readonly string[], opts: RunOptions): Promise<RunResult> {
+    const started = Date.now();
+    const deadline = started + opts.timeoutMs;
+    const stdin = await readStdin(opts.stdin);
+    const srv = this.world.server(this.name);
+    const timeout = (mayHaveRun: boolean): RemoteError =>
+      opts.signal?.aborted
+        ? new RemoteError({ kind: 'aborted', host: this.name, argv, mayHaveRun, message: 'aborted', hint: 'the operator or the console stopped it' })
+        : mayHaveRun
+          ? new RemoteError({ kind: 'timeout', host: this.name, argv, mayHaveRun, message: `no answer within ${opts.timeoutMs} ms`, hint: 'check the command by hand on that host before running anything again' })
+          : new RemoteError({ kind: 'unreachable', host: this.name, argv, mayHaveRun, message: `cannot reach ${this.name} over SSH (connection timed out)`, hint: `is ${this.name} powered on and on the admin network?` });
+    // A dead server answers nothing: the connection attempt runs into the timeout.
+    if (!srv?.alive) {
+      await waitWithin(this.world.scaled(SSH_CONNECT_TIMEOUT_MS), deadline, opts.signal);
+      throw timeout(false);
+    }
+    if (!(await waitWithin(this.world.latency('ssh connect'), deadline, opts.signal))) throw timeout(false);
+    const tool = argv[0] ?? '';
+    const fault = this.world.takeFault(tool, argv[1], argv.join(' '));
+    if (fault === 'hang') {
+      await waitWithin(Infinity, deadline, opts.signal);
+      throw timeout(true);
+    }
+    const res = fault === 'fail' ? faultFailure(argv) : runGzCommand(this.world, srv, argv, stdin);
+    this.world.checkEvents();
+    let latency = this.world.latency(argv.slice(0, 2).join(' '));
+    // `ping IP T` waits T seconds for an answer that does not come.
+    if (tool === 'ping' && res.code !== 0) latency = Math.max(latency, this.world.scaled(pingTimeoutMs(argv)));
+    if (fault === 'disconnect') {
+      await waitWithin(latency / 2, deadline, opts.signal);
+      throw new RemoteError({ kind: 'connection-lost', host: this.name, argv, mayHaveRun: true, message: 'SSH connection dropped while the command ran', hint: 'the command may have completed; check its effect before running it again' });
+    }
+    if (!(await waitWithin(latency, deadline, opts.signal))) throw timeout(true);
+    if (opts.stdoutSink) {
+      opts.stdoutSink.write(res.stdout);
+      return { code: res.code, stdout: '', stderr: res.stderr, durationMs: Date.now() - started };
+    }
+    return { ...res, durationMs: Date.now() - started };
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Splits "GET /vms?x=1" style fault commands: method and path prefix. */
+function httpFault(world: SimWorld, req: HttpRequest, url: URL): ReturnType<SimWorld['takeFault']> {
+  return world.takeFault(req.method, url.pathname, `${req.method} ${url.pathname}${url.search}`);
+}
+
+export function simTransport(world: SimWorld): HttpTransport {
+  return async (req: HttpRequest): Promise<HttpResponse> => {
+    const started = Date.now();
+    const deadline = started + req.timeoutMs;
+    const url = new URL(req.url);
+    const noAnswer = async (): Promise<never> => {
+      await waitWithin(world.scaled(TCP_CONNECT_TIMEOUT_MS), deadline, req.signal);
+      throw new HttpError(req.method, req.url, req.signal?.aborted ? 'aborted' : 'timeout', 'no answer');
+    };
+    // A dead IP: TCP connect attempts go unanswered until the client gives up.
+    const holders = world.state.instances.filter((i) => i.adminIp === url.hostname && i.state !== 'destroyed');
+    const live = holders.find((i) => world.isAlive(i.server));
+    if (!live) return noAnswer();
+    if (!(await waitWithin(world.latency('http'), deadline, req.signal))) return noAnswer();
+    if (!world.isUp(live)) {
+      throw new HttpError(req.method, req.url, 'unreachable', `connect ECONNREFUSED ${url.hostname}:${url.port || 80}`);
+    }
+    const fault = httpFault(world, req, url);
+    if (fault === 'hang' || fault === 'disconnect') return noAnswer();
+    if (fault === 'fail') return { status: 500, body: JSON.stringify({ code: 'InternalError', message: 'simulated fault' }) };
+    const ans = handleApi(world, live.service, req.method, url, req.body);
+    world.checkEvents();
+    return { status: ans.status, body: typeof ans.body === 'string' ? ans.body : JSON.stringify(ans.body) };
+  };
+}
+

@@ -1,0 +1,317 @@
+// The simulated datacenter's live state and its physics. Every change is
+// persisted atomically before the command that made it returns, so a console
+// killed at any moment finds the DC exactly as it left it.
+import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import {
+  BOOTS_WITHOUT_SAPI,
+  FIRST_BOOT_SAPI_WINDOW_MS,
+  SERVICE_DEPENDS_ON,
+  macFor,
+} from './physics.js';
+import type { Fault, Scenario, ScenarioInstance, ScenarioServer } from './scenario.js';
+
+export type SimState = Scenario & { sim: NonNullable<Scenario['sim']> };
+
+export interface WorldOptions {
+  /** Divides every latency. */
+  speed?: number;
+  /** Live state is written here after every change. */
+  statePath?: string;
+  now?: () => number;
+}
+
+export type FaultEffect = 'fail' | 'hang' | 'disconnect';
+
+export class SimWorld {
+  readonly state: SimState;
+  readonly speed: number;
+  readonly statePath: string | undefined;
+  private readonly clock: () => number;
+
+  constructor(scenario: Scenario, opts: WorldOptions = {}) {
+    this.speed = opts.speed && opts.speed > 0 ? opts.speed : 1;
+    this.statePath = opts.statePath;
+    this.clock = opts.now ?? Date.now;
+    this.state = scenario.sim ? (scenario as SimState) : initialize(scenario, this.clock());
+  }
+
+  now(): number {
+    return this.clock();
+  }
+
+  /** A scenario latency, scaled by --sim-speed. */
+  latency(key: string): number {
+    const l = this.state.latencyMs;
+    const ms = l[key] ?? l[key.split(' ')[0]!] ?? l['default'] ?? 0;
+    return ms / this.speed;
+  }
+
+  scaled(ms: number): number {
+    return ms / this.speed;
+  }
+
+  // ---- lookups ---------------------------------------------------------
+
+  server(hostname: string): ScenarioServer | undefined {
+    return this.state.servers.find((s) => s.hostname === hostname);
+  }
+
+  serverByUuid(uuid: string): ScenarioServer | undefined {
+    return this.state.servers.find((s) => s.uuid === uuid);
+  }
+
+  serverByIp(ip: string): ScenarioServer | undefined {
+    return this.state.servers.find((s) => s.adminIp === ip);
+  }
+
+  isAlive(hostname: string): boolean {
+    return this.server(hostname)?.alive === true;
+  }
+
+  instancesOn(hostname: string): ScenarioInstance[] {
+    return this.state.instances.filter((i) => i.server === hostname && i.state !== 'destroyed');
+  }
+
+  instanceOn(hostname: string, uuid: string): ScenarioInstance | undefined {
+    return this.instancesOn(hostname).find((i) => i.uuid === uuid);
+  }
+
+  /** Instances reachable right now: on a live server, not destroyed. */
+  liveInstances(): ScenarioInstance[] {
+    return this.state.instances.filter((i) => i.state !== 'destroyed' && this.isAlive(i.server));
+  }
+
+  imagesOn(server: ScenarioServer): string[] {
+    return server.images ?? this.state.images.map((i) => i.uuid);
+  }
+
+  // ---- physics -----------------------------------------------------------
+
+  /** Zone is running and finished its first-boot setup. */
+  isUp(inst: ScenarioInstance): boolean {
+    this.settle();
+    return inst.state === 'running' && this.isAlive(inst.server) && this.setupDone(inst);
+  }
+
+  /** A service answers when one of its instances is up and what it needs answers. */
+  serviceUp(service: string, seen: Set<string> = new Set()): boolean {
+    if (seen.has(service)) return false;
+    seen.add(service);
+    if (service === 'manatee') return this.manateeWritable();
+    if (!this.liveInstances().some((i) => i.service === service && this.isUp(i))) return false;
+    return (SERVICE_DEPENDS_ON[service] ?? []).every((d) => this.serviceUp(d, new Set(seen)));
+  }
+
+  /** Manatee takes writes with a live primary and (singleton mode or a live sync). */
+  manateeWritable(): boolean {
+    const m = this.state.manatee;
+    if (!m) return false;
+    const up = (alias: string | null | undefined): boolean => {
+      if (!alias) return false;
+      const inst = this.liveInstances().find((i) => i.alias === alias && i.service === 'manatee');
+      return !!inst && this.isUp(inst);
+    };
+    if (!up(m.primary)) return false;
+    return m.mode === 'singleton' || up(m.sync);
+  }
+
+  /** Binder members with a running zone on a live server. */
+  zkMembers(): { inst: ScenarioInstance; up: boolean }[] {
+    return this.state.instances
+      .filter((i) => i.service === 'binder' && i.state !== 'destroyed')
+      .map((inst) => ({ inst, up: this.isUp(inst) }));
+  }
+
+  zkQuorum(): boolean {
+    const members = this.zkMembers();
+    return members.filter((m) => m.up).length * 2 > members.length;
+  }
+
+  /** Zone finished first boot (or never had one in the simulation: it was already there). */
+  private setupDone(inst: ScenarioInstance): boolean {
+    return inst.bootStartedAt === undefined || inst.setupDoneAt !== undefined;
+  }
+
+  /**
+   * Resolve first boots. A zone finishes setup at the first moment after its
+   * boot latency when SAPI answers and knows its uuid (sapi itself needs no
+   * SAPI); if that moment does not come within the SAPI window, it ends
+   * setup_failed. SAPI records and the sapi zone only change at commands, and
+   * every command settles first, so this closed form is exact.
+   */
+  settle(): void {
+    const now = this.now();
+    const boot = this.latency('zone first boot');
+    const windowMs = this.scaled(FIRST_BOOT_SAPI_WINDOW_MS);
+    const readyAt = (i: ScenarioInstance): number => i.bootStartedAt! + boot;
+    const pending = (i: ScenarioInstance): boolean =>
+      i.state === 'running' && i.bootStartedAt !== undefined && i.setupDoneAt === undefined;
+    let changed = false;
+    // SAPI's own zones first: they boot without SAPI.
+    for (const i of this.state.instances) {
+      if (pending(i) && BOOTS_WITHOUT_SAPI.has(i.service) && readyAt(i) <= now) {
+        i.setupDoneAt = readyAt(i);
+        changed = true;
+      }
+    }
+    const sapiSince = Math.min(
+      ...this.liveInstances()
+        .filter((i) => i.service === 'sapi' && i.state === 'running')
+        .map((i) => (i.bootStartedAt === undefined ? 0 : i.setupDoneAt ?? readyAt(i))),
+    );
+    for (const i of this.state.instances) {
+      if (!pending(i) || BOOTS_WITHOUT_SAPI.has(i.service)) continue;
+      const rec = this.state.sim.sapiInstances.find((r) => r.uuid === i.uuid);
+      const knownAt = rec ? Math.max(readyAt(i), sapiSince, rec.createdAt ?? 0) : Infinity;
+      const deadline = readyAt(i) + windowMs;
+      if (knownAt <= deadline && knownAt <= now) {
+        i.setupDoneAt = knownAt;
+        changed = true;
+      } else if (knownAt > deadline && deadline <= now) {
+        i.state = 'setup_failed';
+        this.event(`${i.alias} (${i.uuid}) first boot: SAPI did not answer for it; setup failed`);
+        changed = true;
+      }
+    }
+    if (changed) this.commit();
+  }
+
+  // ---- faults ------------------------------------------------------------
+
+  /**
+   * The fault that applies to this command or HTTP call, if any; consumes one
+   * of its `times`. `what` is "vmadm create ..." or "GET /vms?...".
+   */
+  takeFault(tool: string, sub: string | undefined, what: string): FaultEffect | undefined {
+    for (const f of this.state.faults) {
+      if (!('command' in f)) continue;
+      const [ft, fs] = f.command.split(/\s+/, 2);
+      if (ft !== tool) continue;
+      if (fs !== undefined && !(sub ?? '').startsWith(fs)) continue;
+      if (f.match !== undefined && !what.includes(f.match)) continue;
+      const fired = f.fired ?? 0;
+      if (f.times !== undefined && fired >= f.times) continue;
+      f.fired = fired + 1;
+      this.commit();
+      return f.effect;
+    }
+    return undefined;
+  }
+
+  /** Fire `primary-returns` once the named service has a new instance up. */
+  checkEvents(): void {
+    for (const f of this.state.faults) {
+      if (!('event' in f) || (f.fired ?? 0) > 0) continue;
+      const restored = this.liveInstances().some(
+        (i) => i.service === f.after && i.bootStartedAt !== undefined && this.isUp(i),
+      );
+      if (!restored) continue;
+      f.fired = 1;
+      for (const s of this.state.servers) {
+        if (!s.alive && s.headnode) {
+          s.alive = true;
+          this.event(`${s.hostname} came back with its old zones`);
+        }
+      }
+      this.commit();
+    }
+  }
+
+  event(what: string): void {
+    this.state.sim.events.push({ at: this.now(), what });
+  }
+
+  // ---- persistence ---------------------------------------------------------
+
+  /** Write the live state: temp file, fsync, rename (atomic on one filesystem). */
+  commit(): void {
+    if (!this.statePath) return;
+    mkdirSync(dirname(this.statePath), { recursive: true });
+    const tmp = `${this.statePath}.tmp-${process.pid}`;
+    const fd = openSync(tmp, 'w', 0o644);
+    try {
+      writeSync(fd, JSON.stringify(this.state, null, 2) + '\n');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.statePath);
+  }
+}
+
+export function isFault(f: Fault): f is Extract<Fault, { command: string }> {
+  return 'command' in f;
+}
+
+/** First load of a scenario: derive what the DC's APIs hold, and let manatee react. */
+function initialize(scenario: Scenario, now: number): SimState {
+  const s = structuredClone(scenario) as Scenario;
+  const adminUuid = s.datacenter.adminUuid;
+  for (const inst of s.instances) {
+    inst.state ??= 'running';
+    inst.data ??= inst.delegatedDataset ? 'intact' : 'none';
+    inst.mac ??= macFor(inst.uuid);
+  }
+  for (const srv of s.servers) srv.setup ??= true;
+  const rabbit = s.instances.find((i) => i.service === 'rabbitmq');
+  const sim: SimState['sim'] = {
+    createdAt: now,
+    napiNics: [
+      ...s.servers.map((srv) => ({
+        mac: macFor(srv.uuid),
+        ip: srv.adminIp,
+        belongs_to_uuid: srv.uuid,
+        belongs_to_type: 'server' as const,
+        owner_uuid: adminUuid,
+      })),
+      ...s.instances.map((i) => ({
+        mac: i.mac!,
+        ip: i.adminIp,
+        belongs_to_uuid: i.uuid,
+        belongs_to_type: 'zone' as const,
+        owner_uuid: adminUuid,
+      })),
+    ],
+    napiReservedIps: [...s.recoveryIps],
+    sapiInstances: s.instances.map((i) => ({
+      uuid: i.uuid,
+      service: i.service,
+      alias: i.alias,
+      server: s.servers.find((x) => x.hostname === i.server)!.uuid,
+    })),
+    sapiMode: 'full',
+    deletedServers: [],
+    bootParams: rabbit ? { rabbitmq: `guest:guest:${rabbit.adminIp}:5672` } : {},
+    events: [],
+  };
+  const state = { ...s, sim } as SimState;
+  manateeTakeover(state);
+  return state;
+}
+
+/**
+ * Manatee's state machine after a loss: the sync takes over only if an async is
+ * there to become the new sync; the lost primary is deposed. Lost asyncs drop out.
+ */
+function manateeTakeover(state: SimState): void {
+  const m = state.manatee;
+  if (!m) return;
+  const alive = (alias: string | null | undefined): boolean => {
+    const inst = state.instances.find((i) => i.alias === alias && i.service === 'manatee');
+    return !!inst && state.servers.some((s) => s.hostname === inst.server && s.alive);
+  };
+  const asyncs = m.async.filter(alive);
+  m.deposed ??= [];
+  if (!alive(m.primary)) {
+    if (alive(m.sync) && asyncs.length > 0) {
+      m.deposed.push(m.primary);
+      m.primary = m.sync!;
+      m.sync = asyncs.shift()!;
+    }
+  } else if (m.sync && !alive(m.sync)) {
+    m.sync = asyncs.shift() ?? null;
+  }
+  m.async = asyncs;
+}

@@ -1,0 +1,63 @@
+// ZooKeeper four-letter words through nc in a GZ (facts C12): the way sdcadm
+// ha-binder checks binders. "No answer" is a value (null), not an exception:
+// detection needs to count the members that answer.
+import type { Host } from '../host.js';
+import { ParseError } from '../errors.js';
+import { Ipv4 } from '../values.js';
+import { type CallOptions, checkArg, runOptions } from './command.js';
+
+export const ZK_PORT = '2181';
+/**
+ * nc -w: give up on a connect or an idle connection after this many seconds.
+ * Without it a powered-off member (no RST) keeps nc in connect() for minutes,
+ * the run times out, and "no answer" would surface as an exception.
+ */
+export const ZK_NC_WAIT_S = 5;
+/** Longer than ZK_NC_WAIT_S so nc itself reports the dead member. */
+export const ZK_PROBE_TIMEOUT_MS = 15_000;
+
+/**
+ * 'not-serving': the member is up but has no quorum; ZooKeeper then answers
+ * `stat` with "This ZooKeeper instance is not currently serving requests".
+ */
+export type ZkMode = 'leader' | 'follower' | 'standalone' | 'not-serving';
+
+export interface ZkStat {
+  mode: ZkMode;
+  raw: string;
+}
+
+export const ZK_NOT_SERVING_TEXT = 'This ZooKeeper instance is not currently serving requests';
+
+async function fourLetters(host: Host, ip: string, word: string, opts: CallOptions): Promise<string | null> {
+  const argv = ['nc', '-w', String(ZK_NC_WAIT_S), checkArg(Ipv4, ip, 'ZooKeeper IP'), ZK_PORT];
+  const res = await host.run(argv, runOptions(opts, ZK_PROBE_TIMEOUT_MS, word));
+  // nc exits non-zero when it cannot connect: no answer.
+  if (res.code !== 0) return null;
+  return res.stdout;
+}
+
+/** true: "imok"; false: connected but another reply; null: no connection. */
+export async function zkRuok(host: Host, ip: string, opts: CallOptions = {}): Promise<boolean | null> {
+  const out = await fourLetters(host, ip, 'ruok', opts);
+  if (out === null) return null;
+  return out.trim() === 'imok';
+}
+
+export function parseZkStat(text: string): ZkStat {
+  if (text.includes(ZK_NOT_SERVING_TEXT)) return { mode: 'not-serving', raw: text };
+  const m = /^Mode:\s*(\S+)\s*$/m.exec(text);
+  if (!m) throw new ParseError('zk stat', 'Mode', `no "Mode:" line in the reply: ${JSON.stringify(text.slice(0, 200))}`);
+  const mode = m[1]!;
+  if (mode !== 'leader' && mode !== 'follower' && mode !== 'standalone') {
+    throw new ParseError('zk stat', 'Mode', `unknown mode ${JSON.stringify(mode)}`);
+  }
+  return { mode, raw: text };
+}
+
+/** The member's role from `stat`; null when nc could not connect. */
+export async function zkStat(host: Host, ip: string, opts: CallOptions = {}): Promise<ZkStat | null> {
+  const out = await fourLetters(host, ip, 'stat', opts);
+  if (out === null) return null;
+  return parseZkStat(out);
+}

@@ -1,0 +1,104 @@
+// The `check` report (contract section 7) and how it reads as text. Pure.
+import type { Signal } from './detection.js';
+
+export type Severity = 'critical' | 'warning';
+
+export const PROBLEM_CODES = [
+  'PRIMARY_ALIVE',
+  'PRIMARY_UNCERTAIN',
+  'NOT_A_HEADNODE',
+  'LOCK_HELD',
+  'RESTORE_DATA_MISSING',
+  'RESTORE_DATA_STALE',
+  'IMAGE_MISSING',
+  'DATASET_MISSING',
+  'ADMIN_IPS_SHORT',
+  'MANATEE_NO_WRITES',
+  'MANATEE_DEGRADED',
+  'BINDER_NO_QUORUM',
+  'BINDER_DEGRADED',
+  'MORAY_DOWN',
+  'TOO_FEW_HEADNODES',
+  'NO_DHCPD_SURVIVOR',
+  'USBKEY_MISSING',
+] as const;
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+export interface Problem {
+  severity: Severity;
+  code: ProblemCode;
+  message: string;
+  service?: string;
+  /** What to do about it, when there is something to do. */
+  fix?: string;
+}
+
+export interface HeadnodeEntry {
+  hostname: string;
+  uuid: string;
+  adminIp: string | null;
+  state: 'alive' | 'dead' | 'uncertain';
+  local: boolean;
+  primary: boolean;
+  evidence: Signal[];
+}
+
+export interface ServiceEntry {
+  name: string;
+  onDeadHeadnode: boolean;
+  restoreData: { present: boolean; ageSeconds: number | null; image: boolean; dataset: boolean | null };
+  ready: boolean;
+}
+
+export interface CheckReport {
+  mode: 'readiness' | 'disaster';
+  verdict: 'ready' | 'degraded' | 'not-ready';
+  primary: { hostname: string; uuid: string; state: 'alive' | 'dead' | 'uncertain'; evidence: Signal[] } | null;
+  headnodes: HeadnodeEntry[];
+  services: ServiceEntry[];
+  adminIps: { needed: number; available: number };
+  problems: Problem[];
+}
+
+export function verdictOf(problems: readonly Problem[]): CheckReport['verdict'] {
+  if (problems.some((p) => p.severity === 'critical')) return 'not-ready';
+  return problems.length > 0 ? 'degraded' : 'ready';
+}
+
+/** Contract exit codes: 0 ready, 1 warnings only, 2 not ready. */
+export function exitCodeOf(report: Pick<CheckReport, 'verdict'>): 0 | 1 | 2 {
+  return report.verdict === 'ready' ? 0 : report.verdict === 'degraded' ? 1 : 2;
+}
+
+const mark = (state: string): string => (state === 'alive' ? 'OK  ' : state === 'dead' ? 'DEAD' : '??  ');
+
+/** Plain text for a terminal or a log: words, not colours. */
+export function formatCheckText(r: CheckReport, title: string): string {
+  const out: string[] = [];
+  out.push(`triton-recover check: ${title}`);
+  out.push(`mode: ${r.mode}   verdict: ${r.verdict.toUpperCase()}`);
+  out.push('');
+  out.push('Headnodes:');
+  for (const h of r.headnodes) {
+    const tags = [h.primary ? 'primary' : '', h.local ? 'this one' : ''].filter(Boolean).join(', ');
+    out.push(`  [${mark(h.state)}] ${h.hostname.padEnd(12)} ${(h.adminIp ?? '-').padEnd(15)} ${h.state}${tags ? ` (${tags})` : ''}`);
+    if (!h.local) for (const e of h.evidence) out.push(`           ${e.ok ? '+' : '-'} ${e.signal.padEnd(7)} ${e.detail}`);
+  }
+  if (r.services.length > 0) {
+    const lost = r.services.filter((s) => s.onDeadHeadnode);
+    out.push('');
+    out.push(`Services: ${r.services.length} known, ${lost.length} lost with a dead headnode`);
+  }
+  out.push('');
+  out.push(`Admin IPs: ${r.adminIps.needed} needed, ${r.adminIps.available} available`);
+  out.push('');
+  if (r.problems.length === 0) out.push('Problems: none');
+  else {
+    out.push('Problems:');
+    for (const p of r.problems) {
+      out.push(`  ${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}${p.service ? ` [${p.service}]` : ''}: ${p.message}`);
+      if (p.fix) out.push(`       fix: ${p.fix}`);
+    }
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,66 @@
+// What the DC had, as restore-data (or the live APIs) describe it: headnodes,
+// core instances and where they ran. Pure: built from already-parsed records.
+import type { CnapiServer } from '../remote/triton/cnapi.js';
+import { adminIpOf } from '../remote/triton/sysinfo.js';
+import type { VmadmVm } from '../remote/triton/vmadm.js';
+
+export interface InvServer {
+  uuid: string;
+  hostname: string;
+  headnode: boolean;
+  adminIp: string | undefined;
+}
+
+export interface InvInstance {
+  service: string;
+  uuid: string;
+  alias: string;
+  serverUuid: string | undefined;
+  adminIp: string | undefined;
+  image: string | undefined;
+  delegatedDataset: boolean;
+}
+
+export interface Inventory {
+  servers: InvServer[];
+  instances: InvInstance[];
+}
+
+export function serverFromCnapi(s: CnapiServer): InvServer {
+  return { uuid: s.uuid, hostname: s.hostname, headnode: s.headnode, adminIp: s.sysinfo ? adminIpOf(s.sysinfo) : undefined };
+}
+
+export function instanceFromVm(service: string, vm: VmadmVm): InvInstance {
+  const nic = vm.nics.find((n) => n.primary) ?? vm.nics.find((n) => n.nic_tag === 'admin') ?? vm.nics[0];
+  const role = vm.tags?.['smartdc_role'];
+  return {
+    service: typeof role === 'string' ? role : service,
+    uuid: vm.uuid,
+    alias: vm.alias ?? vm.uuid.slice(0, 8),
+    serverUuid: vm.server_uuid,
+    adminIp: nic?.ip,
+    image: vm.image_uuid,
+    delegatedDataset: (vm.datasets ?? []).includes(`zones/${vm.uuid}/data`),
+  };
+}
+
+export function headnodes(inv: Inventory): InvServer[] {
+  return inv.servers.filter((s) => s.headnode).sort((a, b) => a.hostname.localeCompare(b.hostname));
+}
+
+/**
+ * The primary headnode: the one that ran SAPI (RFD 67: one instance of every
+ * required core service lives there); failing that, the headnode with most core zones.
+ */
+export function primaryOf(inv: Inventory): InvServer | undefined {
+  const hns = headnodes(inv);
+  const sapi = inv.instances.find((i) => i.service === 'sapi');
+  const bySapi = hns.find((h) => h.uuid === sapi?.serverUuid);
+  if (bySapi) return bySapi;
+  const count = (h: InvServer): number => inv.instances.filter((i) => i.serverUuid === h.uuid).length;
+  return [...hns].sort((a, b) => count(b) - count(a))[0];
+}
+
+export function instancesOn(inv: Inventory, serverUuid: string): InvInstance[] {
+  return inv.instances.filter((i) => i.serverUuid === serverUuid);
+}

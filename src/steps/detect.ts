@@ -1,0 +1,195 @@
+// Gathering the evidence about each headnode, in parallel, each probe with its
+// own deadline: one slow or hanging probe never holds the others.
+import type { Dc } from '../remote/dc.js';
+import { HostKeyError, RemoteError } from '../remote/errors.js';
+import type { Host } from '../remote/host.js';
+import { createCnapi } from '../remote/triton/cnapi.js';
+import { manateeShow } from '../remote/triton/manatee.js';
+import { getSysinfo } from '../remote/triton/sysinfo.js';
+import { zkRuok } from '../remote/triton/zookeeper.js';
+import { signal, verdict, type HeadnodeState, type Signal, type SignalName } from '../state/detection.js';
+import { headnodes, instancesOn, primaryOf, type InvServer, type Inventory } from '../state/inventory.js';
+
+export interface DetectOptions {
+  /** Deadline of each probe (ms). */
+  timeoutMs?: number;
+  /** A dead server's CNAPI heartbeat is older than this (ms). */
+  heartbeatStaleMs?: number;
+}
+
+export interface HeadnodeReport {
+  hostname: string;
+  uuid: string;
+  adminIp: string | undefined;
+  local: boolean;
+  primary: boolean;
+  state: HeadnodeState;
+  evidence: Signal[];
+}
+
+export interface DetectionReport {
+  local: { hostname: string; uuid: string };
+  primary: HeadnodeReport | undefined;
+  headnodes: HeadnodeReport[];
+  mode: 'readiness' | 'disaster';
+  wallMs: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 5_000;
+
+/** Run a probe under a deadline; past it the probe counts as "cannot tell". */
+async function probe(name: SignalName, timeoutMs: number, fn: (signal: AbortSignal) => Promise<Signal>): Promise<Signal> {
+  const started = Date.now();
+  const ac = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<Signal>((resolve) => {
+    timer = setTimeout(() => {
+      ac.abort();
+      resolve(signal(name, 'unknown', `no answer within ${(timeoutMs / 1000).toFixed(1)} s`, Date.now() - started));
+    }, timeoutMs);
+  });
+  try {
+    const s = await Promise.race([
+      fn(ac.signal).catch((err: unknown) => signal(name, 'unknown', `probe failed: ${(err as Error).message}`, 0)),
+      deadline,
+    ]);
+    return { ...s, durationMs: Date.now() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function ago(iso: string | null | undefined): string {
+  if (!iso) return 'never';
+  const s = Math.round((Date.now() - Date.parse(iso)) / 1000);
+  return s < 120 ? `${s} s ago` : s < 7200 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`;
+}
+
+export async function detect(dc: Dc, inv: Inventory, opts: DetectOptions = {}): Promise<DetectionReport> {
+  const started = Date.now();
+  const t = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const stale = opts.heartbeatStaleMs ?? 60_000;
+  const me = await getSysinfo(dc.local, { timeoutMs: t });
+  const primary = primaryOf(inv);
+  const hns = headnodes(inv);
+  if (!hns.some((h) => h.uuid === me.UUID)) {
+    hns.push({ uuid: me.UUID, hostname: me.Hostname, headnode: true, adminIp: undefined });
+  }
+  const reports = await Promise.all(
+    hns.map(async (h): Promise<HeadnodeReport> => {
+      const base = { hostname: h.hostname, uuid: h.uuid, adminIp: h.adminIp, primary: h.uuid === primary?.uuid };
+      if (h.uuid === me.UUID) {
+        return { ...base, local: true, state: 'alive', evidence: [signal('ssh', 'alive', 'the console runs here', 0)] };
+      }
+      const evidence = await probeHeadnode(dc, inv, h, me.UUID, t, stale);
+      return { ...base, local: false, state: verdict(evidence), evidence };
+    }),
+  );
+  return {
+    local: { hostname: me.Hostname, uuid: me.UUID },
+    primary: reports.find((r) => r.primary),
+    headnodes: reports,
+    mode: reports.every((r) => r.state === 'alive') ? 'readiness' : 'disaster',
+    wallMs: Date.now() - started,
+  };
+}
+
+function probeHeadnode(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, t: number, staleMs: number): Promise<Signal[]> {
+  const mine = instancesOn(inv, h.uuid);
+  const probes: Promise<Signal>[] = [];
+  const ip = h.adminIp;
+
+  probes.push(
+    probe('ping', t, async () => {
+      if (!ip) return signal('ping', 'unknown', 'admin IP not known', 0);
+      const r = await dc.local.run(['ping', ip, String(Math.max(1, Math.floor(t / 2000)))], { timeoutMs: t });
+      return r.code === 0
+        ? signal('ping', 'alive', `${ip} answers ping`, r.durationMs)
+        : signal('ping', 'dead', `no answer from ${ip}`, r.durationMs);
+    }),
+  );
+
+  probes.push(
+    probe('ssh', t, async (abort) => {
+      if (!ip) return signal('ssh', 'unknown', 'admin IP not known', 0);
+      try {
+        const s = await getSysinfo(dc.peer(h.hostname, ip), { timeoutMs: t, signal: abort });
+        if (s.UUID !== h.uuid) return signal('ssh', 'unknown', `${ip} answers SSH but is server ${s.UUID} (${s.Hostname}), not ${h.uuid}`, 0);
+        return signal('ssh', 'alive', `SSH to ${ip} works; sysinfo says ${s.Hostname}`, 0);
+      } catch (err) {
+        if (err instanceof HostKeyError) return signal('ssh', 'unknown', `something answers SSH at ${ip} with an unverified host key (${err.fingerprint})`, 0);
+        if (err instanceof RemoteError && (err.kind === 'unreachable' || err.kind === 'timeout')) {
+          return signal('ssh', 'dead', `SSH to ${ip}: ${err.kind === 'unreachable' ? 'connection timed out' : 'no answer'}`, 0);
+        }
+        throw err;
+      }
+    }),
+  );
+
+  const cnapis = inv.instances.filter((i) => i.service === 'cnapi' && i.adminIp);
+  probes.push(
+    probe('cnapi', t, async (abort) => {
+      if (cnapis.length === 0) return signal('cnapi', 'unknown', 'no CNAPI instance known', 0);
+      const answers = await Promise.allSettled(
+        cnapis.map((c) => createCnapi({ transport: dc.http, baseUrl: `http://${c.adminIp}` }).getServer(h.uuid, { timeoutMs: t, signal: abort })),
+      );
+      const got = answers.find((a) => a.status === 'fulfilled');
+      if (!got || got.status !== 'fulfilled') {
+        return signal('cnapi', 'unknown', `no CNAPI answered (${cnapis.map((c) => `${c.alias} ${c.adminIp}`).join(', ')})`, 0);
+      }
+      const srv = got.value;
+      if (!srv) return signal('cnapi', 'unknown', `CNAPI has no server ${h.uuid}`, 0);
+      const hbAge = srv.last_heartbeat ? Date.now() - Date.parse(srv.last_heartbeat) : Infinity;
+      if (srv.status === 'running') return signal('cnapi', 'alive', `CNAPI: status running, last heartbeat ${ago(srv.last_heartbeat)}`, 0);
+      if (hbAge > staleMs) return signal('cnapi', 'dead', `CNAPI: status ${srv.status}, last heartbeat ${ago(srv.last_heartbeat)}`, 0);
+      return signal('cnapi', 'unknown', `CNAPI: status ${srv.status}, but a heartbeat ${ago(srv.last_heartbeat)}`, 0);
+    }),
+  );
+
+  const binder = mine.find((i) => i.service === 'binder' && i.adminIp);
+  if (binder) {
+    probes.push(
+      probe('binder', t, async (abort) => {
+        const ok = await zkRuok(dc.local, binder.adminIp!, { timeoutMs: t, signal: abort });
+        if (ok === null) return signal('binder', 'dead', `${binder.alias} (${binder.adminIp}:2181) does not answer`, 0);
+        return ok
+          ? signal('binder', 'alive', `${binder.alias} (${binder.adminIp}:2181) answers imok`, 0)
+          : signal('binder', 'unknown', `${binder.alias} answers but not imok`, 0);
+      }),
+    );
+  }
+
+  const peer = mine.find((i) => i.service === 'manatee');
+  if (peer) {
+    probes.push(probe('manatee', t, (abort) => manateeView(dc, inv, h, localUuid, peer.uuid, peer.alias, t, abort)));
+  }
+  return Promise.all(probes);
+}
+
+/** Ask a surviving manatee peer how the cluster sees the headnode's peer. */
+async function manateeView(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, uuid: string, alias: string, t: number, abort: AbortSignal): Promise<Signal> {
+  const others = inv.instances.filter((i) => i.service === 'manatee' && i.serverUuid !== h.uuid);
+  const hostOf = (serverUuid: string | undefined): Host | undefined => {
+    const srv = inv.servers.find((s) => s.uuid === serverUuid);
+    if (!srv?.adminIp) return undefined;
+    return srv.uuid === localUuid ? dc.local : dc.peer(srv.hostname, srv.adminIp);
+  };
+  // Prefer a peer on this headnode: no SSH needed.
+  others.sort((a, b) => Number(hostOf(b.serverUuid) === dc.local) - Number(hostOf(a.serverUuid) === dc.local));
+  for (const o of others) {
+    const host = hostOf(o.serverUuid);
+    if (!host) continue;
+    try {
+      const show = await manateeShow(host, o.uuid, { timeoutMs: t, signal: abort });
+      const row = show.peers.find((p) => uuid.startsWith(p.peer));
+      const via = `as seen from ${o.alias}`;
+      if (!row) return signal('manatee', 'dead', `${alias} is no longer in the manatee cluster (${via})`, 0);
+      if (row.role === 'deposed') return signal('manatee', 'dead', `${alias} was deposed: the cluster took over from it (${via})`, 0);
+      if (row.pg === 'fail') return signal('manatee', 'dead', `${alias} (${row.role}): postgres does not answer (${via})`, 0);
+      return signal('manatee', 'alive', `${alias} is ${row.role} with postgres ok (${via})`, 0);
+    } catch {
+      continue;
+    }
+  }
+  return signal('manatee', 'unknown', 'no surviving manatee peer could be asked', 0);
+}

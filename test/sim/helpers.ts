@@ -1,0 +1,66 @@
+// Shared setup for simulator tests: the reference scenario, a fresh sim in a
+// temp dir, and small wrappers to run commands and HTTP calls.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Host } from '../../src/remote/host.js';
+import { openSim, type SimDc } from '../../src/remote/sim/index.js';
+import { parseScenario, type Scenario } from '../../src/remote/sim/scenario.js';
+
+export const repoRoot = resolve(import.meta.dirname, '..', '..');
+export const contractScenarioPath = resolve(repoRoot, '..', 'shared', 'contract', 'scenario.example.json');
+export const builtinPath = resolve(repoRoot, 'scenarios', 'primary-dead.json');
+
+export function rawScenario(): Record<string, unknown> {
+  return JSON.parse(readFileSync(builtinPath, 'utf8')) as Record<string, unknown>;
+}
+
+/** The reference scenario, parsed, with an optional edit applied first. */
+export function scenario(edit?: (s: Scenario) => void): Scenario {
+  const s = parseScenario(rawScenario());
+  edit?.(s);
+  return parseScenario(s);
+}
+
+export function tempDir(prefix = 'tr-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface TestSim {
+  sim: SimDc;
+  dir: string;
+  statePath: string;
+  host(name: string): Host;
+  run(name: string, argv: string[], stdin?: string | Buffer, timeoutMs?: number): ReturnType<Host['run']>;
+  http(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, timeoutMs?: number): Promise<{ status: number; json: unknown }>;
+}
+
+/** Fast by default: latencies divided by 1000. */
+export async function openTestSim(s: Scenario = scenario(), speed = 1000): Promise<TestSim> {
+  const dir = tempDir();
+  const statePath = join(dir, 'state.json');
+  const sim = await openSim({ scenario: s, statePath, speed });
+  return {
+    sim,
+    dir,
+    statePath,
+    host: (name) => sim.peer(name, ''),
+    run: (name, argv, stdin, timeoutMs = 5_000) => sim.peer(name, '').run(argv, { timeoutMs, ...(stdin !== undefined ? { stdin } : {}) }),
+    http: async (method, url, body, timeoutMs = 5_000) => {
+      const r = await sim.http({ method, url, timeoutMs, ...(body !== undefined ? { body } : {}) });
+      return { status: r.status, json: r.body ? (JSON.parse(r.body) as unknown) : null };
+    },
+  };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Wait until fn() is true (polling), or fail with what was awaited. */
+export async function until(what: string, fn: () => boolean | Promise<boolean>, ms = 3_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await fn()) return;
+    await sleep(5);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -1,0 +1,219 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HttpError, RemoteError } from '../../src/remote/errors.js';
+import { openSim } from '../../src/remote/sim/index.js';
+import { makeSimStream } from '../../src/remote/sim/zfs-stream.js';
+import { paths } from '../../src/state/restore-data-layout.js';
+import { openTestSim, scenario, sleep, until } from './helpers.js';
+
+const ADMIN = '317a3314-d536-5367-9173-21bc7a2e5020';
+const SAPI_IMG = '94219f1a-73c3-576b-bba6-d3359638c4e1';
+const AMONREDIS_IMG = '26763ca3-0c67-575e-9b03-41f462191033';
+const ORIGIN = 'bfa268a6-f44a-5456-8bba-d3dc65dd3265';
+const HN1 = '7441d100-2e6d-5cc1-a297-ab9735a04c92';
+const NEW_SAPI = '11111111-2222-4333-8444-555555555501';
+const NEW_REDIS = '11111111-2222-4333-8444-555555555502';
+
+function payload(uuid: string, alias: string, image: string, ip: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    uuid,
+    alias,
+    image_uuid: image,
+    brand: 'joyent-minimal',
+    owner_uuid: ADMIN,
+    tags: { smartdc_role: alias.replace(/\d+$/, ''), smartdc_type: 'core' },
+    nics: [{ interface: 'net0', nic_tag: 'admin', ip, netmask: '255.255.255.0', primary: true }],
+    autoboot: false,
+    ...extra,
+  });
+}
+
+async function sapiServiceUuid(t: Awaited<ReturnType<typeof openTestSim>>, ip: string, name: string): Promise<string> {
+  const r = await t.http('GET', `http://${ip}/services?name=${name}`);
+  return (r.json as { uuid: string }[])[0]!.uuid;
+}
+
+describe('simulated DC physics', () => {
+  it('a dead server answers nothing: SSH and its zones time out, ping says no answer', async () => {
+    const t = await openTestSim();
+    const err = await t.run('headnode0', ['sysinfo'], undefined, 200).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RemoteError);
+    expect((err as RemoteError).kind).toBe('unreachable');
+    expect((err as RemoteError).mayHaveRun).toBe(false);
+    const ping = await t.run('headnode1', ['ping', '10.99.99.7', '2']);
+    expect(ping.code).toBe(1);
+    expect(ping.stderr).toContain('no answer from 10.99.99.7');
+    const api = await t.http('GET', 'http://10.99.99.30/ping', undefined, 200).catch((e: unknown) => e);
+    expect(api).toBeInstanceOf(HttpError);
+    expect((api as HttpError).kind).toBe('timeout');
+    const alive = await t.run('headnode1', ['ping', '10.99.99.42', '2']);
+    expect(alive.stdout).toBe('10.99.99.42 is alive\n');
+  });
+
+  it('manatee takes over with 3 peers: the sync becomes primary, the lost primary is deposed', async () => {
+    const t = await openTestSim();
+    expect(t.sim.world.state.manatee).toMatchObject({ primary: 'manatee1', sync: 'manatee2', async: [], deposed: ['manatee0'] });
+    expect(t.sim.world.manateeWritable()).toBe(true);
+    const show = await t.run('headnode1', ['zlogin', '95719f01-24e8-5c98-918a-876223a2e910', 'source ~/.bashrc; manatee-adm show']);
+    expect(show.stdout).toMatch(/^primary\s+95719f01 ok\s+sync/m);
+    expect(show.stdout).toMatch(/^deposed\s+94dbf717 fail/m);
+    expect(show.stdout).toContain('warning: cluster has a deposed peer');
+  });
+
+  it('with only 2 manatee peers, losing the primary leaves no writes, so moray is down', async () => {
+    const s = scenario((x) => {
+      x.manatee = { primary: 'manatee0', sync: 'manatee1', async: [] };
+      x.instances = x.instances.filter((i) => i.alias !== 'manatee2');
+    });
+    const t = await openTestSim(s);
+    expect(t.sim.world.manateeWritable()).toBe(false);
+    expect(t.sim.world.serviceUp('moray')).toBe(false);
+  });
+
+  it('binder quorum: 2 of 3 members answer stat as leader/follower; ruok from a dead one fails', async () => {
+    const t = await openTestSim();
+    const stat = await t.run('headnode1', ['nc', '-w', '5', '10.99.99.45', '2181'], 'stat');
+    expect(stat.stdout).toMatch(/^Mode: (leader|follower)$/m);
+    const dead = await t.run('headnode1', ['nc', '-w', '5', '10.99.99.11', '2181'], 'ruok');
+    expect(dead.code).not.toBe(0);
+    await t.run('headnode2', ['vmadm', 'stop', 'b0b40a38-bbf6-5043-8b84-14f8e82c614f']);
+    const lost = await t.run('headnode1', ['nc', '-w', '5', '10.99.99.45', '2181'], 'stat');
+    expect(lost.stdout).toContain('not currently serving requests');
+  });
+
+  it('an API answers only while its zone runs on a live server and its dependencies are up', async () => {
+    const t = await openTestSim();
+    // A new sapi zone on headnode1 (SAPI needs no SAPI for its own first boot).
+    expect((await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', SAPI_IMG, '10.99.99.60'))).code).toBe(0);
+    const refused = await t.http('GET', 'http://10.99.99.60/ping').catch((e: unknown) => e);
+    expect((refused as HttpError).kind).toBe('unreachable');
+    await t.run('headnode1', ['vmadm', 'start', NEW_SAPI]);
+    await until('sapi1 set up', () => t.sim.world.isUp(t.sim.world.instanceOn('headnode1', NEW_SAPI)!));
+    expect((await t.http('GET', 'http://10.99.99.60/ping')).status).toBe(200);
+    // Without moray, SAPI's ping fails (it still serves configs from its local copy).
+    await t.run('headnode1', ['vmadm', 'stop', 'c0c95f13-737c-56f2-b596-290c912dcb8d']);
+    await t.run('headnode2', ['vmadm', 'stop', '1db6db41-5b72-5c5b-842d-8bfbbaaeecd2']);
+    expect((await t.http('GET', 'http://10.99.99.60/ping')).status).toBe(500);
+  });
+
+  it('vmadm create fails when the image is not installed; imgadm install needs the origin first', async () => {
+    const t = await openTestSim(scenario((x) => (x.servers.find((s) => s.hostname === 'headnode1')!.images = [])));
+    const create = await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', SAPI_IMG, '10.99.99.60'));
+    expect(create.code).toBe(1);
+    expect(create.stderr).toContain(`image ${SAPI_IMG} does not exist`);
+    const rd = t.sim.restoreDataDir;
+    const inst = (u: string): string[] => ['imgadm', 'install', '-m', join(rd, paths.imageManifest(u)), '-f', join(rd, paths.imageFile(u))];
+    const noOrigin = await t.run('headnode1', inst(SAPI_IMG));
+    expect(noOrigin.code).toBe(1);
+    expect(noOrigin.stderr).toContain(`OriginNotInstalled): origin image "${ORIGIN}"`);
+    expect((await t.run('headnode1', ['imgadm', 'get', SAPI_IMG])).code).toBe(3);
+    expect((await t.run('headnode1', inst(ORIGIN))).code).toBe(0);
+    expect((await t.run('headnode1', inst(SAPI_IMG))).code).toBe(0);
+    expect((await t.run('headnode1', ['imgadm', 'get', SAPI_IMG])).code).toBe(0);
+    expect((await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', SAPI_IMG, '10.99.99.60'))).code).toBe(0);
+  });
+
+  it('a first boot without a SAPI record ends setup_failed with SMF maintenance', async () => {
+    const t = await openTestSim();
+    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_REDIS, 'amonredis1', AMONREDIS_IMG, '10.99.99.61'));
+    await t.run('headnode1', ['vmadm', 'start', NEW_REDIS]);
+    const during = await t.run('headnode1', ['svcs', '-xz', NEW_REDIS]);
+    expect(during.stdout).toContain('offline* transitioning to online');
+    await until('setup_failed', () => (t.sim.world.settle(), t.sim.world.instanceOn('headnode1', NEW_REDIS)!.state === 'setup_failed'));
+    const svcs = await t.run('headnode1', ['svcs', '-xz', NEW_REDIS]);
+    expect(svcs.stdout).toMatch(/State: maintenance since/);
+    expect(JSON.parse(readFileSync(t.statePath, 'utf8')).instances.at(-1).state).toBe('setup_failed');
+  });
+
+  it('a first boot succeeds once SAPI answers and knows the uuid within the window', async () => {
+    const t = await openTestSim();
+    // SAPI first (it boots on its own), then the instance record, then the zone.
+    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', SAPI_IMG, '10.99.99.60'));
+    await t.run('headnode1', ['vmadm', 'start', NEW_SAPI]);
+    await until('sapi up', () => t.sim.world.isUp(t.sim.world.instanceOn('headnode1', NEW_SAPI)!));
+    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_REDIS, 'amonredis1', AMONREDIS_IMG, '10.99.99.61'));
+    await t.run('headnode1', ['vmadm', 'start', NEW_REDIS]);
+    // The record arrives while the zone is already asking: still inside the window.
+    await sleep(15);
+    const svc = await sapiServiceUuid(t, '10.99.99.60', 'amonredis');
+    const created = await t.http('POST', 'http://10.99.99.60/instances', { service_uuid: svc, uuid: NEW_REDIS, params: { alias: 'amonredis1', server_uuid: HN1 } });
+    expect(created.status).toBe(200);
+    await until('amonredis1 set up', () => t.sim.world.isUp(t.sim.world.instanceOn('headnode1', NEW_REDIS)!));
+    expect((await t.run('headnode1', ['svcs', '-xz', NEW_REDIS])).stdout).toBe('');
+  });
+
+  it('delegated data is lost if the zone boots before the stream is received', async () => {
+    const t = await openTestSim();
+    const lost = '11111111-2222-4333-8444-555555555503';
+    await t.run('headnode1', ['vmadm', 'create'], payload(lost, 'amonredis1', AMONREDIS_IMG, '10.99.99.62', { delegate_dataset: true, autoboot: true }));
+    const i1 = t.sim.world.instanceOn('headnode1', lost)!;
+    expect(i1.bootedWithoutData).toBe(true);
+    expect(i1.data).toBe('empty');
+
+    const kept = '11111111-2222-4333-8444-555555555504';
+    await t.run('headnode1', ['vmadm', 'create'], payload(kept, 'amonredis2', AMONREDIS_IMG, '10.99.99.63', { delegate_dataset: true }));
+    const stream = makeSimStream(`zones/${kept}/data`, `zones/${kept}/data@s1`, 1000);
+    const noF = await t.run('headnode1', ['zfs', 'recv', `zones/${kept}/data`], stream);
+    expect(noF.stderr).toContain('must specify -F');
+    const bad = await t.run('headnode1', ['zfs', 'recv', '-F', `zones/${kept}/data`], stream.subarray(0, 500));
+    expect(bad.stderr).toContain('invalid stream');
+    expect((await t.run('headnode1', ['zfs', 'recv', '-F', `zones/${kept}/data`], stream)).code).toBe(0);
+    await t.run('headnode1', ['vmadm', 'start', kept]);
+    const i2 = t.sim.world.instanceOn('headnode1', kept)!;
+    expect(i2.data).toBe('received');
+    expect(i2.bootedWithoutData).toBeUndefined();
+    const busy = await t.run('headnode1', ['zfs', 'recv', '-F', `zones/${kept}/data`], stream);
+    expect(busy.stderr).toContain('is busy');
+  });
+
+  it("an admin IP held by another VM's NIC record makes the new zone's NIC registration fail", async () => {
+    const t = await openTestSim();
+    // sapi0's old IP is still held in NAPI by sapi0's NIC (on the dead headnode).
+    const other = '11111111-2222-4333-8444-555555555505';
+    await t.run('headnode1', ['vmadm', 'create'], payload(other, 'sapi1', SAPI_IMG, '10.99.99.30'));
+    expect(t.sim.world.instanceOn('headnode1', other)!.nicRegistration).toBe('failed');
+    expect(t.sim.world.state.sim.events.at(-2)?.what).toContain('IP 10.99.99.30 is in use by zone 67be4635');
+    // Released first, the IP registers.
+    const nics = t.sim.world.state.sim.napiNics.filter((n) => n.ip === '10.99.99.31');
+    expect(nics).toHaveLength(1);
+    const napi = t.sim.world.liveInstances().find((i) => i.service === 'napi');
+    expect(napi).toBeUndefined(); // NAPI itself died with the primary: nothing to release it through
+    const w = t.sim.world;
+    w.state.sim.napiNics = w.state.sim.napiNics.filter((n) => n.ip !== '10.99.99.31');
+    const fresh = '11111111-2222-4333-8444-555555555506';
+    await t.run('headnode1', ['vmadm', 'create'], payload(fresh, 'mahi1', '16638c47-5f90-5ced-ad88-ef0e2bece4c9', '10.99.99.31'));
+    expect(w.instanceOn('headnode1', fresh)!.nicRegistration).toBe('ok');
+    expect(w.state.sim.napiNics.find((n) => n.ip === '10.99.99.31')?.belongs_to_uuid).toBe(fresh);
+  });
+
+  it('a service whose new instance never came up healthy stays down for the services after it', async () => {
+    const t = await openTestSim();
+    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_REDIS, 'amonredis1', AMONREDIS_IMG, '10.99.99.61'));
+    await t.run('headnode1', ['vmadm', 'start', NEW_REDIS]);
+    await until('setup_failed', () => (t.sim.world.settle(), t.sim.world.instanceOn('headnode1', NEW_REDIS)!.state === 'setup_failed'));
+    expect(t.sim.world.serviceUp('amonredis')).toBe(false);
+    expect(t.sim.world.serviceUp('amon')).toBe(false);
+  });
+
+  it('persists every change atomically and resumes from the state file', async () => {
+    const t = await openTestSim();
+    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', SAPI_IMG, '10.99.99.60'));
+    const saved = JSON.parse(readFileSync(t.statePath, 'utf8'));
+    expect(saved.instances.find((i: { uuid: string }) => i.uuid === NEW_SAPI)).toMatchObject({ alias: 'sapi1', state: 'stopped', server: 'headnode1' });
+    const again = await openSim({ statePath: t.statePath, speed: 1000 });
+    expect(again.world.instanceOn('headnode1', NEW_SAPI)?.alias).toBe('sapi1');
+    expect(again.world.state.manatee?.primary).toBe('manatee1');
+    const dup = await again.peer('headnode1', '').run(['vmadm', 'create'], { stdin: payload(NEW_SAPI, 'sapi1', SAPI_IMG, '10.99.99.60'), timeoutMs: 1000 });
+    expect(dup.stderr).toContain(`VM with UUID ${NEW_SAPI} already exists`);
+  });
+
+  it('--sim-speed divides latencies', async () => {
+    const slow = await openTestSim(scenario((x) => (x.latencyMs = { default: 200 })), 1);
+    const fast = await openTestSim(scenario((x) => (x.latencyMs = { default: 200 })), 20);
+    const a = await slow.run('headnode1', ['hostname']);
+    const b = await fast.run('headnode1', ['hostname']);
+    expect(a.durationMs).toBeGreaterThanOrEqual(390); // ssh connect + command, 200 ms each
+    expect(b.durationMs).toBeLessThan(100);
+  });
+});
