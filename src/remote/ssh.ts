@@ -166,6 +166,8 @@ export class SshHost implements Host {
       };
       if (privateKey) cfg.privateKey = privateKey;
       if (this.o.agent) cfg.agent = this.o.agent;
+      // Commands and replies are small packets: Nagle would hold them back.
+      client.once('ready', () => client.setNoDelay(true));
       try {
         client.connect(cfg);
       } catch (e) {

@@ -45,6 +45,8 @@ export async function startSshServer(opts: SshServerOptions): Promise<RunningSsh
   const bySocketPort = new Map<number, Socket>();
   const tcp = createServer((sock) => {
     sockets.add(sock);
+    // Small request/reply packets: without this, Nagle + delayed ACK add ~80 ms a command.
+    sock.setNoDelay(true);
     if (sock.remotePort !== undefined) bySocketPort.set(sock.remotePort, sock);
     sock.on('error', () => {});
     sock.on('close', () => {

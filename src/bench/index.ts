@@ -1,0 +1,13 @@
+// npm run bench: prints numbers; goals are judged by reading them, not by timed tests.
+import { benchSimRoundTrip } from './sim-roundtrip.js';
+
+async function main(): Promise<void> {
+  const lines: string[] = [`triton-recover bench (node ${process.version}, ${new Date().toISOString()})`, ''];
+  lines.push(...(await benchSimRoundTrip()));
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 70;
+});
