@@ -9,6 +9,7 @@ export type RemoteErrorKind =
   | 'unreachable'
   | 'host-key-unknown'
   | 'host-key-changed'
+  | 'host-key-revoked'
   | 'auth-failed'
   | 'aborted'
   | 'spawn-failed';
@@ -47,22 +48,28 @@ export class HostKeyError extends RemoteError {
   readonly keyType: string;
   constructor(opts: {
     host: string;
-    changed: boolean;
+    status: 'unknown' | 'changed' | 'revoked';
     fingerprint: string;
     keyType: string;
     knownHostsPath: string;
   }) {
-    super({
-      kind: opts.changed ? 'host-key-changed' : 'host-key-unknown',
-      host: opts.host,
-      mayHaveRun: false,
-      message: opts.changed
-        ? `host key CHANGED: ${opts.keyType} ${opts.fingerprint} does not match ${opts.knownHostsPath}`
-        : `host key not known: ${opts.keyType} ${opts.fingerprint} is not in ${opts.knownHostsPath}`,
-      hint: opts.changed
-        ? 'a changed key can mean a reinstalled host or someone in the middle; compare the fingerprint on the host\'s console (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub) before fixing known_hosts'
-        : `verify the fingerprint on the host's console (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then add it: ssh-keyscan ${opts.host} >> ${opts.knownHostsPath}`,
-    });
+    const k = `${opts.keyType} ${opts.fingerprint}`;
+    const compare = "compare the fingerprint on the host's console (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub)";
+    const text = {
+      unknown: {
+        message: `host key not known: ${k} is not in ${opts.knownHostsPath}`,
+        hint: `${compare}, then add it: ssh-keyscan ${opts.host} >> ${opts.knownHostsPath}`,
+      },
+      changed: {
+        message: `host key CHANGED: ${k} does not match ${opts.knownHostsPath}`,
+        hint: `a changed key can mean a reinstalled host or someone in the middle; ${compare} before fixing known_hosts`,
+      },
+      revoked: {
+        message: `host key REVOKED: ${k} is marked @revoked in ${opts.knownHostsPath}`,
+        hint: 'a revoked key is never accepted; find out why it was revoked before going near this host',
+      },
+    }[opts.status];
+    super({ kind: `host-key-${opts.status}`, host: opts.host, mayHaveRun: false, ...text });
     this.name = 'HostKeyError';
     this.fingerprint = opts.fingerprint;
     this.keyType = opts.keyType;

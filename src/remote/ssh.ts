@@ -148,9 +148,9 @@ export class SshHost implements Host {
         if (res.status === 'ok') return true;
         hostKeyError = new HostKeyError({
           host: this.name,
-          changed: res.status !== 'unknown',
+          status: res.status,
           fingerprint: res.fingerprint,
-          keyType: res.status === 'revoked' ? `REVOKED ${keyType}` : keyType,
+          keyType,
           knownHostsPath,
         });
         return false;

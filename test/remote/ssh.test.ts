@@ -179,6 +179,15 @@ describe('SshHost over a real SSH wire', () => {
     expect((e as HostKeyError).fingerprint).toBe(fingerprintOf(hostBlob));
   });
 
+  it('refuses a revoked host key even when the host line also lists it', async () => {
+    const revoked = join(dir, 'revoked_known_hosts');
+    writeFileSync(revoked, `[127.0.0.1]:${server.port} ${hostKey.public}\n@revoked * ${hostKey.public}\n`);
+    const e = await rejection(sshHost({ knownHostsPath: revoked }).run(['true'], { timeoutMs: 5000 }));
+    expect(e).toBeInstanceOf(HostKeyError);
+    expect(e.kind).toBe('host-key-revoked');
+    expect(e.message).toContain('REVOKED');
+  });
+
   it('accepts a hashed known_hosts entry for [127.0.0.1]:port', async () => {
     const hashed = join(dir, 'hashed_known_hosts');
     writeFileSync(hashed, `[127.0.0.1]:${server.port} ${hostKey.public}\n`);
