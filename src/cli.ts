@@ -2,9 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ScenarioError } from './remote/sim/scenario.js';
-import { openDc, type GlobalOptions } from './remote/open-dc.js';
+import { journalDirOf, openDc, timingOf, type GlobalOptions } from './remote/open-dc.js';
+import { linePrompter } from './screens/line-prompt.js';
 import { exitCodeOf, formatCheckText } from './state/check-report.js';
+import { formatPlanText, planJson, type Strategy } from './state/plan.js';
 import { runCheck } from './steps/check.js';
+import { buildPlan } from './steps/plan.js';
+import { runRestore, type RestoreOutcome } from './steps/restore.js';
 
 const EXIT = { ok: 0, warnings: 1, blocked: 2, failed: 3, usage: 64, internal: 70 } as const;
 
@@ -24,14 +28,87 @@ function globals(cmd: Command): GlobalOptions {
 }
 
 async function check(cmd: Command): Promise<number> {
-  const o = cmd.optsWithGlobals<GlobalOptions & { json?: boolean; prometheus?: boolean }>();
+  const o = cmd.optsWithGlobals<GlobalOptions & { json?: boolean; prometheus?: boolean; strategy?: Strategy }>();
   const dc = await openDc(globals(cmd));
   try {
-    const { report } = await runCheck(dc, { ...(o.maxAge ? { maxAgeMinutes: o.maxAge } : {}) });
+    const { report } = await runCheck(dc, {
+      strategy: o.strategy ?? 'reuse',
+      journalDir: journalDirOf(o, dc),
+      timeoutMs: timingOf(o, dc).probeTimeoutMs,
+      ...(o.maxAge ? { maxAgeMinutes: o.maxAge } : {}),
+    });
     if (o.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else process.stdout.write(formatCheckText(report, dc.label));
     return exitCodeOf(report);
   } finally {
+    await dc.close();
+  }
+}
+
+async function plan(cmd: Command): Promise<number> {
+  const o = cmd.optsWithGlobals<GlobalOptions & { json?: boolean; strategy: Strategy }>();
+  const dc = await openDc(globals(cmd));
+  try {
+    const chk = await runCheck(dc, {
+      strategy: o.strategy,
+      journalDir: journalDirOf(o, dc),
+      timeoutMs: timingOf(o, dc).probeTimeoutMs,
+      ...(o.maxAge ? { maxAgeMinutes: o.maxAge } : {}),
+    });
+    const blocked = chk.report.problems.filter((p) => p.severity === 'critical');
+    const p = await buildPlan(dc, { rd: chk.restoreData, inv: chk.inventory, det: chk.detection, strategy: o.strategy, ipCandidates: chk.ipCandidates, blocked });
+    process.stdout.write(o.json ? JSON.stringify(planJson(p), null, 2) + '\n' : formatPlanText(p));
+    return blocked.length > 0 ? EXIT.blocked : EXIT.ok;
+  } finally {
+    await dc.close();
+  }
+}
+
+async function restore(cmd: Command): Promise<number> {
+  const o = cmd.optsWithGlobals<GlobalOptions & { yes?: boolean; fenced?: string; strategy: Strategy; only?: string }>();
+  if (!o.yes && !process.stdin.isTTY) {
+    process.stderr.write(
+      'triton-recover restore: standard input is not a terminal, so nobody can answer the confirmations.\n' +
+        '  Run it from a terminal, or say yes up front: triton-recover restore --yes --fenced <dead primary hostname>\n' +
+        '  (see first: triton-recover check; triton-recover plan)\n',
+    );
+    return EXIT.blocked;
+  }
+  const dc = await openDc(globals(cmd));
+  const t = timingOf(o, dc);
+  const prompter = o.yes ? undefined : linePrompter(process.stdin, process.stderr);
+  const log = (s: string): boolean => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
+  try {
+    const out: RestoreOutcome = await runRestore({
+      dc,
+      journalDir: journalDirOf(o, dc),
+      strategy: o.strategy,
+      ...(o.only ? { only: o.only.split(',').map((x) => x.trim()).filter(Boolean) } : {}),
+      ...(o.fenced ? { fenced: o.fenced } : {}),
+      ...(prompter ? { confirm: prompter.confirm, skipReason: prompter.skipReason } : {}),
+      timing: { pollMs: t.pollMs, healthTimeoutMs: t.healthTimeoutMs, commandTimeoutMs: t.commandTimeoutMs },
+      probeTimeoutMs: t.probeTimeoutMs,
+      ...(o.maxAge ? { maxAgeMinutes: o.maxAge } : {}),
+      command: ['triton-recover', ...process.argv.slice(2)].join(' '),
+      events: {
+        phase: (p) => log(p),
+        plan: (p, resumed) => log(`${resumed ? 'resuming the journaled plan' : 'plan'}: ${p.steps.length} zone(s), ${p.strategy} strategy`),
+        serviceStart: (s, i, n) => log(`[${i + 1}/${n}] ${s.service}: ${s.alias} ${s.uuid} ${s.adminIp}`),
+        actionEnd: (a, r) => log(`    ${r.ok ? (r.skipped ? 'SKIP' : 'OK  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : ''} ${(r.ms / 1000).toFixed(1)} s`),
+        serviceEnd: (s, status, d) => log(`    ${status.toUpperCase()}: ${s.alias}${d ? ` (${d})` : ''}`),
+      },
+    });
+    for (const p of out.problems) process.stderr.write(`  ${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}${p.service ? ` [${p.service}]` : ''}: ${p.message}${p.fix ? `\n       fix: ${p.fix}` : ''}\n`);
+    if (out.failure) {
+      const f = out.failure;
+      process.stderr.write(`\nFAILED on ${f.host}: ${f.action.summary}\n  command: ${f.command}\n  output:\n${f.output.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+    }
+    process.stdout.write(`${out.exitCode === 0 ? 'DONE' : out.exitCode === 3 ? 'STOPPED (a step failed)' : 'NOT STARTED / PAUSED'}: ${out.message}\n`);
+    if (out.next) process.stdout.write(`next: ${out.next}\n`);
+    if (out.report) process.stdout.write(`report: ${out.report.md}\n`);
+    return out.exitCode;
+  } finally {
+    prompter?.close();
     await dc.close();
   }
 }
@@ -73,7 +150,7 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .description('show the exact commands a restore would run; nothing is executed')
     .option('--json', 'JSON output')
     .addOption(new Option('--strategy <strategy>', 'identity strategy').choices(['reuse', 'new']).default('reuse'))
-    .action(() => run(notYet('plan')()));
+    .action((_o, cmd: Command) => run(plan(cmd)));
 
   program
     .command('restore')
@@ -82,7 +159,7 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .option('--fenced <hostname>', 'the dead primary, typed: it is powered off or off the admin network')
     .addOption(new Option('--strategy <strategy>', 'identity strategy').choices(['reuse', 'new']).default('reuse'))
     .option('--only <services>', 'only these services (comma-separated)')
-    .action(() => run(notYet('restore')()));
+    .action((_o, cmd: Command) => run(restore(cmd)));
 
   program
     .command('convert')

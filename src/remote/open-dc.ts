@@ -30,3 +30,24 @@ export async function openDc(g: GlobalOptions): Promise<Dc> {
   }
   return openRealDc({ restoreDataDir: g.restoreData ?? DEFAULT_RESTORE_DATA_DIR });
 }
+
+export const DEFAULT_JOURNAL_DIR = '/var/sdcadm/triton-recover';
+
+/** Where journal, lock and reports go: --journal-dir, else beside the sim state, else the real default. */
+export function journalDirOf(g: GlobalOptions, dc: Dc): string {
+  if (g.journalDir) return resolve(g.journalDir);
+  if (g.simState) return resolve(`${g.simState.replace(/\.json$/, '')}.journal`);
+  if (dc.simulated) return resolve(dc.restoreDataDir, '..', 'journal');
+  return DEFAULT_JOURNAL_DIR;
+}
+
+/** Waits scaled like the simulated DC's latencies, so a fast drill polls fast too. */
+export function timingOf(g: GlobalOptions, dc: Dc): { pollMs: number; healthTimeoutMs: number; commandTimeoutMs: number; probeTimeoutMs: number } {
+  const speed = dc.simulated ? (g.simSpeed ?? 1) : 1;
+  return {
+    pollMs: Math.max(5, 2_000 / speed),
+    healthTimeoutMs: Math.max(3_000, 600_000 / speed),
+    commandTimeoutMs: Math.max(5_000, 600_000 / speed),
+    probeTimeoutMs: Math.max(500, 5_000 / speed),
+  };
+}

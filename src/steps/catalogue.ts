@@ -33,6 +33,8 @@ export const CATALOGUE: readonly ServiceSpec[] = [
   S('assets', 'restore', {
     needsUsbkey: true,
     single: true,
+    // headnode.sh creates assets0 before sapi0 exists and waits for its setup to complete.
+    bootsWithoutSapi: true,
     notes: {
       all: ['serves /usbkey/os and /usbkey/extra (lofs): this headnode needs a filled /usbkey'],
       new: ['its IP is in SAPI metadata assets-ip and in the cnapi template (assets.url): update both'],

@@ -3,6 +3,7 @@
 // DC except by speed.
 import { createHash } from 'node:crypto';
 import { parseCidr } from '../values.js';
+import { serverAdminMac } from './physics.js';
 import type { ScenarioImage, ScenarioInstance, ScenarioServer } from './scenario.js';
 import type { SimWorld } from './world.js';
 
@@ -177,8 +178,7 @@ export function sysinfoObject(world: SimWorld, srv: ScenarioServer): Record<stri
 }
 
 function adminMac(srv: ScenarioServer): string {
-  const hex = srv.uuid.replace(/-/g, '').slice(-10);
-  return ['0c', ...hex.match(/../g)!].join(':');
+  return serverAdminMac(srv.uuid);
 }
 
 export function cnapiServer(world: SimWorld, srv: ScenarioServer, withSysinfo: boolean): Record<string, unknown> {

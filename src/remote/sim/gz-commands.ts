@@ -59,9 +59,17 @@ export function runGzCommand(world: SimWorld, srv: ScenarioServer, argv: readonl
       return ping(world, args);
     case 'true':
       return ok();
+    case 'test':
+      return testCmd(srv, args);
     default:
       return err(127, `bash: ${tool ?? ''}: command not found`);
   }
+}
+
+/** `test -d PATH`: only the /usbkey directories exist (when the server has a filled /usbkey). */
+function testCmd(srv: ScenarioServer, args: string[]): CmdResult {
+  const usbkeyDir = args[0] === '-d' && args.length === 2 && (args[1] === '/usbkey/os' || args[1] === '/usbkey/extra');
+  return { code: usbkeyDir && srv.usbkey ? 0 : 1, stdout: '', stderr: '' };
 }
 
 // ---- vmadm ------------------------------------------------------------------
@@ -257,6 +265,9 @@ function zfs(world: SimWorld, srv: ScenarioServer, args: string[], stdin: Buffer
     const m = dsRe.exec(name);
     const inst = m ? world.instanceOn(srv.hostname, m[1]!) : undefined;
     if (!inst?.delegatedDataset) return err(1, `cannot open '${name}': dataset does not exist`);
+    if (rest.includes('-t') && rest[rest.indexOf('-t') + 1]?.includes('snapshot')) {
+      return ok(inst.receivedSnapshot ? `${inst.receivedSnapshot}\n` : '');
+    }
     const used = inst.data === 'empty' ? 31744 : 70_254_592;
     return ok(`${name}\t${used}\t107374182400\t${used}\t/zones/${inst.uuid}/data\n`);
   }
@@ -271,6 +282,7 @@ function zfs(world: SimWorld, srv: ScenarioServer, args: string[], stdin: Buffer
     if (inst.state === 'running' || inst.state === 'setup_failed') return err(1, `cannot receive new filesystem stream: destination ${name} is busy (zone is running)`);
     if (inst.delegatedDataset && !force) return err(1, `cannot receive new filesystem stream: destination '${name}' exists\nmust specify -F to overwrite it`);
     inst.data = 'received';
+    inst.receivedSnapshot = `${name}@${parsed.snapshot.split('@')[1] ?? 'received'}`;
     world.event(`zfs recv ${name} (${parsed.bytes} bytes, snapshot ${parsed.snapshot})`);
     world.commit();
     return ok();

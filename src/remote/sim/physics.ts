@@ -41,9 +41,10 @@ export const PING_SERVICES = new Set([
 
 /**
  * Zones that configure themselves without asking SAPI on first boot. SAPI has
- * not needed itself since SAPI-294; everything else fetches /configs/<uuid>.
+ * not needed itself since SAPI-294; headnode.sh sets assets0 up before sapi0
+ * exists. Everything else fetches /configs/<uuid>.
  */
-export const BOOTS_WITHOUT_SAPI = new Set(['sapi']);
+export const BOOTS_WITHOUT_SAPI = new Set(['sapi', 'assets']);
 
 /** How long a first-booting zone keeps asking SAPI (30 tries, 2 s apart). */
 export const FIRST_BOOT_SAPI_WINDOW_MS = 60_000;
@@ -52,4 +53,10 @@ export const FIRST_BOOT_SAPI_WINDOW_MS = 60_000;
 export function macFor(uuid: string): string {
   const hex = uuid.replace(/-/g, '').slice(-10);
   return ['90', ...hex.match(/../g)!].join(':');
+}
+
+/** The admin NIC MAC of a server's GZ: sysinfo and NAPI's server NIC record agree on it. */
+export function serverAdminMac(serverUuid: string): string {
+  const hex = serverUuid.replace(/-/g, '').slice(-10);
+  return ['0c', ...hex.match(/../g)!].join(':');
 }

@@ -63,6 +63,8 @@ const Instance = z.object({
   setupDoneAt: z.number().optional(),
   bootedWithoutData: z.boolean().optional(),
   nicRegistration: z.enum(['ok', 'failed']).optional(),
+  /** zones/<uuid>/data@<name> once a stream was received into it. */
+  receivedSnapshot: z.string().optional(),
   /** The vmadm create payload a recreated zone was made from. */
   payload: z.record(z.string(), z.unknown()).optional(),
 });
@@ -195,12 +197,15 @@ export function parseScenario(value: unknown, file = 'scenario'): Scenario {
   check(hostnames.has(s.localServer), 'localServer', `"${s.localServer}" is not one of servers[].hostname`);
   const local = s.servers.find((x) => x.hostname === s.localServer);
   check(local?.alive === true, 'localServer', 'the console runs on the local server, so it must be alive');
+  // A uuid is unique per server: a live state may hold a dead server's zone and
+  // its re-creation elsewhere under the same uuid (the reuse strategy).
   const seenUuid = new Set<string>();
   s.instances.forEach((inst, i) => {
     check(hostnames.has(inst.server), `instances[${i}].server`, `"${inst.server}" is not one of servers[].hostname`);
     check(imageIds.has(inst.image), `instances[${i}].image`, `image ${inst.image} is not in images[]`);
-    check(!seenUuid.has(inst.uuid), `instances[${i}].uuid`, `uuid ${inst.uuid} is used twice`);
-    seenUuid.add(inst.uuid);
+    const key = `${inst.server}/${inst.uuid}`;
+    check(!seenUuid.has(key), `instances[${i}].uuid`, `uuid ${inst.uuid} is used twice on ${inst.server}`);
+    seenUuid.add(key);
   });
   s.images.forEach((img, i) => {
     if (img.origin) check(imageIds.has(img.origin), `images[${i}].origin`, `origin ${img.origin} is not in images[]`);

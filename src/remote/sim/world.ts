@@ -9,6 +9,7 @@ import {
   FIRST_BOOT_SAPI_WINDOW_MS,
   SERVICE_DEPENDS_ON,
   macFor,
+  serverAdminMac,
 } from './physics.js';
 import type { Fault, Scenario, ScenarioInstance, ScenarioServer } from './scenario.js';
 
@@ -260,7 +261,7 @@ function initialize(scenario: Scenario, now: number): SimState {
     createdAt: now,
     napiNics: [
       ...s.servers.map((srv) => ({
-        mac: macFor(srv.uuid),
+        mac: serverAdminMac(srv.uuid),
         ip: srv.adminIp,
         belongs_to_uuid: srv.uuid,
         belongs_to_type: 'server' as const,

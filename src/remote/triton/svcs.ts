@@ -61,7 +61,8 @@ function parseBlock(lines: string[], i: number): SvcProblem {
         p.zone = value;
         break;
       case 'State': {
-        const st = /^(\S+)(?:\s+since\s+(.*))?$/.exec(value);
+        // "maintenance since ...", or mid-transition "offline* transitioning to online since ...".
+        const st = /^(\S+?\*?)(?:\s+transitioning to \S+)?(?:\s+since\s+(.*))?$/.exec(value);
         if (!st) throw new ParseError(TOOL, `${i}.state`, `unreadable State line: ${JSON.stringify(line)}`);
         p.state = st[1]!;
         if (st[2] !== undefined) p.since = st[2];

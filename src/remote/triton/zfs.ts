@@ -96,7 +96,8 @@ export async function zfsListSnapshots(host: Host, dataset: string, opts: CallOp
 }
 
 /** `zfs recv <dataset>` fed from a stream (a `zfs send` from elsewhere). */
-export async function zfsRecv(host: Host, dataset: string, stream: Readable, opts: CallOptions = {}): Promise<void> {
-  const argv = ['zfs', 'recv', checkArg(DatasetName, dataset, 'dataset')];
+/** force (-F): overwrite the empty dataset `vmadm create` made for a delegated dataset. */
+export async function zfsRecv(host: Host, dataset: string, stream: Readable, opts: CallOptions & { force?: boolean } = {}): Promise<void> {
+  const argv = ['zfs', 'recv', ...(opts.force ? ['-F'] : []), checkArg(DatasetName, dataset, 'dataset')];
   await runChecked(host, argv, runOptions(opts, ZFS_RECV_TIMEOUT_MS, stream));
 }

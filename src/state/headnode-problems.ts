@@ -1,0 +1,182 @@
+// Problems about the headnodes themselves: the primary's state, where the
+// console runs, the run lock, how many headnodes there are, dhcpd survivors and
+// /usbkey. Pure: each takes facts already gathered.
+import type { Problem } from './check-report.js';
+
+type Mode = 'readiness' | 'disaster';
+
+export interface PrimaryFact {
+  hostname: string;
+  state: 'alive' | 'dead' | 'uncertain';
+}
+
+export function primaryProblems(primary: PrimaryFact | undefined, mode: Mode): Problem[] {
+  if (!primary) return [];
+  // In readiness mode every headnode is alive: a live primary is the normal day.
+  if (primary.state === 'alive' && mode === 'disaster') {
+    return [
+      {
+        severity: 'critical',
+        code: 'PRIMARY_ALIVE',
+        message: `the primary ${primary.hostname} is alive while another headnode is not: do not restore its services elsewhere`,
+        fix: `nothing is restored while ${primary.hostname} runs the core services: a dead secondary only takes HA members (binder, manatee, moray, dhcpd) with it; re-add those, or convert a compute node (triton-recover convert SERVER)`,
+      },
+    ];
+  }
+  if (primary.state === 'uncertain') {
+    return [
+      {
+        severity: 'critical',
+        code: 'PRIMARY_UNCERTAIN',
+        message: `the signals about the primary ${primary.hostname} disagree or are missing`,
+        fix: `make sure ${primary.hostname} is powered off (IPMI) or off the admin network, then confirm by typing its hostname (--fenced ${primary.hostname})`,
+      },
+    ];
+  }
+  return [];
+}
+
+/** sysinfo 'Boot Parameters'.headnode of the console's own server. */
+export function notAHeadnodeProblem(hostname: string, bootHeadnode: string | undefined): Problem[] {
+  if (bootHeadnode === 'true') return [];
+  return [
+    {
+      severity: 'critical',
+      code: 'NOT_A_HEADNODE',
+      message: `${hostname} is not a headnode (sysinfo 'Boot Parameters'.headnode is ${bootHeadnode === undefined ? 'not set' : `"${bootHeadnode}"`}): core zones are restored onto a headnode's global zone`,
+      fix: `run triton-recover in the global zone of a surviving headnode, or first make ${hostname} one (triton-recover convert ${hostname})`,
+    },
+  ];
+}
+
+export interface LockHolder {
+  who: string;
+  host: string;
+  pid: number;
+  since: string;
+  command: string;
+}
+
+export function lockProblem(holder: LockHolder | undefined, lockFile: string): Problem[] {
+  if (!holder) return [];
+  return [
+    {
+      severity: 'critical',
+      code: 'LOCK_HELD',
+      message: `another recovery holds the lock ${lockFile}: ${holder.who} on ${holder.host}, pid ${holder.pid}, running "${holder.command}" since ${holder.since}`,
+      fix: `wait for it to finish, or talk to ${holder.who}; only if pid ${holder.pid} is gone on ${holder.host} (ps -p ${holder.pid} there), remove ${lockFile}`,
+    },
+  ];
+}
+
+export interface HeadnodeFact {
+  hostname: string;
+  uuid: string;
+  state: 'alive' | 'dead' | 'uncertain';
+}
+
+/** RFD 67 wants 3 headnodes, so that losing one still leaves two. */
+export function headnodeCountProblems(hns: readonly HeadnodeFact[], mode: Mode): Problem[] {
+  const alive = hns.filter((h) => h.state === 'alive');
+  const why: string[] = [];
+  if (hns.length < 3) why.push(`the DC has ${hns.length} headnode${hns.length === 1 ? '' : 's'} (${hns.map((h) => h.hostname).join(', ')}), 3 wanted`);
+  if (mode === 'disaster' && alive.length < 2) why.push(`only ${alive.length} alive (${alive.map((h) => h.hostname).join(', ') || 'none'}): losing it too loses the control plane`);
+  if (why.length === 0) return [];
+  return [
+    {
+      severity: 'warning',
+      code: 'TOO_FEW_HEADNODES',
+      message: why.join('; '),
+      fix: 'turn a compute node into a headnode: triton-recover convert SERVER (then 3 binder, 3 manatee, 2 moray again)',
+    },
+  ];
+}
+
+export interface DhcpdFact {
+  alias: string;
+  hostname: string;
+  serverUuid: string | undefined;
+  serverAlive: boolean;
+  /** Zone running per vmadm; undefined when that could not be asked. */
+  running: boolean | undefined;
+}
+
+/**
+ * Compute nodes boot over DHCP from a dhcpd zone on a headnode (facts F9).
+ * Disaster: does one survive now? Readiness: would one survive the loss of any one headnode?
+ */
+export function dhcpdProblems(facts: readonly DhcpdFact[], mode: Mode, hns: readonly HeadnodeFact[]): Problem[] {
+  const serving = (f: DhcpdFact): boolean => f.serverAlive && f.running !== false;
+  const where = facts.map((f) => `${f.alias} on ${f.hostname}${!f.serverAlive ? ' (down)' : f.running === false ? ' (zone not running)' : ''}`).join(', ') || 'no dhcpd instance known';
+  const fix = 'create a dhcpd zone on a surviving headnode with a filled /usbkey (sdcadm create dhcpd --server <uuid>, once SAPI/VMAPI answer)';
+  if (mode === 'disaster') {
+    if (facts.some(serving)) return [];
+    return [{ severity: 'warning', code: 'NO_DHCPD_SURVIVOR', service: 'dhcpd', message: `no dhcpd runs on a live server (${where}): compute nodes cannot boot while this lasts`, fix }];
+  }
+  const exposed = hns.filter((h) => !facts.some((f) => f.serverUuid !== h.uuid && serving(f)));
+  if (exposed.length === 0) return [];
+  return [
+    {
+      severity: 'warning',
+      code: 'NO_DHCPD_SURVIVOR',
+      service: 'dhcpd',
+      message: `if ${exposed.map((h) => h.hostname).join(' or ')} died, no dhcpd would survive (${where}): compute nodes could not boot`,
+      fix: 'run a dhcpd zone on every headnode (RFD 67): sdcadm create dhcpd --server <headnode uuid>',
+    },
+  ];
+}
+
+export interface UsbkeyFact {
+  hostname: string;
+  local: boolean;
+  /** `test -d /usbkey/os` exit 0; undefined when it could not be run. */
+  present: boolean | undefined;
+  why?: string;
+}
+
+/**
+ * assets and dhcpd lofs-mount /usbkey/os and /usbkey/extra (facts F4).
+ * Disaster: the services to restore here need this headnode's /usbkey.
+ * Readiness: every headnode should have one (warning).
+ */
+export function usbkeyProblems(facts: readonly UsbkeyFact[], mode: Mode, servicesNeeding: readonly string[]): Problem[] {
+  const out: Problem[] = [];
+  const fixFor = (host: string): string =>
+    `fill /usbkey on ${host}: copy /usbkey/os, /usbkey/extra and /usbkey/images from a headnode that has them`;
+  for (const f of facts) {
+    if (f.present === true) continue;
+    if (f.present === undefined) {
+      if (f.local && servicesNeeding.length > 0) {
+        out.push({
+          severity: 'warning',
+          code: 'USBKEY_MISSING',
+          message: `could not tell whether ${f.hostname} has a filled /usbkey (test -d /usbkey/os: ${f.why ?? 'no answer'}); ${servicesNeeding.join(', ')} need it`,
+          fix: `check by hand on ${f.hostname}: ls /usbkey/os /usbkey/extra`,
+        });
+      }
+      continue;
+    }
+    if (mode === 'disaster' && f.local && servicesNeeding.length > 0) {
+      for (const svc of servicesNeeding) {
+        out.push({
+          severity: 'critical',
+          code: 'USBKEY_MISSING',
+          service: svc,
+          message: `${f.hostname} has no filled /usbkey (/usbkey/os is missing): ${svc} lofs-mounts /usbkey/os and /usbkey/extra, so it cannot be restored here`,
+          fix: fixFor(f.hostname),
+        });
+      }
+      continue;
+    }
+    if (mode === 'disaster' && !f.local) continue;
+    out.push({
+      severity: 'warning',
+      code: 'USBKEY_MISSING',
+      message: `${f.hostname} has no filled /usbkey (/usbkey/os is missing): assets and dhcpd cannot run there${
+        f.local && servicesNeeding.length > 0 ? `, so ${servicesNeeding.join(', ')} could not be restored from here` : ''
+      }`,
+      fix: fixFor(f.hostname),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+// Is an image (with every origin it builds on) at hand for `vmadm create`?
+// Installed here, or in restore-data with manifest and file (facts F5). An
+// installed image needs no walk: imgadm only installs it once its origin is in.
+// Pure: what imgadm said is passed in.
+import type { ImageData } from '../steps/restore-data.js';
+
+/** imgadm get: installed, not installed (exit 3), or no clear answer (timeout, error). */
+export type Installed = { state: 'yes' } | { state: 'no' } | { state: 'unknown'; why: string };
+
+export interface MissingImage {
+  uuid: string;
+  /** name@version when some manifest names it. */
+  label: string | undefined;
+  /** The image it is an origin of (undefined for the zone's own image). */
+  originOf: string | undefined;
+  why: string;
+}
+
+/** Every uuid worth asking imgadm about: the images and their origins as restore-data knows them. */
+export function imagesToAsk(roots: Iterable<string>, rdImages: ReadonlyMap<string, ImageData>): string[] {
+  const out = new Set<string>();
+  for (const root of roots) {
+    let cur: string | undefined = root;
+    while (cur && !out.has(cur)) {
+      out.add(cur);
+      cur = rdImages.get(cur)?.manifest?.origin;
+    }
+  }
+  return [...out];
+}
+
+export function missingImages(
+  root: string,
+  installed: ReadonlyMap<string, Installed>,
+  rdImages: ReadonlyMap<string, ImageData>,
+): MissingImage[] {
+  const out: MissingImage[] = [];
+  const seen = new Set<string>();
+  let cur: string | undefined = root;
+  let originOf: string | undefined;
+  while (cur && !seen.has(cur)) {
+    seen.add(cur);
+    const here = installed.get(cur) ?? { state: 'unknown', why: 'not asked' };
+    if (here.state === 'yes') break;
+    const rd = rdImages.get(cur);
+    const label = rd?.manifest ? `${rd.manifest.name}@${rd.manifest.version}` : undefined;
+    if (!rd?.manifest || !rd.filePath) {
+      const notHere = here.state === 'no' ? 'not installed' : `installed? unknown (${here.why})`;
+      const notRd = !rd ? 'not in restore-data' : !rd.manifest ? 'its manifest in restore-data is unreadable' : 'its file is missing from restore-data';
+      out.push({ uuid: cur, label, originOf, why: `${notHere}; ${notRd}` });
+    }
+    originOf = cur;
+    cur = rd?.manifest?.origin;
+  }
+  return out;
+}

@@ -1,0 +1,134 @@
+// The restore plan: for each lost instance, the exact actions (argv or HTTP
+// call) that will run, in order. `plan` prints it; `restore` executes it. Pure.
+import { formatCommand } from '../remote/quote.js';
+import type { Problem } from './check-report.js';
+
+export type Strategy = 'reuse' | 'new';
+
+export type ActionKind =
+  | 'install-image'
+  | 'create-vm'
+  | 'sapi-instance'
+  | 'receive-dataset'
+  | 'start-vm'
+  | 'wait-healthy'
+  | 'release-nic'
+  | 'delete-server';
+
+export interface HttpCall {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  url: string;
+  body?: unknown;
+}
+
+export interface PlanAction {
+  /** Stable across runs: "sapi/sapi0/create-vm". The journal matches on it. */
+  id: string;
+  kind: ActionKind;
+  host: string;
+  argv?: string[];
+  /** Fed to the command's stdin: a JSON payload, or a file (dataset streams). */
+  stdinJson?: Record<string, unknown>;
+  stdinFile?: string;
+  http?: HttpCall;
+  /** For install-image: the image; for receive-dataset: the snapshot the stream carries. */
+  image?: string;
+  snapshot?: string;
+  summary: string;
+}
+
+export interface PlanStep {
+  service: string;
+  alias: string;
+  uuid: string;
+  adminIp: string;
+  old: { uuid: string; alias: string; adminIp: string };
+  image: string;
+  delegatedDataset: boolean;
+  /** Images this step needs installed (origins first). */
+  images: string[];
+  actions: PlanAction[];
+  notes: string[];
+}
+
+export interface NotRestored {
+  service: string;
+  alias: string;
+  why: string;
+}
+
+export interface Plan {
+  version: 1;
+  strategy: Strategy;
+  createdAt: string;
+  local: { hostname: string; uuid: string };
+  dead: { hostname: string; uuid: string; adminIp: string | null };
+  steps: PlanStep[];
+  reconcile: PlanAction[];
+  notRestored: NotRestored[];
+  notes: string[];
+  blocked: Problem[];
+}
+
+/** How an action reads for a person, as a line they could run by hand. */
+export function describeAction(a: PlanAction): string {
+  if (a.http) return `${a.http.method} ${a.http.url}${a.http.body !== undefined ? ` ${JSON.stringify(a.http.body)}` : ''}`;
+  if (!a.argv) return a.summary;
+  const cmd = formatCommand(a.argv);
+  if (a.stdinFile) return `${cmd} < ${formatCommand([a.stdinFile])}`;
+  if (a.stdinJson) return `${cmd} <<'EOF'  # payload below`;
+  return cmd;
+}
+
+/** The contract's `plan --json` shape, with our extra fields alongside. */
+export function planJson(p: Plan): Record<string, unknown> {
+  const action = (a: PlanAction): Record<string, unknown> => ({
+    kind: a.kind,
+    host: a.host,
+    ...(a.argv ? { argv: a.argv } : {}),
+    ...(a.http ? { http: a.http } : {}),
+    ...(a.stdinJson ? { stdin: a.stdinJson } : {}),
+    ...(a.stdinFile ? { stdinFile: a.stdinFile } : {}),
+    summary: a.summary,
+  });
+  return {
+    strategy: p.strategy,
+    blocked: p.blocked,
+    steps: p.steps.map((s) => ({ service: s.service, alias: s.alias, uuid: s.uuid, adminIp: s.adminIp, old: s.old, notes: s.notes, actions: s.actions.map(action) })),
+    reconcile: p.reconcile.map(action),
+    notRestored: p.notRestored,
+    notes: p.notes,
+    dead: p.dead,
+    local: p.local,
+  };
+}
+
+export function formatPlanText(p: Plan): string {
+  const out: string[] = [];
+  out.push(`Restore plan (${p.strategy} strategy): ${p.steps.length} zone(s) lost with ${p.dead.hostname}, re-created on ${p.local.hostname}`);
+  out.push(p.strategy === 'reuse'
+    ? 'reuse: same UUIDs, aliases, admin IPs and MACs; SAPI/VMAPI records still match; the dead primary must stay fenced for good.'
+    : 'new: new UUIDs, next free aliases, admin IPs from the recovery pool; SAPI records are created before first boot; IP-bound settings must be updated.');
+  if (p.blocked.length > 0) {
+    out.push('', 'BLOCKED: nothing will run until these are fixed:');
+    for (const b of p.blocked) out.push(`  ${b.code}${b.service ? ` [${b.service}]` : ''}: ${b.message}${b.fix ? `\n      fix: ${b.fix}` : ''}`);
+  }
+  p.steps.forEach((s, i) => {
+    out.push('', `${String(i + 1).padStart(2)}. ${s.service}: ${s.alias} ${s.uuid} ${s.adminIp}${p.strategy === 'new' ? ` (was ${s.old.alias} ${s.old.uuid} ${s.old.adminIp})` : ''}`);
+    for (const n of s.notes) out.push(`      note: ${n}`);
+    for (const a of s.actions) out.push(`      ${a.host}$ ${describeAction(a)}`);
+  });
+  if (p.reconcile.length > 0) {
+    out.push('', 'Then reconcile:');
+    for (const a of p.reconcile) out.push(`      ${describeAction(a)}   # ${a.summary}`);
+  }
+  if (p.notRestored.length > 0) {
+    out.push('', 'Not restored:');
+    for (const n of p.notRestored) out.push(`  ${n.alias} (${n.service}): ${n.why}`);
+  }
+  if (p.notes.length > 0) {
+    out.push('', 'Notes:');
+    for (const n of p.notes) out.push(`  - ${n}`);
+  }
+  return out.join('\n') + '\n';
+}

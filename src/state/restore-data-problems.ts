@@ -1,0 +1,179 @@
+// What restore-data lacks for a restore: missing or corrupt files, stale copies,
+// missing dataset streams (RESTORE_DATA_MISSING, RESTORE_DATA_STALE,
+// DATASET_MISSING). Pure: judges a RestoreData that was already read.
+import type { ServiceData, RestoreData, FileProblem } from '../steps/restore-data.js';
+import { spec } from '../steps/catalogue.js';
+import type { AtRisk } from './at-risk.js';
+import type { Problem } from './check-report.js';
+import type { InvInstance } from './inventory.js';
+import { paths, type Synced } from './restore-data-layout.js';
+import { ageSeconds, formatAge, formatUtc, isStale } from './restore-age.js';
+import type { Strategy } from './admin-ips.js';
+
+export interface RestoreDataContext {
+  rd: RestoreData;
+  atRisk: AtRisk;
+  /** This headnode's hostname: restore-data is read here. */
+  here: string;
+  now: number;
+  maxAgeMinutes: number;
+  strategy: Strategy;
+  /** Hostnames by server uuid, for messages. */
+  hostnameOf: (serverUuid: string | undefined) => string;
+}
+
+export const syncFix = (host: string): string =>
+  `run \`triton-recover sync\` on ${host} and make sure it succeeds (it should run every 5 minutes, from cron or SMF)`;
+
+/** DC-wide files only `new` needs (recovery pool and NAPI records). */
+const NEW_ONLY = new Set<string>([paths.adminNetwork, paths.adminIps, paths.recoveryIps]);
+
+/** Restored services and ones the catalogue does not know (restored generically). */
+const restorable = (svc: string): boolean => (spec(svc)?.role ?? 'restore') === 'restore';
+
+/** The service directory that holds an instance's vm dump. */
+export function serviceDataOf(rd: RestoreData, inst: Pick<InvInstance, 'service' | 'uuid'>): ServiceData | undefined {
+  const direct = rd.services.get(inst.service);
+  if (direct?.vms.some((v) => v.uuid === inst.uuid)) return direct;
+  return [...rd.services.values()].find((s) => s.vms.some((v) => v.uuid === inst.uuid)) ?? direct;
+}
+
+const isStream = (file: string): boolean => file.endsWith('.zfs');
+const isVmDump = (file: string): boolean => /\/vm-[0-9a-f-]{36}\.json$/.test(file);
+
+export function restoreDataProblems(ctx: RestoreDataContext): Problem[] {
+  const { rd, here } = ctx;
+  const out: Problem[] = [];
+  if (!rd.present) {
+    const why = rd.dcProblems[0]?.detail ?? 'no LAYOUT file';
+    out.push({
+      severity: 'critical',
+      code: 'RESTORE_DATA_MISSING',
+      message: `no restore-data on ${here} at ${rd.dir} (${why}): nothing can be restored from here`,
+      fix: syncFix(here),
+    });
+    return out;
+  }
+  for (const p of rd.dcProblems) {
+    const critical = !NEW_ONLY.has(p.file) || ctx.strategy === 'new';
+    out.push({
+      severity: critical ? 'critical' : 'warning',
+      code: 'RESTORE_DATA_MISSING',
+      message: `${fileText(rd, p)}${critical ? '' : ' (only the `new` strategy needs it)'}`,
+      fix: syncFix(here),
+    });
+  }
+  const dcStale = staleProblem(ctx, rd.dc.synced, 'the DC-wide restore-data (servers, SAPI, NAPI records)', 'changes to servers, SAPI and NAPI', paths.dcSynced);
+  if (dcStale) out.push(dcStale);
+
+  const riskServices = new Set(ctx.atRisk.instances.map((i) => i.service));
+  const lostServers = new Set(ctx.atRisk.mode === 'disaster' ? ctx.atRisk.dead : ctx.atRisk.byHeadnode.map((h) => h.uuid));
+
+  // SAPI knows the service, restore-data has nothing for it: we cannot tell where it ran.
+  for (const svc of (rd.dc.services ?? []).map((s) => s.name).sort()) {
+    if (rd.services.has(svc) || spec(svc)?.role === 'skip') continue;
+    const critical = restorable(svc);
+    out.push({
+      severity: critical ? 'critical' : 'warning',
+      code: 'RESTORE_DATA_MISSING',
+      service: svc,
+      message: critical
+        ? `restore-data on ${here} has nothing for ${svc} (no ${rd.dir}/svc-${svc}/, yet SAPI lists the service): a lost ${svc} zone cannot be re-created from here`
+        : `restore-data on ${here} has nothing for ${svc} (no ${rd.dir}/svc-${svc}/): the ${svc} members cannot be checked`,
+      fix: syncFix(here),
+    });
+  }
+
+  for (const sd of [...rd.services.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    const unreadableVm = sd.problems.some((p) => isVmDump(p.file));
+    const orphans = restorable(sd.name) ? vmlessInstances(sd, lostServers) : [];
+    if (!riskServices.has(sd.name) && !(restorable(sd.name) && (unreadableVm || orphans.length > 0))) continue;
+    for (const p of sd.problems) {
+      if (isStream(p.file)) continue; // DATASET_MISSING below
+      out.push({
+        severity: 'critical',
+        code: 'RESTORE_DATA_MISSING',
+        service: sd.name,
+        message: `${fileText(rd, p)}: ${sd.name} cannot be restored from it${p.file.endsWith('synced.json') && p.kind === 'missing' ? ' (sync writes synced.json last: the copy may be incomplete)' : ''}`,
+        fix: syncFix(here),
+      });
+    }
+    for (const o of orphans) {
+      out.push({
+        severity: 'critical',
+        code: 'RESTORE_DATA_MISSING',
+        service: sd.name,
+        message: `no vm dump for ${o.alias} (${o.uuid}) of ${sd.name}, which ran on ${ctx.hostnameOf(o.server)}: ${paths.vm(sd.name, o.uuid)} is missing in ${rd.dir}, so it cannot be re-created`,
+        fix: syncFix(here),
+      });
+    }
+    if (riskServices.has(sd.name)) {
+      const stale = staleProblem(ctx, sd.synced, `restore-data of ${sd.name}`, `changes to ${sd.name}'s data`, paths.svcSynced(sd.name), sd.name);
+      if (stale) out.push(stale);
+    }
+  }
+
+  for (const inst of ctx.atRisk.instances) {
+    if (!inst.delegatedDataset) continue;
+    const sd = serviceDataOf(rd, inst);
+    const svc = sd?.name ?? inst.service;
+    const ds = sd?.datasets.find((d) => d.instanceUuid === inst.uuid);
+    const file = paths.datasetStream(svc, inst.uuid);
+    const bad = sd?.problems.find((p) => p.file === file && p.kind !== 'missing');
+    if (ds?.streamPath && !bad) continue;
+    out.push({
+      severity: 'critical',
+      code: 'DATASET_MISSING',
+      service: inst.service,
+      message: `${bad ? `the stream ${file} in ${rd.dir} is unusable (${bad.detail})` : `no zfs send stream of zones/${inst.uuid}/data in ${rd.dir} (${file})`}: restoring ${inst.alias} now would bring it back without its data`,
+      fix:
+        ctx.atRisk.mode === 'disaster'
+          ? `copy ${file} from another headnode's restore-data (same path under /var/sdcadm/restore-data) into ${rd.dir}; if no copy exists, ${inst.alias}'s data is lost and restoring it empty is an operator's decision`
+          : `${syncFix(here)}; it must be able to zfs send zones/${inst.uuid}/data from ${ctx.hostnameOf(inst.serverUuid)}`,
+    });
+  }
+  return out;
+}
+
+function fileText(rd: RestoreData, p: FileProblem): string {
+  return `restore-data file ${p.file} in ${rd.dir} is ${p.kind}: ${p.detail}`;
+}
+
+/** Instances SAPI lists on a lost server with no (readable) vm dump. */
+function vmlessInstances(sd: ServiceData, lostServers: ReadonlySet<string>): { uuid: string; alias: string; server: string | undefined }[] {
+  const have = new Set(sd.vms.map((v) => v.uuid));
+  return (sd.sapiInstances ?? [])
+    .filter((i) => !have.has(i.uuid) && i.params?.server_uuid !== undefined && lostServers.has(i.params.server_uuid))
+    .map((i) => ({ uuid: i.uuid, alias: i.params?.alias ?? i.uuid.slice(0, 8), server: i.params?.server_uuid }));
+}
+
+function staleProblem(
+  ctx: RestoreDataContext,
+  synced: Synced | undefined,
+  what: string,
+  lost: string,
+  file: string,
+  service?: string,
+): Problem | undefined {
+  if (!synced) return undefined; // a missing synced.json is RESTORE_DATA_MISSING already
+  const age = ageSeconds(synced.time, ctx.now);
+  const at = formatUtc(synced.time, ctx.now);
+  const base = { severity: 'warning' as const, code: 'RESTORE_DATA_STALE' as const, ...(service ? { service } : {}) };
+  if (!synced.ok) {
+    return {
+      ...base,
+      message: `the last sync of ${what} on ${ctx.here} failed (${file}: ${synced.error ?? 'no error text'}, ${formatAge(age)} ago at ${at}): ${lost} since the last good copy ${
+        ctx.atRisk.mode === 'disaster' ? 'are lost' : 'would be lost if its headnode died now'
+      }`,
+      fix: syncFix(ctx.here),
+    };
+  }
+  if (!isStale(age, ctx.maxAgeMinutes)) return undefined;
+  return {
+    ...base,
+    message: `${what} on ${ctx.here} is ${formatAge(age)} old (synced ${at}, more than the ${ctx.maxAgeMinutes} min allowed): ${lost} after ${at} ${
+      ctx.atRisk.mode === 'disaster' ? 'are lost' : 'would be lost if its headnode died now'
+    }`,
+    fix: syncFix(ctx.here),
+  };
+}

@@ -1,0 +1,197 @@
+// Each plan action as prepare (look at what exists: is it already done?) and
+// execute (do it, once). Prepare makes every action safe to meet again after a
+// crash: nothing is repeated blindly.
+import { createReadStream } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Dc } from '../remote/dc.js';
+import { RemoteError } from '../remote/errors.js';
+import type { Host } from '../remote/host.js';
+import { formatCommand } from '../remote/quote.js';
+import { imgadmGet } from '../remote/triton/imgadm.js';
+import { svcsXz } from '../remote/triton/svcs.js';
+import { vmadmGet } from '../remote/triton/vmadm.js';
+import { zfsListSnapshots } from '../remote/triton/zfs.js';
+import type { PlanAction } from '../state/plan.js';
+
+export interface Timing {
+  /** Between health polls. */
+  pollMs: number;
+  /** How long a zone gets to become healthy after its first boot starts. */
+  healthTimeoutMs: number;
+  /** Deadline of one command or HTTP call. */
+  commandTimeoutMs: number;
+}
+
+export const DEFAULT_TIMING: Timing = { pollMs: 2_000, healthTimeoutMs: 10 * 60_000, commandTimeoutMs: 10 * 60_000 };
+
+/** A failed action, said the way an operator needs it: what, where, the command, output, next step. */
+export class ActionFailed extends Error {
+  constructor(
+    readonly action: PlanAction,
+    readonly host: string,
+    readonly command: string,
+    readonly output: string,
+    readonly hint: string,
+  ) {
+    super(`${action.summary} failed on ${host}`);
+    this.name = 'ActionFailed';
+  }
+}
+
+export type Prepared = { done: true; why: string } | { done: false };
+
+export interface ActionContext {
+  dc: Dc;
+  timing: Timing;
+  signal?: AbortSignal;
+  /** Command output, for the journal transcript and the log pane. */
+  onOutput?: (a: PlanAction, stdout: string, stderr: string) => void;
+}
+
+function uuidOfVmAction(a: PlanAction): string {
+  if (a.kind === 'create-vm') return String(a.stdinJson?.['uuid']);
+  if (a.kind === 'receive-dataset') return /^zones\/([0-9a-f-]{36})\/data$/.exec(a.argv?.at(-1) ?? '')?.[1] ?? '';
+  return a.argv?.at(-1) ?? '';
+}
+
+async function http(ctx: ActionContext, a: PlanAction, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<{ status: number; body: string }> {
+  const r = await ctx.dc.http({ method, url, timeoutMs: ctx.timing.commandTimeoutMs, ...(body !== undefined ? { body } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  ctx.onOutput?.(a, `${method} ${url} -> HTTP ${r.status}\n${r.body.slice(0, 2000)}`, '');
+  return r;
+}
+
+export async function prepare(ctx: ActionContext, a: PlanAction): Promise<Prepared> {
+  const host = ctx.dc.local;
+  const t = { timeoutMs: ctx.timing.commandTimeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) };
+  switch (a.kind) {
+    case 'install-image':
+      return (await imgadmGet(host, a.image!, t)) ? { done: true, why: `image ${a.image} is installed` } : { done: false };
+    case 'create-vm': {
+      const uuid = uuidOfVmAction(a);
+      const vm = await vmadmGet(host, uuid, t);
+      if (!vm) return { done: false };
+      if (vm.alias !== a.stdinJson?.['alias']) {
+        throw new ActionFailed(a, host.name, formatCommand(['vmadm', 'get', uuid]), `alias ${vm.alias ?? '(none)'}`, `a VM with uuid ${uuid} exists here but is not ${String(a.stdinJson?.['alias'])}: find out what it is before going on`);
+      }
+      if (vm.state === 'failed' || vm.state === 'provisioning') {
+        throw new ActionFailed(a, host.name, formatCommand(['vmadm', 'get', uuid]), `state ${vm.state}`, `the earlier create did not finish: check it, then remove it with vmadm delete ${uuid} and rerun`);
+      }
+      return { done: true, why: `VM ${uuid} exists (${vm.state})` };
+    }
+    case 'receive-dataset': {
+      const uuid = uuidOfVmAction(a);
+      const ds = `zones/${uuid}/data`;
+      const snaps = await zfsListSnapshots(host, ds, t);
+      if (snaps?.some((s) => a.snapshot !== undefined && s === `${ds}@${a.snapshot}`)) return { done: true, why: `${ds}@${a.snapshot} is there: the stream was received` };
+      const vm = await vmadmGet(host, uuid, t);
+      if (vm && vm.state === 'running') {
+        throw new ActionFailed(a, host.name, formatCommand(a.argv!), `zone ${uuid} is running without its data`, `stop it (vmadm stop ${uuid}), then rerun: the receive replaces what it wrote, and what it wrote is lost`);
+      }
+      return { done: false };
+    }
+    case 'start-vm': {
+      const vm = await vmadmGet(host, uuidOfVmAction(a), t);
+      return vm && vm.state === 'running' ? { done: true, why: 'zone is running' } : { done: false };
+    }
+    case 'sapi-instance': {
+      const body = a.http!.body as { uuid: string };
+      const r = await http(ctx, a, 'GET', `${a.http!.url}/${body.uuid}`);
+      return r.status === 200 ? { done: true, why: `SAPI has instance ${body.uuid}` } : { done: false };
+    }
+    case 'release-nic': {
+      const r = await http(ctx, a, 'GET', a.http!.url);
+      return r.status === 404 ? { done: true, why: 'NAPI has no such NIC' } : { done: false };
+    }
+    case 'delete-server': {
+      const r = await http(ctx, a, 'GET', a.http!.url);
+      return r.status === 404 ? { done: true, why: 'CNAPI has no such server' } : { done: false };
+    }
+    case 'wait-healthy':
+      return { done: false };
+  }
+}
+
+async function runArgv(ctx: ActionContext, a: PlanAction, host: Host): Promise<void> {
+  const stdin = a.stdinFile ? createReadStream(a.stdinFile) : a.stdinJson ? JSON.stringify(a.stdinJson) : undefined;
+  const cmd = formatCommand(a.argv!) + (a.stdinFile ? ` < ${a.stdinFile}` : '');
+  let r;
+  try {
+    r = await host.run(a.argv!, { timeoutMs: ctx.timing.commandTimeoutMs, ...(stdin !== undefined ? { stdin } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  } catch (err) {
+    if (err instanceof RemoteError) throw new ActionFailed(a, host.name, cmd, err.message, err.hint);
+    throw err;
+  }
+  ctx.onOutput?.(a, r.stdout, r.stderr);
+  if (r.code !== 0) {
+    throw new ActionFailed(a, host.name, cmd, `exit ${r.code}\n${r.stderr}${r.stdout}`.trim(), 'read the error above; fix what it names, then rerun: finished steps are not repeated');
+  }
+}
+
+async function runHttp(ctx: ActionContext, a: PlanAction, ok: (status: number) => boolean): Promise<void> {
+  const call = a.http!;
+  let r;
+  try {
+    r = await http(ctx, a, call.method, call.url, call.body);
+  } catch (err) {
+    throw new ActionFailed(a, ctx.dc.local.name, `${call.method} ${call.url}`, (err as Error).message, 'the API did not answer: is its zone running and healthy?');
+  }
+  if (!ok(r.status)) {
+    throw new ActionFailed(a, ctx.dc.local.name, `${call.method} ${call.url}`, `HTTP ${r.status} ${r.body.slice(0, 500)}`, 'read the API error above; fix it, then rerun');
+  }
+}
+
+export async function execute(ctx: ActionContext, a: PlanAction): Promise<string> {
+  switch (a.kind) {
+    case 'install-image':
+    case 'create-vm':
+    case 'receive-dataset':
+    case 'start-vm':
+      await runArgv(ctx, a, ctx.dc.local);
+      return 'ok';
+    case 'sapi-instance':
+      await runHttp(ctx, a, (s) => s >= 200 && s < 300);
+      return 'recorded';
+    case 'release-nic':
+    case 'delete-server':
+      await runHttp(ctx, a, (s) => (s >= 200 && s < 300) || s === 404);
+      return 'done';
+    case 'wait-healthy':
+      return waitHealthy(ctx, a);
+  }
+}
+
+/** Zone running, `svcs -xz` clean, and its ping answering: polled until the deadline. */
+async function waitHealthy(ctx: ActionContext, a: PlanAction): Promise<string> {
+  const uuid = a.argv!.at(-1)!;
+  const host = ctx.dc.local;
+  const deadline = Date.now() + ctx.timing.healthTimeoutMs;
+  const t = { timeoutMs: Math.min(ctx.timing.commandTimeoutMs, 60_000), ...(ctx.signal ? { signal: ctx.signal } : {}) };
+  let last = 'not checked yet';
+  while (Date.now() < deadline) {
+    const vm = await vmadmGet(host, uuid, t);
+    if (!vm) throw new ActionFailed(a, host.name, formatCommand(['vmadm', 'get', uuid]), 'no such VM', 'the zone is gone: rerun to re-create it');
+    if (vm.state !== 'running') last = `zone state ${vm.state}`;
+    else {
+      const svcs = await svcsXz(host, uuid, t);
+      const broken = svcs.problems.find((p) => p.state.startsWith('maintenance'));
+      if (broken) {
+        throw new ActionFailed(a, host.name, formatCommand(['svcs', '-xz', uuid]), `${broken.fmri}: ${broken.state}${broken.reason ? ` (${broken.reason})` : ''}`,
+          `look at the service log (svcs -L -z ${uuid} ${broken.fmri}); a first boot that could not reach SAPI fails like this: check that SAPI answers and knows ${uuid}`);
+      }
+      if (!svcs.healthy) last = `svcs: ${svcs.problems.map((p) => `${p.fmri} ${p.state}`).join(', ')}`;
+      else if (a.http) {
+        try {
+          const r = await ctx.dc.http({ method: 'GET', url: a.http.url, timeoutMs: 10_000 });
+          if (r.status === 200) return `healthy: running, svcs clean, ${new URL(a.http.url).pathname} answers`;
+          last = `${a.http.url} answered HTTP ${r.status}`;
+        } catch (err) {
+          last = `${a.http.url}: ${(err as Error).message}`;
+        }
+      } else return 'healthy: running, svcs clean';
+    }
+    await sleep(ctx.timing.pollMs, undefined, ctx.signal ? { signal: ctx.signal } : undefined);
+  }
+  throw new ActionFailed(a, host.name, formatCommand(['svcs', '-xz', uuid]), `still not healthy after ${Math.round(ctx.timing.healthTimeoutMs / 1000)} s: ${last}`,
+    `check the zone by hand (zlogin ${uuid} svcs -x; tail its SMF logs); rerun once it is healthy: the restore continues after it`);
+}
+

@@ -1,0 +1,245 @@
+// Building the restore plan from what check found: which zones, with which
+// identity, and the exact commands and HTTP calls, in order.
+import { randomUUID } from 'node:crypto';
+import type { Dc } from '../remote/dc.js';
+import { imgadmGet } from '../remote/triton/imgadm.js';
+import { adminIpOf } from '../remote/triton/sysinfo.js';
+import type { VmadmVm } from '../remote/triton/vmadm.js';
+import type { Problem } from '../state/check-report.js';
+import type { Inventory } from '../state/inventory.js';
+import { lostInstances, toRestore, type LostInstance } from '../state/lost.js';
+import type { Plan, PlanAction, PlanStep, Strategy } from '../state/plan.js';
+import { spec, SURVIVOR_SERVICES } from './catalogue.js';
+import type { DetectionReport } from './detect.js';
+import { recreatePayload } from './payload.js';
+import type { RestoreData } from './restore-data.js';
+
+export interface PlanInput {
+  rd: RestoreData;
+  inv: Inventory;
+  det: DetectionReport;
+  strategy: Strategy;
+  /** Free admin IPs for the new strategy, reserved recovery IPs first. */
+  ipCandidates: string[];
+  blocked: Problem[];
+  only?: string[];
+  timeoutMs?: number;
+}
+
+/** Images in install order: every origin before the images built on it. */
+export function imageChain(rd: RestoreData, image: string): string[] {
+  const chain: string[] = [];
+  let cur: string | undefined = image;
+  const seen = new Set<string>();
+  while (cur && !seen.has(cur)) {
+    seen.add(cur);
+    chain.unshift(cur);
+    const origin: unknown = rd.images.get(cur)?.manifest?.origin;
+    cur = typeof origin === 'string' ? origin : undefined;
+  }
+  return chain;
+}
+
+function vmOf(rd: RestoreData, inst: LostInstance): VmadmVm | undefined {
+  return rd.services.get(inst.service)?.vms.find((v) => v.uuid === inst.uuid);
+}
+
+function nextAlias(inv: Inventory, service: string, taken: Set<string>): string {
+  const used = inv.instances.filter((i) => i.service === service).map((i) => Number(/(\d+)$/.exec(i.alias)?.[1] ?? -1));
+  let n = Math.max(-1, ...used) + 1;
+  while (taken.has(`${service}${n}`)) n++;
+  taken.add(`${service}${n}`);
+  return `${service}${n}`;
+}
+
+export async function buildPlan(dc: Dc, input: PlanInput): Promise<Plan> {
+  const { rd, inv, det, strategy } = input;
+  const dead = det.headnodes.filter((h) => h.state !== 'alive');
+  const deadSet = new Set(dead.map((h) => h.uuid));
+  const primary = det.primary ?? dead[0];
+  const lost = lostInstances(inv, deadSet);
+  const only = input.only && input.only.length > 0 ? new Set(input.only) : undefined;
+  const chosen = toRestore(lost).filter((l) => !only || only.has(l.service));
+  const local = det.local.hostname;
+  const localUuid = det.local.uuid;
+
+  // Identities first: the new strategy rewrites IPs other zones' metadata names.
+  const taken = new Set<string>();
+  const ips = [...input.ipCandidates];
+  const ident = new Map<string, { uuid: string; alias: string; adminIp: string; mac?: string }>();
+  for (const l of chosen) {
+    const vm = vmOf(rd, l);
+    const adminNic = vm?.nics.find((n) => n.nic_tag === 'admin');
+    if (strategy === 'reuse') {
+      ident.set(l.uuid, { uuid: l.uuid, alias: l.alias, adminIp: l.adminIp ?? '', ...(adminNic ? { mac: adminNic.mac } : {}) });
+    } else {
+      ident.set(l.uuid, { uuid: randomUUID(), alias: nextAlias(inv, l.service, taken), adminIp: ips.shift() ?? '' });
+    }
+  }
+  const ipMap = new Map<string, string>();
+  if (strategy === 'new') for (const l of chosen) if (l.adminIp) ipMap.set(l.adminIp, ident.get(l.uuid)!.adminIp);
+
+  const liveIp = (service: string): string | undefined => {
+    const restored = chosen.find((l) => l.service === service);
+    if (restored) return ident.get(restored.uuid)!.adminIp;
+    return inv.instances.find((i) => i.service === service && i.serverUuid && !deadSet.has(i.serverUuid))?.adminIp;
+  };
+  const sapiUrl = `http://${liveIp('sapi') ?? 'SAPI-IP-UNKNOWN'}`;
+  const napiUrl = `http://${liveIp('napi') ?? 'NAPI-IP-UNKNOWN'}`;
+  const cnapiUrl = `http://${liveIp('cnapi') ?? 'CNAPI-IP-UNKNOWN'}`;
+
+  // Which images this headnode still needs (asked once per image, in parallel).
+  const wanted = [...new Set(chosen.flatMap((l) => (l.image ? imageChain(rd, l.image) : [])))];
+  const t = input.timeoutMs ?? 15_000;
+  const installed = new Map(
+    await Promise.all(wanted.map(async (u) => [u, await imgadmGet(dc.local, u, { timeoutMs: t }).then((r) => r !== null, () => false)] as const)),
+  );
+  const scheduled = new Set<string>();
+
+  const steps: PlanStep[] = [];
+  // SAPI records of zones restored before SAPI itself: written once SAPI answers.
+  const sapiRestored = chosen.some((l) => l.service === 'sapi');
+  const deferredRecords: PlanAction[] = [];
+  const notRestored = lost.filter((l) => l.notRestored).map((l) => ({ service: l.service, alias: l.alias, why: l.notRestored! }));
+  for (const l of chosen) {
+    const vm = vmOf(rd, l);
+    if (!vm || !l.image) {
+      notRestored.push({ service: l.service, alias: l.alias, why: 'no vm dump in restore-data' });
+      continue;
+    }
+    const id = ident.get(l.uuid)!;
+    const s = spec(l.service);
+    const key = `${l.service}/${id.alias}`;
+    const actions: PlanAction[] = [];
+    const chain = imageChain(rd, l.image);
+    for (const img of chain) {
+      if (installed.get(img) || scheduled.has(img)) continue;
+      scheduled.add(img);
+      const file = rd.images.get(img);
+      actions.push({
+        id: `image/${img}/install-image`,
+        kind: 'install-image',
+        host: local,
+        image: img,
+        argv: ['imgadm', 'install', '-m', file?.manifestPath ?? `MISSING-${img}.json`, '-f', file?.filePath ?? `MISSING-${img}.file`],
+        summary: `install image ${img}${file?.manifest ? ` (${String(file.manifest.name)}@${String(file.manifest.version)})` : ''}`,
+      });
+    }
+    const serviceUuid = rd.dc.services?.find((x) => x.name === l.service)?.uuid;
+    const sapiRecord: PlanAction = {
+      id: `${key}/sapi-instance`,
+      kind: 'sapi-instance',
+      host: local,
+      http: { method: 'POST', url: `${sapiUrl}/instances`, body: { service_uuid: serviceUuid ?? 'UNKNOWN', uuid: id.uuid, params: { alias: id.alias, server_uuid: localUuid } } },
+      summary: `record ${id.alias} in SAPI (its first boot asks SAPI for /configs/${id.uuid})`,
+    };
+    const recordAfter = !!s?.bootsWithoutSapi && sapiRestored;
+    if (strategy === 'new' && !recordAfter) actions.push(sapiRecord);
+    actions.push({
+      id: `${key}/create-vm`,
+      kind: 'create-vm',
+      host: local,
+      argv: ['vmadm', 'create'],
+      stdinJson: recreatePayload(vm, { ...id, ipMap }),
+      summary: `create ${id.alias} (${id.uuid}) stopped, ${id.adminIp}`,
+    });
+    const ds = rd.services.get(l.service)?.datasets.find((d) => d.instanceUuid === l.uuid);
+    if (l.delegatedDataset) {
+      actions.push({
+        id: `${key}/receive-dataset`,
+        kind: 'receive-dataset',
+        host: local,
+        argv: ['zfs', 'recv', '-F', `zones/${id.uuid}/data`],
+        stdinFile: ds?.streamPath ?? `MISSING-dataset-${l.uuid}.zfs`,
+        ...(ds?.meta ? { snapshot: ds.meta.snapshot.split('@')[1] ?? ds.meta.snapshot } : {}),
+        summary: `receive its delegated dataset${ds?.meta ? ` (snapshot of ${ds.meta.time}, ${ds.meta.bytes} bytes)` : ''} before the first boot`,
+      });
+    }
+    actions.push({ id: `${key}/start-vm`, kind: 'start-vm', host: local, argv: ['vmadm', 'start', id.uuid], summary: `start ${id.alias}: first boot configures it from SAPI` });
+    actions.push({
+      id: `${key}/wait-healthy`,
+      kind: 'wait-healthy',
+      host: local,
+      argv: ['svcs', '-xz', id.uuid],
+      ...(s?.ping ? { http: { method: 'GET' as const, url: `${s.ping.https ? 'https' : 'http'}://${id.adminIp}${s.ping.port === 80 || s.ping.port === 443 ? '' : `:${s.ping.port}`}${s.ping.path}` } } : {}),
+      summary: `wait until ${id.alias} runs, svcs -xz is clean${s?.ping ? ` and ${s.ping.path} answers` : ''}`,
+    });
+    if (strategy === 'new' && recordAfter) {
+      deferredRecords.push({ ...sapiRecord, summary: `record ${id.alias} in SAPI, now that SAPI answers` });
+      if (l.service === 'sapi') actions.push(...deferredRecords.splice(0));
+    }
+    const notes = [...(s?.notes?.all ?? []), ...(strategy === 'new' ? (s?.notes?.new ?? []) : [])];
+    if (!s) notes.push(`${l.service} is not in the service catalogue: re-created generically; check it by hand afterwards`);
+    steps.push({
+      service: l.service,
+      alias: id.alias,
+      uuid: id.uuid,
+      adminIp: id.adminIp,
+      old: { uuid: l.uuid, alias: l.alias, adminIp: l.adminIp ?? '' },
+      image: l.image,
+      delegatedDataset: l.delegatedDataset,
+      images: chain,
+      actions,
+      notes,
+    });
+  }
+
+  // Reconcile: NAPI still holds the dead server's GZ NICs (and, with new IPs, the old zones' NICs).
+  const reconcile: PlanAction[] = [];
+  for (const d of dead) {
+    const srv = rd.dc.servers?.find((x) => x.uuid === d.uuid);
+    const nics = Object.values(srv?.sysinfo?.['Network Interfaces'] ?? {}).filter((n) => n.ip4addr && (n['NIC Names'] ?? []).includes('admin'));
+    for (const n of nics) {
+      const mac = n['MAC Address'];
+      reconcile.push({
+        id: `reconcile/${d.hostname}/release-nic/${mac}`,
+        kind: 'release-nic',
+        host: local,
+        http: { method: 'DELETE', url: `${napiUrl}/nics/${mac.replace(/:/g, '')}` },
+        summary: `release ${d.hostname}'s admin NIC ${mac} (${srv?.sysinfo ? adminIpOf(srv.sysinfo) ?? '' : ''}) in NAPI`,
+      });
+    }
+  }
+  if (strategy === 'new') {
+    for (const st of steps) {
+      const vm = rd.services.get(st.service)?.vms.find((v) => v.uuid === st.old.uuid);
+      for (const n of vm?.nics ?? []) {
+        reconcile.push({
+          id: `reconcile/${st.old.alias}/release-nic/${n.mac}`,
+          kind: 'release-nic',
+          host: local,
+          http: { method: 'DELETE', url: `${napiUrl}/nics/${n.mac.replace(/:/g, '')}` },
+          summary: `release ${st.old.alias}'s old NIC ${n.mac} (${n.ip ?? ''}) in NAPI`,
+        });
+      }
+    }
+  }
+  for (const d of dead) {
+    reconcile.push({
+      id: `reconcile/${d.hostname}/delete-server`,
+      kind: 'delete-server',
+      host: local,
+      http: { method: 'DELETE', url: `${cnapiUrl}/servers/${d.uuid}` },
+      summary: `remove ${d.hostname} from CNAPI (it is fenced and will not come back as it was)`,
+    });
+  }
+
+  const lostSurvivors = lost.filter((l) => SURVIVOR_SERVICES.includes(l.service));
+  const notes: string[] = [];
+  if (strategy === 'reuse') notes.push(`${primary?.hostname ?? 'the dead primary'} must never boot back into the admin network with its old zones: the same UUIDs, IPs and MACs now run here`);
+  if (lostSurvivors.length > 0) {
+    notes.push(`lost HA members (${lostSurvivors.map((l) => l.alias).join(', ')}) are not re-created here: afterwards restore HA (sdcadm post-setup ha-binder, a new manatee peer via SAPI then manatee-adm reap of the deposed one, sdcadm create moray)`);
+  }
+  return {
+    version: 1,
+    strategy,
+    createdAt: new Date().toISOString(),
+    local: { hostname: local, uuid: localUuid },
+    dead: { hostname: primary?.hostname ?? '?', uuid: primary?.uuid ?? '?', adminIp: primary?.adminIp ?? null },
+    steps,
+    reconcile,
+    notRestored,
+    notes,
+    blocked: input.blocked,
+  };
+}

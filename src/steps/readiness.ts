@@ -1,0 +1,232 @@
+// Pre-flight and readiness: every problem code of the contract (design section 7).
+// Live facts are gathered in parallel, each under its own deadline; restore-data
+// and the inventory are judged without I/O (src/state). In disaster mode the
+// question is "can what died be restored from here now?"; in readiness mode,
+// "could it be, if a headnode died now?".
+import type { Dc } from '../remote/dc.js';
+import { adminIpPool, adminIpsNeeded, type AdminIpPool, type IpRecord, type Strategy } from '../state/admin-ips.js';
+import { atRisk, type AtRisk } from '../state/at-risk.js';
+import { PROBLEM_CODES, type Problem, type ServiceEntry } from '../state/check-report.js';
+import { binderProblems, manateeProblems, morayProblems } from '../state/cluster-health.js';
+import {
+  dhcpdProblems,
+  headnodeCountProblems,
+  lockProblem,
+  notAHeadnodeProblem,
+  primaryProblems,
+  usbkeyProblems,
+  type UsbkeyFact,
+} from '../state/headnode-problems.js';
+import { imagesToAsk, missingImages, type Installed } from '../state/image-chain.js';
+import type { Inventory } from '../state/inventory.js';
+import { restoreDataProblems } from '../state/restore-data-problems.js';
+import { serviceEntries } from '../state/service-entries.js';
+import { spec } from './catalogue.js';
+import type { DetectionReport } from './detect.js';
+import { lockHeldByOther, lockPath } from './lock.js';
+import type { Outcome } from './deadline.js';
+import {
+  bootHeadnodeParam,
+  dhcpdFacts,
+  hostnameOf,
+  imagesInstalled,
+  liveAdminIps,
+  manateeProbe,
+  morayMembers,
+  usbkeyFact,
+  zkMembers,
+  type Reach,
+} from './readiness-probes.js';
+import type { RestoreData } from './restore-data.js';
+
+export interface ReadinessInput {
+  rd: RestoreData;
+  inv: Inventory;
+  det: DetectionReport;
+  strategy: Strategy;
+  maxAgeMinutes: number;
+  journalDir: string | undefined;
+  /** Deadline of each live probe (ms). */
+  timeoutMs?: number;
+}
+
+export interface Readiness {
+  problems: Problem[];
+  adminIps: { needed: number; available: number; candidates: string[] };
+  services: ServiceEntry[];
+}
+
+export const DEFAULT_PROBE_TIMEOUT_MS = 5_000;
+/** Candidate admin IPs listed (the count of available ones stays exact). */
+const CANDIDATES_LISTED = 256;
+
+const restorable = (svc: string): boolean => (spec(svc)?.role ?? 'restore') === 'restore';
+
+export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Readiness> {
+  const { rd, inv, det } = input;
+  const now = Date.now();
+  const dead = new Set(det.mode === 'disaster' ? det.headnodes.filter((h) => h.state !== 'alive').map((h) => h.uuid) : []);
+  const reach: Reach = { dc, inv, localUuid: det.local.uuid, dead, timeoutMs: input.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS };
+  const risk = atRisk(inv, det.mode, dead, det.local.uuid);
+
+  // Images of every restorable service (not only those at risk): `services[].ready` needs them too.
+  const imageRoots = inv.instances.filter((i) => restorable(i.service) && i.image).map((i) => i.image!);
+  const [bootHn, usbkeys, installed, manatee, zk, moray, dhcpd, napiIps] = await Promise.all([
+    bootHeadnodeParam(reach),
+    usbkeyFacts(reach, det),
+    imagesInstalled(reach, imagesToAsk(imageRoots, rd.images)),
+    manateeProbe(reach),
+    zkMembers(reach),
+    morayMembers(reach),
+    dhcpdFacts(reach),
+    liveAdminIps(reach, rd.dc.adminNetwork?.uuid),
+  ]);
+
+  const problems: Problem[] = [];
+  problems.push(...primaryProblems(det.primary, det.mode));
+  if (bootHn.ok) problems.push(...notAHeadnodeProblem(det.local.hostname, bootHn.value));
+  if (input.journalDir !== undefined) problems.push(...lockProblem(lockHeldByOther(input.journalDir), lockPath(input.journalDir)));
+  problems.push(
+    ...restoreDataProblems({
+      rd,
+      atRisk: risk,
+      here: det.local.hostname,
+      now,
+      maxAgeMinutes: input.maxAgeMinutes,
+      strategy: input.strategy,
+      hostnameOf: (uuid) => hostnameOf(reach, uuid),
+    }),
+  );
+  problems.push(...imageProblems(risk, installed, rd, det.local.hostname));
+  const needed = adminIpsNeeded(input.strategy, risk.largestRestore);
+  const pool = adminPool(input, inv, napiIps, needed);
+  problems.push(...adminIpProblems(needed, pool.pool, pool.source, risk, rd));
+  // The members of the clusters are known from restore-data only: without it,
+  // RESTORE_DATA_MISSING says it all and "no member known" would only add noise.
+  if (inv.instances.length > 0) {
+    problems.push(...manateeProblems(manatee), ...binderProblems(zk), ...morayProblems(moray));
+    problems.push(...dhcpdProblems(dhcpd, det.mode, det.headnodes));
+  }
+  if (inv.servers.length > 0) problems.push(...headnodeCountProblems(det.headnodes, det.mode));
+  const needingUsbkey = [...new Set(risk.instances.map((i) => i.service))].filter((s) => spec(s)?.needsUsbkey);
+  problems.push(...usbkeyProblems(usbkeys, det.mode, needingUsbkey));
+
+  const sorted = sortProblems(problems);
+  return {
+    problems: sorted,
+    adminIps: { needed, available: pool.pool.available, candidates: pool.pool.candidates },
+    services: serviceEntries({ rd, inv, atRisk: risk, problems: sorted, now, imagesAvailable: imagesAvailable(inv, installed, rd) }),
+  };
+}
+
+/** Critical first, then in the contract's code order; stable within a code. */
+export function sortProblems(problems: readonly Problem[]): Problem[] {
+  const rank = (p: Problem): number => (p.severity === 'critical' ? 0 : 100) + PROBLEM_CODES.indexOf(p.code);
+  return problems.map((p, i) => ({ p, i })).sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i).map((x) => x.p);
+}
+
+/** Disaster: only here matters (the restore runs here). Readiness: every live headnode. */
+function usbkeyFacts(r: Reach, det: DetectionReport): Promise<UsbkeyFact[]> {
+  const hns = det.mode === 'disaster' ? det.headnodes.filter((h) => h.local) : det.headnodes.filter((h) => h.state === 'alive');
+  return Promise.all(
+    hns.map((h) => {
+      if (h.local) return usbkeyFact(r, r.dc.local, h.hostname);
+      if (!h.adminIp) return Promise.resolve<UsbkeyFact>({ hostname: h.hostname, local: false, present: undefined, why: 'admin IP unknown' });
+      return usbkeyFact(r, r.dc.peer(h.hostname, h.adminIp), h.hostname);
+    }),
+  );
+}
+
+function imageProblems(
+  risk: AtRisk,
+  installed: ReadonlyMap<string, Installed>,
+  rd: RestoreData,
+  here: string,
+): Problem[] {
+  const problems: Problem[] = [];
+  const reported = new Set<string>();
+  for (const inst of risk.instances) {
+    if (!inst.image) {
+      problems.push({
+        severity: 'critical',
+        code: 'IMAGE_MISSING',
+        service: inst.service,
+        message: `the vm dump of ${inst.alias} (${inst.uuid}) in restore-data names no image_uuid: the zone cannot be re-created`,
+        fix: `look up its image in SAPI (the ${inst.service} service's params.image_uuid) and run the sync on ${here} again`,
+      });
+      continue;
+    }
+    for (const m of missingImages(inst.image, installed, rd.images)) {
+      const key = `${inst.service}/${m.uuid}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      const users = risk.instances.filter((i) => i.service === inst.service).map((i) => i.alias).join(', ');
+      problems.push({
+        severity: 'critical',
+        code: 'IMAGE_MISSING',
+        service: inst.service,
+        message: `image ${m.label ? `${m.label} (${m.uuid})` : m.uuid}${m.originOf ? `, the origin of ${m.originOf},` : ''} needed to re-create ${users} is not at hand on ${here}: ${m.why}`,
+        fix: `on ${here}: imgadm import -S https://updates.tritondatacenter.com ${m.uuid} (needs outbound access), or imgadm install -m <manifest> -f <file> from /usbkey/images of a headnode that has it`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Per restorable service: can every instance's image chain be had here (installed or restore-data)? */
+function imagesAvailable(inv: Inventory, installed: ReadonlyMap<string, Installed>, rd: RestoreData): Map<string, boolean> {
+  const out = new Map<string, boolean>();
+  for (const [svc, insts] of groupBy(inv.instances.filter((i) => restorable(i.service)), (i) => i.service)) {
+    out.set(svc, insts.every((i) => !!i.image && missingImages(i.image, installed, rd.images).length === 0));
+  }
+  return out;
+}
+
+function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) m.set(key(x), [...(m.get(key(x)) ?? []), x]);
+  return m;
+}
+
+function adminPool(
+  input: ReadinessInput,
+  inv: Inventory,
+  live: Outcome<{ records: IpRecord[]; from: string }>,
+  needed: number,
+): { pool: AdminIpPool; source: string } {
+  const net = input.rd.dc.adminNetwork;
+  const records = live.ok ? live.value.records : (input.rd.dc.adminIps ?? []);
+  const source = live.ok
+    ? `IP records from NAPI ${live.value.from}`
+    : `IP records from restore-data dc/admin-ips.json${input.rd.dc.adminIps ? '' : ' (missing)'}, NAPI: ${live.why}`;
+  const pool = adminIpPool({
+    network: net
+      ? { subnet: net.subnet, provisionStart: net.provision_start_ip, provisionEnd: net.provision_end_ip, ...(net.gateway ? { gateway: net.gateway } : {}) }
+      : undefined,
+    records,
+    recoveryIps: (input.rd.dc.recoveryIps ?? []).map((r) => r.ip),
+    inUse: [...inv.instances.map((i) => i.adminIp), ...inv.servers.map((s) => s.adminIp)].filter((ip): ip is string => ip !== undefined),
+    // The plan hands these out in order: list at least as many as it needs.
+    listLimit: Math.max(CANDIDATES_LISTED, needed),
+  });
+  return { pool, source };
+}
+
+function adminIpProblems(needed: number, pool: AdminIpPool, source: string, risk: AtRisk, rd: RestoreData): Problem[] {
+  if (needed <= pool.available) return [];
+  const worst = [...risk.byHeadnode].sort((a, b) => b.count - a.count)[0];
+  const net = rd.dc.adminNetwork;
+  const range = net ? `${net.provision_start_ip}-${net.provision_end_ip}` : 'unknown (no dc/admin-network.json)';
+  return [
+    {
+      severity: 'critical',
+      code: 'ADMIN_IPS_SHORT',
+      message:
+        `the new strategy needs ${needed} admin IPs (one per zone to re-create${risk.mode === 'readiness' && worst ? ` if ${worst.hostname} died` : ''}), ` +
+        `only ${pool.available} are available: ${pool.reserved.length} free recovery IPs` +
+        `${pool.reservedHeld.length > 0 ? ` (${pool.reservedHeld.length} more reserved but held by a NIC or zone)` : ''}` +
+        ` and ${pool.freeInRange} free in the provision range ${range} (${source})`,
+      fix: `reserve at least ${needed - pool.available} more admin IPs for recovery in NAPI (PUT /networks/<admin uuid>/ips/<ip> reserved=true) and let the sync record them, or use --strategy reuse (keeps the old IPs; the dead primary must be fenced)`,
+    },
+  ];
+}

@@ -1,0 +1,70 @@
+// The final report for the incident review: Markdown for people, JSON for tools.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Plan } from '../state/plan.js';
+
+export interface ServiceOutcome {
+  service: string;
+  alias: string;
+  uuid: string;
+  adminIp: string;
+  status: 'done' | 'failed' | 'skipped' | 'pending';
+  detail: string;
+  seconds: number | null;
+}
+
+export interface RestoreReport {
+  dc: string;
+  strategy: Plan['strategy'];
+  dead: Plan['dead'];
+  local: Plan['local'];
+  fencedBy: string | null;
+  startedAt: string;
+  endedAt: string;
+  wallSeconds: number;
+  outcome: 'done' | 'failed' | 'stopped';
+  message: string;
+  services: ServiceOutcome[];
+  reconcile: { summary: string; status: string }[];
+  notRestored: Plan['notRestored'];
+  notes: string[];
+  journal: string;
+}
+
+export function writeReport(dir: string, r: RestoreReport): { md: string; json: string } {
+  const stamp = r.endedAt.replace(/[:.]/g, '-');
+  const json = join(dir, `report-${stamp}.json`);
+  const md = join(dir, `report-${stamp}.md`);
+  writeFileSync(json, JSON.stringify(r, null, 2) + '\n');
+  const lines = [
+    `# Headnode restore report: ${r.dc}`,
+    '',
+    `- Outcome: **${r.outcome.toUpperCase()}**: ${r.message}`,
+    `- Dead headnode: ${r.dead.hostname} (${r.dead.uuid}, ${r.dead.adminIp ?? 'no admin IP known'})`,
+    `- Restored on: ${r.local.hostname} (${r.local.uuid}), strategy ${r.strategy}`,
+    `- Fencing confirmed by: ${r.fencedBy ?? 'not needed'}`,
+    `- Started ${r.startedAt}, ended ${r.endedAt}: ${Math.floor(r.wallSeconds / 60)} min ${Math.round(r.wallSeconds % 60)} s this run (RFD 67 goal: 1 h)`,
+    `- Journal: ${r.journal}`,
+    '',
+    '## Services',
+    '',
+    '| service | alias | uuid | admin IP | status | seconds | detail |',
+    '|---|---|---|---|---|---|---|',
+    ...r.services.map((s) => `| ${s.service} | ${s.alias} | ${s.uuid} | ${s.adminIp} | ${s.status} | ${s.seconds ?? ''} | ${s.detail.replace(/\|/g, '\\|')} |`),
+    '',
+    '## Reconcile',
+    '',
+    ...(r.reconcile.length ? r.reconcile.map((x) => `- ${x.summary}: ${x.status}`) : ['- nothing']),
+    '',
+    '## Not restored',
+    '',
+    ...(r.notRestored.length ? r.notRestored.map((n) => `- ${n.alias} (${n.service}): ${n.why}`) : ['- nothing']),
+    '',
+    '## Notes and follow-ups',
+    '',
+    ...(r.notes.length ? r.notes.map((n) => `- ${n}`) : ['- none']),
+    '',
+  ];
+  writeFileSync(md, lines.join('\n'));
+  return { md, json };
+}

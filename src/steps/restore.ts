@@ -1,0 +1,320 @@
+// The restore: lock, check, plan (or the journaled plan on a rerun), then each
+// lost zone in order as prepare -> confirm -> execute, journaled before and
+// after every action; then reconcile and the report.
+import { hostname, userInfo } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Dc } from '../remote/dc.js';
+import type { Problem } from '../state/check-report.js';
+import { describeAction, type Plan, type PlanAction, type PlanStep, type Strategy } from '../state/plan.js';
+import { ActionFailed, DEFAULT_TIMING, execute, prepare, type ActionContext, type Timing } from './actions.js';
+import { runCheck } from './check.js';
+import { ImageStager } from './image-stager.js';
+import { Journal, readJournal } from './journal.js';
+import { acquireLock, releaseLock } from './lock.js';
+import { buildPlan } from './plan.js';
+import { writeReport, type RestoreReport, type ServiceOutcome } from './report.js';
+
+export type Answer = 'go' | 'skip' | 'all' | 'pause';
+
+export interface RestoreEvents {
+  phase?(text: string): void;
+  plan?(plan: Plan, resumed: boolean): void;
+  serviceStart?(step: PlanStep, index: number, total: number): void;
+  actionStart?(a: PlanAction): void;
+  actionEnd?(a: PlanAction, r: { ok: boolean; skipped: boolean; detail: string; ms: number }): void;
+  output?(a: PlanAction, stdout: string, stderr: string): void;
+  serviceEnd?(step: PlanStep, status: ServiceOutcome['status'], detail: string): void;
+}
+
+export interface RestoreOptions {
+  dc: Dc;
+  journalDir: string;
+  strategy: Strategy;
+  only?: string[];
+  /** The dead primary's hostname, typed by the operator. */
+  fenced?: string;
+  /** Ask before each service; without it (or with 'all') the run goes on by itself. */
+  confirm?: (step: PlanStep, index: number, total: number) => Promise<Answer>;
+  /** A reason for a skip, asked when the operator skips. */
+  skipReason?: (step: PlanStep) => Promise<string>;
+  events?: RestoreEvents;
+  timing?: Partial<Timing>;
+  /** Detection probe deadline. */
+  probeTimeoutMs?: number;
+  maxAgeMinutes?: number;
+  command: string;
+}
+
+export interface RestoreOutcome {
+  exitCode: 0 | 2 | 3;
+  message: string;
+  /** What to do next, when the run did not finish. */
+  next?: string;
+  problems: Problem[];
+  plan?: Plan;
+  report?: { md: string; json: string };
+  failure?: ActionFailed;
+}
+
+/** Problems a fenced confirmation answers; everything else critical blocks. */
+const ANSWERED_BY_FENCING = new Set(['PRIMARY_UNCERTAIN']);
+
+export async function runRestore(o: RestoreOptions): Promise<RestoreOutcome> {
+  const lock = acquireLock(o.journalDir, o.command);
+  if (!lock.ok) {
+    const h = lock.holder;
+    return {
+      exitCode: 2,
+      message: `another recovery holds the lock: ${h.who} on ${h.host} (pid ${h.pid}) since ${h.since}, running "${h.command}"`,
+      next: `talk to ${h.who} first; if that run is really gone, remove ${o.journalDir}/lock.json on ${h.host}`,
+      problems: [],
+    };
+  }
+  try {
+    return await locked(o, lock.tookOver ? `took over a stale lock of pid ${lock.tookOver.pid} (${lock.tookOver.since})` : undefined);
+  } finally {
+    releaseLock(o.journalDir);
+  }
+}
+
+async function locked(o: RestoreOptions, tookOver: string | undefined): Promise<RestoreOutcome> {
+  const started = Date.now();
+  const ev = o.events ?? {};
+  const timing: Timing = { ...DEFAULT_TIMING, ...o.timing };
+  ev.phase?.('detecting the primary and checking readiness');
+  const chk = await runCheck(o.dc, {
+    strategy: o.strategy,
+    journalDir: o.journalDir,
+    ...(o.maxAgeMinutes ? { maxAgeMinutes: o.maxAgeMinutes } : {}),
+    ...(o.probeTimeoutMs ? { timeoutMs: o.probeTimeoutMs } : {}),
+  });
+  const det = chk.detection;
+  const primary = det.primary;
+  const problems = chk.report.problems;
+  if (!primary) return { exitCode: 2, message: 'no primary headnode could be identified (no restore-data, no CNAPI)', problems };
+  if (primary.state === 'alive') {
+    return {
+      exitCode: 2,
+      message: `the primary ${primary.hostname} is ALIVE: nothing was changed`,
+      next: 'a restore is only for a dead primary; see `triton-recover check` for the evidence',
+      problems,
+    };
+  }
+  if (primary.local) return { exitCode: 2, message: 'this is the primary headnode itself: run the restore on a surviving secondary', problems };
+  const fencedOk = o.fenced === primary.hostname;
+  if (o.fenced !== undefined && !fencedOk) {
+    return { exitCode: 2, message: `--fenced ${o.fenced} does not name the dead primary (${primary.hostname}): nothing was changed`, problems };
+  }
+  if ((o.strategy === 'reuse' || primary.state === 'uncertain') && !fencedOk) {
+    return {
+      exitCode: 2,
+      message: o.strategy === 'reuse'
+        ? `the reuse strategy takes over ${primary.hostname}'s identities: confirm it is fenced (powered off, or off the admin network) by typing its hostname`
+        : `the signals about ${primary.hostname} disagree: confirm it is fenced by typing its hostname`,
+      next: `${o.command} --fenced ${primary.hostname}`,
+      problems,
+    };
+  }
+  const scoped = new Set(o.only ?? []);
+  const blocking = problems.filter(
+    (p) => p.severity === 'critical' && !(fencedOk && ANSWERED_BY_FENCING.has(p.code)) && (!p.service || scoped.size === 0 || scoped.has(p.service)),
+  );
+  if (blocking.length > 0) {
+    return { exitCode: 2, message: `not ready to restore (${blocking.length} critical problem(s)); nothing was changed`, next: 'fix the problems listed, then run again', problems: blocking };
+  }
+
+  const state = readJournal(o.journalDir);
+  const journal = new Journal(o.journalDir, randomUUID());
+  const who = process.env['SUDO_USER'] ?? userInfo().username;
+  journal.append({ t: 'run', command: o.command, who, host: hostname(), pid: process.pid, strategy: o.strategy });
+  if (tookOver) journal.append({ t: 'decision', decision: 'lock-takeover', detail: tookOver });
+  try {
+    let plan = state.plan as Plan | undefined;
+    const resumed = plan !== undefined;
+    if (plan && plan.strategy !== o.strategy) {
+      return { exitCode: 2, message: `a restore with the ${plan.strategy} strategy is under way (journal ${journal.path}): it cannot switch strategy half-way`, next: `${o.command.replace(/--strategy \S+/, '')} --strategy ${plan.strategy}`, problems };
+    }
+    if (!plan) {
+      ev.phase?.('building the plan');
+      plan = await buildPlan(o.dc, { rd: chk.restoreData, inv: chk.inventory, det, strategy: o.strategy, ipCandidates: chk.ipCandidates ?? [], blocked: [], ...(o.only ? { only: o.only } : {}) });
+      journal.append({ t: 'plan', plan });
+    }
+    if (fencedOk) journal.append({ t: 'decision', decision: 'fenced', detail: `${who} confirmed ${primary.hostname} is fenced` });
+    if (state.open.length > 0) {
+      journal.append({ t: 'decision', decision: 'recheck', detail: `${state.open.length} action(s) started without an end: re-checked by prepare, not repeated: ${state.open.map((x) => x.id).join(', ')}` });
+    }
+    ev.plan?.(plan, resumed);
+    return await execPlan(o, plan, journal, state.finished, timing, started, fencedOk ? who : null, primary.adminIp);
+  } finally {
+    journal.close();
+  }
+}
+
+async function execPlan(
+  o: RestoreOptions,
+  plan: Plan,
+  journal: Journal,
+  finished: ReadonlyMap<string, { status: string; detail: string }>,
+  timing: Timing,
+  started: number,
+  fencedBy: string | null,
+  primaryIp: string | undefined,
+): Promise<RestoreOutcome> {
+  const ev = o.events ?? {};
+  const ctx: ActionContext = {
+    dc: o.dc,
+    timing,
+    onOutput: (a, stdout, stderr) => {
+      if (stdout || stderr) journal.append({ t: 'output', id: a.id, stdout: stdout.slice(0, 20_000), stderr: stderr.slice(0, 20_000) });
+      ev.output?.(a, stdout, stderr);
+    },
+  };
+  const only = new Set(o.only ?? []);
+  const steps = plan.steps.filter((s) => only.size === 0 || only.has(s.service));
+  const key = (s: PlanStep): string => `${s.service}/${s.alias}`;
+
+  /** One action: prepare, then (if needed) execute; journaled before and after. */
+  const runAction = async (a: PlanAction, service: string): Promise<void> => {
+    const t0 = Date.now();
+    ev.actionStart?.(a);
+    const p = await prepare(ctx, a).catch((err: unknown) => {
+      throw asFailure(a, o.dc.local.name, 'checking what already exists', err);
+    });
+    if (p.done) {
+      journal.append({ t: 'end', id: a.id, ok: true, skipped: true, detail: `already done: ${p.why}`, durationMs: Date.now() - t0 });
+      ev.actionEnd?.(a, { ok: true, skipped: true, detail: p.why, ms: Date.now() - t0 });
+      return;
+    }
+    journal.append({ t: 'start', id: a.id, service, kind: a.kind, host: a.host, ...(a.argv ? { argv: a.argv } : {}), ...(a.http ? { http: a.http } : {}) });
+    try {
+      const detail = await execute(ctx, a).catch((err: unknown) => {
+        throw asFailure(a, o.dc.local.name, 'running it', err);
+      });
+      journal.append({ t: 'end', id: a.id, ok: true, detail, durationMs: Date.now() - t0 });
+      ev.actionEnd?.(a, { ok: true, skipped: false, detail, ms: Date.now() - t0 });
+    } catch (err) {
+      const detail = err instanceof ActionFailed ? `${err.command}: ${err.output}` : (err as Error).message;
+      journal.append({ t: 'end', id: a.id, ok: false, detail, durationMs: Date.now() - t0 });
+      ev.actionEnd?.(a, { ok: false, skipped: false, detail, ms: Date.now() - t0 });
+      throw err;
+    }
+  };
+
+  const pendingSteps = steps.filter((s) => !finished.has(key(s)));
+  const images = pendingSteps.flatMap((s) => s.actions.filter((a) => a.kind === 'install-image'));
+  const stager = new ImageStager(images, (a) => runAction(a, 'images'));
+
+  const outcomes: ServiceOutcome[] = steps.map((s) => {
+    const f = finished.get(key(s));
+    return { service: s.service, alias: s.alias, uuid: s.uuid, adminIp: s.adminIp, status: f ? (f.status as ServiceOutcome['status']) : 'pending', detail: f?.detail ?? '', seconds: null };
+  });
+  const finish = (outcome: RestoreReport['outcome'], message: string, reconcile: RestoreReport['reconcile'] = []): { md: string; json: string } =>
+    writeReport(o.journalDir, {
+      dc: o.dc.label,
+      strategy: plan.strategy,
+      dead: plan.dead,
+      local: plan.local,
+      fencedBy,
+      startedAt: new Date(started).toISOString(),
+      endedAt: new Date().toISOString(),
+      wallSeconds: (Date.now() - started) / 1000,
+      outcome,
+      message,
+      services: outcomes,
+      reconcile,
+      notRestored: plan.notRestored,
+      notes: [...plan.notes, ...plan.steps.flatMap((s) => s.notes.map((n) => `${s.alias}: ${n}`))],
+      journal: journal.path,
+    });
+  const stop = (exitCode: 2 | 3, message: string, next: string, failure?: ActionFailed): RestoreOutcome => {
+    journal.append({ t: 'stop', reason: message, exitCode });
+    const report = finish(exitCode === 3 ? 'failed' : 'stopped', message);
+    return { exitCode, message, next, problems: [], plan, report, ...(failure ? { failure } : {}) };
+  };
+
+  let goAll = o.confirm === undefined;
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i]!;
+    const out = outcomes[i]!;
+    if (out.status !== 'pending') continue;
+    // The dead primary coming back mid-restore would put two of each zone on the network.
+    if (primaryIp && (await answersPing(o.dc, primaryIp))) {
+      await stager.settled();
+      return stop(3, `the dead primary ${plan.dead.hostname} (${primaryIp}) ANSWERS AGAIN: restore stopped before ${step.alias}`,
+        `power ${plan.dead.hostname} off (IPMI) or pull its admin link NOW: its old zones share UUIDs/IPs with the restored ones; then rerun to continue`);
+    }
+    if (!goAll) {
+      const ans = await o.confirm!(step, i, steps.length);
+      journal.append({ t: 'decision', service: step.service, decision: ans, detail: `before ${step.alias}` });
+      if (ans === 'pause') {
+        await stager.settled();
+        return stop(2, `paused before ${step.alias}`, `${o.command} to continue where it stopped`);
+      }
+      if (ans === 'skip') {
+        const why = (await o.skipReason?.(step)) ?? 'skipped by the operator';
+        journal.append({ t: 'service', service: key(step), status: 'skipped', detail: why });
+        out.status = 'skipped';
+        out.detail = why;
+        ev.serviceEnd?.(step, 'skipped', why);
+        continue;
+      }
+      if (ans === 'all') goAll = true;
+    }
+    const t0 = Date.now();
+    ev.serviceStart?.(step, i, steps.length);
+    try {
+      for (const a of step.actions) {
+        if (a.kind === 'install-image') await stager.ready(a.image!);
+        else await runAction(a, step.service);
+      }
+    } catch (err) {
+      if (!(err instanceof ActionFailed)) throw err;
+      out.status = 'failed';
+      out.detail = `${err.command}: ${err.output.split('\n')[0] ?? ''}`;
+      out.seconds = Math.round((Date.now() - t0) / 1000);
+      journal.append({ t: 'service', service: key(step), status: 'failed', detail: out.detail });
+      ev.serviceEnd?.(step, 'failed', out.detail);
+      await stager.settled();
+      return stop(3, `${step.alias} (${step.service}) failed on ${err.host}: ${err.action.summary}`, err.hint, err);
+    }
+    out.status = 'done';
+    out.seconds = Math.round((Date.now() - t0) / 1000);
+    out.detail = 'healthy';
+    journal.append({ t: 'service', service: key(step), status: 'done', detail: `healthy after ${out.seconds} s` });
+    ev.serviceEnd?.(step, 'done', out.detail);
+  }
+
+  ev.phase?.('reconciling NAPI and CNAPI');
+  const rec: RestoreReport['reconcile'] = [];
+  for (const a of only.size === 0 ? plan.reconcile : []) {
+    try {
+      await runAction(a, 'reconcile');
+      rec.push({ summary: a.summary, status: 'done' });
+    } catch (err) {
+      // Reconcile is bookkeeping: a failure is reported, the restored zones stand.
+      rec.push({ summary: a.summary, status: `FAILED: ${(err as Error).message}` });
+    }
+  }
+  const failedRec = rec.filter((r) => r.status.startsWith('FAILED')).length;
+  const skipped = outcomes.filter((x) => x.status === 'skipped').length;
+  const message = `${outcomes.filter((x) => x.status === 'done').length} of ${outcomes.length} zone(s) restored and healthy${skipped ? `, ${skipped} skipped` : ''}${failedRec ? `; ${failedRec} reconcile step(s) failed` : ''}`;
+  journal.append({ t: 'stop', reason: message, exitCode: 0 });
+  const report = finish('done', message, rec);
+  return { exitCode: 0, message, problems: [], plan, report };
+}
+
+/** Any error of an action, said as an ActionFailed (what, where, the command, what next). */
+function asFailure(a: PlanAction, host: string, when: string, err: unknown): ActionFailed {
+  if (err instanceof ActionFailed) return err;
+  const cmd = describeAction(a);
+  return new ActionFailed(a, host, cmd, `${when}: ${(err as Error).message}`, 'check the host and API named above, then rerun: what finished is not repeated');
+}
+
+async function answersPing(dc: Dc, ip: string): Promise<boolean> {
+  try {
+    const r = await dc.local.run(['ping', ip, '1'], { timeoutMs: 5_000 });
+    return r.code === 0;
+  } catch {
+    return false;
+  }
+}

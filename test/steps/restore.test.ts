@@ -1,0 +1,105 @@
+// Whole restores against the simulator, in-process: the engine as `restore --yes` drives it.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Scenario } from '../../src/remote/sim/scenario.js';
+import { readJournal } from '../../src/steps/journal.js';
+import { runRestore, type RestoreOptions } from '../../src/steps/restore.js';
+import { openTestSim, scenario } from '../sim/helpers.js';
+import { loadState, RESTORED, violations } from './restore-helpers.js';
+
+const SPEED = 400;
+const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };
+
+async function restore(s: Scenario, o: Partial<RestoreOptions> = {}) {
+  const t = await openTestSim(s, SPEED);
+  const journalDir = join(t.dir, 'journal');
+  const out = await runRestore({ dc: t.sim, journalDir, strategy: 'reuse', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'triton-recover restore --yes --fenced headnode0', ...o });
+  return { t, out, journalDir };
+}
+
+describe('restore (engine, in-process)', () => {
+  it('restores every lost service of the reference scenario on the local headnode, healthy, with a report', async () => {
+    const { t, out, journalDir } = await restore(scenario());
+    expect(out.message).toMatch(/21 of 21 zone\(s\) restored and healthy/);
+    expect(out.exitCode).toBe(0);
+    expect(violations(t.statePath)).toEqual([]);
+    expect(existsSync(out.report!.md)).toBe(true);
+    const md = readFileSync(out.report!.md, 'utf8');
+    expect(md).toContain('Outcome: **DONE**');
+    expect(md).toMatch(/\| sapi \| sapi0 \| 67be4635-bfdb-527a-8b91-44daa9249090 \| 10\.99\.99\.30 \| done \|/);
+    // The restore order of design section 4, as the journal recorded it.
+    const j = readJournal(journalDir);
+    const order = [...j.finished.keys()].map((k) => k.split('/')[0]);
+    expect(order).toEqual(RESTORED);
+    // Reconcile: the dead server's NAPI NIC and CNAPI entry are gone.
+    const st = loadState(t.statePath);
+    expect(st.sim.napiNics.some((n) => n.belongs_to_uuid === '65cfe27b-76b2-5bf2-af14-58bdb727b3a0')).toBe(false);
+    expect(st.sim.deletedServers).toEqual(['65cfe27b-76b2-5bf2-af14-58bdb727b3a0']);
+  });
+
+  it('a live primary: exit 2 and nothing changes', async () => {
+    const s = scenario((x) => (x.servers[0]!.alive = true));
+    const t = await openTestSim(s, SPEED);
+    const before = readFileSync(t.statePath, 'utf8');
+    const out = await runRestore({ dc: t.sim, journalDir: join(t.dir, 'j'), strategy: 'reuse', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'x' });
+    expect(out.exitCode).toBe(2);
+    expect(out.message).toContain('headnode0 is ALIVE');
+    expect(JSON.parse(readFileSync(t.statePath, 'utf8')).instances).toEqual(JSON.parse(before).instances);
+  });
+
+  it('reuse without the typed hostname refuses, and says what to type', async () => {
+    const { out, t } = await restore(scenario(), { fenced: undefined as unknown as string });
+    expect(out.exitCode).toBe(2);
+    expect(out.next).toContain('--fenced headnode0');
+    expect(loadState(t.statePath).instances.filter((i) => i.server === 'headnode1').map((i) => i.alias).sort()).toEqual(['binder1', 'dhcpd1', 'manatee1', 'moray1']);
+  });
+
+  it('an injected vmadm create failure stops with exit 3 and what failed; the rerun completes', async () => {
+    const s = scenario((x) => (x.faults = [{ command: 'vmadm create', match: '', effect: 'fail', times: 1 }]));
+    s.faults[0] = { command: 'vmadm create', effect: 'fail', times: 1 };
+    const t = await openTestSim(s, SPEED);
+    const journalDir = join(t.dir, 'journal');
+    const opts: RestoreOptions = { dc: t.sim, journalDir, strategy: 'reuse', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'x' };
+    const first = await runRestore(opts);
+    expect(first.exitCode).toBe(3);
+    expect(first.message).toContain('assets0 (assets) failed on headnode1');
+    expect(first.failure?.command).toBe('vmadm create');
+    expect(first.failure?.output).toContain('simulated fault');
+    expect(first.next).toBeTruthy();
+    const second = await runRestore(opts);
+    expect(second.exitCode).toBe(0);
+    expect(violations(t.statePath)).toEqual([]);
+  });
+
+  it('the primary coming back mid-restore stops it', async () => {
+    const s = scenario((x) => (x.faults = [{ event: 'primary-returns', after: 'ufds' }]));
+    const { out } = await restore(s);
+    expect(out.exitCode).toBe(3);
+    expect(out.message).toMatch(/headnode0 \(10\.99\.99\.7\) ANSWERS AGAIN: restore stopped before workflow0/);
+    expect(out.next).toContain('power headnode0 off');
+  });
+
+  it('strategy new: new UUIDs and aliases, recovery IPs, SAPI records before first boot', async () => {
+    const { t, out } = await restore(scenario(), { strategy: 'new', fenced: undefined as unknown as string });
+    expect(out.exitCode).toBe(0);
+    const st = loadState(t.statePath);
+    const sapi = st.instances.find((i) => i.service === 'sapi' && i.server === 'headnode1')!;
+    expect(sapi.alias).toBe('sapi1');
+    expect(sapi.uuid).not.toBe('67be4635-bfdb-527a-8b91-44daa9249090');
+    expect(sapi.adminIp).toBe('10.99.99.221'); // assets, restored first, took .220
+    expect(st.instances.find((i) => i.service === 'assets' && i.server === 'headnode1')!.adminIp).toBe('10.99.99.220');
+    expect(violations(t.statePath)).toEqual([]);
+    const ufds = st.instances.find((i) => i.service === 'ufds' && i.server === 'headnode1')!;
+    expect(st.sim.sapiInstances.some((r) => r.uuid === ufds.uuid)).toBe(true);
+    // The old zones' NICs were released; the new ones are registered.
+    expect(st.sim.napiNics.some((n) => n.ip === '10.99.99.30')).toBe(false);
+  });
+
+  it('--only restores just the named services', async () => {
+    const { t, out } = await restore(scenario(), { only: ['assets', 'sapi'] });
+    expect(out.exitCode).toBe(0);
+    expect(violations(t.statePath, ['assets', 'sapi'])).toEqual([]);
+    expect(loadState(t.statePath).instances.filter((i) => i.server === 'headnode1' && i.service === 'ufds')).toHaveLength(0);
+  });
+});
