@@ -168,11 +168,11 @@ async function waitHealthy(ctx: ActionContext, a: PlanAction): Promise<string> {
   const t = { timeoutMs: Math.min(ctx.timing.commandTimeoutMs, 60_000), ...(ctx.signal ? { signal: ctx.signal } : {}) };
   let last = 'not checked yet';
   while (Date.now() < deadline) {
-    const vm = await vmadmGet(host, uuid, t);
+    // Zone state and SMF in one round: svcs fails on a zone that is not running, which is then moot.
+    const [vm, svcs] = await Promise.all([vmadmGet(host, uuid, t), svcsXz(host, uuid, t).catch(() => undefined)]);
     if (!vm) throw new ActionFailed(a, host.name, formatCommand(['vmadm', 'get', uuid]), 'no such VM', 'the zone is gone: rerun to re-create it');
-    if (vm.state !== 'running') last = `zone state ${vm.state}`;
+    if (vm.state !== 'running' || !svcs) last = `zone state ${vm.state}`;
     else {
-      const svcs = await svcsXz(host, uuid, t);
       const broken = svcs.problems.find((p) => p.state.startsWith('maintenance'));
       if (broken) {
         throw new ActionFailed(a, host.name, formatCommand(['svcs', '-xz', uuid]), `${broken.fmri}: ${broken.state}${broken.reason ? ` (${broken.reason})` : ''}`,

@@ -94,13 +94,16 @@ export async function detect(dc: Dc, inv: Inventory, opts: DetectOptions = {}): 
   };
 }
 
-function probeHeadnode(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, t: number, staleMs: number): Promise<Signal[]> {
+function probeHeadnode(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, deadline: number, staleMs: number): Promise<Signal[]> {
+  // Each probe's own call gives up first, so its typed answer ("connection timed
+  // out": dead) beats the probe deadline ("no answer": cannot tell).
+  const t = Math.floor(deadline * 0.8);
   const mine = instancesOn(inv, h.uuid);
   const probes: Promise<Signal>[] = [];
   const ip = h.adminIp;
 
   probes.push(
-    probe('ping', t, async () => {
+    probe('ping', deadline, async () => {
       if (!ip) return signal('ping', 'unknown', 'admin IP not known', 0);
       const r = await dc.local.run(['ping', ip, String(Math.max(1, Math.floor(t / 2000)))], { timeoutMs: t });
       return r.code === 0
@@ -110,7 +113,7 @@ function probeHeadnode(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, 
   );
 
   probes.push(
-    probe('ssh', t, async (abort) => {
+    probe('ssh', deadline, async (abort) => {
       if (!ip) return signal('ssh', 'unknown', 'admin IP not known', 0);
       try {
         const s = await getSysinfo(dc.peer(h.hostname, ip), { timeoutMs: t, signal: abort });
@@ -128,7 +131,7 @@ function probeHeadnode(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, 
 
   const cnapis = inv.instances.filter((i) => i.service === 'cnapi' && i.adminIp);
   probes.push(
-    probe('cnapi', t, async (abort) => {
+    probe('cnapi', deadline, async (abort) => {
       if (cnapis.length === 0) return signal('cnapi', 'unknown', 'no CNAPI instance known', 0);
       const answers = await Promise.allSettled(
         cnapis.map((c) => createCnapi({ transport: dc.http, baseUrl: `http://${c.adminIp}` }).getServer(h.uuid, { timeoutMs: t, signal: abort })),
@@ -149,7 +152,7 @@ function probeHeadnode(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, 
   const binder = mine.find((i) => i.service === 'binder' && i.adminIp);
   if (binder) {
     probes.push(
-      probe('binder', t, async (abort) => {
+      probe('binder', deadline, async (abort) => {
         const ok = await zkRuok(dc.local, binder.adminIp!, { timeoutMs: t, signal: abort });
         if (ok === null) return signal('binder', 'dead', `${binder.alias} (${binder.adminIp}:2181) does not answer`, 0);
         return ok
@@ -161,7 +164,7 @@ function probeHeadnode(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, 
 
   const peer = mine.find((i) => i.service === 'manatee');
   if (peer) {
-    probes.push(probe('manatee', t, (abort) => manateeView(dc, inv, h, localUuid, peer.uuid, peer.alias, t, abort)));
+    probes.push(probe('manatee', deadline, (abort) => manateeView(dc, inv, h, localUuid, peer.uuid, peer.alias, t, abort)));
   }
   return Promise.all(probes);
 }

@@ -12,6 +12,7 @@ import { ImageStager } from './image-stager.js';
 import { Journal, readJournal } from './journal.js';
 import { acquireLock, releaseLock } from './lock.js';
 import { buildPlan } from './plan.js';
+import { PrimaryWatch } from './primary-watch.js';
 import { writeReport, type RestoreReport, type ServiceOutcome } from './report.js';
 
 export type Answer = 'go' | 'skip' | 'all' | 'pause';
@@ -174,16 +175,19 @@ async function execPlan(
   const key = (s: PlanStep): string => `${s.service}/${s.alias}`;
 
   /** One action: prepare, then (if needed) execute; journaled before and after. */
-  const runAction = async (a: PlanAction, service: string): Promise<void> => {
+  /** One action; returns true when it executed (false: prepare found it done). */
+  const runAction = async (a: PlanAction, service: string, knownNotDone = false): Promise<boolean> => {
     const t0 = Date.now();
     ev.actionStart?.(a);
-    const p = await prepare(ctx, a).catch((err: unknown) => {
-      throw asFailure(a, o.dc.local.name, 'checking what already exists', err);
-    });
+    const p = knownNotDone
+      ? ({ done: false } as const)
+      : await prepare(ctx, a).catch((err: unknown) => {
+          throw asFailure(a, o.dc.local.name, 'checking what already exists', err);
+        });
     if (p.done) {
       journal.append({ t: 'end', id: a.id, ok: true, skipped: true, detail: `already done: ${p.why}`, durationMs: Date.now() - t0 });
       ev.actionEnd?.(a, { ok: true, skipped: true, detail: p.why, ms: Date.now() - t0 });
-      return;
+      return false;
     }
     journal.append({ t: 'start', id: a.id, service, kind: a.kind, host: a.host, ...(a.argv ? { argv: a.argv } : {}), ...(a.http ? { http: a.http } : {}) });
     try {
@@ -192,6 +196,7 @@ async function execPlan(
       });
       journal.append({ t: 'end', id: a.id, ok: true, detail, durationMs: Date.now() - t0 });
       ev.actionEnd?.(a, { ok: true, skipped: false, detail, ms: Date.now() - t0 });
+      return true;
     } catch (err) {
       const detail = err instanceof ActionFailed ? `${err.command}: ${err.output}` : (err as Error).message;
       journal.append({ t: 'end', id: a.id, ok: false, detail, durationMs: Date.now() - t0 });
@@ -202,7 +207,7 @@ async function execPlan(
 
   const pendingSteps = steps.filter((s) => !finished.has(key(s)));
   const images = pendingSteps.flatMap((s) => s.actions.filter((a) => a.kind === 'install-image'));
-  const stager = new ImageStager(images, (a) => runAction(a, 'images'));
+  const stager = new ImageStager(images, async (a) => void (await runAction(a, 'images')));
 
   const outcomes: ServiceOutcome[] = steps.map((s) => {
     const f = finished.get(key(s));
@@ -232,16 +237,30 @@ async function execPlan(
     return { exitCode, message, next, problems: [], plan, report, ...(failure ? { failure } : {}) };
   };
 
+  // The dead primary coming back mid-restore would put two of each zone on the network.
+  const watch = primaryIp ? new PrimaryWatch(o.dc.local, primaryIp, timing.pollMs) : undefined;
+  try {
+    return await runSteps();
+  } finally {
+    await watch?.stop();
+  }
+
+  async function runSteps(): Promise<RestoreOutcome> {
   let goAll = o.confirm === undefined;
+  const returned = (before: string): RestoreOutcome | undefined => {
+    const at = watch?.returned();
+    if (!at) return undefined;
+    return stop(3, `the dead primary ${plan.dead.hostname} (${primaryIp ?? ''}) ANSWERS AGAIN since ${at.toISOString()}: restore stopped before ${before}`,
+      `power ${plan.dead.hostname} off (IPMI) or pull its admin link NOW: its old zones share UUIDs/IPs with the restored ones; then rerun to continue`);
+  };
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!;
     const out = outcomes[i]!;
     if (out.status !== 'pending') continue;
-    // The dead primary coming back mid-restore would put two of each zone on the network.
-    if (primaryIp && (await answersPing(o.dc, primaryIp))) {
+    const back = returned(step.alias);
+    if (back) {
       await stager.settled();
-      return stop(3, `the dead primary ${plan.dead.hostname} (${primaryIp}) ANSWERS AGAIN: restore stopped before ${step.alias}`,
-        `power ${plan.dead.hostname} off (IPMI) or pull its admin link NOW: its old zones share UUIDs/IPs with the restored ones; then rerun to continue`);
+      return back;
     }
     if (!goAll) {
       const ans = await o.confirm!(step, i, steps.length);
@@ -263,9 +282,18 @@ async function execPlan(
     const t0 = Date.now();
     ev.serviceStart?.(step, i, steps.length);
     try {
+      // After an action ran in this run, what follows in the step is known not done yet.
+      let known = false;
       for (const a of step.actions) {
-        if (a.kind === 'install-image') await stager.ready(a.image!);
-        else await runAction(a, step.service);
+        if (a.kind === 'install-image') {
+          await stager.ready(a.image!);
+          continue;
+        }
+        if (a.kind !== 'wait-healthy' && watch?.returned()) {
+          await stager.settled();
+          return returned(`${step.alias}: ${a.summary}`)!;
+        }
+        known = (await runAction(a, step.service, known)) || known;
       }
     } catch (err) {
       if (!(err instanceof ActionFailed)) throw err;
@@ -283,6 +311,10 @@ async function execPlan(
     journal.append({ t: 'service', service: key(step), status: 'done', detail: `healthy after ${out.seconds} s` });
     ev.serviceEnd?.(step, 'done', out.detail);
   }
+  return reconcileAndReport();
+  }
+
+  async function reconcileAndReport(): Promise<RestoreOutcome> {
 
   ev.phase?.('reconciling NAPI and CNAPI');
   const rec: RestoreReport['reconcile'] = [];
@@ -301,6 +333,7 @@ async function execPlan(
   journal.append({ t: 'stop', reason: message, exitCode: 0 });
   const report = finish('done', message, rec);
   return { exitCode: 0, message, problems: [], plan, report };
+  }
 }
 
 /** Any error of an action, said as an ActionFailed (what, where, the command, what next). */
@@ -310,11 +343,3 @@ function asFailure(a: PlanAction, host: string, when: string, err: unknown): Act
   return new ActionFailed(a, host, cmd, `${when}: ${(err as Error).message}`, 'check the host and API named above, then rerun: what finished is not repeated');
 }
 
-async function answersPing(dc: Dc, ip: string): Promise<boolean> {
-  try {
-    const r = await dc.local.run(['ping', ip, '1'], { timeoutMs: 5_000 });
-    return r.code === 0;
-  } catch {
-    return false;
-  }
-}

@@ -23,6 +23,8 @@ describe('triton-recover check', () => {
     expect(Object.keys(signals).sort()).toEqual(['binder', 'cnapi', 'manatee', 'ping', 'ssh']);
     expect(signals.ping).toMatchObject({ ok: false, detail: 'no answer from 10.99.99.7' });
     expect(signals.manatee.detail).toContain('manatee0 was deposed');
+    // The SSH probe's own timeout fires before the probe deadline: a typed "dead", not "cannot tell".
+    expect(signals.ssh).toMatchObject({ says: 'dead', detail: 'SSH to 10.99.99.7: connection timed out' });
     for (const e of out.primary.evidence) expect(Object.keys(e)).toEqual(expect.arrayContaining(['signal', 'ok', 'detail']));
     expect(out.headnodes.map((h: any) => [h.hostname, h.state, h.local])).toEqual([
       ['headnode0', 'dead', false],

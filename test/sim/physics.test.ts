@@ -211,9 +211,15 @@ describe('simulated DC physics', () => {
   it('--sim-speed divides latencies', async () => {
     const slow = await openTestSim(scenario((x) => (x.latencyMs = { default: 200 })), 1);
     const fast = await openTestSim(scenario((x) => (x.latencyMs = { default: 200 })), 20);
-    const a = await slow.run('headnode1', ['hostname']);
-    const b = await fast.run('headnode1', ['hostname']);
+    // A peer: the first command pays the SSH connect, later ones reuse the connection.
+    const a = await slow.run('headnode2', ['hostname']);
+    const a2 = await slow.run('headnode2', ['hostname']);
+    const local = await slow.run('headnode1', ['hostname']);
+    const b = await fast.run('headnode2', ['hostname']);
     expect(a.durationMs).toBeGreaterThanOrEqual(390); // ssh connect + command, 200 ms each
+    expect(a2.durationMs).toBeGreaterThanOrEqual(190);
+    expect(a2.durationMs).toBeLessThan(390);
+    expect(local.durationMs).toBeLessThan(390); // the local GZ is not reached over SSH
     expect(b.durationMs).toBeLessThan(100);
   });
 });

@@ -53,7 +53,7 @@ export async function openSim(opts: SimOptions): Promise<SimDc> {
   const hosts = new Map<string, SimHost>();
   const hostFor = (hostname: string): SimHost => {
     let h = hosts.get(hostname);
-    if (!h) hosts.set(hostname, (h = new SimHost(world, hostname)));
+    if (!h) hosts.set(hostname, (h = new SimHost(world, hostname, hostname === world.state.localServer)));
     return h;
   };
   return {

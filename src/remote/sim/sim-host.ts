@@ -35,10 +35,16 @@ const SSH_CONNECT_TIMEOUT_MS = 10_000;
 const TCP_CONNECT_TIMEOUT_MS = 10_000;
 
 export class SimHost implements Host {
+  /** An SSH host connects once and keeps the connection; the local GZ never connects. */
+  private connected: boolean;
+
   constructor(
     private readonly world: SimWorld,
     readonly name: string,
-  ) {}
+    readonly isLocal = false,
+  ) {
+    this.connected = isLocal;
+  }
 
   async run(argv: readonly string[], opts: RunOptions): Promise<RunResult> {
     const started = Date.now();
@@ -56,7 +62,10 @@ export class SimHost implements Host {
       await waitWithin(this.world.scaled(SSH_CONNECT_TIMEOUT_MS), deadline, opts.signal);
       throw timeout(false);
     }
-    if (!(await waitWithin(this.world.latency('ssh connect'), deadline, opts.signal))) throw timeout(false);
+    if (!this.connected) {
+      if (!(await waitWithin(this.world.latency('ssh connect'), deadline, opts.signal))) throw timeout(false);
+      this.connected = true;
+    }
     const tool = argv[0] ?? '';
     const fault = this.world.takeFault(tool, argv[1], argv.join(' '));
     if (fault === 'hang') {
@@ -69,6 +78,7 @@ export class SimHost implements Host {
     // `ping IP T` waits T seconds for an answer that does not come.
     if (tool === 'ping' && res.code !== 0) latency = Math.max(latency, this.world.scaled(pingTimeoutMs(argv)));
     if (fault === 'disconnect') {
+      this.connected = this.isLocal;
       await waitWithin(latency / 2, deadline, opts.signal);
       throw new RemoteError({ kind: 'connection-lost', host: this.name, argv, mayHaveRun: true, message: 'SSH connection dropped while the command ran', hint: 'the command may have completed; check its effect before running it again' });
     }
