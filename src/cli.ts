@@ -1,7 +1,9 @@
 // argv -> one of the modes of the contract (design section 7); nothing else.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { RemoteError } from './remote/errors.js';
 import { ScenarioError } from './remote/sim/scenario.js';
+import { CommandFailedError } from './remote/triton/command.js';
 import { journalDirOf, openDc, timingOf, type GlobalOptions } from './remote/open-dc.js';
 import { linePrompter } from './screens/line-prompt.js';
 import { exitCodeOf, formatCheckText } from './state/check-report.js';
@@ -29,6 +31,10 @@ function globals(cmd: Command): GlobalOptions {
 
 async function check(cmd: Command): Promise<number> {
   const o = cmd.optsWithGlobals<GlobalOptions & { json?: boolean; prometheus?: boolean; strategy?: Strategy }>();
+  if (o.prometheus) {
+    process.stderr.write('triton-recover check --prometheus: the node_exporter output is not in this build yet; use --json\n');
+    return EXIT.usage;
+  }
   const dc = await openDc(globals(cmd));
   try {
     const { report } = await runCheck(dc, {
@@ -177,6 +183,11 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
 }
 
 function report(err: unknown): number {
+  if (err instanceof RemoteError || err instanceof CommandFailedError) {
+    // The console's own GZ did not answer as a Triton headnode does.
+    process.stderr.write(`triton-recover: ${err.message}\n  is this the global zone of a Triton headnode? (to try it anywhere: triton-recover --demo)\n`);
+    return EXIT.blocked;
+  }
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
     return EXIT.usage;

@@ -32,12 +32,15 @@ export function readLock(dir: string): LockInfo | undefined {
   }
 }
 
+/** Ours, or left by a process that is gone from this host: not a reason to stop. */
+export function isOwnOrStale(l: LockInfo): boolean {
+  return l.host === hostname() && (l.pid === process.pid || !alive(l.pid));
+}
+
 /** Held by a live process, or on another host (where we cannot tell). */
 export function lockHeldByOther(dir: string): LockInfo | undefined {
   const l = readLock(dir);
-  if (!l) return undefined;
-  if (l.host === hostname() && (l.pid === process.pid || !alive(l.pid))) return undefined;
-  return l;
+  return l && !isOwnOrStale(l) ? l : undefined;
 }
 
 export function acquireLock(dir: string, command: string): LockResult {

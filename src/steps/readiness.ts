@@ -23,7 +23,8 @@ import { restoreDataProblems } from '../state/restore-data-problems.js';
 import { serviceEntries } from '../state/service-entries.js';
 import { spec } from './catalogue.js';
 import type { DetectionReport } from './detect.js';
-import { lockHeldByOther, lockPath } from './lock.js';
+import { DC_LOCK_DIR, dcLockHolder } from './dc-lock.js';
+import { isOwnOrStale, lockHeldByOther, lockPath } from './lock.js';
 import type { Outcome } from './deadline.js';
 import {
   bootHeadnodeParam,
@@ -71,7 +72,7 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
 
   // Images of every restorable service (not only those at risk): `services[].ready` needs them too.
   const imageRoots = inv.instances.filter((i) => restorable(i.service) && i.image).map((i) => i.image!);
-  const [bootHn, usbkeys, installed, manatee, zk, moray, dhcpd, napiIps] = await Promise.all([
+  const [bootHn, usbkeys, installed, manatee, zk, moray, dhcpd, napiIps, dcLock] = await Promise.all([
     bootHeadnodeParam(reach),
     usbkeyFacts(reach, det),
     imagesInstalled(reach, imagesToAsk(imageRoots, rd.images)),
@@ -80,12 +81,16 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
     morayMembers(reach),
     dhcpdFacts(reach),
     liveAdminIps(reach, rd.dc.adminNetwork?.uuid),
+    // Another console's lock, placed here from whichever headnode it runs on.
+    dcLockHolder(dc.local, undefined, reach.timeoutMs),
   ]);
 
   const problems: Problem[] = [];
   problems.push(...primaryProblems(det.primary, det.mode));
   if (bootHn.ok) problems.push(...notAHeadnodeProblem(det.local.hostname, bootHn.value));
-  if (input.journalDir !== undefined) problems.push(...lockProblem(lockHeldByOther(input.journalDir), lockPath(input.journalDir)));
+  const localHolder = input.journalDir !== undefined ? lockHeldByOther(input.journalDir) : undefined;
+  if (localHolder && input.journalDir !== undefined) problems.push(...lockProblem(localHolder, lockPath(input.journalDir)));
+  else if (dcLock && !isOwnOrStale(dcLock)) problems.push(...lockProblem(dcLock, `${DC_LOCK_DIR} on ${det.local.hostname}`));
   problems.push(
     ...restoreDataProblems({
       rd,

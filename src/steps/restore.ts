@@ -10,7 +10,8 @@ import { ActionFailed, DEFAULT_TIMING, execute, prepare, type ActionContext, typ
 import { runCheck } from './check.js';
 import { ImageStager } from './image-stager.js';
 import { Journal, readJournal } from './journal.js';
-import { acquireLock, releaseLock } from './lock.js';
+import { acquireDcLock, releaseDcLock, type Place } from './dc-lock.js';
+import { acquireLock, isOwnOrStale, releaseLock, type LockInfo } from './lock.js';
 import { buildPlan } from './plan.js';
 import { PrimaryWatch } from './primary-watch.js';
 import { writeReport, type RestoreReport, type ServiceOutcome } from './report.js';
@@ -72,13 +73,13 @@ export async function runRestore(o: RestoreOptions): Promise<RestoreOutcome> {
     };
   }
   try {
-    return await locked(o, lock.tookOver ? `took over a stale lock of pid ${lock.tookOver.pid} (${lock.tookOver.since})` : undefined);
+    return await locked(o, lock.info, lock.tookOver ? `took over a stale lock of pid ${lock.tookOver.pid} (${lock.tookOver.since})` : undefined);
   } finally {
     releaseLock(o.journalDir);
   }
 }
 
-async function locked(o: RestoreOptions, tookOver: string | undefined): Promise<RestoreOutcome> {
+async function locked(o: RestoreOptions, lockInfo: LockInfo, tookOver: string | undefined): Promise<RestoreOutcome> {
   const started = Date.now();
   const ev = o.events ?? {};
   const timing: Timing = { ...DEFAULT_TIMING, ...o.timing };
@@ -124,11 +125,41 @@ async function locked(o: RestoreOptions, tookOver: string | undefined): Promise<
     return { exitCode: 2, message: `not ready to restore (${blocking.length} critical problem(s)); nothing was changed`, next: 'fix the problems listed, then run again', problems: blocking };
   }
 
+  // The lock on every live headnode, so a console started anywhere sees this run.
+  const places: Place[] = det.headnodes
+    .filter((h) => h.state === 'alive')
+    .map((h) => ({ hostname: h.hostname, host: h.local ? o.dc.local : o.dc.peer(h.hostname, h.adminIp ?? '') }));
+  const dcLock = await acquireDcLock(places, lockInfo, isOwnOrStale);
+  if (!dcLock.ok) {
+    const h = dcLock.holder;
+    return { exitCode: 2, message: `another recovery holds the lock (seen on ${dcLock.seenOn}): ${h.who} on ${h.host} (pid ${h.pid}) since ${h.since}, running "${h.command}"; nothing was changed`, next: `talk to ${h.who} first`, problems };
+  }
+  try {
+    return await journaled(o, chk, tookOver, timing, started, dcLock.unreachable);
+  } finally {
+    await releaseDcLock(places, lockInfo);
+  }
+}
+
+async function journaled(
+  o: RestoreOptions,
+  chk: Awaited<ReturnType<typeof runCheck>>,
+  tookOver: string | undefined,
+  timing: Timing,
+  started: number,
+  lockUnreachable: string[],
+): Promise<RestoreOutcome> {
+  const ev = o.events ?? {};
+  const det = chk.detection;
+  const primary = det.primary!;
+  const problems = chk.report.problems;
+  const fencedOk = o.fenced === primary.hostname;
   const state = readJournal(o.journalDir);
   const journal = new Journal(o.journalDir, randomUUID());
   const who = process.env['SUDO_USER'] ?? userInfo().username;
   journal.append({ t: 'run', command: o.command, who, host: hostname(), pid: process.pid, strategy: o.strategy });
   if (tookOver) journal.append({ t: 'decision', decision: 'lock-takeover', detail: tookOver });
+  if (lockUnreachable.length > 0) journal.append({ t: 'decision', decision: 'lock-partial', detail: `lock not placed on ${lockUnreachable.join(', ')} (unreachable)` });
   try {
     let plan = state.plan as Plan | undefined;
     const resumed = plan !== undefined;

@@ -59,6 +59,11 @@ export function runGzCommand(world: SimWorld, srv: ScenarioServer, argv: readonl
       return ping(world, args);
     case 'true':
       return ok();
+    case 'mkdir':
+    case 'tee':
+    case 'cat':
+    case 'rm':
+      return gzFiles(world, srv, tool, args, stdin);
     case 'test':
       return testCmd(srv, args);
     default:
@@ -361,4 +366,34 @@ function ping(world: SimWorld, args: string[]): CmdResult {
 export function pingTimeoutMs(argv: readonly string[]): number {
   const t = Number(argv.filter((a) => !a.startsWith('-'))[2] ?? 20);
   return (Number.isFinite(t) ? t : 20) * 1000;
+}
+
+// ---- a few files in the GZ (lock directories) --------------------------------------
+
+/** mkdir [-p] DIR, tee FILE (stdin), cat FILE, rm -rf PATH: atomic as on a real filesystem. */
+function gzFiles(world: SimWorld, srv: ScenarioServer, tool: string, args: string[], stdin: Buffer): CmdResult {
+  const files = (srv.files ??= {});
+  const path = args.filter((a) => !a.startsWith('-')).pop() ?? '';
+  const parent = path.replace(/\/[^/]+\/?$/, '');
+  const isDir = (p: string): boolean => p === '' || p === '/var' || p === '/var/tmp' || p === '/var/sdcadm' || `${p}/` in files;
+  switch (tool) {
+    case 'mkdir':
+      if (isDir(path)) return args.includes('-p') ? ok() : err(1, `mkdir: Failed to make directory "${path}"; File exists`);
+      if (!isDir(parent) && !args.includes('-p')) return err(1, `mkdir: Failed to make directory "${path}"; No such file or directory`);
+      files[`${path}/`] = '';
+      world.commit();
+      return ok();
+    case 'tee':
+      if (!isDir(parent)) return err(1, `tee: cannot open ${path}: No such file or directory`);
+      files[path] = stdin.toString('utf8');
+      world.commit();
+      return ok(files[path]);
+    case 'cat':
+      return path in files ? ok(files[path]) : err(2, `cat: cannot open ${path}: No such file or directory`);
+    case 'rm':
+      for (const k of Object.keys(files)) if (k === path || k.startsWith(`${path}/`)) delete files[k];
+      world.commit();
+      return ok();
+  }
+  return err(127, `${tool}: not found`);
 }

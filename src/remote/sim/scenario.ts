@@ -32,6 +32,8 @@ const Server = z.object({
   gzTools: z.string().optional(),
   /** Non-admin VMs (customer zones) on this server. */
   customerVms: z.number().int().nonnegative().optional(),
+  /** Small files and directories in the GZ (lock files): path -> content, directories end in '/'. */
+  files: z.record(z.string(), z.string()).optional(),
 });
 
 const Image = z.object({

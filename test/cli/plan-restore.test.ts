@@ -1,0 +1,56 @@
+// plan and restore as an operator runs them.
+import { execa } from 'execa';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../sim/helpers.js';
+
+const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
+const contract = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'contract', 'scenario.example.json');
+const cli = (args: string[]) => execa(bin, args, { reject: false, stdin: 'ignore' });
+
+describe('triton-recover plan / restore', () => {
+  it('plan --json: the contract shape, steps in restore order, exact argv and HTTP calls', async () => {
+    const dir = tempDir();
+    const r = await cli(['plan', '--json', '--sim', contract, '--sim-state', join(dir, 's.json'), '--sim-speed', '100']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const p = JSON.parse(r.stdout);
+    expect(p.strategy).toBe('reuse');
+    expect(p.blocked).toEqual([]);
+    expect(p.steps.map((s: any) => s.service).slice(0, 4)).toEqual(['assets', 'sapi', 'amonredis', 'ufds']);
+    const sapi = p.steps[1];
+    expect(sapi).toMatchObject({ alias: 'sapi0', uuid: '67be4635-bfdb-527a-8b91-44daa9249090' });
+    expect(sapi.actions.map((a: any) => a.kind)).toEqual(['create-vm', 'receive-dataset', 'start-vm', 'wait-healthy']);
+    expect(sapi.actions[0]).toMatchObject({ host: 'headnode1', argv: ['vmadm', 'create'] });
+    expect(sapi.actions[0].stdin).toMatchObject({ uuid: sapi.uuid, alias: 'sapi0', autoboot: false, delegate_dataset: true });
+    expect(sapi.actions[0].stdin.nics[0]).toMatchObject({ ip: '10.99.99.30', mac: expect.stringMatching(/^90:/) });
+    expect(sapi.actions[1].argv).toEqual(['zfs', 'recv', '-F', 'zones/67be4635-bfdb-527a-8b91-44daa9249090/data']);
+    expect(sapi.actions[3].http).toEqual({ method: 'GET', url: 'http://10.99.99.30/ping' });
+    expect(p.reconcile.map((a: any) => a.http.method + ' ' + a.http.url)).toContain('DELETE http://10.99.99.22/servers/65cfe27b-76b2-5bf2-af14-58bdb727b3a0');
+    expect(p.notRestored.map((n: any) => n.alias).sort()).toEqual(['binder0', 'dhcpd0', 'manatee0', 'moray0']);
+  });
+
+  it('plan (text) shows every command, with the host it runs on', async () => {
+    const r = await cli(['plan', '--sim', contract, '--sim-speed', '100']);
+    expect(r.stdout).toContain('headnode1$ vmadm start 67be4635-bfdb-527a-8b91-44daa9249090');
+    expect(r.stdout).toMatch(/headnode1\$ zfs recv -F zones\/67be4635-bfdb-527a-8b91-44daa9249090\/data < \S+dataset-67be4635/);
+  });
+
+  it('restore without --yes on a non-terminal refuses and says how to run it', async () => {
+    const r = await cli(['restore', '--sim', contract]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('not a terminal');
+    expect(r.stderr).toContain('triton-recover restore --yes --fenced');
+  });
+
+  it('restore --yes --fenced: done, with the report path', async () => {
+    const dir = tempDir();
+    const r = await cli(['restore', '--yes', '--fenced', 'headnode0', '--sim', contract, '--sim-state', join(dir, 's.json'), '--sim-speed', '400']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^DONE: 21 of 21 zone\(s\) restored and healthy/m);
+    expect(r.stdout).toMatch(/^report: .*s\.journal\/report-.*\.md$/m);
+    // A rerun finds everything done and repeats nothing.
+    const again = await cli(['restore', '--yes', '--fenced', 'headnode0', '--sim', contract, '--sim-state', join(dir, 's.json'), '--sim-speed', '400']);
+    expect(again.exitCode).toBe(0);
+    expect(again.stderr).not.toMatch(/OK {3}create/);
+  });
+});
