@@ -13,7 +13,9 @@ export type ActionKind =
   | 'start-vm'
   | 'wait-healthy'
   | 'release-nic'
-  | 'delete-server';
+  | 'delete-server'
+  | 'update-sapi-metadata'
+  | 'update-boot-params';
 
 export interface HttpCall {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';

@@ -106,6 +106,18 @@ export async function prepare(ctx: ActionContext, a: PlanAction): Promise<Prepar
       const r = await http(ctx, a, 'GET', a.http!.url);
       return r.status === 404 ? { done: true, why: 'CNAPI has no such server' } : { done: false };
     }
+    case 'update-sapi-metadata':
+    case 'update-boot-params': {
+      // Done when the API already holds every value the update would set.
+      const want = a.kind === 'update-sapi-metadata'
+        ? ((a.http!.body as { metadata: Record<string, unknown> }).metadata)
+        : ((a.http!.body as { kernel_args: Record<string, unknown> }).kernel_args);
+      const r = await http(ctx, a, 'GET', a.http!.url);
+      if (r.status !== 200) return { done: false };
+      const cur = JSON.parse(r.body) as { metadata?: Record<string, unknown>; kernel_args?: Record<string, unknown> };
+      const have = (a.kind === 'update-sapi-metadata' ? cur.metadata : cur.kernel_args) ?? {};
+      return Object.entries(want).every(([k, v]) => have[k] === v) ? { done: true, why: 'already set' } : { done: false };
+    }
     case 'wait-healthy':
       return { done: false };
   }
@@ -155,6 +167,10 @@ export async function execute(ctx: ActionContext, a: PlanAction): Promise<string
     case 'delete-server':
       await runHttp(ctx, a, (s) => (s >= 200 && s < 300) || s === 404);
       return 'done';
+    case 'update-sapi-metadata':
+    case 'update-boot-params':
+      await runHttp(ctx, a, (s) => s >= 200 && s < 300);
+      return 'updated';
     case 'wait-healthy':
       return waitHealthy(ctx, a);
   }

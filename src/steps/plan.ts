@@ -214,6 +214,7 @@ export async function buildPlan(dc: Dc, input: PlanInput): Promise<Plan> {
       }
     }
   }
+  if (strategy === 'new' && ipMap.size > 0) reconcile.push(...ipBoundUpdates(rd, ipMap, sapiUrl, cnapiUrl, local));
   for (const d of dead) {
     reconcile.push({
       id: `reconcile/${d.hostname}/delete-server`,
@@ -242,4 +243,45 @@ export async function buildPlan(dc: Dc, input: PlanInput): Promise<Plan> {
     notes,
     blocked: input.blocked,
   };
+}
+
+/** Every old admin IP in a string, replaced by its new one. */
+function rewrite(v: string, ipMap: ReadonlyMap<string, string>): string {
+  return v.replace(/\b\d{1,3}(?:\.\d{1,3}){3}\b/g, (ip) => ipMap.get(ip) ?? ip);
+}
+
+/**
+ * With new IPs, the settings that name the old ones: SAPI metadata of the sdc
+ * application (sapi-url, assets-ip, rabbitmq, <svc>_admin_ips, ...) and the
+ * rabbitmq=... boot parameter compute nodes boot with.
+ */
+function ipBoundUpdates(rd: RestoreData, ipMap: ReadonlyMap<string, string>, sapiUrl: string, cnapiUrl: string, local: string): PlanAction[] {
+  const out: PlanAction[] = [];
+  const app = rd.dc.application;
+  if (app) {
+    const changed: Record<string, string> = {};
+    for (const [k, v] of Object.entries(app.metadata ?? {})) {
+      if (typeof v === 'string' && rewrite(v, ipMap) !== v) changed[k] = rewrite(v, ipMap);
+    }
+    if (Object.keys(changed).length > 0) {
+      out.push({
+        id: 'reconcile/sapi/update-sapi-metadata',
+        kind: 'update-sapi-metadata',
+        host: local,
+        http: { method: 'PUT', url: `${sapiUrl}/applications/${app.uuid}`, body: { action: 'update', metadata: changed } },
+        summary: `point SAPI metadata at the new IPs (${Object.keys(changed).join(', ')})`,
+      });
+    }
+    const rabbit = app.metadata?.['rabbitmq'];
+    if (typeof rabbit === 'string' && rewrite(rabbit, ipMap) !== rabbit) {
+      out.push({
+        id: 'reconcile/cnapi/update-boot-params',
+        kind: 'update-boot-params',
+        host: local,
+        http: { method: 'POST', url: `${cnapiUrl}/boot/default`, body: { kernel_args: { rabbitmq: rewrite(rabbit, ipMap) } } },
+        summary: 'compute nodes boot with the new rabbitmq IP (CNAPI /boot/default)',
+      });
+    }
+  }
+  return out;
 }

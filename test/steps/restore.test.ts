@@ -99,6 +99,10 @@ describe('restore (engine, in-process)', () => {
     expect(st.sim.sapiInstances.some((r) => r.uuid === ufds.uuid)).toBe(true);
     // The old zones' NICs were released; the new ones are registered.
     expect(st.sim.napiNics.some((n) => n.ip === '10.99.99.30')).toBe(false);
+    // IP-bound settings now name the new IPs: SAPI metadata and the CN boot parameter.
+    const rabbit = st.instances.find((i) => i.service === 'rabbitmq' && i.server === 'headnode1')!;
+    expect(st.sim.sapiMetadata).toMatchObject({ 'sapi-url': `http://${sapi.adminIp}`, rabbitmq: `guest:guest:${rabbit.adminIp}:5672`, ufds_admin_ips: ufds.adminIp });
+    expect(st.sim.bootParams?.['rabbitmq']).toBe(`guest:guest:${rabbit.adminIp}:5672`);
   });
 
   it('--only restores just the named services', async () => {

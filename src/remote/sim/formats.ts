@@ -264,6 +264,7 @@ export function sdcApplication(world: SimWorld): Record<string, unknown> {
   md['sapi-url'] = `http://${ipsOf(world, 'sapi')[0] ?? ''}`;
   md['assets-ip'] = ipsOf(world, 'assets')[0] ?? '';
   md['rabbitmq'] = world.state.sim.bootParams?.['rabbitmq'] ?? '';
+  Object.assign(md, world.state.sim.sapiMetadata ?? {});
   return {
     uuid: stableUuid(dc.name, 'sapi-application', 'sdc'),
     name: 'sdc',

@@ -37,7 +37,7 @@ export function handleApi(world: SimWorld, service: string, method: string, url:
   if (!depsOk && NEEDS_MORAY.has(service)) return unavailable(service, 'moray');
   switch (service) {
     case 'cnapi':
-      return cnapi(world, method, path, q);
+      return cnapi(world, method, path, q, body);
     case 'napi':
       return napi(world, method, path, q, body);
     case 'sapi':
@@ -65,7 +65,7 @@ function ping(world: SimWorld, service: string, depsOk: boolean): ApiAnswer {
   }
 }
 
-function cnapi(world: SimWorld, method: string, path: string, q: URLSearchParams): ApiAnswer {
+function cnapi(world: SimWorld, method: string, path: string, q: URLSearchParams, body: unknown): ApiAnswer {
   const extras = (q.get('extras') ?? '').split(',');
   const sysinfo = extras.includes('sysinfo') || extras.includes('all');
   const servers = world.state.servers.filter((s) => !world.state.sim.deletedServers.includes(s.uuid));
@@ -90,6 +90,15 @@ function cnapi(world: SimWorld, method: string, path: string, q: URLSearchParams
     }
   }
   const b = /^\/boot\/([^/]+)$/.exec(path);
+  if (method === 'POST' && b && b[1] === 'default') {
+    // BootParamsUpdate: merges kernel_args into what compute nodes boot with.
+    const args = ((body ?? {}) as { kernel_args?: Record<string, unknown> }).kernel_args ?? {};
+    const bp = (world.state.sim.bootParams ??= {});
+    for (const [k, v] of Object.entries(args)) bp[k] = String(v);
+    world.event(`CNAPI: /boot/default kernel_args ${JSON.stringify(args)}`);
+    world.commit();
+    return json(204, '');
+  }
   if (method === 'GET' && b) {
     return json(200, { platform: '20260901T101010Z', kernel_args: { ...(world.state.sim.bootParams ?? {}) }, kernel_flags: {}, boot_modules: [], default_console: 'serial', serial: 'ttyb' });
   }
@@ -164,6 +173,18 @@ function sapi(world: SimWorld, method: string, path: string, q: URLSearchParams,
   if (method === 'GET' && path === '/applications') {
     const name = q.get('name');
     return json(200, name && name !== 'sdc' ? [] : [sdcApplication(world)]);
+  }
+  const app = /^\/applications\/([^/]+)$/.exec(path);
+  if (app && app[1] === sdcApplication(world)['uuid']) {
+    if (method === 'GET') return json(200, sdcApplication(world));
+    if (method === 'PUT') {
+      // UpdateApplication {action: 'update', metadata}: merge.
+      const md = ((body ?? {}) as { metadata?: Record<string, unknown> }).metadata ?? {};
+      world.state.sim.sapiMetadata = { ...(world.state.sim.sapiMetadata ?? {}), ...md };
+      world.event(`SAPI: application sdc metadata updated: ${Object.keys(md).join(', ')}`);
+      world.commit();
+      return json(200, sdcApplication(world));
+    }
   }
   if (method === 'GET' && path === '/services') {
     let list = sapiServices(world);

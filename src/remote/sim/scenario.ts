@@ -158,6 +158,8 @@ export const Scenario = z.object({
       sapiMode: z.enum(['proto', 'full']).default('full'),
       deletedServers: z.array(Uuid).default([]),
       bootParams: z.record(z.string(), z.string()).optional(),
+      /** SAPI application metadata set through UpdateApplication (over the derived values). */
+      sapiMetadata: z.record(z.string(), z.unknown()).optional(),
       events: z.array(z.object({ at: z.number(), what: z.string() })).default([]),
     })
     .optional(),
