@@ -3,12 +3,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { openSim } from '../remote/sim/index.js';
 import { loadScenarioFile } from '../remote/sim/scenario.js';
 import { builtinScenarioPath } from '../remote/sim/index.js';
 import { serveSimOverSsh } from '../remote/sim/serve-ssh.js';
 import { ms, timeMany } from './stats.js';
+import { generateKeyPair } from '../remote/sim/keys.js';
 
 export async function benchSimRoundTrip(n = 300): Promise<string[]> {
   const s = await loadScenarioFile(builtinScenarioPath());
@@ -18,8 +18,8 @@ export async function benchSimRoundTrip(n = 300): Promise<string[]> {
   const argv = ['vmadm', 'lookup', '-j', 'tags.smartdc_role=binder'];
   const local = await timeMany(n, () => sim.peer('headnode2', '').run(argv, { timeoutMs: 10_000 }));
 
-  const host = ssh2.utils.generateKeyPairSync('ed25519');
-  const client = ssh2.utils.generateKeyPairSync('ed25519');
+  const host = generateKeyPair();
+  const client = generateKeyPair();
   writeFileSync(join(dir, 'id'), client.private, { mode: 0o600 });
   const svc = await serveSimOverSsh(sim, {
     hostKey: host.private,

@@ -16,17 +16,20 @@ export interface MissingImage {
   why: string;
 }
 
+/** An image, then its origin, then that one's origin ... as restore-data's manifests say. */
+export function originChain(root: string, rdImages: ReadonlyMap<string, ImageData>): string[] {
+  const chain: string[] = [];
+  let cur: string | undefined = root;
+  while (cur && !chain.includes(cur)) {
+    chain.push(cur);
+    cur = rdImages.get(cur)?.manifest?.origin;
+  }
+  return chain;
+}
+
 /** Every uuid worth asking imgadm about: the images and their origins as restore-data knows them. */
 export function imagesToAsk(roots: Iterable<string>, rdImages: ReadonlyMap<string, ImageData>): string[] {
-  const out = new Set<string>();
-  for (const root of roots) {
-    let cur: string | undefined = root;
-    while (cur && !out.has(cur)) {
-      out.add(cur);
-      cur = rdImages.get(cur)?.manifest?.origin;
-    }
-  }
-  return [...out];
+  return [...new Set([...roots].flatMap((r) => originChain(r, rdImages)))];
 }
 
 export function missingImages(

@@ -5,7 +5,7 @@ import { HostKeyError, RemoteError } from '../remote/errors.js';
 import type { Host } from '../remote/host.js';
 import { createCnapi } from '../remote/triton/cnapi.js';
 import { manateeShow } from '../remote/triton/manatee.js';
-import { getSysinfo } from '../remote/triton/sysinfo.js';
+import { getSysinfo, isHeadnode } from '../remote/triton/sysinfo.js';
 import { zkRuok } from '../remote/triton/zookeeper.js';
 import { signal, verdict, type HeadnodeState, type Signal, type SignalName } from '../state/detection.js';
 import { headnodes, instancesOn, primaryOf, type InvServer, type Inventory } from '../state/inventory.js';
@@ -28,7 +28,8 @@ export interface HeadnodeReport {
 }
 
 export interface DetectionReport {
-  local: { hostname: string; uuid: string };
+  /** This headnode, and whether it boots as one (sysinfo Boot Parameters headnode=true). */
+  local: { hostname: string; uuid: string; bootsAsHeadnode: boolean };
   primary: HeadnodeReport | undefined;
   headnodes: HeadnodeReport[];
   mode: 'readiness' | 'disaster';
@@ -86,7 +87,7 @@ export async function detect(dc: Dc, inv: Inventory, opts: DetectOptions = {}): 
     }),
   );
   return {
-    local: { hostname: me.Hostname, uuid: me.UUID },
+    local: { hostname: me.Hostname, uuid: me.UUID, bootsAsHeadnode: isHeadnode(me) },
     primary: reports.find((r) => r.primary),
     headnodes: reports,
     mode: reports.every((r) => r.state === 'alive') ? 'readiness' : 'disaster',

@@ -6,6 +6,7 @@ import { imgadmGet } from '../remote/triton/imgadm.js';
 import { adminIpOf } from '../remote/triton/sysinfo.js';
 import type { VmadmVm } from '../remote/triton/vmadm.js';
 import type { Problem } from '../state/check-report.js';
+import { originChain } from '../state/image-chain.js';
 import type { Inventory } from '../state/inventory.js';
 import { lostInstances, toRestore, type LostInstance } from '../state/lost.js';
 import type { Plan, PlanAction, PlanStep, Strategy } from '../state/plan.js';
@@ -28,16 +29,7 @@ export interface PlanInput {
 
 /** Images in install order: every origin before the images built on it. */
 export function imageChain(rd: RestoreData, image: string): string[] {
-  const chain: string[] = [];
-  let cur: string | undefined = image;
-  const seen = new Set<string>();
-  while (cur && !seen.has(cur)) {
-    seen.add(cur);
-    chain.unshift(cur);
-    const origin: unknown = rd.images.get(cur)?.manifest?.origin;
-    cur = typeof origin === 'string' ? origin : undefined;
-  }
-  return chain;
+  return originChain(image, rd.images).reverse();
 }
 
 function vmOf(rd: RestoreData, inst: LostInstance): VmadmVm | undefined {

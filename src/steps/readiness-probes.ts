@@ -7,7 +7,6 @@ import { imgadmGet } from '../remote/triton/imgadm.js';
 import { manateeShow } from '../remote/triton/manatee.js';
 import { createNapi, type NapiIp } from '../remote/triton/napi.js';
 import { svcsXz } from '../remote/triton/svcs.js';
-import { getSysinfo } from '../remote/triton/sysinfo.js';
 import { vmadmGet } from '../remote/triton/vmadm.js';
 import { zkStat } from '../remote/triton/zookeeper.js';
 import type { ClusterMember, ManateeProbe, MorayMember, ZkMember } from '../state/cluster-health.js';
@@ -43,10 +42,6 @@ export function memberOf(r: Reach, i: InvInstance): ClusterMember {
 const opts = (r: Reach, signal: AbortSignal): { timeoutMs: number; signal: AbortSignal } => ({ timeoutMs: r.timeoutMs, signal });
 
 /** sysinfo 'Boot Parameters'.headnode of this server. */
-export function bootHeadnodeParam(r: Reach): Promise<Outcome<string | undefined>> {
-  return withDeadline(r.timeoutMs, async (signal) => (await getSysinfo(r.dc.local, opts(r, signal)))['Boot Parameters'].headnode);
-}
-
 /** `test -d /usbkey/os`: exit 0 present, 1 absent, anything else cannot tell. */
 export async function usbkeyFact(r: Reach, host: Host, hostname: string): Promise<UsbkeyFact> {
   const local = host === r.dc.local;

@@ -27,7 +27,6 @@ import { DC_LOCK_DIR, dcLockHolder } from './dc-lock.js';
 import { isOwnOrStale, lockHeldByOther, lockPath } from './lock.js';
 import type { Outcome } from './deadline.js';
 import {
-  bootHeadnodeParam,
   dhcpdFacts,
   hostnameOf,
   imagesInstalled,
@@ -72,8 +71,7 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
 
   // Images of every restorable service (not only those at risk): `services[].ready` needs them too.
   const imageRoots = inv.instances.filter((i) => restorable(i.service) && i.image).map((i) => i.image!);
-  const [bootHn, usbkeys, installed, manatee, zk, moray, dhcpd, napiIps, dcLock] = await Promise.all([
-    bootHeadnodeParam(reach),
+  const [usbkeys, installed, manatee, zk, moray, dhcpd, napiIps, dcLock] = await Promise.all([
     usbkeyFacts(reach, det),
     imagesInstalled(reach, imagesToAsk(imageRoots, rd.images)),
     manateeProbe(reach),
@@ -87,7 +85,7 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
 
   const problems: Problem[] = [];
   problems.push(...primaryProblems(det.primary, det.mode));
-  if (bootHn.ok) problems.push(...notAHeadnodeProblem(det.local.hostname, bootHn.value));
+  problems.push(...notAHeadnodeProblem(det.local.hostname, det.local.bootsAsHeadnode ? 'true' : undefined));
   const localHolder = input.journalDir !== undefined ? lockHeldByOther(input.journalDir) : undefined;
   if (localHolder && input.journalDir !== undefined) problems.push(...lockProblem(localHolder, lockPath(input.journalDir)));
   else if (dcLock && !isOwnOrStale(dcLock)) problems.push(...lockProblem(dcLock, `${DC_LOCK_DIR} on ${det.local.hostname}`));

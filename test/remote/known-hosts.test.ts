@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   checkHostKey,
@@ -12,13 +11,14 @@ import {
   parseKnownHosts,
   type KnownHosts,
 } from '../../src/remote/known-hosts.js';
+import { generateKeyPair } from '../../src/remote/sim/keys.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'known-hosts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A fresh key: its known_hosts form ("type base64") and raw blob. */
 function newKey(type: 'ed25519' | 'ecdsa' = 'ed25519'): { line: string; type: string; blob: Buffer } {
-  const pair = type === 'ecdsa' ? ssh2.utils.generateKeyPairSync('ecdsa', { bits: 256 }) : ssh2.utils.generateKeyPairSync('ed25519');
+  const pair = type === 'ecdsa' ? generateKeyPair('ecdsa') : generateKeyPair();
   const [t, b64] = pair.public.split(' ');
   return { line: `${t} ${b64}`, type: t!, blob: Buffer.from(b64!, 'base64') };
 }

@@ -12,12 +12,13 @@ import { fingerprintOf } from '../../src/remote/known-hosts.js';
 import { LocalHost } from '../../src/remote/local.js';
 import { startSshServer, type RunningSshServer } from '../../src/remote/sim/ssh-server.js';
 import { SshHost, type SshHostOptions } from '../../src/remote/ssh.js';
+import { generateKeyPair } from '../../src/remote/sim/keys.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ssh-host-'));
-const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
-const otherHostKey = ssh2.utils.generateKeyPairSync('ed25519');
-const clientKey = ssh2.utils.generateKeyPairSync('ed25519');
-const strangerKey = ssh2.utils.generateKeyPairSync('ed25519');
+const hostKey = generateKeyPair();
+const otherHostKey = generateKeyPair();
+const clientKey = generateKeyPair();
+const strangerKey = generateKeyPair();
 const hostBlob = Buffer.from(hostKey.public.split(' ')[1]!, 'base64');
 const clientKeyPath = join(dir, 'id_ed25519');
 const strangerKeyPath = join(dir, 'stranger');

@@ -1,7 +1,6 @@
 // The simulated DC reached over a real SSH wire (ssh2 server on 127.0.0.1).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RemoteError } from '../../src/remote/errors.js';
 import { serveSimOverSsh, type SimSshService } from '../../src/remote/sim/serve-ssh.js';
@@ -10,12 +9,13 @@ import { vmadmLookup } from '../../src/remote/triton/vmadm.js';
 import { detect } from '../../src/steps/detect.js';
 import { inventoryFromRestoreData, readRestoreData } from '../../src/steps/restore-data.js';
 import { openTestSim, scenario, tempDir } from './helpers.js';
+import { generateKeyPair } from '../../src/remote/sim/keys.js';
 
 async function serve(edit?: Parameters<typeof scenario>[0]): Promise<SimSshService> {
   const t = await openTestSim(scenario(edit), 100);
   const dir = tempDir();
-  const host = ssh2.utils.generateKeyPairSync('ed25519');
-  const client = ssh2.utils.generateKeyPairSync('ed25519');
+  const host = generateKeyPair();
+  const client = generateKeyPair();
   const keyPath = join(dir, 'id');
   writeFileSync(keyPath, client.private, { mode: 0o600 });
   const known = join(dir, 'known_hosts');
