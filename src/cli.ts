@@ -1,5 +1,7 @@
 // argv -> one of the modes of the contract (design section 7); nothing else.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { RemoteError } from './remote/errors.js';
 import { ScenarioError } from './remote/sim/scenario.js';
@@ -119,6 +121,37 @@ async function restore(cmd: Command): Promise<number> {
   }
 }
 
+async function consoleMode(cmd: Command): Promise<number> {
+  const o = globals(cmd);
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    process.stderr.write(
+      'triton-recover: the console needs a terminal (standard input and output are not one).\n' +
+        '  For scripts and pipes:  triton-recover check [--json]   triton-recover plan [--json]\n' +
+        '                          triton-recover restore --yes --fenced <dead primary hostname>\n',
+    );
+    return EXIT.blocked;
+  }
+  // A drill keeps its simulated DC in a file, so quitting and reopening resumes it.
+  if ((o.demo || o.sim) && !o.simState) o.simState = join(mkdtempSync(join(tmpdir(), 'triton-recover-drill-')), 'state.json');
+  const dc = await openDc(o);
+  const t = timingOf(o, dc);
+  const argv = process.argv.slice(2);
+  const again = ['triton-recover', ...argv, ...(o.simState && !argv.includes('--sim-state') ? ['--sim-state', o.simState] : [])];
+  try {
+    const { runConsole } = await import('./screens/run-console.js');
+    return await runConsole(dc, {
+      journalDir: journalDirOf(o, dc),
+      timing: { pollMs: t.pollMs, healthTimeoutMs: t.healthTimeoutMs, commandTimeoutMs: t.commandTimeoutMs },
+      probeTimeoutMs: t.probeTimeoutMs,
+      ...(o.maxAge ? { maxAgeMinutes: o.maxAge } : {}),
+      resumeCommand: again.join(' '),
+      flags: { ...(o.serial ? { serial: true } : {}), ...(o.ascii ? { ascii: true } : {}), ...(o.color === false ? { noColor: true } : {}) },
+    });
+  } finally {
+    await dc.close();
+  }
+}
+
 function notYet(what: string): () => Promise<number> {
   return async () => {
     process.stderr.write(`triton-recover: ${what} is not in this build yet; nothing was changed.\n`);
@@ -174,11 +207,7 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .option('--yes', 'do not ask before each step')
     .action(() => run(notYet('convert')()));
 
-  program.action((_o, cmd: Command) => {
-    // The full-screen console arrives with the screens; until then the same
-    // facts as `check`, as text.
-    run(check(cmd));
-  });
+  program.action((_o, cmd: Command) => run(consoleMode(cmd)));
   return program;
 }
 

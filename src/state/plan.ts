@@ -72,14 +72,37 @@ export interface Plan {
   blocked: Problem[];
 }
 
+/** An HTTP call as the curl command that makes it (copy, paste, run). */
+export function curlOf(h: HttpCall): string {
+  const argv = ['curl', '-sS', '-X', h.method, h.url];
+  if (h.body !== undefined) argv.push('-H', 'content-type: application/json', '-d', JSON.stringify(h.body));
+  return formatCommand(argv);
+}
+
 /** How an action reads for a person, as a line they could run by hand. */
 export function describeAction(a: PlanAction): string {
-  if (a.http) return `${a.http.method} ${a.http.url}${a.http.body !== undefined ? ` ${JSON.stringify(a.http.body)}` : ''}`;
+  if (a.kind === 'wait-healthy') {
+    const checks = [formatCommand(a.argv!), ...(a.http ? [curlOf(a.http)] : [])];
+    return `${checks.join('; ')}   # until healthy`;
+  }
+  if (a.http) return curlOf(a.http);
   if (!a.argv) return a.summary;
   const cmd = formatCommand(a.argv);
   if (a.stdinFile) return `${cmd} < ${formatCommand([a.stdinFile])}`;
-  if (a.stdinJson) return `${cmd} <<'EOF'  # payload below`;
+  if (a.stdinJson) return `${cmd} < payload.json   # ${payloadSummary(a.stdinJson)}`;
   return cmd;
+}
+
+/** The payload fields an operator checks at a glance. */
+export function payloadSummary(p: Record<string, unknown>): string {
+  const nics = Array.isArray(p['nics']) ? (p['nics'] as Record<string, unknown>[]) : [];
+  const nic = nics.map((n) => `${String(n['nic_tag'])} ${String(n['ip'] ?? 'dhcp')}${n['mac'] ? ` ${String(n['mac'])}` : ''}`).join(', ');
+  return [
+    `image ${String(p['image_uuid'] ?? '?').slice(0, 8)}`,
+    p['delegate_dataset'] ? 'delegated dataset' : '',
+    p['autoboot'] === false ? 'autoboot off' : '',
+    nic ? `nics: ${nic}` : '',
+  ].filter(Boolean).join(', ');
 }
 
 /** The contract's `plan --json` shape, with our extra fields alongside. */

@@ -45,6 +45,10 @@ export interface RestoreOptions {
   probeTimeoutMs?: number;
   maxAgeMinutes?: number;
   command: string;
+  /** Services ("sapi/sapi0") the operator chose to skip after they failed, with why. */
+  skip?: { key: string; reason: string }[];
+  /** Set by the console's quit: stop before the next service. */
+  signal?: AbortSignal;
 }
 
 export interface RestoreOutcome {
@@ -175,8 +179,15 @@ async function journaled(
     if (state.open.length > 0) {
       journal.append({ t: 'decision', decision: 'recheck', detail: `${state.open.length} action(s) started without an end: re-checked by prepare, not repeated: ${state.open.map((x) => x.id).join(', ')}` });
     }
+    const finished = new Map<string, { status: string; detail: string }>(state.finished);
+    for (const sk of o.skip ?? []) {
+      if (finished.has(sk.key)) continue;
+      journal.append({ t: 'decision', service: sk.key, decision: 'skip', detail: sk.reason });
+      journal.append({ t: 'service', service: sk.key, status: 'skipped', detail: sk.reason });
+      finished.set(sk.key, { status: 'skipped', detail: sk.reason });
+    }
     ev.plan?.(plan, resumed);
-    return await execPlan(o, plan, journal, state.finished, timing, started, fencedOk ? who : null, primary.adminIp);
+    return await execPlan(o, plan, journal, finished, timing, started, fencedOk ? who : null, primary.adminIp);
   } finally {
     journal.close();
   }

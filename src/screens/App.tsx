@@ -1,0 +1,153 @@
+// The console's one component: header, the current view's lines, the prompt,
+// and a key hint footer, in a root box one row shorter than the terminal (a
+// full-height root makes ink 6.8 clear and repaint every frame).
+import { Box, Text, useInput, useStdin } from 'ink';
+import { useEffect, useSyncExternalStore } from 'react';
+import type { ConsoleState } from '../state/console.js';
+import { splitChunk, toInput } from './keys.js';
+import type { Store } from './store.js';
+import { tone, fit, type Theme } from './theme.js';
+import { homeView } from './views/home.js';
+import { L, type Line, type ViewCtx } from './views/line.js';
+import { helpView, inspectView } from './views/other.js';
+import { promptView } from './views/prompt.js';
+import { detectView, planLines, preflightView, strategyView } from './views/restore.js';
+import { runClock, runView, summaryView } from './views/run.js';
+
+const TITLES: Record<ConsoleState['screen'], string> = {
+  home: 'HOME',
+  detect: 'RESTORE 1/4: DETECTION',
+  preflight: 'RESTORE 2/4: PRE-FLIGHT',
+  strategy: 'RESTORE 3/4: STRATEGY',
+  plan: 'RESTORE 4/4: PLAN',
+  run: 'RESTORE: RUNNING',
+  summary: 'RESTORE: SUMMARY',
+  inspect: 'READINESS',
+};
+
+function footer(s: ConsoleState): string {
+  if (s.help) return 'any key: close help';
+  if (s.prompt) return '?:help  Ctrl-C:quit';
+  switch (s.screen) {
+    case 'home':
+      return '?:help  j/k:move  1-4 or Enter:choose  q:quit';
+    case 'run':
+      return s.run.phase === 'running' ? '?:help  k/j:scroll log  q:quit (safe, resumable)' : '?:help  q:back';
+    default:
+      return '?:help  j/k:scroll  Enter:next  Esc/q:back';
+  }
+}
+
+export interface Frame {
+  header: string;
+  body: Line[];
+  prompt: Line[];
+  foot: string;
+  /** How far the current view can scroll (0 when it fits). */
+  maxScroll: number;
+}
+
+export function frameLines(s: ConsoleState, theme: Theme, rows: number, cols: number): Frame {
+  const width = cols - 1;
+  const headLeft = `triton-recover  ${s.label}  ${TITLES[s.screen]}`;
+  const headRight = s.screen === 'run' ? runClock(s, !theme.serial, true) : '';
+  const header = fit(headRight ? `${headLeft.padEnd(Math.max(0, width - headRight.length - 1))} ${headRight}` : headLeft, width);
+  const height = rows - 1 - 2; // root is rows-1; header and footer
+  const prompt = s.prompt && !s.help ? promptView(s.prompt, s, { theme, width, height }) : [];
+  const ctx: ViewCtx = { theme, width, height: height - prompt.length };
+  let maxScroll = 0;
+  const scrolled = (all: Line[]): Line[] => {
+    if (all.length <= ctx.height) return all;
+    const room = ctx.height - 1;
+    maxScroll = all.length - room;
+    const top = Math.min(s.scroll, maxScroll);
+    return [...all.slice(top, top + room), L(`-- lines ${top + 1}-${top + room} of ${all.length}; j/k, space/b, g/G to scroll --`, 'dim')];
+  };
+  const body = s.help
+    ? helpView(s, ctx)
+    : s.screen === 'home'
+      ? homeView(s, ctx)
+      : s.screen === 'strategy'
+        ? strategyView(s, ctx)
+        : s.screen === 'run'
+          ? runView(s, ctx, 0)
+          : scrolled(
+              s.screen === 'detect' ? detectView(s, ctx) : s.screen === 'preflight' ? preflightView(s, ctx) : s.screen === 'plan' ? planLines(s, ctx) : s.screen === 'summary' ? summaryView(s, ctx) : inspectView(s, ctx),
+            );
+  return { header, body: body.slice(0, ctx.height), prompt, foot: fit(footer(s), width), maxScroll };
+}
+
+function Row({ line, theme, width }: { line: Line; theme: Theme; width: number }) {
+  // ink gives an empty <Text> no height: a blank line needs a space.
+  if (line.every((seg) => seg.text === '')) return <Text> </Text>;
+  let left = width;
+  return (
+    <Text wrap="truncate">
+      {line.map((seg, i) => {
+        const text = seg.text.slice(0, Math.max(0, left));
+        left -= text.length;
+        return (
+          <Text key={i} {...tone(theme, seg.tone ?? 'plain')} bold={!!seg.bold} inverse={!!seg.inverse}>
+            {text}
+          </Text>
+        );
+      })}
+    </Text>
+  );
+}
+
+export interface AppProps {
+  store: Store;
+  theme: Theme;
+  rows: number;
+  cols: number;
+}
+
+export function App({ store, theme, rows, cols }: AppProps) {
+  const s = useSyncExternalStore(store.subscribe, store.get);
+  const { isRawModeSupported } = useStdin();
+  useInput(
+    (input, key) => {
+      // While a question is open, letters are its answers (g go, s skip, ...),
+      // not commands. Read fresh per character: "s" + "why\r" in one chunk
+      // opens the reason field, then types into it.
+      const typing = (): boolean => store.get().prompt !== undefined && !store.get().help;
+      for (const ch of splitChunk(input, key)) {
+        const i = toInput(ch.input, ch.key, typing());
+        if (i) store.dispatch({ t: 'input', input: i });
+      }
+    },
+    { isActive: isRawModeSupported === true },
+  );
+  // The clock ticks only while a restore runs: an idle console sends nothing.
+  const running = s.screen === 'run' && s.run.phase === 'running';
+  useEffect(() => {
+    if (!running) return;
+    const id = setInterval(() => store.dispatch({ t: 'tick', now: Date.now() }), theme.tickMs);
+    return () => clearInterval(id);
+  }, [running, store, theme.tickMs]);
+
+  const f = frameLines(s, theme, rows, cols);
+  useEffect(() => {
+    if (f.maxScroll !== s.maxScroll) store.dispatch({ t: 'viewport', maxScroll: f.maxScroll });
+  }, [f.maxScroll, s.maxScroll, store]);
+  const width = cols - 1;
+  return (
+    <Box flexDirection="column" height={rows - 1} width={cols}>
+      <Text bold inverse={theme.color} wrap="truncate">
+        {f.header}
+      </Text>
+      <Box flexDirection="column" flexGrow={1}>
+        {f.body.map((l, i) => (
+          <Row key={i} line={l} theme={theme} width={width} />
+        ))}
+      </Box>
+      {f.prompt.map((l, i) => (
+        <Row key={`p${i}`} line={l} theme={theme} width={width} />
+      ))}
+      <Text {...tone(theme, 'dim')} wrap="truncate">
+        {f.foot}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,54 @@
+// Starting the full-screen console: decide what the terminal can do, give ink
+// a size and its cheapest renderer, and connect the screens to a session.
+import { render } from 'ink';
+import type { Dc } from '../remote/dc.js';
+import { initialState } from '../state/console.js';
+import { ConsoleSession, type SessionOptions } from '../steps/session.js';
+import { App } from './App.js';
+import { EscapeJoiner } from './escape-joiner.js';
+import { createStore } from './store.js';
+import { applyTerminalSize, detectTerminal, sttyHint, type TerminalFlags } from './terminal.js';
+import type { Theme } from './theme.js';
+
+export interface ConsoleOptions extends SessionOptions {
+  flags: TerminalFlags;
+}
+
+export async function runConsole(dc: Dc, o: ConsoleOptions): Promise<number> {
+  const term = detectTerminal(o.flags, process.env, process.stdout);
+  applyTerminalSize(process.stdout, term.rows, term.cols);
+  const theme: Theme = { color: term.color, ascii: term.ascii, serial: term.serial, tickMs: term.serial ? 5_000 : 1_000 };
+  let session: ConsoleSession | undefined;
+  const store = createStore(initialState(dc.label, Date.now()), (e) => session?.handle(e));
+  session = new ConsoleSession(dc, o, (e) => store.dispatch(e));
+  if (term.sizeGuessed) store.dispatch({ t: 'log', lines: [`terminal size unknown: assuming ${term.rows}x${term.cols} (set it with: ${sttyHint(term)})`] });
+
+  const rows = (): number => process.stdout.rows || term.rows;
+  const cols = (): number => process.stdout.columns || term.cols;
+  // ESC and the rest of an arrow key may arrive apart on a slow line: join them.
+  const stdin = new EscapeJoiner(process.stdin);
+  const app = render(<App store={store} theme={theme} rows={rows()} cols={cols()} />, {
+    stdin: stdin.asStdin(),
+    // Only changed lines are redrawn (ink 6.8 + the #910 fix in patches/).
+    incrementalRendering: true,
+    maxFps: term.serial ? 4 : 10,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  const onResize = (): void => app.rerender(<App store={store} theme={theme} rows={rows()} cols={cols()} />);
+  process.stdout.on('resize', onResize);
+  void session.check();
+  await session.exited;
+  process.stdout.off('resize', onResize);
+  app.unmount();
+  await app.waitUntilExit();
+  stdin.detach();
+  const s = store.get();
+  const running = s.run.phase === 'running' || s.run.phase === 'failed';
+  process.stdout.write(
+    running
+      ? `\ntriton-recover: the restore was interrupted; nothing is lost. Resume with:\n  ${o.resumeCommand}\n(or open the console again: it resumes from the journal in ${o.journalDir})\n`
+      : '\n',
+  );
+  return s.run.outcome?.exitCode ?? 0;
+}

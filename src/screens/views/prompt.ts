@@ -1,0 +1,45 @@
+// The question at the bottom of the screen, when the run needs the operator.
+import { FAILURE_CHOICES, STEP_CHOICES, YES_NO, type ConsoleState, type Prompt } from '../../state/console.js';
+import { fit } from '../theme.js';
+import { L, wrap, type Line, type Seg, type ViewCtx } from './line.js';
+
+function choices(list: readonly string[], at: number): Seg[] {
+  return list.flatMap((c, i) => [{ text: ' ' }, { text: i === at ? `[${c}]` : ` ${c} `, inverse: i === at, bold: i === at }]);
+}
+
+export function promptView(p: Prompt, s: ConsoleState, c: ViewCtx): Line[] {
+  switch (p.kind) {
+    case 'step':
+      return [
+        [{ text: `[${p.index + 1}/${p.total}] Restore ${p.alias} (${p.service})?`, bold: true }, ...choices(STEP_CHOICES, p.choice)],
+        L('g go  s skip (asks why)  a all the rest  p pause   or 1-4, arrows+Enter', 'dim'),
+      ];
+    case 'all':
+      return [[{ text: `Run the remaining ${p.remaining} zone(s) without asking again?`, bold: true }, ...choices(YES_NO, p.choice)], L('y yes, n or Esc no', 'dim')];
+    case 'hostname':
+      return [
+        ...wrap(p.why, c.width - 1).map((w) => L(w, 'warn')),
+        ...(p.error ? [L(p.error, 'fail')] : []),
+        [{ text: `Type the dead primary's hostname to confirm: `, bold: true }, { text: `${p.typed}_` }],
+      ];
+    case 'skip-reason':
+      return [[{ text: `Why skip ${fit(p.alias, 30)}? (for the journal, Enter to skip, Esc back) `, bold: true }, { text: `${p.typed}_` }]];
+    case 'failure': {
+      const f = s.run.failure;
+      const out: Line[] = [];
+      if (f) {
+        out.push([{ text: 'FAILED ', tone: 'fail', bold: true }, { text: fit(`${f.what}`, c.width - 8) }]);
+        out.push(L(fit(`  on ${f.host}: ${f.command}`, c.width)));
+        for (const l of f.output.split('\n').slice(0, 3)) out.push(L(fit(`  | ${l}`, c.width), 'dim'));
+        for (const w of wrap(`next: ${f.hint}`, c.width - 1, '  ').slice(0, 2)) out.push(L(w, 'warn'));
+      }
+      out.push([{ text: 'What now?', bold: true }, ...choices(FAILURE_CHOICES, p.choice), { text: '  r retry, s skip, x stop', tone: 'dim' }]);
+      return out;
+    }
+    case 'quit':
+      return [
+        [{ text: 'Quit now? The journal keeps everything; reopening the console resumes.', bold: true }, ...choices(YES_NO, p.choice)],
+        L('y quit, n or Esc stay', 'dim'),
+      ];
+  }
+}

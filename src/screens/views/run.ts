@@ -1,0 +1,57 @@
+// The run: every service with its state, what runs now and for how long, the
+// command output, and the clock against RFD 67's one-hour goal.
+import type { ConsoleState } from '../../state/console.js';
+import { clock, fit, STATUS_TONE, STATUS_WORD } from '../theme.js';
+import { blank, hardWrap, L, wrap, type Line, type ViewCtx } from './line.js';
+
+const GOAL_MS = 60 * 60_000;
+
+export function runClock(s: ConsoleState, withSeconds: boolean, compact = false): string {
+  const t = s.run.startedAt ? s.now - s.run.startedAt : 0;
+  return compact ? `${clock(t, withSeconds)} / 1h goal` : `${clock(t, withSeconds)} of the 1 h goal`;
+}
+
+export function runView(s: ConsoleState, c: ViewCtx, promptLines: number): Line[] {
+  const r = s.run;
+  const out: Line[] = [];
+  // Services in columns: "[ OK ] sapi0" is 6 + 1 + alias.
+  const cellW = 6 + 1 + Math.max(8, ...r.services.map((x) => x.alias.length)) + 2;
+  const cols = Math.max(1, Math.floor(c.width / cellW));
+  const rows = Math.ceil(r.services.length / cols);
+  for (let row = 0; row < rows; row++) {
+    const line: Line = [];
+    for (let col = 0; col < cols; col++) {
+      const svc = r.services[col * rows + row];
+      if (!svc) continue;
+      line.push({ text: '[' }, { text: STATUS_WORD[svc.status], tone: STATUS_TONE[svc.status], bold: svc.status === 'running' }, { text: `] ${svc.alias}`.padEnd(cellW - 5) });
+    }
+    out.push(line);
+  }
+  const done = r.services.filter((x) => x.status === 'done').length;
+  out.push(L(`${done}/${r.services.length} done   ${runClock(s, !c.theme.serial)}${r.phaseText && r.phase === 'running' && !r.current ? `   ${r.phaseText}` : ''}`, 'dim'));
+  if (r.current && r.phase === 'running') {
+    const secs = Math.floor((s.now - r.current.startedAt) / 1000);
+    out.push([{ text: 'now: ', bold: true }, { text: fit(`${r.current.summary} (${secs - (c.theme.serial ? secs % 5 : 0)} s)`, c.width - 6) }]);
+    out.push(L(fit(`  ${r.current.command}`, c.width), 'dim'));
+  } else out.push(blank, blank);
+  // Log pane: what is left after the prompt.
+  const room = Math.max(0, c.height - out.length - promptLines - 1);
+  out.push(L('-- log ' + '-'.repeat(Math.max(0, c.width - 8)), 'dim'));
+  const end = Math.max(0, r.log.length - s.scroll);
+  for (const l of r.log.slice(Math.max(0, end - room), end)) out.push(L(fit(l, c.width), l.startsWith('FAIL') ? 'fail' : 'plain'));
+  return out;
+}
+
+export function summaryView(s: ConsoleState, c: ViewCtx): Line[] {
+  const o = s.run.outcome;
+  if (!o) return [L('no run yet')];
+  const out: Line[] = [[{ text: o.exitCode === 0 ? 'DONE' : o.exitCode === 3 ? 'STOPPED' : 'NOT FINISHED', tone: o.exitCode === 0 ? 'ok' : 'fail', bold: true }, { text: `  (exit ${o.exitCode})` }], blank];
+  for (const l of o.message.split('\n')) for (const w of wrap(l, c.width - 1)) out.push(L(w));
+  const r = s.run;
+  const count = (st: string): number => r.services.filter((x) => x.status === st).length;
+  out.push(blank, L(`${count('done')} done, ${count('skipped')} skipped, ${count('failed')} failed, ${count('pending')} not started   ${runClock(s, true)}`));
+  if (o.report) out.push(blank, L('Report (Markdown, with a JSON twin):'), ...hardWrap(o.report, c.width - 2).map((w) => L(`  ${w}`)));
+  if (o.next) out.push(blank, L('Next:'), ...wrap(o.next, c.width - 2, '  ').map((w) => L(w, 'warn')));
+  out.push(blank, L('Enter: home', 'dim'));
+  return out;
+}

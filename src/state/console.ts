@@ -1,0 +1,378 @@
+// The console's state and how it changes: pure, so every screen rule (which
+// key does what, what a confirmation needs) is unit-tested without a terminal.
+import type { CheckReport } from './check-report.js';
+import type { Plan, Strategy } from './plan.js';
+
+export type Screen = 'home' | 'detect' | 'preflight' | 'strategy' | 'plan' | 'run' | 'summary' | 'inspect';
+
+export type ServiceStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
+export interface RunService {
+  key: string;
+  service: string;
+  alias: string;
+  status: ServiceStatus;
+  seconds?: number;
+}
+
+export interface Failure {
+  what: string;
+  host: string;
+  command: string;
+  output: string;
+  hint: string;
+}
+
+export interface Outcome {
+  exitCode: number;
+  message: string;
+  next?: string;
+  report?: string;
+}
+
+export interface StepPrompt {
+  kind: 'step';
+  alias: string;
+  service: string;
+  index: number;
+  total: number;
+  choice: number;
+}
+export interface FailurePrompt {
+  kind: 'failure';
+  choice: number;
+}
+
+export type Prompt =
+  /** Before each service: go, skip, all, pause. */
+  | StepPrompt
+  /** "all" is asked once more; back returns to the question it came from. */
+  | { kind: 'all'; remaining: number; choice: number; from: StepPrompt }
+  /** Identity-taking or uncertain: the dead primary's hostname, typed. */
+  | { kind: 'hostname'; expected: string; typed: string; why: string; error?: string }
+  | { kind: 'skip-reason'; alias: string; typed: string; from: StepPrompt | FailurePrompt }
+  /** A step failed: retry, skip, stop. */
+  | FailurePrompt
+  | { kind: 'quit'; running: boolean; choice: number };
+
+export const STEP_CHOICES = ['go', 'skip', 'all', 'pause'] as const;
+export const FAILURE_CHOICES = ['retry', 'skip', 'stop'] as const;
+export const YES_NO = ['no', 'yes'] as const;
+
+export interface RunState {
+  phase: 'idle' | 'running' | 'failed' | 'done' | 'stopped';
+  services: RunService[];
+  current?: { alias: string; summary: string; command: string; startedAt: number };
+  phaseText?: string;
+  log: string[];
+  startedAt?: number;
+  failure?: Failure;
+  outcome?: Outcome;
+}
+
+export interface ConsoleState {
+  screen: Screen;
+  /** Where Esc/q goes back to. */
+  history: Screen[];
+  help: boolean;
+  label: string;
+  check?: CheckReport;
+  checkError?: string;
+  loading?: string;
+  strategy: Strategy;
+  plan?: Plan;
+  /** Cursor in the current menu or list; scroll offset for long views. */
+  cursor: number;
+  scroll: number;
+  /** The current view's last scroll position, as the screen measured it. */
+  maxScroll: number;
+  prompt?: Prompt;
+  run: RunState;
+  now: number;
+}
+
+export const LOG_KEEP = 200;
+
+export function initialState(label: string, now: number): ConsoleState {
+  return { screen: 'home', history: [], help: false, label, strategy: 'reuse', cursor: 0, scroll: 0, maxScroll: 0, run: { phase: 'idle', services: [], log: [] }, now };
+}
+
+/** Semantic input: what a key means, whatever terminal it came from. */
+export type Input =
+  | { t: 'up' }
+  | { t: 'down' }
+  | { t: 'pageUp' }
+  | { t: 'pageDown' }
+  | { t: 'top' }
+  | { t: 'bottom' }
+  | { t: 'enter' }
+  | { t: 'back' }
+  | { t: 'help' }
+  | { t: 'quit' }
+  | { t: 'digit'; n: number }
+  | { t: 'char'; c: string }
+  | { t: 'backspace' };
+
+export type Event =
+  | { t: 'input'; input: Input }
+  | { t: 'tick'; now: number }
+  | { t: 'viewport'; maxScroll: number }
+  | { t: 'loading'; what: string | undefined }
+  | { t: 'checked'; report: CheckReport }
+  | { t: 'checkFailed'; error: string }
+  | { t: 'planned'; plan: Plan }
+  | { t: 'runStarted'; services: RunService[]; now: number }
+  | { t: 'phase'; text: string }
+  | { t: 'serviceStart'; key: string; now: number }
+  | { t: 'actionStart'; alias: string; summary: string; command: string; now: number }
+  | { t: 'log'; lines: string[] }
+  | { t: 'serviceEnd'; key: string; status: ServiceStatus; seconds?: number }
+  | { t: 'ask'; prompt: Prompt }
+  | { t: 'failed'; failure: Failure }
+  | { t: 'finished'; outcome: Outcome };
+
+/** What the session (the I/O side) must do in answer to the operator. */
+export type Effect =
+  | { t: 'check' }
+  | { t: 'plan'; strategy: Strategy }
+  | { t: 'startRun'; fenced: string | undefined }
+  | { t: 'answer'; answer: 'go' | 'skip' | 'all' | 'pause'; reason?: string }
+  | { t: 'failureChoice'; choice: 'retry' | 'skip' | 'stop'; reason?: string }
+  | { t: 'exit' };
+
+export const HOME_ITEMS = ['Restore after a dead primary', 'Secondary-headnode conversion', 'Restore-readiness inspection', 'Quit'] as const;
+
+const clamp = (n: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, n));
+
+function go(s: ConsoleState, screen: Screen): ConsoleState {
+  return { ...s, history: [...s.history, s.screen], screen, cursor: 0, scroll: 0 };
+}
+
+function back(s: ConsoleState): ConsoleState {
+  const prev = s.history.at(-1);
+  if (!prev) return s;
+  return { ...s, screen: prev, history: s.history.slice(0, -1), cursor: 0, scroll: 0 };
+}
+
+/** Needs the dead primary's hostname typed: taking over identities, or weak evidence. */
+export function needsFencing(s: ConsoleState): boolean {
+  return s.strategy === 'reuse' || s.check?.primary?.state === 'uncertain';
+}
+
+export function criticalCount(s: ConsoleState): number {
+  return (s.check?.problems ?? []).filter((p) => p.severity === 'critical' && !(p.code === 'PRIMARY_UNCERTAIN')).length;
+}
+
+export interface Result {
+  state: ConsoleState;
+  effects: Effect[];
+}
+
+const only = (state: ConsoleState, ...effects: Effect[]): Result => ({ state, effects });
+
+export function reduce(s: ConsoleState, e: Event): Result {
+  switch (e.t) {
+    case 'tick':
+      return only({ ...s, now: e.now });
+    case 'viewport':
+      return e.maxScroll === s.maxScroll ? only(s) : only({ ...s, maxScroll: e.maxScroll, scroll: Math.min(s.scroll, e.maxScroll) });
+    case 'loading':
+      return only({ ...s, ...(e.what === undefined ? { loading: undefined } : { loading: e.what }) });
+    case 'checked':
+      return only({ ...s, check: e.report, checkError: undefined, loading: undefined } as ConsoleState);
+    case 'checkFailed':
+      return only({ ...s, checkError: e.error, loading: undefined } as ConsoleState);
+    case 'planned':
+      return only({ ...s, plan: e.plan, loading: undefined } as ConsoleState);
+    case 'runStarted':
+      return only({ ...s, screen: 'run', history: ['home'], prompt: undefined, run: { phase: 'running', services: e.services, log: s.run.log, startedAt: s.run.startedAt ?? e.now } } as ConsoleState);
+    case 'phase':
+      return only({ ...s, run: { ...s.run, phaseText: e.text } });
+    case 'serviceStart':
+      return only({ ...s, now: Math.max(s.now, e.now), run: { ...s.run, services: s.run.services.map((x) => (x.key === e.key ? { ...x, status: 'running' } : x)) } });
+    case 'actionStart':
+      return only({ ...s, now: Math.max(s.now, e.now), run: { ...s.run, current: { alias: e.alias, summary: e.summary, command: e.command, startedAt: e.now } } });
+    case 'log':
+      return only({ ...s, run: { ...s.run, log: [...s.run.log, ...e.lines].slice(-LOG_KEEP) } });
+    case 'serviceEnd':
+      return only({
+        ...s,
+        run: {
+          ...s.run,
+          services: s.run.services.map((x) => (x.key === e.key ? { ...x, status: e.status, ...(e.seconds !== undefined ? { seconds: e.seconds } : {}) } : x)),
+        },
+      });
+    case 'ask':
+      return only({ ...s, prompt: e.prompt });
+    case 'failed':
+      return only({ ...s, run: { ...s.run, phase: 'failed', failure: e.failure }, prompt: { kind: 'failure', choice: 0 } });
+    case 'finished': {
+      const phase = e.outcome.exitCode === 0 ? 'done' : 'stopped';
+      const { current: _c, ...rest } = s.run;
+      void _c;
+      return only({ ...s, prompt: undefined, screen: 'summary', history: ['home'], run: { ...rest, phase, outcome: e.outcome } } as ConsoleState);
+    }
+    case 'input':
+      return onInput(s, e.input);
+  }
+}
+
+function onInput(s: ConsoleState, i: Input): Result {
+  if (s.help) return only({ ...s, help: false });
+  if (s.prompt) return onPrompt(s, s.prompt, i);
+  if (i.t === 'help') return only({ ...s, help: true });
+  if (i.t === 'quit') {
+    if (s.screen === 'run' && s.run.phase === 'running') return only({ ...s, prompt: { kind: 'quit', running: true, choice: 0 } });
+    if (s.screen === 'home') return only(s, { t: 'exit' });
+    return only(back(s));
+  }
+  if (i.t === 'back') return only(s.screen === 'run' && s.run.phase === 'running' ? s : back(s));
+  switch (s.screen) {
+    case 'home':
+      return onHome(s, i);
+    case 'detect':
+      return i.t === 'enter' ? only(go(s, 'preflight')) : scroll(s, i, 100);
+    case 'preflight':
+      if (i.t === 'enter') return criticalCount(s) > 0 ? only(s) : only(go(s, 'strategy'));
+      return scroll(s, i, (s.check?.problems.length ?? 0) * 2);
+    case 'strategy': {
+      if (i.t === 'up' || i.t === 'down') return only({ ...s, strategy: s.strategy === 'reuse' ? 'new' : 'reuse' });
+      if (i.t === 'digit' && (i.n === 1 || i.n === 2)) return only({ ...s, strategy: i.n === 1 ? 'reuse' : 'new' });
+      if (i.t === 'enter') return only({ ...go(s, 'plan'), plan: undefined, loading: 'building the plan' } as ConsoleState, { t: 'plan', strategy: s.strategy });
+      return only(s);
+    }
+    case 'plan':
+      if (i.t === 'enter' && s.plan) {
+        if (s.plan.steps.length === 0) return only(s);
+        if (needsFencing(s)) {
+          const expected = s.check?.primary?.hostname ?? '';
+          const why = s.strategy === 'reuse'
+            ? `the reuse strategy takes over ${expected}'s UUIDs, IPs and MACs: it must be powered off or off the admin network for good`
+            : `the evidence about ${expected} is not conclusive: confirm it is powered off or off the admin network`;
+          return only({ ...s, prompt: { kind: 'hostname', expected, typed: '', why } });
+        }
+        return only(s, { t: 'startRun', fenced: undefined });
+      }
+      return scroll(s, i, 10_000);
+    case 'run':
+      return scroll(s, i, s.run.log.length);
+    case 'summary':
+      if (i.t === 'enter') return only({ ...s, screen: 'home', history: [], cursor: 0 });
+      return scroll(s, i, 100);
+    case 'inspect':
+      return scroll(s, i, 1000);
+  }
+}
+
+function onHome(s: ConsoleState, i: Input): Result {
+  const n = HOME_ITEMS.length;
+  if (i.t === 'up') return only({ ...s, cursor: (s.cursor + n - 1) % n });
+  if (i.t === 'down') return only({ ...s, cursor: (s.cursor + 1) % n });
+  const pick = i.t === 'digit' ? i.n - 1 : i.t === 'enter' ? s.cursor : -1;
+  if (pick < 0 || pick >= n) return only(s);
+  switch (HOME_ITEMS[pick]) {
+    case 'Restore after a dead primary':
+      if (s.run.phase === 'running' || s.run.phase === 'failed') return only({ ...s, screen: 'run', history: ['home'] });
+      return only({ ...go(s, 'detect'), cursor: pick });
+    case 'Restore-readiness inspection':
+      return only(go(s, 'inspect'));
+    case 'Secondary-headnode conversion':
+      return only({ ...s, cursor: pick });
+    default:
+      return only(s, { t: 'exit' });
+  }
+}
+
+/** `cap`: a bound for views whose length the screen has not measured (the run's log). */
+function scroll(s: ConsoleState, i: Input, cap: number): Result {
+  const page = 10;
+  const max = s.screen === 'run' ? cap : s.maxScroll;
+  const to = (n: number): Result => only({ ...s, scroll: clamp(n, 0, Math.max(0, max)) });
+  switch (i.t) {
+    case 'up':
+      return to(s.scroll - 1);
+    case 'down':
+      return to(s.scroll + 1);
+    case 'pageUp':
+      return to(s.scroll - page);
+    case 'pageDown':
+      return to(s.scroll + page);
+    case 'top':
+      return to(0);
+    case 'bottom':
+      return to(max);
+    default:
+      return only(s);
+  }
+}
+
+/** Moving the highlighted choice: arrows, or k/j (which arrive as letters inside a question). */
+function choose(choice: number, n: number, i: Input): number {
+  if (i.t === 'up' || (i.t === 'char' && i.c === 'k')) return (choice + n - 1) % n;
+  if (i.t === 'down' || (i.t === 'char' && i.c === 'j')) return (choice + 1) % n;
+  return choice;
+}
+
+/** A choice picked by Enter (the highlighted one), its number, or its first letter. */
+function picked(i: Input, choice: number, letters: string): number {
+  if (i.t === 'enter') return choice;
+  if (i.t === 'digit') return i.n - 1;
+  if (i.t === 'char') return letters.indexOf(i.c.toLowerCase());
+  return -1;
+}
+
+/** y/n questions: y/Enter-on-yes confirm; n, Esc, Enter-on-no decline. */
+function yesNo(i: Input, choice: number): 'yes' | 'no' | undefined {
+  if ((i.t === 'char' && i.c.toLowerCase() === 'y') || (i.t === 'enter' && choice === 1)) return 'yes';
+  if ((i.t === 'char' && i.c.toLowerCase() === 'n') || (i.t === 'enter' && choice === 0) || i.t === 'back' || i.t === 'quit') return 'no';
+  return undefined;
+}
+
+function onPrompt(s: ConsoleState, p: Prompt, i: Input): Result {
+  const set = (prompt: Prompt | undefined): ConsoleState => ({ ...s, prompt } as ConsoleState);
+  const textField = p.kind === 'hostname' || p.kind === 'skip-reason';
+  if (!textField && ((i.t === 'char' && i.c === '?') || i.t === 'help')) return only({ ...s, help: true });
+  switch (p.kind) {
+    case 'step': {
+      const pick = picked(i, p.choice, 'gsap');
+      if (pick < 0 || pick >= STEP_CHOICES.length) return only(set({ ...p, choice: choose(p.choice, STEP_CHOICES.length, i) }));
+      const a = STEP_CHOICES[pick]!;
+      if (a === 'all') return only(set({ kind: 'all', remaining: p.total - p.index, choice: 0, from: p }));
+      if (a === 'skip') return only(set({ kind: 'skip-reason', alias: p.alias, typed: '', from: p }));
+      return only(set(undefined), { t: 'answer', answer: a });
+    }
+    case 'all': {
+      const yn = yesNo(i, p.choice);
+      if (yn === 'yes') return only(set(undefined), { t: 'answer', answer: 'all' });
+      if (yn === 'no') return only(set(p.from));
+      return only(set({ ...p, choice: choose(p.choice, 2, i) }));
+    }
+    case 'hostname':
+    case 'skip-reason': {
+      if (i.t === 'back') return only(set(p.kind === 'skip-reason' ? p.from : undefined));
+      if (i.t === 'char' || i.t === 'digit') return only(set({ ...p, typed: p.typed + (i.t === 'char' ? i.c : String(i.n)) }));
+      if (i.t === 'backspace') return only(set({ ...p, typed: p.typed.slice(0, -1) }));
+      if (i.t !== 'enter') return only(s);
+      if (p.kind === 'skip-reason') {
+        const reason = p.typed.trim() || 'skipped by the operator';
+        return only(set(undefined), p.from.kind === 'failure' ? { t: 'failureChoice', choice: 'skip', reason } : { t: 'answer', answer: 'skip', reason });
+      }
+      if (p.typed.trim() !== p.expected) return only(set({ ...p, typed: '', error: `"${p.typed.trim()}" is not ${p.expected}` }));
+      return only(set(undefined), { t: 'startRun', fenced: p.expected });
+    }
+    case 'failure': {
+      // r retry, s skip, x (or t for "stop") stop.
+      const pick = i.t === 'char' && 'xt'.includes(i.c.toLowerCase()) ? 2 : picked(i, p.choice, 'rs');
+      if (pick < 0 || pick >= FAILURE_CHOICES.length) return only(set({ ...p, choice: choose(p.choice, FAILURE_CHOICES.length, i) }));
+      const c = FAILURE_CHOICES[pick]!;
+      if (c === 'skip') return only(set({ kind: 'skip-reason', alias: s.run.failure?.what ?? '', typed: '', from: p }));
+      return only({ ...set(undefined), run: { ...s.run, phase: 'running' } }, { t: 'failureChoice', choice: c });
+    }
+    case 'quit': {
+      const yn = yesNo(i, p.choice);
+      if (yn === 'yes') return only(set(undefined), { t: 'exit' });
+      if (yn === 'no') return only(set(undefined));
+      return only(set({ ...p, choice: choose(p.choice, 2, i) }));
+    }
+  }
+}

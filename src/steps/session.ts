@@ -1,0 +1,156 @@
+// The console's link to the engine: it runs check, plan and restore for the
+// screens, turns engine events into console events, and answers the engine's
+// questions with what the operator chose. The screens never call remote/.
+import type { Dc } from '../remote/dc.js';
+import type { Effect, Event, RunService } from '../state/console.js';
+import { describeAction, type Strategy } from '../state/plan.js';
+import { runCheck, type CheckResult } from './check.js';
+import { buildPlan } from './plan.js';
+import { runRestore, type Answer, type RestoreOptions } from './restore.js';
+
+export interface SessionOptions {
+  journalDir: string;
+  timing: RestoreOptions['timing'];
+  probeTimeoutMs: number;
+  maxAgeMinutes?: number;
+  /** How a rerun is typed by hand, for "resume with ...". */
+  resumeCommand: string;
+}
+
+export class ConsoleSession {
+  private chk: CheckResult | undefined;
+  private strategy: Strategy = 'reuse';
+  private fenced: string | undefined;
+  private pending: ((a: Answer) => void) | undefined;
+  private skipReason = 'skipped by the operator';
+  private readonly skips: { key: string; reason: string }[] = [];
+  private failedKey: string | undefined;
+  private exitResolve: (() => void) | undefined;
+  readonly exited: Promise<void>;
+
+  constructor(
+    private readonly dc: Dc,
+    private readonly o: SessionOptions,
+    private readonly dispatch: (e: Event) => void,
+  ) {
+    this.exited = new Promise((r) => (this.exitResolve = r));
+  }
+
+  /** What the reducer asked for. Errors become events, never crashes. */
+  handle(e: Effect): void {
+    const run = (p: Promise<void>): void => {
+      p.catch((err: unknown) => this.dispatch({ t: 'log', lines: [`internal error: ${(err as Error).message}`] }));
+    };
+    switch (e.t) {
+      case 'check':
+        return run(this.check());
+      case 'plan':
+        this.strategy = e.strategy;
+        return run(this.plan());
+      case 'startRun':
+        this.fenced = e.fenced;
+        return run(this.restore());
+      case 'answer': {
+        if (e.reason) this.skipReason = e.reason;
+        const p = this.pending;
+        this.pending = undefined;
+        p?.(e.answer);
+        return;
+      }
+      case 'failureChoice':
+        if (e.choice === 'stop') {
+          this.dispatch({ t: 'finished', outcome: { exitCode: 3, message: 'stopped after a failure', next: `resume later: ${this.o.resumeCommand} (or reopen the console)` } });
+          return;
+        }
+        if (e.choice === 'skip' && this.failedKey) this.skips.push({ key: this.failedKey, reason: e.reason ?? 'skipped after a failure' });
+        return run(this.restore());
+      case 'exit':
+        this.exitResolve?.();
+        return;
+    }
+  }
+
+  async check(): Promise<void> {
+    this.dispatch({ t: 'loading', what: 'detecting the primary and checking readiness' });
+    try {
+      this.chk = await runCheck(this.dc, {
+        strategy: this.strategy,
+        journalDir: this.o.journalDir,
+        timeoutMs: this.o.probeTimeoutMs,
+        ...(this.o.maxAgeMinutes ? { maxAgeMinutes: this.o.maxAgeMinutes } : {}),
+      });
+      this.dispatch({ t: 'checked', report: this.chk.report });
+    } catch (err) {
+      this.dispatch({ t: 'checkFailed', error: (err as Error).message });
+    }
+  }
+
+  private async plan(): Promise<void> {
+    if (!this.chk || this.chk.report.headnodes.length === 0) await this.check();
+    const c = this.chk!;
+    const plan = await buildPlan(this.dc, {
+      rd: c.restoreData,
+      inv: c.inventory,
+      det: c.detection,
+      strategy: this.strategy,
+      ipCandidates: c.ipCandidates,
+      blocked: c.report.problems.filter((p) => p.severity === 'critical'),
+    });
+    this.dispatch({ t: 'planned', plan });
+  }
+
+  private async restore(): Promise<void> {
+    const now = (): number => Date.now();
+    const out = await runRestore({
+      dc: this.dc,
+      journalDir: this.o.journalDir,
+      strategy: this.strategy,
+      ...(this.fenced ? { fenced: this.fenced } : {}),
+      ...(this.o.timing ? { timing: this.o.timing } : {}),
+      probeTimeoutMs: this.o.probeTimeoutMs,
+      ...(this.o.maxAgeMinutes ? { maxAgeMinutes: this.o.maxAgeMinutes } : {}),
+      command: this.o.resumeCommand,
+      skip: this.skips,
+      confirm: (step, index, total) =>
+        new Promise<Answer>((resolve) => {
+          this.pending = resolve;
+          this.dispatch({ t: 'ask', prompt: { kind: 'step', alias: step.alias, service: step.service, index, total, choice: 0 } });
+        }),
+      skipReason: async () => this.skipReason,
+      events: {
+        phase: (text) => this.dispatch({ t: 'phase', text }),
+        plan: (plan) => {
+          const services: RunService[] = plan.steps.map((s) => ({ key: `${s.service}/${s.alias}`, service: s.service, alias: s.alias, status: 'pending' }));
+          this.dispatch({ t: 'runStarted', services, now: now() });
+        },
+        serviceStart: (s) => this.dispatch({ t: 'serviceStart', key: `${s.service}/${s.alias}`, now: now() }),
+        actionStart: (a) => this.dispatch({ t: 'actionStart', alias: a.id.split('/')[1] ?? '', summary: a.summary, command: `${a.host}$ ${describeAction(a)}`, now: now() }),
+        actionEnd: (a, r) => this.dispatch({ t: 'log', lines: [`${r.ok ? (r.skipped ? 'skip' : 'ok  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : ''} ${(r.ms / 1000).toFixed(1)}s`] }),
+        output: (_a, stdout, stderr) => {
+          const lines = `${stdout}${stderr}`.split('\n').filter((l) => l.trim() !== '').slice(-5).map((l) => `  | ${l}`);
+          if (lines.length > 0) this.dispatch({ t: 'log', lines });
+        },
+        serviceEnd: (s, status, detail) => {
+          if (status === 'failed') this.failedKey = `${s.service}/${s.alias}`;
+          this.dispatch({ t: 'serviceEnd', key: `${s.service}/${s.alias}`, status });
+          void detail;
+        },
+      },
+    });
+    if (out.failure) {
+      const f = out.failure;
+      this.dispatch({ t: 'failed', failure: { what: out.message, host: f.host, command: f.command, output: f.output, hint: f.hint } });
+      return;
+    }
+    const problems = out.problems.map((p) => `${p.code}: ${p.message}`);
+    this.dispatch({
+      t: 'finished',
+      outcome: {
+        exitCode: out.exitCode,
+        message: [out.message, ...problems].join('\n'),
+        ...(out.next ? { next: out.next } : {}),
+        ...(out.report ? { report: out.report.md } : {}),
+      },
+    });
+  }
+}

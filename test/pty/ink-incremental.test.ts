@@ -1,0 +1,54 @@
+// Regression test for ink 6.8's incrementalRendering drawing one row too low
+// when the frame is shorter than the screen (#910, fixed by
+// patches/ink+6.8.0.patch). Without the patch, a header tick leaves the header
+// on rows 0 and 1, and `j` leaves the old selection behind.
+import { expect, it } from 'vitest';
+import { measurePty } from '../../src/bench/pty-bytes.js';
+import { describePty, fixture, startPty } from './harness.js';
+
+const app = fixture('incremental-app.mjs');
+const header = (n: number) => `Header tick ${n}`;
+
+describePty('ink incrementalRendering in a real pty (#910 patch)', () => {
+  it('keeps the header on row 0 while it ticks, and moves the selection in place', async () => {
+    const s = startPty({ entry: app, args: [], env: { FIXTURE_TICKS: '4', FIXTURE_TICK_MS: '120' } });
+    await s.waitFor('done');
+    let rows = s.screen();
+    expect(rows[0]).toBe(`${header(4)} done`);
+    expect(rows.filter((r) => r.startsWith('Header'))).toHaveLength(1);
+    expect(rows.slice(1, 11)).toEqual(['> Item 1', ...Array.from({ length: 9 }, (_, i) => `  Item ${i + 2}`)]);
+
+    s.press('j');
+    await s.waitFor('> Item 2');
+    s.press('j');
+    await s.waitFor('> Item 3');
+    rows = s.screen();
+    expect(rows[0]).toBe(`${header(4)} done`);
+    expect(rows[1]).toBe('  Item 1');
+    expect(rows[2]).toBe('  Item 2');
+    expect(rows[3]).toBe('> Item 3');
+    expect(rows.filter((r) => r.startsWith('>'))).toEqual(['> Item 3']);
+    expect(rows[11]).toBe('');
+
+    s.press('q');
+    expect(await s.exit()).toBe(0);
+  });
+
+  // Also exercises the bench's measurePty. Patched or not, a tick rewrites one
+  // line (~85 B here); a full repaint of this frame would be ~160 B.
+  it('costs one line per change and nothing while idle', async () => {
+    const r = await measurePty({
+      entry: app,
+      args: [],
+      env: { FIXTURE_TICKS: '10', FIXTURE_TICK_MS: '100' },
+      script: [{ waitFor: 'done' }, { keys: 'j', delayMs: 100 }, { keys: 'j', delayMs: 100 }, { keys: 'j' }, { waitFor: '> Item 4' }],
+      idleSeconds: 1,
+      timeoutMs: 15_000,
+    });
+    expect(r.firstScreenMs).toBeGreaterThan(0);
+    expect(r.idleBytesPerSec).toBe(0);
+    expect(r.totalBytes).toBeLessThan(200 + 13 * 110);
+    expect(r.worstSecondBytes).toBeLessThanOrEqual(r.totalBytes);
+    expect(r.finalScreen[4]).toBe('> Item 4');
+  });
+});

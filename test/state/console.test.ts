@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import type { CheckReport } from '../../src/state/check-report.js';
+import { initialState, reduce, type ConsoleState, type Effect, type Event, type Input } from '../../src/state/console.js';
+import type { Plan } from '../../src/state/plan.js';
+
+const report = (over: Partial<CheckReport> = {}): CheckReport => ({
+  mode: 'disaster',
+  verdict: 'degraded',
+  primary: { hostname: 'headnode0', uuid: 'u0', state: 'dead', evidence: [] },
+  headnodes: [],
+  services: [],
+  adminIps: { needed: 0, available: 30 },
+  problems: [],
+  ...over,
+});
+const plan = { strategy: 'reuse', steps: [{ service: 'sapi', alias: 'sapi0' }], reconcile: [], notRestored: [], notes: [], blocked: [], dead: { hostname: 'headnode0' }, local: { hostname: 'headnode1' } } as unknown as Plan;
+
+/** Feed events; collect every effect. */
+function run(s: ConsoleState, ...events: (Event | Input)[]): { s: ConsoleState; effects: Effect[] } {
+  const effects: Effect[] = [];
+  for (const e of events) {
+    const ev: Event = 't' in e && ['up', 'down', 'pageUp', 'pageDown', 'top', 'bottom', 'enter', 'back', 'help', 'quit', 'digit', 'char', 'backspace'].includes(e.t) ? { t: 'input', input: e as Input } : (e as Event);
+    const r = reduce(s, ev);
+    s = r.state;
+    effects.push(...r.effects);
+  }
+  return { s, effects };
+}
+const key = (c: string): Input => ({ t: 'char', c });
+const typed = (text: string): Input[] => [...text].map((c) => (/[0-9]/.test(c) ? { t: 'digit', n: Number(c) } : key(c)));
+const start = (): ConsoleState => run(initialState('sim', 0), { t: 'checked', report: report() }).s;
+
+describe('console state', () => {
+  it('home: digits and arrows pick the jobs; q quits from home only', () => {
+    expect(run(start(), { t: 'digit', n: 1 }).s.screen).toBe('detect');
+    expect(run(start(), { t: 'down' }, { t: 'down' }, { t: 'enter' }).s.screen).toBe('inspect');
+    expect(run(start(), { t: 'up' }).s.cursor).toBe(3); // wraps
+    expect(run(start(), { t: 'quit' }).effects).toEqual([{ t: 'exit' }]);
+    expect(run(start(), { t: 'digit', n: 1 }, { t: 'quit' }).s.screen).toBe('home');
+  });
+
+  it('pre-flight does not go on while a critical problem stands', () => {
+    const s = run(initialState('sim', 0), { t: 'checked', report: report({ problems: [{ severity: 'critical', code: 'MORAY_DOWN', message: 'x' }] }) }).s;
+    expect(run(s, { t: 'digit', n: 1 }, { t: 'enter' }, { t: 'enter' }).s.screen).toBe('preflight');
+    expect(run(start(), { t: 'digit', n: 1 }, { t: 'enter' }, { t: 'enter' }).s.screen).toBe('strategy');
+  });
+
+  it('strategy then plan asks for the plan with the chosen strategy', () => {
+    const r = run(start(), { t: 'digit', n: 1 }, { t: 'enter' }, { t: 'enter' }, { t: 'digit', n: 2 }, { t: 'enter' });
+    expect(r.s.screen).toBe('plan');
+    expect(r.effects).toEqual([{ t: 'plan', strategy: 'new' }]);
+  });
+
+  it('reuse: starting needs the dead primary hostname typed; a wrong one is refused', () => {
+    let { s } = run(start(), { t: 'digit', n: 1 }, { t: 'enter' }, { t: 'enter' }, { t: 'enter' }, { t: 'planned', plan });
+    s = run(s, { t: 'enter' }).s;
+    expect(s.prompt).toMatchObject({ kind: 'hostname', expected: 'headnode0' });
+    const wrong = run(s, ...typed('headnode1'), { t: 'enter' });
+    expect(wrong.effects).toEqual([]);
+    expect(wrong.s.prompt).toMatchObject({ kind: 'hostname', typed: '', error: '"headnode1" is not headnode0' });
+    const right = run(wrong.s, ...typed('headnode9'), { t: 'backspace' }, { t: 'digit', n: 0 }, { t: 'enter' });
+    expect(right.effects).toEqual([{ t: 'startRun', fenced: 'headnode0' }]);
+  });
+
+  it('new strategy with a dead (not uncertain) primary starts without the typed hostname', () => {
+    const { s } = run(start(), { t: 'digit', n: 1 }, { t: 'enter' }, { t: 'enter' }, { t: 'down' }, { t: 'enter' }, { t: 'planned', plan });
+    expect(run(s, { t: 'enter' }).effects).toEqual([{ t: 'startRun', fenced: undefined }]);
+  });
+
+  const asked = (): ConsoleState =>
+    run(start(), { t: 'runStarted', services: [{ key: 'sapi/sapi0', service: 'sapi', alias: 'sapi0', status: 'pending' }], now: 0 }, { t: 'ask', prompt: { kind: 'step', alias: 'sapi0', service: 'sapi', index: 0, total: 21, choice: 0 } }).s;
+
+  it('before each service: go, pause, and skip with a reason', () => {
+    expect(run(asked(), key('g')).effects).toEqual([{ t: 'answer', answer: 'go' }]);
+    expect(run(asked(), { t: 'digit', n: 4 }).effects).toEqual([{ t: 'answer', answer: 'pause' }]);
+    expect(run(asked(), { t: 'enter' }).effects).toEqual([{ t: 'answer', answer: 'go' }]);
+    const skip = run(asked(), key('s'), ...typed('no usbkey'), { t: 'enter' });
+    expect(skip.effects).toEqual([{ t: 'answer', answer: 'skip', reason: 'no usbkey' }]);
+    // Esc from the reason goes back to the question, which is still pending.
+    const back = run(asked(), key('s'), { t: 'back' });
+    expect(back.effects).toEqual([]);
+    expect(back.s.prompt).toMatchObject({ kind: 'step', alias: 'sapi0' });
+  });
+
+  it('"all" is asked once more: n goes back to the question, y answers all', () => {
+    const all = run(asked(), key('a'));
+    expect(all.s.prompt).toMatchObject({ kind: 'all', remaining: 21 });
+    expect(all.effects).toEqual([]);
+    const no = run(all.s, key('n'));
+    expect(no.effects).toEqual([]);
+    expect(no.s.prompt?.kind).toBe('step');
+    expect(run(all.s, key('y')).effects).toEqual([{ t: 'answer', answer: 'all' }]);
+    expect(run(all.s, { t: 'enter' }).effects).toEqual([]); // Enter on the default "no"
+  });
+
+  it('a failure offers retry, skip (with a reason) and stop', () => {
+    const f = run(asked(), key('g'), { t: 'failed', failure: { what: 'ufds0 failed', host: 'headnode1', command: 'vmadm create', output: 'boom', hint: 'fix' } }).s;
+    expect(f.prompt).toEqual({ kind: 'failure', choice: 0 });
+    expect(run(f, key('r')).effects).toEqual([{ t: 'failureChoice', choice: 'retry' }]);
+    expect(run(f, key('x')).effects).toEqual([{ t: 'failureChoice', choice: 'stop' }]);
+    expect(run(f, key('s'), ...typed('later'), { t: 'enter' }).effects).toEqual([{ t: 'failureChoice', choice: 'skip', reason: 'later' }]);
+    expect(run(f, { t: 'down' }, { t: 'down' }, { t: 'enter' }).effects).toEqual([{ t: 'failureChoice', choice: 'stop' }]);
+  });
+
+  it('quitting mid-run asks; n stays, y exits', () => {
+    const s = run(start(), { t: 'runStarted', services: [], now: 0 }).s;
+    const q = run(s, { t: 'quit' });
+    expect(q.s.prompt).toMatchObject({ kind: 'quit', running: true });
+    expect(run(q.s, key('n')).s.prompt).toBeUndefined();
+    expect(run(q.s, key('y')).effects).toEqual([{ t: 'exit' }]);
+  });
+
+  it('? opens help over any screen and any key closes it', () => {
+    const h = run(start(), { t: 'help' });
+    expect(h.s.help).toBe(true);
+    expect(run(h.s, { t: 'enter' }).s.help).toBe(false);
+    expect(run(h.s, { t: 'enter' }).s.screen).toBe('home');
+    expect(run(h.s, { t: 'down' }).s.help).toBe(false);
+  });
+});
