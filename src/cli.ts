@@ -139,7 +139,7 @@ async function consoleMode(cmd: Command): Promise<number> {
   const again = ['triton-recover', ...argv, ...(o.simState && !argv.includes('--sim-state') ? ['--sim-state', o.simState] : [])];
   try {
     const { runConsole } = await import('./screens/run-console.js');
-    return await runConsole(dc, {
+    const code = await runConsole(dc, {
       journalDir: journalDirOf(o, dc),
       timing: { pollMs: t.pollMs, healthTimeoutMs: t.healthTimeoutMs, commandTimeoutMs: t.commandTimeoutMs },
       probeTimeoutMs: t.probeTimeoutMs,
@@ -147,6 +147,11 @@ async function consoleMode(cmd: Command): Promise<number> {
       resumeCommand: again.join(' '),
       flags: { ...(o.serial ? { serial: true } : {}), ...(o.ascii ? { ascii: true } : {}), ...(o.color === false ? { noColor: true } : {}) },
     });
+    await dc.close();
+    // Quitting stops the work now: a restore still under way must not go on
+    // unseen. The journal is fsync'd before and after every action, and a
+    // rerun re-checks whatever was cut short.
+    process.exit(code);
   } finally {
     await dc.close();
   }

@@ -20,7 +20,8 @@ export type Answer = 'go' | 'skip' | 'all' | 'pause';
 
 export interface RestoreEvents {
   phase?(text: string): void;
-  plan?(plan: Plan, resumed: boolean): void;
+  /** `finished`: services ("sapi/sapi0") an earlier run completed or skipped, with how. */
+  plan?(plan: Plan, resumed: boolean, finished: ReadonlyMap<string, { status: string }>): void;
   serviceStart?(step: PlanStep, index: number, total: number): void;
   actionStart?(a: PlanAction): void;
   actionEnd?(a: PlanAction, r: { ok: boolean; skipped: boolean; detail: string; ms: number }): void;
@@ -186,7 +187,7 @@ async function journaled(
       journal.append({ t: 'service', service: sk.key, status: 'skipped', detail: sk.reason });
       finished.set(sk.key, { status: 'skipped', detail: sk.reason });
     }
-    ev.plan?.(plan, resumed);
+    ev.plan?.(plan, resumed, finished);
     return await execPlan(o, plan, journal, finished, timing, started, fencedOk ? who : null, primary.adminIp);
   } finally {
     journal.close();

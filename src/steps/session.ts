@@ -25,6 +25,8 @@ export class ConsoleSession {
   private skipReason = 'skipped by the operator';
   private readonly skips: { key: string; reason: string }[] = [];
   private failedKey: string | undefined;
+  /** The operator answered "all": reruns (after a retry) do not ask again. */
+  private all = false;
   private exitResolve: (() => void) | undefined;
   readonly exited: Promise<void>;
 
@@ -52,6 +54,7 @@ export class ConsoleSession {
         return run(this.restore());
       case 'answer': {
         if (e.reason) this.skipReason = e.reason;
+        if (e.answer === 'all') this.all = true;
         const p = this.pending;
         this.pending = undefined;
         p?.(e.answer);
@@ -111,7 +114,7 @@ export class ConsoleSession {
       ...(this.o.maxAgeMinutes ? { maxAgeMinutes: this.o.maxAgeMinutes } : {}),
       command: this.o.resumeCommand,
       skip: this.skips,
-      confirm: (step, index, total) =>
+      confirm: this.all ? undefined : (step, index, total) =>
         new Promise<Answer>((resolve) => {
           this.pending = resolve;
           this.dispatch({ t: 'ask', prompt: { kind: 'step', alias: step.alias, service: step.service, index, total, choice: 0 } });
@@ -119,8 +122,12 @@ export class ConsoleSession {
       skipReason: async () => this.skipReason,
       events: {
         phase: (text) => this.dispatch({ t: 'phase', text }),
-        plan: (plan) => {
-          const services: RunService[] = plan.steps.map((s) => ({ key: `${s.service}/${s.alias}`, service: s.service, alias: s.alias, status: 'pending' }));
+        plan: (plan, _resumed, finished) => {
+          const services: RunService[] = plan.steps.map((s) => {
+            const key = `${s.service}/${s.alias}`;
+            const f = finished.get(key)?.status;
+            return { key, service: s.service, alias: s.alias, status: f === 'done' ? 'done' : f === 'skipped' ? 'skipped' : 'pending' };
+          });
           this.dispatch({ t: 'runStarted', services, now: now() });
         },
         serviceStart: (s) => this.dispatch({ t: 'serviceStart', key: `${s.service}/${s.alias}`, now: now() }),
@@ -130,10 +137,9 @@ export class ConsoleSession {
           const lines = `${stdout}${stderr}`.split('\n').filter((l) => l.trim() !== '').slice(-5).map((l) => `  | ${l}`);
           if (lines.length > 0) this.dispatch({ t: 'log', lines });
         },
-        serviceEnd: (s, status, detail) => {
+        serviceEnd: (s, status) => {
           if (status === 'failed') this.failedKey = `${s.service}/${s.alias}`;
           this.dispatch({ t: 'serviceEnd', key: `${s.service}/${s.alias}`, status });
-          void detail;
         },
       },
     });
