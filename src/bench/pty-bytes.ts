@@ -207,6 +207,17 @@ export async function measurePty(opts: MeasurePtyOptions): Promise<PtyMeasuremen
     }
     let idleBytesPerSec: number | undefined;
     if (opts.idleSeconds !== undefined) {
+      // Idle starts once the last screen is out: a second with no bytes (at most 10 s).
+      const quietBy = performance.now() + 10_000;
+      let last = s.bytes.total;
+      let quietSince = performance.now();
+      while (performance.now() - quietSince < 1_000 && performance.now() < quietBy) {
+        await sleep(100);
+        if (s.bytes.total !== last) {
+          last = s.bytes.total;
+          quietSince = performance.now();
+        }
+      }
       const before = s.bytes.total;
       await sleep(opts.idleSeconds * 1000);
       idleBytesPerSec = (s.bytes.total - before) / opts.idleSeconds;

@@ -6,9 +6,13 @@ import { initialState } from '../state/console.js';
 import { ConsoleSession, type SessionOptions } from '../steps/session.js';
 import { App } from './App.js';
 import { EscapeJoiner } from './escape-joiner.js';
+import { PacedOutput } from './paced-output.js';
 import { createStore } from './store.js';
 import { applyTerminalSize, detectTerminal, sttyHint, type TerminalFlags } from './terminal.js';
 import type { Theme } from './theme.js';
+
+/** 9600 baud is ~960 bytes a second; stay a little under it. */
+const SERIAL_BYTES_PER_SECOND = 900;
 
 export interface ConsoleOptions extends SessionOptions {
   flags: TerminalFlags;
@@ -21,27 +25,33 @@ export async function runConsole(dc: Dc, o: ConsoleOptions): Promise<number> {
   let session: ConsoleSession | undefined;
   const store = createStore(initialState(dc.label, Date.now()), (e) => session?.handle(e));
   session = new ConsoleSession(dc, o, (e) => store.dispatch(e));
-  if (term.sizeGuessed) store.dispatch({ t: 'log', lines: [`terminal size unknown: assuming ${term.rows}x${term.cols} (set it with: ${sttyHint(term)})`] });
+  if (term.sizeGuessed) store.dispatch({ t: 'log', lines: [`terminal size unknown: assuming ${term.rows}x${term.cols} (set it with: ${sttyHint(term)})`], level: 'error' });
 
   const rows = (): number => process.stdout.rows || term.rows;
   const cols = (): number => process.stdout.columns || term.cols;
   // ESC and the rest of an arrow key may arrive apart on a slow line: join them.
   const stdin = new EscapeJoiner(process.stdin);
+  // On a serial line, bytes go out at the line's rate (a little under 9600 baud).
+  const paced = term.serial ? new PacedOutput(process.stdout, { bytesPerSecond: SERIAL_BYTES_PER_SECOND }) : undefined;
   const app = render(<App store={store} theme={theme} rows={rows()} cols={cols()} />, {
     stdin: stdin.asStdin(),
+    ...(paced ? { stdout: paced as unknown as NodeJS.WriteStream } : {}),
     // Only changed lines are redrawn (ink 6.8 + the #910 fix in patches/).
     incrementalRendering: true,
-    maxFps: term.serial ? 4 : 10,
+    // Fewer frames on a slow line: each costs ~90 bytes of cursor movement.
+    maxFps: term.serial ? 2 : 10,
     exitOnCtrlC: false,
     patchConsole: false,
   });
   const onResize = (): void => app.rerender(<App store={store} theme={theme} rows={rows()} cols={cols()} />);
-  process.stdout.on('resize', onResize);
+  (paced ?? process.stdout).on('resize', onResize);
   void session.check();
   await session.exited;
-  process.stdout.off('resize', onResize);
+  (paced ?? process.stdout).off('resize', onResize);
   app.unmount();
   await app.waitUntilExit();
+  await paced?.drain();
+  paced?.detach();
   stdin.detach();
   const s = store.get();
   const running = s.run.phase === 'running' || s.run.phase === 'failed';

@@ -59,12 +59,18 @@ export const STEP_CHOICES = ['go', 'skip', 'all', 'pause'] as const;
 export const FAILURE_CHOICES = ['retry', 'skip', 'stop'] as const;
 export const YES_NO = ['no', 'yes'] as const;
 
+/** A log line and how much it matters: a serial line shows only zone results and errors. */
+export interface LogLine {
+  text: string;
+  level: 'detail' | 'result' | 'error';
+}
+
 export interface RunState {
   phase: 'idle' | 'running' | 'failed' | 'done' | 'stopped';
   services: RunService[];
   current?: { alias: string; summary: string; command: string; startedAt: number };
   phaseText?: string;
-  log: string[];
+  log: LogLine[];
   startedAt?: number;
   failure?: Failure;
   outcome?: Outcome;
@@ -125,7 +131,7 @@ export type Event =
   | { t: 'phase'; text: string }
   | { t: 'serviceStart'; key: string; now: number }
   | { t: 'actionStart'; alias: string; summary: string; command: string; now: number }
-  | { t: 'log'; lines: string[] }
+  | { t: 'log'; lines: string[]; level?: LogLine['level'] }
   | { t: 'serviceEnd'; key: string; status: ServiceStatus; seconds?: number }
   | { t: 'ask'; prompt: Prompt }
   | { t: 'failed'; failure: Failure }
@@ -192,8 +198,10 @@ export function reduce(s: ConsoleState, e: Event): Result {
       return only({ ...s, now: Math.max(s.now, e.now), run: { ...s.run, services: s.run.services.map((x) => (x.key === e.key ? { ...x, status: 'running' } : x)) } });
     case 'actionStart':
       return only({ ...s, now: Math.max(s.now, e.now), run: { ...s.run, current: { alias: e.alias, summary: e.summary, command: e.command, startedAt: e.now } } });
-    case 'log':
-      return only({ ...s, run: { ...s.run, log: [...s.run.log, ...e.lines].slice(-LOG_KEEP) } });
+    case 'log': {
+      const level = e.level ?? 'detail';
+      return only({ ...s, run: { ...s.run, log: [...s.run.log, ...e.lines.map((text) => ({ text, level }))].slice(-LOG_KEEP) } });
+    }
     case 'serviceEnd':
       return only({
         ...s,

@@ -41,7 +41,7 @@ export class ConsoleSession {
   /** What the reducer asked for. Errors become events, never crashes. */
   handle(e: Effect): void {
     const run = (p: Promise<void>): void => {
-      p.catch((err: unknown) => this.dispatch({ t: 'log', lines: [`internal error: ${(err as Error).message}`] }));
+      p.catch((err: unknown) => this.dispatch({ t: 'log', lines: [`internal error: ${(err as Error).message}`], level: 'error' }));
     };
     switch (e.t) {
       case 'check':
@@ -132,14 +132,20 @@ export class ConsoleSession {
         },
         serviceStart: (s) => this.dispatch({ t: 'serviceStart', key: `${s.service}/${s.alias}`, now: now() }),
         actionStart: (a) => this.dispatch({ t: 'actionStart', alias: a.id.split('/')[1] ?? '', summary: a.summary, command: `${a.host}$ ${describeAction(a)}`, now: now() }),
-        actionEnd: (a, r) => this.dispatch({ t: 'log', lines: [`${r.ok ? (r.skipped ? 'skip' : 'ok  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : ''} ${(r.ms / 1000).toFixed(1)}s`] }),
+        actionEnd: (a, r) =>
+          this.dispatch({
+            t: 'log',
+            lines: [`${r.ok ? (r.skipped ? 'skip' : 'ok  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : ''} ${(r.ms / 1000).toFixed(1)}s`],
+            level: r.ok ? 'detail' : 'error',
+          }),
         output: (_a, stdout, stderr) => {
           const lines = `${stdout}${stderr}`.split('\n').filter((l) => l.trim() !== '').slice(-5).map((l) => `  | ${l}`);
           if (lines.length > 0) this.dispatch({ t: 'log', lines });
         },
-        serviceEnd: (s, status) => {
+        serviceEnd: (s, status, detail) => {
           if (status === 'failed') this.failedKey = `${s.service}/${s.alias}`;
           this.dispatch({ t: 'serviceEnd', key: `${s.service}/${s.alias}`, status });
+          this.dispatch({ t: 'log', lines: [`${status.toUpperCase().padEnd(7)} ${s.alias} ${s.uuid}${detail ? `: ${detail}` : ''}`], level: status === 'failed' ? 'error' : 'result' });
         },
       },
     });

@@ -50,7 +50,8 @@ describePty('console: a whole demo restore by keys (80x24)', () => {
         p.press('a');
         await p.waitFor('Run the remaining 20 zone(s) without asking again?');
         p.press('y');
-        await p.waitFor('FAILED', 30_000);
+        // The question comes last; on a serial line the screen arrives at the line's pace.
+        await p.waitFor('r retry, s skip, x stop', 30_000);
         const failed = p.text();
         expect(failed).toContain('ufds0 (ufds) failed on headnode1');
         expect(failed).toContain(`on headnode1: zfs recv -F zones/${UFDS}/data`);
@@ -59,6 +60,7 @@ describePty('console: a whole demo restore by keys (80x24)', () => {
         expect(failed).toMatch(/\[FAIL\] ufds0/);
         p.press('r');
         await p.waitFor('RESTORE: SUMMARY', 60_000);
+        await p.waitFor('Enter: home'); // the summary's last line: the whole screen is drawn
         const done = p.screen();
         expect(done[0]).toMatch(/^triton-recover {2}simulated: primary-dead {2}RESTORE: SUMMARY/);
         expect(done[1]).toMatch(/^DONE {2}\(exit 0\)/);

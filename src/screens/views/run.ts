@@ -11,6 +11,21 @@ export function runClock(s: ConsoleState, withSeconds: boolean, compact = false)
   return compact ? `${clock(t, withSeconds)} / 1h goal` : `${clock(t, withSeconds)} of the 1 h goal`;
 }
 
+/** Lines of the log pane: on a serial line a short page of zone results (each new line rewrites one row), elsewhere the scrolling tail. */
+function logPane(s: ConsoleState, c: ViewCtx, room: number): Line[] {
+  const tone = (l: { level: string }) => (l.level === 'error' ? ('fail' as const) : 'plain');
+  if (c.theme.serial) {
+    const lines = s.run.log.filter((l) => l.level !== 'detail');
+    const page = Math.max(1, Math.min(room, 4));
+    const start = Math.floor(Math.max(0, lines.length - 1) / page) * page;
+    // Status and alias only: the uuids and details are in the journal.
+    const short = (l: { text: string; level: string }): string => (l.level === 'result' ? l.text.split(/\s+/).slice(0, 2).join(' ') : l.text);
+    return lines.slice(start, start + page).map((l) => L(fit(short(l), c.width), tone(l)));
+  }
+  const end = Math.max(0, s.run.log.length - s.scroll);
+  return s.run.log.slice(Math.max(0, end - room), end).map((l) => L(fit(l.text, c.width), tone(l)));
+}
+
 export function runView(s: ConsoleState, c: ViewCtx, promptLines: number): Line[] {
   const r = s.run;
   const out: Line[] = [];
@@ -28,17 +43,18 @@ export function runView(s: ConsoleState, c: ViewCtx, promptLines: number): Line[
     out.push(line);
   }
   const done = r.services.filter((x) => x.status === 'done').length;
-  out.push(L(`${done}/${r.services.length} done   ${runClock(s, !c.theme.serial)}${r.phaseText && r.phase === 'running' && !r.current ? `   ${r.phaseText}` : ''}`, 'dim'));
-  if (r.current && r.phase === 'running') {
-    const secs = Math.floor((s.now - r.current.startedAt) / 1000);
-    out.push([{ text: 'now: ', bold: true }, { text: fit(`${r.current.summary} (${secs - (c.theme.serial ? secs % 5 : 0)} s)`, c.width - 6) }]);
-    out.push(L(fit(`  ${r.current.command}`, c.width), 'dim'));
-  } else out.push(blank, blank);
-  // Log pane: what is left after the prompt.
+  out.push(L(`${done}/${r.services.length} done${r.phaseText && r.phase === 'running' && !r.current ? `   ${r.phaseText}` : ''}`, 'dim'));
+  // The current action: on a serial line only once it has run a second or more,
+  // so a flash of quick steps does not fill the line.
+  const cur = r.current && r.phase === 'running' ? r.current : undefined;
+  const secs = cur ? Math.max(0, Math.floor((s.now - cur.startedAt) / 1000)) : 0;
+  if (cur && (!c.theme.serial || secs >= 1)) {
+    if (c.theme.serial) out.push(L(fit(`now ${secs}s: ${cur.command}`, c.width)));
+    else out.push([{ text: 'now: ', bold: true }, { text: fit(`${cur.summary} (${secs} s)`, c.width - 6) }], L(fit(`  ${cur.command}`, c.width), 'dim'));
+  } else out.push(...(c.theme.serial ? [blank] : [blank, blank]));
   const room = Math.max(0, c.height - out.length - promptLines - 1);
-  out.push(L('-- log ' + '-'.repeat(Math.max(0, c.width - 8)), 'dim'));
-  const end = Math.max(0, r.log.length - s.scroll);
-  for (const l of r.log.slice(Math.max(0, end - room), end)) out.push(L(fit(l, c.width), l.startsWith('FAIL') ? 'fail' : 'plain'));
+  out.push(L(c.theme.serial ? '-- zones done (full log: the journal) --' : '-- log ' + '-'.repeat(Math.max(0, c.width - 8)), 'dim'));
+  out.push(...logPane(s, c, room));
   return out;
 }
 
