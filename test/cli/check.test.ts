@@ -68,6 +68,14 @@ describe('triton-recover check', () => {
     expect(r.stderr).toContain("unknown option '--frobnicate'");
   });
 
+  it('the console without a terminal points to check, plan and restore --yes', async () => {
+    const r = await execa(bin, ['--demo'], { reject: false, stdin: 'ignore' });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('the console needs a terminal');
+    expect(r.stderr).toContain('triton-recover check [--json]');
+    expect(r.stderr).toContain('triton-recover restore --yes --fenced');
+  });
+
   it('--version prints the version', async () => {
     const r = await cli(['--version']);
     expect(r.exitCode).toBe(0);

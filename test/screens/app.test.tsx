@@ -119,6 +119,27 @@ describe('console screens', () => {
     expect(effects).toContainEqual({ t: 'failureChoice', choice: 'retry' });
   });
 
+  it('readiness inspection: every service with its restore-data age, image and dataset', async () => {
+    const { frame, press } = await setup();
+    await press('3');
+    expect(frame()).toContain('READINESS');
+    expect(frame()).toMatch(/cmon\s+yes\s+yes\s+26\.0 h/);
+    expect(frame()).toMatch(/-- lines 1-\d+ of \d+/);
+  });
+
+  it('summary: the outcome, the report path and what to do next', async () => {
+    const { store, frame, press } = await setup();
+    store.dispatch({ t: 'runStarted', services: [{ key: 'sapi/sapi0', service: 'sapi', alias: 'sapi0', status: 'done' }], now: Date.now() });
+    store.dispatch({ t: 'finished', outcome: { exitCode: 3, message: 'the dead primary headnode0 (10.99.99.7) ANSWERS AGAIN', next: 'power headnode0 off (IPMI) NOW', report: '/var/sdcadm/triton-recover/report-x.md' } });
+    await until(() => frame().includes('SUMMARY'));
+    expect(frame()).toContain('STOPPED  (exit 3)');
+    expect(frame()).toContain('ANSWERS AGAIN');
+    expect(frame()).toContain('/var/sdcadm/triton-recover/report-x.md');
+    expect(frame()).toContain('power headnode0 off (IPMI) NOW');
+    await press('\r');
+    expect(frame()).toContain('> 1 Restore after a dead primary');
+  });
+
   it('? shows the keys on any screen', async () => {
     const { frame, press } = await setup();
     await press('?');
