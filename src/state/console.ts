@@ -216,9 +216,9 @@ export function reduce(s: ConsoleState, e: Event): Result {
       return only({ ...s, run: { ...s.run, phase: 'failed', failure: e.failure }, prompt: { kind: 'failure', choice: 0 } });
     case 'finished': {
       const phase = e.outcome.exitCode === 0 ? 'done' : 'stopped';
-      const { current: _c, ...rest } = s.run;
-      void _c;
-      return only({ ...s, prompt: undefined, screen: 'summary', history: ['home'], run: { ...rest, phase, outcome: e.outcome } } as ConsoleState);
+      // Nothing runs any more: no current action.
+      const run: RunState = { phase, services: s.run.services, log: s.run.log, outcome: e.outcome, ...(s.run.startedAt !== undefined ? { startedAt: s.run.startedAt } : {}) };
+      return only({ ...s, prompt: undefined, screen: 'summary', history: ['home'], run } as ConsoleState);
     }
     case 'input':
       return onInput(s, e.input);

@@ -274,7 +274,9 @@ async function execPlan(
       notes: [...plan.notes, ...plan.steps.flatMap((s) => s.notes.map((n) => `${s.alias}: ${n}`))],
       journal: journal.path,
     });
-  const stop = (exitCode: 2 | 3, message: string, next: string, failure?: ActionFailed): RestoreOutcome => {
+  const stop = async (exitCode: 2 | 3, message: string, next: string, failure?: ActionFailed): Promise<RestoreOutcome> => {
+    // Images still being installed journal their end before the stop.
+    await stager.settled();
     journal.append({ t: 'stop', reason: message, exitCode });
     const report = finish(exitCode === 3 ? 'failed' : 'stopped', message);
     return { exitCode, message, next, problems: [], plan, report, ...(failure ? { failure } : {}) };
@@ -289,86 +291,75 @@ async function execPlan(
   }
 
   async function runSteps(): Promise<RestoreOutcome> {
-  let goAll = o.confirm === undefined;
-  const returned = (before: string): RestoreOutcome | undefined => {
-    const at = watch?.returned();
-    if (!at) return undefined;
-    return stop(3, `the dead primary ${plan.dead.hostname} (${primaryIp ?? ''}) ANSWERS AGAIN since ${at.toISOString()}: restore stopped before ${before}`,
-      `power ${plan.dead.hostname} off (IPMI) or pull its admin link NOW: its old zones share UUIDs/IPs with the restored ones; then rerun to continue`);
-  };
-  for (let i = 0; i < steps.length; i++) {
-    const step = steps[i]!;
-    const out = outcomes[i]!;
-    if (out.status !== 'pending') continue;
-    const back = returned(step.alias);
-    if (back) {
-      await stager.settled();
-      return back;
-    }
-    if (!goAll) {
-      const ans = await o.confirm!(step, i, steps.length);
-      journal.append({ t: 'decision', service: step.service, decision: ans, detail: `before ${step.alias}` });
-      if (ans === 'pause') {
-        await stager.settled();
-        return stop(2, `paused before ${step.alias}`, `${o.command} to continue where it stopped`);
-      }
-      if (ans === 'skip') {
-        const why = (await o.skipReason?.(step)) ?? 'skipped by the operator';
-        journal.append({ t: 'service', service: key(step), status: 'skipped', detail: why });
-        out.status = 'skipped';
-        out.detail = why;
-        ev.serviceEnd?.(step, 'skipped', why);
-        continue;
-      }
-      if (ans === 'all') goAll = true;
-    }
-    const t0 = Date.now();
-    ev.serviceStart?.(step, i, steps.length);
-    try {
-      // After an action ran in this run, what follows in the step is known not done yet.
-      let known = false;
-      for (const a of step.actions) {
-        if (a.kind === 'install-image') {
-          await stager.ready(a.image!);
+    let goAll = o.confirm === undefined;
+    const returned = (before: string): Promise<RestoreOutcome> | undefined => {
+      const at = watch?.returned();
+      if (!at) return undefined;
+      return stop(3, `the dead primary ${plan.dead.hostname} (${primaryIp ?? ''}) ANSWERS AGAIN since ${at.toISOString()}: restore stopped before ${before}`,
+        `power ${plan.dead.hostname} off (IPMI) or pull its admin link NOW: its old zones share UUIDs/IPs with the restored ones; then rerun to continue`);
+    };
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]!;
+      const out = outcomes[i]!;
+      if (out.status !== 'pending') continue;
+      const back = returned(step.alias);
+      if (back) return back;
+      if (!goAll) {
+        const ans = await o.confirm!(step, i, steps.length);
+        journal.append({ t: 'decision', service: step.service, decision: ans, detail: `before ${step.alias}` });
+        if (ans === 'pause') return stop(2, `paused before ${step.alias}`, `${o.command} to continue where it stopped`);
+        if (ans === 'skip') {
+          const why = (await o.skipReason?.(step)) ?? 'skipped by the operator';
+          journal.append({ t: 'service', service: key(step), status: 'skipped', detail: why });
+          out.status = 'skipped';
+          out.detail = why;
+          ev.serviceEnd?.(step, 'skipped', why);
           continue;
         }
-        if (a.kind !== 'wait-healthy' && watch?.returned()) {
-          await stager.settled();
-          return returned(`${step.alias}: ${a.summary}`)!;
-        }
-        known = (await runAction(a, step.service, known)) || known;
+        if (ans === 'all') goAll = true;
       }
-    } catch (err) {
-      if (!(err instanceof ActionFailed)) throw err;
-      out.status = 'failed';
-      out.detail = `${err.command}: ${err.output.split('\n')[0] ?? ''}`;
+      const t0 = Date.now();
+      ev.serviceStart?.(step, i, steps.length);
+      try {
+        // After an action ran in this run, what follows in the step is known not done yet.
+        let known = false;
+        for (const a of step.actions) {
+          if (a.kind === 'install-image') {
+            await stager.ready(a.image!);
+            continue;
+          }
+          if (a.kind !== 'wait-healthy' && watch?.returned()) return returned(`${step.alias}: ${a.summary}`)!;
+          known = (await runAction(a, step.service, known)) || known;
+        }
+      } catch (err) {
+        if (!(err instanceof ActionFailed)) throw err;
+        out.status = 'failed';
+        out.detail = `${err.command}: ${err.output.split('\n')[0] ?? ''}`;
+        out.seconds = Math.round((Date.now() - t0) / 1000);
+        journal.append({ t: 'service', service: key(step), status: 'failed', detail: out.detail });
+        ev.serviceEnd?.(step, 'failed', out.detail);
+        return stop(3, `${step.alias} (${step.service}) failed on ${err.host}: ${err.action.summary}`, err.hint, err);
+      }
+      out.status = 'done';
       out.seconds = Math.round((Date.now() - t0) / 1000);
-      journal.append({ t: 'service', service: key(step), status: 'failed', detail: out.detail });
-      ev.serviceEnd?.(step, 'failed', out.detail);
-      await stager.settled();
-      return stop(3, `${step.alias} (${step.service}) failed on ${err.host}: ${err.action.summary}`, err.hint, err);
-    }
-    out.status = 'done';
-    out.seconds = Math.round((Date.now() - t0) / 1000);
-    out.detail = 'healthy';
-    journal.append({ t: 'service', service: key(step), status: 'done', detail: `healthy after ${out.seconds} s` });
-    ev.serviceEnd?.(step, 'done', out.detail);
+      out.detail = 'healthy';
+      journal.append({ t: 'service', service: key(step), status: 'done', detail: `healthy after ${out.seconds} s` });
+      ev.serviceEnd?.(step, 'done', out.detail);
   }
   return reconcileAndReport();
   }
 
   async function reconcileAndReport(): Promise<RestoreOutcome> {
-
-  ev.phase?.('reconciling NAPI and CNAPI');
-  const rec: RestoreReport['reconcile'] = [];
-  for (const a of only.size === 0 ? plan.reconcile : []) {
-    try {
-      await runAction(a, 'reconcile');
-      rec.push({ summary: a.summary, status: 'done' });
-    } catch (err) {
-      // Reconcile is bookkeeping: a failure is reported, the restored zones stand.
-      rec.push({ summary: a.summary, status: `FAILED: ${(err as Error).message}` });
-    }
+    ev.phase?.('reconciling NAPI and CNAPI');
+    const rec: RestoreReport['reconcile'] = [];
+    for (const a of only.size === 0 ? plan.reconcile : []) {
+      try {
+        await runAction(a, 'reconcile');
+        rec.push({ summary: a.summary, status: 'done' });
+      } catch (err) {
+        // Reconcile is bookkeeping: a failure is reported, the restored zones stand.
+        rec.push({ summary: a.summary, status: `FAILED: ${(err as Error).message}` });
+      }
   }
   const failedRec = rec.filter((r) => r.status.startsWith('FAILED')).length;
   const skipped = outcomes.filter((x) => x.status === 'skipped').length;

@@ -25,20 +25,6 @@ export const SERVICE_DEPENDS_ON: Readonly<Record<string, readonly string[]>> = {
   portolan: ['moray'],
 };
 
-/** Services whose zone answers GET /ping on port 80 (cloudapi: /--ping on 443). */
-export const PING_SERVICES = new Set([
-  'sapi',
-  'napi',
-  'cnapi',
-  'vmapi',
-  'imgapi',
-  'papi',
-  'fwapi',
-  'amon',
-  'workflow',
-  'cloudapi',
-]);
-
 /**
  * Zones that configure themselves without asking SAPI on first boot. SAPI has
  * not needed itself since SAPI-294; headnode.sh sets assets0 up before sapi0

@@ -1,6 +1,6 @@
 // In-process access to the simulated DC: a Host per server (as if over SSH to
 // its GZ) and an HTTP transport that reaches the API zones by admin IP.
-import type { Readable } from "node:stream";
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpError, RemoteError } from '../errors.js';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../http.js';

@@ -11,7 +11,7 @@ import {
   macFor,
   serverAdminMac,
 } from './physics.js';
-import type { Fault, Scenario, ScenarioInstance, ScenarioServer } from './scenario.js';
+import type { Scenario, ScenarioInstance, ScenarioServer } from './scenario.js';
 
 export type SimState = Scenario & { sim: NonNullable<Scenario['sim']> };
 
@@ -240,10 +240,6 @@ export class SimWorld {
     }
     renameSync(tmp, this.statePath);
   }
-}
-
-export function isFault(f: Fault): f is Extract<Fault, { command: string }> {
-  return 'command' in f;
 }
 
 /** First load of a scenario: derive what the DC's APIs hold, and let manatee react. */

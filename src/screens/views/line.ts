@@ -21,10 +21,6 @@ export interface ViewCtx {
   height: number;
 }
 
-export function lineText(l: Line): string {
-  return l.map((s) => s.text).join('');
-}
-
 /** Word-wrap a text to width, each line indented. */
 export function wrap(text: string, width: number, indent = ''): string[] {
   const out: string[] = [];
