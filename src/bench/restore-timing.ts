@@ -29,7 +29,7 @@ export async function benchRestore(speed = 20): Promise<string[]> {
     journalDir: join(dir, 'journal'),
     strategy: 'reuse',
     fenced: 'headnode0',
-    timing: { pollMs: 2_000 / speed, healthTimeoutMs: 600_000 / speed, commandTimeoutMs: 600_000 / speed },
+    timing: { pollMs: 1_000 / speed, healthTimeoutMs: 600_000 / speed, commandTimeoutMs: 600_000 / speed },
     probeTimeoutMs,
     command: 'bench',
     events: {

@@ -45,7 +45,7 @@ export function journalDirOf(g: GlobalOptions, dc: Dc): string {
 export function timingOf(g: GlobalOptions, dc: Dc): { pollMs: number; healthTimeoutMs: number; commandTimeoutMs: number; probeTimeoutMs: number } {
   const speed = dc.simulated ? (g.simSpeed ?? 1) : 1;
   return {
-    pollMs: Math.max(5, 2_000 / speed),
+    pollMs: Math.max(5, 1_000 / speed),
     healthTimeoutMs: Math.max(3_000, 600_000 / speed),
     commandTimeoutMs: Math.max(5_000, 600_000 / speed),
     probeTimeoutMs: Math.max(500, 5_000 / speed),

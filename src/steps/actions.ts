@@ -22,7 +22,7 @@ export interface Timing {
   commandTimeoutMs: number;
 }
 
-export const DEFAULT_TIMING: Timing = { pollMs: 2_000, healthTimeoutMs: 10 * 60_000, commandTimeoutMs: 10 * 60_000 };
+export const DEFAULT_TIMING: Timing = { pollMs: 1_000, healthTimeoutMs: 10 * 60_000, commandTimeoutMs: 10 * 60_000 };
 
 /** A failed action, said the way an operator needs it: what, where, the command, output, next step. */
 export class ActionFailed extends Error {

@@ -70,9 +70,13 @@ export async function detect(dc: Dc, inv: Inventory, opts: DetectOptions = {}): 
   const started = Date.now();
   const t = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const stale = opts.heartbeatStaleMs ?? 60_000;
-  const me = await getSysinfo(dc.local, { timeoutMs: t });
   const primary = primaryOf(inv);
   const hns = headnodes(inv);
+  // Probe the others right away, taking this headnode to be the one with our
+  // hostname; sysinfo confirms it meanwhile (and wins if the name misled us).
+  const guess = hns.find((h) => h.hostname === dc.local.name)?.uuid;
+  const early = new Map(hns.filter((h) => h.uuid !== guess).map((h) => [h.uuid, probeHeadnode(dc, inv, h, guess ?? '', t, stale)]));
+  const me = await getSysinfo(dc.local, { timeoutMs: t });
   if (!hns.some((h) => h.uuid === me.UUID)) {
     hns.push({ uuid: me.UUID, hostname: me.Hostname, headnode: true, adminIp: undefined });
   }
@@ -82,7 +86,7 @@ export async function detect(dc: Dc, inv: Inventory, opts: DetectOptions = {}): 
       if (h.uuid === me.UUID) {
         return { ...base, local: true, state: 'alive', evidence: [signal('ssh', 'alive', 'the console runs here', 0)] };
       }
-      const evidence = await probeHeadnode(dc, inv, h, me.UUID, t, stale);
+      const evidence = await (early.get(h.uuid) ?? probeHeadnode(dc, inv, h, me.UUID, t, stale));
       return { ...base, local: false, state: verdict(evidence), evidence };
     }),
   );
