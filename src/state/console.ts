@@ -160,9 +160,16 @@ function back(s: ConsoleState): ConsoleState {
   return { ...s, screen: prev, history: s.history.slice(0, -1), cursor: 0, scroll: 0 };
 }
 
-/** Needs the dead primary's hostname typed: taking over identities, or weak evidence. */
-export function needsFencing(s: ConsoleState): boolean {
-  return s.strategy === 'reuse' || s.check?.primary?.state === 'uncertain';
+/**
+ * The dead primary's hostname is typed before any run: reuse takes over its
+ * identities, weak evidence needs a person's word, and every restore ends by
+ * releasing its records in NAPI and CNAPI.
+ */
+export function fencingReason(s: ConsoleState): string {
+  const host = s.check?.primary?.hostname ?? 'the dead primary';
+  if (s.check?.primary?.state === 'uncertain') return `the evidence about ${host} is not conclusive: confirm it is powered off or off the admin network`;
+  if (s.strategy === 'reuse') return `the reuse strategy takes over ${host}'s UUIDs, IPs and MACs: it must be powered off or off the admin network for good`;
+  return `the restore ends by releasing ${host}'s admin IPs in NAPI and removing it from CNAPI: it must be powered off or off the admin network for good`;
 }
 
 export function criticalCount(s: ConsoleState): number {
@@ -252,14 +259,7 @@ function onInput(s: ConsoleState, i: Input): Result {
     case 'plan':
       if (i.t === 'enter' && s.plan) {
         if (s.plan.steps.length === 0) return only(s);
-        if (needsFencing(s)) {
-          const expected = s.check?.primary?.hostname ?? '';
-          const why = s.strategy === 'reuse'
-            ? `the reuse strategy takes over ${expected}'s UUIDs, IPs and MACs: it must be powered off or off the admin network for good`
-            : `the evidence about ${expected} is not conclusive: confirm it is powered off or off the admin network`;
-          return only({ ...s, prompt: { kind: 'hostname', expected, typed: '', why } });
-        }
-        return only(s, { t: 'startRun', fenced: undefined });
+        return only({ ...s, prompt: { kind: 'hostname', expected: s.check?.primary?.hostname ?? '', typed: '', why: fencingReason(s) } });
       }
       return scroll(s, i, 10_000);
     case 'run':

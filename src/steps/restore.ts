@@ -63,6 +63,9 @@ export interface RestoreOutcome {
   failure?: ActionFailed;
 }
 
+/** Reconcile actions that give up the dead server's identity in NAPI/CNAPI. */
+const DESTRUCTIVE: ReadonlySet<string> = new Set(['release-nic', 'delete-server']);
+
 /** Problems a fenced confirmation answers; everything else critical blocks. */
 const ANSWERED_BY_FENCING = new Set(['PRIMARY_UNCERTAIN']);
 
@@ -353,6 +356,11 @@ async function execPlan(
     ev.phase?.('reconciling NAPI and CNAPI');
     const rec: RestoreReport['reconcile'] = [];
     for (const a of only.size === 0 ? plan.reconcile : []) {
+      // Releasing the dead server's records is destructive: only with its hostname typed.
+      if (DESTRUCTIVE.has(a.kind) && !fencedBy) {
+        rec.push({ summary: a.summary, status: `NOT DONE: needs the dead primary's hostname typed (${o.command} --fenced ${plan.dead.hostname})` });
+        continue;
+      }
       try {
         await runAction(a, 'reconcile');
         rec.push({ summary: a.summary, status: 'done' });
@@ -360,15 +368,21 @@ async function execPlan(
         // Reconcile is bookkeeping: a failure is reported, the restored zones stand.
         rec.push({ summary: a.summary, status: `FAILED: ${(err as Error).message}` });
       }
-  }
-  const failedRec = rec.filter((r) => r.status.startsWith('FAILED')).length;
-  const skipped = outcomes.filter((x) => x.status === 'skipped').length;
-  const message = `${outcomes.filter((x) => x.status === 'done').length} of ${outcomes.length} zone(s) restored and healthy${skipped ? `, ${skipped} skipped` : ''}${failedRec ? `; ${failedRec} reconcile step(s) failed` : ''}`;
-  journal.append({ t: 'stop', reason: message, exitCode: 0 });
-  const report = finish('done', message, rec);
-  return { exitCode: 0, message, problems: [], plan, report };
+    }
+    const count = (prefix: string): number => rec.filter((r) => r.status.startsWith(prefix)).length;
+    const skipped = outcomes.filter((x) => x.status === 'skipped').length;
+    const message = [
+      `${outcomes.filter((x) => x.status === 'done').length} of ${outcomes.length} zone(s) restored and healthy`,
+      skipped ? `, ${skipped} skipped` : '',
+      count('FAILED') ? `; ${count('FAILED')} reconcile step(s) failed` : '',
+      count('NOT DONE') ? `; ${count('NOT DONE')} reconcile step(s) left for --fenced ${plan.dead.hostname}` : '',
+    ].join('');
+    journal.append({ t: 'stop', reason: message, exitCode: 0 });
+    const report = finish('done', message, rec);
+    return { exitCode: 0, message, problems: [], plan, report };
   }
 }
+
 
 /** Any error of an action, said as an ActionFailed (what, where, the command, what next). */
 function asFailure(a: PlanAction, host: string, when: string, err: unknown): ActionFailed {
@@ -376,4 +390,3 @@ function asFailure(a: PlanAction, host: string, when: string, err: unknown): Act
   const cmd = describeAction(a);
   return new ActionFailed(a, host, cmd, `${when}: ${(err as Error).message}`, 'check the host and API named above, then rerun: what finished is not repeated');
 }
-

@@ -62,9 +62,12 @@ describe('console state', () => {
     expect(right.effects).toEqual([{ t: 'startRun', fenced: 'headnode0' }]);
   });
 
-  it('new strategy with a dead (not uncertain) primary starts without the typed hostname', () => {
+  it('new strategy: the typed hostname is still asked (the run releases the dead server in NAPI and CNAPI)', () => {
     const { s } = run(start(), { t: 'digit', n: 1 }, { t: 'enter' }, { t: 'enter' }, { t: 'down' }, { t: 'enter' }, { t: 'planned', plan });
-    expect(run(s, { t: 'enter' }).effects).toEqual([{ t: 'startRun', fenced: undefined }]);
+    const asked = run(s, { t: 'enter' });
+    expect(asked.effects).toEqual([]);
+    expect(asked.s.prompt).toMatchObject({ kind: 'hostname', expected: 'headnode0' });
+    expect((asked.s.prompt as { why: string }).why).toContain('releasing headnode0');
   });
 
   const asked = (): ConsoleState =>

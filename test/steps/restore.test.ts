@@ -86,7 +86,7 @@ describe('restore (engine, in-process)', () => {
   });
 
   it('strategy new: new UUIDs and aliases, recovery IPs, SAPI records before first boot', async () => {
-    const { t, out } = await restore(scenario(), { strategy: 'new', fenced: undefined as unknown as string });
+    const { t, out } = await restore(scenario(), { strategy: 'new' });
     expect(out.exitCode).toBe(0);
     const st = loadState(t.statePath);
     const sapi = st.instances.find((i) => i.service === 'sapi' && i.server === 'headnode1')!;
@@ -103,6 +103,16 @@ describe('restore (engine, in-process)', () => {
     const rabbit = st.instances.find((i) => i.service === 'rabbitmq' && i.server === 'headnode1')!;
     expect(st.sim.sapiMetadata).toMatchObject({ 'sapi-url': `http://${sapi.adminIp}`, rabbitmq: `guest:guest:${rabbit.adminIp}:5672`, ufds_admin_ips: ufds.adminIp });
     expect(st.sim.bootParams?.['rabbitmq']).toBe(`guest:guest:${rabbit.adminIp}:5672`);
+  });
+
+  it('without the typed hostname, the new strategy restores but leaves the dead server in NAPI and CNAPI', async () => {
+    const { t, out } = await restore(scenario(), { strategy: 'new', fenced: undefined as unknown as string });
+    expect(out.exitCode).toBe(0);
+    expect(out.message).toMatch(/reconcile step\(s\) left for --fenced headnode0/);
+    const st = loadState(t.statePath);
+    expect(st.sim.deletedServers).toEqual([]);
+    expect(st.sim.napiNics.some((n) => n.belongs_to_uuid === '65cfe27b-76b2-5bf2-af14-58bdb727b3a0')).toBe(true);
+    expect(readFileSync(out.report!.md, 'utf8')).toContain('NOT DONE: needs the dead primary');
   });
 
   it('--only restores just the named services', async () => {
