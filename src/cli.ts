@@ -10,6 +10,7 @@ import { journalDirOf, openDc, timingOf, type GlobalOptions } from './remote/ope
 import { linePrompter } from './screens/line-prompt.js';
 import { exitCodeOf, formatCheckText } from './state/check-report.js';
 import { formatPlanText, planJson, type Strategy } from './state/plan.js';
+import { formatPrometheus } from './state/prometheus.js';
 import { runCheck } from './steps/check.js';
 import { buildPlan } from './steps/plan.js';
 import { runRestore, type RestoreOutcome } from './steps/restore.js';
@@ -33,10 +34,6 @@ function globals(cmd: Command): GlobalOptions {
 
 async function check(cmd: Command): Promise<number> {
   const o = cmd.optsWithGlobals<GlobalOptions & { json?: boolean; prometheus?: boolean; strategy?: Strategy }>();
-  if (o.prometheus) {
-    process.stderr.write('triton-recover check --prometheus: the node_exporter output is not in this build yet; use --json\n');
-    return EXIT.usage;
-  }
   const dc = await openDc(globals(cmd));
   try {
     const { report } = await runCheck(dc, {
@@ -46,6 +43,7 @@ async function check(cmd: Command): Promise<number> {
       ...(o.maxAge ? { maxAgeMinutes: o.maxAge } : {}),
     });
     if (o.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    else if (o.prometheus) process.stdout.write(formatPrometheus(report, new Date()));
     else process.stdout.write(formatCheckText(report, dc.label));
     return exitCodeOf(report);
   } finally {

@@ -72,9 +72,14 @@ export function runGzCommand(world: SimWorld, srv: ScenarioServer, argv: readonl
 }
 
 /** `test -d PATH`: only the /usbkey directories exist (when the server has a filled /usbkey). */
+/** `test -d|-f PATH`: a filled /usbkey as the scenario says, else the GZ's few files. */
 function testCmd(srv: ScenarioServer, args: string[]): CmdResult {
-  const usbkeyDir = args[0] === '-d' && args.length === 2 && (args[1] === '/usbkey/os' || args[1] === '/usbkey/extra');
-  return { code: usbkeyDir && srv.usbkey ? 0 : 1, stdout: '', stderr: '' };
+  const [flag, path = ''] = args;
+  const usbkeyDir = flag === '-d' && args.length === 2 && (path === '/usbkey/os' || path === '/usbkey/extra');
+  if (usbkeyDir) return { code: srv.usbkey ? 0 : 1, stdout: '', stderr: '' };
+  const files = srv.files ?? {};
+  const there = flag === '-f' ? path in files : flag === '-d' ? `${path}/` in files : false;
+  return { code: there ? 0 : 1, stdout: '', stderr: '' };
 }
 
 // ---- vmadm ------------------------------------------------------------------

@@ -285,6 +285,14 @@ function initialize(scenario: Scenario, now: number): SimState {
   };
   const state = { ...s, sim } as SimState;
   manateeTakeover(state);
+  // Other headnodes' restore-data, as far as a remote look shows it: the layout
+  // marker and when their sync last succeeded (the console's own is real files).
+  const rd = '/var/sdcadm/restore-data';
+  for (const srv of state.servers) {
+    if (!state.restoreData.on.includes(srv.hostname)) continue;
+    const time = new Date(now - state.restoreData.syncedSecondsAgo * 1000).toISOString();
+    srv.files = { ...(srv.files ?? {}), [`${rd}/`]: '', [`${rd}/LAYOUT`]: '1\n', [`${rd}/dc/`]: '', [`${rd}/dc/synced.json`]: JSON.stringify({ time, ok: true }) + '\n' };
+  }
   return state;
 }
 
