@@ -12,6 +12,7 @@ import { exitCodeOf, formatCheckText } from './state/check-report.js';
 import { formatPlanText, planJson, type Strategy } from './state/plan.js';
 import { formatPrometheus } from './state/prometheus.js';
 import { runCheck } from './steps/check.js';
+import { checkConvert, formatConvertText } from './steps/convert.js';
 import { buildPlan } from './steps/plan.js';
 import { runRestore, type RestoreOutcome } from './steps/restore.js';
 
@@ -155,11 +156,18 @@ async function consoleMode(cmd: Command): Promise<number> {
   }
 }
 
-function notYet(what: string): () => Promise<number> {
-  return async () => {
-    process.stderr.write(`triton-recover: ${what} is not in this build yet; nothing was changed.\n`);
+async function convert(server: string, cmd: Command): Promise<number> {
+  const o = globals(cmd);
+  const dc = await openDc(o);
+  try {
+    const c = await checkConvert(dc, server, timingOf(o, dc).probeTimeoutMs);
+    process.stdout.write(formatConvertText(c));
+    if (c.problems.some((p) => p.severity === 'critical')) return EXIT.blocked;
+    process.stdout.write('\nRunning these steps is not in this build yet: nothing was changed.\n');
     return EXIT.blocked;
-  };
+  } finally {
+    await dc.close();
+  }
 }
 
 export function buildProgram(run: (p: Promise<number>) => void): Command {
@@ -208,7 +216,7 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .argument('<server>', 'hostname or UUID of a set-up compute node')
     .description('guide turning a compute node into a secondary headnode')
     .option('--yes', 'do not ask before each step')
-    .action(() => run(notYet('convert')()));
+    .action((server: string, _o, cmd: Command) => run(convert(server, cmd)));
 
   program.action((_o, cmd: Command) => run(consoleMode(cmd)));
   return program;

@@ -15,6 +15,40 @@ export function stableUuid(...parts: string[]): string {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const PLATFORM = '20260901T101010Z';
+/** gz-tools build a server has when the scenario does not say. */
+export const GZ_TOOLS = '20260901T101010Z';
+
+/** The gz-tools image of a build: /opt/smartdc/etc/gz-tools.image names it, IMGAPI knows it. */
+export function gzToolsImage(world: SimWorld, build: string): Record<string, unknown> {
+  return {
+    v: 2,
+    uuid: stableUuid('gz-tools', build),
+    owner: world.state.datacenter.adminUuid,
+    name: 'gz-tools',
+    version: `master-${build}-g0a1b2c3`,
+    state: 'active',
+    disabled: false,
+    public: false,
+    type: 'other',
+    os: 'other',
+    files: [{ sha1: stableUuid('gz-tools-file', build).replace(/-/g, ''), size: 4_194_304, compression: 'gzip' }],
+  };
+}
+
+/** Customer VMs on a server, as VMAPI lists them (the scenario gives only a count). */
+export function customerVms(world: SimWorld, srv: ScenarioServer): Record<string, unknown>[] {
+  return Array.from({ length: srv.customerVms ?? 0 }, (_, i) => ({
+    uuid: stableUuid('customer-vm', srv.uuid, String(i)),
+    alias: `customer-${i}`,
+    brand: 'joyent',
+    state: 'running',
+    server_uuid: srv.uuid,
+    owner_uuid: stableUuid('customer', String(i % 3)),
+    ram: 1024,
+    nics: [],
+    tags: {},
+  }));
+}
 const MEMORY: Record<string, number> = { manatee: 2048, moray: 1024, imgapi: 512, ufds: 1024, cloudapi: 1024 };
 /** assets and dhcpd lofs-mount parts of /usbkey into the zone. */
 const USBKEY_MOUNTS: Record<string, { source: string; target: string }[]> = {

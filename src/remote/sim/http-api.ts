@@ -2,7 +2,10 @@
 // IMGAPI do (status codes, bodies, query filters the console uses).
 import { Ipv4, Uuid } from '../values.js';
 import {
+  GZ_TOOLS,
   cnapiServer,
+  customerVms,
+  gzToolsImage,
   imageManifest,
   napiIps,
   napiNetwork,
@@ -232,9 +235,10 @@ function sapiCreate(world: SimWorld, body: unknown): ApiAnswer {
 
 function vmapi(world: SimWorld, method: string, path: string, q: URLSearchParams): ApiAnswer {
   if (method === 'GET' && path === '/vms') {
-    let list = world.state.instances.map((i) => vmapiObject(world, i));
+    let list = [...world.state.instances.map((i) => vmapiObject(world, i)), ...world.state.servers.flatMap((s) => customerVms(world, s))];
     const role = q.get('tag.smartdc_role');
     if (role) list = list.filter((v) => (v['tags'] as Record<string, string>)['smartdc_role'] === role);
+    if (q.get('tag.smartdc_type') === 'core') list = list.filter((v) => (v['tags'] as Record<string, string>)['smartdc_type'] === 'core');
     const state = q.get('state');
     if (state === 'active') list = list.filter((v) => v['state'] !== 'destroyed');
     else if (state) list = list.filter((v) => v['state'] === state);
@@ -256,7 +260,10 @@ function imgapi(world: SimWorld, method: string, path: string): ApiAnswer {
   const m = /^\/images\/([^/]+)$/.exec(path);
   if (method === 'GET' && m) {
     const img = world.state.images.find((i) => i.uuid === m[1]);
-    return img ? json(200, imageManifest(world, img)) : notFound(`image ${m[1]}`);
+    if (img) return json(200, imageManifest(world, img));
+    const builds = new Set([GZ_TOOLS, ...world.state.servers.map((s) => s.gzTools ?? GZ_TOOLS)]);
+    const tools = [...builds].map((b) => gzToolsImage(world, b)).find((t) => t['uuid'] === m[1]);
+    return tools ? json(200, tools) : notFound(`image ${m[1]}`);
   }
   return notFound(`${method} ${path}`);
 }

@@ -12,6 +12,7 @@ import {
   serverAdminMac,
 } from './physics.js';
 import type { Scenario, ScenarioInstance, ScenarioServer } from './scenario.js';
+import { GZ_TOOLS, stableUuid } from './formats.js';
 
 export type SimState = Scenario & { sim: NonNullable<Scenario['sim']> };
 
@@ -285,6 +286,10 @@ function initialize(scenario: Scenario, now: number): SimState {
   };
   const state = { ...s, sim } as SimState;
   manateeTakeover(state);
+  // gz-tools records its image in a file (sdcadm reads it the same way).
+  for (const srv of state.servers) {
+    srv.files = { ...(srv.files ?? {}), '/opt/smartdc/etc/': '', '/opt/smartdc/etc/gz-tools.image': `${stableUuid('gz-tools', srv.gzTools ?? GZ_TOOLS)}\n` };
+  }
   // Other headnodes' restore-data, as far as a remote look shows it: the layout
   // marker and when their sync last succeeded (the console's own is real files).
   const rd = '/var/sdcadm/restore-data';

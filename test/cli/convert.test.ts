@@ -1,0 +1,62 @@
+// `convert SERVER` against the simulated DC with every headnode alive.
+import { execa } from 'execa';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../sim/helpers.js';
+
+const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
+const contract = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'contract', 'scenario.example.json');
+
+function scenario(edit: (s: any) => void): string {
+  const s = JSON.parse(readFileSync(contract, 'utf8'));
+  s.servers[0].alive = true;
+  edit(s);
+  const f = join(tempDir(), 'scenario.json');
+  writeFileSync(f, JSON.stringify(s));
+  return f;
+}
+const convert = (server: string, f: string) => execa(bin, ['convert', server, '--sim', f, '--sim-speed', '50'], { reject: false, stdin: 'ignore' });
+
+describe('triton-recover convert', () => {
+  it('on a headnode: exit 2, nothing to convert', async () => {
+    const r = await convert('headnode2', scenario(() => {}));
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toContain('CRIT ALREADY_HEADNODE: headnode2');
+  });
+
+  it('a healthy compute node: the checks pass and the steps are listed, nothing runs yet', async () => {
+    const r = await convert('cn0', scenario(() => {}));
+    expect(r.stdout).toContain('Pre-checks: all passed');
+    expect(r.stdout).toContain('3. Two reboots of cn0');
+    expect(r.stdout).toContain('a dhcpd on cn0');
+    expect(r.stdout).toContain('nothing was changed');
+    expect(r.exitCode).toBe(2);
+  });
+
+  it('by UUID too; an unknown server is named', async () => {
+    expect((await convert('fdc88087-dcb5-5a85-8481-d3317dd66fd6', scenario(() => {}))).stdout).toContain('Convert cn1 (fdc88087');
+    expect((await convert('cn9', scenario(() => {}))).stdout).toContain('no server "cn9" in CNAPI');
+  });
+
+  it('old platform, old gz-tools, an unsetup server and customer VMs are each reported', async () => {
+    const r = await convert('cn0', scenario((s) => Object.assign(s.servers[3], { platform: '20160101T000000Z', gzTools: '20161201T000000Z', setup: false, customerVms: 3 })));
+    expect(r.stdout).toContain('CRIT NOT_SET_UP');
+    expect(r.stdout).toContain('CRIT PLATFORM_TOO_OLD: cn0 runs platform 20160101T000000Z');
+    expect(r.stdout).toContain('CRIT GZ_TOOLS_TOO_OLD');
+    expect(r.stdout).toContain('WARN CUSTOMER_VMS: cn0 runs 3 VM(s)');
+    expect(r.exitCode).toBe(2);
+  });
+
+  it('a compute node holding a manatee peer of an unhealthy shard is refused', async () => {
+    const r = await convert('cn1', scenario((s) => {
+      const m2 = s.instances.find((i: any) => i.alias === 'manatee2');
+      m2.server = 'cn1';
+      s.manatee = { primary: 'manatee0', sync: 'manatee1', async: ['manatee2'] };
+      // The async down: writes go on (primary + sync), but only 2 peers are healthy.
+      m2.state = 'stopped';
+    }));
+    expect(r.stdout).toContain('CRIT MANATEE_NOT_HEALTHY: cn1 holds manatee peer manatee2');
+    expect(r.stdout).toContain('2 with postgres ok');
+  });
+});
