@@ -132,12 +132,14 @@ async function consoleMode(cmd: Command): Promise<number> {
   }
   // A drill keeps its simulated DC in a file, so quitting and reopening resumes it.
   if ((o.demo || o.sim) && !o.simState) o.simState = join(mkdtempSync(join(tmpdir(), 'triton-recover-drill-')), 'state.json');
+  // Loading ink (~0.5 s) and opening the DC overlap: the first screen comes sooner.
+  const consoleModule = import('./screens/run-console.js');
   const dc = await openDc(o);
   const t = timingOf(o, dc);
   const argv = process.argv.slice(2);
   const again = ['triton-recover', ...argv, ...(o.simState && !argv.includes('--sim-state') ? ['--sim-state', o.simState] : [])];
   try {
-    const { runConsole } = await import('./screens/run-console.js');
+    const { runConsole } = await consoleModule;
     const code = await runConsole(dc, {
       journalDir: journalDirOf(o, dc),
       timing: { pollMs: t.pollMs, healthTimeoutMs: t.healthTimeoutMs, commandTimeoutMs: t.commandTimeoutMs },
