@@ -1,5 +1,6 @@
 // The `check` report (contract section 7) and how it reads as text. Pure.
 import type { Signal } from './detection.js';
+import type { HeadnodeReadiness } from './headnode-readiness.js';
 
 export type Severity = 'critical' | 'warning';
 
@@ -58,6 +59,11 @@ export interface CheckReport {
   services: ServiceEntry[];
   adminIps: { needed: number; available: number };
   problems: Problem[];
+  /**
+   * Per headnode: could what it runs be restored from this headnode now?
+   * Added to the contract (extra field); runCheck always sets it.
+   */
+  readiness?: HeadnodeReadiness[];
 }
 
 export function verdictOf(problems: readonly Problem[]): CheckReport['verdict'] {
@@ -88,6 +94,16 @@ export function formatCheckText(r: CheckReport, title: string): string {
     const lost = r.services.filter((s) => s.onDeadHeadnode);
     out.push('');
     out.push(`Services: ${r.services.length} known, ${lost.length} lost with a dead headnode`);
+  }
+  const here = r.headnodes.find((h) => h.local)?.hostname ?? 'here';
+  if (r.readiness && r.readiness.length > 0) {
+    out.push('');
+    out.push(`Restorable from ${here}:`);
+    for (const h of r.readiness) {
+      const from = h.local ? 'from another headnode' : 'from here';
+      out.push(`  ${h.hostname.padEnd(12)} ${from}: ${h.restorable ? 'YES' : 'NO'}${h.why ? ` (${h.why})` : ''}`);
+      for (const s of h.services.filter((x) => !x.ready)) out.push(`      NO  ${s.alias} (${s.name}): ${s.why ?? 'not ready'}`);
+    }
   }
   out.push('');
   out.push(`Admin IPs: ${r.adminIps.needed} needed, ${r.adminIps.available} available`);

@@ -126,6 +126,44 @@ export function dhcpdProblems(facts: readonly DhcpdFact[], mode: Mode, hns: read
   ];
 }
 
+/**
+ * Readiness: RFD 67 wants a dhcpd zone on every headnode, so that compute nodes
+ * boot whichever headnode is lost. One warning naming each live headnode
+ * without a running one (a zone whose state could not be asked counts as
+ * running), and whose loss would leave none at all.
+ */
+export function dhcpdReadinessProblems(facts: readonly DhcpdFact[], hns: readonly HeadnodeFact[]): Problem[] {
+  const serving = (f: DhcpdFact): boolean => f.serverAlive && f.running !== false;
+  const lacking = hns
+    .filter((h) => h.state === 'alive')
+    .map((h) => ({ h, mine: facts.filter((f) => f.serverUuid === h.uuid) }))
+    .filter(({ mine }) => !mine.some(serving));
+  if (lacking.length === 0) return dhcpdProblems(facts, 'readiness', hns);
+  const exposed = hns.filter((h) => !facts.some((f) => f.serverUuid !== h.uuid && serving(f)));
+  const where = facts.map((f) => `${f.alias} on ${f.hostname}`).join(', ') || 'none';
+  const names = lacking.map(({ h }) => h.hostname);
+  const details = lacking.map(({ h, mine }) => (mine.length > 0 ? `${mine.map((f) => f.alias).join(', ')} on ${h.hostname} not running` : `none on ${h.hostname}`));
+  const fixes = lacking.map(({ h, mine }) =>
+    mine.length > 0
+      ? `on ${h.hostname}: ${mine.map((f) => `vmadm start $(vmadm lookup -1 alias=${f.alias})`).join('; ')}`
+      : `on ${h.hostname}: sdcadm create dhcpd --server ${h.uuid}`,
+  );
+  const who = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0];
+  return [
+    {
+      severity: 'warning',
+      code: 'NO_DHCPD_SURVIVOR',
+      service: 'dhcpd',
+      message:
+        `no dhcpd runs on ${who} (${details.join('; ')}; dhcpd zones: ${where}): ` +
+        (exposed.length > 0
+          ? `if ${exposed.map((h) => h.hostname).join(' or ')} died, no dhcpd would survive and compute nodes could not boot`
+          : 'RFD 67 wants one on every headnode, or losing the headnodes that have one leaves compute nodes unable to boot'),
+      fix: fixes.join('; '),
+    },
+  ];
+}
+
 export interface UsbkeyFact {
   hostname: string;
   local: boolean;

@@ -56,6 +56,7 @@ export async function runCheck(dc: Dc, opts: CheckOptions = {}): Promise<CheckRe
     services: r.services,
     adminIps: { needed: r.adminIps.needed, available: r.adminIps.available },
     problems: r.problems,
+    readiness: r.readiness,
   };
   return { report, detection: det, restoreData: rd, inventory: inv, ipCandidates: r.adminIps.candidates };
 }

@@ -6,6 +6,7 @@ import type { Host } from '../remote/host.js';
 import { imgadmGet } from '../remote/triton/imgadm.js';
 import { manateeShow } from '../remote/triton/manatee.js';
 import { createNapi, type NapiIp } from '../remote/triton/napi.js';
+import { parseJson } from '../remote/triton/parse.js';
 import { svcsXz } from '../remote/triton/svcs.js';
 import { vmadmGet } from '../remote/triton/vmadm.js';
 import { zkStat } from '../remote/triton/zookeeper.js';
@@ -13,6 +14,8 @@ import type { ClusterMember, ManateeProbe, MorayMember, ZkMember } from '../stat
 import type { DhcpdFact, UsbkeyFact } from '../state/headnode-problems.js';
 import type { Installed } from '../state/image-chain.js';
 import type { InvInstance, Inventory } from '../state/inventory.js';
+import { REMOTE_LAYOUT, REMOTE_SYNCED, type RestoreDataHolding } from '../state/restore-data-holding.js';
+import { DEFAULT_RESTORE_DATA_DIR, Synced } from '../state/restore-data-layout.js';
 import { withDeadline, type Outcome } from './deadline.js';
 
 /** Who runs where, and how to reach it. */
@@ -155,4 +158,31 @@ export async function liveAdminIps(r: Reach, networkUuid: string | undefined): P
     ),
   );
   return answers.find((a) => a.ok) ?? answers[0]!;
+}
+
+/**
+ * Another headnode's own restore-data, as far as a look over SSH shows it:
+ * `test -f LAYOUT` (0 there, 1 not, else cannot tell) and `cat dc/synced.json`,
+ * both at once under one deadline.
+ */
+export async function restoreDataHeld(r: Reach, h: { hostname: string; uuid: string; adminIp: string | undefined }): Promise<RestoreDataHolding> {
+  const base = { hostname: h.hostname, uuid: h.uuid, local: false, dir: DEFAULT_RESTORE_DATA_DIR, synced: undefined };
+  const ip = h.adminIp;
+  if (!ip) return { ...base, layout: undefined, why: 'its admin IP is not known' };
+  const host = r.dc.peer(h.hostname, ip);
+  const o = await withDeadline(r.timeoutMs, (signal) =>
+    Promise.all([host.run(['test', '-f', REMOTE_LAYOUT], opts(r, signal)), host.run(['cat', REMOTE_SYNCED], opts(r, signal))]),
+  );
+  if (!o.ok) return { ...base, layout: undefined, why: `test -f ${REMOTE_LAYOUT} on ${h.hostname}: ${o.why}` };
+  const [test, cat] = o.value;
+  if (test.code !== 0 && test.code !== 1) {
+    return { ...base, layout: undefined, why: `test -f ${REMOTE_LAYOUT} on ${h.hostname}: exit ${test.code}: ${test.stderr.trim() || 'no error output'}` };
+  }
+  if (test.code === 1) return { ...base, layout: false };
+  if (cat.code !== 0) return { ...base, layout: true, why: cat.stderr.trim() || `cat exit ${cat.code}` };
+  try {
+    return { ...base, layout: true, synced: parseJson(`${REMOTE_SYNCED} on ${h.hostname}`, Synced, cat.stdout) };
+  } catch (err) {
+    return { ...base, layout: true, why: err instanceof Error ? err.message : String(err) };
+  }
 }

@@ -2,7 +2,8 @@
 // Live facts are gathered in parallel, each under its own deadline; restore-data
 // and the inventory are judged without I/O (src/state). In disaster mode the
 // question is "can what died be restored from here now?"; in readiness mode,
-// "could it be, if a headnode died now?".
+// "could it be, if a headnode died now?", answered per headnode too (each
+// headnode's zones, and whether every headnode holds restore-data of its own).
 import type { Dc } from '../remote/dc.js';
 import { adminIpPool, adminIpsNeeded, type AdminIpPool, type IpRecord, type Strategy } from '../state/admin-ips.js';
 import { atRisk, type AtRisk } from '../state/at-risk.js';
@@ -10,6 +11,7 @@ import { PROBLEM_CODES, type Problem, type ServiceEntry } from '../state/check-r
 import { binderProblems, manateeProblems, morayProblems } from '../state/cluster-health.js';
 import {
   dhcpdProblems,
+  dhcpdReadinessProblems,
   headnodeCountProblems,
   lockProblem,
   notAHeadnodeProblem,
@@ -17,8 +19,11 @@ import {
   usbkeyProblems,
   type UsbkeyFact,
 } from '../state/headnode-problems.js';
+import { headnodeReadiness, type HeadnodeReadiness } from '../state/headnode-readiness.js';
 import { imagesToAsk, missingImages, type Installed } from '../state/image-chain.js';
 import type { Inventory } from '../state/inventory.js';
+import { holdingProblems, type RestoreDataHolding } from '../state/restore-data-holding.js';
+import { paths } from '../state/restore-data-layout.js';
 import { restoreDataProblems } from '../state/restore-data-problems.js';
 import { serviceEntries } from '../state/service-entries.js';
 import { spec } from './catalogue.js';
@@ -33,6 +38,7 @@ import {
   liveAdminIps,
   manateeProbe,
   morayMembers,
+  restoreDataHeld,
   usbkeyFact,
   zkMembers,
   type Reach,
@@ -54,6 +60,8 @@ export interface Readiness {
   problems: Problem[];
   adminIps: { needed: number; available: number; candidates: string[] };
   services: ServiceEntry[];
+  /** Per headnode: could what it runs be restored from here now? */
+  readiness: HeadnodeReadiness[];
 }
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 5_000;
@@ -71,7 +79,7 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
 
   // Images of every restorable service (not only those at risk): `services[].ready` needs them too.
   const imageRoots = inv.instances.filter((i) => restorable(i.service) && i.image).map((i) => i.image!);
-  const [usbkeys, installed, manatee, zk, moray, dhcpd, napiIps, dcLock] = await Promise.all([
+  const [usbkeys, installed, manatee, zk, moray, dhcpd, napiIps, dcLock, holdings] = await Promise.all([
     usbkeyFacts(reach, det),
     imagesInstalled(reach, imagesToAsk(imageRoots, rd.images)),
     manateeProbe(reach),
@@ -81,6 +89,7 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
     liveAdminIps(reach, rd.dc.adminNetwork?.uuid),
     // Another console's lock, placed here from whichever headnode it runs on.
     dcLockHolder(dc.local, undefined, reach.timeoutMs),
+    holdingsOf(reach, det, rd),
   ]);
 
   const problems: Problem[] = [];
@@ -108,8 +117,10 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
   // RESTORE_DATA_MISSING says it all and "no member known" would only add noise.
   if (inv.instances.length > 0) {
     problems.push(...manateeProblems(manatee), ...binderProblems(zk), ...morayProblems(moray));
-    problems.push(...dhcpdProblems(dhcpd, det.mode, det.headnodes));
+    problems.push(...(det.mode === 'readiness' ? dhcpdReadinessProblems(dhcpd, det.headnodes) : dhcpdProblems(dhcpd, det.mode, det.headnodes)));
   }
+  // Every headnode needs its own copy: the one that survives restores the one that died.
+  if (det.mode === 'readiness') problems.push(...holdingProblems(holdings, now, input.maxAgeMinutes));
   if (inv.servers.length > 0) problems.push(...headnodeCountProblems(det.headnodes, det.mode));
   const needingUsbkey = [...new Set(risk.instances.map((i) => i.service))].filter((s) => spec(s)?.needsUsbkey);
   problems.push(...usbkeyProblems(usbkeys, det.mode, needingUsbkey));
@@ -119,7 +130,41 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
     problems: sorted,
     adminIps: { needed, available: pool.pool.available, candidates: pool.pool.candidates },
     services: serviceEntries({ rd, inv, atRisk: risk, problems: sorted, now, imagesAvailable: imagesAvailable(inv, installed, rd) }),
+    readiness: headnodeReadiness({
+      rd,
+      inv,
+      headnodes: det.headnodes,
+      dead,
+      installed,
+      problems: sorted,
+      strategy: input.strategy,
+      adminIpsAvailable: pool.pool.available,
+      holdings,
+      now,
+      maxAgeMinutes: input.maxAgeMinutes,
+    }),
   };
+}
+
+/** Each live headnode's own restore-data: this one's as read, the others' over SSH. */
+function holdingsOf(r: Reach, det: DetectionReport, rd: RestoreData): Promise<RestoreDataHolding[]> {
+  return Promise.all(
+    det.headnodes
+      .filter((h) => h.state === 'alive')
+      .map((h): Promise<RestoreDataHolding> | RestoreDataHolding => {
+        if (!h.local) return restoreDataHeld(r, h);
+        const unreadable = rd.dcProblems.find((p) => p.file === paths.dcSynced);
+        return {
+          hostname: h.hostname,
+          uuid: h.uuid,
+          local: true,
+          dir: rd.dir,
+          layout: rd.present,
+          synced: rd.dc.synced,
+          ...(unreadable ? { why: unreadable.detail } : {}),
+        };
+      }),
+  );
 }
 
 /** Critical first, then in the contract's code order; stable within a code. */

@@ -52,10 +52,12 @@ describe('the reference scenario', () => {
     expect(r.report.services.find((s) => s.name === 'workflow')!.restoreData.dataset).toBeNull();
   });
 
-  it('readiness (primary alive): only the stale cmon copy, said as what would be lost', async () => {
+  it('readiness (primary alive): the stale cmon copy, no restore-data on headnode0, no dhcpd on headnode2', async () => {
     const r = await check((s) => (server(s, 'headnode0').alive = true));
     expect(r.report.mode).toBe('readiness');
-    expect(codes(r)).toEqual(['warning:RESTORE_DATA_STALE:cmon']);
+    // The reference scenario keeps restore-data on headnode1 and headnode2 only, and
+    // dhcpd on headnode0 and headnode1: on a normal day both are worth a warning.
+    expect(codes(r)).toEqual(['warning:RESTORE_DATA_MISSING', 'warning:RESTORE_DATA_STALE:cmon', 'warning:NO_DHCPD_SURVIVOR:dhcpd']);
     expect(one(r, 'RESTORE_DATA_STALE').message).toContain('would be lost if its headnode died now');
     expect(r.report.services.every((s) => !s.onDeadHeadnode)).toBe(true);
   });

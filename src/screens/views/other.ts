@@ -1,23 +1,87 @@
 // Readiness inspection and the key help.
+import type { ServiceEntry } from '../../state/check-report.js';
 import type { ConsoleState } from '../../state/console.js';
-import { blank, L, wrap, type Line, type ViewCtx } from './line.js';
+import type { HeadnodeReadiness } from '../../state/headnode-readiness.js';
+import { blank, hardWrap, L, wrap, type Line, type ViewCtx } from './line.js';
 
+/** Lines of this screen stay within 79 columns, whatever the terminal's width. */
+const MAX_COLS = 79;
+
+const ageText = (sec: number | null): string => (sec === null ? '-' : sec < 3600 ? `${Math.round(sec / 60)} min` : `${(sec / 3600).toFixed(1)} h`);
+/** Word-wrapped; a word longer than the line (a path, a command) is cut, so no line is wider. */
+const fitWrap = (text: string, width: number, indent = ''): string[] => wrap(text, width, indent).flatMap((l) => (l.length > width ? hardWrap(l, width) : [l]));
+const yesNo = (b: boolean | null): string => (b === null ? '-' : b ? 'yes' : 'NO');
+
+/**
+ * Readiness mode: per headnode, "restorable from here: YES/NO" and its zones,
+ * then the DC's problems. Disaster mode: what died, service by service, then
+ * the same per-headnode verdicts in one line each.
+ */
 export function inspectView(s: ConsoleState, c: ViewCtx): Line[] {
   const r = s.check;
   if (!r) return [L(`${s.loading ?? 'checking'}...`, 'busy')];
-  const out: Line[] = [L(`Could the services be restored from here now? verdict ${r.verdict.toUpperCase()}, mode ${r.mode}`), blank];
-  out.push(L('SERVICE      READY  DATA  AGE        IMAGE  DATASET', 'dim'));
-  for (const svc of r.services) {
-    const age = svc.restoreData.ageSeconds === null ? '-' : svc.restoreData.ageSeconds < 3600 ? `${Math.round(svc.restoreData.ageSeconds / 60)} min` : `${(svc.restoreData.ageSeconds / 3600).toFixed(1)} h`;
+  const width = Math.min(c.width, MAX_COLS);
+  const here = r.headnodes.find((h) => h.local)?.hostname ?? 'here';
+  const crit = r.problems.filter((p) => p.severity === 'critical').length;
+  const out: Line[] = [];
+  for (const w of fitWrap(`Could each headnode's zones be restored from ${here} now? Verdict ${r.verdict.toUpperCase()} (${r.mode} mode): ${crit} critical, ${r.problems.length - crit} warnings`, width)) out.push(L(w));
+  out.push(blank);
+  if (r.mode === 'disaster') out.push(...serviceTable(r.services), blank);
+  for (const h of r.readiness ?? []) {
+    if (r.mode === 'readiness') out.push(...headnodeBlock(h, width), blank);
+    else out.push(headnodeLine(h, r.headnodes.find((x) => x.uuid === h.uuid)?.state ?? 'alive'));
+  }
+  if (r.mode === 'disaster' && (r.readiness ?? []).length > 0) out.push(blank);
+  out.push(L(r.problems.length === 0 ? 'DC problems: none' : 'DC problems:'));
+  for (const p of r.problems) {
+    const tone = p.severity === 'critical' ? 'fail' : 'warn';
+    for (const w of fitWrap(`${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}${p.service ? ` [${p.service}]` : ''}: ${p.message}`, width)) out.push(L(w, tone));
+    if (p.fix) for (const w of fitWrap(`fix: ${p.fix}`, width, '     ')) out.push(L(w, 'dim'));
+  }
+  return out;
+}
+
+const verdictSeg = (ok: boolean): Line[number] => ({ text: ok ? 'YES' : 'NO', tone: ok ? 'ok' : 'fail' });
+
+function headnodeLine(h: HeadnodeReadiness, state: string): Line {
+  const from = h.local ? 'from another headnode' : 'from here';
+  return [{ text: `${h.hostname.padEnd(12)} ${state === 'alive' ? '' : `${state.toUpperCase()}, `}restorable ${from}: ` }, verdictSeg(h.restorable)];
+}
+
+function headnodeBlock(h: HeadnodeReadiness, width: number): Line[] {
+  const out: Line[] = [[{ text: `${h.hostname}${h.local ? ' (this one)' : ''}: restorable ${h.local ? 'from another headnode' : 'from here'}: ` }, verdictSeg(h.restorable)]];
+  if (h.why) for (const w of fitWrap(h.why, width, '  ')) out.push(L(w, 'dim'));
+  if (h.services.length === 0) return [...out, L('  no zones known on it', 'dim')];
+  out.push(L('  SERVICE    READY DATA AGE     IMAGE DATASET ZONE', 'dim'));
+  for (const svc of h.services) {
+    const name = `  ${svc.name.padEnd(10)} `;
+    if (!svc.restored) {
+      // "manatee is an HA cluster member: ..." -> the part before the colon.
+      out.push(L(`${name}-     ${svc.alias} not re-created: ${(svc.why ?? '').split(':')[0]}`.slice(0, width), 'dim'));
+      continue;
+    }
+    const d = svc.restoreData;
+    out.push([
+      { text: name },
+      { text: (svc.ready ? 'yes' : 'NO').padEnd(5), tone: svc.ready ? 'ok' : 'fail' },
+      { text: ` ${yesNo(d.present).padEnd(4)} ${ageText(d.ageSeconds).padEnd(7)} ${yesNo(d.image).padEnd(5)} ${yesNo(d.dataset).padEnd(7)} ${svc.alias}` },
+    ]);
+    if (svc.why) for (const w of fitWrap(`${svc.ready ? 'note' : 'why'}: ${svc.why}`, width, '             ')) out.push(L(w, svc.ready ? 'warn' : 'fail'));
+  }
+  return out;
+}
+
+/** Disaster mode: every service with what restore-data holds for it. */
+function serviceTable(services: readonly ServiceEntry[]): Line[] {
+  const out: Line[] = [L('SERVICE      READY  DATA  AGE        IMAGE  DATASET', 'dim')];
+  for (const svc of services) {
     const ds = svc.restoreData.dataset === null ? 'n/a' : svc.restoreData.dataset ? 'yes' : 'NO';
     out.push([
       { text: `${svc.name.padEnd(12)} ` },
       { text: (svc.ready ? 'yes' : 'NO').padEnd(6), tone: svc.ready ? 'ok' : 'fail' },
-      { text: ` ${(svc.restoreData.present ? 'yes' : 'NO').padEnd(5)} ${age.padEnd(10)} ${(svc.restoreData.image ? 'yes' : 'NO').padEnd(6)} ${ds}` },
+      { text: ` ${(svc.restoreData.present ? 'yes' : 'NO').padEnd(5)} ${ageText(svc.restoreData.ageSeconds).padEnd(10)} ${(svc.restoreData.image ? 'yes' : 'NO').padEnd(6)} ${ds}` },
     ]);
   }
-  out.push(blank);
-  for (const p of r.problems) for (const w of wrap(`${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}: ${p.message}`, c.width - 1)) out.push(L(w, p.severity === 'critical' ? 'fail' : 'warn'));
   return out;
 }
 

@@ -1,0 +1,63 @@
+// `triton-recover check --prometheus` as cron runs it: a real process on the
+// compiled CLI, exiting with the contract's code, printing text that a strict
+// parser of the Prometheus format accepts (test/state/prometheus-parse.ts).
+import { execa } from 'execa';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROBLEM_CODES } from '../../src/state/check-report.js';
+import { tempDir } from '../sim/helpers.js';
+import { parsePrometheus, valueOf, type ParsedFamily } from '../state/prometheus-parse.js';
+
+const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
+const contract = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'contract', 'scenario.example.json');
+const EXIT: Record<string, number> = { ready: 0, degraded: 1, 'not-ready': 2 };
+
+interface ScenarioJson {
+  servers: { alive: boolean }[];
+}
+
+async function prometheus(edit?: (s: ScenarioJson) => void) {
+  const dir = tempDir();
+  const s = JSON.parse(readFileSync(contract, 'utf8')) as ScenarioJson;
+  edit?.(s);
+  const file = join(dir, 'scenario.json');
+  writeFileSync(file, JSON.stringify(s));
+  const r = await execa(bin, ['check', '--prometheus', '--sim', file, '--sim-speed', '100'], {
+    reject: false,
+    stripFinalNewline: false,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { r, fams: parsePrometheus(r.stdout) };
+}
+
+/** The verdict the one series at 1 names. */
+const verdict = (f: Map<string, ParsedFamily>): string => {
+  const on = f.get('triton_recover_verdict')!.samples.filter((s) => s.value === 1);
+  expect(on).toHaveLength(1);
+  return on[0]!.labels['verdict']!;
+};
+
+describe('triton-recover check --prometheus', () => {
+  it('readiness mode (headnode0 alive): exit 1 (warnings), parseable, every headnode judged', async () => {
+    const { r, fams } = await prometheus((s) => (s.servers[0]!.alive = true));
+    expect(r.stderr).toBe('');
+    expect(verdict(fams)).toBe('degraded');
+    expect(r.exitCode).toBe(EXIT['degraded']);
+    expect(valueOf(fams, 'triton_recover_mode', { mode: 'readiness' })).toBe(1);
+    for (const h of ['headnode0', 'headnode1', 'headnode2']) expect(valueOf(fams, 'triton_recover_headnode_restorable', { headnode: h })).toBe(1);
+    expect(valueOf(fams, 'triton_recover_restore_data_age_seconds', { service: 'cmon', headnode: 'headnode1' })).toBeGreaterThanOrEqual(93_600);
+    expect(valueOf(fams, 'triton_recover_problems', { code: 'RESTORE_DATA_MISSING', severity: 'warning' })).toBe(1); // headnode0 holds none
+    expect(valueOf(fams, 'triton_recover_problems', { code: 'NO_DHCPD_SURVIVOR', severity: 'warning' })).toBe(1); // headnode2 runs none
+    expect(fams.get('triton_recover_problems')!.samples).toHaveLength(PROBLEM_CODES.length * 2);
+    const ts = valueOf(fams, 'triton_recover_check_timestamp_seconds')!;
+    expect(Math.abs(ts - Date.now() / 1000)).toBeLessThan(120);
+  });
+
+  it('disaster mode (the reference scenario): the exit code matches the verdict it prints', async () => {
+    const { r, fams } = await prometheus();
+    expect(r.exitCode).toBe(EXIT[verdict(fams)]);
+    expect(valueOf(fams, 'triton_recover_primary_state', { hostname: 'headnode0', state: 'dead' })).toBe(1);
+    expect(valueOf(fams, 'triton_recover_headnode_alive', { headnode: 'headnode0' })).toBe(0);
+  });
+});
