@@ -48,6 +48,8 @@ export function timingOf(g: GlobalOptions, dc: Dc): { pollMs: number; healthTime
     pollMs: Math.max(5, 1_000 / speed),
     healthTimeoutMs: Math.max(3_000, 600_000 / speed),
     commandTimeoutMs: Math.max(5_000, 600_000 / speed),
-    probeTimeoutMs: Math.max(500, 5_000 / speed),
+    // A dead host's probes end by their own (scaled) timeouts; this deadline only
+    // catches hangs, and a loaded machine must not turn "fine" into "cannot tell".
+    probeTimeoutMs: Math.max(2_000, 5_000 / speed),
   };
 }

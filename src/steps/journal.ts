@@ -1,6 +1,6 @@
 // Writing the journal: every entry is appended and fsync'd before the action it
 // announces runs, so a crash at any point leaves an honest record.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { foldJournal, parseJournal, type JournalEntry, type JournalState } from '../state/journal.js';
 
@@ -16,7 +16,15 @@ export class Journal {
   ) {
     mkdirSync(dir, { recursive: true });
     this.path = join(dir, 'journal.jsonl');
-    this.fd = openSync(this.path, 'a', 0o600);
+    this.fd = openSync(this.path, 'a+', 0o600);
+    // A run killed mid-write leaves a torn last line: end it, or the first entry
+    // of this run would be glued to it and lost with it.
+    const size = fstatSync(this.fd).size;
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      readSync(this.fd, last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) writeSync(this.fd, '\n');
+    }
   }
 
   append(e: NewEntry): void {
