@@ -209,14 +209,17 @@ export function reduce(s: ConsoleState, e: Event): Result {
       const level = e.level ?? 'detail';
       return only({ ...s, run: { ...s.run, log: [...s.run.log, ...e.lines.map((text) => ({ text, level }))].slice(-LOG_KEEP) } });
     }
-    case 'serviceEnd':
+    case 'serviceEnd': {
+      // The zone is finished: nothing of it is "now" any more.
+      const { current: _done, ...run } = s.run;
       return only({
         ...s,
         run: {
-          ...s.run,
+          ...run,
           services: s.run.services.map((x) => (x.key === e.key ? { ...x, status: e.status, ...(e.seconds !== undefined ? { seconds: e.seconds } : {}) } : x)),
         },
       });
+    }
     case 'ask':
       return only({ ...s, prompt: e.prompt });
     case 'failed':

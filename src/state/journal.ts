@@ -31,7 +31,7 @@ export interface JournalState {
   /** The first plan recorded: its UUIDs and IPs are the ones used, run after run. */
   plan: unknown | undefined;
   runs: Of<'run'>[];
-  /** Services finished (done or skipped) in any run. */
+  /** Services done in any run. A skip decides for its run only: a rerun asks again. */
   finished: Map<string, Of<'service'>>;
   /** Actions that started and have no end: they may or may not have happened. */
   open: Of<'start'>[];
@@ -79,8 +79,8 @@ export function foldJournal(entries: readonly JournalEntry[], badLines = 0): Jou
         st.ends.set(e.id, e);
         break;
       case 'service':
-        if (e.status === 'failed') st.finished.delete(e.service);
-        else st.finished.set(e.service, e);
+        if (e.status === 'done') st.finished.set(e.service, e);
+        else st.finished.delete(e.service);
         break;
       case 'stop':
         st.lastStop = e;

@@ -192,7 +192,7 @@ async function waitHealthy(ctx: ActionContext, a: PlanAction): Promise<string> {
       const broken = svcs.problems.find((p) => p.state.startsWith('maintenance'));
       if (broken) {
         throw new ActionFailed(a, host.name, formatCommand(['svcs', '-xz', uuid]), `${broken.fmri}: ${broken.state}${broken.reason ? ` (${broken.reason})` : ''}`,
-          `look at the service log (svcs -L -z ${uuid} ${broken.fmri}); a first boot that could not reach SAPI fails like this: check that SAPI answers and knows ${uuid}`);
+          `look at the service log (svcs -L -z ${uuid} ${broken.fmri}). A first boot that could not reach SAPI fails like this and does not retry: once SAPI answers and knows ${uuid}, run vmadm stop ${uuid}; vmadm delete ${uuid}, then retry: the zone is created and its data received again`);
       }
       if (!svcs.healthy) last = `svcs: ${svcs.problems.map((p) => `${p.fmri} ${p.state}`).join(', ')}`;
       else if (a.http) {

@@ -21,6 +21,8 @@ export interface ServiceSpec {
   bootsWithoutSapi?: boolean;
   /** Must never run twice in the DC (two would fight). */
   single?: boolean;
+  /** Said when the operator skips it: what the zones after it will miss. */
+  skipWarning?: string;
   /** Operator-facing notes the plan shows where they apply; `new` only for the new-IP strategy. */
   notes?: { all?: string[]; new?: string[] };
 }
@@ -43,6 +45,7 @@ export const CATALOGUE: readonly ServiceSpec[] = [
   S('sapi', 'restore', {
     ping: http(),
     bootsWithoutSapi: true,
+    skipWarning: 'every zone after it asks SAPI for its config at first boot: without SAPI they fail to set up',
     notes: { all: ['restored first: every later zone fetches its config from SAPI at first boot (within about a minute)'] },
   }),
   S('amonredis', 'restore'),

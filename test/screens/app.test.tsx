@@ -106,6 +106,10 @@ describe('console screens', () => {
     expect(frame()).toContain('Run the remaining 2 zone(s) without asking again?');
     await press('n');
     expect(frame()).toContain('[1/2] Restore sapi0 (sapi)?');
+    await press('s');
+    expect(frame()).toContain('WARNING: every zone after it asks SAPI for its config at first boot');
+    await press('\x1b');
+    await until(() => frame().includes('[1/2] Restore sapi0 (sapi)?'));
     await press('g');
     expect(effects).toContainEqual({ t: 'answer', answer: 'go' });
     store.dispatch({ t: 'serviceEnd', key: 'sapi/sapi0', status: 'done' });

@@ -105,6 +105,12 @@ describe('console state', () => {
     expect(run(f, { t: 'down' }, { t: 'down' }, { t: 'enter' }).effects).toEqual([{ t: 'failureChoice', choice: 'stop' }]);
   });
 
+  it('a finished zone leaves no "now" behind', () => {
+    const s = run(asked(), key('g'), { t: 'actionStart', alias: 'sapi0', summary: 'wait until sapi0 runs', command: 'svcs -xz x', now: 5 }).s;
+    expect(s.run.current?.alias).toBe('sapi0');
+    expect(run(s, { t: 'serviceEnd', key: 'sapi/sapi0', status: 'done' }).s.run.current).toBeUndefined();
+  });
+
   it('quitting mid-run asks; n stays, y exits', () => {
     const s = run(start(), { t: 'runStarted', services: [], now: 0 }).s;
     const q = run(s, { t: 'quit' });

@@ -5,6 +5,15 @@ import { Journal, readJournal } from '../../src/steps/journal.js';
 import { tempDir } from '../sim/helpers.js';
 
 describe('journal', () => {
+  it('a skip decides for its run only: done services stay done, skipped ones are asked again', () => {
+    const dir = tempDir();
+    const j = new Journal(dir, 'run-1');
+    j.append({ t: 'service', service: 'assets/assets0', status: 'done', detail: 'healthy' });
+    j.append({ t: 'service', service: 'sapi/sapi0', status: 'skipped', detail: 'drill' });
+    j.close();
+    expect([...readJournal(dir).finished.keys()]).toEqual(['assets/assets0']);
+  });
+
   it('a torn last line (a kill mid-write) does not swallow the next run\'s first entry', () => {
     const dir = tempDir();
     const j1 = new Journal(dir, 'run-1');

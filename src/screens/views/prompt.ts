@@ -1,5 +1,6 @@
 // The question at the bottom of the screen, when the run needs the operator.
 import { FAILURE_CHOICES, STEP_CHOICES, YES_NO, type ConsoleState, type Prompt } from '../../state/console.js';
+import { spec } from '../../steps/catalogue.js';
 import { fit } from '../theme.js';
 import { L, wrap, type Line, type Seg, type ViewCtx } from './line.js';
 
@@ -22,8 +23,13 @@ export function promptView(p: Prompt, s: ConsoleState, c: ViewCtx): Line[] {
         ...(p.error ? [L(p.error, 'fail')] : []),
         [{ text: `Type the dead primary's hostname to confirm: `, bold: true }, { text: `${p.typed}_` }],
       ];
-    case 'skip-reason':
-      return [[{ text: `Why skip ${fit(p.alias, 30)}? (for the journal, Enter to skip, Esc back) `, bold: true }, { text: `${p.typed}_` }]];
+    case 'skip-reason': {
+      const warn = p.from.kind === 'step' ? spec(p.from.service)?.skipWarning : undefined;
+      return [
+        ...(warn ? wrap(`WARNING: ${warn}`, c.width - 1).map((w) => L(w, 'warn')) : []),
+        [{ text: `Why skip ${fit(p.alias, 30)}? (for the journal, Enter to skip, Esc back) `, bold: true }, { text: `${p.typed}_` }],
+      ];
+    }
     case 'failure': {
       const f = s.run.failure;
       const out: Line[] = [];
