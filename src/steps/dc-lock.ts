@@ -3,7 +3,7 @@
 // any of them sees it before it changes anything.
 import type { Dc } from '../remote/dc.js';
 import type { Host } from '../remote/host.js';
-import { LockInfo } from './lock.js';
+import { parseLockInfo, type LockInfo } from './lock.js';
 
 export const DC_LOCK_DIR = '/var/sdcadm/triton-recover.lock';
 const HOLDER = `${DC_LOCK_DIR}/holder.json`;
@@ -19,9 +19,7 @@ export type DcLockResult =
 
 async function readHolder(host: Host, timeoutMs: number): Promise<LockInfo | undefined> {
   const r = await host.run(['cat', HOLDER], { timeoutMs });
-  if (r.code !== 0) return undefined;
-  const p = LockInfo.safeParse((() => { try { return JSON.parse(r.stdout) as unknown; } catch { return undefined; } })());
-  return p.success ? p.data : undefined;
+  return r.code === 0 ? parseLockInfo(r.stdout) : undefined;
 }
 
 const same = (a: LockInfo, b: LockInfo): boolean => a.host === b.host && a.pid === b.pid && a.since === b.since;

@@ -24,9 +24,19 @@ export function lockPath(dir: string): string {
   return join(dir, 'lock.json');
 }
 
+/** A lock holder as written (here, or on another headnode); undefined when unreadable. */
+export function parseLockInfo(text: string): LockInfo | undefined {
+  try {
+    const r = LockInfo.safeParse(JSON.parse(text));
+    return r.success ? r.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function readLock(dir: string): LockInfo | undefined {
   try {
-    return LockInfo.parse(JSON.parse(readFileSync(lockPath(dir), 'utf8')));
+    return parseLockInfo(readFileSync(lockPath(dir), 'utf8'));
   } catch {
     return undefined;
   }

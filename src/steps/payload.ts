@@ -40,8 +40,14 @@ export interface Identity {
   ipMap?: ReadonlyMap<string, string>;
 }
 
+/** Every old admin IP in a string, replaced by its new one. */
+export function rewriteIpsIn(v: string, ipMap: ReadonlyMap<string, string>): string {
+  return v.replace(/\b\d{1,3}(?:\.\d{1,3}){3}\b/g, (ip) => ipMap.get(ip) ?? ip);
+}
+
+/** The same through a JSON value (customer_metadata and the like). */
 function rewriteIps(v: unknown, ipMap: ReadonlyMap<string, string>): unknown {
-  if (typeof v === 'string') return v.replace(/\b\d{1,3}(\.\d{1,3}){3}\b/g, (ip) => ipMap.get(ip) ?? ip);
+  if (typeof v === 'string') return rewriteIpsIn(v, ipMap);
   if (Array.isArray(v)) return v.map((x) => rewriteIps(x, ipMap));
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rewriteIps(x, ipMap)]));
   return v;

@@ -12,7 +12,7 @@ import { lostInstances, toRestore, type LostInstance } from '../state/lost.js';
 import type { Plan, PlanAction, PlanStep, Strategy } from '../state/plan.js';
 import { spec, SURVIVOR_SERVICES } from './catalogue.js';
 import type { DetectionReport } from './detect.js';
-import { recreatePayload } from './payload.js';
+import { recreatePayload, rewriteIpsIn } from './payload.js';
 import type { RestoreData } from './restore-data.js';
 
 export interface PlanInput {
@@ -237,11 +237,6 @@ export async function buildPlan(dc: Dc, input: PlanInput): Promise<Plan> {
   };
 }
 
-/** Every old admin IP in a string, replaced by its new one. */
-function rewrite(v: string, ipMap: ReadonlyMap<string, string>): string {
-  return v.replace(/\b\d{1,3}(?:\.\d{1,3}){3}\b/g, (ip) => ipMap.get(ip) ?? ip);
-}
-
 /**
  * With new IPs, the settings that name the old ones: SAPI metadata of the sdc
  * application (sapi-url, assets-ip, rabbitmq, <svc>_admin_ips, ...) and the
@@ -253,7 +248,7 @@ function ipBoundUpdates(rd: RestoreData, ipMap: ReadonlyMap<string, string>, sap
   if (app) {
     const changed: Record<string, string> = {};
     for (const [k, v] of Object.entries(app.metadata ?? {})) {
-      if (typeof v === 'string' && rewrite(v, ipMap) !== v) changed[k] = rewrite(v, ipMap);
+      if (typeof v === 'string' && rewriteIpsIn(v, ipMap) !== v) changed[k] = rewriteIpsIn(v, ipMap);
     }
     if (Object.keys(changed).length > 0) {
       out.push({
@@ -265,12 +260,12 @@ function ipBoundUpdates(rd: RestoreData, ipMap: ReadonlyMap<string, string>, sap
       });
     }
     const rabbit = app.metadata?.['rabbitmq'];
-    if (typeof rabbit === 'string' && rewrite(rabbit, ipMap) !== rabbit) {
+    if (typeof rabbit === 'string' && rewriteIpsIn(rabbit, ipMap) !== rabbit) {
       out.push({
         id: 'reconcile/cnapi/update-boot-params',
         kind: 'update-boot-params',
         host: local,
-        http: { method: 'POST', url: `${cnapiUrl}/boot/default`, body: { kernel_args: { rabbitmq: rewrite(rabbit, ipMap) } } },
+        http: { method: 'POST', url: `${cnapiUrl}/boot/default`, body: { kernel_args: { rabbitmq: rewriteIpsIn(rabbit, ipMap) } } },
         summary: 'compute nodes boot with the new rabbitmq IP (CNAPI /boot/default)',
       });
     }
