@@ -7,12 +7,13 @@ import { RemoteError } from './remote/errors.js';
 import { ScenarioError } from './remote/sim/scenario.js';
 import { CommandFailedError } from './remote/triton/command.js';
 import { journalDirOf, openDc, timingOf, type GlobalOptions } from './remote/open-dc.js';
-import { linePrompter } from './screens/line-prompt.js';
+import { convertPrompter, linePrompter } from './screens/line-prompt.js';
 import { exitCodeOf, formatCheckText } from './state/check-report.js';
 import { formatPlanText, planJson, type Strategy } from './state/plan.js';
 import { formatPrometheus } from './state/prometheus.js';
 import { runCheck } from './steps/check.js';
 import { checkConvert, formatConvertText } from './steps/convert.js';
+import { runConvert } from './steps/convert-run.js';
 import { buildPlan } from './steps/plan.js';
 import { runRestore, type RestoreOutcome } from './steps/restore.js';
 
@@ -159,15 +160,48 @@ async function consoleMode(cmd: Command): Promise<number> {
 }
 
 async function convert(server: string, cmd: Command): Promise<number> {
-  const o = globals(cmd);
-  const dc = await openDc(o);
+  const o = cmd.optsWithGlobals<GlobalOptions & { yes?: boolean }>();
+  const dc = await openDc(globals(cmd));
+  const t = timingOf(o, dc);
+  // Without --yes and nobody at a terminal, show what would run and change nothing.
+  const interactive = !o.yes && process.stdin.isTTY === true;
+  const prompter = interactive ? convertPrompter(process.stdin, process.stderr) : undefined;
+  const log = (s: string): boolean => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
   try {
-    const c = await checkConvert(dc, server, timingOf(o, dc).probeTimeoutMs);
-    process.stdout.write(formatConvertText(c));
-    if (c.problems.some((p) => p.severity === 'critical')) return EXIT.blocked;
-    process.stdout.write('\nRunning these steps is not in this build yet: nothing was changed.\n');
-    return EXIT.blocked;
+    if (!o.yes && !interactive) {
+      const c = await checkConvert(dc, server, t.probeTimeoutMs);
+      process.stdout.write(formatConvertText(c));
+      process.stdout.write('\nNothing was changed: run it from a terminal to confirm each step, or with --yes.\n');
+      return EXIT.blocked;
+    }
+    const out = await runConvert({
+      dc,
+      journalDir: journalDirOf(o, dc),
+      server,
+      command: ['triton-recover', ...process.argv.slice(2)].join(' '),
+      ...(prompter ? { confirm: prompter.confirm } : {}),
+      timing: { pollMs: t.pollMs, commandTimeoutMs: t.commandTimeoutMs, bootTimeoutMs: t.bootTimeoutMs, provisionTimeoutMs: t.provisionTimeoutMs },
+      probeTimeoutMs: t.probeTimeoutMs,
+      events: {
+        checked: (c, resumed) => {
+          process.stdout.write(formatConvertText(resumed ? { ...c, problems: [] } : c));
+          if (resumed) log('resuming the journaled conversion: pre-checks gate only its start');
+        },
+        stepStart: (s, i, n) => log(`[${i + 1}/${n}] ${s.title} (on ${s.where})`),
+        actionEnd: (a, r) => log(`    ${r.ok ? (r.skipped ? 'SKIP' : 'OK  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : r.ok ? `: ${r.detail}` : ''} ${(r.ms / 1000).toFixed(1)} s`),
+        stepEnd: (s, status) => log(`    ${status.toUpperCase()}: ${s.title}`),
+      },
+    });
+    for (const p of out.problems) process.stderr.write(`  ${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}: ${p.message}${p.fix ? `\n       fix: ${p.fix}` : ''}\n`);
+    if (out.failure) {
+      const f = out.failure;
+      process.stderr.write(`\nFAILED on ${f.host}: ${f.action.summary}\n  command: ${f.command}\n  output:\n${f.output.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+    }
+    process.stdout.write(`${out.exitCode === 0 ? 'DONE' : out.exitCode === 3 ? 'STOPPED (a step failed)' : 'NOT STARTED / STOPPED'}: ${out.message}\n`);
+    if (out.next) process.stdout.write(`next: ${out.next}\n`);
+    return out.exitCode;
   } finally {
+    prompter?.close();
     await dc.close();
   }
 }

@@ -4,6 +4,9 @@ import { createInterface } from 'node:readline/promises';
 import type { PlanStep } from '../state/plan.js';
 import { describeAction } from '../state/plan.js';
 import type { Answer } from '../steps/restore.js';
+import type { ConvertAnswer } from '../steps/convert-run.js';
+import type { ConvertStepPlan } from '../state/convert-plan.js';
+import { describeConvertAction } from '../state/convert-describe.js';
 
 export function linePrompter(input: NodeJS.ReadableStream, output: NodeJS.WritableStream) {
   const rl = createInterface({ input, output, terminal: false });
@@ -27,6 +30,26 @@ export function linePrompter(input: NodeJS.ReadableStream, output: NodeJS.Writab
     async skipReason(step: PlanStep): Promise<string> {
       const why = await ask(`why skip ${step.alias}? (for the journal) `);
       return why || 'skipped by the operator';
+    },
+    close(): void {
+      rl.close();
+    },
+  };
+}
+
+/** Line-mode confirmations for `convert`: one question per step, with its commands. */
+export function convertPrompter(input: NodeJS.ReadableStream, output: NodeJS.WritableStream) {
+  const rl = createInterface({ input, output, terminal: false });
+  return {
+    async confirm(step: ConvertStepPlan, i: number, n: number): Promise<ConvertAnswer> {
+      output.write(`\n[${i + 1}/${n}] ${step.title} (on ${step.where})\n`);
+      for (const note of step.notes) output.write(`  note: ${note}\n`);
+      for (const a of step.actions) output.write(`  ${describeConvertAction(a)}\n`);
+      for (;;) {
+        const a = (await rl.question('go or stop? [go] ')).trim().toLowerCase();
+        if (a === '' || a === 'g' || a === 'go') return 'go';
+        if (a === 's' || a === 'stop') return 'stop';
+      }
     },
     close(): void {
       rl.close();

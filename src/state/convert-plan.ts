@@ -1,56 +1,209 @@
 // What a conversion does, step by step (RFD 67 M0, the headnode-setup
-// prototype and headnode-prepare.sh; reference A3, A4), for the operator to
-// read before anything runs. Pure.
+// prototype and its headnode-prepare.sh; reference A3, A4): exact commands and
+// HTTP calls, for the operator to read before anything runs, journaled and run
+// as they are. Pure.
 
-export interface ConvertStep {
+export const PREPARE_DIR = '/usbkey/extra/headnode-prepare';
+/** The minimal headnode USB key (RFD 67), without config: each headnode gets its own. */
+export const USBKEY_BASE_NAMES = ['boot', 'config.inc', 'license', 'os', 'scripts', 'sdcadm-install.sh', 'tools.tar.gz', 'cn_tools.tar.gz'];
+
+export type ConvertActionKind =
+  | 'mkdir'
+  | 'write-base'
+  | 'write-netfile'
+  | 'write-config'
+  | 'prepare-server'
+  | 'reboot'
+  | 'wait-headnode'
+  | 'create-instance'
+  | 'wait-instance';
+
+export interface ConvertAction {
+  id: string;
+  kind: ConvertActionKind;
+  /** Hostname of the GZ it runs in (HTTP calls: where the console runs). */
+  host: string;
+  summary: string;
+  argv?: string[];
+  http?: { method: 'GET' | 'POST'; url: string; body?: unknown };
+  /** The file it writes (write-*), the service it creates (create/wait-instance). */
+  path?: string;
+  service?: string;
+  /** Commands run elsewhere to get the content (hn-netfile, cat /usbkey/config). */
+  source?: { host: string; argv: string[] };
+}
+
+export type ConvertStepId = 'usbkey-data' | 'prepare' | 'reboot' | 'ha';
+
+export interface ConvertStepPlan {
+  id: ConvertStepId;
   title: string;
   where: string;
-  what: string[];
+  actions: ConvertAction[];
+  notes: string[];
+}
+
+export interface ConvertPlan {
+  target: { hostname: string; uuid: string; adminIp: string };
+  steps: ConvertStepPlan[];
+}
+
+export interface LiveInstance {
+  service: string;
+  alias: string;
+  uuid: string;
+  serverUuid: string;
+  serverHostname: string;
 }
 
 export interface ConvertPlanInput {
   local: string;
-  target: { hostname: string; uuid: string };
-  /** Members running on live servers now. */
-  binders: number;
-  manatees: number;
-  morays: number;
-  dhcpdOnTarget: boolean;
+  target: { hostname: string; uuid: string; adminIp: string };
+  /** The headnode whose GZ holds the /usbkey/extra that assets serves, and the assets zone's IP. */
+  assets: { hostname: string; ip: string } | undefined;
+  /** A dhcpd zone (booter) to generate the new headnode's networking.json with hn-netfile. */
+  dhcpd: { hostname: string; zone: string } | undefined;
+  /** The headnode with the sdc zone: sdcadm create and post-setup need it (reference C3). */
+  sdcHost: string | undefined;
+  headnodes: { hostname: string; uuid: string }[];
+  instances: LiveInstance[];
+  sapiUrl: string;
+  cnapiUrl: string;
+  vmapiUrl: string;
+  manateeServiceUuid: string | undefined;
 }
 
-export function convertSteps(i: ConvertPlanInput): ConvertStep[] {
+/** Binder, manatee and moray members a DC should have; a dhcpd on every headnode. */
+export const HA_SIZE = 3;
+
+export function buildConvertPlan(i: ConvertPlanInput): ConvertPlan {
   const t = i.target;
-  const dir = '/usbkey/extra/headnode-prepare';
-  const steps: ConvertStep[] = [
-    {
-      title: 'Prepare the headnode USB key data',
-      where: i.local,
-      what: [`${dir}/usbkey-base.tgz (the minimal headnode key: boot/, config, tools, os/)`, `${dir}/${t.uuid}.config`, `${dir}/${t.uuid}.networking.json`],
-    },
-    {
-      title: `Prepare ${t.hostname}`,
-      where: t.hostname,
-      what: [
-        'check: global zone, not booted as a headnode, sysinfo Setup is true',
-        'sdc-usbkey mount; fetch the files above from assets (http://<assets>/extra/headnode-prepare/)',
-        'rewrite the USB key (keeping .joyliveusb): base, config, boot/networking.json; log to /var/log/headnode-prepare.log',
-      ],
-    },
-    {
-      title: `Two reboots of ${t.hostname}`,
-      where: t.hostname,
-      what: [
-        'reboot 1: it boots from its USB key as a headnode; headnode.sh creates zones/usbkey and reboots (2)',
-        'after reboot 2 headnode.sh skips creating core zones (setup_complete is already recorded)',
-        `wait until CNAPI shows ${t.hostname} with setup=true and headnode=true`,
-      ],
-    },
-  ];
-  const ha: string[] = [];
-  if (i.binders < 3) ha.push(`a binder on ${t.hostname} (sdcadm post-setup ha-binder with the existing binders' servers and ${t.hostname})`);
-  if (i.manatees < 3) ha.push(`a manatee peer on ${t.hostname} (SAPI CreateInstance of the manatee service; it joins as an async)`);
-  if (i.morays < 3) ha.push(`a moray on ${t.hostname} (sdcadm create moray -s ${t.hostname})`);
-  if (!i.dhcpdOnTarget) ha.push(`a dhcpd on ${t.hostname} (sdcadm create dhcpd -s ${t.hostname}): compute nodes boot while any one headnode is down`);
-  steps.push({ title: 'HA layout', where: t.hostname, what: ha.length ? ha : ['nothing: the DC already has 3 binders, 3 manatees, 3 morays and a dhcpd here'] });
-  return steps;
+  const a = i.assets?.hostname ?? 'UNKNOWN-ASSETS-HEADNODE';
+  const file = (name: string): string => `${PREPARE_DIR}/${name}`;
+  const steps: ConvertStepPlan[] = [];
+  const usbNotes: string[] = [];
+  if (!i.assets) usbNotes.push('no running assets zone was found: the server fetches these files from assets');
+  if (!i.dhcpd) usbNotes.push('no running dhcpd zone was found: hn-netfile runs in one');
+  steps.push({
+    id: 'usbkey-data',
+    title: 'Prepare the headnode USB key data',
+    where: a,
+    notes: usbNotes,
+    actions: [
+      { id: 'usbkey-data/mkdir', kind: 'mkdir', host: a, summary: `create ${PREPARE_DIR}`, argv: ['mkdir', '-p', PREPARE_DIR], path: PREPARE_DIR },
+      {
+        id: 'usbkey-data/base',
+        kind: 'write-base',
+        host: a,
+        summary: 'pack the minimal headnode key (usbkey-base.tgz)',
+        argv: ['tar', '-C', '/usbkey', '-czf', file('usbkey-base.tgz.tmp'), ...USBKEY_BASE_NAMES],
+        path: file('usbkey-base.tgz'),
+      },
+      {
+        id: 'usbkey-data/networking',
+        kind: 'write-netfile',
+        host: a,
+        summary: `write ${t.uuid}.networking.json (hn-netfile)`,
+        source: { host: i.dhcpd?.hostname ?? 'UNKNOWN-DHCPD-HEADNODE', argv: ['zlogin', i.dhcpd?.zone ?? 'UNKNOWN-DHCPD-ZONE', '/opt/smartdc/booter/bin/hn-netfile', t.uuid] },
+        argv: ['tee', file(`${t.uuid}.networking.json.tmp`)],
+        path: file(`${t.uuid}.networking.json`),
+      },
+      {
+        id: 'usbkey-data/config',
+        kind: 'write-config',
+        host: a,
+        summary: `write ${t.uuid}.config (this headnode's config with ${t.hostname}'s hostname, admin NIC and IP; no external IP)`,
+        source: { host: a, argv: ['cat', '/usbkey/config'] },
+        argv: ['tee', file(`${t.uuid}.config.tmp`)],
+        path: file(`${t.uuid}.config`),
+      },
+    ],
+  });
+  steps.push({
+    id: 'prepare',
+    title: `Prepare ${t.hostname}'s USB key`,
+    where: t.hostname,
+    notes: ['the script (share/headnode-prepare.sh) checks it runs in the GZ of this server, not booted as a headnode, set up; then rewrites the USB key, keeping .joyliveusb; log: /var/log/headnode-prepare.log'],
+    actions: [
+      {
+        id: 'prepare/script',
+        kind: 'prepare-server',
+        host: t.hostname,
+        summary: `run headnode-prepare.sh on ${t.hostname}`,
+        argv: ['bash', '-s', '--', i.assets?.ip ?? 'UNKNOWN-ASSETS-IP', t.uuid],
+      },
+    ],
+  });
+  steps.push({
+    id: 'reboot',
+    title: `Two reboots of ${t.hostname}`,
+    where: t.hostname,
+    notes: [
+      'boot 1 from the new key as a headnode: headnode.sh creates zones/usbkey and reboots (boot 2)',
+      'headnode.sh then skips creating core zones: setup_complete is already recorded',
+      `everything on ${t.hostname} is down until it is back`,
+    ],
+    actions: [
+      { id: 'reboot/reboot', kind: 'reboot', host: t.hostname, summary: `reboot ${t.hostname}`, argv: ['reboot'] },
+      {
+        id: 'reboot/wait',
+        kind: 'wait-headnode',
+        host: i.local,
+        summary: `wait until CNAPI shows ${t.hostname} running with setup=true and headnode=true`,
+        http: { method: 'GET', url: `${i.cnapiUrl}/servers/${t.uuid}` },
+      },
+    ],
+  });
+  steps.push(haStep(i));
+  return { target: t, steps };
+}
+
+function haStep(i: ConvertPlanInput): ConvertStepPlan {
+  const t = i.target;
+  const sdc = i.sdcHost ?? 'UNKNOWN-SDC-HEADNODE';
+  const of = (svc: string): LiveInstance[] => i.instances.filter((x) => x.service === svc);
+  const onTarget = (svc: string): boolean => of(svc).some((x) => x.serverUuid === t.uuid);
+  const actions: ConvertAction[] = [];
+  const notes: string[] = [];
+  const create = (svc: string, how: Omit<ConvertAction, 'id' | 'kind' | 'service'>): void => {
+    actions.push({ id: `ha/${svc}`, kind: 'create-instance', service: svc, ...how });
+    actions.push({
+      id: `ha/${svc}-wait`,
+      kind: 'wait-instance',
+      service: svc,
+      host: i.local,
+      summary: `wait until the new ${svc} on ${t.hostname} is running and healthy`,
+      http: { method: 'GET', url: `${i.vmapiUrl}/vms?tag.smartdc_role=${svc}&server_uuid=${t.uuid}&state=active` },
+    });
+  };
+  const binders = of('binder');
+  if (binders.length < HA_SIZE && !onTarget('binder')) {
+    // ha-binder takes 1, 3 or 5 servers, the existing binders' included.
+    const servers = [...new Set(binders.map((b) => b.serverHostname))];
+    const spare = i.headnodes.map((h) => h.hostname).filter((h) => h !== t.hostname && !servers.includes(h));
+    while (servers.length + 1 < HA_SIZE && spare.length > 0) servers.push(spare.shift()!);
+    servers.push(t.hostname);
+    if (servers.length === HA_SIZE) {
+      create('binder', { host: sdc, summary: `binder HA on ${servers.join(', ')} (sdcadm post-setup ha-binder)`, argv: ['sdcadm', 'post-setup', 'ha-binder', '-y', ...servers] });
+    } else notes.push(`binders: ${binders.length}; ha-binder needs 3 servers and only ${servers.length} headnode(s) are available: add a headnode, then run sdcadm post-setup ha-binder`);
+  }
+  const manatees = of('manatee');
+  if (manatees.length < HA_SIZE && !onTarget('manatee')) {
+    if (manatees.length === HA_SIZE - 1 && i.manateeServiceUuid) {
+      const n = Math.max(-1, ...manatees.map((m) => Number(/(\d+)$/.exec(m.alias)?.[1] ?? -1))) + 1;
+      create('manatee', {
+        host: i.local,
+        summary: `a third manatee peer, manatee${n}, on ${t.hostname} (SAPI CreateInstance: it joins the shard as an async)`,
+        http: { method: 'POST', url: `${i.sapiUrl}/instances`, body: { service_uuid: i.manateeServiceUuid, params: { alias: `manatee${n}`, server_uuid: t.uuid } } },
+      });
+    } else notes.push(`manatee peers: ${manatees.length}; from one peer, HA is "sdcadm post-setup ha-manatee -s SERVER1 -s SERVER2" (two servers at once): run it by hand`);
+  }
+  if (of('moray').length < HA_SIZE && !onTarget('moray')) {
+    create('moray', { host: sdc, summary: `a moray on ${t.hostname} (sdcadm create moray)`, argv: ['sdcadm', 'create', 'moray', '-s', t.hostname, '-y'] });
+  }
+  if (!onTarget('dhcpd')) {
+    create('dhcpd', { host: sdc, summary: `a dhcpd on ${t.hostname}: compute nodes boot while any one headnode is down (sdcadm create dhcpd)`, argv: ['sdcadm', 'create', 'dhcpd', '-s', t.hostname, '-y'] });
+  }
+  if (actions.length === 0) notes.push(`nothing to add: the DC has ${HA_SIZE} binders, manatees and morays, and ${t.hostname} has a dhcpd`);
+  return { id: 'ha', title: 'HA layout', where: sdc, actions, notes };
 }

@@ -6,7 +6,17 @@ const Base = { ts: z.string(), run: z.string() };
 const HttpCall = z.object({ method: z.string(), url: z.string(), body: z.unknown().optional() });
 
 export const JournalEntry = z.discriminatedUnion('t', [
-  z.object({ ...Base, t: z.literal('run'), command: z.string(), who: z.string(), host: z.string(), pid: z.number(), strategy: z.enum(['reuse', 'new']) }),
+  z.object({
+    ...Base,
+    t: z.literal('run'),
+    command: z.string(),
+    who: z.string(),
+    host: z.string(),
+    pid: z.number(),
+    /** A restore's strategy; a conversion has none. */
+    strategy: z.enum(['reuse', 'new']).optional(),
+    job: z.enum(['restore', 'convert']).optional(),
+  }),
   z.object({ ...Base, t: z.literal('plan'), plan: z.unknown() }),
   z.object({ ...Base, t: z.literal('decision'), service: z.string().optional(), decision: z.string(), detail: z.string() }),
   z.object({

@@ -1,7 +1,7 @@
 // Gathering what the conversion checks need, in parallel, each with a deadline:
 // the server from CNAPI, its gz-tools build, SAPI's mode, the manatee shard.
 import type { Dc } from '../remote/dc.js';
-import { createCnapi } from '../remote/triton/cnapi.js';
+import { createCnapi, type CnapiServer } from '../remote/triton/cnapi.js';
 import { createImgapi } from '../remote/triton/imgapi.js';
 import { manateePgStatus } from '../remote/triton/manatee.js';
 import { createSapi } from '../remote/triton/sapi.js';
@@ -12,7 +12,7 @@ import type { Inventory } from '../state/inventory.js';
 
 const ipOf = (inv: Inventory, service: string): string | undefined => inv.instances.find((i) => i.service === service && i.adminIp)?.adminIp;
 
-export async function gatherConvertFacts(dc: Dc, inv: Inventory, query: string, timeoutMs = 5_000): Promise<ConvertFacts> {
+export async function gatherConvertFacts(dc: Dc, inv: Inventory, query: string, timeoutMs = 5_000): Promise<{ facts: ConvertFacts; servers: CnapiServer[] }> {
   const t = { timeoutMs };
   const api = (svc: string): string => `http://${ipOf(inv, svc) ?? 'UNKNOWN'}`;
   const cnapi = createCnapi({ transport: dc.http, baseUrl: api('cnapi'), timeoutMs });
@@ -44,7 +44,7 @@ export async function gatherConvertFacts(dc: Dc, inv: Inventory, query: string, 
     sapiMode: {},
     headnodes,
   };
-  if (!srv) return facts;
+  if (!srv) return { facts, servers: servers ?? [] };
   const host = dc.peer(srv.hostname, typeof adminIp === 'string' ? adminIp : '');
   const manatee = inv.instances.find((i) => i.service === 'manatee' && i.serverUuid === srv.uuid);
   const survivor = inv.instances.find((i) => i.service === 'manatee' && i.serverUuid !== srv.uuid);
@@ -89,5 +89,5 @@ export async function gatherConvertFacts(dc: Dc, inv: Inventory, query: string, 
       }
     })(),
   ]);
-  return facts;
+  return { facts, servers: servers ?? [] };
 }

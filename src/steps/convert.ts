@@ -1,34 +1,74 @@
-// `convert SERVER`: the pre-checks and the steps, for the operator to read.
-// (Running the steps is the next increment; this one changes nothing.)
+// `convert SERVER`: the pre-checks, and the plan of what would run, built from
+// what the DC shows now (CNAPI servers, VMAPI core zones, SAPI services).
 import type { Dc } from '../remote/dc.js';
+import { createSapi } from '../remote/triton/sapi.js';
+import { createVmapi } from '../remote/triton/vmapi.js';
 import { convertProblems, type ConvertFacts, type ConvertProblem } from '../state/convert-checks.js';
-import { convertSteps, type ConvertStep } from '../state/convert-plan.js';
+import { buildConvertPlan, type ConvertPlan, type LiveInstance } from '../state/convert-plan.js';
+import type { Inventory } from '../state/inventory.js';
 import { gatherConvertFacts } from './convert-facts.js';
+import { describeConvertAction } from '../state/convert-describe.js';
 import { inventoryFromRestoreData, readRestoreData } from './restore-data.js';
 
 export interface ConvertCheck {
   facts: ConvertFacts;
   problems: ConvertProblem[];
-  steps: ConvertStep[];
+  plan: ConvertPlan | undefined;
+  /** Why no plan could be made, when there is none for a server that is not a headnode. */
+  planError?: string;
+  /** Admin IPs of the servers by hostname (to reach them over SSH), and where VMAPI is. */
+  serverIps: Map<string, string>;
+  vmapiUrl: string;
 }
 
-export async function checkConvert(dc: Dc, query: string, timeoutMs?: number): Promise<ConvertCheck> {
+const apiUrl = (inv: Inventory, svc: string): string => `http://${inv.instances.find((i) => i.service === svc && i.adminIp)?.adminIp ?? 'UNKNOWN'}`;
+
+export async function checkConvert(dc: Dc, query: string, timeoutMs = 5_000): Promise<ConvertCheck> {
   const inv = inventoryFromRestoreData(await readRestoreData(dc.restoreDataDir));
-  const facts = await gatherConvertFacts(dc, inv, query, timeoutMs);
+  const gathered = await gatherConvertFacts(dc, inv, query, timeoutMs);
+  const { facts, servers } = gathered;
   const problems = convertProblems(facts);
   const t = facts.target;
-  const count = (svc: string): number => inv.instances.filter((i) => i.service === svc).length;
-  const steps = t && !t.headnode
-    ? convertSteps({
-        local: dc.local.name,
-        target: { hostname: t.hostname, uuid: t.uuid },
-        binders: count('binder'),
-        manatees: count('manatee'),
-        morays: count('moray'),
-        dhcpdOnTarget: inv.instances.some((i) => i.service === 'dhcpd' && i.serverUuid === t.uuid),
-      })
-    : [];
-  return { facts, problems, steps };
+  const serverIps = new Map(servers.flatMap((s) => (typeof s.sysinfo?.['Admin IP'] === 'string' ? [[s.hostname, s.sysinfo['Admin IP']] as const] : [])));
+  const base = { facts, problems, serverIps, vmapiUrl: apiUrl(inv, 'vmapi') };
+  if (!t || t.headnode) return { ...base, plan: undefined };
+  try {
+    return { ...base, plan: await planFor(dc, inv, servers, t, timeoutMs) };
+  } catch (err) {
+    return { ...base, plan: undefined, planError: (err as Error).message };
+  }
+}
+
+async function planFor(dc: Dc, inv: Inventory, servers: Awaited<ReturnType<typeof gatherConvertFacts>>['servers'], t: NonNullable<ConvertFacts['target']>, timeoutMs: number): Promise<ConvertPlan> {
+  const opts = { timeoutMs };
+  const sapiUrl = apiUrl(inv, 'sapi');
+  const [vms, services] = await Promise.all([
+    createVmapi({ transport: dc.http, baseUrl: apiUrl(inv, 'vmapi'), timeoutMs }).listVms({ state: 'active' }, opts),
+    createSapi({ transport: dc.http, baseUrl: sapiUrl, timeoutMs }).listServices({ name: 'manatee' }, opts),
+  ]);
+  const hostOf = new Map(servers.map((s) => [s.uuid, s.hostname]));
+  const live: LiveInstance[] = vms
+    .filter((v) => v.tags?.['smartdc_type'] === 'core' && typeof v.tags['smartdc_role'] === 'string' && v.server_uuid && hostOf.has(v.server_uuid))
+    .map((v) => ({ service: String(v.tags!['smartdc_role']), alias: v.alias ?? '', uuid: v.uuid, serverUuid: v.server_uuid!, serverHostname: hostOf.get(v.server_uuid!)! }));
+  const running = new Set(vms.filter((v) => v.state === 'running').map((v) => v.uuid));
+  const first = (svc: string): LiveInstance | undefined => live.find((x) => x.service === svc && running.has(x.uuid));
+  const assets = first('assets');
+  const assetsIp = assets ? vms.find((v) => v.uuid === assets.uuid)?.nics[0]?.ip : undefined;
+  const dhcpd = first('dhcpd');
+  const adminIp = servers.find((s) => s.uuid === t.uuid)?.sysinfo?.['Admin IP'];
+  return buildConvertPlan({
+    local: dc.local.name,
+    target: { hostname: t.hostname, uuid: t.uuid, adminIp: typeof adminIp === 'string' ? adminIp : '' },
+    assets: assets && assetsIp ? { hostname: assets.serverHostname, ip: assetsIp } : undefined,
+    dhcpd: dhcpd ? { hostname: dhcpd.serverHostname, zone: dhcpd.uuid } : undefined,
+    sdcHost: first('sdc')?.serverHostname,
+    headnodes: servers.filter((s) => s.headnode).map((s) => ({ hostname: s.hostname, uuid: s.uuid })),
+    instances: live,
+    sapiUrl,
+    cnapiUrl: apiUrl(inv, 'cnapi'),
+    vmapiUrl: apiUrl(inv, 'vmapi'),
+    manateeServiceUuid: services.find((s) => s.name === 'manatee')?.uuid,
+  });
 }
 
 export function formatConvertText(c: ConvertCheck): string {
@@ -41,11 +81,13 @@ export function formatConvertText(c: ConvertCheck): string {
     out.push('Pre-checks:');
     for (const p of c.problems) out.push(`  ${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}: ${p.message}${p.fix ? `\n       fix: ${p.fix}` : ''}`);
   }
-  if (c.steps.length > 0) {
+  if (c.planError) out.push('', `No plan: ${c.planError}`);
+  if (c.plan) {
     out.push('', 'Steps (each asks first; the server reboots twice):');
-    c.steps.forEach((s, i) => {
+    c.plan.steps.forEach((s, i) => {
       out.push(`  ${i + 1}. ${s.title}  [on ${s.where}]`);
-      for (const w of s.what) out.push(`       - ${w}`);
+      for (const n of s.notes) out.push(`       note: ${n}`);
+      for (const a of s.actions) out.push(`       - ${a.summary}`, `         ${describeConvertAction(a)}`);
     });
   }
   return out.join('\n') + '\n';

@@ -25,12 +25,12 @@ describe('triton-recover convert', () => {
     expect(r.stdout).toContain('CRIT ALREADY_HEADNODE: headnode2');
   });
 
-  it('a healthy compute node: the checks pass and the steps are listed, nothing runs yet', async () => {
+  it('a healthy compute node, no --yes and no terminal: the checks pass, the steps are listed, nothing runs', async () => {
     const r = await convert('cn0', scenario(() => {}));
     expect(r.stdout).toContain('Pre-checks: all passed');
     expect(r.stdout).toContain('3. Two reboots of cn0');
     expect(r.stdout).toContain('a dhcpd on cn0');
-    expect(r.stdout).toContain('nothing was changed');
+    expect(r.stdout).toContain('Nothing was changed: run it from a terminal');
     expect(r.exitCode).toBe(2);
   });
 

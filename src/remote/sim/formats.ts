@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { parseCidr } from '../values.js';
 import { serverAdminMac } from './physics.js';
-import type { ScenarioImage, ScenarioInstance, ScenarioServer } from './scenario.js';
+import type { Scenario, ScenarioImage, ScenarioInstance, ScenarioServer } from './scenario.js';
 import type { SimWorld } from './world.js';
 
 /** A stable UUID from a name, so SAPI services keep their uuids across restarts. */
@@ -174,7 +174,7 @@ export function sysinfoObject(world: SimWorld, srv: ScenarioServer): Record<stri
   return {
     'Live Image': srv.platform ?? PLATFORM,
     'System Type': 'SunOS',
-    'Boot Time': String(Math.floor(world.state.sim.createdAt / 1000) - 86_400 * 12),
+    'Boot Time': String(Math.floor((srv.bootedAt ?? world.state.sim.createdAt - 86_400_000 * 12) / 1000)),
     'Datacenter Name': dc.name,
     'SDC Version': '7.0',
     Manufacturer: 'Supermicro',
@@ -225,9 +225,9 @@ export function cnapiServer(world: SimWorld, srv: ScenarioServer, withSysinfo: b
     setting_up: false,
     reserved: false,
     datacenter: world.state.datacenter.name,
-    status: srv.alive ? 'running' : 'unknown',
+    status: world.isAlive(srv.hostname) ? 'running' : 'unknown',
     // A dead server's last heartbeat is from when it died, before the console started.
-    last_heartbeat: iso(srv.alive ? world.now() - 2_000 : created - 600_000),
+    last_heartbeat: iso(world.isAlive(srv.hostname) ? world.now() - 2_000 : srv.alive ? world.now() - 60_000 : created - 600_000),
     transitional_status: '',
     boot_platform: srv.platform ?? PLATFORM,
     current_platform: srv.platform ?? PLATFORM,
@@ -237,7 +237,7 @@ export function cnapiServer(world: SimWorld, srv: ScenarioServer, withSysinfo: b
     serial: 'ttyb',
     ram: 262013,
     created: iso(created - 86_400_000 * 400),
-    last_boot: iso(created - 86_400_000 * 12),
+    last_boot: iso(srv.bootedAt ?? created - 86_400_000 * 12),
     rack_identifier: '',
     comments: '',
     traits: {},
@@ -520,4 +520,29 @@ export function svcsX(world: SimWorld, inst: ScenarioInstance): string {
     ].join('\n');
   }
   return '';
+}
+
+/** A headnode's /usbkey/config (the keys sdc-headnode's prompt-config writes that matter here). */
+export function usbkeyConfig(state: Pick<Scenario, 'datacenter' | 'adminNetwork' | 'instances'>, srv: ScenarioServer): string {
+  const { netmask } = parseCidr(state.adminNetwork.subnet);
+  const services = [...new Set(state.instances.map((i) => i.service))].sort();
+  const ips = (svc: string): string => state.instances.filter((i) => i.service === svc).map((i) => i.adminIp).join(',');
+  const mac = serverAdminMac(srv.uuid);
+  return [
+    '# Triton headnode configuration',
+    `datacenter_name=${state.datacenter.name}`,
+    `dns_domain=${state.datacenter.dnsDomain}`,
+    `hostname=${srv.hostname}`,
+    `admin_nic=${mac}`,
+    `admin_ip=${srv.adminIp}`,
+    `admin_netmask=${netmask}`,
+    `admin_network=${state.adminNetwork.subnet.split('/')[0]}`,
+    `admin_gateway=${state.adminNetwork.gateway}`,
+    `external_nic=${mac.replace(/..$/, 'ff')}`,
+    `external_ip=203.0.113.${srv.adminIp.split('.')[3]}`,
+    'external_netmask=255.255.255.0',
+    'external_gateway=203.0.113.1',
+    ...services.map((s) => `${s}_admin_ips=${ips(s)}`),
+    '',
+  ].join('\n');
 }

@@ -7,11 +7,15 @@ import { macFor } from './physics.js';
 import type { ScenarioInstance, ScenarioServer } from './scenario.js';
 import { parseSimStream } from './zfs-stream.js';
 import type { SimWorld } from './world.js';
+import { PREPARE_MARKER, hnNetfile, runPrepareScript } from './headnode-prepare.js';
+import { sdcadm } from './sdcadm.js';
 
 export interface CmdResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** How much longer than its latency the command takes (sdcadm waits for what it creates). */
+  extraMs?: number;
 }
 
 const ok = (stdout = '', stderr = ''): CmdResult => ({ code: 0, stdout, stderr });
@@ -66,6 +70,19 @@ export function runGzCommand(world: SimWorld, srv: ScenarioServer, argv: readonl
       return gzFiles(world, srv, tool, args, stdin);
     case 'test':
       return testCmd(srv, args);
+    case 'reboot':
+      world.reboot(srv);
+      return ok();
+    case 'bash':
+      // Only the shipped preparation script runs through bash, fed on stdin.
+      if (args[0] === '-s' && stdin.toString('utf8').includes(PREPARE_MARKER)) return runPrepareScript(world, srv, args.slice(args[1] === '--' ? 2 : 1));
+      return err(2, 'bash: the simulator runs only share/headnode-prepare.sh (bash -s -- ARGS with the script on stdin)');
+    case 'tar':
+      return tar(world, srv, args);
+    case 'mv':
+      return mv(world, srv, args);
+    case 'sdcadm':
+      return sdcadm(world, srv, args);
     default:
       return err(127, `bash: ${tool ?? ''}: command not found`);
   }
@@ -319,6 +336,10 @@ function zlogin(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult
   if (!inst) return err(1, `zlogin: zone '${zone ?? ''}' unknown`);
   if (inst.state !== 'running' && inst.state !== 'setup_failed') return err(1, `zlogin: login allocation failed: zone '${zone}' is not running`);
   const line = cmd.join(' ');
+  if (cmd[0] === '/opt/smartdc/booter/bin/hn-netfile') {
+    if (inst.service !== 'dhcpd') return err(127, `bash: ${cmd[0]}: No such file or directory`);
+    return hnNetfile(world, cmd[1] ?? srv.hostname);
+  }
   if (/manatee-adm\s+(show|pg-status)/.test(line)) {
     if (inst.service !== 'manatee') return err(127, 'bash: manatee-adm: command not found');
     const out = manateeShow(world);
@@ -337,7 +358,7 @@ function zlogin(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult
 /** Something answers on this admin IP: a live server's GZ or a running zone on one. */
 function ipAnswers(world: SimWorld, ip: string): boolean {
   const srv = world.serverByIp(ip);
-  if (srv) return srv.alive;
+  if (srv) return world.isAlive(srv.hostname);
   return world.liveInstances().some((i) => i.adminIp === ip && (i.state === 'running' || i.state === 'setup_failed'));
 }
 
@@ -380,7 +401,8 @@ function gzFiles(world: SimWorld, srv: ScenarioServer, tool: string, args: strin
   const files = (srv.files ??= {});
   const path = args.filter((a) => !a.startsWith('-')).pop() ?? '';
   const parent = path.replace(/\/[^/]+\/?$/, '');
-  const isDir = (p: string): boolean => p === '' || p === '/var' || p === '/var/tmp' || p === '/var/sdcadm' || `${p}/` in files;
+  const isDir = (p: string): boolean =>
+    p === '' || p === '/var' || p === '/var/tmp' || p === '/var/sdcadm' || `${p}/` in files || (srv.usbkey && (p === '/usbkey' || p === '/usbkey/extra'));
   switch (tool) {
     case 'mkdir':
       if (isDir(path)) return args.includes('-p') ? ok() : err(1, `mkdir: Failed to make directory "${path}"; File exists`);
@@ -401,4 +423,32 @@ function gzFiles(world: SimWorld, srv: ScenarioServer, tool: string, args: strin
       return ok();
   }
   return err(127, `${tool}: not found`);
+}
+
+/** `tar -C DIR -czf OUT NAMES...`: the archive is a file whose content lists what went in. */
+function tar(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult {
+  const files = (srv.files ??= {});
+  const c = args.indexOf('-C');
+  const f = args.findIndex((a) => /^-c?z?f$|^-czf$/.test(a));
+  const dir = c >= 0 ? args[c + 1] ?? '' : '';
+  const out = f >= 0 ? args[f + 1] ?? '' : '';
+  if (!out) return err(1, 'tar: the simulator knows only tar -C DIR -czf OUT NAMES...');
+  if (dir === '/usbkey' && !srv.usbkey) return err(1, 'tar: /usbkey: No such file or directory');
+  const parent = out.replace(/\/[^/]+$/, '');
+  if (!(`${parent}/` in files)) return err(1, `tar: cannot open ${out}: No such file or directory`);
+  const names = args.filter((a, i) => i > Math.max(c + 1, f + 1) && !a.startsWith('-'));
+  files[out] = `sim-tgz ${dir}: ${names.join(' ')}\n`;
+  world.commit();
+  return ok();
+}
+
+/** `mv SRC DST` of one file: a rename, atomic as on a real filesystem. */
+function mv(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult {
+  const files = (srv.files ??= {});
+  const [src, dst] = args.filter((a) => !a.startsWith('-'));
+  if (!src || !dst || !(src in files)) return err(2, `mv: cannot access ${src ?? ''}: No such file or directory`);
+  files[dst] = files[src]!;
+  delete files[src];
+  world.commit();
+  return ok();
 }

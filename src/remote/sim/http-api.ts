@@ -17,6 +17,7 @@ import {
   vmapiObject,
 } from './formats.js';
 import type { SimWorld } from './world.js';
+import { provisionInstance } from './provision.js';
 
 export interface ApiAnswer {
   status: number;
@@ -222,7 +223,8 @@ function sapiCreate(world: SimWorld, body: unknown): ApiAnswer {
   const b = (body ?? {}) as { service_uuid?: string; uuid?: string; params?: { alias?: string; server_uuid?: string }; exists?: boolean };
   const svc = sapiServices(world).find((s) => s['uuid'] === b.service_uuid);
   if (!svc) return json(404, { code: 'ResourceNotFound', message: `service ${b.service_uuid ?? ''} not found` });
-  if (!b.uuid || !Uuid.safeParse(b.uuid).success) return json(409, { code: 'MissingParameter', message: 'uuid is required by the simulator' });
+  if (b.uuid === undefined) return sapiProvision(world, String(svc['name']), b.params ?? {});
+  if (!Uuid.safeParse(b.uuid).success) return json(409, { code: 'InvalidParameter', message: `uuid ${b.uuid} is not a UUID` });
   if (world.state.sim.sapiInstances.some((r) => r.uuid === b.uuid)) return json(409, { code: 'DuplicateUuid', message: `instance ${b.uuid} already exists` });
   const server = b.params?.server_uuid ?? '';
   if (!world.serverByUuid(server)) return json(409, { code: 'InvalidParameter', message: `params.server_uuid ${server} is not a known server` });
@@ -230,6 +232,22 @@ function sapiCreate(world: SimWorld, body: unknown): ApiAnswer {
   world.state.sim.sapiInstances.push(rec);
   world.event(`SAPI: instance ${rec.alias} (${rec.uuid}) created`);
   world.commit();
+  return json(200, sapiInstance(world, rec));
+}
+
+/**
+ * CreateInstance without a uuid, in full mode: SAPI stores the record and
+ * provisions the zone through VMAPI (which needs the provisioning stack). With a
+ * uuid the simulator only records it: the restore creates that zone itself.
+ */
+function sapiProvision(world: SimWorld, service: string, params: { alias?: string; server_uuid?: string }): ApiAnswer {
+  const down = ['vmapi', 'cnapi', 'napi', 'imgapi', 'workflow'].find((s) => !world.serviceUp(s));
+  if (down) return json(503, { code: 'ServiceUnavailableError', message: `cannot provision: ${down} is not available` });
+  const srv = world.serverByUuid(params.server_uuid ?? '');
+  if (!srv || !world.isAlive(srv.hostname)) return json(409, { code: 'InvalidParameter', message: `params.server_uuid ${params.server_uuid ?? ''} is not a running server` });
+  const r = provisionInstance(world, service, srv, params.alias);
+  if (!r.ok) return json(500, { code: 'InternalError', message: `provision failed: ${r.error}` });
+  const rec = world.state.sim.sapiInstances.find((x) => x.uuid === r.inst.uuid)!;
   return json(200, sapiInstance(world, rec));
 }
 

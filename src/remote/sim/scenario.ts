@@ -34,6 +34,12 @@ const Server = z.object({
   customerVms: z.number().int().nonnegative().optional(),
   /** Small files and directories in the GZ (lock files): path -> content, directories end in '/'. */
   files: z.record(z.string(), z.string()).optional(),
+  /** Live state: rebooting until then (epoch ms); it answers nothing meanwhile. */
+  downUntil: z.number().optional(),
+  /** Live state: when it last booted (epoch ms); absent = 12 days before the simulation. */
+  bootedAt: z.number().optional(),
+  /** Live state: its USB key holds a headnode image (the preparation ran); the next boot makes it a headnode. */
+  headnodeKey: z.boolean().optional(),
 });
 
 const Image = z.object({

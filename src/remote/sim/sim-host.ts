@@ -58,7 +58,8 @@ export class SimHost implements Host {
           ? new RemoteError({ kind: 'timeout', host: this.name, argv, mayHaveRun, message: `no answer within ${opts.timeoutMs} ms`, hint: 'check the command by hand on that host before running anything again' })
           : new RemoteError({ kind: 'unreachable', host: this.name, argv, mayHaveRun, message: `cannot reach ${this.name} over SSH (connection timed out)`, hint: `is ${this.name} powered on and on the admin network?` });
     // A dead server answers nothing: the connection attempt runs into the timeout.
-    if (!srv?.alive) {
+    if (!srv || !this.world.isAlive(this.name)) {
+      this.connected = this.isLocal;
       await waitWithin(this.world.scaled(SSH_CONNECT_TIMEOUT_MS), deadline, opts.signal);
       throw timeout(false);
     }
@@ -74,7 +75,7 @@ export class SimHost implements Host {
     }
     const res = fault === 'fail' ? faultFailure(argv) : runGzCommand(this.world, srv, argv, stdin);
     this.world.checkEvents();
-    let latency = this.world.latency(argv.slice(0, 2).join(' '));
+    let latency = this.world.latency(argv.slice(0, 2).join(' ')) + (res.extraMs ?? 0);
     // `ping IP T` waits T seconds for an answer that does not come.
     if (tool === 'ping' && res.code !== 0) latency = Math.max(latency, this.world.scaled(pingTimeoutMs(argv)));
     if (fault === 'disconnect') {

@@ -12,7 +12,10 @@ import {
   serverAdminMac,
 } from './physics.js';
 import type { Scenario, ScenarioInstance, ScenarioServer } from './scenario.js';
-import { GZ_TOOLS, stableUuid } from './formats.js';
+import { GZ_TOOLS, stableUuid, usbkeyConfig } from './formats.js';
+
+/** A server's boot, POST to headnode.sh done (unscaled; "server boot" in latencyMs overrides). */
+const SERVER_BOOT_MS = 180_000;
 
 export type SimState = Scenario & { sim: NonNullable<Scenario['sim']> };
 
@@ -68,8 +71,28 @@ export class SimWorld {
     return this.state.servers.find((s) => s.adminIp === ip);
   }
 
+  /** Powered on and not in the middle of a reboot. */
   isAlive(hostname: string): boolean {
-    return this.server(hostname)?.alive === true;
+    const s = this.server(hostname);
+    return s?.alive === true && !(s.downUntil !== undefined && s.downUntil > this.now());
+  }
+
+  /**
+   * `reboot` in a server's GZ. A server whose USB key was prepared as a
+   * headnode boots as one, and headnode.sh reboots it once more after creating
+   * zones/usbkey (HEAD-2343): two boots, then CNAPI shows headnode=true.
+   */
+  reboot(srv: ScenarioServer): void {
+    const boot = this.latencyOr('server boot', SERVER_BOOT_MS);
+    const twice = srv.headnodeKey === true && !srv.headnode;
+    srv.downUntil = this.now() + (twice ? 2 * boot : boot);
+    this.event(`${srv.hostname} rebooting${twice ? ' (as a headnode: two boots)' : ''}`);
+    this.commit();
+  }
+
+  /** A scenario latency with a default of its own (not the scenario's "default"). */
+  latencyOr(key: string, fallbackMs: number): number {
+    return (this.state.latencyMs[key] ?? fallbackMs) / this.speed;
   }
 
   instancesOn(hostname: string): ScenarioInstance[] {
@@ -145,6 +168,7 @@ export class SimWorld {
    */
   settle(): void {
     const now = this.now();
+    this.settleBoots(now);
     const boot = this.latency('zone first boot');
     const windowMs = this.scaled(FIRST_BOOT_SAPI_WINDOW_MS);
     const readyAt = (i: ScenarioInstance): number => i.bootStartedAt! + boot;
@@ -176,6 +200,25 @@ export class SimWorld {
         this.event(`${i.alias} (${i.uuid}) first boot: SAPI did not answer for it; setup failed`);
         changed = true;
       }
+    }
+    if (changed) this.commit();
+  }
+
+  /** Servers whose reboot is over come up; a prepared USB key makes a headnode. */
+  private settleBoots(now: number): void {
+    let changed = false;
+    for (const srv of this.state.servers) {
+      if (srv.downUntil === undefined || srv.downUntil > now) continue;
+      srv.bootedAt = srv.downUntil;
+      delete srv.downUntil;
+      if (srv.headnodeKey && !srv.headnode) {
+        srv.headnode = true;
+        srv.usbkey = true;
+        // The key holds the config the preparation wrote; headnode.sh copies it to /usbkey.
+        srv.files = { ...(srv.files ?? {}), '/usbkey/config': srv.files?.['/mnt/usbkey/config'] ?? usbkeyConfig(this.state, srv) };
+        this.event(`${srv.hostname} booted as a headnode`);
+      } else this.event(`${srv.hostname} booted`);
+      changed = true;
     }
     if (changed) this.commit();
   }
@@ -289,6 +332,7 @@ function initialize(scenario: Scenario, now: number): SimState {
   // gz-tools records its image in a file (sdcadm reads it the same way).
   for (const srv of state.servers) {
     srv.files = { ...(srv.files ?? {}), '/opt/smartdc/etc/': '', '/opt/smartdc/etc/gz-tools.image': `${stableUuid('gz-tools', srv.gzTools ?? GZ_TOOLS)}\n` };
+    if (srv.usbkey) srv.files['/usbkey/config'] = usbkeyConfig(state, srv);
   }
   // Other headnodes' restore-data, as far as a remote look shows it: the layout
   // marker and when their sync last succeeded (the console's own is real files).

@@ -1,0 +1,241 @@
+// Each conversion action as prepare (is it already done? look at the servers
+// and APIs) and execute (do it once). A rerun after a crash meets every action
+// again through prepare: nothing is repeated blindly, a server is never
+// rebooted twice.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import type { Dc } from '../remote/dc.js';
+import { RemoteError } from '../remote/errors.js';
+import type { Host, RunResult } from '../remote/host.js';
+import { createCnapi, type CnapiServer } from '../remote/triton/cnapi.js';
+import { manateePgStatus } from '../remote/triton/manatee.js';
+import { svcsXz } from '../remote/triton/svcs.js';
+import { zkRuok } from '../remote/triton/zookeeper.js';
+import { createVmapi } from '../remote/triton/vmapi.js';
+import { describeConvertAction } from '../state/convert-describe.js';
+import type { ConvertAction } from '../state/convert-plan.js';
+import { secondaryHeadnodeConfig } from '../state/headnode-config.js';
+
+export interface ConvertTiming {
+  pollMs: number;
+  /** One command or HTTP call. */
+  commandTimeoutMs: number;
+  /** The two reboots, until CNAPI shows a headnode. */
+  bootTimeoutMs: number;
+  /** An sdcadm create / SAPI provision, until the zone is healthy. */
+  provisionTimeoutMs: number;
+}
+
+export const DEFAULT_CONVERT_TIMING: ConvertTiming = { pollMs: 5_000, commandTimeoutMs: 10 * 60_000, bootTimeoutMs: 45 * 60_000, provisionTimeoutMs: 30 * 60_000 };
+
+export interface ConvertContext {
+  dc: Dc;
+  timing: ConvertTiming;
+  target: { hostname: string; uuid: string };
+  cnapiUrl: string;
+  vmapiUrl: string;
+  /** share/headnode-prepare.sh, fed to bash on the server. */
+  prepareScript: string;
+  /** A server's GZ by hostname (local or over SSH). */
+  host(hostname: string): Host;
+  onOutput?: (a: ConvertAction, text: string) => void;
+  signal?: AbortSignal;
+}
+
+export class ConvertFailed extends Error {
+  constructor(
+    readonly action: ConvertAction,
+    readonly host: string,
+    readonly command: string,
+    readonly output: string,
+    readonly hint: string,
+  ) {
+    super(`${action.summary} failed on ${host}: ${output.split('\n')[0] ?? ''}`);
+    this.name = 'ConvertFailed';
+  }
+}
+
+export type Prepared = { done: true; why: string } | { done: false };
+
+const NetFile = z.object({ nictags: z.array(z.object({ name: z.string(), mac: z.string() })).refine((t) => t.some((x) => x.name === 'admin'), 'no admin nictag') });
+
+function fail(a: ConvertAction, host: string, output: string, hint: string): ConvertFailed {
+  return new ConvertFailed(a, host, describeConvertAction(a), output, hint);
+}
+
+async function run(ctx: ConvertContext, a: ConvertAction, hostname: string, argv: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  const r = await ctx.host(hostname).run(argv, { timeoutMs: opts.timeoutMs ?? ctx.timing.commandTimeoutMs, ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  ctx.onOutput?.(a, `${hostname}$ ${argv.join(' ')} -> exit ${r.code}\n${r.stdout}${r.stderr}`);
+  return r;
+}
+
+async function runOk(ctx: ConvertContext, a: ConvertAction, hostname: string, argv: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<string> {
+  const r = await run(ctx, a, hostname, argv, opts);
+  if (r.code !== 0) throw fail(a, hostname, `exit ${r.code}: ${(r.stderr || r.stdout).trim()}`, `read the output above, fix the cause on ${hostname}, then rerun: finished steps are not repeated`);
+  return r.stdout;
+}
+
+async function server(ctx: ConvertContext): Promise<CnapiServer | null> {
+  return createCnapi({ transport: ctx.dc.http, baseUrl: ctx.cnapiUrl, timeoutMs: ctx.timing.commandTimeoutMs }).getServer(ctx.target.uuid, { timeoutMs: ctx.timing.commandTimeoutMs });
+}
+
+const isHeadnodeNow = (s: CnapiServer | null): boolean => !!s && s.headnode && s.setup && s.status === 'running';
+
+/** The new core zone of `service` on the target, as VMAPI lists it. */
+async function instanceOnTarget(ctx: ConvertContext, service: string): Promise<{ uuid: string; alias: string; state: string; ip: string | undefined } | undefined> {
+  const vms = await createVmapi({ transport: ctx.dc.http, baseUrl: ctx.vmapiUrl, timeoutMs: ctx.timing.commandTimeoutMs }).listVms(
+    { 'tag.smartdc_role': service, server_uuid: ctx.target.uuid, state: 'active' },
+    { timeoutMs: ctx.timing.commandTimeoutMs },
+  );
+  const v = vms[0];
+  return v ? { uuid: v.uuid, alias: v.alias ?? '', state: v.state, ip: v.nics[0]?.ip ?? undefined } : undefined;
+}
+
+/** When headnode-prepare.sh last said "prepared" (epoch ms), from its log on the server. */
+async function preparedAt(ctx: ConvertContext, a: ConvertAction): Promise<number | undefined> {
+  const r = await run(ctx, a, ctx.target.hostname, ['cat', '/var/log/headnode-prepare.log']);
+  if (r.code !== 0) return undefined;
+  const lines = r.stdout.split('\n').filter((l) => l.includes(`prepared ${ctx.target.uuid}`));
+  const t = Date.parse(lines.at(-1)?.split(' ')[0] ?? '');
+  return Number.isNaN(t) ? undefined : t;
+}
+
+export async function prepareConvert(ctx: ConvertContext, a: ConvertAction): Promise<Prepared> {
+  switch (a.kind) {
+    case 'mkdir':
+      return (await run(ctx, a, a.host, ['test', '-d', a.path!])).code === 0 ? { done: true, why: `${a.path} exists` } : { done: false };
+    case 'write-base':
+    case 'write-netfile':
+    case 'write-config':
+      return (await run(ctx, a, a.host, ['test', '-f', a.path!])).code === 0 ? { done: true, why: `${a.path} is in place` } : { done: false };
+    case 'prepare-server': {
+      if (isHeadnodeNow(await server(ctx))) return { done: true, why: `${ctx.target.hostname} is a headnode already` };
+      return (await preparedAt(ctx, a)) !== undefined ? { done: true, why: '/var/log/headnode-prepare.log says it was prepared' } : { done: false };
+    }
+    case 'reboot': {
+      if (isHeadnodeNow(await server(ctx))) return { done: true, why: `${ctx.target.hostname} is back as a headnode` };
+      try {
+        const at = await preparedAt(ctx, a);
+        const si = await run(ctx, a, ctx.target.hostname, ['sysinfo']);
+        const boot = Number((JSON.parse(si.stdout) as Record<string, unknown>)['Boot Time']) * 1000;
+        if (at !== undefined && boot >= at) return { done: true, why: `it booted at ${new Date(boot).toISOString()}, after the preparation` };
+        return { done: false };
+      } catch (err) {
+        // Not answering right after a reboot was started: it is rebooting. Never reboot it again blindly.
+        if (err instanceof RemoteError && (err.kind === 'unreachable' || err.kind === 'timeout' || err.kind === 'connection-lost')) {
+          return { done: true, why: `${ctx.target.hostname} does not answer: taken as rebooting (the wait that follows checks it comes back)` };
+        }
+        throw err;
+      }
+    }
+    case 'wait-headnode':
+      return isHeadnodeNow(await server(ctx)) ? { done: true, why: 'CNAPI shows it set up, running, headnode=true' } : { done: false };
+    case 'create-instance': {
+      const inst = await instanceOnTarget(ctx, a.service!);
+      return inst ? { done: true, why: `${inst.alias} (${inst.uuid}) is on ${ctx.target.hostname}` } : { done: false };
+    }
+    case 'wait-instance':
+      return { done: false };
+  }
+}
+
+export async function executeConvert(ctx: ConvertContext, a: ConvertAction): Promise<string> {
+  const t = ctx.target;
+  switch (a.kind) {
+    case 'mkdir':
+      await runOk(ctx, a, a.host, a.argv!);
+      return `created ${a.path}`;
+    case 'write-base':
+      await runOk(ctx, a, a.host, a.argv!);
+      await runOk(ctx, a, a.host, ['mv', `${a.path}.tmp`, a.path!]);
+      return `wrote ${a.path}`;
+    case 'write-netfile':
+    case 'write-config': {
+      const src = a.source!;
+      const got = await runOk(ctx, a, src.host, src.argv);
+      let content: string;
+      if (a.kind === 'write-netfile') {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(got);
+        } catch {
+          throw fail(a, src.host, `hn-netfile did not print JSON: ${got.slice(0, 200)}`, 'check the dhcpd zone (svcs -xz) and that CNAPI/NAPI answer, then rerun');
+        }
+        const ok = NetFile.safeParse(parsed);
+        if (!ok.success) throw fail(a, src.host, `hn-netfile output has no admin nictag: ${ok.error.issues[0]?.message ?? ''}`, 'check the server has an admin NIC in NAPI (sdc-napi /nics?belongs_to_uuid=...)');
+        content = JSON.stringify(parsed, null, 2) + '\n';
+      } else {
+        const s = await server(ctx);
+        const nics = (s?.sysinfo?.['Network Interfaces'] ?? {}) as Record<string, { 'MAC Address'?: string; 'NIC Names'?: string[] }>;
+        const macOf = (tag: string): string | undefined => Object.values(nics).find((n) => n['NIC Names']?.includes(tag))?.['MAC Address'];
+        const adminMac = macOf('admin');
+        const adminIp = s?.sysinfo?.['Admin IP'];
+        if (!adminMac || typeof adminIp !== 'string') throw fail(a, ctx.dc.local.name, `CNAPI sysinfo of ${t.hostname} names no admin NIC or admin IP`, `check sdc-server sysinfo ${t.uuid}`);
+        const ext = macOf('external');
+        content = secondaryHeadnodeConfig(got, { hostname: t.hostname, adminMac, adminIp, ...(ext ? { externalMac: ext } : {}) });
+      }
+      await runOk(ctx, a, a.host, a.argv!, { stdin: content });
+      await runOk(ctx, a, a.host, ['mv', `${a.path}.tmp`, a.path!]);
+      return `wrote ${a.path} (${content.length} bytes)`;
+    }
+    case 'prepare-server': {
+      const out = await runOk(ctx, a, a.host, a.argv!, { stdin: ctx.prepareScript });
+      return out.trim().split('\n').at(-1) ?? 'prepared';
+    }
+    case 'reboot': {
+      try {
+        await run(ctx, a, a.host, a.argv!, { timeoutMs: Math.min(ctx.timing.commandTimeoutMs, 60_000) });
+      } catch (err) {
+        // The link goes down with the server: that is the reboot happening.
+        if (!(err instanceof RemoteError && err.mayHaveRun)) throw err;
+      }
+      return 'reboot started';
+    }
+    case 'wait-headnode':
+      return waitFor(ctx, a, ctx.timing.bootTimeoutMs, async () => {
+        const s = await server(ctx).catch(() => null);
+        return isHeadnodeNow(s) ? 'CNAPI: running, setup=true, headnode=true' : undefined;
+      }, `${t.hostname} did not come back as a headnode`, `look at ${t.hostname}'s console (IPMI): did it boot from the USB key? /var/log/headnode-prepare.log and /var/svc/log/*headnode* say more`);
+    case 'create-instance': {
+      if (a.http) {
+        const r = await ctx.dc.http({ method: a.http.method, url: a.http.url, body: a.http.body, timeoutMs: ctx.timing.provisionTimeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+        ctx.onOutput?.(a, `${a.http.method} ${a.http.url} -> HTTP ${r.status}\n${r.body.slice(0, 2000)}`);
+        if (r.status >= 300) throw fail(a, ctx.dc.local.name, `HTTP ${r.status}: ${r.body.slice(0, 500)}`, 'check SAPI, VMAPI and the workflow (sdcadm check-health), then rerun');
+        return `SAPI created the ${a.service} instance`;
+      }
+      return (await runOk(ctx, a, a.host, a.argv!, { timeoutMs: ctx.timing.provisionTimeoutMs })).trim().split('\n').at(-1) ?? 'created';
+    }
+    case 'wait-instance':
+      return waitFor(ctx, a, ctx.timing.provisionTimeoutMs, async () => {
+        const inst = await instanceOnTarget(ctx, a.service!).catch(() => undefined);
+        if (!inst || inst.state !== 'running') return undefined;
+        const gz = ctx.host(t.hostname);
+        const o = { timeoutMs: ctx.timing.commandTimeoutMs };
+        const h = await svcsXz(gz, inst.uuid, o).catch(() => undefined);
+        if (!h?.healthy) return undefined;
+        // Running is not joined: a binder answers ZooKeeper, a manatee peer shows in its shard.
+        if (a.service === 'binder') {
+          if (!inst.ip || (await zkRuok(gz, inst.ip, o).catch(() => null)) !== true) return undefined;
+          return `${inst.alias} (${inst.uuid}) running, svcs -xz clean, ZooKeeper answers imok`;
+        }
+        if (a.service === 'manatee') {
+          const pg = await manateePgStatus(gz, inst.uuid, o).catch(() => undefined);
+          const ok = pg?.peers.filter((p) => p.pg === 'ok').length ?? 0;
+          if (ok < 3) return undefined;
+          return `${inst.alias} (${inst.uuid}) running; manatee-adm pg-status: ${ok} peers with postgres ok`;
+        }
+        return `${inst.alias} (${inst.uuid}) running, svcs -xz clean`;
+      }, `the new ${a.service} on ${t.hostname} did not become healthy`, `zlogin to it on ${t.hostname} and read svcs -xv; the instance stays, a rerun waits again`);
+  }
+}
+
+async function waitFor(ctx: ConvertContext, a: ConvertAction, limitMs: number, probe: () => Promise<string | undefined>, what: string, hint: string): Promise<string> {
+  const until = Date.now() + limitMs;
+  for (;;) {
+    const got = await probe();
+    if (got) return got;
+    if (Date.now() >= until) throw fail(a, ctx.dc.local.name, `${what} within ${limitMs >= 120_000 ? `${Math.round(limitMs / 60_000)} min` : `${Math.round(limitMs / 1000)} s`}`, hint);
+    if (ctx.signal?.aborted) throw fail(a, ctx.dc.local.name, 'stopped by the operator', 'rerun to continue: the wait starts again');
+    await sleep(ctx.timing.pollMs);
+  }
+}

@@ -1,0 +1,194 @@
+// Running a conversion: pre-checks, the plan (or the journaled one on a rerun),
+// then each step as prepare -> confirm -> execute, journaled before and after
+// every action, like the restore. Killed at any point, a rerun finishes it.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { Dc } from '../remote/dc.js';
+import type { Host } from '../remote/host.js';
+import type { ConvertProblem } from '../state/convert-checks.js';
+import { describeConvertAction } from '../state/convert-describe.js';
+import type { ConvertAction, ConvertPlan, ConvertStepPlan } from '../state/convert-plan.js';
+import { ConvertFailed, DEFAULT_CONVERT_TIMING, executeConvert, prepareConvert, type ConvertContext, type ConvertTiming } from './convert-actions.js';
+import { checkConvert, type ConvertCheck } from './convert.js';
+import { Journal, readJournal } from './journal.js';
+import { acquireLock, releaseLock } from './lock.js';
+
+export type ConvertAnswer = 'go' | 'stop';
+
+export interface ConvertEvents {
+  checked?(c: ConvertCheck, resumed: boolean): void;
+  stepStart?(s: ConvertStepPlan, index: number, total: number): void;
+  actionStart?(a: ConvertAction): void;
+  actionEnd?(a: ConvertAction, r: { ok: boolean; skipped: boolean; detail: string; ms: number }): void;
+  output?(a: ConvertAction, text: string): void;
+  stepEnd?(s: ConvertStepPlan, status: 'done' | 'failed', detail: string): void;
+}
+
+export interface ConvertOptions {
+  dc: Dc;
+  journalDir: string;
+  server: string;
+  command: string;
+  /** Asked before each step; absent (--yes): every step runs. */
+  confirm?: (s: ConvertStepPlan, index: number, total: number) => Promise<ConvertAnswer>;
+  events?: ConvertEvents;
+  timing?: Partial<ConvertTiming>;
+  probeTimeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface ConvertOutcome {
+  exitCode: 0 | 2 | 3;
+  message: string;
+  next?: string;
+  problems: ConvertProblem[];
+  check?: ConvertCheck;
+  plan?: ConvertPlan;
+  failure?: ConvertFailed;
+}
+
+/** Where the conversion of one server is journaled, apart from any restore's journal. */
+export const convertJournalDir = (journalDir: string, serverUuid: string): string => join(journalDir, `convert-${serverUuid}`);
+
+const SCRIPT = new URL('../../share/headnode-prepare.sh', import.meta.url);
+
+export async function runConvert(o: ConvertOptions): Promise<ConvertOutcome> {
+  // The same lock as the restore: a conversion and a restore never run together.
+  const lock = acquireLock(o.journalDir, o.command);
+  if (!lock.ok) {
+    const h = lock.holder;
+    return { exitCode: 2, message: `another recovery holds the lock: ${h.who} on ${h.host} (pid ${h.pid}) since ${h.since}, running "${h.command}"`, next: `talk to ${h.who} first`, problems: [] };
+  }
+  try {
+    return await locked(o);
+  } finally {
+    releaseLock(o.journalDir);
+  }
+}
+
+async function locked(o: ConvertOptions): Promise<ConvertOutcome> {
+  const check = await checkConvert(o.dc, o.server, o.probeTimeoutMs);
+  const t = check.facts.target;
+  if (!t) return { exitCode: 2, message: check.problems[0]?.message ?? `no server ${o.server}`, problems: check.problems, check };
+  const dir = convertJournalDir(o.journalDir, t.uuid);
+  const state = readJournal(dir);
+  const journaled = state.plan as ConvertPlan | undefined;
+  const allDone = journaled !== undefined && journaled.steps.every((s) => state.finished.has(s.id));
+  // Once begun, a conversion is finished from its journal: the pre-checks gate
+  // the start (after the reboots the server IS a headnode, and may be down).
+  const resuming = journaled !== undefined && !allDone;
+  o.events?.checked?.(check, resuming);
+  if (!resuming) {
+    if (allDone && t.headnode) return { exitCode: 2, message: `${t.hostname} is already a headnode: its conversion finished (journal ${join(dir, 'journal.jsonl')})`, problems: check.problems, check };
+    const critical = check.problems.filter((p) => p.severity === 'critical');
+    if (critical.length > 0) return { exitCode: 2, message: `${t.hostname} cannot be converted (${critical.length} critical problem(s)); nothing was changed`, next: 'fix the problems listed, then run again', problems: critical, check };
+    if (!check.plan) return { exitCode: 2, message: `no plan for ${t.hostname}: ${check.planError ?? 'unknown reason'}; nothing was changed`, problems: check.problems, check };
+  }
+  const plan = resuming ? journaled : check.plan!;
+  const journal = new Journal(dir, randomUUID());
+  try {
+    const who = process.env['SUDO_USER'] ?? userInfo().username;
+    journal.append({ t: 'run', command: o.command, who, host: hostname(), pid: process.pid, job: 'convert' });
+    if (!resuming) journal.append({ t: 'plan', plan });
+    else journal.append({ t: 'decision', decision: 'resume', detail: `resuming the journaled conversion of ${t.hostname}; ${state.open.length} action(s) without an end are re-checked by prepare, not repeated` });
+    return await runSteps(o, plan, journal, state.finished, check);
+  } finally {
+    journal.close();
+  }
+}
+
+async function runSteps(o: ConvertOptions, plan: ConvertPlan, journal: Journal, finished: ReadonlyMap<string, unknown>, check: ConvertCheck): Promise<ConvertOutcome> {
+  const ev = o.events ?? {};
+  const timing: ConvertTiming = { ...DEFAULT_CONVERT_TIMING, ...o.timing };
+  const t = plan.target;
+  const ips = new Map<string, string>();
+  const hosts = new Map<string, Host>();
+  const ctx: ConvertContext = {
+    dc: o.dc,
+    timing,
+    target: { hostname: t.hostname, uuid: t.uuid },
+    cnapiUrl: urlOf(plan, 'wait-headnode') ?? '',
+    vmapiUrl: check.vmapiUrl,
+    prepareScript: readFileSync(SCRIPT, 'utf8'),
+    host: (h: string): Host => {
+      if (h === o.dc.local.name) return o.dc.local;
+      let x = hosts.get(h);
+      if (!x) hosts.set(h, (x = o.dc.peer(h, ips.get(h) ?? check.serverIps.get(h) ?? '')));
+      return x;
+    },
+    onOutput: (a, text) => {
+      journal.append({ t: 'output', id: a.id, stdout: text.slice(0, 20_000), stderr: '' });
+      ev.output?.(a, text);
+    },
+    ...(o.signal ? { signal: o.signal } : {}),
+  };
+  const steps = plan.steps;
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i]!;
+    if (finished.has(step.id)) continue;
+    if (o.confirm) {
+      const ans = await o.confirm(step, i, steps.length);
+      journal.append({ t: 'decision', service: step.id, decision: ans, detail: `before: ${step.title}` });
+      if (ans === 'stop') {
+        journal.append({ t: 'stop', reason: `stopped before "${step.title}"`, exitCode: 2 });
+        return { exitCode: 2, message: `stopped before "${step.title}"`, next: `${o.command} to continue where it stopped`, problems: [], check, plan };
+      }
+    }
+    if (o.signal?.aborted) return { exitCode: 2, message: `stopped before "${step.title}"`, next: `${o.command} to continue`, problems: [], check, plan };
+    ev.stepStart?.(step, i, steps.length);
+    try {
+      // Every action is checked before it runs: cheap, and never wrong after a crash.
+      for (const a of step.actions) await runAction(ctx, journal, a, step.id, ev);
+    } catch (err) {
+      const f = err instanceof ConvertFailed ? err : new ConvertFailed(step.actions[0]!, o.dc.local.name, step.title, (err as Error).message, 'check the host and API named above, then rerun: finished steps are not repeated');
+      journal.append({ t: 'service', service: step.id, status: 'failed', detail: f.output.split('\n')[0] ?? '' });
+      ev.stepEnd?.(step, 'failed', f.output);
+      journal.append({ t: 'stop', reason: f.message, exitCode: 3 });
+      return { exitCode: 3, message: `"${step.title}" failed on ${f.host}: ${f.action.summary}`, next: f.hint, problems: [], check, plan, failure: f };
+    }
+    journal.append({ t: 'service', service: step.id, status: 'done', detail: step.title });
+    ev.stepEnd?.(step, 'done', step.title);
+  }
+  const message = `${t.hostname} is a headnode${plan.steps.find((s) => s.id === 'ha')?.actions.length ? ' with the HA layout' : ''}`;
+  journal.append({ t: 'stop', reason: message, exitCode: 0 });
+  return { exitCode: 0, message, problems: [], check, plan };
+}
+
+async function runAction(ctx: ConvertContext, journal: Journal, a: ConvertAction, step: string, ev: ConvertEvents): Promise<void> {
+  const t0 = Date.now();
+  ev.actionStart?.(a);
+  const p = await prepareConvert(ctx, a).catch((err: unknown) => {
+    throw asFailed(ctx, a, 'checking what is already done', err);
+  });
+  if (p.done) {
+    journal.append({ t: 'end', id: a.id, ok: true, skipped: true, detail: `already done: ${p.why}`, durationMs: Date.now() - t0 });
+    ev.actionEnd?.(a, { ok: true, skipped: true, detail: p.why, ms: Date.now() - t0 });
+    return;
+  }
+  journal.append({ t: 'start', id: a.id, service: step, kind: a.kind, host: a.host, ...(a.argv ? { argv: a.argv } : {}), ...(a.http ? { http: a.http } : {}) });
+  try {
+    const detail = await executeConvert(ctx, a).catch((err: unknown) => {
+      throw asFailed(ctx, a, 'running it', err);
+    });
+    journal.append({ t: 'end', id: a.id, ok: true, detail, durationMs: Date.now() - t0 });
+    ev.actionEnd?.(a, { ok: true, skipped: false, detail, ms: Date.now() - t0 });
+  } catch (err) {
+    const f = err as ConvertFailed;
+    journal.append({ t: 'end', id: a.id, ok: false, detail: `${f.command}: ${f.output}`, durationMs: Date.now() - t0 });
+    ev.actionEnd?.(a, { ok: false, skipped: false, detail: f.output, ms: Date.now() - t0 });
+    throw err;
+  }
+}
+
+function asFailed(ctx: ConvertContext, a: ConvertAction, when: string, err: unknown): ConvertFailed {
+  if (err instanceof ConvertFailed) return err;
+  const hint = (err as { hint?: unknown }).hint;
+  return new ConvertFailed(a, a.host === ctx.dc.local.name ? a.host : a.host, describeConvertAction(a), `${when}: ${(err as Error).message}`, typeof hint === 'string' ? hint : 'check the host and API named above, then rerun: finished steps are not repeated');
+}
+
+function urlOf(plan: ConvertPlan, kind: ConvertAction['kind']): string | undefined {
+  const a = plan.steps.flatMap((s) => s.actions).find((x) => x.kind === kind);
+  return a?.http?.url.replace(/\/servers\/.*$/, '');
+}

@@ -1,0 +1,144 @@
+// `convert SERVER --yes` end to end against the simulated DC (real processes,
+// real state and journal files), and kill -9 at many points, then a rerun:
+// the server ends a headnode with the HA layout, rebooted once, nothing twice.
+import { execa, type ResultPromise } from 'execa';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../sim/helpers.js';
+
+const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
+const contract = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'contract', 'scenario.example.json');
+const CN0 = '91cd462d-c036-5f49-97cb-9a2cdce4e2b7';
+
+interface Inst { service: string; alias: string; server: string; state?: string }
+interface State { servers: { hostname: string; headnode: boolean; usbkey: boolean }[]; instances: Inst[]; manatee: { async: string[] }; sim: { events: { what: string }[] } }
+
+/** Every headnode alive; `thin`: the DC has only 2 binders, 2 manatees and 2 morays. */
+function scenario(dir: string, thin: boolean): string {
+  const s = JSON.parse(readFileSync(contract, 'utf8'));
+  s.servers[0].alive = true;
+  if (thin) {
+    s.instances = s.instances.filter((i: Inst) => !['binder2', 'manatee2', 'moray2'].includes(i.alias));
+    s.manatee.async = [];
+  }
+  const f = join(dir, 'scenario.json');
+  writeFileSync(f, JSON.stringify(s));
+  return f;
+}
+
+const args = (dir: string, thin: boolean, speed = '400'): string[] => ['convert', 'cn0', '--yes', '--sim', scenario(dir, thin), '--sim-state', join(dir, 's.json'), '--sim-speed', speed];
+const state = (dir: string): State => JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')) as State;
+const journalPath = (dir: string): string => join(dir, 's.journal', `convert-${CN0}`, 'journal.jsonl');
+const journalLines = (dir: string): number => (existsSync(journalPath(dir)) ? readFileSync(journalPath(dir), 'utf8').split('\n').filter(Boolean).length : 0);
+
+/** What must hold after a finished conversion, whatever happened on the way. */
+function converted(dir: string, thin: boolean): string[] {
+  const s = state(dir);
+  const bad: string[] = [];
+  const cn0 = s.servers.find((x) => x.hostname === 'cn0')!;
+  if (!cn0.headnode || !cn0.usbkey) bad.push('cn0 is not a headnode');
+  const reboots = s.sim.events.filter((e) => e.what.startsWith('cn0 rebooting')).length;
+  if (reboots !== 1) bad.push(`cn0 was rebooted ${reboots} times`);
+  const live = s.instances.filter((i) => i.state !== 'destroyed');
+  for (const svc of thin ? ['binder', 'manatee', 'moray', 'dhcpd'] : ['dhcpd']) {
+    const n = live.filter((i) => i.service === svc && i.server === 'cn0').length;
+    if (n !== 1) bad.push(`${n} ${svc} instance(s) on cn0`);
+  }
+  for (const svc of ['binder', 'manatee', 'moray']) {
+    const n = live.filter((i) => i.service === svc).length;
+    if (n !== 3) bad.push(`${n} ${svc} instances in the DC`);
+  }
+  const aliases = live.map((i) => i.alias);
+  if (new Set(aliases).size !== aliases.length) bad.push(`an alias twice: ${aliases.join(' ')}`);
+  if (thin && s.manatee.async.length !== 1) bad.push(`manatee asyncs: ${s.manatee.async.join(',')}`);
+  return bad;
+}
+
+describe('triton-recover convert --yes', () => {
+  it('makes cn0 a headnode with a dhcpd (the DC already has 3 binders, manatees, morays); a rerun exits 2', async () => {
+    const dir = tempDir('tr-conv-');
+    const r = await execa(bin, args(dir, false), { reject: false, stdin: 'ignore' });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('DONE: cn0 is a headnode with the HA layout');
+    expect(r.stderr).toMatch(/OK {3}reboot cn0/);
+    expect(converted(dir, false)).toEqual([]);
+    // The new headnode's USB key got its own config: its hostname and IP, not the primary's external IP.
+    const cn0 = (JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')) as { servers: { hostname: string; files: Record<string, string> }[] }).servers.find((x) => x.hostname === 'cn0')!;
+    expect(cn0.files['/usbkey/config']).toContain('hostname=cn0\n');
+    expect(cn0.files['/usbkey/config']).toContain('admin_ip=10.99.99.43\n');
+    expect(cn0.files['/usbkey/config']).not.toContain('external_ip=');
+    const again = await execa(bin, args(dir, false), { reject: false, stdin: 'ignore' });
+    expect(again.exitCode).toBe(2);
+    expect(again.stdout).toContain('cn0 is already a headnode: its conversion finished');
+  }, 60_000);
+
+  it('a thin DC gets a binder (ha-binder), a third manatee peer, a moray and a dhcpd on cn0', async () => {
+    const dir = tempDir('tr-conv-');
+    const r = await execa(bin, args(dir, true), { reject: false, stdin: 'ignore' });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('sdcadm post-setup ha-binder -y headnode0 headnode1 cn0');
+    expect(r.stderr).toContain('manatee-adm pg-status: 3 peers with postgres ok');
+    expect(r.stderr).toContain('ZooKeeper answers imok');
+    expect(converted(dir, true)).toEqual([]);
+  }, 60_000);
+
+  it('a failing sdcadm stops the run with exit 3, the command and what next; the rerun finishes', async () => {
+    const dir = tempDir('tr-conv-');
+    const s = JSON.parse(readFileSync(contract, 'utf8'));
+    s.servers[0].alive = true;
+    s.faults = [{ command: 'sdcadm create', effect: 'fail', times: 1 }];
+    writeFileSync(join(dir, 'f.json'), JSON.stringify(s));
+    const a = ['convert', 'cn0', '--yes', '--sim', join(dir, 'f.json'), '--sim-state', join(dir, 's.json'), '--sim-speed', '400'];
+    const r = await execa(bin, a, { reject: false, stdin: 'ignore' });
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toContain('FAILED on headnode0: a dhcpd on cn0');
+    expect(r.stderr).toContain('command: headnode0$ sdcadm create dhcpd -s cn0 -y');
+    expect(r.stdout).toContain('next:');
+    const again = await execa(bin, a, { reject: false, stdin: 'ignore' });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).toContain('resuming the journaled conversion');
+    expect(again.stderr).not.toMatch(/OK {3}reboot cn0/);
+    expect(again.stderr).toMatch(/OK {3}a dhcpd on cn0/);
+    expect(converted(dir, false)).toEqual([]);
+  }, 60_000);
+});
+
+/** Run until the journal has `lines` entries (or `ms` passed), then SIGKILL. */
+async function killAt(dir: string, at: { lines?: number; ms?: number }): Promise<boolean> {
+  const p: ResultPromise = execa(bin, args(dir, true), { reject: false, stdin: 'ignore' });
+  const start = Date.now();
+  let killed = false;
+  while (p.exitCode === null && !killed) {
+    if ((at.lines !== undefined && journalLines(dir) >= at.lines) || (at.ms !== undefined && Date.now() - start >= at.ms)) {
+      p.kill('SIGKILL');
+      killed = true;
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await p;
+  return killed;
+}
+
+// Journal lines land right before/after actions (the reboot starts at 29, its
+// wait at 32); time offsets land inside commands, the reboot wait included.
+const POINTS: { lines?: number; ms?: number }[] = [
+  ...[2, 4, 7, 11, 16, 21, 23, 25, 29, 30, 31, 32, 35, 38, 40, 43, 45, 50, 53].map((lines) => ({ lines })),
+  ...[500, 900, 1200].map((ms) => ({ ms })),
+];
+
+describe('kill -9 during a conversion, then rerun', () => {
+  it.concurrent.each(POINTS.map((p, i) => [i, p] as const))('point %i %o', async (_i, point) => {
+    const dir = tempDir('tr-conv-kill-');
+    expect(await killAt(dir, point)).toBe(true);
+    const rerun = await execa(bin, args(dir, true), { reject: false, stdin: 'ignore' });
+    const why = `${dir}\n${rerun.stdout.slice(-1500)}\n${rerun.stderr.slice(-3000)}`;
+    expect(rerun.exitCode, why).toBe(0);
+    expect(converted(dir, true), why).toEqual([]);
+    const entries = readFileSync(journalPath(dir), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { t: string; id?: string; ok?: boolean; skipped?: boolean });
+    const ran = new Map<string, number>();
+    for (const e of entries) if (e.t === 'end' && e.ok && !e.skipped && e.id && !e.id.endsWith('-wait') && e.id !== 'reboot/wait') ran.set(e.id, (ran.get(e.id) ?? 0) + 1);
+    expect([...ran].filter(([, n]) => n > 1), why).toEqual([]);
+    expect(readdirSync(join(dir, 's.journal')).filter((f) => f === 'lock.json'), 'the lock is released').toEqual([]);
+  }, 120_000);
+});

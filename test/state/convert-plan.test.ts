@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { buildConvertPlan, type ConvertPlanInput, type LiveInstance } from '../../src/state/convert-plan.js';
+import { secondaryHeadnodeConfig } from '../../src/state/headnode-config.js';
+
+const T = { hostname: 'cn0', uuid: '91cd462d-c036-5f49-97cb-9a2cdce4e2b7', adminIp: '10.99.99.43' };
+const hn = (n: number): { hostname: string; uuid: string } => ({ hostname: `headnode${n}`, uuid: `00000000-0000-4000-8000-00000000000${n}` });
+const inst = (service: string, alias: string, on: number): LiveInstance => ({ service, alias, uuid: `${alias}-uuid`, serverUuid: hn(on).uuid, serverHostname: hn(on).hostname });
+
+function input(instances: LiveInstance[], headnodes = [hn(0), hn(1)]): ConvertPlanInput {
+  return {
+    local: 'headnode1',
+    target: T,
+    assets: { hostname: 'headnode0', ip: '10.99.99.8' },
+    dhcpd: { hostname: 'headnode0', zone: 'dhcpd0-uuid' },
+    sdcHost: 'headnode0',
+    headnodes,
+    instances,
+    sapiUrl: 'http://10.99.99.30',
+    cnapiUrl: 'http://10.99.99.22',
+    vmapiUrl: 'http://10.99.99.28',
+    manateeServiceUuid: 'c3b5b4a2-0000-4000-8000-000000000001',
+  };
+}
+const ha = (i: ConvertPlanInput) => buildConvertPlan(i).steps.find((s) => s.id === 'ha')!;
+
+describe('buildConvertPlan', () => {
+  it('always four steps; the reboot is one command, then a wait on CNAPI', () => {
+    const p = buildConvertPlan(input([]));
+    expect(p.steps.map((s) => s.id)).toEqual(['usbkey-data', 'prepare', 'reboot', 'ha']);
+    expect(p.steps[2]!.actions.map((a) => a.argv ?? a.http?.url)).toEqual([['reboot'], `http://10.99.99.22/servers/${T.uuid}`]);
+    expect(p.steps[1]!.actions[0]!.argv).toEqual(['bash', '-s', '--', '10.99.99.8', T.uuid]);
+  });
+
+  it('two of each: ha-binder with both existing servers and the new one, a SAPI manatee, sdcadm moray and dhcpd', () => {
+    const s = ha(input([inst('binder', 'binder0', 0), inst('binder', 'binder1', 1), inst('manatee', 'manatee0', 0), inst('manatee', 'manatee1', 1), inst('moray', 'moray0', 0), inst('moray', 'moray1', 1)]));
+    const creates = s.actions.filter((a) => a.kind === 'create-instance');
+    expect(creates.map((a) => a.service)).toEqual(['binder', 'manatee', 'moray', 'dhcpd']);
+    expect(creates[0]!.argv).toEqual(['sdcadm', 'post-setup', 'ha-binder', '-y', 'headnode0', 'headnode1', 'cn0']);
+    expect(creates[1]!.http?.body).toEqual({ service_uuid: 'c3b5b4a2-0000-4000-8000-000000000001', params: { alias: 'manatee2', server_uuid: T.uuid } });
+    expect(creates[2]!.argv).toEqual(['sdcadm', 'create', 'moray', '-s', 'cn0', '-y']);
+    // Each creation is followed by its wait.
+    expect(s.actions.filter((a) => a.kind === 'wait-instance')).toHaveLength(4);
+  });
+
+  it('one binder and one spare headnode: ha-binder gets three servers', () => {
+    const s = ha(input([inst('binder', 'binder0', 0)], [hn(0), hn(1)]));
+    expect(s.actions[0]!.argv).toEqual(['sdcadm', 'post-setup', 'ha-binder', '-y', 'headnode0', 'headnode1', 'cn0']);
+  });
+
+  it('one binder and no spare headnode, one manatee: notes say what to run by hand, nothing half-done', () => {
+    const s = ha(input([inst('binder', 'binder0', 0), inst('manatee', 'manatee0', 0)], [hn(0)]));
+    expect(s.actions.some((a) => a.service === 'binder' || a.service === 'manatee')).toBe(false);
+    expect(s.notes.join('\n')).toMatch(/ha-binder needs 3 servers/);
+    expect(s.notes.join('\n')).toMatch(/sdcadm post-setup ha-manatee -s SERVER1 -s SERVER2/);
+  });
+
+  it('a DC with three of each and a dhcpd already on the server: nothing to add, said so', () => {
+    const three = ['binder', 'manatee', 'moray'].flatMap((svc) => [0, 1, 2].map((n) => inst(svc, `${svc}${n}`, n % 2)));
+    const s = ha(input([...three, { ...inst('dhcpd', 'dhcpd9', 0), serverUuid: T.uuid, serverHostname: 'cn0' }]));
+    expect(s.actions).toEqual([]);
+    expect(s.notes[0]).toMatch(/nothing to add/);
+  });
+});
+
+describe('secondaryHeadnodeConfig', () => {
+  const src = ['# head', 'datacenter_name=us-west-1', 'hostname=headnode0', 'admin_nic=aa:aa:aa:aa:aa:01', 'admin_ip=10.99.99.7', 'external_nic=aa:aa:aa:aa:aa:ff', 'external_ip=203.0.113.7', 'external_gateway=203.0.113.1', 'binder_admin_ips=10.99.99.11', ''].join('\n');
+
+  it('replaces what names one machine, keeps the DC-wide keys, never copies the external IP', () => {
+    const out = secondaryHeadnodeConfig(src, { hostname: 'cn0', adminMac: 'bb:bb:bb:bb:bb:01', adminIp: '10.99.99.43', externalMac: 'bb:bb:bb:bb:bb:ff' });
+    expect(out).toContain('hostname=cn0\n');
+    expect(out).toContain('admin_nic=bb:bb:bb:bb:bb:01\n');
+    expect(out).toContain('admin_ip=10.99.99.43\n');
+    expect(out).toContain('external_nic=bb:bb:bb:bb:bb:ff\n');
+    expect(out).toContain('datacenter_name=us-west-1\n');
+    expect(out).toContain('binder_admin_ips=10.99.99.11\n');
+    expect(out).not.toMatch(/external_ip|external_gateway|headnode0|10\.99\.99\.7\n/);
+  });
+
+  it('without an external NIC there is no external_nic line; missing keys are added', () => {
+    const out = secondaryHeadnodeConfig('datacenter_name=x\n', { hostname: 'cn0', adminMac: 'bb', adminIp: '10.0.0.5' });
+    expect(out).not.toContain('external_nic');
+    expect(out).toContain('hostname=cn0\nadmin_nic=bb\nadmin_ip=10.0.0.5\n');
+  });
+});
