@@ -144,6 +144,7 @@ async function consoleMode(cmd: Command): Promise<number> {
     const code = await runConsole(dc, {
       journalDir: journalDirOf(o, dc),
       timing: { pollMs: t.pollMs, healthTimeoutMs: t.healthTimeoutMs, commandTimeoutMs: t.commandTimeoutMs },
+      convertTiming: { pollMs: t.pollMs, commandTimeoutMs: t.commandTimeoutMs, bootTimeoutMs: t.bootTimeoutMs, provisionTimeoutMs: t.provisionTimeoutMs },
       probeTimeoutMs: t.probeTimeoutMs,
       ...(o.maxAge ? { maxAgeMinutes: o.maxAge } : {}),
       resumeCommand: again.join(' '),

@@ -9,6 +9,7 @@ import type { Store } from './store.js';
 import { tone, fit, type Theme } from './theme.js';
 import { homeView } from './views/home.js';
 import { L, type Line, type ViewCtx } from './views/line.js';
+import { convertLines, convertRunView } from './views/convert.js';
 import { helpView, inspectView } from './views/other.js';
 import { promptView } from './views/prompt.js';
 import { detectView, planLines, preflightView, strategyView } from './views/restore.js';
@@ -23,6 +24,7 @@ const TITLES: Record<ConsoleState['screen'], string> = {
   run: 'RESTORE: RUNNING',
   summary: 'RESTORE: SUMMARY',
   inspect: 'READINESS',
+  convert: 'SECONDARY-HEADNODE CONVERSION',
 };
 
 function footer(s: ConsoleState): string {
@@ -33,6 +35,8 @@ function footer(s: ConsoleState): string {
       return '?:help  j/k:move  1-4 or Enter:choose  q:quit';
     case 'run':
       return s.run.phase === 'running' ? '?:help  k/j:scroll log  q:quit (safe, resumable)' : '?:help  q:back';
+    case 'convert':
+      return s.convert.phase === 'running' ? '?:help  q:quit (safe, resumable)' : '?:help  j/k:scroll  Enter:next  n:another server  Esc/q:back';
     default:
       return '?:help  j/k:scroll  Enter:next  Esc/q:back';
   }
@@ -71,7 +75,11 @@ export function frameLines(s: ConsoleState, theme: Theme, rows: number, cols: nu
         ? strategyView(s, ctx)
         : s.screen === 'run'
           ? runView(s, ctx, 0)
-          : scrolled(
+          : s.screen === 'convert' && s.convert.steps.length > 0
+            ? convertRunView(s, ctx)
+            : s.screen === 'convert'
+              ? scrolled(convertLines(s, ctx))
+              : scrolled(
               s.screen === 'detect' ? detectView(s, ctx) : s.screen === 'preflight' ? preflightView(s, ctx) : s.screen === 'plan' ? planLines(s, ctx) : s.screen === 'summary' ? summaryView(s, ctx) : inspectView(s, ctx),
             );
   return { header, body: body.slice(0, ctx.height), prompt, foot: fit(footer(s), width), maxScroll };

@@ -3,7 +3,7 @@
 import type { CheckReport } from './check-report.js';
 import type { Plan, Strategy } from './plan.js';
 
-export type Screen = 'home' | 'detect' | 'preflight' | 'strategy' | 'plan' | 'run' | 'summary' | 'inspect';
+export type Screen = 'home' | 'detect' | 'preflight' | 'strategy' | 'plan' | 'run' | 'summary' | 'inspect' | 'convert';
 
 export type ServiceStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
@@ -53,7 +53,28 @@ export type Prompt =
   | { kind: 'skip-reason'; alias: string; typed: string; from: StepPrompt | FailurePrompt }
   /** A step failed: retry, skip, stop. */
   | FailurePrompt
-  | { kind: 'quit'; running: boolean; choice: number };
+  | { kind: 'quit'; running: boolean; choice: number }
+  /** Which compute node to convert: a hostname or UUID, typed. */
+  | { kind: 'server'; typed: string }
+  /** Before each conversion step: go or stop. */
+  | { kind: 'convert-step'; title: string; index: number; total: number; choice: number; commands: string[] };
+
+export const CONVERT_CHOICES = ['go', 'stop'] as const;
+
+/** The conversion job: the server typed, its pre-checks and plan as text, then the run. */
+export interface ConvertUi {
+  phase: 'ask' | 'checking' | 'checked' | 'running' | 'done' | 'failed' | 'stopped';
+  server: string;
+  /** Pre-checks and the steps with their commands, as `convert SERVER` prints them. */
+  text: string[];
+  /** No critical problem and a plan (or a journaled conversion to finish). */
+  runnable: boolean;
+  steps: { title: string; status: ServiceStatus }[];
+  current?: string;
+  log: LogLine[];
+  message?: string;
+  next?: string;
+}
 
 export const STEP_CHOICES = ['go', 'skip', 'all', 'pause'] as const;
 export const FAILURE_CHOICES = ['retry', 'skip', 'stop'] as const;
@@ -94,13 +115,16 @@ export interface ConsoleState {
   maxScroll: number;
   prompt?: Prompt;
   run: RunState;
+  convert: ConvertUi;
   now: number;
 }
+
+const CONVERT_IDLE: ConvertUi = { phase: 'ask', server: '', text: [], runnable: false, steps: [], log: [] };
 
 export const LOG_KEEP = 200;
 
 export function initialState(label: string, now: number): ConsoleState {
-  return { screen: 'home', history: [], help: false, label, strategy: 'reuse', cursor: 0, scroll: 0, maxScroll: 0, run: { phase: 'idle', services: [], log: [] }, now };
+  return { screen: 'home', history: [], help: false, label, strategy: 'reuse', cursor: 0, scroll: 0, maxScroll: 0, run: { phase: 'idle', services: [], log: [] }, convert: CONVERT_IDLE, now };
 }
 
 /** Semantic input: what a key means, whatever terminal it came from. */
@@ -135,7 +159,13 @@ export type Event =
   | { t: 'serviceEnd'; key: string; status: ServiceStatus; seconds?: number }
   | { t: 'ask'; prompt: Prompt }
   | { t: 'failed'; failure: Failure }
-  | { t: 'finished'; outcome: Outcome };
+  | { t: 'finished'; outcome: Outcome }
+  | { t: 'convertChecked'; text: string[]; runnable: boolean }
+  | { t: 'convertStarted'; steps: string[]; done: number[] }
+  | { t: 'convertStep'; index: number; status: ServiceStatus }
+  | { t: 'convertAction'; summary: string | undefined }
+  | { t: 'convertLog'; lines: string[]; level?: LogLine['level'] }
+  | { t: 'convertFinished'; exitCode: number; message: string; next?: string };
 
 /** What the session (the I/O side) must do in answer to the operator. */
 export type Effect =
@@ -144,6 +174,9 @@ export type Effect =
   | { t: 'startRun'; fenced: string | undefined }
   | { t: 'answer'; answer: 'go' | 'skip' | 'all' | 'pause'; reason?: string }
   | { t: 'failureChoice'; choice: 'retry' | 'skip' | 'stop'; reason?: string }
+  | { t: 'convertCheck'; server: string }
+  | { t: 'startConvert' }
+  | { t: 'convertAnswer'; answer: 'go' | 'stop' }
   | { t: 'exit' };
 
 export const HOME_ITEMS = ['Restore after a dead primary', 'Secondary-headnode conversion', 'Restore-readiness inspection', 'Quit'] as const;
@@ -230,6 +263,25 @@ export function reduce(s: ConsoleState, e: Event): Result {
       const run: RunState = { phase, services: s.run.services, log: s.run.log, outcome: e.outcome, ...(s.run.startedAt !== undefined ? { startedAt: s.run.startedAt } : {}) };
       return only({ ...s, prompt: undefined, screen: 'summary', history: ['home'], run } as ConsoleState);
     }
+    case 'convertChecked':
+      return only({ ...s, convert: { ...s.convert, phase: 'checked', text: e.text, runnable: e.runnable } });
+    case 'convertStarted':
+      return only({ ...s, convert: { ...s.convert, phase: 'running', steps: e.steps.map((title, i) => ({ title, status: e.done.includes(i) ? 'done' : 'pending' })) } });
+    case 'convertStep':
+      return only({ ...s, convert: { ...s.convert, steps: s.convert.steps.map((x, i) => (i === e.index ? { ...x, status: e.status } : x)) } });
+    case 'convertAction': {
+      const { current: _c, ...rest } = s.convert;
+      return only({ ...s, convert: e.summary === undefined ? rest : { ...s.convert, current: e.summary } });
+    }
+    case 'convertLog': {
+      const level = e.level ?? 'detail';
+      return only({ ...s, convert: { ...s.convert, log: [...s.convert.log, ...e.lines.map((text) => ({ text, level }))].slice(-LOG_KEEP) } });
+    }
+    case 'convertFinished': {
+      const phase = e.exitCode === 0 ? 'done' : e.exitCode === 3 ? 'failed' : 'stopped';
+      const { current: _c, ...rest } = s.convert;
+      return only({ ...s, prompt: s.prompt?.kind === 'convert-step' ? undefined : s.prompt, convert: { ...rest, phase, message: e.message, ...(e.next ? { next: e.next } : {}) } } as ConsoleState);
+    }
     case 'input':
       return onInput(s, e.input);
   }
@@ -240,11 +292,11 @@ function onInput(s: ConsoleState, i: Input): Result {
   if (s.prompt) return onPrompt(s, s.prompt, i);
   if (i.t === 'help') return only({ ...s, help: true });
   if (i.t === 'quit') {
-    if (s.screen === 'run' && s.run.phase === 'running') return only({ ...s, prompt: { kind: 'quit', running: true, choice: 0 } });
+    if ((s.screen === 'run' && s.run.phase === 'running') || (s.screen === 'convert' && s.convert.phase === 'running')) return only({ ...s, prompt: { kind: 'quit', running: true, choice: 0 } });
     if (s.screen === 'home') return only(s, { t: 'exit' });
     return only(back(s));
   }
-  if (i.t === 'back') return only(s.screen === 'run' && s.run.phase === 'running' ? s : back(s));
+  if (i.t === 'back') return only((s.screen === 'run' && s.run.phase === 'running') || (s.screen === 'convert' && s.convert.phase === 'running') ? s : back(s));
   switch (s.screen) {
     case 'home':
       return onHome(s, i);
@@ -272,6 +324,13 @@ function onInput(s: ConsoleState, i: Input): Result {
       return scroll(s, i, 100);
     case 'inspect':
       return scroll(s, i, 1000);
+    case 'convert': {
+      const c = s.convert;
+      if (i.t === 'enter' && c.phase === 'checked' && c.runnable) return only({ ...s, scroll: 0, convert: { ...c, phase: 'running', steps: [] } }, { t: 'startConvert' });
+      if (i.t === 'enter' && (c.phase === 'done' || c.phase === 'failed' || c.phase === 'stopped')) return only({ ...s, screen: 'home', history: [], cursor: 0 });
+      if (i.t === 'char' && i.c === 'n' && c.phase !== 'running' && c.phase !== 'checking') return only({ ...s, scroll: 0, convert: CONVERT_IDLE, prompt: { kind: 'server', typed: '' } });
+      return scroll(s, i, c.phase === 'running' ? c.log.length : 10_000);
+    }
   }
 }
 
@@ -288,7 +347,9 @@ function onHome(s: ConsoleState, i: Input): Result {
     case 'Restore-readiness inspection':
       return only(go(s, 'inspect'));
     case 'Secondary-headnode conversion':
-      return only({ ...s, cursor: pick });
+      // A conversion under way is shown again; otherwise: which server?
+      if (s.convert.phase === 'running') return only({ ...go(s, 'convert'), cursor: 0 });
+      return only({ ...go(s, 'convert'), convert: CONVERT_IDLE, prompt: { kind: 'server', typed: '' } });
     default:
       return only(s, { t: 'exit' });
   }
@@ -341,7 +402,7 @@ function yesNo(i: Input, choice: number): 'yes' | 'no' | undefined {
 
 function onPrompt(s: ConsoleState, p: Prompt, i: Input): Result {
   const set = (prompt: Prompt | undefined): ConsoleState => ({ ...s, prompt } as ConsoleState);
-  const textField = p.kind === 'hostname' || p.kind === 'skip-reason';
+  const textField = p.kind === 'hostname' || p.kind === 'skip-reason' || p.kind === 'server';
   if (!textField && ((i.t === 'char' && i.c === '?') || i.t === 'help')) return only({ ...s, help: true });
   switch (p.kind) {
     case 'step': {
@@ -378,6 +439,19 @@ function onPrompt(s: ConsoleState, p: Prompt, i: Input): Result {
       const c = FAILURE_CHOICES[pick]!;
       if (c === 'skip') return only(set({ kind: 'skip-reason', alias: s.run.failure?.what ?? '', typed: '', from: p }));
       return only({ ...set(undefined), run: { ...s.run, phase: 'running' } }, { t: 'failureChoice', choice: c });
+    }
+    case 'server': {
+      if (i.t === 'back') return only({ ...back(s), prompt: undefined } as ConsoleState);
+      if (i.t === 'char' || i.t === 'digit') return only(set({ ...p, typed: p.typed + (i.t === 'char' ? i.c : String(i.n)) }));
+      if (i.t === 'backspace') return only(set({ ...p, typed: p.typed.slice(0, -1) }));
+      if (i.t !== 'enter' || p.typed.trim() === '') return only(s);
+      const server = p.typed.trim();
+      return only({ ...set(undefined), scroll: 0, convert: { ...CONVERT_IDLE, phase: 'checking', server } }, { t: 'convertCheck', server });
+    }
+    case 'convert-step': {
+      const pick = picked(i, p.choice, 'gs');
+      if (pick < 0 || pick >= CONVERT_CHOICES.length) return only(set({ ...p, choice: choose(p.choice, CONVERT_CHOICES.length, i) }));
+      return only(set(undefined), { t: 'convertAnswer', answer: CONVERT_CHOICES[pick]! });
     }
     case 'quit': {
       const yn = yesNo(i, p.choice);

@@ -19,6 +19,8 @@ export type ConvertAnswer = 'go' | 'stop';
 
 export interface ConvertEvents {
   checked?(c: ConvertCheck, resumed: boolean): void;
+  /** The plan that runs (new or journaled), and the indexes of steps already done. */
+  planned?(plan: ConvertPlan, done: number[]): void;
   stepStart?(s: ConvertStepPlan, index: number, total: number): void;
   actionStart?(a: ConvertAction): void;
   actionEnd?(a: ConvertAction, r: { ok: boolean; skipped: boolean; detail: string; ms: number }): void;
@@ -52,6 +54,13 @@ export interface ConvertOutcome {
 /** Where the conversion of one server is journaled, apart from any restore's journal. */
 export const convertJournalDir = (journalDir: string, serverUuid: string): string => join(journalDir, `convert-${serverUuid}`);
 
+/** A conversion begun and not finished: its journal holds a plan with steps not done. */
+export function convertUnderWay(journalDir: string, serverUuid: string): boolean {
+  const st = readJournal(convertJournalDir(journalDir, serverUuid));
+  const plan = st.plan as ConvertPlan | undefined;
+  return plan !== undefined && !plan.steps.every((x) => st.finished.has(x.id));
+}
+
 const SCRIPT = new URL('../../share/headnode-prepare.sh', import.meta.url);
 
 export async function runConvert(o: ConvertOptions): Promise<ConvertOutcome> {
@@ -75,10 +84,10 @@ async function locked(o: ConvertOptions): Promise<ConvertOutcome> {
   const dir = convertJournalDir(o.journalDir, t.uuid);
   const state = readJournal(dir);
   const journaled = state.plan as ConvertPlan | undefined;
-  const allDone = journaled !== undefined && journaled.steps.every((s) => state.finished.has(s.id));
   // Once begun, a conversion is finished from its journal: the pre-checks gate
   // the start (after the reboots the server IS a headnode, and may be down).
-  const resuming = journaled !== undefined && !allDone;
+  const resuming = convertUnderWay(o.journalDir, t.uuid);
+  const allDone = journaled !== undefined && !resuming;
   o.events?.checked?.(check, resuming);
   if (!resuming) {
     if (allDone && t.headnode) return { exitCode: 2, message: `${t.hostname} is already a headnode: its conversion finished (journal ${join(dir, 'journal.jsonl')})`, problems: check.problems, check };
@@ -86,7 +95,9 @@ async function locked(o: ConvertOptions): Promise<ConvertOutcome> {
     if (critical.length > 0) return { exitCode: 2, message: `${t.hostname} cannot be converted (${critical.length} critical problem(s)); nothing was changed`, next: 'fix the problems listed, then run again', problems: critical, check };
     if (!check.plan) return { exitCode: 2, message: `no plan for ${t.hostname}: ${check.planError ?? 'unknown reason'}; nothing was changed`, problems: check.problems, check };
   }
-  const plan = resuming ? journaled : check.plan!;
+  const plan: ConvertPlan = resuming && journaled ? journaled : check.plan!;
+  const done = plan.steps.flatMap((x, i) => (state.finished.has(x.id) ? [i] : []));
+  o.events?.planned?.(plan, done);
   const journal = new Journal(dir, randomUUID());
   try {
     const who = process.env['SUDO_USER'] ?? userInfo().username;

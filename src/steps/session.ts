@@ -7,6 +7,10 @@ import { describeAction, type Strategy } from '../state/plan.js';
 import { runCheck, type CheckResult } from './check.js';
 import { buildPlan } from './plan.js';
 import { runRestore, type Answer, type RestoreOptions } from './restore.js';
+import { describeConvertAction } from '../state/convert-describe.js';
+import type { ConvertTiming } from './convert-actions.js';
+import { checkConvert, formatConvertText } from './convert.js';
+import { convertJournalDir, convertUnderWay, runConvert, type ConvertAnswer } from './convert-run.js';
 
 export interface SessionOptions {
   journalDir: string;
@@ -15,6 +19,7 @@ export interface SessionOptions {
   maxAgeMinutes?: number;
   /** How a rerun is typed by hand, for "resume with ...". */
   resumeCommand: string;
+  convertTiming?: Partial<ConvertTiming>;
 }
 
 export class ConsoleSession {
@@ -28,6 +33,9 @@ export class ConsoleSession {
   /** The operator answered "all": reruns (after a retry) do not ask again. */
   private all = false;
   private exitResolve: (() => void) | undefined;
+  private convertServer = '';
+  private convertSteps: string[] = [];
+  private convertPending: ((a: ConvertAnswer) => void) | undefined;
   readonly exited: Promise<void>;
 
   constructor(
@@ -67,10 +75,73 @@ export class ConsoleSession {
         }
         if (e.choice === 'skip' && this.failedKey) this.skips.push({ key: this.failedKey, reason: e.reason ?? 'skipped after a failure' });
         return run(this.restore());
+      case 'convertCheck':
+        this.convertServer = e.server;
+        return run(this.convertCheck(e.server));
+      case 'startConvert':
+        return run(this.convert());
+      case 'convertAnswer': {
+        const p = this.convertPending;
+        this.convertPending = undefined;
+        p?.(e.answer);
+        return;
+      }
       case 'exit':
         this.exitResolve?.();
         return;
     }
+  }
+
+  private async convertCheck(server: string): Promise<void> {
+    try {
+      const c = await checkConvert(this.dc, server, this.o.probeTimeoutMs);
+      const t = c.facts.target;
+      const underWay = t ? convertUnderWay(this.o.journalDir, t.uuid) : false;
+      const text = underWay
+        ? [`A conversion of ${t!.hostname} is under way (journal ${convertJournalDir(this.o.journalDir, t!.uuid)}).`, 'Enter resumes it: finished steps are not repeated, the rest is checked before it runs.']
+        : formatConvertText(c).trimEnd().split('\n');
+      const runnable = underWay || (c.plan !== undefined && !c.problems.some((p) => p.severity === 'critical'));
+      this.dispatch({ t: 'convertChecked', text, runnable });
+    } catch (err) {
+      this.dispatch({ t: 'convertChecked', text: [`cannot check ${server}: ${(err as Error).message}`], runnable: false });
+    }
+  }
+
+  private async convert(): Promise<void> {
+    const out = await runConvert({
+      dc: this.dc,
+      journalDir: this.o.journalDir,
+      server: this.convertServer,
+      command: `triton-recover convert ${this.convertServer}`,
+      ...(this.o.convertTiming ? { timing: this.o.convertTiming } : {}),
+      probeTimeoutMs: this.o.probeTimeoutMs,
+      confirm: (step, index, total) =>
+        new Promise<ConvertAnswer>((resolve) => {
+          this.convertPending = resolve;
+          this.dispatch({ t: 'convertStep', index, status: 'pending' });
+          this.dispatch({ t: 'ask', prompt: { kind: 'convert-step', title: step.title, index, total, choice: 0, commands: [...step.notes.map((n) => `note: ${n}`), ...step.actions.map((a) => describeConvertAction(a))] } });
+        }),
+      events: {
+        stepStart: (_s, i) => this.dispatch({ t: 'convertStep', index: i, status: 'running' }),
+        actionStart: (a) => this.dispatch({ t: 'convertAction', summary: `${a.summary}   ${describeConvertAction(a)}` }),
+        actionEnd: (a, r) => {
+          this.dispatch({ t: 'convertAction', summary: undefined });
+          this.dispatch({ t: 'convertLog', lines: [`${r.ok ? (r.skipped ? 'skip' : 'ok  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : r.ok ? `: ${r.detail}` : ''} ${(r.ms / 1000).toFixed(1)}s`], level: r.ok ? 'detail' : 'error' });
+        },
+        stepEnd: (s, status) => {
+          const i = this.convertSteps.indexOf(s.id);
+          if (i >= 0) this.dispatch({ t: 'convertStep', index: i, status });
+          this.dispatch({ t: 'convertLog', lines: [`${status.toUpperCase().padEnd(7)} ${s.title}`], level: status === 'failed' ? 'error' : 'result' });
+        },
+        planned: (plan, done) => {
+          this.convertSteps = plan.steps.map((x) => x.id);
+          this.dispatch({ t: 'convertStarted', steps: plan.steps.map((x) => x.title), done });
+        },
+      },
+    });
+    if (out.failure) this.dispatch({ t: 'convertLog', lines: [`FAILED on ${out.failure.host}: ${out.failure.command}`, ...out.failure.output.split('\n').slice(0, 5).map((l) => `  | ${l}`)], level: 'error' });
+    for (const p of out.problems) this.dispatch({ t: 'convertLog', lines: [`${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}: ${p.message}`], level: 'error' });
+    this.dispatch({ t: 'convertFinished', exitCode: out.exitCode, message: out.message, ...(out.next ? { next: out.next } : {}) });
   }
 
   async check(): Promise<void> {

@@ -43,7 +43,7 @@ export function homeView(s: ConsoleState, _c: ViewCtx): Line[] {
   out.push(blank);
   HOME_ITEMS.forEach((item, i) => {
     const sel = s.cursor === i;
-    const note = item === 'Secondary-headnode conversion' ? '  (not in this build yet)' : item.startsWith('Restore after') && (s.run.phase === 'running' || s.run.phase === 'failed') ? '  (in progress: back to it)' : '';
+    const note = item === 'Secondary-headnode conversion' && s.convert.phase === 'running' ? '  (in progress: back to it)' : item.startsWith('Restore after') && (s.run.phase === 'running' || s.run.phase === 'failed') ? '  (in progress: back to it)' : '';
     out.push([{ text: `${pointer(sel)}${i + 1} ${item}`, inverse: sel }, { text: note, tone: 'dim' }]);
   });
   return out;

@@ -1,5 +1,5 @@
 // The question at the bottom of the screen, when the run needs the operator.
-import { FAILURE_CHOICES, STEP_CHOICES, YES_NO, type ConsoleState, type Prompt } from '../../state/console.js';
+import { CONVERT_CHOICES, FAILURE_CHOICES, STEP_CHOICES, YES_NO, type ConsoleState, type Prompt } from '../../state/console.js';
 import { spec } from '../../steps/catalogue.js';
 import { fit } from '../theme.js';
 import { L, wrap, type Line, type Seg, type ViewCtx } from './line.js';
@@ -42,6 +42,16 @@ export function promptView(p: Prompt, s: ConsoleState, c: ViewCtx): Line[] {
       out.push([{ text: 'What now?', bold: true }, ...choices(FAILURE_CHOICES, p.choice), { text: '  r retry, s skip, x stop', tone: 'dim' }]);
       return out;
     }
+    case 'server':
+      return [
+        [{ text: 'Compute node to convert (hostname or UUID): ', bold: true }, { text: `${p.typed}_` }],
+        L('Enter: check it (nothing changes yet)   Esc: back', 'dim'),
+      ];
+    case 'convert-step':
+      return [
+        [{ text: fit(`[${p.index + 1}/${p.total}] ${p.title}?`, c.width - 18), bold: true }, ...choices(CONVERT_CHOICES, p.choice)],
+        L('g go  s stop (resume later: finished steps are not repeated)', 'dim'),
+      ];
     case 'quit':
       return [
         [{ text: 'Quit now? The journal keeps everything; reopening the console resumes.', bold: true }, ...choices(YES_NO, p.choice)],
