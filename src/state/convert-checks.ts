@@ -13,7 +13,9 @@ export type ConvertCode =
   | 'SAPI_NOT_FULL'
   | 'MANATEE_NOT_HEALTHY'
   | 'MANY_HEADNODES'
-  | 'CUSTOMER_VMS';
+  | 'CUSTOMER_VMS'
+  /** A core zone a step needs (assets, dhcpd, sdc) is not running. */
+  | 'CORE_ZONE_MISSING';
 
 export interface ConvertProblem {
   severity: 'critical' | 'warning';

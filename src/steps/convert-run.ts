@@ -196,7 +196,7 @@ async function runAction(ctx: ConvertContext, journal: Journal, a: ConvertAction
 function asFailed(ctx: ConvertContext, a: ConvertAction, when: string, err: unknown): ConvertFailed {
   if (err instanceof ConvertFailed) return err;
   const hint = (err as { hint?: unknown }).hint;
-  return new ConvertFailed(a, a.host === ctx.dc.local.name ? a.host : a.host, describeConvertAction(a), `${when}: ${(err as Error).message}`, typeof hint === 'string' ? hint : 'check the host and API named above, then rerun: finished steps are not repeated');
+  return new ConvertFailed(a, a.host, describeConvertAction(a), `${when}: ${(err as Error).message}`, typeof hint === 'string' ? hint : 'check the host and API named above, then rerun: finished steps are not repeated');
 }
 
 function urlOf(plan: ConvertPlan, kind: ConvertAction['kind']): string | undefined {

@@ -23,8 +23,27 @@ export interface ConvertCheck {
 
 const apiUrl = (inv: Inventory, svc: string): string => `http://${inv.instances.find((i) => i.service === svc && i.adminIp)?.adminIp ?? 'UNKNOWN'}`;
 
+/** Core services a conversion talks to, by API. */
+const APIS = ['cnapi', 'sapi', 'vmapi', 'imgapi', 'napi'];
+
+/**
+ * API addresses from restore-data; on a headnode without it (sync not set up
+ * yet), from this headnode's /usbkey/config, which lists <svc>_admin_ips.
+ */
+async function withConfigIps(dc: Dc, inv: Inventory, timeoutMs: number): Promise<Inventory> {
+  const missing = APIS.filter((svc) => !inv.instances.some((i) => i.service === svc && i.adminIp));
+  if (missing.length === 0) return inv;
+  const r = await dc.local.run(['cat', '/usbkey/config'], { timeoutMs }).catch(() => undefined);
+  if (!r || r.code !== 0) return inv;
+  const extra = missing.flatMap((svc) => {
+    const ip = new RegExp(`^${svc}_admin_ips?=([\\d.]+)`, 'm').exec(r.stdout)?.[1];
+    return ip ? [{ service: svc, uuid: '', alias: `${svc}0`, serverUuid: undefined, adminIp: ip, image: undefined, delegatedDataset: false }] : [];
+  });
+  return { ...inv, instances: [...inv.instances, ...extra] };
+}
+
 export async function checkConvert(dc: Dc, query: string, timeoutMs = 5_000): Promise<ConvertCheck> {
-  const inv = inventoryFromRestoreData(await readRestoreData(dc.restoreDataDir));
+  const inv = await withConfigIps(dc, inventoryFromRestoreData(await readRestoreData(dc.restoreDataDir)), timeoutMs);
   const gathered = await gatherConvertFacts(dc, inv, query, timeoutMs);
   const { facts, servers } = gathered;
   const problems = convertProblems(facts);
@@ -33,7 +52,14 @@ export async function checkConvert(dc: Dc, query: string, timeoutMs = 5_000): Pr
   const base = { facts, problems, serverIps, vmapiUrl: apiUrl(inv, 'vmapi') };
   if (!t || t.headnode) return { ...base, plan: undefined };
   try {
-    return { ...base, plan: await planFor(dc, inv, servers, t, timeoutMs) };
+    const plan = await planFor(dc, inv, servers, t, timeoutMs);
+    // Zones the steps need: without them a step would fail half-way.
+    const need: [string, string][] = [['UNKNOWN-ASSETS', 'assets'], ['UNKNOWN-DHCPD', 'dhcpd'], ['UNKNOWN-SDC', 'sdc']];
+    for (const [marker, svc] of need) {
+      const a = plan.steps.flatMap((x) => x.actions).find((x) => JSON.stringify(x).includes(marker));
+      if (a) problems.push({ severity: 'critical', code: 'CORE_ZONE_MISSING', message: `no running ${svc} zone: the step "${a.summary}" needs one`, fix: `check ${svc} (sdcadm check-health, or vmadm list on its headnode)` });
+    }
+    return { ...base, plan };
   } catch (err) {
     return { ...base, plan: undefined, planError: (err as Error).message };
   }

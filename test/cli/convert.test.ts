@@ -60,3 +60,22 @@ describe('triton-recover convert', () => {
     expect(r.stdout).toContain('2 with postgres ok');
   });
 });
+
+describe('triton-recover convert: zones the steps need', () => {
+  it('no running dhcpd anywhere: CORE_ZONE_MISSING, nothing runs even with --yes', async () => {
+    const f = scenario((s) => {
+      for (const i of s.instances) if (i.service === 'dhcpd') i.state = 'stopped';
+    });
+    const r = await execa(bin, ['convert', 'cn0', '--yes', '--sim', f, '--sim-speed', '50'], { reject: false, stdin: 'ignore' });
+    expect(r.stdout).toContain('CRIT CORE_ZONE_MISSING: no running dhcpd zone');
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).not.toContain('[1/4]');
+  });
+
+  it('no restore-data on this headnode: the API addresses come from /usbkey/config', async () => {
+    const f = scenario((s) => void (s.restoreData = { on: [], syncedSecondsAgo: 240, services: {} }));
+    const r = await convert('cn0', f);
+    expect(r.stdout).toContain('Pre-checks: all passed');
+    expect(r.stdout).toContain('3. Two reboots of cn0');
+  });
+});
