@@ -64,12 +64,13 @@ export function formatServiceLine(s: ServiceSyncResult): string {
   return `${head}  ${s.seconds.toFixed(1)} s${tail}${warn}`;
 }
 
-export function formatSyncText(r: SyncReport): string {
+/** The whole report; `services: false` leaves out the per-service lines (already printed live). */
+export function formatSyncText(r: SyncReport, opts: { services?: boolean } = {}): string {
   const out: string[] = [];
   out.push(`sync on ${r.host} into ${r.dir} (started ${r.startedAt}, ${r.wallSeconds.toFixed(1)} s)`);
   if (!r.dc.ok && r.dc.error) out.push(`DC-wide: FAILED: ${r.dc.error}`);
   for (const w of r.dc.warnings) out.push(`warning: ${w}`);
-  for (const s of r.services) out.push(formatServiceLine(s));
+  if (opts.services !== false) for (const s of r.services) out.push(formatServiceLine(s));
   const imgs = r.images;
   if (r.services.length > 0) {
     out.push(`images: ${imgs.fetched.length} fetched (${formatBytes(r.bytes.images)}), ${imgs.held} already held${imgs.pruned.length > 0 ? `, ${imgs.pruned.length} no longer used removed` : ''}`);

@@ -61,15 +61,15 @@ async function chainWhole(root: string, svc: string, uuid: string, meta: Dataset
   return true;
 }
 
-/** `size\t<bytes>` of `zfs send -nP` (stdout, or stderr on older zfs); undefined when it cannot tell. */
+/**
+ * `size\t<bytes>` of `zfs send -nP` (stdout, or stderr on older zfs);
+ * undefined when that zfs cannot tell. A source that hangs or drops the link
+ * here fails the dataset: the real send would not fare better.
+ */
 async function estimate(host: Host, argv: string[], timeoutMs: number): Promise<number | undefined> {
-  try {
-    const r = await host.run([argv[0]!, argv[1]!, '-n', '-P', ...argv.slice(2)], { timeoutMs });
-    const m = /^size\s+(\d+)$/m.exec(`${r.stdout}\n${r.stderr}`);
-    return r.code === 0 && m ? Number(m[1]) : undefined;
-  } catch {
-    return undefined;
-  }
+  const r = await host.run([argv[0]!, argv[1]!, '-n', '-P', ...argv.slice(2)], { timeoutMs });
+  const m = /^size\s+(\d+)$/m.exec(`${r.stdout}\n${r.stderr}`);
+  return r.code === 0 && m ? Number(m[1]) : undefined;
 }
 
 export async function syncDataset(j: DatasetJob): Promise<{ result: DatasetSyncResult; warnings: string[] }> {

@@ -50,7 +50,7 @@ export async function pullStream(o: PullOptions): Promise<{ bytes: number }> {
     } catch (err) {
       if (sink.failure) throw sink.failure;
       if (stalled) {
-        throw new SyncStepError(o.host.name, formatCommand(o.argv), `no data for ${Math.round(o.stallMs / 1000)} s: gave up on it`,
+        throw new SyncStepError(o.host.name, formatCommand(o.argv), `no data for ${o.stallMs >= 1000 ? `${Math.round(o.stallMs / 1000)} s` : `${o.stallMs} ms`}: gave up on it`,
           `the command may still run on ${o.host.name}: check with ps there; the next sync starts over from the last good snapshot`);
       }
       throw err;
