@@ -24,7 +24,8 @@ describe('restore from synced restore-data', () => {
     expect(synced.size).toBe(11);
 
     t.sim.world.killServer('headnode0');
-    const out = await runRestore({ dc: t.sim, journalDir: join(t.dir, 'journal'), strategy: 'new', timing, probeTimeoutMs: 500, command: 'triton-recover restore --yes --strategy new' });
+    const journalDir = join(t.dir, 'journal');
+    const out = await runRestore({ dc: t.sim, journalDir, strategy: 'new', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'triton-recover restore --yes --strategy new --fenced headnode0' });
     expect(out.problems).toEqual([]);
     expect(out.message).toMatch(/21 of 21 zone\(s\) restored and healthy/);
     expect(out.exitCode).toBe(0);
@@ -47,6 +48,18 @@ describe('restore from synced restore-data', () => {
       expect(now.receivedSnapshot, step.alias).toBe(`zones/${step.uuid}/data@${want.split('@')[1]}`);
       expect(now.snapshots?.length, step.alias).toBe(2);
     }
+
+    // And the cycle goes on: the next sync pulls the restored zones; the old ones, whose server
+    // reconcile removed from CNAPI, are skipped with a word, their files kept.
+    const after = await runSync(syncOpts(t, { journalDir }));
+    expect(after.services.filter((s) => !s.ok)).toEqual([]);
+    expect(after.exitCode).toBe(0);
+    const sapiAfter = after.services.find((s) => s.service === 'sapi')!;
+    expect(sapiAfter.datasets).toEqual([expect.objectContaining({ alias: 'sapi1', uuid: sapiStep.uuid, kind: 'full' })]);
+    expect(sapiAfter.warnings.join()).toContain(`sapi0 (${inst('sapi0').uuid}) is on server 65cfe27b-76b2-5bf2-af14-58bdb727b3a0, which CNAPI no longer lists`);
+    const rd2 = await readRestoreData(t.sim.restoreDataDir);
+    expect(rd2.services.get('sapi')!.vms.map((v) => v.alias).sort()).toEqual(['sapi0', 'sapi1']);
+    expect([...rd2.services.values()].flatMap((s) => s.problems)).toEqual([]);
   });
 
   it('a truncated incremental is a DATASET_MISSING problem: the restore refuses rather than restore old data', async () => {

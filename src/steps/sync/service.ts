@@ -47,11 +47,14 @@ export function serverOf(facts: DcFacts, inst: SapiInstance): string | undefined
   return facts.vmServers.get(inst.uuid) ?? inst.params?.server_uuid;
 }
 
+/** The instance's server is not in CNAPI (deleted after a restore): nothing to pull from. */
+class ServerGone extends Error {}
+
 function hostFor(ctx: SyncContext, serverUuid: string): Host {
   if (serverUuid === ctx.localUuid) return ctx.dc.local;
   const srv = ctx.facts.servers.find((s) => s.uuid === serverUuid);
   const here = ctx.dc.local.name;
-  if (!srv) throw new SyncStepError(here, `server ${serverUuid}`, 'CNAPI does not list the server it runs on', 'check the instance in VMAPI/SAPI; it may be stale');
+  if (!srv) throw new ServerGone(serverUuid);
   const ip = srv.sysinfo ? adminIpOf(srv.sysinfo) : undefined;
   if (!ip) throw new SyncStepError(here, `server ${srv.hostname}`, 'CNAPI has no admin IP for it (sysinfo)', `check ${srv.hostname} in CNAPI (sdc-cnapi /servers/${srv.uuid})`);
   const down = ctx.down.get(srv.hostname);
@@ -127,6 +130,11 @@ export async function syncService(ctx: SyncContext, svc: SapiService, insts: rea
       }
       if (vm.image_uuid) await ctx.images.ensure(vm.image_uuid);
     } catch (e) {
+      if (e instanceof ServerGone) {
+        // Typically the old zone of a restored service, its server removed from CNAPI at reconcile.
+        warnings.push(`${alias} (${inst.uuid}) is on server ${e.message}, which CNAPI no longer lists: not synced, its files here are kept; if it is gone for good, delete its SAPI record (sdc-sapi /instances/${inst.uuid} -X DELETE)`);
+        continue;
+      }
       failures.push(asStepError(e, ctx.dc.local.name, `instance ${alias}`));
     }
   }
