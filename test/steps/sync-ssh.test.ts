@@ -33,7 +33,8 @@ describe('sync over SSH', () => {
   it('pulls full then incremental streams across the wire intact; a dropped link fails only that service', async () => {
     const t = await openHealthy();
     svc = await serve(t);
-    const o = { ...syncOpts(t), dc: svc.dc };
+    // SSH handshakes on a loaded machine: roomier deadlines than in-process.
+    const o = { ...syncOpts(t, { timing: { ...TIMING, commandTimeoutMs: 5_000, sendStallMs: 5_000 } }), dc: svc.dc };
     const first = await runSync(o);
     expect(first.exitCode).toBe(0);
     const rd = await readRestoreData(t.sim.restoreDataDir);
@@ -50,7 +51,7 @@ describe('sync over SSH', () => {
     const dir = join(t.sim.restoreDataDir, 'svc-imgapi');
     const before = picture(dir);
     t.sim.world.state.faults.push({ command: 'zfs send', match: imgapi.uuid, effect: 'disconnect' });
-    const third = await runSync({ ...o, timing: { ...TIMING, commandTimeoutMs: 3_000 } });
+    const third = await runSync(o);
     expect(third.exitCode).toBe(1);
     const failed = third.services.filter((s) => !s.ok);
     expect(failed.map((s) => s.service)).toEqual(['imgapi']);

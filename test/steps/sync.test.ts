@@ -104,14 +104,14 @@ describe('sync (in-process simulator)', () => {
     const before = picture(svcDir);
     const good = readJsonFile<{ time: string }>(join(svcDir, 'synced.json')).time;
     t.sim.world.state.faults.push({ command: 'zfs send', match: imgapi.uuid, effect });
-    const timing = { ...TIMING, commandTimeoutMs: 600 };
+    const timing = { ...TIMING, commandTimeoutMs: 1_000 };
     const r = await runSync(syncOpts(t, { timing }));
     expect(r.exitCode).toBe(1);
     expect(r.outcome).toBe('partial');
     const failed = r.services.filter((s) => !s.ok);
     expect(failed.map((s) => s.service)).toEqual(['imgapi']);
     expect(failed[0]!.error).toMatch(/^headnode0: zfs send .*zones\/[0-9a-f-]{36}\/data@triton-recover-/);
-    expect(failed[0]!.error).toMatch(effect === 'hang' ? /no answer within 600 ms/ : /SSH connection dropped/);
+    expect(failed[0]!.error).toMatch(effect === 'hang' ? /no answer within 1000 ms/ : /SSH connection dropped/);
     expect(failed[0]!.next).toBeTruthy();
     expect(r.services.filter((s) => s.ok)).toHaveLength(24);
     const after = picture(svcDir);
