@@ -16,6 +16,9 @@ import { checkConvert, formatConvertText } from './steps/convert.js';
 import { runConvert } from './steps/convert-run.js';
 import { buildPlan } from './steps/plan.js';
 import { runRestore, type RestoreOutcome } from './steps/restore.js';
+import { formatServiceLine, formatSyncText, type ServiceSyncResult } from './state/sync-report.js';
+import { DEFAULT_MIN_FREE_MB, runSync } from './steps/sync/run.js';
+import { syncTimingFor } from './steps/sync/timing.js';
 
 const EXIT = { ok: 0, warnings: 1, blocked: 2, failed: 3, usage: 64, internal: 70 } as const;
 
@@ -27,6 +30,12 @@ function version(): string {
 const positive = (what: string) => (v: string): number => {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${what} must be a positive number`);
+  return n;
+};
+
+const nonNegative = (what: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${what} must be a number, 0 or more`);
   return n;
 };
 
@@ -117,6 +126,28 @@ async function restore(cmd: Command): Promise<number> {
     return out.exitCode;
   } finally {
     prompter?.close();
+    await dc.close();
+  }
+}
+
+async function sync(cmd: Command): Promise<number> {
+  const o = cmd.optsWithGlobals<GlobalOptions & { reserveIps?: boolean; minFreeMb?: number; json?: boolean; sapiUrl?: string }>();
+  const dc = await openDc(globals(cmd));
+  try {
+    const r = await runSync({
+      dc,
+      journalDir: journalDirOf(o, dc),
+      ...(o.reserveIps ? { reserveIps: true } : {}),
+      ...(o.minFreeMb !== undefined ? { minFreeMb: o.minFreeMb } : {}),
+      ...(o.sapiUrl ? { sapiUrl: o.sapiUrl } : {}),
+      timing: syncTimingFor(dc.simulated ? (o.simSpeed ?? 1) : 1),
+      command: ['triton-recover', ...process.argv.slice(2)].join(' '),
+      // Each service's line as it finishes: a cron log shows how far a long sync got.
+      ...(o.json ? {} : { events: { serviceEnd: (s: ServiceSyncResult) => void process.stdout.write(`${formatServiceLine(s)}\n`) } }),
+    });
+    process.stdout.write(o.json ? JSON.stringify(r, null, 2) + '\n' : formatSyncText(r, { services: false }));
+    return r.exitCode;
+  } finally {
     await dc.close();
   }
 }
@@ -247,6 +278,15 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .addOption(new Option('--strategy <strategy>', 'identity strategy').choices(['reuse', 'new']).default('reuse'))
     .option('--only <services>', 'only these services (comma-separated)')
     .action((_o, cmd: Command) => run(restore(cmd)));
+
+  program
+    .command('sync')
+    .description('pull restore-data from the headnodes that run each core instance (run every 5 minutes on each headnode)')
+    .option('--reserve-ips', 'reserve free admin IPs in NAPI when fewer recovery IPs are reserved than a restore needs')
+    .option('--min-free-mb <mb>', `refuse writes that would leave less free space than this (default ${DEFAULT_MIN_FREE_MB})`, nonNegative('--min-free-mb'))
+    .option('--sapi-url <url>', 'where SAPI answers (only needed when no earlier sync or local core zone can say)')
+    .option('--json', 'one JSON object: what was synced, failed, sent, and the disk usage')
+    .action((_o, cmd: Command) => run(sync(cmd)));
 
   program
     .command('convert')

@@ -1,5 +1,8 @@
 // HTTP to the core APIs, through an injectable transport: global fetch against a
 // real DC, the simulator in-process for drills and tests.
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { HttpError } from './errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -10,6 +13,11 @@ export interface HttpRequest {
   body?: unknown;
   timeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * Binary downloads (image files): a 2xx body is piped here and the sink
+   * ended; HttpResponse.body is then ''. Other statuses leave the sink alone.
+   */
+  bodySink?: Writable;
 }
 
 export interface HttpResponse {
@@ -35,6 +43,10 @@ export const fetchTransport: HttpTransport = async (req) => {
   }
   try {
     const res = await fetch(req.url, init);
+    if (req.bodySink && res.ok && res.body) {
+      await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), req.bodySink);
+      return { status: res.status, body: '' };
+    }
     return { status: res.status, body: await res.text() };
   } catch (err) {
     if (timeout.aborted) throw new HttpError(req.method, req.url, 'timeout', 'timed out', err);

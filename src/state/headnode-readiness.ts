@@ -15,7 +15,7 @@ import type { Inventory } from './inventory.js';
 import { lostInstances, type LostInstance } from './lost.js';
 import { ageSeconds, formatAge, isStale } from './restore-age.js';
 import { usable, type RestoreDataHolding } from './restore-data-holding.js';
-import { paths, type Synced } from './restore-data-layout.js';
+import { dataTimeOf, paths, type Synced } from './restore-data-layout.js';
 import { serviceDataOf } from './restore-data-problems.js';
 
 export interface ReadinessService {
@@ -103,7 +103,7 @@ function ownRestoreData(input: HeadnodeReadinessInput, uuid: string): HeadnodeRe
   if (!held) return { present: null, ageSeconds: null, lastSyncOk: null };
   return {
     present: held.layout ?? null,
-    ageSeconds: held.synced ? ageSeconds(held.synced.time, input.now) : null,
+    ageSeconds: held.synced ? ageSeconds(dataTimeOf(held.synced), input.now) : null,
     lastSyncOk: held.synced ? held.synced.ok : null,
   };
 }
@@ -122,7 +122,7 @@ function row(
   const { rd } = input;
   const sd = serviceDataOf(rd, inst);
   const vmDump = !!sd?.vms.some((v) => v.uuid === inst.uuid);
-  const age = sd?.synced ? ageSeconds(sd.synced.time, input.now) : null;
+  const age = sd?.synced ? ageSeconds(dataTimeOf(sd.synced), input.now) : null;
   const base = { name: inst.service, alias: inst.alias, uuid: inst.uuid };
   const present = rd.present && vmDump;
   if (inst.notRestored !== undefined) {
@@ -190,7 +190,7 @@ function holders(input: HeadnodeReadinessInput, hostname: string): (RestoreDataH
 /** This headnode's zones, judged by whether another headnode holds a copy to restore them from. */
 function localRows(input: HeadnodeReadinessInput, hostname: string, lost: readonly LostInstance[], blockers: readonly string[]): ReadinessService[] {
   const from = holders(input, hostname);
-  const youngest = from.length > 0 ? Math.min(...from.map((x) => ageSeconds(x.synced.time, input.now))) : null;
+  const youngest = from.length > 0 ? Math.min(...from.map((x) => ageSeconds(dataTimeOf(x.synced), input.now))) : null;
   return lost.map((inst): ReadinessService => {
     const base = { name: inst.service, alias: inst.alias, uuid: inst.uuid };
     const restoreData = { present: from.length > 0, ageSeconds: youngest, image: null, dataset: null };
@@ -210,7 +210,7 @@ function localWhy(input: HeadnodeReadinessInput, hostname: string): string {
       .map((x) => `${x.hostname}: ${x.layout === undefined ? `could not tell (${x.why ?? 'no answer'})` : !x.layout ? 'none' : 'no readable dc/synced.json'}`);
     return `this headnode: it cannot be restored from itself, and no other live headnode holds restore-data${lacking.length > 0 ? ` (${lacking.join('; ')})` : ''}`;
   }
-  const ages = from.map((x) => `${x.hostname} (${formatAge(ageSeconds(x.synced.time, input.now))} old)`);
+  const ages = from.map((x) => `${x.hostname} (${formatAge(ageSeconds(dataTimeOf(x.synced), input.now))} old)`);
   const who = ages.length > 1 ? `${ages.slice(0, -1).join(', ')} and ${ages[ages.length - 1]}` : ages[0];
   return `this headnode: it cannot be restored from itself; judged from here only by the restore-data that ${who} ${from.length > 1 ? 'hold' : 'holds'}; run triton-recover check there for images, streams and admin IPs`;
 }

@@ -6,7 +6,7 @@
 import type { Problem } from './check-report.js';
 import { ageSeconds, formatAge, formatUtc, isStale } from './restore-age.js';
 import { DEFAULT_RESTORE_DATA_DIR, paths, type Synced } from './restore-data-layout.js';
-import { syncFix } from './restore-data-problems.js';
+import { lastGoodText, syncFix } from './restore-data-problems.js';
 
 /** What one headnode holds. `layout` undefined: could not tell (`why` says why). */
 export interface RestoreDataHolding {
@@ -74,7 +74,7 @@ export function holdingProblems(
     if (!h.synced.ok) {
       out.push({
         ...stale,
-        message: `the last sync of restore-data on ${h.hostname} failed (${h.dir}/${paths.dcSynced}: ${h.synced.error ?? 'no error text'}, ${formatAge(age)} ago at ${at}): if ${others} died, a restore from ${h.hostname} would lose what changed since its last good copy`,
+        message: `the last sync of restore-data on ${h.hostname} failed (${h.dir}/${paths.dcSynced}: ${h.synced.error ?? 'no error text'}, ${formatAge(age)} ago at ${at})${lastGoodText(h.synced, now)}: if ${others} died, a restore from ${h.hostname} would lose what changed since its last good copy`,
       });
     } else if (isStale(age, maxAgeMinutes)) {
       out.push({

@@ -1,7 +1,7 @@
 // The restore-data layout (design section 6): where each file lives and what it
 // must contain. Written by sync (and the simulator), read by the restore engine.
 import { z } from 'zod';
-import { Ipv4, ServiceName, Uuid } from '../remote/values.js';
+import { DatasetName, Ipv4, ServiceName, Uuid } from '../remote/values.js';
 
 export const LAYOUT_VERSION = '1';
 export const DEFAULT_RESTORE_DATA_DIR = '/var/sdcadm/restore-data';
@@ -21,15 +21,59 @@ export const paths = {
   vm: (svc: string, uuid: string): string => `svc-${ServiceName.parse(svc)}/vm-${Uuid.parse(uuid)}.json`,
   datasetStream: (svc: string, uuid: string): string => `svc-${ServiceName.parse(svc)}/dataset-${Uuid.parse(uuid)}.zfs`,
   datasetMeta: (svc: string, uuid: string): string => `svc-${ServiceName.parse(svc)}/dataset-${Uuid.parse(uuid)}.json`,
+  /** The n-th incremental stream on top of dataset-<uuid>.zfs (n from 1). */
+  datasetIncrement: (svc: string, uuid: string, n: number): string => `svc-${ServiceName.parse(svc)}/${incrementFile(uuid, n)}`,
   imageManifest: (uuid: string): string => `images/${Uuid.parse(uuid)}.json`,
   imageFile: (uuid: string): string => `images/${Uuid.parse(uuid)}.file`,
 } as const;
 
-export const Synced = z.object({ time: z.iso.datetime(), ok: z.boolean(), error: z.string().optional() });
+export const Synced = z.object({
+  time: z.iso.datetime(),
+  ok: z.boolean(),
+  error: z.string().optional(),
+  /** When ok is false: when the data still held was last synced successfully. */
+  lastGood: z.iso.datetime().optional(),
+});
 export type Synced = z.infer<typeof Synced>;
+
+/** How old the data is: a failed sync keeps the last good copy, so its time is the one that counts. */
+export function dataTimeOf(s: Synced): string {
+  return s.ok ? s.time : (s.lastGood ?? s.time);
+}
 
 export const RecoveryIps = z.array(z.object({ ip: Ipv4, service: ServiceName.nullable() }));
 export type RecoveryIps = z.infer<typeof RecoveryIps>;
 
-export const DatasetMeta = z.object({ snapshot: z.string().min(1), time: z.iso.datetime(), bytes: z.number().int().nonnegative() });
+/** `dataset-<uuid>.i<n>.zfs`: the name of an incremental stream file (never a path). */
+export function incrementFile(uuid: string, n: number): string {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`incremental number must be 1 or more, not ${n}`);
+  return `dataset-${Uuid.parse(uuid)}.i${n}.zfs`;
+}
+export const INCREMENT_FILE_RE = /^dataset-([0-9a-f-]{36})\.i([1-9][0-9]*)\.zfs$/;
+
+const Bytes = z.number().int().nonnegative();
+const Snapshot = DatasetName.refine((s) => s.includes('@'), 'not a snapshot name (ds@snap)');
+
+/** One incremental stream of the chain: applies on top of `from`, leaves `snapshot`. */
+export const DatasetIncrement = z.object({
+  file: z.string().regex(INCREMENT_FILE_RE, 'not an incremental stream file name'),
+  from: Snapshot,
+  snapshot: Snapshot,
+  bytes: Bytes,
+  time: z.iso.datetime(),
+});
+export type DatasetIncrement = z.infer<typeof DatasetIncrement>;
+
+/**
+ * snapshot/time: the newest snapshot held once every stream is applied; bytes:
+ * all stream files together. base/incrementals describe the chain (absent in
+ * files written before chains: then the full stream is all there is).
+ */
+export const DatasetMeta = z.object({
+  snapshot: z.string().min(1),
+  time: z.iso.datetime(),
+  bytes: Bytes,
+  base: z.object({ snapshot: Snapshot, bytes: Bytes }).optional(),
+  incrementals: z.array(DatasetIncrement).optional(),
+});
 export type DatasetMeta = z.infer<typeof DatasetMeta>;

@@ -147,6 +147,11 @@ function vmlessInstances(sd: ServiceData, lostServers: ReadonlySet<string>): { u
     .map((i) => ({ uuid: i.uuid, alias: i.params?.alias ?? i.uuid.slice(0, 8), server: i.params?.server_uuid }));
 }
 
+/** ", the copy held is from <when> (<age> old)" for a failed sync that kept an older good copy. */
+export function lastGoodText(synced: Synced, now: number): string {
+  return synced.lastGood ? `; the copy held is from ${formatUtc(synced.lastGood, now)} (${formatAge(ageSeconds(synced.lastGood, now))} old)` : '';
+}
+
 function staleProblem(
   ctx: RestoreDataContext,
   synced: Synced | undefined,
@@ -162,7 +167,7 @@ function staleProblem(
   if (!synced.ok) {
     return {
       ...base,
-      message: `the last sync of ${what} on ${ctx.here} failed (${file}: ${synced.error ?? 'no error text'}, ${formatAge(age)} ago at ${at}): ${lost} since the last good copy ${
+      message: `the last sync of ${what} on ${ctx.here} failed (${file}: ${synced.error ?? 'no error text'}, ${formatAge(age)} ago at ${at})${lastGoodText(synced, ctx.now)}: ${lost} since the last good copy ${
         ctx.atRisk.mode === 'disaster' ? 'are lost' : 'would be lost if its headnode died now'
       }`,
       fix: syncFix(ctx.here),

@@ -6,7 +6,7 @@ import type { AtRisk } from './at-risk.js';
 import type { Problem, ServiceEntry } from './check-report.js';
 import { missingImages } from './image-chain.js';
 import type { Inventory } from './inventory.js';
-import { paths } from './restore-data-layout.js';
+import { dataTimeOf, paths } from './restore-data-layout.js';
 import { ageSeconds } from './restore-age.js';
 
 /** Survivor clusters everything stands on: when one is down, no restore can proceed. */
@@ -45,7 +45,7 @@ export function serviceEntries(input: ServiceEntriesInput): ServiceEntry[] {
       !sd.problems.some((p) => p.file === paths.datasetStream(name, uuid));
     const restoreData: ServiceEntry['restoreData'] = {
       present: !!sd && sd.vms.length > 0,
-      ageSeconds: sd?.synced ? ageSeconds(sd.synced.time, now) : null,
+      ageSeconds: sd?.synced ? ageSeconds(dataTimeOf(sd.synced), now) : null,
       image: insts.length > 0 && insts.every((i) => !i.image || missingImages(i.image, new Map(), rd.images).length === 0),
       dataset: withData.length === 0 ? null : withData.every((i) => streamOk(i.uuid)),
     };

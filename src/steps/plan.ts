@@ -27,6 +27,11 @@ export interface PlanInput {
   timeoutMs?: number;
 }
 
+/** zones/<uuid>/data@name -> name (what `zfs list -t snapshot` shows after the @). */
+function shortSnap(snapshot: string): string {
+  return snapshot.split('@')[1] ?? snapshot;
+}
+
 /** Images in install order: every origin before the images built on it. */
 export function imageChain(rd: RestoreData, image: string): string[] {
   return originChain(image, rd.images).reverse();
@@ -137,14 +142,31 @@ export async function buildPlan(dc: Dc, input: PlanInput): Promise<Plan> {
     });
     const ds = rd.services.get(l.service)?.datasets.find((d) => d.instanceUuid === l.uuid);
     if (l.delegatedDataset) {
+      // The full stream, then each incremental sync added on top of it, in order.
+      const chain = ds?.chain ?? [];
+      const base = ds?.meta?.base?.snapshot ?? ds?.meta?.snapshot;
+      const recv = ['zfs', 'recv', '-F', `zones/${id.uuid}/data`];
       actions.push({
         id: `${key}/receive-dataset`,
         kind: 'receive-dataset',
         host: local,
-        argv: ['zfs', 'recv', '-F', `zones/${id.uuid}/data`],
+        argv: recv,
         stdinFile: ds?.streamPath ?? `MISSING-dataset-${l.uuid}.zfs`,
-        ...(ds?.meta ? { snapshot: ds.meta.snapshot.split('@')[1] ?? ds.meta.snapshot } : {}),
-        summary: `receive its delegated dataset${ds?.meta ? ` (snapshot of ${ds.meta.time}, ${ds.meta.bytes} bytes)` : ''} before the first boot`,
+        ...(base ? { snapshot: shortSnap(base) } : {}),
+        summary: chain.length === 0
+          ? `receive its delegated dataset${ds?.meta ? ` (snapshot of ${ds.meta.time}, ${ds.meta.bytes} bytes)` : ''} before the first boot`
+          : `receive its delegated dataset: the full stream (${ds?.meta?.base?.bytes ?? '?'} bytes), then ${chain.length} incremental(s) up to the snapshot of ${ds?.meta?.time ?? '?'}`,
+      });
+      chain.forEach((c, i) => {
+        actions.push({
+          id: `${key}/receive-dataset-i${i + 1}`,
+          kind: 'receive-dataset',
+          host: local,
+          argv: [...recv],
+          stdinFile: c.path,
+          snapshot: shortSnap(c.snapshot),
+          summary: `apply incremental ${i + 1} of ${chain.length} of its delegated dataset (snapshot of ${c.time}, ${c.bytes} bytes)`,
+        });
       });
     }
     actions.push({ id: `${key}/start-vm`, kind: 'start-vm', host: local, argv: ['vmadm', 'start', id.uuid], summary: `start ${id.alias}: first boot configures it from SAPI` });

@@ -13,6 +13,7 @@ import { SapiApplication, SapiInstance, SapiService } from '../remote/triton/sap
 import { VmadmVm } from '../remote/triton/vmadm.js';
 import { instanceFromVm, serverFromCnapi, type Inventory } from '../state/inventory.js';
 import { LAYOUT_VERSION, DatasetMeta, RecoveryIps, Synced, paths } from '../state/restore-data-layout.js';
+import { spec } from './catalogue.js';
 
 export interface FileProblem {
   file: string;
@@ -20,12 +21,25 @@ export interface FileProblem {
   detail: string;
 }
 
+/** An incremental stream of a dataset's chain, as restore applies it (after the full one). */
+export interface ChainLink {
+  /** Relative to the restore-data root. */
+  file: string;
+  path: string;
+  from: string;
+  snapshot: string;
+  bytes: number;
+  time: string;
+}
+
 export interface DatasetData {
   instanceUuid: string;
   meta: DatasetMeta | undefined;
-  /** Absolute path of the stream, when the file exists. */
+  /** Absolute path of the full stream, when the file exists. */
   streamPath: string | undefined;
   streamBytes: number | undefined;
+  /** Incrementals to apply after it, in order (empty without a chain). */
+  chain: ChainLink[];
 }
 
 export interface ServiceData {
@@ -155,23 +169,55 @@ async function readService(dir: string, name: string): Promise<ServiceData> {
       if (v) vms.push(v);
     }
   }
+  // HA members (manatee, moray, binder, dhcpd) are never re-created, so sync sends no stream of theirs.
+  const streamsExpected = spec(name)?.role !== 'survivor' && spec(name)?.role !== 'skip';
   for (const vm of vms) {
     if (!(vm.datasets ?? []).some((d) => d === `zones/${vm.uuid}/data`)) continue;
-    const streamPath = join(dir, paths.datasetStream(name, vm.uuid));
+    const file = paths.datasetStream(name, vm.uuid);
+    const streamPath = join(dir, file);
     const streamBytes = await sizeOf(streamPath);
     const metaProblems: FileProblem[] = [];
     const meta = await readJson(dir, paths.datasetMeta(name, vm.uuid), DatasetMeta, metaProblems);
+    let chain: ChainLink[] = [];
     if (streamBytes === undefined) {
-      problems.push({ file: paths.datasetStream(name, vm.uuid), kind: 'missing', detail: `no zfs send stream of zones/${vm.uuid}/data` });
+      if (streamsExpected) problems.push({ file, kind: 'missing', detail: `no zfs send stream of zones/${vm.uuid}/data` });
     } else {
       problems.push(...metaProblems);
-      if (meta && meta.bytes !== streamBytes) {
-        problems.push({ file: paths.datasetStream(name, vm.uuid), kind: 'corrupt', detail: `stream is ${streamBytes} bytes, ${paths.datasetMeta(name, vm.uuid)} says ${meta.bytes}` });
+      if (meta) {
+        const checked = await checkChain(dir, name, vm.uuid, meta, streamBytes);
+        chain = checked.chain;
+        // A broken chain makes the whole dataset unusable: reported on the full stream, where readiness looks.
+        if (checked.problem) problems.push({ file, kind: 'corrupt', detail: checked.problem });
       }
     }
-    datasets.push({ instanceUuid: vm.uuid, meta, streamPath: streamBytes === undefined ? undefined : streamPath, streamBytes });
+    datasets.push({ instanceUuid: vm.uuid, meta, streamPath: streamBytes === undefined ? undefined : streamPath, streamBytes, chain });
   }
   return { name, synced, sapiInstances, vms, datasets, problems };
+}
+
+/** Every stream file of the chain there, each of the size dataset-<uuid>.json records. */
+async function checkChain(dir: string, svc: string, uuid: string, meta: DatasetMeta, fullBytes: number): Promise<{ chain: ChainLink[]; problem?: string }> {
+  const metaFile = paths.datasetMeta(svc, uuid);
+  const incs = meta.incrementals ?? [];
+  const baseBytes = meta.base?.bytes ?? meta.bytes;
+  if (baseBytes !== fullBytes) return { chain: [], problem: `stream is ${fullBytes} bytes, ${metaFile} says ${baseBytes}` };
+  const chain: ChainLink[] = [];
+  let prev = meta.base?.snapshot;
+  for (const [i, inc] of incs.entries()) {
+    const n = i + 1;
+    const rel = paths.datasetIncrement(svc, uuid, n);
+    if (inc.file !== rel.slice(rel.lastIndexOf('/') + 1)) return { chain: [], problem: `${metaFile} lists ${inc.file} as incremental ${n}, expected ${rel}` };
+    if (prev !== undefined && inc.from !== prev) return { chain: [], problem: `incremental ${rel} applies on ${inc.from}, but the chain before it ends at ${prev}` };
+    const size = await sizeOf(join(dir, rel));
+    if (size === undefined) return { chain: [], problem: `incremental ${rel} is missing: the chain is broken` };
+    if (size !== inc.bytes) return { chain: [], problem: `incremental ${rel} is ${size} bytes, ${metaFile} says ${inc.bytes} (truncated?)` };
+    chain.push({ file: rel, path: join(dir, rel), from: inc.from, snapshot: inc.snapshot, bytes: inc.bytes, time: inc.time });
+    prev = inc.snapshot;
+  }
+  if (meta.base && meta.bytes !== baseBytes + incs.reduce((a, x) => a + x.bytes, 0)) {
+    return { chain: [], problem: `${metaFile}: bytes ${meta.bytes} is not the sum of its streams` };
+  }
+  return { chain };
 }
 
 /** The DC as restore-data describes it: servers from CNAPI, instances from each vm dump. */

@@ -5,7 +5,7 @@ import { Uuid } from '../values.js';
 import { imageManifest, manateeShow, svcsX, sysinfoObject, vmadmObject, zkStat } from './formats.js';
 import { macFor } from './physics.js';
 import type { ScenarioInstance, ScenarioServer } from './scenario.js';
-import { parseSimStream } from './zfs-stream.js';
+import { SIM_CHANGE_BYTES_PER_SECOND, SIM_DATASET_BYTES, incrementalPayload, makeSimStream, parseSimStream, simStreamLength } from './zfs-stream.js';
 import type { SimWorld } from './world.js';
 import { PREPARE_MARKER, hnNetfile, runPrepareScript } from './headnode-prepare.js';
 import { sdcadm } from './sdcadm.js';
@@ -284,37 +284,155 @@ function imgadm(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult
 
 // ---- zfs --------------------------------------------------------------------
 
+const DS_RE = /^zones\/([0-9a-f-]{36})\/data$/;
+type Snap = NonNullable<ScenarioInstance['snapshots']>[number];
+
+/** The dataset's snapshots, oldest first (a live state from before snapshots: the received one). */
+function snapsOf(inst: ScenarioInstance): Snap[] {
+  if (inst.snapshots) return inst.snapshots;
+  const recv = inst.receivedSnapshot?.split('@')[1];
+  return recv ? [{ name: recv, at: 0 }] : [];
+}
+
+/** zones/<uuid>/data of an instance on this server that has one; undefined otherwise. */
+function datasetOn(world: SimWorld, srv: ScenarioServer, name: string): ScenarioInstance | undefined {
+  const m = DS_RE.exec(name);
+  const inst = m ? world.instanceOn(srv.hostname, m[1]!) : undefined;
+  return inst?.delegatedDataset ? inst : undefined;
+}
+
+const noDataset = (name: string): CmdResult => err(1, `cannot open '${name}': dataset does not exist`);
+const datasetBytes = (inst: ScenarioInstance): number => (inst.data === 'empty' ? 0 : inst.dataBytes ?? SIM_DATASET_BYTES);
+
 function zfs(world: SimWorld, srv: ScenarioServer, args: string[], stdin: Buffer): CmdResult {
   const [sub, ...rest] = args;
-  const dsRe = /^zones\/([0-9a-f-]{36})\/data$/;
-  if (sub === 'list') {
-    const name = rest[rest.length - 1] ?? '';
-    const m = dsRe.exec(name);
-    const inst = m ? world.instanceOn(srv.hostname, m[1]!) : undefined;
-    if (!inst?.delegatedDataset) return err(1, `cannot open '${name}': dataset does not exist`);
-    if (rest.includes('-t') && rest[rest.indexOf('-t') + 1]?.includes('snapshot')) {
-      return ok(inst.receivedSnapshot ? `${inst.receivedSnapshot}\n` : '');
+  switch (sub) {
+    case 'list':
+      return zfsList(world, srv, rest);
+    case 'snapshot':
+      return zfsSnapshot(world, srv, rest);
+    case 'destroy':
+      return zfsDestroy(world, srv, rest);
+    case 'send':
+      return zfsSend(world, srv, rest);
+    case 'recv':
+    case 'receive':
+      return zfsRecv(world, srv, rest, stdin);
+    default:
+      return err(2, `zfs: the simulator knows list, snapshot, destroy, send and recv, not '${sub ?? ''}'`);
+  }
+}
+
+/** Flag values: `-o a,b` -> ['a','b']; the last non-flag argument is the dataset. */
+function optValue(args: string[], flag: string): string | undefined {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function zfsList(world: SimWorld, srv: ScenarioServer, rest: string[]): CmdResult {
+  const name = rest[rest.length - 1] ?? '';
+  const inst = datasetOn(world, srv, name);
+  if (!inst) return noDataset(name);
+  const parsable = rest.some((a) => /^-[A-Za-z]*p[A-Za-z]*$/.test(a));
+  if (optValue(rest, '-t')?.includes('snapshot')) {
+    const cols = (optValue(rest, '-o') ?? 'name').split(',');
+    const lines: string[] = [];
+    for (const s of snapsOf(inst)) {
+      const row: string[] = [];
+      for (const c of cols) {
+        if (c === 'name') row.push(`${name}@${s.name}`);
+        else if (c === 'creation') row.push(parsable ? String(Math.floor(s.at / 1000)) : new Date(s.at).toUTCString());
+        else if (c === 'used') row.push('0');
+        else return err(2, `bad property list: invalid property '${c}' (the simulator knows name, creation, used)`);
+      }
+      lines.push(row.join('\t'));
     }
-    const used = inst.data === 'empty' ? 31744 : 70_254_592;
-    return ok(`${name}\t${used}\t107374182400\t${used}\t/zones/${inst.uuid}/data\n`);
+    return ok(lines.map((l) => `${l}\n`).join(''));
   }
-  if (sub === 'recv' || sub === 'receive') {
-    const force = rest.includes('-F');
-    const name = rest.filter((a) => !a.startsWith('-')).pop() ?? '';
-    const m = dsRe.exec(name);
-    const inst = m ? world.instanceOn(srv.hostname, m[1]!) : undefined;
-    if (!inst) return err(1, `cannot receive: zone of '${name}' does not exist on ${srv.hostname}`);
-    const parsed = parseSimStream(stdin);
-    if (!parsed.ok) return err(1, `cannot receive: invalid stream (${parsed.reason})`);
-    if (inst.state === 'running' || inst.state === 'setup_failed') return err(1, `cannot receive new filesystem stream: destination ${name} is busy (zone is running)`);
+  const used = inst.data === 'empty' ? 31744 : datasetBytes(inst);
+  return ok(`${name}\t${used}\t107374182400\t${used}\t/zones/${inst.uuid}/data\n`);
+}
+
+function zfsSnapshot(world: SimWorld, srv: ScenarioServer, rest: string[]): CmdResult {
+  const full = rest.filter((a) => !a.startsWith('-')).pop() ?? '';
+  const [ds = '', snap = ''] = full.split('@', 2);
+  const inst = datasetOn(world, srv, ds);
+  if (!inst || !snap) return err(1, `cannot open '${ds}': dataset does not exist\nusage:\n\tsnapshot [-r] [-o property=value] ... <filesystem|volume>@<snap> ...`);
+  const snaps = (inst.snapshots = [...snapsOf(inst)]);
+  if (snaps.some((s) => s.name === snap)) return err(1, `cannot create snapshot '${full}': dataset already exists`);
+  snaps.push({ name: snap, at: world.now() });
+  world.commit();
+  return ok();
+}
+
+function zfsDestroy(world: SimWorld, srv: ScenarioServer, rest: string[]): CmdResult {
+  const full = rest.filter((a) => !a.startsWith('-')).pop() ?? '';
+  const [ds = '', snap] = full.split('@', 2);
+  const inst = datasetOn(world, srv, ds);
+  if (!inst) return noDataset(ds);
+  if (!snap) return err(1, `cannot destroy '${ds}': the simulator destroys snapshots only`);
+  const snaps = snapsOf(inst);
+  if (!snaps.some((s) => s.name === snap)) return err(1, `could not find any snapshots to destroy; check snapshot names.`);
+  inst.snapshots = snaps.filter((s) => s.name !== snap);
+  world.commit();
+  return ok();
+}
+
+/** `zfs send [-n] [-P] [-v] [-i @from|ds@from] ds@snap`: the sim stream on stdout (or, with -n, its size). */
+function zfsSend(world: SimWorld, srv: ScenarioServer, rest: string[]): CmdResult {
+  const full = rest.filter((a, i) => !a.startsWith('-') && rest[i - 1] !== '-i').pop() ?? '';
+  const [ds = '', snap = ''] = full.split('@', 2);
+  const inst = datasetOn(world, srv, ds);
+  const snaps = inst ? snapsOf(inst) : [];
+  const to = snaps.find((s) => s.name === snap);
+  if (!inst || !to) return noDataset(full);
+  const fromArg = optValue(rest, '-i');
+  let from: Snap | undefined;
+  if (fromArg !== undefined) {
+    const fromName = fromArg.startsWith('@') ? fromArg.slice(1) : fromArg.startsWith(`${ds}@`) ? fromArg.slice(ds.length + 1) : undefined;
+    if (fromName === undefined) return err(1, `cannot send '${full}': incremental source must be in same filesystem`);
+    from = snaps.find((s) => s.name === fromName);
+    if (!from) return noDataset(`${ds}@${fromName}`);
+    if (snaps.indexOf(from) >= snaps.indexOf(to)) return err(1, `cannot send '${full}': incremental source (${ds}@${fromName}) is not earlier than it`);
+  }
+  const payload = from
+    ? incrementalPayload(from.at, to.at, world.speed, inst.dataChangeRate ?? SIM_CHANGE_BYTES_PER_SECOND, datasetBytes(inst))
+    : datasetBytes(inst);
+  const fromFull = from ? `${ds}@${from.name}` : undefined;
+  if (rest.includes('-n')) {
+    const size = simStreamLength(ds, full, payload, fromFull);
+    const line = from ? `incremental\t${from.name}\t${full}\t${size}` : `full\t${full}\t${size}`;
+    return ok(rest.includes('-P') ? `${line}\nsize\t${size}\n` : '');
+  }
+  return ok(makeSimStream(ds, full, payload, fromFull).toString('latin1'));
+}
+
+function zfsRecv(world: SimWorld, srv: ScenarioServer, rest: string[], stdin: Buffer): CmdResult {
+  const force = rest.includes('-F');
+  const name = rest.filter((a) => !a.startsWith('-')).pop() ?? '';
+  const m = DS_RE.exec(name);
+  const inst = m ? world.instanceOn(srv.hostname, m[1]!) : undefined;
+  if (!inst) return err(1, `cannot receive: zone of '${name}' does not exist on ${srv.hostname}`);
+  const parsed = parseSimStream(stdin);
+  if (!parsed.ok) return err(1, `cannot receive: invalid stream (${parsed.reason})`);
+  if (inst.state === 'running' || inst.state === 'setup_failed') return err(1, `cannot receive new filesystem stream: destination ${name} is busy (zone is running)`);
+  const snap = parsed.snapshot.split('@')[1] ?? 'received';
+  if (parsed.from !== undefined) {
+    // Incremental: applies only on top of the snapshot it was made from.
+    const newest = snapsOf(inst).at(-1);
+    if (inst.data !== 'received' || !newest || newest.name !== parsed.from.split('@')[1]) {
+      return err(1, `cannot receive incremental stream: most recent snapshot of ${name} does not\nmatch incremental source`);
+    }
+    inst.snapshots = [...snapsOf(inst), { name: snap, at: world.now() }];
+  } else {
     if (inst.delegatedDataset && !force) return err(1, `cannot receive new filesystem stream: destination '${name}' exists\nmust specify -F to overwrite it`);
-    inst.data = 'received';
-    inst.receivedSnapshot = `${name}@${parsed.snapshot.split('@')[1] ?? 'received'}`;
-    world.event(`zfs recv ${name} (${parsed.bytes} bytes, snapshot ${parsed.snapshot})`);
-    world.commit();
-    return ok();
+    inst.snapshots = [{ name: snap, at: world.now() }];
   }
-  return err(2, `zfs: the simulator knows list and recv, not '${sub ?? ''}'`);
+  inst.data = 'received';
+  inst.receivedSnapshot = `${name}@${snap}`;
+  world.event(`zfs recv ${name} (${parsed.from ? `incremental from ${parsed.from}, ` : ''}${parsed.bytes} bytes, snapshot ${parsed.snapshot})`);
+  world.commit();
+  return ok();
 }
 
 // ---- svcs / zlogin ------------------------------------------------------------

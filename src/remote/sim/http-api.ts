@@ -6,6 +6,7 @@ import {
   cnapiServer,
   customerVms,
   gzToolsImage,
+  imageFileBytes,
   imageManifest,
   napiIps,
   napiNetwork,
@@ -275,6 +276,12 @@ function vmapi(world: SimWorld, method: string, path: string, q: URLSearchParams
 }
 
 function imgapi(world: SimWorld, method: string, path: string): ApiAnswer {
+  // GetImageFile: the image's file, bytes as the manifest's files[0] describes them.
+  const f = /^\/images\/([^/]+)\/file$/.exec(path);
+  if (method === 'GET' && f) {
+    const img = world.state.images.find((i) => i.uuid === f[1]);
+    return img ? json(200, imageFileBytes(img)) : notFound(`image ${f[1]}`);
+  }
   const m = /^\/images\/([^/]+)$/.exec(path);
   if (method === 'GET' && m) {
     const img = world.state.images.find((i) => i.uuid === m[1]);

@@ -73,6 +73,12 @@ const Instance = z.object({
   nicRegistration: z.enum(['ok', 'failed']).optional(),
   /** zones/<uuid>/data@<name> once a stream was received into it. */
   receivedSnapshot: z.string().optional(),
+  /** Delegated dataset size in bytes (a full zfs send carries this much); default in zfs-stream.ts. */
+  dataBytes: z.number().int().nonnegative().optional(),
+  /** How fast the delegated dataset changes, bytes per simulated second (incremental sends). */
+  dataChangeRate: z.number().nonnegative().optional(),
+  /** Snapshots of the delegated dataset, oldest first: name after '@', epoch ms taken (or received). */
+  snapshots: z.array(z.object({ name: z.string().min(1), at: z.number() })).optional(),
   /** The vmadm create payload a recreated zone was made from. */
   payload: z.record(z.string(), z.unknown()).optional(),
 });

@@ -1,6 +1,7 @@
 // In-process access to the simulated DC: a Host per server (as if over SSH to
 // its GZ) and an HTTP transport that reaches the API zones by admin IP.
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpError, RemoteError } from '../errors.js';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../http.js';
@@ -121,7 +122,12 @@ export function simTransport(world: SimWorld): HttpTransport {
     if (fault === 'fail') return { status: 500, body: JSON.stringify({ code: 'InternalError', message: 'simulated fault' }) };
     const ans = handleApi(world, live.service, req.method, url, req.body);
     world.checkEvents();
-    return { status: ans.status, body: typeof ans.body === 'string' ? ans.body : JSON.stringify(ans.body) };
+    const body = typeof ans.body === 'string' || Buffer.isBuffer(ans.body) ? ans.body : JSON.stringify(ans.body);
+    if (req.bodySink && ans.status >= 200 && ans.status < 300) {
+      await pipeline(Readable.from([Buffer.from(body)]), req.bodySink);
+      return { status: ans.status, body: '' };
+    }
+    return { status: ans.status, body: Buffer.isBuffer(body) ? body.toString('latin1') : body };
   };
 }
 

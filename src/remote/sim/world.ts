@@ -268,6 +268,24 @@ export class SimWorld {
     this.state.sim.events.push({ at: this.now(), what });
   }
 
+  // ---- test and drill controls (sync) ---------------------------------------
+
+  /** A server dies now (power loss, zpool gone): it answers nothing, and manatee reacts as at load. */
+  killServer(hostname: string): void {
+    const srv = this.server(hostname);
+    if (!srv) throw new Error(`no server ${hostname} in the simulated DC`);
+    srv.alive = false;
+    manateeTakeover(this.state);
+    this.event(`${hostname} died`);
+    this.commit();
+  }
+
+  /** Make every delegated-dataset snapshot older by this much simulated time (a drill's "5 minutes later"). */
+  backdateSnapshots(simulatedMs: number): void {
+    for (const i of this.state.instances) for (const s of i.snapshots ?? []) s.at -= simulatedMs / this.speed;
+    this.commit();
+  }
+
   // ---- persistence ---------------------------------------------------------
 
   /** Write the live state: temp file, fsync, rename (atomic on one filesystem). */
