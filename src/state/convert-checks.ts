@@ -55,7 +55,7 @@ export function convertProblems(f: ConvertFacts): ConvertProblem[] {
   const t = f.target;
   if (!t) {
     return f.cnapiError
-      ? [{ severity: 'critical', code: 'SERVER_UNKNOWN', message: `cannot look "${f.query}" up: CNAPI did not answer (${f.cnapiError})`, fix: 'is cnapi0 running? (triton-recover check)' }]
+      ? [{ severity: 'critical', code: 'SERVER_UNKNOWN', message: `cannot look "${f.query}" up: CNAPI did not answer (${f.cnapiError})`, fix: 'is cnapi0 running? (triton-recover check; if the primary is dead, restore first)' }]
       : [{ severity: 'critical', code: 'SERVER_UNKNOWN', message: `no server "${f.query}" in CNAPI (by hostname or UUID)`, fix: 'check the name with sdc-server list, or use the server UUID' }];
   }
   if (t.headnode) {

@@ -16,12 +16,17 @@ export interface ChainPolicy {
 
 export const DEFAULT_CHAIN_POLICY: ChainPolicy = { maxLinks: 48, maxIncrementalRatio: 1 };
 
-/** triton-recover-20260901T101010.123Z: sortable, UTC, valid in a ZFS snapshot name. */
-export function snapshotName(at: Date): string {
-  return `${SNAPSHOT_PREFIX}${at.toISOString().replace(/[-:]/g, '')}`;
+/**
+ * triton-recover-<owner>-20260901T101010.123Z: the syncing headnode's server
+ * UUID, then UTC time (sortable, valid in a ZFS snapshot name). Every headnode
+ * syncs the same sources: each keeps, and destroys, only its own snapshots, or
+ * one would delete the base of another's next incremental.
+ */
+export function snapshotName(at: Date, owner: string): string {
+  return `${SNAPSHOT_PREFIX}${owner}-${at.toISOString().replace(/[-:]/g, '')}`;
 }
 
-export const isOurs = (snapshot: string): boolean => (snapshot.split('@')[1] ?? snapshot).startsWith(SNAPSHOT_PREFIX);
+export const isOurs = (snapshot: string, owner: string): boolean => (snapshot.split('@')[1] ?? snapshot).startsWith(`${SNAPSHOT_PREFIX}${owner}-`);
 
 export type SendDecision =
   | { kind: 'full'; why: string }
@@ -65,9 +70,9 @@ export function metaAfterIncremental(prev: DatasetMeta, uuid: string, inc: Omit<
   return { ...prev, snapshot: inc.snapshot, time: inc.time, bytes: prev.bytes + inc.bytes, incrementals: [...incs, added] };
 }
 
-/** Our snapshots on the source other than the one to keep (older syncs, or sends that failed). */
-export function snapshotsToDestroy(sourceSnapshots: readonly string[], keep: string): string[] {
-  return sourceSnapshots.filter((s) => s !== keep && isOurs(s));
+/** This headnode's snapshots on the source other than the one to keep (older syncs, or sends that failed). */
+export function snapshotsToDestroy(sourceSnapshots: readonly string[], keep: string, owner: string): string[] {
+  return sourceSnapshots.filter((s) => s !== keep && isOurs(s, owner));
 }
 
 /** Incremental files in a service directory that the dataset's metadata no longer lists. */

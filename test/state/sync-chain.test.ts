@@ -13,7 +13,9 @@ import {
 const U = '67be4635-bfdb-527a-8b91-44daa9249090';
 const DS = `zones/${U}/data`;
 const T = '2026-09-01T10:00:00.000Z';
-const s = (n: number): string => `${DS}@triton-recover-2026090${n}T000000.000Z`;
+const ME = '7441d100-2e6d-5cc1-a297-ab9735a04c92';
+const OTHER = '181f8483-a318-54d7-9f36-5ccad5d9a091';
+const s = (n: number, owner = ME): string => `${DS}@triton-recover-${owner}-2026090${n}T000000.000Z`;
 
 function chain(links: number, incBytes = 10): DatasetMeta {
   let m = metaAfterFull(s(0), T, 1000);
@@ -23,7 +25,7 @@ function chain(links: number, incBytes = 10): DatasetMeta {
 
 describe('sync chain', () => {
   it('names snapshots with the prefix, sortable and valid for zfs', () => {
-    expect(snapshotName(new Date('2026-09-01T10:10:10.123Z'))).toBe('triton-recover-20260901T101010.123Z');
+    expect(snapshotName(new Date('2026-09-01T10:10:10.123Z'), ME)).toBe(`triton-recover-${ME}-20260901T101010.123Z`);
   });
 
   it('a first sync, an old-format file, or a damaged chain is a full send', () => {
@@ -57,8 +59,8 @@ describe('sync chain', () => {
     expect(DatasetMeta.safeParse({ ...m, incrementals: [{ ...m.incrementals![0]!, file: `../dataset-${U}.i1.zfs` }] }).success).toBe(false);
   });
 
-  it('destroys only our older snapshots on the source, never anyone else\'s', () => {
-    expect(snapshotsToDestroy([`${DS}@manual`, s(0), s(1), `${DS}@zfs-auto-snap`], s(1))).toEqual([s(0)]);
+  it('destroys only our older snapshots on the source, never anyone else\'s, nor another headnode\'s base', () => {
+    expect(snapshotsToDestroy([`${DS}@manual`, s(0), s(1), `${DS}@zfs-auto-snap`, s(0, OTHER), s(2, OTHER)], s(1), ME)).toEqual([s(0)]);
   });
 
   it('finds chain files the metadata no longer lists', () => {

@@ -11,6 +11,7 @@ import { DiskGuard, freeBytes } from '../../src/steps/sync/disk.js';
 import { DiskFloorError } from '../../src/steps/sync/errors.js';
 import { healthy, inst, openHealthy, picture, readJsonFile, syncOpts, TIMING } from './sync-helpers.js';
 import { openTestSim } from '../sim/helpers.js';
+import { SimHost } from '../../src/remote/sim/sim-host.js';
 
 const SURVIVORS = ['manatee', 'moray', 'binder', 'dhcpd'];
 const sourceSnaps = (t: Awaited<ReturnType<typeof openHealthy>>, alias: string): string[] =>
@@ -94,6 +95,26 @@ describe('sync (in-process simulator)', () => {
     expect(ds.meta!.bytes).toBe(ds.meta!.base!.bytes + ds.chain[0]!.bytes);
     expect(parseSimStream(readFileSync(ds.chain[0]!.path))).toMatchObject({ ok: true, from: ds.meta!.base!.snapshot, snapshot: ds.meta!.snapshot });
     expect(sourceSnaps(t, 'sapi0')).toEqual(['operator-manual', ds.meta!.snapshot.split('@')[1]]);
+  });
+
+  it('every headnode syncs the same sources: each keeps its own base snapshot, so both stay incremental', async () => {
+    const t = await openHealthy();
+    // headnode2's console: the same DC, its own GZ and restore-data.
+    const b = { ...t.sim, local: new SimHost(t.sim.world, 'headnode2', true), restoreDataDir: join(t.dir, 'rd-headnode2') };
+    const bOpts = { ...syncOpts(t), dc: b, journalDir: join(t.dir, 'journal-headnode2') };
+    await runSync(syncOpts(t));
+    await runSync(bOpts);
+    const a2 = await runSync(syncOpts(t));
+    const b2 = await runSync(bOpts);
+    for (const r of [a2, b2]) {
+      expect(r.exitCode).toBe(0);
+      expect(r.services.flatMap((x) => x.datasets).map((d) => `${d.alias}:${d.kind}`).filter((x) => !x.endsWith(':incremental'))).toEqual([]);
+    }
+    // One base per headnode on the source, named after its server.
+    const snaps = sourceSnaps(t, 'sapi0');
+    expect(snaps).toHaveLength(2);
+    expect(snaps.filter((n) => n.includes('7441d100-2e6d-5cc1-a297-ab9735a04c92'))).toHaveLength(1);
+    expect(snaps.filter((n) => n.includes('181f8483-a318-54d7-9f36-5ccad5d9a091'))).toHaveLength(1);
   });
 
   it.each(['hang', 'disconnect'] as const)('a %s on one source\'s zfs send fails that service only; its data stays byte-identical', async (effect) => {

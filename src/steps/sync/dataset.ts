@@ -37,6 +37,8 @@ export interface DatasetJob {
   timing: SyncTiming;
   policy: ChainPolicy;
   now: () => Date;
+  /** The syncing headnode's server UUID: its snapshots carry it. */
+  owner: string;
 }
 
 async function sizeOf(path: string): Promise<number | undefined> {
@@ -86,7 +88,7 @@ export async function syncDataset(j: DatasetJob): Promise<{ result: DatasetSyncR
     throw new SyncStepError(j.host.name, `zfs list ${ds}`, `${ds} does not exist there, though vmadm get lists it as delegated`, `check the zone ${j.uuid} on ${j.host.name} (zfs list -r zones/${j.uuid})`);
   }
   const taken = j.now();
-  const snap = checkArg(DatasetName, `${ds}@${snapshotName(taken)}`, 'snapshot');
+  const snap = checkArg(DatasetName, `${ds}@${snapshotName(taken, j.owner)}`, 'snapshot');
   const snapArgv = ['zfs', 'snapshot', snap];
   await runChecked(j.host, snapArgv, quick).catch((e: unknown) => {
     throw asStepError(e, j.host.name, snapArgv);
@@ -96,22 +98,35 @@ export async function syncDataset(j: DatasetJob): Promise<{ result: DatasetSyncR
   const argv = decision.kind === 'full' ? ['zfs', 'send', snap] : ['zfs', 'send', '-i', checkArg(DatasetName, decision.from, 'snapshot'), snap];
   const rel = decision.kind === 'full' ? paths.datasetStream(j.service, j.uuid) : paths.datasetIncrement(j.service, j.uuid, decision.n);
   const what = `the ${decision.kind} stream of ${ds} (${j.alias})`;
+  const metaPath = join(j.root, paths.datasetMeta(j.service, j.uuid));
+  let bytes: number;
   try {
-    await j.guard.ensure((await estimate(j.host, argv, j.timing.commandTimeoutMs)) ?? 0, what);
+    try {
+      await j.guard.ensure((await estimate(j.host, argv, j.timing.commandTimeoutMs)) ?? 0, what);
+    } catch (e) {
+      throw asStepError(e, j.host.name, argv);
+    }
+    ({ bytes } = await pullStream({
+      host: j.host,
+      argv,
+      file: join(j.root, rel),
+      guard: j.guard,
+      what,
+      timeoutMs: j.timing.sendTimeoutMs,
+      stallMs: j.timing.sendStallMs,
+      // A new full stream replaces the old chain's base: the old metadata goes
+      // first, so a crash before the new one is written leaves "no stream"
+      // (a visible problem), never a full stream with someone else's incrementals.
+      ...(decision.kind === 'full' && prev ? { beforeRename: () => unlink(metaPath).catch(() => undefined) } : {}),
+    }).catch((e: unknown) => {
+      throw asStepError(e, j.host.name, argv);
+    }));
   } catch (e) {
-    throw asStepError(e, j.host.name, argv);
+    // The snapshot just taken serves nothing now: a source that fails every 5
+    // minutes must not pile them up.
+    await runChecked(j.host, ['zfs', 'destroy', snap], quick).catch(() => undefined);
+    throw e;
   }
-  const { bytes } = await pullStream({
-    host: j.host,
-    argv,
-    file: join(j.root, rel),
-    guard: j.guard,
-    what,
-    timeoutMs: j.timing.sendTimeoutMs,
-    stallMs: j.timing.sendStallMs,
-  }).catch((e: unknown) => {
-    throw asStepError(e, j.host.name, argv);
-  });
 
   const time = taken.toISOString();
   const meta = decision.kind === 'full' ? metaAfterFull(snap, time, bytes) : metaAfterIncremental(prev!, j.uuid, { from: decision.from, snapshot: snap, bytes, time });
@@ -123,7 +138,7 @@ export async function syncDataset(j: DatasetJob): Promise<{ result: DatasetSyncR
 
   // The source keeps only the snapshot the next incremental starts from.
   const destroyed: string[] = [];
-  for (const old of snapshotsToDestroy([...before, snap], snap)) {
+  for (const old of snapshotsToDestroy([...before, snap], snap, j.owner)) {
     const d = ['zfs', 'destroy', checkArg(DatasetName, old, 'snapshot')];
     try {
       await runChecked(j.host, d, quick);

@@ -22,6 +22,8 @@ export interface PullOptions {
   timeoutMs: number;
   /** No byte for this long: the source is stuck. */
   stallMs: number;
+  /** Runs once the stream is whole, right before it takes its final name. */
+  beforeRename?: () => Promise<void>;
 }
 
 export function tempName(file: string): string {
@@ -63,6 +65,7 @@ export async function pullStream(o: PullOptions): Promise<{ bytes: number }> {
     if (sink.failure) throw sink.failure;
     if (res.code !== 0) throw new CommandFailedError(o.host.name, o.argv, res.code, res.stderr);
     if (sink.bytes === 0) throw new SyncStepError(o.host.name, formatCommand(o.argv), 'exited 0 but sent nothing', 'check the dataset on the source by hand');
+    await o.beforeRename?.();
     await rename(tmp, o.file);
     placed = true;
     return { bytes: sink.bytes };

@@ -119,7 +119,7 @@ export async function syncService(ctx: SyncContext, svc: SapiService, insts: rea
       // The dataset and the image fail independently: one missing must not stop the other.
       if (sendStreams && (vm.datasets ?? []).includes(`zones/${uuid}/data`)) {
         try {
-          const d = await syncDataset({ root: ctx.root, service: name, uuid, alias, host, guard: ctx.guard, timing: ctx.timing, policy: ctx.policy, now: ctx.now });
+          const d = await syncDataset({ root: ctx.root, service: name, uuid, alias, host, guard: ctx.guard, timing: ctx.timing, policy: ctx.policy, now: ctx.now, owner: ctx.localUuid });
           datasets.push(d.result);
           warnings.push(...d.warnings);
         } catch (e) {
