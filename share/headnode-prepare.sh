@@ -18,10 +18,13 @@ WORK=/var/tmp/headnode-prepare.$$
 
 say() { echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $*" | tee -a "$LOG"; }
 fail() { say "ERROR: $*"; exit 1; }
+# Any other failure (set -e) is logged too: the key may be half-written then.
+trap 'say "ERROR: a command failed (line $LINENO); the USB key may be incomplete: rerun triton-recover convert"' ERR
 
 [[ "$(zonename)" == global ]] || fail "run this in the global zone"
 [[ "$(sysinfo | json UUID)" == "$SERVER_UUID" ]] || fail "this is not server $SERVER_UUID"
-if bootparams | grep -q '^headnode=true$'; then fail "already booted as a headnode"; fi
+# grep reads everything (no -q): with pipefail, an early exit would SIGPIPE bootparams.
+if bootparams | grep '^headnode=true$' >/dev/null; then fail "already booted as a headnode"; fi
 [[ "$(sysinfo | json Setup)" == true ]] || fail "this server is not set up"
 
 say "fetching headnode data from assets at $ASSETS_IP"

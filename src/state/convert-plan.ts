@@ -13,6 +13,7 @@ export type ConvertActionKind =
   | 'write-netfile'
   | 'write-config'
   | 'prepare-server'
+  | 'remove-file'
   | 'reboot'
   | 'wait-headnode'
   | 'create-instance'
@@ -131,6 +132,14 @@ export function buildConvertPlan(i: ConvertPlanInput): ConvertPlan {
         host: t.hostname,
         summary: `run headnode-prepare.sh on ${t.hostname}`,
         argv: ['bash', '-s', '--', i.assets?.ip ?? 'UNKNOWN-ASSETS-IP', t.uuid],
+      },
+      {
+        id: 'prepare/cleanup',
+        kind: 'remove-file',
+        host: a,
+        summary: `remove ${t.uuid}.config from ${PREPARE_DIR} (assets serves it over plain HTTP; it holds password hashes)`,
+        argv: ['rm', '-f', file(`${t.uuid}.config`)],
+        path: file(`${t.uuid}.config`),
       },
     ],
   });

@@ -24,9 +24,11 @@ export interface ConvertTiming {
   bootTimeoutMs: number;
   /** An sdcadm create / SAPI provision, until the zone is healthy. */
   provisionTimeoutMs: number;
+  /** After `reboot` is sent, how long a server may take to go down. */
+  shutdownGraceMs: number;
 }
 
-export const DEFAULT_CONVERT_TIMING: ConvertTiming = { pollMs: 5_000, commandTimeoutMs: 10 * 60_000, bootTimeoutMs: 45 * 60_000, provisionTimeoutMs: 30 * 60_000 };
+export const DEFAULT_CONVERT_TIMING: ConvertTiming = { pollMs: 5_000, commandTimeoutMs: 10 * 60_000, bootTimeoutMs: 45 * 60_000, provisionTimeoutMs: 30 * 60_000, shutdownGraceMs: 3 * 60_000 };
 
 export interface ConvertContext {
   dc: Dc;
@@ -40,6 +42,9 @@ export interface ConvertContext {
   host(hostname: string): Host;
   onOutput?: (a: ConvertAction, text: string) => void;
   signal?: AbortSignal;
+  /** What this conversion's journal says of earlier runs: actions started, actions that ended ok. */
+  journaled: { started: ReadonlySet<string>; endedOk: ReadonlySet<string> };
+  sapiUrl: string;
 }
 
 export class ConvertFailed extends Error {
@@ -63,13 +68,21 @@ function fail(a: ConvertAction, host: string, output: string, hint: string): Con
   return new ConvertFailed(a, host, describeConvertAction(a), output, hint);
 }
 
-async function run(ctx: ConvertContext, a: ConvertAction, hostname: string, argv: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+interface RunOpts {
+  stdin?: string;
+  timeoutMs?: number;
+  /** The output holds secrets (/usbkey/config has password hashes): the journal gets its size only. */
+  secret?: boolean;
+}
+
+async function run(ctx: ConvertContext, a: ConvertAction, hostname: string, argv: string[], opts: RunOpts = {}): Promise<RunResult> {
   const r = await ctx.host(hostname).run(argv, { timeoutMs: opts.timeoutMs ?? ctx.timing.commandTimeoutMs, ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
-  ctx.onOutput?.(a, `${hostname}$ ${argv.join(' ')} -> exit ${r.code}\n${r.stdout}${r.stderr}`);
+  const out = opts.secret ? `(${r.stdout.length} bytes of output, not recorded: it holds password hashes)\n${r.stderr}` : `${r.stdout}${r.stderr}`;
+  ctx.onOutput?.(a, `${hostname}$ ${argv.join(' ')} -> exit ${r.code}\n${out}`);
   return r;
 }
 
-async function runOk(ctx: ConvertContext, a: ConvertAction, hostname: string, argv: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<string> {
+async function runOk(ctx: ConvertContext, a: ConvertAction, hostname: string, argv: string[], opts: RunOpts = {}): Promise<string> {
   const r = await run(ctx, a, hostname, argv, opts);
   if (r.code !== 0) throw fail(a, hostname, `exit ${r.code}: ${(r.stderr || r.stdout).trim()}`, `read the output above, fix the cause on ${hostname}, then rerun: finished steps are not repeated`);
   return r.stdout;
@@ -100,6 +113,35 @@ async function preparedAt(ctx: ConvertContext, a: ConvertAction): Promise<number
   return Number.isNaN(t) ? undefined : t;
 }
 
+const SapiInstances = z.array(z.looseObject({ uuid: z.string(), params: z.looseObject({ alias: z.string().optional(), server_uuid: z.string().optional() }).optional() }));
+
+/** The instance a SAPI CreateInstance in this plan asks for (same alias, same server), if SAPI has it. */
+async function sapiHasInstance(ctx: ConvertContext, a: ConvertAction): Promise<boolean> {
+  const body = a.http?.body as { service_uuid?: string; params?: { alias?: string } } | undefined;
+  if (!body?.service_uuid) return false;
+  const r = await ctx.dc.http({ method: 'GET', url: `${ctx.sapiUrl}/instances?service_uuid=${encodeURIComponent(body.service_uuid)}`, timeoutMs: ctx.timing.commandTimeoutMs });
+  if (r.status !== 200) throw fail(a, ctx.dc.local.name, `SAPI GET /instances: HTTP ${r.status}`, 'is sapi0 healthy? then rerun');
+  const list = SapiInstances.safeParse(JSON.parse(r.body));
+  if (!list.success) throw fail(a, ctx.dc.local.name, `SAPI /instances: unexpected answer (${list.error.issues[0]?.message ?? ''})`, 'check SAPI by hand: sdc-sapi /instances');
+  return list.data.some((i) => i.params?.alias === body.params?.alias && i.params?.server_uuid === ctx.target.uuid);
+}
+
+/** Why the server counts as rebooted since its preparation, or undefined while it is up on its old boot. */
+async function rebootedSincePrepare(ctx: ConvertContext, a: ConvertAction): Promise<string | undefined> {
+  try {
+    const at = await preparedAt(ctx, a);
+    const si = await run(ctx, a, ctx.target.hostname, ['sysinfo']);
+    const boot = Number((JSON.parse(si.stdout) as Record<string, unknown>)['Boot Time']) * 1000;
+    return at !== undefined && boot >= at ? `it booted at ${new Date(boot).toISOString()}, after the preparation` : undefined;
+  } catch (err) {
+    // Not answering after a reboot was started: it is rebooting. Never reboot it again blindly.
+    if (err instanceof RemoteError && (err.kind === 'unreachable' || err.kind === 'timeout' || err.kind === 'connection-lost')) {
+      return `${ctx.target.hostname} does not answer: taken as rebooting (the wait that follows checks it comes back)`;
+    }
+    throw err;
+  }
+}
+
 export async function prepareConvert(ctx: ConvertContext, a: ConvertAction): Promise<Prepared> {
   switch (a.kind) {
     case 'mkdir':
@@ -107,30 +149,41 @@ export async function prepareConvert(ctx: ConvertContext, a: ConvertAction): Pro
     case 'write-base':
     case 'write-netfile':
     case 'write-config':
-      return (await run(ctx, a, a.host, ['test', '-f', a.path!])).code === 0 ? { done: true, why: `${a.path} is in place` } : { done: false };
+      // A file left by an earlier conversion (an older platform, another config) is written anew.
+      if (!ctx.journaled.endedOk.has(a.id)) return { done: false };
+      return (await run(ctx, a, a.host, ['test', '-f', a.path!])).code === 0 ? { done: true, why: `${a.path} was written by this conversion` } : { done: false };
+    case 'remove-file':
+      return (await run(ctx, a, a.host, ['test', '-f', a.path!])).code !== 0 ? { done: true, why: `${a.path} is gone` } : { done: false };
     case 'prepare-server': {
       if (isHeadnodeNow(await server(ctx))) return { done: true, why: `${ctx.target.hostname} is a headnode already` };
+      // Only this conversion's run counts: a log line from an earlier conversion
+      // says nothing of the key now. Running the script again is harmless.
+      if (!ctx.journaled.endedOk.has(a.id)) return { done: false };
       return (await preparedAt(ctx, a)) !== undefined ? { done: true, why: '/var/log/headnode-prepare.log says it was prepared' } : { done: false };
     }
     case 'reboot': {
       if (isHeadnodeNow(await server(ctx))) return { done: true, why: `${ctx.target.hostname} is back as a headnode` };
-      try {
-        const at = await preparedAt(ctx, a);
-        const si = await run(ctx, a, ctx.target.hostname, ['sysinfo']);
-        const boot = Number((JSON.parse(si.stdout) as Record<string, unknown>)['Boot Time']) * 1000;
-        if (at !== undefined && boot >= at) return { done: true, why: `it booted at ${new Date(boot).toISOString()}, after the preparation` };
-        return { done: false };
-      } catch (err) {
-        // Not answering right after a reboot was started: it is rebooting. Never reboot it again blindly.
-        if (err instanceof RemoteError && (err.kind === 'unreachable' || err.kind === 'timeout' || err.kind === 'connection-lost')) {
-          return { done: true, why: `${ctx.target.hostname} does not answer: taken as rebooting (the wait that follows checks it comes back)` };
-        }
-        throw err;
+      // Journaled as started by an earlier run: it may or may not have been sent
+      // (the kill can fall on either side), and a server keeps answering for a
+      // while after `reboot`. Watch it for the shutdown grace: it goes down or
+      // boots anew -> sent, never again; still up on its old boot -> never sent.
+      const sent = ctx.journaled.started.has(a.id);
+      const until = Date.now() + (sent ? ctx.timing.shutdownGraceMs : 0);
+      for (;;) {
+        const seen = await rebootedSincePrepare(ctx, a);
+        if (seen) return { done: true, why: seen };
+        if (Date.now() >= until) return { done: false };
+        await sleep(ctx.timing.pollMs);
       }
     }
     case 'wait-headnode':
       return isHeadnodeNow(await server(ctx)) ? { done: true, why: 'CNAPI shows it set up, running, headnode=true' } : { done: false };
     case 'create-instance': {
+      // ha-binder is idempotent and does more than create the zone (ZK_SERVERS,
+      // resolvers): cut short, it runs again; it is done only once it finished.
+      if (a.service === 'binder') return ctx.journaled.endedOk.has(a.id) ? { done: true, why: 'ha-binder finished in an earlier run' } : { done: false };
+      // SAPI stores the instance before VMAPI knows the zone: ask SAPI first.
+      if (a.http && (await sapiHasInstance(ctx, a))) return { done: true, why: `SAPI has the ${a.service} instance for ${ctx.target.hostname}` };
       const inst = await instanceOnTarget(ctx, a.service!);
       return inst ? { done: true, why: `${inst.alias} (${inst.uuid}) is on ${ctx.target.hostname}` } : { done: false };
     }
@@ -152,7 +205,8 @@ export async function executeConvert(ctx: ConvertContext, a: ConvertAction): Pro
     case 'write-netfile':
     case 'write-config': {
       const src = a.source!;
-      const got = await runOk(ctx, a, src.host, src.argv);
+      const secret = a.kind === 'write-config';
+      const got = await runOk(ctx, a, src.host, src.argv, { secret });
       let content: string;
       if (a.kind === 'write-netfile') {
         let parsed: unknown;
@@ -174,9 +228,13 @@ export async function executeConvert(ctx: ConvertContext, a: ConvertAction): Pro
         const ext = macOf('external');
         content = secondaryHeadnodeConfig(got, { hostname: t.hostname, adminMac, adminIp, ...(ext ? { externalMac: ext } : {}) });
       }
-      await runOk(ctx, a, a.host, a.argv!, { stdin: content });
+      await runOk(ctx, a, a.host, a.argv!, { stdin: content, secret });
       await runOk(ctx, a, a.host, ['mv', `${a.path}.tmp`, a.path!]);
       return `wrote ${a.path} (${content.length} bytes)`;
+    }
+    case 'remove-file': {
+      await runOk(ctx, a, a.host, a.argv!);
+      return `removed ${a.path}`;
     }
     case 'prepare-server': {
       const out = await runOk(ctx, a, a.host, a.argv!, { stdin: ctx.prepareScript });
@@ -184,8 +242,10 @@ export async function executeConvert(ctx: ConvertContext, a: ConvertAction): Pro
     }
     case 'reboot': {
       try {
-        await run(ctx, a, a.host, a.argv!, { timeoutMs: Math.min(ctx.timing.commandTimeoutMs, 60_000) });
+        const r = await run(ctx, a, a.host, a.argv!, { timeoutMs: Math.min(ctx.timing.commandTimeoutMs, 60_000) });
+        if (r.code !== 0) throw fail(a, a.host, `exit ${r.code}: ${(r.stderr || r.stdout).trim()}`, `reboot ${a.host} by hand (its console, or IPMI), then rerun: the wait picks it up`);
       } catch (err) {
+        if (err instanceof ConvertFailed) throw err;
         // The link goes down with the server: that is the reboot happening.
         if (!(err instanceof RemoteError && err.mayHaveRun)) throw err;
       }

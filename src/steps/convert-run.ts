@@ -2,7 +2,7 @@
 // then each step as prepare -> confirm -> execute, journaled before and after
 // every action, like the restore. Killed at any point, a rerun finishes it.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Dc } from '../remote/dc.js';
@@ -82,8 +82,15 @@ async function locked(o: ConvertOptions): Promise<ConvertOutcome> {
   const t = check.facts.target;
   if (!t) return { exitCode: 2, message: check.problems[0]?.message ?? `no server ${o.server}`, problems: check.problems, check };
   const dir = convertJournalDir(o.journalDir, t.uuid);
-  const state = readJournal(dir);
-  const journaled = state.plan as ConvertPlan | undefined;
+  let state = readJournal(dir);
+  let journaled = state.plan as ConvertPlan | undefined;
+  if (journaled && !convertUnderWay(o.journalDir, t.uuid) && !t.headnode) {
+    // Converted once, and no headnode now (reinstalled as a compute node?): that
+    // journal describes another conversion. It is kept aside, this one starts over.
+    renameSync(join(dir, 'journal.jsonl'), join(dir, `journal-${new Date().toISOString().replace(/[:.]/g, '')}.jsonl`));
+    state = readJournal(dir);
+    journaled = undefined;
+  }
   // Once begun, a conversion is finished from its journal: the pre-checks gate
   // the start (after the reboots the server IS a headnode, and may be down).
   const resuming = convertUnderWay(o.journalDir, t.uuid);
@@ -104,13 +111,17 @@ async function locked(o: ConvertOptions): Promise<ConvertOutcome> {
     journal.append({ t: 'run', command: o.command, who, host: hostname(), pid: process.pid, job: 'convert' });
     if (!resuming) journal.append({ t: 'plan', plan });
     else journal.append({ t: 'decision', decision: 'resume', detail: `resuming the journaled conversion of ${t.hostname}; ${state.open.length} action(s) without an end are re-checked by prepare, not repeated` });
-    return await runSteps(o, plan, journal, state.finished, check);
+    const journaledIds = {
+      started: new Set([...state.open.map((x) => x.id), ...state.ends.keys()]),
+      endedOk: new Set([...state.ends.values()].filter((x) => x.ok && !x.skipped).map((x) => x.id)),
+    };
+    return await runSteps(o, plan, journal, state.finished, check, journaledIds);
   } finally {
     journal.close();
   }
 }
 
-async function runSteps(o: ConvertOptions, plan: ConvertPlan, journal: Journal, finished: ReadonlyMap<string, unknown>, check: ConvertCheck): Promise<ConvertOutcome> {
+async function runSteps(o: ConvertOptions, plan: ConvertPlan, journal: Journal, finished: ReadonlyMap<string, unknown>, check: ConvertCheck, journaled: ConvertContext['journaled']): Promise<ConvertOutcome> {
   const ev = o.events ?? {};
   const timing: ConvertTiming = { ...DEFAULT_CONVERT_TIMING, ...o.timing };
   const t = plan.target;
@@ -122,6 +133,8 @@ async function runSteps(o: ConvertOptions, plan: ConvertPlan, journal: Journal, 
     target: { hostname: t.hostname, uuid: t.uuid },
     cnapiUrl: urlOf(plan, 'wait-headnode') ?? '',
     vmapiUrl: check.vmapiUrl,
+    sapiUrl: check.sapiUrl,
+    journaled,
     prepareScript: readFileSync(SCRIPT, 'utf8'),
     host: (h: string): Host => {
       if (h === o.dc.local.name) return o.dc.local;

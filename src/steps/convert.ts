@@ -19,6 +19,7 @@ export interface ConvertCheck {
   /** Admin IPs of the servers by hostname (to reach them over SSH), and where VMAPI is. */
   serverIps: Map<string, string>;
   vmapiUrl: string;
+  sapiUrl: string;
 }
 
 const apiUrl = (inv: Inventory, svc: string): string => `http://${inv.instances.find((i) => i.service === svc && i.adminIp)?.adminIp ?? 'UNKNOWN'}`;
@@ -49,7 +50,7 @@ export async function checkConvert(dc: Dc, query: string, timeoutMs = 5_000): Pr
   const problems = convertProblems(facts);
   const t = facts.target;
   const serverIps = new Map(servers.flatMap((s) => (typeof s.sysinfo?.['Admin IP'] === 'string' ? [[s.hostname, s.sysinfo['Admin IP']] as const] : [])));
-  const base = { facts, problems, serverIps, vmapiUrl: apiUrl(inv, 'vmapi') };
+  const base = { facts, problems, serverIps, vmapiUrl: apiUrl(inv, 'vmapi'), sapiUrl: apiUrl(inv, 'sapi') };
   if (!t || t.headnode) return { ...base, plan: undefined };
   try {
     const plan = await planFor(dc, inv, servers, t, timeoutMs);

@@ -79,7 +79,8 @@ export class ConsoleSession {
         this.convertServer = e.server;
         return run(this.convertCheck(e.server));
       case 'startConvert':
-        return run(this.convert());
+        // Whatever goes wrong, the screen must leave "running".
+        return run(this.convert().catch((err: unknown) => this.dispatch({ t: 'convertFinished', exitCode: 70, message: `internal error: ${(err as Error).message}`, next: 'rerun: the journal keeps what was done' })));
       case 'convertAnswer': {
         const p = this.convertPending;
         this.convertPending = undefined;

@@ -18,6 +18,9 @@ interface State { servers: { hostname: string; headnode: boolean; usbkey: boolea
 function scenario(dir: string, thin: boolean): string {
   const s = JSON.parse(readFileSync(contract, 'utf8'));
   s.servers[0].alive = true;
+  // A shutdown slower than the console's restart: a rerun finds the server still
+  // up after a reboot was sent, and must not send another.
+  s.latencyMs['server shutdown'] = 1_200_000;
   if (thin) {
     s.instances = s.instances.filter((i: Inst) => !['binder2', 'manatee2', 'moray2'].includes(i.alias));
     s.manatee.async = [];
@@ -68,9 +71,24 @@ describe('triton-recover convert --yes', () => {
     expect(cn0.files['/usbkey/config']).toContain('hostname=cn0\n');
     expect(cn0.files['/usbkey/config']).toContain('admin_ip=10.99.99.43\n');
     expect(cn0.files['/usbkey/config']).not.toContain('external_ip=');
+    // The config holds password hashes on a real DC: not in the journal, not left where assets serves it.
+    const journal = readFileSync(journalPath(dir), 'utf8');
+    expect(journal).not.toContain('datacenter_name=');
+    expect(journal).toContain('not recorded: it holds password hashes');
+    const hn0 = (JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')) as { servers: { hostname: string; files: Record<string, string> }[] }).servers.find((x) => x.hostname === 'headnode0')!;
+    expect(Object.keys(hn0.files).filter((f) => f.endsWith(`${CN0}.config`))).toEqual([]);
+    expect(Object.keys(hn0.files)).toContain(`/usbkey/extra/headnode-prepare/${CN0}.networking.json`);
     const again = await execa(bin, args(dir, false), { reject: false, stdin: 'ignore' });
     expect(again.exitCode).toBe(2);
     expect(again.stdout).toContain('cn0 is already a headnode: its conversion finished');
+    // Reinstalled as a compute node later: the old journal is set aside and a new conversion runs in full.
+    const st = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')) as { servers: Record<string, unknown>[] };
+    Object.assign(st.servers.find((x) => x['hostname'] === 'cn0')!, { headnode: false, headnodeKey: false, usbkey: false });
+    writeFileSync(join(dir, 's.json'), JSON.stringify(st));
+    const third = await execa(bin, args(dir, false), { reject: false, stdin: 'ignore' });
+    expect(third.exitCode, third.stderr).toBe(0);
+    expect(third.stderr).toMatch(/OK {3}reboot cn0/);
+    expect(readdirSync(join(dir, 's.journal', `convert-${CN0}`)).filter((f) => /^journal-.*\.jsonl$/.test(f))).toHaveLength(1);
   }, 60_000);
 
   it('a thin DC gets a binder (ha-binder), a third manatee peer, a moray and a dhcpd on cn0', async () => {
@@ -104,13 +122,16 @@ describe('triton-recover convert --yes', () => {
   }, 60_000);
 });
 
-/** Run until the journal has `lines` entries (or `ms` passed), then SIGKILL. */
-async function killAt(dir: string, at: { lines?: number; ms?: number }): Promise<boolean> {
+/** Run until the journal has `lines` entries (or `ms` passed, or it shows `text` and then `after` ms passed), then SIGKILL. */
+async function killAt(dir: string, at: { lines?: number; ms?: number; text?: string; after?: number }): Promise<boolean> {
   const p: ResultPromise = execa(bin, args(dir, true), { reject: false, stdin: 'ignore' });
   const start = Date.now();
   let killed = false;
+  let seenAt: number | undefined;
   while (p.exitCode === null && !killed) {
-    if ((at.lines !== undefined && journalLines(dir) >= at.lines) || (at.ms !== undefined && Date.now() - start >= at.ms)) {
+    if (at.text !== undefined && seenAt === undefined && existsSync(journalPath(dir)) && readFileSync(journalPath(dir), 'utf8').includes(at.text)) seenAt = Date.now();
+    const textDue = seenAt !== undefined && Date.now() - seenAt >= (at.after ?? 0);
+    if ((at.lines !== undefined && journalLines(dir) >= at.lines) || (at.ms !== undefined && Date.now() - start >= at.ms) || textDue) {
       p.kill('SIGKILL');
       killed = true;
     }
@@ -122,9 +143,12 @@ async function killAt(dir: string, at: { lines?: number; ms?: number }): Promise
 
 // Journal lines land right before/after actions (the reboot starts at 29, its
 // wait at 32); time offsets land inside commands, the reboot wait included.
-const POINTS: { lines?: number; ms?: number }[] = [
+const POINTS: { lines?: number; ms?: number; text?: string; after?: number }[] = [
   ...[2, 4, 7, 11, 16, 21, 23, 25, 29, 30, 31, 32, 35, 38, 40, 43, 45, 50, 53].map((lines) => ({ lines })),
   ...[500, 900, 1200].map((ms) => ({ ms })),
+  // Around the reboot: journaled but not sent yet, sent while the server still
+  // answers (its shutdown takes a moment), and down. Never sent twice.
+  ...[0, 5, 15, 40, 120].map((after) => ({ text: '"t":"start","id":"reboot/reboot"', after })),
 ];
 
 describe('kill -9 during a conversion, then rerun', () => {

@@ -36,6 +36,8 @@ const Server = z.object({
   files: z.record(z.string(), z.string()).optional(),
   /** Live state: rebooting until then (epoch ms); it answers nothing meanwhile. */
   downUntil: z.number().optional(),
+  /** Live state: when a reboot's shutdown takes it down (epoch ms); up until then. */
+  downFrom: z.number().optional(),
   /** Live state: when it last booted (epoch ms); absent = 12 days before the simulation. */
   bootedAt: z.number().optional(),
   /** Live state: its USB key holds a headnode image (the preparation ran); the next boot makes it a headnode. */

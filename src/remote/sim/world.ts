@@ -16,6 +16,8 @@ import { GZ_TOOLS, stableUuid, usbkeyConfig } from './formats.js';
 
 /** A server's boot, POST to headnode.sh done (unscaled; "server boot" in latencyMs overrides). */
 const SERVER_BOOT_MS = 180_000;
+/** From `reboot` until the server stops answering (unscaled; "server shutdown" overrides). */
+const SERVER_SHUTDOWN_MS = 20_000;
 
 export type SimState = Scenario & { sim: NonNullable<Scenario['sim']> };
 
@@ -74,7 +76,8 @@ export class SimWorld {
   /** Powered on and not in the middle of a reboot. */
   isAlive(hostname: string): boolean {
     const s = this.server(hostname);
-    return s?.alive === true && !(s.downUntil !== undefined && s.downUntil > this.now());
+    const now = this.now();
+    return s?.alive === true && !(s.downUntil !== undefined && s.downUntil > now && (s.downFrom ?? 0) <= now);
   }
 
   /**
@@ -85,7 +88,9 @@ export class SimWorld {
   reboot(srv: ScenarioServer): void {
     const boot = this.latencyOr('server boot', SERVER_BOOT_MS);
     const twice = srv.headnodeKey === true && !srv.headnode;
-    srv.downUntil = this.now() + (twice ? 2 * boot : boot);
+    // `reboot` returns at once; the shutdown takes a moment before the server goes quiet.
+    srv.downFrom = this.now() + this.latencyOr('server shutdown', SERVER_SHUTDOWN_MS);
+    srv.downUntil = srv.downFrom + (twice ? 2 * boot : boot);
     this.event(`${srv.hostname} rebooting${twice ? ' (as a headnode: two boots)' : ''}`);
     this.commit();
   }
@@ -211,6 +216,7 @@ export class SimWorld {
       if (srv.downUntil === undefined || srv.downUntil > now) continue;
       srv.bootedAt = srv.downUntil;
       delete srv.downUntil;
+      delete srv.downFrom;
       if (srv.headnodeKey && !srv.headnode) {
         srv.headnode = true;
         srv.usbkey = true;
