@@ -13,7 +13,8 @@ import type { ConvertAction, ConvertPlan, ConvertStepPlan } from '../state/conve
 import { ConvertFailed, DEFAULT_CONVERT_TIMING, executeConvert, prepareConvert, type ConvertContext, type ConvertTiming } from './convert-actions.js';
 import { checkConvert, type ConvertCheck } from './convert.js';
 import { Journal, readJournal } from './journal.js';
-import { acquireLock, releaseLock } from './lock.js';
+import { acquireDcLock, releaseDcLock, type Place } from './dc-lock.js';
+import { acquireLock, isOwnOrStale, releaseLock, type LockInfo } from './lock.js';
 
 export type ConvertAnswer = 'go' | 'stop';
 
@@ -71,16 +72,31 @@ export async function runConvert(o: ConvertOptions): Promise<ConvertOutcome> {
     return { exitCode: 2, message: `another recovery holds the lock: ${h.who} on ${h.host} (pid ${h.pid}) since ${h.since}, running "${h.command}"`, next: `talk to ${h.who} first`, problems: [] };
   }
   try {
-    return await locked(o);
+    return await locked(o, lock.info);
   } finally {
     releaseLock(o.journalDir);
   }
 }
 
-async function locked(o: ConvertOptions): Promise<ConvertOutcome> {
+async function locked(o: ConvertOptions, lockInfo: LockInfo): Promise<ConvertOutcome> {
   const check = await checkConvert(o.dc, o.server, o.probeTimeoutMs);
   const t = check.facts.target;
   if (!t) return { exitCode: 2, message: check.problems[0]?.message ?? `no server ${o.server}`, problems: check.problems, check };
+  // The lock on every headnode too: a restore started from another headnode's console sees this conversion.
+  const places: Place[] = check.facts.headnodes.map((h) => ({ hostname: h, host: h === o.dc.local.name ? o.dc.local : o.dc.peer(h, check.serverIps.get(h) ?? '') }));
+  const dcLock = await acquireDcLock(places, lockInfo, isOwnOrStale, o.probeTimeoutMs);
+  if (!dcLock.ok) {
+    const h = dcLock.holder;
+    return { exitCode: 2, message: `another recovery holds the lock (seen on ${dcLock.seenOn}): ${h.who} on ${h.host} (pid ${h.pid}) since ${h.since}, running "${h.command}"; nothing was changed`, next: `talk to ${h.who} first`, problems: [], check };
+  }
+  try {
+    return await journaledRun(o, check, t);
+  } finally {
+    await releaseDcLock(places, lockInfo, o.probeTimeoutMs);
+  }
+}
+
+async function journaledRun(o: ConvertOptions, check: ConvertCheck, t: NonNullable<ConvertCheck['facts']['target']>): Promise<ConvertOutcome> {
   const dir = convertJournalDir(o.journalDir, t.uuid);
   let state = readJournal(dir);
   let journaled = state.plan as ConvertPlan | undefined;

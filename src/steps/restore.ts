@@ -11,7 +11,8 @@ import { runCheck } from './check.js';
 import { ImageStager } from './image-stager.js';
 import { Journal, readJournal } from './journal.js';
 import { acquireDcLock, releaseDcLock, type Place } from './dc-lock.js';
-import { acquireLock, isOwnOrStale, releaseLock, type LockInfo } from './lock.js';
+import { acquireLock, isOwnOrStale, lockHeldByOther, releaseLock, type LockInfo } from './lock.js';
+import { syncLockDir } from './sync/locks.js';
 import { buildPlan } from './plan.js';
 import { PrimaryWatch } from './primary-watch.js';
 import { writeReport, type RestoreReport, type ServiceOutcome } from './report.js';
@@ -91,6 +92,12 @@ async function locked(o: RestoreOptions, lockInfo: LockInfo, tookOver: string | 
   const started = Date.now();
   const ev = o.events ?? {};
   const timing: Timing = { ...DEFAULT_TIMING, ...o.timing };
+  // The lock is ours, so a sync stops at its next service: wait for it to let
+  // go of restore-data before reading it (a restore freezes sync).
+  const syncing = await syncGone(o.dc.restoreDataDir, Math.min(timing.commandTimeoutMs, 120_000), timing.pollMs);
+  if (syncing) {
+    return { exitCode: 2, message: `a sync is still writing restore-data: pid ${syncing.pid} on ${syncing.host} since ${syncing.since} ("${syncing.command}"); nothing was changed`, next: `wait for it, or stop it (kill ${syncing.pid}), then run again`, problems: [] };
+  }
   ev.phase?.('detecting the primary and checking readiness');
   const chk = await runCheck(o.dc, {
     strategy: o.strategy,
@@ -383,6 +390,16 @@ async function execPlan(
   }
 }
 
+
+/** Waits for a running sync to release restore-data; the holder if it does not within `ms`. */
+async function syncGone(restoreDataDir: string, ms: number, pollMs: number): Promise<LockInfo | undefined> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const h = lockHeldByOther(syncLockDir(restoreDataDir));
+    if (!h || Date.now() >= until) return h;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
 
 /** Any error of an action, said as an ActionFailed (what, where, the command, what next). */
 function asFailure(a: PlanAction, host: string, when: string, err: unknown): ActionFailed {
