@@ -175,7 +175,7 @@ async function consoleMode(cmd: Command): Promise<number> {
     const code = await runConsole(dc, {
       journalDir: journalDirOf(o, dc),
       timing: { pollMs: t.pollMs, healthTimeoutMs: t.healthTimeoutMs, commandTimeoutMs: t.commandTimeoutMs },
-      convertTiming: { pollMs: t.pollMs, commandTimeoutMs: t.commandTimeoutMs, bootTimeoutMs: t.bootTimeoutMs, provisionTimeoutMs: t.provisionTimeoutMs, shutdownGraceMs: t.shutdownGraceMs },
+      convertTiming: { pollMs: t.pollMs, commandTimeoutMs: t.commandTimeoutMs, bootTimeoutMs: t.bootTimeoutMs, provisionTimeoutMs: t.provisionTimeoutMs, shutdownGraceMs: t.shutdownGraceMs, settleMs: t.settleMs },
       probeTimeoutMs: t.probeTimeoutMs,
       ...(o.maxAge ? { maxAgeMinutes: o.maxAge } : {}),
       resumeCommand: again.join(' '),
@@ -212,7 +212,7 @@ async function convert(server: string, cmd: Command): Promise<number> {
       server,
       command: ['triton-recover', ...process.argv.slice(2)].join(' '),
       ...(prompter ? { confirm: prompter.confirm } : {}),
-      timing: { pollMs: t.pollMs, commandTimeoutMs: t.commandTimeoutMs, bootTimeoutMs: t.bootTimeoutMs, provisionTimeoutMs: t.provisionTimeoutMs, shutdownGraceMs: t.shutdownGraceMs },
+      timing: { pollMs: t.pollMs, commandTimeoutMs: t.commandTimeoutMs, bootTimeoutMs: t.bootTimeoutMs, provisionTimeoutMs: t.provisionTimeoutMs, shutdownGraceMs: t.shutdownGraceMs, settleMs: t.settleMs },
       probeTimeoutMs: t.probeTimeoutMs,
       events: {
         checked: (c, resumed) => {

@@ -42,7 +42,7 @@ export function journalDirOf(g: GlobalOptions, dc: Dc): string {
 }
 
 /** Waits scaled like the simulated DC's latencies, so a fast drill polls fast too. */
-export function timingOf(g: GlobalOptions, dc: Dc): { pollMs: number; healthTimeoutMs: number; commandTimeoutMs: number; probeTimeoutMs: number; bootTimeoutMs: number; provisionTimeoutMs: number; shutdownGraceMs: number } {
+export function timingOf(g: GlobalOptions, dc: Dc): { pollMs: number; healthTimeoutMs: number; commandTimeoutMs: number; probeTimeoutMs: number; bootTimeoutMs: number; provisionTimeoutMs: number; shutdownGraceMs: number; settleMs: number } {
   const speed = dc.simulated ? (g.simSpeed ?? 1) : 1;
   return {
     pollMs: Math.max(5, 1_000 / speed),
@@ -55,5 +55,6 @@ export function timingOf(g: GlobalOptions, dc: Dc): { pollMs: number; healthTime
     bootTimeoutMs: Math.max(5_000, 45 * 60_000 / speed),
     provisionTimeoutMs: Math.max(5_000, 30 * 60_000 / speed),
     shutdownGraceMs: Math.max(5_000, 3 * 60_000 / speed),
+    settleMs: Math.max(500, 3 * 60_000 / speed),
   };
 }

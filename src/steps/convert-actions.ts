@@ -26,9 +26,11 @@ export interface ConvertTiming {
   provisionTimeoutMs: number;
   /** After `reboot` is sent, how long a server may take to go down. */
   shutdownGraceMs: number;
+  /** How long it must stay up as a headnode before the wait ends (headnode.sh's own reboot comes first). */
+  settleMs: number;
 }
 
-export const DEFAULT_CONVERT_TIMING: ConvertTiming = { pollMs: 5_000, commandTimeoutMs: 10 * 60_000, bootTimeoutMs: 45 * 60_000, provisionTimeoutMs: 30 * 60_000, shutdownGraceMs: 3 * 60_000 };
+export const DEFAULT_CONVERT_TIMING: ConvertTiming = { pollMs: 5_000, commandTimeoutMs: 10 * 60_000, bootTimeoutMs: 45 * 60_000, provisionTimeoutMs: 30 * 60_000, shutdownGraceMs: 3 * 60_000, settleMs: 3 * 60_000 };
 
 export interface ConvertContext {
   dc: Dc;
@@ -254,7 +256,13 @@ export async function executeConvert(ctx: ConvertContext, a: ConvertAction): Pro
     case 'wait-headnode':
       return waitFor(ctx, a, ctx.timing.bootTimeoutMs, async () => {
         const s = await server(ctx).catch(() => null);
-        return isHeadnodeNow(s) ? 'CNAPI: running, setup=true, headnode=true' : undefined;
+        if (!isHeadnodeNow(s)) return undefined;
+        // Boot 1 already says headnode=true, then headnode.sh reboots it once
+        // more: only a server that stays up past the settle time is done.
+        const si = await run(ctx, a, t.hostname, ['sysinfo']).catch(() => undefined);
+        const boot = si?.code === 0 ? Number((JSON.parse(si.stdout) as Record<string, unknown>)['Boot Time']) * 1000 : NaN;
+        if (!(Date.now() - boot >= ctx.timing.settleMs)) return undefined;
+        return `CNAPI: running, setup=true, headnode=true; up since ${new Date(boot).toISOString()}`;
       }, `${t.hostname} did not come back as a headnode`, `look at ${t.hostname}'s console (IPMI): did it boot from the USB key? /var/log/headnode-prepare.log and /var/svc/log/*headnode* say more`);
     case 'create-instance': {
       if (a.http) {

@@ -111,7 +111,14 @@ async function journaledRun(o: ConvertOptions, check: ConvertCheck, t: NonNullab
   // the start (after the reboots the server IS a headnode, and may be down).
   const resuming = convertUnderWay(o.journalDir, t.uuid);
   const allDone = journaled !== undefined && !resuming;
-  o.events?.checked?.(check, resuming);
+  // Stopped before anything touched the server (only files on the assets
+  // headnode were written): the pre-checks still gate the rest.
+  const touched = [...state.open.map((x) => x.id), ...state.ends.keys()].some((id) => !id.startsWith('usbkey-data/'));
+  o.events?.checked?.(check, resuming && touched);
+  if (resuming && !touched) {
+    const critical = check.problems.filter((p) => p.severity === 'critical');
+    if (critical.length > 0) return { exitCode: 2, message: `${t.hostname} cannot be converted now (${critical.length} critical problem(s)); nothing more was changed`, next: 'fix the problems listed, then run again: the conversion resumes', problems: critical, check };
+  }
   if (!resuming) {
     if (allDone && t.headnode) return { exitCode: 2, message: `${t.hostname} is already a headnode: its conversion finished (journal ${join(dir, 'journal.jsonl')})`, problems: check.problems, check };
     const critical = check.problems.filter((p) => p.severity === 'critical');

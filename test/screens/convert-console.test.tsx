@@ -12,7 +12,7 @@ import { ConsoleSession } from '../../src/steps/session.js';
 import { openTestSim, scenario, until } from '../sim/helpers.js';
 
 const serial: Theme = { color: false, ascii: true, serial: true, tickMs: 5000 };
-const FAST = { pollMs: 5, commandTimeoutMs: 5_000, bootTimeoutMs: 10_000, provisionTimeoutMs: 10_000, shutdownGraceMs: 2_000 };
+const FAST = { pollMs: 5, commandTimeoutMs: 5_000, bootTimeoutMs: 10_000, provisionTimeoutMs: 10_000, shutdownGraceMs: 2_000, settleMs: 100 };
 
 async function setup() {
   const t = await openTestSim(scenario((s) => void (s.servers[0]!.alive = true)), 1000);
