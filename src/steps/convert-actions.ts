@@ -10,6 +10,7 @@ import type { Host, RunResult } from '../remote/host.js';
 import { createCnapi, type CnapiServer } from '../remote/triton/cnapi.js';
 import { manateePgStatus } from '../remote/triton/manatee.js';
 import { svcsXz } from '../remote/triton/svcs.js';
+import { Sysinfo, adminIpOf, bootTimeMs, getSysinfo, macOfTag } from '../remote/triton/sysinfo.js';
 import { zkRuok } from '../remote/triton/zookeeper.js';
 import { createVmapi } from '../remote/triton/vmapi.js';
 import { describeConvertAction } from '../state/convert-describe.js';
@@ -132,9 +133,8 @@ async function sapiHasInstance(ctx: ConvertContext, a: ConvertAction): Promise<b
 async function rebootedSincePrepare(ctx: ConvertContext, a: ConvertAction): Promise<string | undefined> {
   try {
     const at = await preparedAt(ctx, a);
-    const si = await run(ctx, a, ctx.target.hostname, ['sysinfo']);
-    const boot = Number((JSON.parse(si.stdout) as Record<string, unknown>)['Boot Time']) * 1000;
-    return at !== undefined && boot >= at ? `it booted at ${new Date(boot).toISOString()}, after the preparation` : undefined;
+    const boot = bootTimeMs(await getSysinfo(ctx.host(ctx.target.hostname), { timeoutMs: ctx.timing.commandTimeoutMs }));
+    return at !== undefined && boot !== undefined && boot >= at ? `it booted at ${new Date(boot).toISOString()}, after the preparation` : undefined;
   } catch (err) {
     // Not answering after a reboot was started: it is rebooting. Never reboot it again blindly.
     if (err instanceof RemoteError && (err.kind === 'unreachable' || err.kind === 'timeout' || err.kind === 'connection-lost')) {
@@ -221,13 +221,11 @@ export async function executeConvert(ctx: ConvertContext, a: ConvertAction): Pro
         if (!ok.success) throw fail(a, src.host, `hn-netfile output has no admin nictag: ${ok.error.issues[0]?.message ?? ''}`, 'check the server has an admin NIC in NAPI (sdc-napi /nics?belongs_to_uuid=...)');
         content = JSON.stringify(parsed, null, 2) + '\n';
       } else {
-        const s = await server(ctx);
-        const nics = (s?.sysinfo?.['Network Interfaces'] ?? {}) as Record<string, { 'MAC Address'?: string; 'NIC Names'?: string[] }>;
-        const macOf = (tag: string): string | undefined => Object.values(nics).find((n) => n['NIC Names']?.includes(tag))?.['MAC Address'];
-        const adminMac = macOf('admin');
-        const adminIp = s?.sysinfo?.['Admin IP'];
-        if (!adminMac || typeof adminIp !== 'string') throw fail(a, ctx.dc.local.name, `CNAPI sysinfo of ${t.hostname} names no admin NIC or admin IP`, `check sdc-server sysinfo ${t.uuid}`);
-        const ext = macOf('external');
+        const si = Sysinfo.safeParse((await server(ctx))?.sysinfo);
+        const adminMac = si.success ? macOfTag(si.data, 'admin') : undefined;
+        const adminIp = si.success ? adminIpOf(si.data) : undefined;
+        if (!si.success || !adminMac || !adminIp) throw fail(a, ctx.dc.local.name, `CNAPI sysinfo of ${t.hostname} names no admin NIC or admin IP`, `check sdc-server sysinfo ${t.uuid}`);
+        const ext = macOfTag(si.data, 'external');
         content = secondaryHeadnodeConfig(got, { hostname: t.hostname, adminMac, adminIp, ...(ext ? { externalMac: ext } : {}) });
       }
       await runOk(ctx, a, a.host, a.argv!, { stdin: content, secret });
@@ -259,9 +257,9 @@ export async function executeConvert(ctx: ConvertContext, a: ConvertAction): Pro
         if (!isHeadnodeNow(s)) return undefined;
         // Boot 1 already says headnode=true, then headnode.sh reboots it once
         // more: only a server that stays up past the settle time is done.
-        const si = await run(ctx, a, t.hostname, ['sysinfo']).catch(() => undefined);
-        const boot = si?.code === 0 ? Number((JSON.parse(si.stdout) as Record<string, unknown>)['Boot Time']) * 1000 : NaN;
-        if (!(Date.now() - boot >= ctx.timing.settleMs)) return undefined;
+        const si = await getSysinfo(ctx.host(t.hostname), { timeoutMs: ctx.timing.commandTimeoutMs }).catch(() => undefined);
+        const boot = si ? bootTimeMs(si) : undefined;
+        if (boot === undefined || Date.now() - boot < ctx.timing.settleMs) return undefined;
         return `CNAPI: running, setup=true, headnode=true; up since ${new Date(boot).toISOString()}`;
       }, `${t.hostname} did not come back as a headnode`, `look at ${t.hostname}'s console (IPMI): did it boot from the USB key? /var/log/headnode-prepare.log and /var/svc/log/*headnode* say more`);
     case 'create-instance': {

@@ -34,6 +34,8 @@ export const Sysinfo = z.looseObject({
   'Live Image': z.string(),
   'Network Interfaces': z.record(z.string(), SysinfoNic),
   'Admin IP': z.string().optional(),
+  /** Seconds since the epoch, as a string. */
+  'Boot Time': z.string().regex(/^\d+$/).optional(),
   'SDC Version': z.string().optional(),
   'Datacenter Name': z.string().optional(),
   'Virtual Network Interfaces': z.record(z.string(), SysinfoVnic).optional(),
@@ -53,6 +55,16 @@ export async function getSysinfo(host: Host, opts: CallOptions = {}): Promise<Sy
 /** headnode=true in the boot parameters is what makes a HN (RFD appendix, facts A3). */
 export function isHeadnode(s: Sysinfo): boolean {
   return s['Boot Parameters'].headnode === 'true';
+}
+
+/** When the server last booted (epoch ms), if sysinfo says. */
+export function bootTimeMs(s: Sysinfo): number | undefined {
+  return s['Boot Time'] === undefined ? undefined : Number(s['Boot Time']) * 1000;
+}
+
+/** MAC of the physical NIC carrying this NIC tag. */
+export function macOfTag(s: Sysinfo, tag: string): string | undefined {
+  return Object.values(s['Network Interfaces']).find((n) => n['NIC Names']?.includes(tag))?.['MAC Address'];
 }
 
 export function isSetUp(s: Sysinfo): boolean {
