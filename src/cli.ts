@@ -221,7 +221,7 @@ async function convert(server: string, cmd: Command): Promise<number> {
         },
         stepStart: (s, i, n) => log(`[${i + 1}/${n}] ${s.title} (on ${s.where})`),
         actionEnd: (a, r) => log(`    ${r.ok ? (r.skipped ? 'SKIP' : 'OK  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : r.ok ? `: ${r.detail}` : ''} ${(r.ms / 1000).toFixed(1)} s`),
-        stepEnd: (s, status) => log(`    ${status.toUpperCase()}: ${s.title}`),
+        stepEnd: (s, _i, status) => log(`    ${status.toUpperCase()}: ${s.title}`),
       },
     });
     for (const p of out.problems) process.stderr.write(`  ${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}: ${p.message}${p.fix ? `\n       fix: ${p.fix}` : ''}\n`);

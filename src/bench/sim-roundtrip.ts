@@ -1,14 +1,13 @@
 // Simulator command round-trip: in-process and over a real SSH connection on
 // 127.0.0.1, with the scenario's latencies switched off so only our machinery counts.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSim } from '../remote/sim/index.js';
 import { loadScenarioFile } from '../remote/sim/scenario.js';
 import { builtinScenarioPath } from '../remote/sim/index.js';
-import { serveSimOverSsh } from '../remote/sim/serve-ssh.js';
+import { serveSimOverSshWithFreshKeys } from '../remote/sim/serve-ssh.js';
 import { ms, timeMany } from './stats.js';
-import { generateKeyPair } from '../remote/sim/keys.js';
 
 export async function benchSimRoundTrip(n = 300): Promise<string[]> {
   const s = await loadScenarioFile(builtinScenarioPath());
@@ -18,16 +17,7 @@ export async function benchSimRoundTrip(n = 300): Promise<string[]> {
   const argv = ['vmadm', 'lookup', '-j', 'tags.smartdc_role=binder'];
   const local = await timeMany(n, () => sim.peer('headnode2', '').run(argv, { timeoutMs: 10_000 }));
 
-  const host = generateKeyPair();
-  const client = generateKeyPair();
-  writeFileSync(join(dir, 'id'), client.private, { mode: 0o600 });
-  const svc = await serveSimOverSsh(sim, {
-    hostKey: host.private,
-    clientPublicKey: client.public,
-    clientPrivateKeyPath: join(dir, 'id'),
-    knownHostsPath: join(dir, 'known_hosts'),
-  });
-  writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${svc.port} ${host.public}\n`);
+  const svc = await serveSimOverSshWithFreshKeys(sim, dir);
   const peer = svc.dc.peer('headnode2', '10.99.99.42');
   const connectStart = process.hrtime.bigint();
   await peer.run(['true'], { timeoutMs: 10_000 });

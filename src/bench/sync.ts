@@ -2,14 +2,13 @@
 // at a fast --sim-speed: wall time and bytes, in-process and over the
 // simulator's SSH server (the streams then cross a real ssh2 wire). The
 // incremental comes "5 minutes" (simulated) after the full.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Dc } from '../remote/dc.js';
 import { builtinScenarioPath, openSim, type SimDc } from '../remote/sim/index.js';
-import { generateKeyPair } from '../remote/sim/keys.js';
 import { loadScenarioFile } from '../remote/sim/scenario.js';
-import { serveSimOverSsh } from '../remote/sim/serve-ssh.js';
+import { serveSimOverSshWithFreshKeys } from '../remote/sim/serve-ssh.js';
 import { formatBytes, type SyncReport } from '../state/sync-report.js';
 import { runSync } from '../steps/sync/run.js';
 import { syncTimingFor } from '../steps/sync/timing.js';
@@ -46,11 +45,7 @@ export async function benchSync(speed = 100): Promise<string[]> {
   const inProcess = await fullThenIncremental(a.sim, a.sim, a.dir, speed);
 
   const b = await healthySim(speed);
-  const host = generateKeyPair();
-  const client = generateKeyPair();
-  writeFileSync(join(b.dir, 'id'), client.private, { mode: 0o600 });
-  const svc = await serveSimOverSsh(b.sim, { hostKey: host.private, clientPublicKey: client.public, clientPrivateKeyPath: join(b.dir, 'id'), knownHostsPath: join(b.dir, 'known_hosts') });
-  writeFileSync(join(b.dir, 'known_hosts'), `[127.0.0.1]:${svc.port} ${host.public}\n`);
+  const svc = await serveSimOverSshWithFreshKeys(b.sim, b.dir);
   let overSsh: string[];
   try {
     overSsh = await fullThenIncremental(b.sim, svc.dc, b.dir, speed);

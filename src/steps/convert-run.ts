@@ -12,6 +12,7 @@ import { describeConvertAction } from '../state/convert-describe.js';
 import type { ConvertAction, ConvertPlan, ConvertStepPlan } from '../state/convert-plan.js';
 import { ConvertFailed, DEFAULT_CONVERT_TIMING, executeConvert, prepareConvert, type ConvertContext, type ConvertTiming } from './convert-actions.js';
 import { checkConvert, type ConvertCheck } from './convert.js';
+import type { JournalState } from '../state/journal.js';
 import { Journal, readJournal } from './journal.js';
 import { acquireDcLock, releaseDcLock, type Place } from './dc-lock.js';
 import { acquireLock, isOwnOrStale, releaseLock, type LockInfo } from './lock.js';
@@ -26,7 +27,7 @@ export interface ConvertEvents {
   actionStart?(a: ConvertAction): void;
   actionEnd?(a: ConvertAction, r: { ok: boolean; skipped: boolean; detail: string; ms: number }): void;
   output?(a: ConvertAction, text: string): void;
-  stepEnd?(s: ConvertStepPlan, status: 'done' | 'failed', detail: string): void;
+  stepEnd?(s: ConvertStepPlan, index: number, status: 'done' | 'failed', detail: string): void;
 }
 
 export interface ConvertOptions {
@@ -57,7 +58,10 @@ export const convertJournalDir = (journalDir: string, serverUuid: string): strin
 
 /** A conversion begun and not finished: its journal holds a plan with steps not done. */
 export function convertUnderWay(journalDir: string, serverUuid: string): boolean {
-  const st = readJournal(convertJournalDir(journalDir, serverUuid));
+  return underWay(readJournal(convertJournalDir(journalDir, serverUuid)));
+}
+
+function underWay(st: JournalState): boolean {
   const plan = st.plan as ConvertPlan | undefined;
   return plan !== undefined && !plan.steps.every((x) => st.finished.has(x.id));
 }
@@ -100,7 +104,7 @@ async function journaledRun(o: ConvertOptions, check: ConvertCheck, t: NonNullab
   const dir = convertJournalDir(o.journalDir, t.uuid);
   let state = readJournal(dir);
   let journaled = state.plan as ConvertPlan | undefined;
-  if (journaled && !convertUnderWay(o.journalDir, t.uuid) && !t.headnode) {
+  if (journaled && !underWay(state) && !t.headnode) {
     // Converted once, and no headnode now (reinstalled as a compute node?): that
     // journal describes another conversion. It is kept aside, this one starts over.
     renameSync(join(dir, 'journal.jsonl'), join(dir, `journal-${new Date().toISOString().replace(/[:.]/g, '')}.jsonl`));
@@ -109,7 +113,7 @@ async function journaledRun(o: ConvertOptions, check: ConvertCheck, t: NonNullab
   }
   // Once begun, a conversion is finished from its journal: the pre-checks gate
   // the start (after the reboots the server IS a headnode, and may be down).
-  const resuming = convertUnderWay(o.journalDir, t.uuid);
+  const resuming = underWay(state);
   const allDone = journaled !== undefined && !resuming;
   // Stopped before anything touched the server (only files on the assets
   // headnode were written): the pre-checks still gate the rest.
@@ -154,7 +158,7 @@ async function runSteps(o: ConvertOptions, plan: ConvertPlan, journal: Journal, 
     dc: o.dc,
     timing,
     target: { hostname: t.hostname, uuid: t.uuid },
-    cnapiUrl: urlOf(plan, 'wait-headnode') ?? '',
+    cnapiUrl: check.cnapiUrl,
     vmapiUrl: check.vmapiUrl,
     sapiUrl: check.sapiUrl,
     journaled,
@@ -191,12 +195,12 @@ async function runSteps(o: ConvertOptions, plan: ConvertPlan, journal: Journal, 
     } catch (err) {
       const f = err instanceof ConvertFailed ? err : new ConvertFailed(step.actions[0]!, o.dc.local.name, step.title, (err as Error).message, 'check the host and API named above, then rerun: finished steps are not repeated');
       journal.append({ t: 'service', service: step.id, status: 'failed', detail: f.output.split('\n')[0] ?? '' });
-      ev.stepEnd?.(step, 'failed', f.output);
+      ev.stepEnd?.(step, i, 'failed', f.output);
       journal.append({ t: 'stop', reason: f.message, exitCode: 3 });
       return { exitCode: 3, message: `"${step.title}" failed on ${f.host}: ${f.action.summary}`, next: f.hint, problems: [], check, plan, failure: f };
     }
     journal.append({ t: 'service', service: step.id, status: 'done', detail: step.title });
-    ev.stepEnd?.(step, 'done', step.title);
+    ev.stepEnd?.(step, i, 'done', step.title);
   }
   const message = `${t.hostname} is a headnode${plan.steps.find((s) => s.id === 'ha')?.actions.length ? ' with the HA layout' : ''}`;
   journal.append({ t: 'stop', reason: message, exitCode: 0 });
@@ -233,9 +237,4 @@ function asFailed(ctx: ConvertContext, a: ConvertAction, when: string, err: unkn
   if (err instanceof ConvertFailed) return err;
   const hint = (err as { hint?: unknown }).hint;
   return new ConvertFailed(a, a.host, describeConvertAction(a), `${when}: ${(err as Error).message}`, typeof hint === 'string' ? hint : 'check the host and API named above, then rerun: finished steps are not repeated');
-}
-
-function urlOf(plan: ConvertPlan, kind: ConvertAction['kind']): string | undefined {
-  const a = plan.steps.flatMap((s) => s.actions).find((x) => x.kind === kind);
-  return a?.http?.url.replace(/\/servers\/.*$/, '');
 }

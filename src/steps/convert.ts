@@ -18,6 +18,7 @@ export interface ConvertCheck {
   planError?: string;
   /** Admin IPs of the servers by hostname (to reach them over SSH), and where VMAPI is. */
   serverIps: Map<string, string>;
+  cnapiUrl: string;
   vmapiUrl: string;
   sapiUrl: string;
 }
@@ -50,7 +51,7 @@ export async function checkConvert(dc: Dc, query: string, timeoutMs = 5_000): Pr
   const problems = convertProblems(facts);
   const t = facts.target;
   const serverIps = new Map(servers.flatMap((s) => (typeof s.sysinfo?.['Admin IP'] === 'string' ? [[s.hostname, s.sysinfo['Admin IP']] as const] : [])));
-  const base = { facts, problems, serverIps, vmapiUrl: apiUrl(inv, 'vmapi'), sapiUrl: apiUrl(inv, 'sapi') };
+  const base = { facts, problems, serverIps, cnapiUrl: apiUrl(inv, 'cnapi'), vmapiUrl: apiUrl(inv, 'vmapi'), sapiUrl: apiUrl(inv, 'sapi') };
   if (!t || t.headnode) return { ...base, plan: undefined };
   try {
     const plan = await planFor(dc, inv, servers, t, timeoutMs);

@@ -34,7 +34,6 @@ export class ConsoleSession {
   private all = false;
   private exitResolve: (() => void) | undefined;
   private convertServer = '';
-  private convertSteps: string[] = [];
   private convertPending: ((a: ConvertAnswer) => void) | undefined;
   readonly exited: Promise<void>;
 
@@ -129,13 +128,11 @@ export class ConsoleSession {
           this.dispatch({ t: 'convertAction', summary: undefined });
           this.dispatch({ t: 'convertLog', lines: [`${r.ok ? (r.skipped ? 'skip' : 'ok  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : r.ok ? `: ${r.detail}` : ''} ${(r.ms / 1000).toFixed(1)}s`], level: r.ok ? 'detail' : 'error' });
         },
-        stepEnd: (s, status) => {
-          const i = this.convertSteps.indexOf(s.id);
-          if (i >= 0) this.dispatch({ t: 'convertStep', index: i, status });
+        stepEnd: (s, i, status) => {
+          this.dispatch({ t: 'convertStep', index: i, status });
           this.dispatch({ t: 'convertLog', lines: [`${status.toUpperCase().padEnd(7)} ${s.title}`], level: status === 'failed' ? 'error' : 'result' });
         },
         planned: (plan, done) => {
-          this.convertSteps = plan.steps.map((x) => x.id);
           this.dispatch({ t: 'convertStarted', steps: plan.steps.map((x) => x.title), done });
         },
       },

@@ -1,28 +1,16 @@
 // The simulated DC reached over a real SSH wire (ssh2 server on 127.0.0.1).
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RemoteError } from '../../src/remote/errors.js';
-import { serveSimOverSsh, type SimSshService } from '../../src/remote/sim/serve-ssh.js';
+import { serveSimOverSshWithFreshKeys, type SimSshService } from '../../src/remote/sim/serve-ssh.js';
 import { getSysinfo } from '../../src/remote/triton/sysinfo.js';
 import { vmadmLookup } from '../../src/remote/triton/vmadm.js';
 import { detect } from '../../src/steps/detect.js';
 import { inventoryFromRestoreData, readRestoreData } from '../../src/steps/restore-data.js';
 import { openTestSim, scenario, tempDir } from './helpers.js';
-import { generateKeyPair } from '../../src/remote/sim/keys.js';
 
 async function serve(edit?: Parameters<typeof scenario>[0]): Promise<SimSshService> {
   const t = await openTestSim(scenario(edit), 100);
-  const dir = tempDir();
-  const host = generateKeyPair();
-  const client = generateKeyPair();
-  const keyPath = join(dir, 'id');
-  writeFileSync(keyPath, client.private, { mode: 0o600 });
-  const known = join(dir, 'known_hosts');
-  const svc = await serveSimOverSsh(t.sim, { hostKey: host.private, clientPublicKey: client.public, clientPrivateKeyPath: keyPath, knownHostsPath: known }, { connectTimeoutMs: 300 });
-  // The same host key answers for every simulated server (one server process).
-  writeFileSync(known, `[127.0.0.1]:${svc.port} ${host.public}\n`);
-  return svc;
+  return serveSimOverSshWithFreshKeys(t.sim, tempDir(), { connectTimeoutMs: 300 });
 }
 
 describe('simulated DC over SSH', () => {

@@ -1,27 +1,16 @@
 // sync over the simulator's real SSH server (127.0.0.1): zfs send streams and
 // vmadm dumps of the other headnodes cross a real ssh2 wire.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateKeyPair } from '../../src/remote/sim/keys.js';
-import { serveSimOverSsh, type SimSshService } from '../../src/remote/sim/serve-ssh.js';
+import { serveSimOverSshWithFreshKeys, type SimSshService } from '../../src/remote/sim/serve-ssh.js';
 import { parseSimStream } from '../../src/remote/sim/zfs-stream.js';
 import { readRestoreData } from '../../src/steps/restore-data.js';
 import { runSync } from '../../src/steps/sync/run.js';
 import { tempDir, type TestSim } from '../sim/helpers.js';
 import { inst, openHealthy, picture, syncOpts, TIMING } from './sync-helpers.js';
 
-async function serve(t: TestSim): Promise<SimSshService> {
-  const dir = tempDir();
-  const host = generateKeyPair();
-  const client = generateKeyPair();
-  const keyPath = join(dir, 'id');
-  writeFileSync(keyPath, client.private, { mode: 0o600 });
-  const known = join(dir, 'known_hosts');
-  const svc = await serveSimOverSsh(t.sim, { hostKey: host.private, clientPublicKey: client.public, clientPrivateKeyPath: keyPath, knownHostsPath: known }, { connectTimeoutMs: 2_000 });
-  writeFileSync(known, `[127.0.0.1]:${svc.port} ${host.public}\n`);
-  return svc;
-}
+const serve = (t: TestSim): Promise<SimSshService> => serveSimOverSshWithFreshKeys(t.sim, tempDir(), { connectTimeoutMs: 2_000 });
 
 describe('sync over SSH', () => {
   let svc: SimSshService | undefined;

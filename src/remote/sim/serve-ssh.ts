@@ -1,11 +1,14 @@
 // The simulated DC over a real SSH wire (127.0.0.1 only): one server whose SSH
 // user name picks the simulated host, and a silent listener standing in for
 // dead servers, so the client's connect timeout is what fires.
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
 import type { Dc } from '../dc.js';
 import type { Host } from '../host.js';
 import { SshHost } from '../ssh.js';
 import type { SimDc } from './index.js';
+import { generateKeyPair } from './keys.js';
 import { SimHost } from './sim-host.js';
 import { startSshServer } from './ssh-server.js';
 
@@ -81,4 +84,20 @@ export async function serveSimOverSsh(sim: SimDc, keys: SshKeys, opts: { connect
       await server.close();
     },
   };
+}
+
+/**
+ * The same, with a fresh host key and client key written into `dir` (the
+ * client key file and a known_hosts naming the server's key): what tests and
+ * the bench need. One host key answers for every simulated server.
+ */
+export async function serveSimOverSshWithFreshKeys(sim: SimDc, dir: string, opts: { connectTimeoutMs?: number } = {}): Promise<SimSshService> {
+  const host = generateKeyPair();
+  const client = generateKeyPair();
+  const keyPath = join(dir, 'id');
+  const known = join(dir, 'known_hosts');
+  writeFileSync(keyPath, client.private, { mode: 0o600 });
+  const svc = await serveSimOverSsh(sim, { hostKey: host.private, clientPublicKey: client.public, clientPrivateKeyPath: keyPath, knownHostsPath: known }, opts);
+  writeFileSync(known, `[127.0.0.1]:${svc.port} ${host.public}\n`);
+  return svc;
 }
