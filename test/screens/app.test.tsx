@@ -42,6 +42,15 @@ const until = async (what: () => boolean, ms = 3000): Promise<void> => {
 };
 
 describe('console screens', () => {
+  it('conversion with the primary dead: says to restore first, before asking anything of the APIs', async () => {
+    const { frame, press, effects } = await setup();
+    await press('2');
+    expect(frame()).toContain('Compute node to convert (hostname or UUID): _');
+    expect(frame()).toMatch(/The primary headnode0 is DEAD: a conversion needs CNAPI, SAPI and sdcadm\.\s+Restore first/);
+    expect(effects).toEqual([]);
+  });
+
+
   it('home: the DC at a glance, words not colours', async () => {
     const { frame } = await setup();
     expect(frame()).toContain('[DEAD] headnode0');

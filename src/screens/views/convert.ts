@@ -9,7 +9,13 @@ const MARK: Record<string, string> = { pending: '    ', running: ' >> ', done: '
 /** Everything before the run: scrolled by the frame. */
 export function convertLines(s: ConsoleState, c: ViewCtx): Line[] {
   const v = s.convert;
-  if (v.phase === 'ask') return [L('Turn a set-up compute node into a secondary headnode (RFD 67).'), blank, L('Its USB key is rewritten and it reboots twice; then the DC gets a binder,', 'dim'), L('manatee peer and moray on it if it lacks three, and a dhcpd on it.', 'dim')];
+  if (v.phase === 'ask') {
+    const intro = [L('Turn a set-up compute node into a secondary headnode (RFD 67).'), blank, L('Its USB key is rewritten and it reboots twice; then the DC gets a binder,', 'dim'), L('manatee peer and moray on it if it lacks three, and a dhcpd on it.', 'dim')];
+    // A conversion needs the core APIs the dead primary took down: say so before the wait.
+    const p = s.check?.primary;
+    if (p?.state === 'dead') intro.push(blank, ...wrap(`The primary ${p.hostname} is DEAD: a conversion needs CNAPI, SAPI and sdcadm. Restore first (home, 1).`, c.width).map((w) => L(w, 'warn')));
+    return intro;
+  }
   if (v.phase === 'checking') return [L(`checking ${v.server}: CNAPI, SAPI, gz-tools, manatee, VMAPI...`, 'busy')];
   const out: Line[] = v.text.flatMap((t) => (t.length <= c.width ? [L(t, /^\s+CRIT/.test(t) ? 'fail' : /^\s+WARN/.test(t) ? 'warn' : 'plain')] : wrap(t, c.width).map((w) => L(w))));
   out.push(blank);
