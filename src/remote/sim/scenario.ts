@@ -62,6 +62,12 @@ const Instance = z.object({
   image: Uuid,
   adminIp: Ipv4,
   delegatedDataset: z.boolean(),
+  /** Its net1 on externalNetwork (cloudapi, docker, cmon, amon; imgapi and adminui after common-external-nics). */
+  externalIp: Ipv4.optional(),
+  /** Which NIC carries vmadm's `primary` flag (sdcadm post-setup cloudapi/docker/cmon put it on external). */
+  primaryNic: z.enum(['admin', 'external']).optional(),
+  /** vmadm's firewall_enabled (sdc-headnode config/sapi/services/{sapi,imgapi,amon,sdc}, sdcadm post-setup fabrics for portolan). */
+  firewallEnabled: z.boolean().optional(),
   // live state
   state: InstanceState.optional(),
   data: DataState.optional(),
@@ -135,6 +141,14 @@ const SapiInstance = z.object({
   createdAt: z.number().optional(),
 });
 
+const Network = z.object({
+  uuid: Uuid,
+  subnet: z.string().regex(/^[\d.]+\/\d{1,2}$/, 'not a CIDR subnet'),
+  gateway: Ipv4,
+  provisionStartIp: Ipv4,
+  provisionEndIp: Ipv4,
+});
+
 export const Scenario = z.object({
   scenario: z.literal(1),
   name: z.string().min(1),
@@ -142,13 +156,9 @@ export const Scenario = z.object({
   datacenter: z.object({ name: z.string().min(1), dnsDomain: z.string().min(1), adminUuid: Uuid }),
   localServer: Hostname,
   servers: z.array(Server).min(1),
-  adminNetwork: z.object({
-    uuid: Uuid,
-    subnet: z.string().regex(/^[\d.]+\/\d{1,2}$/, 'not a CIDR subnet'),
-    gateway: Ipv4,
-    provisionStartIp: Ipv4,
-    provisionEndIp: Ipv4,
-  }),
+  adminNetwork: Network,
+  /** The network tagged `external` (sdc-headnode's prompt-config external_*); optional. */
+  externalNetwork: Network.extend({ vlanId: z.number().int().min(0).max(4094).default(0) }).optional(),
   recoveryIps: z.array(Ipv4).default([]),
   images: z.array(Image),
   instances: z.array(Instance),
@@ -224,6 +234,8 @@ export function parseScenario(value: unknown, file = 'scenario'): Scenario {
     const key = `${inst.server}/${inst.uuid}`;
     check(!seenUuid.has(key), `instances[${i}].uuid`, `uuid ${inst.uuid} is used twice on ${inst.server}`);
     seenUuid.add(key);
+    if (inst.externalIp !== undefined) check(!!s.externalNetwork, `instances[${i}].externalIp`, 'an external NIC needs externalNetwork');
+    if (inst.primaryNic === 'external') check(inst.externalIp !== undefined, `instances[${i}].primaryNic`, '"external" needs an externalIp');
   });
   s.images.forEach((img, i) => {
     if (img.origin) check(imageIds.has(img.origin), `images[${i}].origin`, `origin ${img.origin} is not in images[]`);
