@@ -22,6 +22,8 @@ export const PROBLEM_CODES = [
   'TOO_FEW_HEADNODES',
   'NO_DHCPD_SURVIVOR',
   'USBKEY_MISSING',
+  /** A strategy the restore refuses (--strategy new, see state/strategy-gate.ts). */
+  'STRATEGY_UNAVAILABLE',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

@@ -2,6 +2,7 @@
 // prototype and its headnode-prepare.sh; reference A3, A4): exact commands and
 // HTTP calls, for the operator to read before anything runs, journaled and run
 // as they are. Pure.
+import { sdcadmCreateDhcpd } from './sdcadm-commands.js';
 
 export const PREPARE_DIR = '/usbkey/extra/headnode-prepare';
 /** The minimal headnode USB key (RFD 67), without config: each headnode gets its own. */
@@ -210,8 +211,10 @@ function haStep(i: ConvertPlanInput): ConvertStepPlan {
   if (of('moray').length < HA_SIZE && !onTarget('moray')) {
     create('moray', { host: sdc, summary: `a moray on ${t.hostname} (sdcadm create moray)`, argv: ['sdcadm', 'create', 'moray', '-s', t.hostname, '-y'] });
   }
+  // dhcpd is outside sdcadm's HA-ready list: without the dev flag sdcadm
+  // refuses a second instance (sdcadm lib/procedures/index.js ALL_HA_READY_SVCS).
   if (!onTarget('dhcpd')) {
-    create('dhcpd', { host: sdc, summary: `a dhcpd on ${t.hostname}: compute nodes boot while any one headnode is down (sdcadm create dhcpd)`, argv: ['sdcadm', 'create', 'dhcpd', '-s', t.hostname, '-y'] });
+    create('dhcpd', { host: sdc, summary: `a dhcpd on ${t.hostname}: compute nodes boot while any one headnode is down (sdcadm create dhcpd)`, argv: sdcadmCreateDhcpd(t.hostname) });
   }
   if (actions.length === 0) notes.push(`nothing to add: the DC has ${HA_SIZE} binders, manatees and morays, and ${t.hostname} has a dhcpd`);
   return { id: 'ha', title: 'HA layout', where: sdc, actions, notes };

@@ -2,12 +2,23 @@
 // console runs, the run lock, how many headnodes there are, dhcpd survivors and
 // /usbkey. Pure: each takes facts already gathered.
 import type { Problem } from './check-report.js';
+import { sdcadmCreateDhcpd } from './sdcadm-commands.js';
 
 type Mode = 'readiness' | 'disaster';
 
 export interface PrimaryFact {
   hostname: string;
   state: 'alive' | 'dead' | 'uncertain';
+}
+
+/** Why a restore refuses a live primary, as a problem like every other refusal. */
+export function primaryAliveRefusal(hostname: string): Problem {
+  return {
+    severity: 'critical',
+    code: 'PRIMARY_ALIVE',
+    message: `the primary ${hostname} is alive: a restore is only for a dead primary, and re-creating its zones elsewhere would run them twice`,
+    fix: 'see the evidence with triton-recover check; if it is really dead but still answers, power it off or take it off the admin network first',
+  };
 }
 
 export function primaryProblems(primary: PrimaryFact | undefined, mode: Mode): Problem[] {
@@ -105,13 +116,18 @@ export interface DhcpdFact {
  * Compute nodes boot over DHCP from a dhcpd zone on a headnode (facts F9).
  * Disaster: does one survive now? Readiness: would one survive the loss of any one headnode?
  */
-export function dhcpdProblems(facts: readonly DhcpdFact[], mode: Mode, hns: readonly HeadnodeFact[]): Problem[] {
+export function dhcpdProblems(facts: readonly DhcpdFact[], mode: Mode, hns: readonly HeadnodeFact[], restoring: readonly string[] = []): Problem[] {
   const serving = (f: DhcpdFact): boolean => f.serverAlive && f.running !== false;
   const where = facts.map((f) => `${f.alias} on ${f.hostname}${!f.serverAlive ? ' (down)' : f.running === false ? ' (zone not running)' : ''}`).join(', ') || 'no dhcpd instance known';
-  const fix = 'create a dhcpd zone on a surviving headnode with a filled /usbkey (sdcadm create dhcpd --server <uuid>, once SAPI/VMAPI answer)';
+  const fix = `the restore re-creates a lost dhcpd zone on this headnode when its restore-data is at hand; otherwise, once SAPI and VMAPI answer: ${sdcadmCreateDhcpd('<headnode uuid>').join(' ')}`;
   if (mode === 'disaster') {
     if (facts.some(serving)) return [];
-    return [{ severity: 'warning', code: 'NO_DHCPD_SURVIVOR', service: 'dhcpd', message: `no dhcpd runs on a live server (${where}): compute nodes cannot boot while this lasts`, fix }];
+    // Not an HA cluster (sdcadm lib/procedures/index.js): a lost dhcpd is
+    // re-created by the restore; with nothing to re-create, no CN can PXE boot.
+    if (restoring.length > 0) {
+      return [{ severity: 'warning', code: 'NO_DHCPD_SURVIVOR', service: 'dhcpd', message: `no dhcpd runs on a live server (${where}): compute nodes cannot boot until the restore re-creates ${restoring.join(', ')} here`, fix: 'restore it first if compute nodes must boot soon (restore --only dhcpd needs assets, sapi and the APIs before it)' }];
+    }
+    return [{ severity: 'critical', code: 'NO_DHCPD_SURVIVOR', service: 'dhcpd', message: `no dhcpd runs on a live server (${where}) and the restore cannot re-create one: compute nodes cannot boot`, fix }];
   }
   const exposed = hns.filter((h) => !facts.some((f) => f.serverUuid !== h.uuid && serving(f)));
   if (exposed.length === 0) return [];
@@ -121,7 +137,7 @@ export function dhcpdProblems(facts: readonly DhcpdFact[], mode: Mode, hns: read
       code: 'NO_DHCPD_SURVIVOR',
       service: 'dhcpd',
       message: `if ${exposed.map((h) => h.hostname).join(' or ')} died, no dhcpd would survive (${where}): compute nodes could not boot`,
-      fix: 'run a dhcpd zone on every headnode (RFD 67): sdcadm create dhcpd --server <headnode uuid>',
+      fix: `run a dhcpd zone on every headnode (RFD 67): ${sdcadmCreateDhcpd('<headnode uuid>').join(' ')}`,
     },
   ];
 }
@@ -146,7 +162,7 @@ export function dhcpdReadinessProblems(facts: readonly DhcpdFact[], hns: readonl
   const fixes = lacking.map(({ h, mine }) =>
     mine.length > 0
       ? `on ${h.hostname}: ${mine.map((f) => `vmadm start $(vmadm lookup -1 alias=${f.alias})`).join('; ')}`
-      : `on ${h.hostname}: sdcadm create dhcpd --server ${h.uuid}`,
+      : `on ${h.hostname}: ${sdcadmCreateDhcpd(h.uuid).join(' ')}`,
   );
   const who = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0];
   return [

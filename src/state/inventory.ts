@@ -30,8 +30,18 @@ export function serverFromCnapi(s: CnapiServer): InvServer {
   return { uuid: s.uuid, hostname: s.hostname, headnode: s.headnode, adminIp: s.sysinfo ? adminIpOf(s.sysinfo) : undefined };
 }
 
+/**
+ * A zone's admin NIC: the one tagged admin, whichever NIC is primary (sdcadm
+ * takes a zone's IP with triton-netconfig adminIpFromVmMetadata, by nic tag;
+ * cloudapi, docker, cmon and often imgapi and adminui have the primary flag on
+ * their external NIC).
+ */
+export function adminNicOf<N extends { nic_tag?: string | null }>(nics: readonly N[]): N | undefined {
+  return nics.find((n) => n.nic_tag === 'admin');
+}
+
 export function instanceFromVm(service: string, vm: VmadmVm): InvInstance {
-  const nic = vm.nics.find((n) => n.primary) ?? vm.nics.find((n) => n.nic_tag === 'admin') ?? vm.nics[0];
+  const nic = adminNicOf(vm.nics);
   const role = vm.tags?.['smartdc_role'];
   return {
     service: typeof role === 'string' ? role : service,

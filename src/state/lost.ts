@@ -11,22 +11,26 @@ export interface LostInstance extends InvInstance {
 /**
  * Instances on dead servers, in restore order. A service with a live instance
  * elsewhere is not lost (HA moray, a second cloudapi, ...). Survivor services
- * (manatee, moray, binder, dhcpd) and per-user zones are never re-created.
+ * (manatee, moray, binder) and per-user zones are never re-created; dhcpd,
+ * not a cluster, is re-created like any core zone when none survives.
  */
 export function lostInstances(inv: Inventory, deadServerUuids: ReadonlySet<string>): LostInstance[] {
   const onDead = inv.instances.filter((i) => i.serverUuid !== undefined && deadServerUuids.has(i.serverUuid));
   const liveElsewhere = new Set(
     inv.instances.filter((i) => i.serverUuid !== undefined && !deadServerUuids.has(i.serverUuid)).map((i) => i.service),
   );
+  const kept = new Set<string>();
   return onDead
+    .sort((a, b) => restoreRank(a.service) - restoreRank(b.service) || a.alias.localeCompare(b.alias))
     .map((i): LostInstance => {
       const s = spec(i.service);
       if (s?.role === 'survivor') return { ...i, notRestored: `${i.service} is an HA cluster member: the survivors carry it; re-add a member after the restore` };
       if (s?.role === 'skip') return { ...i, notRestored: `${i.service} zones are not core services a restore re-creates` };
       if (liveElsewhere.has(i.service)) return { ...i, notRestored: `${i.service} still runs on another server` };
+      if (s?.restoreOne && kept.has(i.service)) return { ...i, notRestored: `one ${i.service} re-created on this headnode is enough` };
+      kept.add(i.service);
       return i;
-    })
-    .sort((a, b) => restoreRank(a.service) - restoreRank(b.service) || a.alias.localeCompare(b.alias));
+    });
 }
 
 export function toRestore(lost: readonly LostInstance[]): LostInstance[] {

@@ -15,6 +15,7 @@ export type ActionKind =
   | 'release-nic'
   | 'delete-server'
   | 'update-sapi-metadata'
+  | 'update-sapi-instance'
   | 'update-boot-params';
 
 export interface HttpCall {

@@ -102,6 +102,13 @@ export async function prepare(ctx: ActionContext, a: PlanAction): Promise<Prepar
       const r = await http(ctx, a, 'GET', a.http!.url);
       return r.status === 404 ? { done: true, why: 'NAPI has no such NIC' } : { done: false };
     }
+    case 'update-sapi-instance': {
+      const want = (a.http!.body as { params: { server_uuid: string } }).params.server_uuid;
+      const r = await http(ctx, a, 'GET', a.http!.url);
+      if (r.status !== 200) return { done: false };
+      const cur = JSON.parse(r.body) as { params?: { server_uuid?: unknown } };
+      return cur.params?.server_uuid === want ? { done: true, why: `SAPI already has it on ${want}` } : { done: false };
+    }
     case 'delete-server': {
       const r = await http(ctx, a, 'GET', a.http!.url);
       return r.status === 404 ? { done: true, why: 'CNAPI has no such server' } : { done: false };
@@ -168,6 +175,7 @@ export async function execute(ctx: ActionContext, a: PlanAction): Promise<string
       await runHttp(ctx, a, (s) => (s >= 200 && s < 300) || s === 404);
       return 'done';
     case 'update-sapi-metadata':
+    case 'update-sapi-instance':
     case 'update-boot-params':
       await runHttp(ctx, a, (s) => s >= 200 && s < 300);
       return 'updated';

@@ -1,11 +1,11 @@
 // The service catalogue: everything the restore knows about each core service,
 // in one place. Order is RFD 67's, corrected by reference B (headnode.sh order
-// minus binder/manatee/moray/dhcpd, post-setup services last).
+// minus the HA clusters binder/manatee/moray, post-setup services last).
 
 export type ServiceRole =
   /** Re-created on this headnode when it died with the primary and runs nowhere else. */
   | 'restore'
-  /** HA clusters and dhcpd: must already run on survivors; checked, never restored. */
+  /** HA clusters: must already run on survivors; checked, never restored. */
   | 'survivor'
   /** Known, but not something a restore should re-create (per-user zones). */
   | 'skip';
@@ -21,6 +21,8 @@ export interface ServiceSpec {
   bootsWithoutSapi?: boolean;
   /** Must never run twice in the DC (two would fight). */
   single?: boolean;
+  /** When several of its instances died together, one re-created here is enough. */
+  restoreOne?: boolean;
   /** Said when the operator skips it: what the zones after it will miss. */
   skipWarning?: string;
   /** Operator-facing notes the plan shows where they apply; `new` only for the new-IP strategy. */
@@ -70,6 +72,14 @@ export const CATALOGUE: readonly ServiceSpec[] = [
     notes: { all: ['image files live on its delegated dataset (unless Manta is configured): the stream carries them'] },
   }),
   S('cnapi', 'restore', { ping: http() }),
+  // headnode.sh creates dhcpd after cnapi. Not an HA cluster: re-created when
+  // no dhcpd survives (compute nodes PXE boot from it), with dhcp_server on its
+  // admin NIC; served from this headnode's /usbkey/os and /usbkey/extra.
+  S('dhcpd', 'restore', {
+    needsUsbkey: true,
+    restoreOne: true,
+    notes: { all: ['compute nodes PXE boot from it: it serves this headnode\'s /usbkey/os platforms'] },
+  }),
   S('fwapi', 'restore', { ping: http() }),
   S('vmapi', 'restore', { ping: http() }),
   S('mahi', 'restore'),
@@ -85,7 +95,6 @@ export const CATALOGUE: readonly ServiceSpec[] = [
   S('manatee', 'survivor'),
   S('moray', 'survivor'),
   S('binder', 'survivor'),
-  S('dhcpd', 'survivor', { needsUsbkey: true }),
   S('nat', 'skip'),
 ];
 

@@ -16,6 +16,7 @@ import { createVmapi } from '../remote/triton/vmapi.js';
 import { describeConvertAction } from '../state/convert-describe.js';
 import type { ConvertAction } from '../state/convert-plan.js';
 import { secondaryHeadnodeConfig } from '../state/headnode-config.js';
+import { adminNicOf } from '../state/inventory.js';
 
 export interface ConvertTiming {
   pollMs: number;
@@ -104,7 +105,7 @@ async function instanceOnTarget(ctx: ConvertContext, service: string): Promise<{
     { timeoutMs: ctx.timing.commandTimeoutMs },
   );
   const v = vms[0];
-  return v ? { uuid: v.uuid, alias: v.alias ?? '', state: v.state, ip: v.nics[0]?.ip ?? undefined } : undefined;
+  return v ? { uuid: v.uuid, alias: v.alias ?? '', state: v.state, ip: adminNicOf(v.nics)?.ip ?? undefined } : undefined;
 }
 
 /** When headnode-prepare.sh last said "prepared" (epoch ms), from its log on the server. */

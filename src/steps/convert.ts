@@ -5,7 +5,7 @@ import { createSapi } from '../remote/triton/sapi.js';
 import { createVmapi } from '../remote/triton/vmapi.js';
 import { convertProblems, type ConvertFacts, type ConvertProblem } from '../state/convert-checks.js';
 import { buildConvertPlan, type ConvertPlan, type LiveInstance } from '../state/convert-plan.js';
-import type { Inventory } from '../state/inventory.js';
+import { adminNicOf, type Inventory } from '../state/inventory.js';
 import { gatherConvertFacts } from './convert-facts.js';
 import { describeConvertAction } from '../state/convert-describe.js';
 import { inventoryFromRestoreData, readRestoreData } from './restore-data.js';
@@ -81,7 +81,8 @@ async function planFor(dc: Dc, inv: Inventory, servers: Awaited<ReturnType<typeo
   const running = new Set(vms.filter((v) => v.state === 'running').map((v) => v.uuid));
   const first = (svc: string): LiveInstance | undefined => live.find((x) => x.service === svc && running.has(x.uuid));
   const assets = first('assets');
-  const assetsIp = assets ? vms.find((v) => v.uuid === assets.uuid)?.nics[0]?.ip : undefined;
+  const assetsNics = assets ? vms.find((v) => v.uuid === assets.uuid)?.nics : undefined;
+  const assetsIp = assetsNics ? adminNicOf(assetsNics)?.ip ?? undefined : undefined;
   const dhcpd = first('dhcpd');
   const adminIp = servers.find((s) => s.uuid === t.uuid)?.sysinfo?.['Admin IP'];
   return buildConvertPlan({

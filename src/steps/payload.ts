@@ -1,6 +1,13 @@
 // The `vmadm create` payload that re-creates a core zone from its restore-data
 // `vmadm get` dump: what vmadm create accepts, nothing it would reject.
-import type { VmadmVm } from '../remote/triton/vmadm.js';
+import type { VmadmNic, VmadmVm } from '../remote/triton/vmadm.js';
+import { adminNicOf } from '../state/inventory.js';
+
+/** net0, net1, ... in number order (vmload-xml.js sorts a zone's NICs the same way). */
+function byInterface(a: VmadmNic, b: VmadmNic): number {
+  const n = (x: VmadmNic): number => Number(/^net(\d+)$/.exec(x.interface ?? '')?.[1] ?? Infinity);
+  return n(a) - n(b);
+}
 
 /** Fields carried over unchanged from the dump (vmadm create accepts them as they are). */
 const KEEP = [
@@ -28,6 +35,34 @@ const KEEP = [
   'tags',
   'filesystems',
   'routes',
+  // sapi, imgapi, amon, sdc (sdc-headnode service.json) and portolan (sdcadm
+  // post-setup fabrics) run with their firewall on; vmadm's default is off.
+  'firewall_enabled',
+] as const;
+
+/**
+ * NIC fields carried over as they are. NAPI is authoritative for most of them
+ * and net-agent pushes them back (sdc-net-agent lib/nic-fsm.js), but a zone
+ * created without them runs on defaults until it does: keep the dump's.
+ * dhcp_server lets dhcpd answer DHCP on its admin NIC (TOOLS-1966).
+ */
+const NIC_KEEP = [
+  'interface',
+  'nic_tag',
+  'vlan_id',
+  'netmask',
+  'gateway',
+  'gateways',
+  'mtu',
+  'network_uuid',
+  'model',
+  'dhcp_server',
+  'allow_dhcp_spoofing',
+  'allow_ip_spoofing',
+  'allow_mac_spoofing',
+  'allow_restricted_traffic',
+  'allow_unfiltered_promisc',
+  'allowed_ips',
 ] as const;
 
 export interface Identity {
@@ -63,22 +98,22 @@ export function recreatePayload(vm: VmadmVm, id: Identity): Record<string, unkno
   // Created stopped: the delegated dataset is received before the first boot.
   p['autoboot'] = false;
   if ((vm.datasets ?? []).includes(`zones/${vm.uuid}/data`)) p['delegate_dataset'] = true;
-  const adminIdx = vm.nics.findIndex((n) => n.nic_tag === 'admin');
-  p['nics'] = vm.nics.map((n, i) => {
-    const primary = n.primary ?? i === 0;
-    const nic: Record<string, unknown> = {
-      interface: n.interface ?? `net${i}`,
-      nic_tag: n.nic_tag,
-      ...(n.netmask ? { netmask: n.netmask } : {}),
-      vlan_id: (n as Record<string, unknown>)['vlan_id'] ?? 0,
-      primary,
-      ...((n as Record<string, unknown>)['gateway'] ? { gateway: (n as Record<string, unknown>)['gateway'] } : {}),
-    };
-    if (i === adminIdx) {
+  // The admin NIC takes the identity's admin IP (and, with reuse, its MAC),
+  // whichever NIC is primary; every other NIC keeps its IP and MAC.
+  const adminNic = adminNicOf(vm.nics);
+  p['nics'] = [...vm.nics].sort(byInterface).map((n) => {
+    const src = n as Record<string, unknown>;
+    const nic: Record<string, unknown> = {};
+    for (const k of NIC_KEEP) if (src[k] !== undefined && src[k] !== null) nic[k] = src[k];
+    nic['vlan_id'] ??= 0;
+    // vmadm keeps `primary` on the one primary NIC only, and refuses two
+    // (smartos-live VM.js checkPayloadProperties): never add the flag.
+    if (n.primary === true) nic['primary'] = true;
+    if (n === adminNic) {
       nic['ip'] = id.adminIp;
       if (id.mac) nic['mac'] = id.mac;
     } else {
-      nic['ip'] = n.ip;
+      if (n.ip !== undefined) nic['ip'] = n.ip;
       if (id.mac) nic['mac'] = n.mac;
     }
     return nic;

@@ -229,19 +229,29 @@ export async function buildPlan(dc: Dc, input: PlanInput): Promise<Plan> {
     }
   }
   if (strategy === 'new' && ipMap.size > 0) reconcile.push(...ipBoundUpdates(rd, ipMap, sapiUrl, cnapiUrl, local));
-  for (const d of dead) {
-    reconcile.push({
-      id: `reconcile/${d.hostname}/delete-server`,
-      kind: 'delete-server',
-      host: local,
-      http: { method: 'DELETE', url: `${cnapiUrl}/servers/${d.uuid}` },
-      summary: `remove ${d.hostname} from CNAPI (it is fenced and will not come back as it was)`,
-    });
+  // SAPI's records of the re-created zones still name the dead server
+  // (params.server_uuid; the deprecated SERVER_UUID metadata falls back to it,
+  // sdc-sapi lib/server/attributes.js): point them at this headnode.
+  if (strategy === 'reuse') {
+    for (const st of steps) {
+      reconcile.push({
+        id: `reconcile/${st.alias}/update-sapi-instance`,
+        kind: 'update-sapi-instance',
+        host: local,
+        http: { method: 'PUT', url: `${sapiUrl}/instances/${st.uuid}`, body: { action: 'update', params: { server_uuid: localUuid } } },
+        summary: `SAPI: ${st.alias} now runs on ${local}`,
+      });
+    }
   }
-
   const lostSurvivors = lost.filter((l) => SURVIVOR_SERVICES.includes(l.service));
   const notes: string[] = [];
   if (strategy === 'reuse') notes.push(`${primary?.hostname ?? 'the dead primary'} must never boot back into the admin network with its old zones: the same UUIDs, IPs and MACs now run here`);
+  // CNAPI's DELETE only drops the record, and VMAPI then shows the zones left
+  // on it with their last state, "running" (sdc-cnapi lib/models/server.js del,
+  // sdc-vmapi lib/endpoints/vms.js updateVmFromServerStatus): keep it listed.
+  for (const d of dead) {
+    notes.push(`${d.hostname} stays in CNAPI (status unknown), so VMAPI shows the zones it still holds as unknown, not running; remove it (sdc-cnapi /servers/${d.uuid} -X DELETE) only once those zones are replaced or destroyed`);
+  }
   if (lostSurvivors.length > 0) {
     notes.push(`lost HA members (${lostSurvivors.map((l) => l.alias).join(', ')}) are not re-created here: afterwards restore HA (sdcadm post-setup ha-binder, a new manatee peer via SAPI then manatee-adm reap of the deposed one, sdcadm create moray)`);
   }

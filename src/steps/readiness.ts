@@ -4,6 +4,7 @@
 // question is "can what died be restored from here now?"; in readiness mode,
 // "could it be, if a headnode died now?", answered per headnode too (each
 // headnode's zones, and whether every headnode holds restore-data of its own).
+import { strategyProblems } from '../state/strategy-gate.js';
 import type { Dc } from '../remote/dc.js';
 import { adminIpPool, adminIpsNeeded, type AdminIpPool, type IpRecord, type Strategy } from '../state/admin-ips.js';
 import { atRisk, type AtRisk } from '../state/at-risk.js';
@@ -94,6 +95,7 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
 
   const problems: Problem[] = [];
   problems.push(...primaryProblems(det.primary, det.mode));
+  problems.push(...strategyProblems(input.strategy));
   problems.push(...notAHeadnodeProblem(det.local.hostname, det.local.bootsAsHeadnode ? 'true' : undefined));
   const localHolder = input.journalDir !== undefined ? lockHeldByOther(input.journalDir) : undefined;
   if (localHolder && input.journalDir !== undefined) problems.push(...lockProblem(localHolder, lockPath(input.journalDir)));
@@ -117,7 +119,7 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
   // RESTORE_DATA_MISSING says it all and "no member known" would only add noise.
   if (inv.instances.length > 0) {
     problems.push(...manateeProblems(manatee), ...binderProblems(zk), ...morayProblems(moray));
-    problems.push(...(det.mode === 'readiness' ? dhcpdReadinessProblems(dhcpd, det.headnodes) : dhcpdProblems(dhcpd, det.mode, det.headnodes)));
+    problems.push(...(det.mode === 'readiness' ? dhcpdReadinessProblems(dhcpd, det.headnodes) : dhcpdProblems(dhcpd, det.mode, det.headnodes, risk.instances.filter((i) => i.service === 'dhcpd').map((i) => i.alias))));
   }
   // Every headnode needs its own copy: the one that survives restores the one that died.
   if (det.mode === 'readiness') problems.push(...holdingProblems(holdings, now, input.maxAgeMinutes));

@@ -169,7 +169,7 @@ async function readService(dir: string, name: string): Promise<ServiceData> {
       if (v) vms.push(v);
     }
   }
-  // HA members (manatee, moray, binder, dhcpd) are never re-created, so sync sends no stream of theirs.
+  // HA members (manatee, moray, binder) are never re-created, so sync sends no stream of theirs.
   const streamsExpected = spec(name)?.role !== 'survivor' && spec(name)?.role !== 'skip';
   for (const vm of vms) {
     if (!(vm.datasets ?? []).some((d) => d === `zones/${vm.uuid}/data`)) continue;

@@ -5,6 +5,7 @@ import { hostname, userInfo } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Dc } from '../remote/dc.js';
 import type { Problem } from '../state/check-report.js';
+import { primaryAliveRefusal } from '../state/headnode-problems.js';
 import { describeAction, type Plan, type PlanAction, type PlanStep, type Strategy } from '../state/plan.js';
 import { ActionFailed, DEFAULT_TIMING, execute, prepare, type ActionContext, type Timing } from './actions.js';
 import { runCheck } from './check.js';
@@ -114,7 +115,7 @@ async function locked(o: RestoreOptions, lockInfo: LockInfo, tookOver: string | 
       exitCode: 2,
       message: `the primary ${primary.hostname} is ALIVE: nothing was changed`,
       next: 'a restore is only for a dead primary; see `triton-recover check` for the evidence',
-      problems,
+      problems: [primaryAliveRefusal(primary.hostname), ...problems.filter((p) => p.code !== 'PRIMARY_ALIVE')],
     };
   }
   if (primary.local) return { exitCode: 2, message: 'this is the primary headnode itself: run the restore on a surviving secondary', problems };
@@ -360,7 +361,7 @@ async function execPlan(
   }
 
   async function reconcileAndReport(): Promise<RestoreOutcome> {
-    ev.phase?.('reconciling NAPI and CNAPI');
+    ev.phase?.('reconciling NAPI and SAPI');
     const rec: RestoreReport['reconcile'] = [];
     for (const a of only.size === 0 ? plan.reconcile : []) {
       // Releasing the dead server's records is destructive: only with its hostname typed.

@@ -1,6 +1,7 @@
 // The console's link to the engine: it runs check, plan and restore for the
 // screens, turns engine events into console events, and answers the engine's
 // questions with what the operator chose. The screens never call remote/.
+import { strategyProblems } from '../state/strategy-gate.js';
 import type { Dc } from '../remote/dc.js';
 import type { Effect, Event, RunService } from '../state/console.js';
 import { describeAction, type Strategy } from '../state/plan.js';
@@ -166,7 +167,8 @@ export class ConsoleSession {
       det: c.detection,
       strategy: this.strategy,
       ipCandidates: c.ipCandidates,
-      blocked: c.report.problems.filter((p) => p.severity === 'critical'),
+      // The check ran with the strategy chosen then; the one chosen now has its own gate.
+      blocked: [...c.report.problems.filter((p) => p.severity === 'critical' && p.code !== 'STRATEGY_UNAVAILABLE'), ...strategyProblems(this.strategy)],
     });
     this.dispatch({ t: 'planned', plan });
   }

@@ -111,7 +111,7 @@ describe('triton-recover convert --yes', () => {
     const r = await execa(bin, a, { reject: false, stdin: 'ignore' });
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toContain('FAILED on headnode0: a dhcpd on cn0');
-    expect(r.stderr).toContain('command: headnode0$ sdcadm create dhcpd -s cn0 -y');
+    expect(r.stderr).toContain('command: headnode0$ sdcadm create dhcpd -s cn0 --dev-allow-multiple-instances -y');
     expect(r.stdout).toContain('next:');
     const again = await execa(bin, a, { reject: false, stdin: 'ignore' });
     expect(again.exitCode, again.stderr).toBe(0);

@@ -49,7 +49,7 @@ describe('simulated faults', () => {
 
   it('primary-returns: once the named service is restored, the dead primary boots back', async () => {
     const t = await openTestSim(scenario((s) => (s.faults = [{ event: 'primary-returns', after: 'sapi' }])));
-    const sapi = '11111111-2222-4333-8444-555555555599';
+    const sapi = '67be4635-bfdb-527a-8b91-44daa9249090'; // sapi0's own uuid: its SAPI record exists (reuse)
     const payload = JSON.stringify({
       uuid: sapi,
       alias: 'sapi1',

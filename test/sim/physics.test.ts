@@ -12,7 +12,8 @@ const SAPI_IMG = '94219f1a-73c3-576b-bba6-d3359638c4e1';
 const AMONREDIS_IMG = '26763ca3-0c67-575e-9b03-41f462191033';
 const ORIGIN = 'bfa268a6-f44a-5456-8bba-d3dc65dd3265';
 const HN1 = '7441d100-2e6d-5cc1-a297-ab9735a04c92';
-const NEW_SAPI = '11111111-2222-4333-8444-555555555501';
+/** sapi0's own uuid: a sapi zone re-created with it finds its record (reuse); a new uuid has none. */
+const NEW_SAPI = '67be4635-bfdb-527a-8b91-44daa9249090';
 const NEW_REDIS = '11111111-2222-4333-8444-555555555502';
 
 function payload(uuid: string, alias: string, image: string, ip: string, extra: Record<string, unknown> = {}): string {
@@ -84,7 +85,7 @@ describe('simulated DC physics', () => {
 
   it('an API answers only while its zone runs on a live server and its dependencies are up', async () => {
     const t = await openTestSim();
-    // A new sapi zone on headnode1 (SAPI needs no SAPI for its own first boot).
+    // sapi0 re-created on headnode1 (it needs no other SAPI for its own first boot).
     expect((await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', SAPI_IMG, '10.99.99.60'))).code).toBe(0);
     const refused = await t.http('GET', 'http://10.99.99.60/ping').catch((e: unknown) => e);
     expect((refused as HttpError).kind).toBe('unreachable');
@@ -128,6 +129,8 @@ describe('simulated DC physics', () => {
 
   it('a first boot succeeds once SAPI answers and knows the uuid within the window', async () => {
     const t = await openTestSim();
+    // In proto mode SAPI records an instance without asking VMAPI (dead here with headnode0).
+    t.sim.world.state.sim.sapiMode = 'proto';
     // SAPI first (it boots on its own), then the instance record, then the zone.
     await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', SAPI_IMG, '10.99.99.60'));
     await t.run('headnode1', ['vmadm', 'start', NEW_SAPI]);
@@ -198,14 +201,15 @@ describe('simulated DC physics', () => {
 
   it('persists every change atomically and resumes from the state file', async () => {
     const t = await openTestSim();
-    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', SAPI_IMG, '10.99.99.60'));
+    const FRESH_UUID = '11111111-2222-4333-8444-555555555501';
+    await t.run('headnode1', ['vmadm', 'create'], payload(FRESH_UUID, 'sapi1', SAPI_IMG, '10.99.99.60'));
     const saved = JSON.parse(readFileSync(t.statePath, 'utf8'));
-    expect(saved.instances.find((i: { uuid: string }) => i.uuid === NEW_SAPI)).toMatchObject({ alias: 'sapi1', state: 'stopped', server: 'headnode1' });
+    expect(saved.instances.find((i: { uuid: string }) => i.uuid === FRESH_UUID)).toMatchObject({ alias: 'sapi1', state: 'stopped', server: 'headnode1' });
     const again = await openSim({ statePath: t.statePath, speed: 1000 });
-    expect(again.world.instanceOn('headnode1', NEW_SAPI)?.alias).toBe('sapi1');
+    expect(again.world.instanceOn('headnode1', FRESH_UUID)?.alias).toBe('sapi1');
     expect(again.world.state.manatee?.primary).toBe('manatee1');
-    const dup = await again.peer('headnode1', '').run(['vmadm', 'create'], { stdin: payload(NEW_SAPI, 'sapi1', SAPI_IMG, '10.99.99.60'), timeoutMs: 1000 });
-    expect(dup.stderr).toContain(`VM with UUID ${NEW_SAPI} already exists`);
+    const dup = await again.peer('headnode1', '').run(['vmadm', 'create'], { stdin: payload(FRESH_UUID, 'sapi1', SAPI_IMG, '10.99.99.60'), timeoutMs: 1000 });
+    expect(dup.stderr).toContain(`VM with UUID ${FRESH_UUID} already exists`);
   });
 
   it('--sim-speed divides latencies', async () => {

@@ -325,8 +325,20 @@ describe('headnodes, dhcpd, /usbkey', () => {
   it('NO_DHCPD_SURVIVOR: the only dhcpd ran on the dead headnode', async () => {
     const r = await check((s) => (inst(s, 'dhcpd1').server = 'headnode0'));
     const p = one(r, 'NO_DHCPD_SURVIVOR', 'dhcpd');
+    // Not a cluster: the restore re-creates one (not two) here, and says CNs wait for it.
     expect(p.severity).toBe('warning');
-    expect(p.message).toContain('compute nodes cannot boot while this lasts');
+    expect(p.message).toContain('compute nodes cannot boot until the restore re-creates dhcpd0 here');
+  });
+
+  it('NO_DHCPD_SURVIVOR: critical when no dhcpd survives and the restore cannot re-create one', async () => {
+    const r = await check((s) => {
+      inst(s, 'dhcpd1').server = 'headnode0';
+      s.restoreData.services['dhcpd'] = { missing: true };
+    });
+    const p = one(r, 'NO_DHCPD_SURVIVOR', 'dhcpd');
+    expect(p.severity).toBe('critical');
+    expect(p.message).toContain('the restore cannot re-create one: compute nodes cannot boot');
+    expect(p.fix).toContain('--dev-allow-multiple-instances');
   });
 
   it('NO_DHCPD_SURVIVOR (readiness): every dhcpd on the primary', async () => {

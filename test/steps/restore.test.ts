@@ -32,10 +32,39 @@ describe('restore (engine, in-process)', () => {
     const j = readJournal(journalDir);
     const order = [...j.finished.keys()].map((k) => k.split('/')[0]);
     expect(order).toEqual(RESTORED);
-    // Reconcile: the dead server's NAPI NIC and CNAPI entry are gone.
+    // Reconcile: the dead server's NAPI NIC is gone; SAPI places the restored zones here.
     const st = loadState(t.statePath);
     expect(st.sim.napiNics.some((n) => n.belongs_to_uuid === '65cfe27b-76b2-5bf2-af14-58bdb727b3a0')).toBe(false);
-    expect(st.sim.deletedServers).toEqual(['65cfe27b-76b2-5bf2-af14-58bdb727b3a0']);
+    const hn1 = '7441d100-2e6d-5cc1-a297-ab9735a04c92';
+    expect(st.sim.sapiInstances.filter((r) => RESTORED.includes(r.service) && r.server !== hn1).map((r) => r.alias)).toEqual([]);
+    // The dead server stays in CNAPI, so VMAPI shows what it still holds as unknown, not running.
+    expect(st.sim.deletedServers).toEqual([]);
+    const manatee0 = await t.http('GET', 'http://10.99.99.26/vms/94dbf717-80b5-5514-9c07-cad32d931427');
+    expect(manatee0.json).toMatchObject({ alias: 'manatee0', state: 'unknown' });
+  });
+
+  it('a real-shaped DC: external primary NICs, firewalls, dhcpd only on the dead primary: all restored, payloads as vmadm wants them', async () => {
+    const s = scenario((x) => (x.instances = x.instances.filter((i) => i.alias !== 'dhcpd1')));
+    const { t, out, journalDir } = await restore(s);
+    expect(out.message).toMatch(/22 of 22 zone\(s\) restored and healthy/);
+    const withDhcpd = [...RESTORED.slice(0, RESTORED.indexOf('cnapi') + 1), 'dhcpd', ...RESTORED.slice(RESTORED.indexOf('cnapi') + 1)];
+    expect(violations(t.statePath, withDhcpd)).toEqual([]);
+    expect([...readJournal(journalDir).finished.keys()].map((k) => k.split('/')[0])).toEqual(withDhcpd);
+    const st = loadState(t.statePath);
+    const old = new Map(s.instances.map((i) => [i.uuid, i]));
+    const restored = st.instances.filter((i) => i.server === 'headnode1' && i.payload);
+    expect(restored).toHaveLength(22);
+    for (const i of restored) {
+      const nics = i.payload!['nics'] as Record<string, unknown>[];
+      const was = old.get(i.uuid)!;
+      expect(nics.filter((n) => n['primary'] === true), i.alias).toHaveLength(1);
+      expect(nics.find((n) => n['nic_tag'] === 'admin')?.['ip'], i.alias).toBe(was.adminIp);
+      expect(nics.find((n) => n['primary'] === true)?.['nic_tag'], i.alias).toBe(was.primaryNic ?? 'admin');
+      if (was.externalIp) expect(nics.find((n) => n['nic_tag'] === 'external')?.['ip'], i.alias).toBe(was.externalIp);
+      expect(i.payload!['firewall_enabled'] === true, i.alias).toBe(was.firewallEnabled === true);
+    }
+    const dhcpd = restored.find((i) => i.service === 'dhcpd')!;
+    expect((dhcpd.payload!['nics'] as Record<string, unknown>[])[0]).toMatchObject({ nic_tag: 'admin', dhcp_server: true });
   });
 
   it('a live primary: exit 2 and nothing changes', async () => {
@@ -45,6 +74,7 @@ describe('restore (engine, in-process)', () => {
     const out = await runRestore({ dc: t.sim, journalDir: join(t.dir, 'j'), strategy: 'reuse', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'x' });
     expect(out.exitCode).toBe(2);
     expect(out.message).toContain('headnode0 is ALIVE');
+    expect(out.problems[0]).toMatchObject({ severity: 'critical', code: 'PRIMARY_ALIVE' });
     expect(JSON.parse(readFileSync(t.statePath, 'utf8')).instances).toEqual(JSON.parse(before).instances);
   });
 
@@ -85,34 +115,17 @@ describe('restore (engine, in-process)', () => {
     expect(ev.filter((e) => e.what.startsWith('vmadm create')).length).toBeLessThan(21);
   });
 
-  it('strategy new: new UUIDs and aliases, recovery IPs, SAPI records before first boot', async () => {
-    const { t, out } = await restore(scenario(), { strategy: 'new' });
-    expect(out.exitCode).toBe(0);
-    const st = loadState(t.statePath);
-    const sapi = st.instances.find((i) => i.service === 'sapi' && i.server === 'headnode1')!;
-    expect(sapi.alias).toBe('sapi1');
-    expect(sapi.uuid).not.toBe('67be4635-bfdb-527a-8b91-44daa9249090');
-    expect(sapi.adminIp).toBe('10.99.99.221'); // assets, restored first, took .220
-    expect(st.instances.find((i) => i.service === 'assets' && i.server === 'headnode1')!.adminIp).toBe('10.99.99.220');
-    expect(violations(t.statePath)).toEqual([]);
-    const ufds = st.instances.find((i) => i.service === 'ufds' && i.server === 'headnode1')!;
-    expect(st.sim.sapiInstances.some((r) => r.uuid === ufds.uuid)).toBe(true);
-    // The old zones' NICs were released; the new ones are registered.
-    expect(st.sim.napiNics.some((n) => n.ip === '10.99.99.30')).toBe(false);
-    // IP-bound settings now name the new IPs: SAPI metadata and the CN boot parameter.
-    const rabbit = st.instances.find((i) => i.service === 'rabbitmq' && i.server === 'headnode1')!;
-    expect(st.sim.sapiMetadata).toMatchObject({ 'sapi-url': `http://${sapi.adminIp}`, rabbitmq: `guest:guest:${rabbit.adminIp}:5672`, ufds_admin_ips: ufds.adminIp });
-    expect(st.sim.bootParams?.['rabbitmq']).toBe(`guest:guest:${rabbit.adminIp}:5672`);
-  });
-
-  it('without the typed hostname, the new strategy restores but leaves the dead server in NAPI and CNAPI', async () => {
-    const { t, out } = await restore(scenario(), { strategy: 'new', fenced: undefined as unknown as string });
-    expect(out.exitCode).toBe(0);
-    expect(out.message).toMatch(/reconcile step\(s\) left for --fenced headnode0/);
-    const st = loadState(t.statePath);
-    expect(st.sim.deletedServers).toEqual([]);
-    expect(st.sim.napiNics.some((n) => n.belongs_to_uuid === '65cfe27b-76b2-5bf2-af14-58bdb727b3a0')).toBe(true);
-    expect(readFileSync(out.report!.md, 'utf8')).toContain('NOT DONE: needs the dead primary');
+  it('strategy new is refused before anything changes: STRATEGY_UNAVAILABLE says why', async () => {
+    for (const fenced of ['headnode0', undefined]) {
+      const { t, out } = await restore(scenario(), { strategy: 'new', ...(fenced ? {} : { fenced: undefined as unknown as string }) });
+      expect(out.exitCode).toBe(2);
+      const p = out.problems.find((x) => x.code === 'STRATEGY_UNAVAILABLE');
+      expect(p?.severity).toBe('critical');
+      expect(p?.message).toContain('SAPI in full mode');
+      const st = loadState(t.statePath);
+      expect(st.instances.filter((i) => i.server === 'headnode1' && i.payload)).toEqual([]);
+      expect(st.sim.events.map((e) => e.what).filter((w) => /vmadm create|SAPI:/.test(w))).toEqual([]);
+    }
   });
 
   it('--only restores just the named services', async () => {

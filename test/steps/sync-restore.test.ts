@@ -15,7 +15,7 @@ import { inst, openHealthy, syncOpts } from './sync-helpers.js';
 const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };
 
 describe('restore from synced restore-data', () => {
-  it('the primary dies after two syncs; a new-strategy restore from that data completes with the synced snapshots', async () => {
+  it('the primary dies after two syncs; a restore from that data completes with the synced snapshots', async () => {
     const t = await openHealthy();
     expect((await runSync(syncOpts(t))).exitCode).toBe(0);
     expect((await runSync(syncOpts(t))).exitCode).toBe(0);
@@ -25,7 +25,7 @@ describe('restore from synced restore-data', () => {
 
     t.sim.world.killServer('headnode0');
     const journalDir = join(t.dir, 'journal');
-    const out = await runRestore({ dc: t.sim, journalDir, strategy: 'new', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'triton-recover restore --yes --strategy new --fenced headnode0' });
+    const out = await runRestore({ dc: t.sim, journalDir, strategy: 'reuse', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'triton-recover restore --yes --fenced headnode0' });
     expect(out.problems).toEqual([]);
     expect(out.message).toMatch(/21 of 21 zone\(s\) restored and healthy/);
     expect(out.exitCode).toBe(0);
@@ -34,7 +34,7 @@ describe('restore from synced restore-data', () => {
     // Every stream of the chain is received, in order, with its own command shown in the plan.
     const sapiStep = out.plan!.steps.find((s) => s.service === 'sapi')!;
     const recvs = sapiStep.actions.filter((a) => a.kind === 'receive-dataset');
-    expect(recvs.map((a) => a.id)).toEqual(['sapi/sapi1/receive-dataset', 'sapi/sapi1/receive-dataset-i1']);
+    expect(recvs.map((a) => a.id)).toEqual(['sapi/sapi0/receive-dataset', 'sapi/sapi0/receive-dataset-i1']);
     expect(recvs.map((a) => describeAction(a))).toEqual([
       expect.stringMatching(new RegExp(`^zfs recv -F zones/${sapiStep.uuid}/data < \\S+/svc-sapi/dataset-${inst('sapi0').uuid}\\.zfs$`)),
       expect.stringMatching(new RegExp(`^zfs recv -F zones/${sapiStep.uuid}/data < \\S+/svc-sapi/dataset-${inst('sapi0').uuid}\\.i1\\.zfs$`)),
@@ -49,16 +49,17 @@ describe('restore from synced restore-data', () => {
       expect(now.snapshots?.length, step.alias).toBe(2);
     }
 
-    // And the cycle goes on: the next sync pulls the restored zones; the old ones, whose server
-    // reconcile removed from CNAPI, are skipped with a word, their files kept.
+    // And the cycle goes on: the next sync pulls the restored zones from here, incrementally on
+    // top of the snapshot they were restored from; the dead server's HA members are skipped.
     const after = await runSync(syncOpts(t, { journalDir }));
     expect(after.services.filter((s) => !s.ok)).toEqual([]);
     expect(after.exitCode).toBe(0);
     const sapiAfter = after.services.find((s) => s.service === 'sapi')!;
-    expect(sapiAfter.datasets).toEqual([expect.objectContaining({ alias: 'sapi1', uuid: sapiStep.uuid, kind: 'full' })]);
-    expect(sapiAfter.warnings.join()).toContain(`sapi0 (${inst('sapi0').uuid}) is on server 65cfe27b-76b2-5bf2-af14-58bdb727b3a0, which CNAPI no longer lists`);
+    expect(sapiAfter.datasets).toEqual([expect.objectContaining({ alias: 'sapi0', uuid: sapiStep.uuid, kind: 'incremental' })]);
+    const manateeAfter = after.services.find((s) => s.service === 'manatee')!;
+    expect(manateeAfter.warnings.join()).toContain(`manatee0 (${inst('manatee0').uuid}) is on headnode0, which CNAPI shows as unknown`);
     const rd2 = await readRestoreData(t.sim.restoreDataDir);
-    expect(rd2.services.get('sapi')!.vms.map((v) => v.alias).sort()).toEqual(['sapi0', 'sapi1']);
+    expect(rd2.services.get('sapi')!.vms.map((v) => `${v.alias}@${v.server_uuid}`)).toEqual(['sapi0@7441d100-2e6d-5cc1-a297-ab9735a04c92']);
     expect([...rd2.services.values()].flatMap((s) => s.problems)).toEqual([]);
   });
 
@@ -70,13 +71,13 @@ describe('restore from synced restore-data', () => {
     const inc = join(t.sim.restoreDataDir, paths.datasetIncrement('imgapi', uuid, 1));
     truncateSync(inc, 100);
     t.sim.world.killServer('headnode0');
-    const chk = await runCheck(t.sim, { strategy: 'new', timeoutMs: 500 });
+    const chk = await runCheck(t.sim, { strategy: 'reuse', timeoutMs: 500 });
     const p = chk.report.problems.find((x) => x.code === 'DATASET_MISSING');
     expect(p).toMatchObject({ severity: 'critical', service: 'imgapi' });
     expect(p!.message).toContain('i1.zfs is 100 bytes');
     const svc = chk.report.services.find((s) => s.name === 'imgapi');
     expect(svc?.restoreData.dataset).toBe(false);
-    const out = await runRestore({ dc: t.sim, journalDir: join(t.dir, 'journal'), strategy: 'new', timing, probeTimeoutMs: 500, command: 'x' });
+    const out = await runRestore({ dc: t.sim, journalDir: join(t.dir, 'journal'), strategy: 'reuse', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'x' });
     expect(out.exitCode).toBe(2);
     expect(out.problems.map((x) => x.code)).toContain('DATASET_MISSING');
     expect(loadState(t.statePath).instances.filter((i) => i.server === 'headnode1').length).toBe(4);

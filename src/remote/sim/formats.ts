@@ -6,6 +6,7 @@ import { parseCidr } from '../values.js';
 import { serverAdminMac } from './physics.js';
 import type { Scenario, ScenarioImage, ScenarioInstance, ScenarioServer } from './scenario.js';
 import type { SimWorld } from './world.js';
+import { nicsOf, vmadmNic } from './zone-nics.js';
 
 /** A stable UUID from a name, so SAPI services keep their uuids across restarts. */
 export function stableUuid(...parts: string[]): string {
@@ -80,7 +81,6 @@ export function binderIps(world: SimWorld): string[] {
 export function vmadmObject(world: SimWorld, inst: ScenarioInstance): Record<string, unknown> {
   const srv = world.server(inst.server)!;
   const dc = world.state.datacenter;
-  const prefix = parseCidr(world.state.adminNetwork.subnet).prefix;
   const ram = MEMORY[inst.service] ?? 256;
   const running = inst.state === 'running' || inst.state === 'setup_failed';
   const base: Record<string, unknown> = {
@@ -124,18 +124,12 @@ export function vmadmObject(world: SimWorld, inst: ScenarioInstance): Record<str
     tags: { smartdc_role: inst.service, smartdc_type: 'core' },
     routes: {},
     snapshots: [],
-    nics: [
-      {
-        interface: 'net0',
-        mac: inst.mac,
-        vlan_id: 0,
-        nic_tag: 'admin',
-        netmask: netmaskOf(world),
-        ip: inst.adminIp,
-        ips: [`${inst.adminIp}/${prefix}`],
-        primary: true,
-      },
-    ],
+    // Interface order, `primary` only on the primary NIC (smartos-live
+    // src/vm/node_modules/vmload/vmload-xml.js sorts by interface;
+    // src/vm/tests/test-primary-flag.js: the others have no primary key).
+    nics: nicsOf(world.state, inst).map(vmadmNic),
+    // sdc-headnode config/sapi/services/{sapi,imgapi,amon,sdc}/service.json set it; vmadm's default is false.
+    firewall_enabled: inst.firewallEnabled ?? false,
     create_timestamp: iso(world.state.sim.createdAt - 86_400_000 * 30),
     last_modified: iso(world.state.sim.createdAt),
     platform_buildstamp: srv.platform ?? PLATFORM,
@@ -157,7 +151,11 @@ export function vmapiObject(world: SimWorld, inst: ScenarioInstance): Record<str
   delete v['zonename'];
   v['ram'] = v['max_physical_memory'];
   v['destroyed'] = inst.state === 'destroyed' ? iso(world.now()) : null;
-  if (!world.isAlive(inst.server)) v['state'] = 'unknown';
+  // VMAPI overrides a VM's state with its server's status only while CNAPI
+  // still has that server (sdc-vmapi lib/endpoints/vms.js
+  // updateVmFromServerStatus); a deleted server leaves the last state stored.
+  const srv = world.server(inst.server);
+  if (!world.isAlive(inst.server) && srv && !world.state.sim.deletedServers.includes(srv.uuid)) v['state'] = 'unknown';
   return v;
 }
 

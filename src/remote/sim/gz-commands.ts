@@ -3,12 +3,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import { Uuid } from '../values.js';
 import { imageManifest, manateeShow, svcsX, sysinfoObject, vmadmObject, zkStat } from './formats.js';
-import { macFor } from './physics.js';
+import { generatedMac } from './physics.js';
 import type { ScenarioInstance, ScenarioServer } from './scenario.js';
 import { SIM_CHANGE_BYTES_PER_SECOND, SIM_DATASET_BYTES, incrementalPayload, makeSimStream, parseSimStream, simStreamLength } from './zfs-stream.js';
 import type { SimWorld } from './world.js';
 import { PREPARE_MARKER, hnNetfile, runPrepareScript } from './headnode-prepare.js';
 import { sdcadm } from './sdcadm.js';
+import { checkCreatePayload } from './vmadm-payload.js';
+import { nicsOf } from './zone-nics.js';
 
 export interface CmdResult {
   code: number;
@@ -136,6 +138,8 @@ function vmadm(world: SimWorld, srv: ScenarioServer, args: string[], stdin: Buff
       // Real vmadm treats starting a running VM as done (exit 0).
       if (inst.state === 'running' || inst.state === 'setup_failed') return ok('', `VM ${inst.uuid} is already running\n`);
       inst.state = 'running';
+      // VM.js startZone sets autoboot: a started zone comes back after a reboot.
+      inst.autoboot = true;
       if (inst.bootStartedAt === undefined && inst.payload) {
         inst.bootStartedAt = world.now();
         if (inst.delegatedDataset && inst.data === 'empty') {
@@ -151,6 +155,8 @@ function vmadm(world: SimWorld, srv: ScenarioServer, args: string[], stdin: Buff
       if (!inst) return err(1, `Could not load VM ${rest[0] ?? ''}: No such zone configured`);
       if (inst.state === 'stopped') return ok('', `VM ${inst.uuid} is already not 'running' (currently: stopped)\n`);
       inst.state = 'stopped';
+      // VM.js stopZone clears autoboot: a stopped zone stays down after a reboot.
+      inst.autoboot = false;
       world.commit();
       return ok('', `Successfully completed stop for VM ${inst.uuid}\n`);
     }
@@ -164,23 +170,28 @@ function getPath(o: unknown, path: string): unknown {
 }
 
 function vmadmCreate(world: SimWorld, srv: ScenarioServer, stdin: Buffer): CmdResult {
-  let payload: Record<string, unknown>;
+  let raw: unknown;
   try {
-    payload = JSON.parse(stdin.toString('utf8')) as Record<string, unknown>;
+    raw = JSON.parse(stdin.toString('utf8'));
   } catch {
-    return err(1, 'vmadm: ERROR: Invalid JSON payload on stdin');
+    return err(1, 'Invalid JSON payload on stdin');
   }
-  const uuid = String(payload['uuid'] ?? '');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return err(1, 'Invalid payload: not an object');
+  const uuid = String((raw as Record<string, unknown>)['uuid'] ?? '');
   if (!Uuid.safeParse(uuid).success) return err(1, 'vmadm: ERROR: payload needs a valid "uuid" (the simulator does not generate one)');
-  if (world.instanceOn(srv.hostname, uuid)) return err(1, `vmadm: ERROR: VM with UUID ${uuid} already exists`);
+  const checked = checkCreatePayload(raw as Record<string, unknown>, world.instancesOn(srv.hostname), (z) => nicsOf(world.state, z));
+  if (!checked.ok) return err(1, checked.error);
+  const { payload, warnings } = checked;
   const image = String(payload['image_uuid'] ?? '');
   if (!world.imagesOn(srv).includes(image)) {
     return err(1, `vmadm: ERROR: image ${image} does not exist in zpool zones (install it with imgadm first)`);
   }
   const tags = (payload['tags'] ?? {}) as Record<string, unknown>;
-  const nics = (payload['nics'] ?? []) as Record<string, unknown>[];
-  const nic = nics[0] ?? {};
-  const ip = String(nic['ip'] ?? '');
+  const nics = checked.nics.map((n) => (n.mac ? n : { ...n, mac: generatedMac(`${uuid}/${n.interface}/${world.now()}`) }));
+  // The admin IP is the IP of the NIC tagged admin, whichever NIC is primary
+  // (triton-netconfig adminIpFromVmMetadata, used by sdcadm).
+  const adminNic = nics.find((n) => n.nic_tag === 'admin');
+  const ext = nics.find((n) => n.nic_tag === 'external');
   const alias = String(payload['alias'] ?? '');
   const service = String(tags['smartdc_role'] ?? alias.replace(/\d+$/, ''));
   const inst: ScenarioInstance = {
@@ -189,11 +200,15 @@ function vmadmCreate(world: SimWorld, srv: ScenarioServer, stdin: Buffer): CmdRe
     uuid,
     server: srv.hostname,
     image,
-    adminIp: ip,
+    adminIp: adminNic?.ip ?? '',
     delegatedDataset: payload['delegate_dataset'] === true,
+    ...(ext ? { externalIp: ext.ip } : {}),
+    primaryNic: ext?.primary ? 'external' : 'admin',
+    firewallEnabled: payload['firewall_enabled'] === true,
+    nics,
     state: 'stopped',
     data: payload['delegate_dataset'] === true ? 'empty' : 'none',
-    mac: typeof nic['mac'] === 'string' ? nic['mac'] : macFor(`${uuid}-${world.now()}`),
+    mac: adminNic?.mac ?? generatedMac(`${uuid}/admin/${world.now()}`),
     autoboot: payload['autoboot'] !== false,
     payload,
   };
@@ -209,7 +224,7 @@ function vmadmCreate(world: SimWorld, srv: ScenarioServer, stdin: Buffer): CmdRe
   }
   world.event(`vmadm create ${alias} (${uuid}) on ${srv.hostname}`);
   world.commit();
-  return ok('', `Successfully created VM ${uuid}\n`);
+  return ok('', [...warnings, `Successfully created VM ${uuid}`].join('\n') + '\n');
 }
 
 /** net-agent: a zone's NIC goes into NAPI unless another NIC record holds its IP. */

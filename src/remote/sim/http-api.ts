@@ -17,6 +17,7 @@ import {
   sdcApplication,
   vmapiObject,
 } from './formats.js';
+import type { ScenarioInstance } from './scenario.js';
 import type { SimWorld } from './world.js';
 import { provisionInstance } from './provision.js';
 
@@ -209,6 +210,16 @@ function sapi(world: SimWorld, method: string, path: string, q: URLSearchParams,
     if (!rec) return notFound(`instance ${m[2]}`);
     if (method === 'GET' && m[1] === 'configs') return json(200, { manifests: [], metadata: { ...(sdcApplication(world)['metadata'] as object), SERVICE_NAME: rec.service, INSTANCE_UUID: rec.uuid } });
     if (method === 'GET') return json(200, sapiInstance(world, rec));
+    // UpdateInstance {action: 'update', params}: params merge (sdc-sapi lib/server/model.js updateObject).
+    if (method === 'PUT' && m[1] === 'instances' && !m[3]) {
+      const b = (body ?? {}) as { action?: string; params?: { alias?: unknown; server_uuid?: unknown } };
+      if (b.action !== 'update') return json(409, { code: 'InvalidArgument', message: `the simulator updates with action "update", not ${String(b.action)}` });
+      if (typeof b.params?.server_uuid === 'string') rec.server = b.params.server_uuid;
+      if (typeof b.params?.alias === 'string') rec.alias = b.params.alias;
+      world.event(`SAPI: instance ${rec.alias} (${rec.uuid}) params updated`);
+      world.commit();
+      return json(200, sapiInstance(world, rec));
+    }
     if (method === 'DELETE') {
       world.state.sim.sapiInstances = recs.filter((r) => r !== rec);
       world.event(`SAPI: instance ${rec.alias} (${rec.uuid}) deleted`);
@@ -219,7 +230,14 @@ function sapi(world: SimWorld, method: string, path: string, q: URLSearchParams,
   return notFound(`${method} ${path}`);
 }
 
-/** CreateInstance: the simulator records it; in full mode it wants the VM to exist already. */
+/**
+ * CreateInstance (sdc-sapi lib/server/model.js createInstance/deployInstance).
+ * SAPI stores the record, then in full mode: with `exists: true` it asks VMAPI
+ * whether the VM is there (verifyZoneExists: 409 "no such zone" if not);
+ * without it, provisionZone asks VMAPI for that uuid and on a 404 provisions a
+ * whole new VM through VMAPI. Any failure deletes the record again. In proto
+ * mode (SAPI_PROTO_MODE) it only stores the record.
+ */
 function sapiCreate(world: SimWorld, body: unknown): ApiAnswer {
   const b = (body ?? {}) as { service_uuid?: string; uuid?: string; params?: { alias?: string; server_uuid?: string }; exists?: boolean };
   const svc = sapiServices(world).find((s) => s['uuid'] === b.service_uuid);
@@ -229,7 +247,24 @@ function sapiCreate(world: SimWorld, body: unknown): ApiAnswer {
   if (world.state.sim.sapiInstances.some((r) => r.uuid === b.uuid)) return json(409, { code: 'DuplicateUuid', message: `instance ${b.uuid} already exists` });
   const server = b.params?.server_uuid ?? '';
   if (!world.serverByUuid(server)) return json(409, { code: 'InvalidParameter', message: `params.server_uuid ${server} is not a known server` });
-  const rec = { uuid: b.uuid, service: String(svc['name']), alias: b.params?.alias ?? `${String(svc['name'])}0`, server, createdAt: world.now() };
+  const service = String(svc['name']);
+  const alias = b.params?.alias ?? `${service}0`;
+  if (world.state.sim.sapiMode === 'full') {
+    const vmapiIp = world.liveInstances().find((i) => i.service === 'vmapi')?.adminIp ?? 'vmapi';
+    // VMAPI down: getVm fails, the record is deleted, the error goes back.
+    if (!world.serviceUp('vmapi')) return json(500, { code: 'InternalError', message: `failed to get zone ${b.uuid}: connect ECONNREFUSED ${vmapiIp}:80` });
+    const vm = world.liveInstances().find((i) => i.uuid === b.uuid);
+    if (b.exists === true) {
+      if (!vm) return json(409, { code: 'InvalidArgument', message: `no such zone: ${b.uuid}` });
+    } else if (!vm) {
+      const srv = world.serverByUuid(server)!;
+      const r = provisionInstance(world, service, srv, alias, b.uuid);
+      if (!r.ok) return json(500, { code: 'InternalError', message: `provision failed: ${r.error}` });
+      const rec = world.state.sim.sapiInstances.find((x) => x.uuid === b.uuid)!;
+      return json(200, sapiInstance(world, rec));
+    }
+  }
+  const rec = { uuid: b.uuid, service, alias, server, createdAt: world.now() };
   world.state.sim.sapiInstances.push(rec);
   world.event(`SAPI: instance ${rec.alias} (${rec.uuid}) created`);
   world.commit();
@@ -239,7 +274,7 @@ function sapiCreate(world: SimWorld, body: unknown): ApiAnswer {
 /**
  * CreateInstance without a uuid, in full mode: SAPI stores the record and
  * provisions the zone through VMAPI (which needs the provisioning stack). With a
- * uuid the simulator only records it: the restore creates that zone itself.
+ * uuid see sapiCreate.
  */
 function sapiProvision(world: SimWorld, service: string, params: { alias?: string; server_uuid?: string }): ApiAnswer {
   const down = ['vmapi', 'cnapi', 'napi', 'imgapi', 'workflow'].find((s) => !world.serviceUp(s));
@@ -254,7 +289,10 @@ function sapiProvision(world: SimWorld, service: string, params: { alias?: strin
 
 function vmapi(world: SimWorld, method: string, path: string, q: URLSearchParams): ApiAnswer {
   if (method === 'GET' && path === '/vms') {
-    let list = [...world.state.instances.map((i) => vmapiObject(world, i)), ...world.state.servers.flatMap((s) => customerVms(world, s))];
+    // One record per uuid: a zone re-created under its old uuid is reported by
+    // vm-agent on its new server, which replaces the old record (sdc-vm-agent
+    // lib/vm-agent.js PUTs it; sdc-vmapi putVm keys by uuid).
+    let list = [...vmapiRecords(world).map((i) => vmapiObject(world, i)), ...world.state.servers.flatMap((s) => customerVms(world, s))];
     const role = q.get('tag.smartdc_role');
     if (role) list = list.filter((v) => (v['tags'] as Record<string, string>)['smartdc_role'] === role);
     if (q.get('tag.smartdc_type') === 'core') list = list.filter((v) => (v['tags'] as Record<string, string>)['smartdc_type'] === 'core');
@@ -269,10 +307,20 @@ function vmapi(world: SimWorld, method: string, path: string, q: URLSearchParams
   }
   const m = /^\/vms\/([^/]+)$/.exec(path);
   if (method === 'GET' && m) {
-    const inst = world.state.instances.filter((i) => i.uuid === m[1]).sort((a, b) => Number(world.isAlive(b.server)) - Number(world.isAlive(a.server)))[0];
+    const inst = vmapiRecords(world).find((i) => i.uuid === m[1]);
     return inst ? json(200, vmapiObject(world, inst)) : notFound(`vm ${m[1]}`);
   }
   return notFound(`${method} ${path}`);
+}
+
+/** The instance VMAPI holds for each uuid: the newest one a live vm-agent reported, else the last known. */
+function vmapiRecords(world: SimWorld): ScenarioInstance[] {
+  const byUuid = new Map<string, ScenarioInstance>();
+  for (const i of world.state.instances) {
+    const seen = byUuid.get(i.uuid);
+    if (!seen || (world.isAlive(i.server) && i.state !== 'destroyed') || !world.isAlive(seen.server)) byUuid.set(i.uuid, i);
+  }
+  return [...byUuid.values()];
 }
 
 function imgapi(world: SimWorld, method: string, path: string): ApiAnswer {

@@ -2,6 +2,7 @@
 // DC's own truth, kept apart on purpose from the console's service catalogue
 // (src/steps): if the console's beliefs are wrong, the simulator must not share
 // the mistake.
+import { createHash } from 'node:crypto';
 
 /** Services an API needs running before it answers (moray implies manatee writes). */
 export const SERVICE_DEPENDS_ON: Readonly<Record<string, readonly string[]>> = {
@@ -39,6 +40,12 @@ export const FIRST_BOOT_SAPI_WINDOW_MS = 60_000;
 export function macFor(uuid: string): string {
   const hex = uuid.replace(/-/g, '').slice(-10);
   return ['90', ...hex.match(/../g)!].join(':');
+}
+
+/** A MAC vmadm makes up for a NIC given none (locally administered, like vmadm's). */
+export function generatedMac(seed: string): string {
+  const hex = createHash('sha1').update(seed).digest('hex').slice(0, 10);
+  return ['92', ...hex.match(/../g)!].join(':');
 }
 
 /** The admin NIC MAC of a server's GZ: sysinfo and NAPI's server NIC record agree on it. */

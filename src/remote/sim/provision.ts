@@ -38,13 +38,13 @@ export function freeAdminIp(world: SimWorld): string | undefined {
 
 export type Provisioned = { ok: true; inst: ScenarioInstance } | { ok: false; error: string };
 
-export function provisionInstance(world: SimWorld, service: string, srv: ScenarioServer, alias = nextAlias(world, service)): Provisioned {
+export function provisionInstance(world: SimWorld, service: string, srv: ScenarioServer, alias = nextAlias(world, service), uuidAsked?: string): Provisioned {
   const model = [...world.state.instances].reverse().find((i) => i.service === service);
   if (!model) return { ok: false, error: `no ${service} instance to take the image from` };
   if (!world.imagesOn(srv).includes(model.image)) return { ok: false, error: `image ${model.image} is not installed on ${srv.hostname} (imgadm import it first)` };
   const ip = freeAdminIp(world);
   if (!ip) return { ok: false, error: 'NAPI: no free IP on the admin network (SubnetFull)' };
-  const uuid = stableUuid('provision', service, alias, srv.uuid);
+  const uuid = uuidAsked ?? stableUuid('provision', service, alias, srv.uuid);
   const inst: ScenarioInstance = {
     service,
     alias,

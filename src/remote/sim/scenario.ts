@@ -51,6 +51,26 @@ const Image = z.object({
   origin: Uuid.nullable(),
 });
 
+/**
+ * A zone NIC as vmadm keeps it (smartos-live src/vm/node_modules/proptable.js
+ * nics.*): `primary` is present only on the one primary NIC (VM.js
+ * normalizeNics deletes a false flag).
+ */
+export const SimNic = z.object({
+  interface: z.string(),
+  mac: z.string(),
+  nic_tag: z.string(),
+  ip: z.string(),
+  netmask: z.string().optional(),
+  vlan_id: z.number().int().default(0),
+  gateway: z.string().optional(),
+  network_uuid: z.string().optional(),
+  mtu: z.number().int().optional(),
+  primary: z.literal(true).optional(),
+  dhcp_server: z.boolean().optional(),
+});
+export type SimNic = z.infer<typeof SimNic>;
+
 /** What the delegated dataset of an instance holds. */
 export const DataState = z.enum(['intact', 'empty', 'received', 'none']);
 
@@ -73,6 +93,8 @@ const Instance = z.object({
   data: DataState.optional(),
   /** MAC of the admin NIC; derived from the uuid when absent. */
   mac: z.string().optional(),
+  /** Live state: the zone's NICs in interface order (derived from adminIp/externalIp/primaryNic when absent). */
+  nics: z.array(SimNic).optional(),
   autoboot: z.boolean().optional(),
   /** First boot bookkeeping (epoch ms): the zone configures itself from SAPI. */
   bootStartedAt: z.number().optional(),

@@ -9,8 +9,12 @@ import type { SimWorld } from './world.js';
 const ok = (stdout: string, extraMs = 0): CmdResult => ({ code: 0, stdout, stderr: '', extraMs });
 const fail = (stderr: string): CmdResult => ({ code: 1, stdout: '', stderr: `sdcadm: error: ${stderr}\n` });
 
-/** Services sdcadm create accepts without the dev flag, plus what post-setup added (TOOLS-1966: dhcpd). */
-const CREATABLE = new Set(['adminui', 'cloudapi', 'cmon', 'mahi', 'nat', 'papi', 'portolan', 'workflow', 'moray', 'dhcpd', 'assets', 'sdc']);
+/**
+ * Services `sdcadm create` accepts without --dev-allow-multiple-instances
+ * (sdcadm lib/procedures/index.js ALL_HA_READY_SVCS); any other is refused
+ * with a UsageError, whatever number of instances it has.
+ */
+const HA_READY = new Set(['adminui', 'cloudapi', 'cmon', 'mahi', 'nat', 'papi', 'portolan', 'workflow', 'moray']);
 
 export function sdcadm(world: SimWorld, here: ScenarioServer, args: string[]): CmdResult {
   if (!world.instancesOn(here.hostname).some((i) => i.service === 'sdc' && world.isUp(i))) {
@@ -19,9 +23,10 @@ export function sdcadm(world: SimWorld, here: ScenarioServer, args: string[]): C
   for (const api of ['sapi', 'vmapi', 'cnapi', 'napi', 'imgapi', 'workflow']) {
     if (!world.serviceUp(api)) return fail(`${api} is not available (ServiceUnavailableError)`);
   }
-  const pos = args.filter((a) => !a.startsWith('-'));
+  // Option values are not positional: `-s SERVER` (sdcadm lib/cli/do_create.js).
+  const pos = args.filter((a, i) => !a.startsWith('-') && args[i - 1] !== '-s' && args[i - 1] !== '--servers');
   const sIdx = args.findIndex((a) => a === '-s' || a === '--servers');
-  if (pos[0] === 'create') return create(world, pos[1] ?? '', sIdx >= 0 ? args[sIdx + 1] ?? '' : '');
+  if (pos[0] === 'create') return create(world, pos[1] ?? '', sIdx >= 0 ? args[sIdx + 1] ?? '' : '', args.includes('--dev-allow-multiple-instances'));
   if (pos[0] === 'post-setup' && pos[1] === 'ha-binder') return haBinder(world, pos.slice(2));
   return fail(`the simulator knows "sdcadm create" and "sdcadm post-setup ha-binder", not "${args.join(' ')}"`);
 }
@@ -30,11 +35,13 @@ function findServer(world: SimWorld, name: string): ScenarioServer | undefined {
   return world.server(name) ?? world.serverByUuid(name);
 }
 
-function create(world: SimWorld, service: string, servers: string): CmdResult {
+function create(world: SimWorld, service: string, servers: string, devAllowMultiple: boolean): CmdResult {
   if (service === 'binder' || service === 'manatee' || service === 'zookeeper' || service === 'rabbitmq') {
     return fail(`creating "${service}" instances is not supported: use "sdcadm post-setup ha-${service === 'manatee' ? 'manatee' : 'binder'}"`);
   }
-  if (!CREATABLE.has(service)) return fail(`"${service}" is not an HA-ready service (--dev-allow-multiple-instances)`);
+  if (!HA_READY.has(service) && !devAllowMultiple) {
+    return fail(`The "${service}" service does not support proper operation with multiple instances. Running multiple instances is unsupported.\n(For development of Triton, this guard can be skipped with "--dev-allow-multiple-instances")`);
+  }
   const names = servers.split(',').filter(Boolean);
   if (names.length === 0) return fail('a server is required (-s SERVER)');
   const out: string[] = [];

@@ -69,7 +69,9 @@ export class SimHost implements Host {
       this.connected = true;
     }
     const tool = argv[0] ?? '';
-    const fault = this.world.takeFault(tool, argv[1], argv.join(' '));
+    // A fault's match also sees a small payload fed on stdin (vmadm create's JSON), per the scenario contract.
+    const payload = stdin.length > 0 && stdin.length <= 1 << 20 ? stdin.toString('utf8') : undefined;
+    const fault = this.world.takeFault(tool, argv[1], argv.join(' '), payload);
     if (fault === 'hang') {
       await waitWithin(Infinity, deadline, opts.signal);
       throw timeout(true);

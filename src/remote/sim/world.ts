@@ -180,12 +180,19 @@ export class SimWorld {
     const pending = (i: ScenarioInstance): boolean =>
       i.state === 'running' && i.bootStartedAt !== undefined && i.setupDoneAt === undefined;
     let changed = false;
-    // SAPI's own zones first: they boot without SAPI.
+    // SAPI's own zones first: they boot without another SAPI. A sapi zone in
+    // full mode still fetches /configs/<its uuid> from itself (sdc-sapi
+    // boot/setup.sh, sdc-scripts lib/util.sh download_metadata: 30 tries 2 s
+    // apart): with no record of its own uuid in moray, its setup fails.
     for (const i of this.state.instances) {
-      if (pending(i) && BOOTS_WITHOUT_SAPI.has(i.service) && readyAt(i) <= now) {
-        i.setupDoneAt = readyAt(i);
-        changed = true;
-      }
+      if (!pending(i) || !BOOTS_WITHOUT_SAPI.has(i.service) || readyAt(i) > now) continue;
+      const ownRecord = i.service !== 'sapi' || this.state.sim.sapiMode !== 'full' || this.state.sim.sapiInstances.some((r) => r.uuid === i.uuid);
+      if (ownRecord) i.setupDoneAt = readyAt(i);
+      else if (readyAt(i) + windowMs <= now) {
+        i.state = 'setup_failed';
+        this.event(`${i.alias} (${i.uuid}) first boot: no SAPI record of its own uuid; setup failed`);
+      } else continue;
+      changed = true;
     }
     const sapiSince = Math.min(
       ...this.liveInstances()
@@ -233,15 +240,16 @@ export class SimWorld {
 
   /**
    * The fault that applies to this command or HTTP call, if any; consumes one
-   * of its `times`. `what` is "vmadm create ..." or "GET /vms?...".
+   * of its `times`. `what` is "vmadm create ..." or "GET /vms?..."; `payload`
+   * what was fed on stdin, which `match` also sees.
    */
-  takeFault(tool: string, sub: string | undefined, what: string): FaultEffect | undefined {
+  takeFault(tool: string, sub: string | undefined, what: string, payload?: string): FaultEffect | undefined {
     for (const f of this.state.faults) {
       if (!('command' in f)) continue;
       const [ft, fs] = f.command.split(/\s+/, 2);
       if (ft !== tool) continue;
       if (fs !== undefined && !(sub ?? '').startsWith(fs)) continue;
-      if (f.match !== undefined && !what.includes(f.match)) continue;
+      if (f.match !== undefined && !what.includes(f.match) && !(payload ?? '').includes(f.match)) continue;
       const fired = f.fired ?? 0;
       if (f.times !== undefined && fired >= f.times) continue;
       f.fired = fired + 1;

@@ -1,4 +1,5 @@
 // The restore flow before the run: detection, pre-flight, strategy, plan review.
+import { NEW_STRATEGY_REFUSAL } from '../../state/strategy-gate.js';
 import { criticalCount, type ConsoleState } from '../../state/console.js';
 import { describeAction } from '../../state/plan.js';
 import { pointer } from '../theme.js';
@@ -55,7 +56,7 @@ const STRATEGIES = [
   {
     key: 'new' as const,
     title: 'new: new UUIDs, next free aliases, admin IPs from the recovery pool',
-    says: 'Safe even if the old primary returns, but SAPI records are created for the new zones before they boot, and settings that name the old IPs (sapi-url, assets-ip, rabbitmq boot parameter, BIND slaves, load balancers) must change. Needs enough free admin IPs.',
+    says: `NOT AVAILABLE: ${NEW_STRATEGY_REFUSAL}. The plan shows it blocked; nothing runs.`,
   },
 ];
 

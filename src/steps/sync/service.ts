@@ -62,6 +62,10 @@ function hostFor(ctx: SyncContext, serverUuid: string): Host {
   return ctx.dc.peer(srv.hostname, ip);
 }
 
+function serverStatus(ctx: SyncContext, serverUuid: string | undefined): string | undefined {
+  return ctx.facts.servers.find((x) => x.uuid === serverUuid)?.status;
+}
+
 async function previousSynced(root: string, svc: string): Promise<Synced | undefined> {
   try {
     return parseJson('synced.json', Synced, await readFile(join(root, paths.svcSynced(svc)), 'utf8'));
@@ -92,6 +96,14 @@ export async function syncService(ctx: SyncContext, svc: SapiService, insts: rea
       const uuid = checkArg(Uuid, inst.uuid, 'instance uuid');
       const server = serverOf(ctx.facts, inst);
       if (!server) throw new SyncStepError(ctx.dc.local.name, `instance ${alias}`, 'neither VMAPI nor SAPI say which server it runs on', `look it up: sdc-vmapi /vms/${uuid}`);
+      // A server CNAPI has lost touch with (a dead headnode kept listed after a
+      // restore), while another instance of the service runs on a live one:
+      // skip it with a word; the service is whole without it.
+      if (serverStatus(ctx, server) === 'unknown' && insts.some((o) => o.uuid !== inst.uuid && serverStatus(ctx, serverOf(ctx.facts, o)) === 'running')) {
+        const srv = ctx.facts.servers.find((x) => x.uuid === server);
+        warnings.push(`${alias} (${uuid}) is on ${srv?.hostname ?? server}, which CNAPI shows as unknown (no heartbeat): not synced, its files here are kept; the other ${name} instance(s) were`);
+        continue;
+      }
       const host = hostFor(ctx, server);
       const argv = ['vmadm', 'get', uuid];
       let stdout: string;
