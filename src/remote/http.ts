@@ -4,6 +4,7 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { HttpError } from './errors.js';
+import { httpsAcceptingSelfSigned } from './https-self-signed.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -18,6 +19,12 @@ export interface HttpRequest {
    * ended; HttpResponse.body is then ''. Other statuses leave the sink alone.
    */
   bodySink?: Writable;
+  /**
+   * 'accept-self-signed': this one request skips certificate verification, for
+   * a zone that serves HTTPS with its own self-signed certificate (cloudapi's
+   * health check, as sdcadm does it). Every other request verifies.
+   */
+  tls?: 'accept-self-signed';
 }
 
 export interface HttpResponse {
@@ -32,6 +39,19 @@ export type HttpTransport = (req: HttpRequest) => Promise<HttpResponse>;
 export const fetchTransport: HttpTransport = async (req) => {
   const timeout = AbortSignal.timeout(req.timeoutMs);
   const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+  try {
+    if (req.tls === 'accept-self-signed' && new URL(req.url).protocol === 'https:') return await httpsAcceptingSelfSigned(req, signal);
+    return await viaFetch(req, signal);
+  } catch (err) {
+    if (timeout.aborted) throw new HttpError(req.method, req.url, 'timeout', 'timed out', err);
+    if (req.signal?.aborted) throw new HttpError(req.method, req.url, 'aborted', 'aborted', err);
+    // fetch wraps the socket's error ("fetch failed", cause: the real one); node:https gives it directly.
+    const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
+    throw new HttpError(req.method, req.url, 'unreachable', cause, err);
+  }
+};
+
+async function viaFetch(req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
   const init: RequestInit = {
     method: req.method,
     signal,
@@ -41,17 +61,10 @@ export const fetchTransport: HttpTransport = async (req) => {
     init.body = JSON.stringify(req.body);
     init.headers = { ...init.headers, 'content-type': 'application/json' };
   }
-  try {
-    const res = await fetch(req.url, init);
-    if (req.bodySink && res.ok && res.body) {
-      await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), req.bodySink);
-      return { status: res.status, body: '' };
-    }
-    return { status: res.status, body: await res.text() };
-  } catch (err) {
-    if (timeout.aborted) throw new HttpError(req.method, req.url, 'timeout', 'timed out', err);
-    if (req.signal?.aborted) throw new HttpError(req.method, req.url, 'aborted', 'aborted', err);
-    const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
-    throw new HttpError(req.method, req.url, 'unreachable', cause, err);
+  const res = await fetch(req.url, init);
+  if (req.bodySink && res.ok && res.body) {
+    await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), req.bodySink);
+    return { status: res.status, body: '' };
   }
-};
+  return { status: res.status, body: await res.text() };
+}

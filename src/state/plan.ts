@@ -1,6 +1,7 @@
 // The restore plan: for each lost instance, the exact actions (argv or HTTP
 // call) that will run, in order. `plan` prints it; `restore` executes it. Pure.
 import { formatCommand } from '../remote/quote.js';
+import { setupMarker } from '../remote/triton/zone-setup.js';
 import type { Problem } from './check-report.js';
 
 export type Strategy = 'reuse' | 'new';
@@ -22,6 +23,8 @@ export interface HttpCall {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   body?: unknown;
+  /** The zone serves HTTPS with its own self-signed certificate: do not verify it (curl -k). */
+  tls?: 'accept-self-signed';
 }
 
 export interface PlanAction {
@@ -75,7 +78,7 @@ export interface Plan {
 
 /** An HTTP call as the curl command that makes it (copy, paste, run). */
 export function curlOf(h: HttpCall): string {
-  const argv = ['curl', '-sS', '-X', h.method, h.url];
+  const argv = ['curl', '-sS', ...(h.tls === 'accept-self-signed' ? ['-k'] : []), '-X', h.method, h.url];
   if (h.body !== undefined) argv.push('-H', 'content-type: application/json', '-d', JSON.stringify(h.body));
   return formatCommand(argv);
 }
@@ -83,8 +86,10 @@ export function curlOf(h: HttpCall): string {
 /** How an action reads for a person, as a line they could run by hand. */
 export function describeAction(a: PlanAction): string {
   if (a.kind === 'wait-healthy') {
-    const checks = [formatCommand(a.argv!), ...(a.http ? [curlOf(a.http)] : [])];
-    return `${checks.join('; ')}   # until healthy`;
+    // The order the restore checks in: setup finished (headnode.sh's signal), then SMF, then the ping.
+    const zonepath = `/zones/${a.argv!.at(-1)!}`;
+    const checks = [formatCommand(['test', '-f', setupMarker(zonepath, 'setup_complete')]), formatCommand(a.argv!), ...(a.http ? [curlOf(a.http)] : [])];
+    return `${checks.join('; ')}   # until healthy; stops on setup_failed or SMF maintenance`;
   }
   if (a.http) return curlOf(a.http);
   if (!a.argv) return a.summary;

@@ -10,6 +10,7 @@ import { formatCommand } from '../remote/quote.js';
 import { imgadmGet } from '../remote/triton/imgadm.js';
 import { svcsXz } from '../remote/triton/svcs.js';
 import { vmadmGet } from '../remote/triton/vmadm.js';
+import { setupMarker, zoneSetup } from '../remote/triton/zone-setup.js';
 import { zfsListSnapshots } from '../remote/triton/zfs.js';
 import type { PlanAction } from '../state/plan.js';
 
@@ -184,7 +185,17 @@ export async function execute(ctx: ActionContext, a: PlanAction): Promise<string
   }
 }
 
-/** Zone running, `svcs -xz` clean, and its ping answering: polled until the deadline. */
+/** What to do about a zone whose first boot failed: it does not retry by itself. */
+function firstBootFailedHint(uuid: string, look: string): string {
+  return `${look}. A first boot that could not reach SAPI fails like this and does not retry: once SAPI answers and knows ${uuid}, run vmadm stop ${uuid}; vmadm delete ${uuid}, then retry: the zone is created and its data received again`;
+}
+
+/**
+ * Zone running, its setup complete, `svcs -xz` clean, and its ping answering:
+ * polled until the deadline. setup_complete comes first, as in headnode.sh
+ * create_zone: early in a first boot SMF can look clean before setup has even
+ * started, so svcs alone would call a zone healthy too soon.
+ */
 async function waitHealthy(ctx: ActionContext, a: PlanAction): Promise<string> {
   const uuid = a.argv!.at(-1)!;
   const host = ctx.dc.local;
@@ -192,30 +203,36 @@ async function waitHealthy(ctx: ActionContext, a: PlanAction): Promise<string> {
   const t = { timeoutMs: Math.min(ctx.timing.commandTimeoutMs, 60_000), ...(ctx.signal ? { signal: ctx.signal } : {}) };
   let last = 'not checked yet';
   while (Date.now() < deadline) {
-    // Zone state and SMF in one round: svcs fails on a zone that is not running, which is then moot.
-    const [vm, svcs] = await Promise.all([vmadmGet(host, uuid, t), svcsXz(host, uuid, t).catch(() => undefined)]);
+    const vm = await vmadmGet(host, uuid, t);
     if (!vm) throw new ActionFailed(a, host.name, formatCommand(['vmadm', 'get', uuid]), 'no such VM', 'the zone is gone: rerun to re-create it');
-    if (vm.state !== 'running' || !svcs) last = `zone state ${vm.state}`;
-    else {
-      const broken = svcs.problems.find((p) => p.state.startsWith('maintenance'));
-      if (broken) {
-        throw new ActionFailed(a, host.name, formatCommand(['svcs', '-xz', uuid]), `${broken.fmri}: ${broken.state}${broken.reason ? ` (${broken.reason})` : ''}`,
-          `look at the service log (svcs -L -z ${uuid} ${broken.fmri}). A first boot that could not reach SAPI fails like this and does not retry: once SAPI answers and knows ${uuid}, run vmadm stop ${uuid}; vmadm delete ${uuid}, then retry: the zone is created and its data received again`);
-      }
-      if (!svcs.healthy) last = `svcs: ${svcs.problems.map((p) => `${p.fmri} ${p.state}`).join(', ')}`;
-      else if (a.http) {
-        try {
-          const r = await ctx.dc.http({ method: 'GET', url: a.http.url, timeoutMs: 10_000 });
-          if (r.status === 200) return `healthy: running, svcs clean, ${new URL(a.http.url).pathname} answers`;
-          last = `${a.http.url} answered HTTP ${r.status}`;
-        } catch (err) {
-          last = `${a.http.url}: ${(err as Error).message}`;
-        }
-      } else return 'healthy: running, svcs clean';
+    const zonepath = vm.zonepath ?? `/zones/${uuid}`;
+    // svcs fails on a zone that is not running, which is then moot.
+    const [setup, svcs] = vm.state === 'running'
+      ? await Promise.all([zoneSetup(host, zonepath, t), svcsXz(host, uuid, t).catch(() => undefined)])
+      : [undefined, undefined];
+    if (setup === 'failed') {
+      throw new ActionFailed(a, host.name, formatCommand(['test', '-f', setupMarker(zonepath, 'setup_failed')]), `${uuid}: its first-boot setup failed`,
+        firstBootFailedHint(uuid, `read its setup log (${zonepath}/root/var/svc/setup.log)`));
     }
+    const broken = svcs?.problems.find((p) => p.state.startsWith('maintenance'));
+    if (broken) {
+      throw new ActionFailed(a, host.name, formatCommand(['svcs', '-xz', uuid]), `${broken.fmri}: ${broken.state}${broken.reason ? ` (${broken.reason})` : ''}`,
+        firstBootFailedHint(uuid, `look at the service log (svcs -L -z ${uuid} ${broken.fmri})`));
+    }
+    if (vm.state !== 'running' || !svcs) last = `zone state ${vm.state}`;
+    else if (setup !== 'complete') last = `setup not complete yet (no ${setupMarker(zonepath, 'setup_complete')})`;
+    else if (!svcs.healthy) last = `svcs: ${svcs.problems.map((p) => `${p.fmri} ${p.state}`).join(', ')}`;
+    else if (a.http) {
+      try {
+        const r = await ctx.dc.http({ method: 'GET', url: a.http.url, timeoutMs: 10_000, ...(a.http.tls ? { tls: a.http.tls } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+        if (r.status === 200) return `healthy: running, setup complete, svcs clean, ${new URL(a.http.url).pathname} answers`;
+        last = `${a.http.url} answered HTTP ${r.status}`;
+      } catch (err) {
+        last = `${a.http.url}: ${(err as Error).message}`;
+      }
+    } else return 'healthy: running, setup complete, svcs clean';
     await sleep(ctx.timing.pollMs, undefined, ctx.signal ? { signal: ctx.signal } : undefined);
   }
   throw new ActionFailed(a, host.name, formatCommand(['svcs', '-xz', uuid]), `still not healthy after ${Math.round(ctx.timing.healthTimeoutMs / 1000)} s: ${last}`,
-    `check the zone by hand (zlogin ${uuid} svcs -x; tail its SMF logs); rerun once it is healthy: the restore continues after it`);
+    `check the zone by hand (zlogin ${uuid} svcs -x; tail its SMF logs and /var/svc/setup.log); rerun once it is healthy: the restore continues after it`);
 }
-

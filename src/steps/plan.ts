@@ -9,8 +9,8 @@ import type { Problem } from '../state/check-report.js';
 import { originChain } from '../state/image-chain.js';
 import type { Inventory } from '../state/inventory.js';
 import { lostInstances, toRestore, type LostInstance } from '../state/lost.js';
-import type { Plan, PlanAction, PlanStep, Strategy } from '../state/plan.js';
-import { spec, SURVIVOR_SERVICES } from './catalogue.js';
+import type { HttpCall, Plan, PlanAction, PlanStep, Strategy } from '../state/plan.js';
+import { spec, SURVIVOR_SERVICES, type ServiceSpec } from './catalogue.js';
 import type { DetectionReport } from './detect.js';
 import { recreatePayload, rewriteIpsIn } from './payload.js';
 import type { RestoreData } from './restore-data.js';
@@ -25,6 +25,12 @@ export interface PlanInput {
   blocked: Problem[];
   only?: string[];
   timeoutMs?: number;
+}
+
+/** The health ping of a zone at its admin IP, with the TLS handling its catalogue entry asks for. */
+function pingCall(ping: NonNullable<ServiceSpec['ping']>, ip: string): HttpCall {
+  const port = ping.port === (ping.https ? 443 : 80) ? '' : `:${ping.port}`;
+  return { method: 'GET', url: `${ping.https ? 'https' : 'http'}://${ip}${port}${ping.path}`, ...(ping.tls ? { tls: ping.tls } : {}) };
 }
 
 /** zones/<uuid>/data@name -> name (what `zfs list -t snapshot` shows after the @). */
@@ -175,8 +181,8 @@ export async function buildPlan(dc: Dc, input: PlanInput): Promise<Plan> {
       kind: 'wait-healthy',
       host: local,
       argv: ['svcs', '-xz', id.uuid],
-      ...(s?.ping ? { http: { method: 'GET' as const, url: `${s.ping.https ? 'https' : 'http'}://${id.adminIp}${s.ping.port === 80 || s.ping.port === 443 ? '' : `:${s.ping.port}`}${s.ping.path}` } } : {}),
-      summary: `wait until ${id.alias} runs, svcs -xz is clean${s?.ping ? ` and ${s.ping.path} answers` : ''}`,
+      ...(s?.ping ? { http: pingCall(s.ping, id.adminIp) } : {}),
+      summary: `wait until ${id.alias} runs, its setup is complete, svcs -xz is clean${s?.ping ? ` and ${s.ping.path} answers` : ''}`,
     });
     if (strategy === 'new' && recordAfter) {
       deferredRecords.push({ ...sapiRecord, summary: `record ${id.alias} in SAPI, now that SAPI answers` });

@@ -25,6 +25,9 @@ describe('triton-recover plan / restore', () => {
     expect(sapi.actions[0].stdin.nics[0]).toMatchObject({ ip: '10.99.99.30', mac: expect.stringMatching(/^90:/) });
     expect(sapi.actions[1].argv).toEqual(['zfs', 'recv', '-F', 'zones/67be4635-bfdb-527a-8b91-44daa9249090/data']);
     expect(sapi.actions[3].http).toEqual({ method: 'GET', url: 'http://10.99.99.30/ping' });
+    // cloudapi's ping goes to its self-signed HTTPS, accepted for that call only.
+    const cloudapi = p.steps.find((s: any) => s.service === 'cloudapi');
+    expect(cloudapi.actions.at(-1).http).toEqual({ method: 'GET', url: 'https://10.99.99.52/--ping', tls: 'accept-self-signed' });
     expect(p.reconcile.map((a: any) => a.http.method + ' ' + a.http.url)).toContain('DELETE http://10.99.99.22/servers/65cfe27b-76b2-5bf2-af14-58bdb727b3a0');
     expect(p.notRestored.map((n: any) => n.alias).sort()).toEqual(['binder0', 'dhcpd0', 'manatee0', 'moray0']);
   });
@@ -33,6 +36,8 @@ describe('triton-recover plan / restore', () => {
     const r = await cli(['plan', '--sim', contract, '--sim-speed', '100']);
     expect(r.stdout).toContain('headnode1$ vmadm start 67be4635-bfdb-527a-8b91-44daa9249090');
     expect(r.stdout).toMatch(/headnode1\$ zfs recv -F zones\/67be4635-bfdb-527a-8b91-44daa9249090\/data < \S+dataset-67be4635/);
+    // The health wait as it is checked: setup finished first, then SMF, then the ping (-k: cloudapi's own certificate).
+    expect(r.stdout).toContain('headnode1$ test -f /zones/2db9dbaa-1898-5b16-a14d-f5dc9caad402/root/var/svc/setup_complete; svcs -xz 2db9dbaa-1898-5b16-a14d-f5dc9caad402; curl -sS -k -X GET https://10.99.99.52/--ping   # until healthy');
   });
 
   it('restore without --yes on a non-terminal refuses and says how to run it', async () => {

@@ -119,8 +119,8 @@ describe('simulated DC physics', () => {
     const t = await openTestSim();
     await t.run('headnode1', ['vmadm', 'create'], payload(NEW_REDIS, 'amonredis1', AMONREDIS_IMG, '10.99.99.61'));
     await t.run('headnode1', ['vmadm', 'start', NEW_REDIS]);
-    const during = await t.run('headnode1', ['svcs', '-xz', NEW_REDIS]);
-    expect(during.stdout).toContain('offline* transitioning to online');
+    // Once the user-script runs, SMF shows it starting.
+    await until('user-script running', async () => (await t.run('headnode1', ['svcs', '-xz', NEW_REDIS])).stdout.includes('offline* transitioning to online'));
     await until('setup_failed', () => (t.sim.world.settle(), t.sim.world.instanceOn('headnode1', NEW_REDIS)!.state === 'setup_failed'));
     const svcs = await t.run('headnode1', ['svcs', '-xz', NEW_REDIS]);
     expect(svcs.stdout).toMatch(/State: maintenance since/);
@@ -144,6 +144,45 @@ describe('simulated DC physics', () => {
     expect(created.status).toBe(200);
     await until('amonredis1 set up', () => t.sim.world.isUp(t.sim.world.instanceOn('headnode1', NEW_REDIS)!));
     expect((await t.run('headnode1', ['svcs', '-xz', NEW_REDIS])).stdout).toBe('');
+  });
+
+  it('setup_complete is written only when a first boot ends well; svcs looks clean before setup starts', async () => {
+    // Slower than the default: the early window must be long enough to observe.
+    const t = await openTestSim(scenario(), 100);
+    const marker = (u: string, f = 'setup_complete'): Promise<number> => t.run('headnode1', ['test', '-f', `/zones/${u}/root/var/svc/${f}`]).then((r) => r.code);
+    // A zone that was there before the simulation set itself up long ago (binder1).
+    expect(await marker('34c371c9-7ac6-5716-a0ae-18556597227d')).toBe(0);
+    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_REDIS, 'amonredis1', AMONREDIS_IMG, '10.99.99.61'));
+    expect(await marker(NEW_REDIS)).toBe(1);
+    await t.run('headnode1', ['vmadm', 'start', NEW_REDIS]);
+    // Early in the first boot SMF has nothing to report, yet setup has not even begun.
+    expect((await t.run('headnode1', ['svcs', '-xz', NEW_REDIS])).stdout).toBe('');
+    expect(await marker(NEW_REDIS)).toBe(1);
+    // No SAPI record: setup fails, and leaves no marker of either kind (nothing writes setup_failed).
+    await until('setup_failed', () => (t.sim.world.settle(), t.sim.world.instanceOn('headnode1', NEW_REDIS)!.state === 'setup_failed'));
+    expect(await marker(NEW_REDIS)).toBe(1);
+    expect(await marker(NEW_REDIS, 'setup_failed')).toBe(1);
+    // A first boot that ends well writes setup_complete (sapi needs no SAPI).
+    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', SAPI_IMG, '10.99.99.60'));
+    await t.run('headnode1', ['vmadm', 'start', NEW_SAPI]);
+    await until('sapi1 set up', () => t.sim.world.isUp(t.sim.world.instanceOn('headnode1', NEW_SAPI)!));
+    expect(await marker(NEW_SAPI)).toBe(0);
+  });
+
+  it('cloudapi serves HTTPS on 443 only, with a self-signed certificate that fails verification', async () => {
+    const t = await openTestSim(scenario((x) => (x.servers.find((s) => s.hostname === 'headnode0')!.alive = true)));
+    const get = (url: string, tls?: 'accept-self-signed'): Promise<unknown> =>
+      t.sim.http({ method: 'GET', url, timeoutMs: 5_000, ...(tls ? { tls } : {}) }).catch((e: unknown) => e);
+    const verified = await get('https://10.99.99.52/--ping');
+    expect(verified).toBeInstanceOf(HttpError);
+    expect((verified as HttpError).kind).toBe('unreachable');
+    expect((verified as HttpError).message).toContain('self-signed certificate');
+    expect(((verified as HttpError).cause as Error & { cause: { code: string } }).cause.code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+    expect(await get('https://10.99.99.52/--ping', 'accept-self-signed')).toMatchObject({ status: 200 });
+    const plain = await get('http://10.99.99.52/--ping');
+    expect((plain as HttpError).message).toContain('ECONNREFUSED 10.99.99.52:80');
+    // The other APIs stay plain HTTP.
+    expect((await t.http('GET', 'http://10.99.99.30/ping')).status).toBe(200);
   });
 
   it('delegated data is lost if the zone boots before the stream is received', async () => {

@@ -507,6 +507,11 @@ export function svcsX(world: SimWorld, inst: ScenarioInstance): string {
     ].join('\n');
   }
   if (inst.bootStartedAt !== undefined && inst.setupDoneAt === undefined) {
+    // Early in a first boot the user-script has not started and setup.sh has not
+    // imported the zone's own services yet: svcs -x has nothing to report, though
+    // nothing is set up (sdc-headnode scripts/headnode.sh create_zone waits for
+    // setup_complete first for this reason).
+    if (world.now() < inst.bootStartedAt + world.latency('zone first boot') / 2) return '';
     return [
       'svc:/smartdc/mdata:execute (Smart Data Center metadata user-script)',
       ` Zone: ${inst.uuid}`,

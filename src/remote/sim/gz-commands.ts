@@ -71,7 +71,7 @@ export function runGzCommand(world: SimWorld, srv: ScenarioServer, argv: readonl
     case 'rm':
       return gzFiles(world, srv, tool, args, stdin);
     case 'test':
-      return testCmd(srv, args);
+      return testCmd(world, srv, args);
     case 'reboot':
       world.reboot(srv);
       return ok();
@@ -90,15 +90,32 @@ export function runGzCommand(world: SimWorld, srv: ScenarioServer, argv: readonl
   }
 }
 
-/** `test -d PATH`: only the /usbkey directories exist (when the server has a filled /usbkey). */
-/** `test -d|-f PATH`: a filled /usbkey as the scenario says, else the GZ's few files. */
-function testCmd(srv: ScenarioServer, args: string[]): CmdResult {
+/** `test -d|-f PATH`: a filled /usbkey as the scenario says, a zone's setup marker, else the GZ's few files. */
+function testCmd(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult {
   const [flag, path = ''] = args;
   const usbkeyDir = flag === '-d' && args.length === 2 && (path === '/usbkey/os' || path === '/usbkey/extra');
   if (usbkeyDir) return { code: srv.usbkey ? 0 : 1, stdout: '', stderr: '' };
+  const marker = /^\/zones\/([0-9a-f-]{36})\/root\/var\/svc\/setup_complete$/.exec(path);
+  if (flag === '-f' && marker) return { code: setupCompleteWritten(world, srv, marker[1]!) ? 0 : 1, stdout: '', stderr: '' };
   const files = srv.files ?? {};
   const there = flag === '-f' ? path in files : flag === '-d' ? `${path}/` in files : false;
   return { code: there ? 0 : 1, stdout: '', stderr: '' };
+}
+
+/**
+ * A zone's setup.sh touches /var/svc/setup_complete as its very last step
+ * (sdc-scripts lib/util.sh sdc_setup_complete); headnode.sh create_zone waits
+ * for it before it trusts svcs. Nothing in today's sdc-scripts or user-script
+ * writes setup_failed: a failed setup only leaves the marker missing and the
+ * user-script's service in maintenance, so the simulator writes no
+ * setup_failed either (a scenario may still put one in `files`).
+ */
+function setupCompleteWritten(world: SimWorld, srv: ScenarioServer, uuid: string): boolean {
+  const inst = world.instanceOn(srv.hostname, uuid);
+  if (!inst) return false;
+  // Zones the scenario starts with set themselves up long ago; a created zone only once its first boot ends well.
+  if (inst.bootStartedAt === undefined) return inst.payload === undefined;
+  return inst.setupDoneAt !== undefined;
 }
 
 // ---- vmadm ------------------------------------------------------------------

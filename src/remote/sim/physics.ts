@@ -53,3 +53,14 @@ export function serverAdminMac(serverUuid: string): string {
   const hex = serverUuid.replace(/-/g, '').slice(-10);
   return ['0c', ...hex.match(/../g)!].join(':');
 }
+
+/**
+ * How an API zone listens, where it is not plain HTTP on port 80. cloudapi's
+ * haproxy binds only *:443 with TLS (sdc-cloudapi etc/haproxy.cfg.in), and its
+ * first boot makes a self-signed `CN=*` certificate when the operator gave none
+ * (sdc-cloudapi boot/setup.sh setup_tls_certificate): a client that verifies
+ * certificates, as Node's fetch does by default, cannot talk to it.
+ */
+export const API_LISTENERS: Readonly<Record<string, { scheme: 'https'; port: number; selfSigned: true }>> = {
+  cloudapi: { scheme: 'https', port: 443, selfSigned: true },
+};

@@ -8,6 +8,8 @@ import type { HttpRequest, HttpResponse, HttpTransport } from '../http.js';
 import type { Host, RunOptions, RunResult } from '../host.js';
 import { faultFailure, pingTimeoutMs, runGzCommand } from './gz-commands.js';
 import { handleApi } from './http-api.js';
+import { API_LISTENERS } from './physics.js';
+import type { ScenarioInstance } from './scenario.js';
 import type { SimWorld } from './world.js';
 
 async function readStdin(stdin: RunOptions['stdin']): Promise<Buffer> {
@@ -97,6 +99,28 @@ export class SimHost implements Host {
   async close(): Promise<void> {}
 }
 
+/**
+ * What the zone's listener does with this scheme and port before any HTTP is
+ * spoken: nothing listens on another port (connection refused), and a
+ * self-signed certificate fails the handshake the way Node's fetch reports it,
+ * unless the request accepts it (sdc-cloudapi boot/setup.sh
+ * setup_tls_certificate; sdcadm lib/sdcadm.js checkHealth pings with
+ * rejectUnauthorized false).
+ */
+function listenerRefusal(req: HttpRequest, url: URL, inst: ScenarioInstance): HttpError | undefined {
+  const l = API_LISTENERS[inst.service] ?? { scheme: 'http', port: 80, selfSigned: false };
+  const scheme = url.protocol.replace(/:$/, '');
+  const port = Number(url.port || (scheme === 'https' ? 443 : 80));
+  if (scheme !== l.scheme || port !== l.port) {
+    return new HttpError(req.method, req.url, 'unreachable', `connect ECONNREFUSED ${url.hostname}:${port}`);
+  }
+  if (l.selfSigned && req.tls !== 'accept-self-signed') {
+    const cause = Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+    return new HttpError(req.method, req.url, 'unreachable', cause.message, new TypeError('fetch failed', { cause }));
+  }
+  return undefined;
+}
+
 /** Splits "GET /vms?x=1" style fault commands: method and path prefix. */
 function httpFault(world: SimWorld, req: HttpRequest, url: URL): ReturnType<SimWorld['takeFault']> {
   return world.takeFault(req.method, url.pathname, `${req.method} ${url.pathname}${url.search}`);
@@ -119,6 +143,8 @@ export function simTransport(world: SimWorld): HttpTransport {
     if (!world.isUp(live)) {
       throw new HttpError(req.method, req.url, 'unreachable', `connect ECONNREFUSED ${url.hostname}:${url.port || 80}`);
     }
+    const refused = listenerRefusal(req, url, live);
+    if (refused) throw refused;
     const fault = httpFault(world, req, url);
     if (fault === 'hang' || fault === 'disconnect') return noAnswer();
     if (fault === 'fail') return { status: 500, body: JSON.stringify({ code: 'InternalError', message: 'simulated fault' }) };

@@ -1,0 +1,77 @@
+// The restore's health wait against the simulator: it trusts a new zone only
+// once its setup says it finished (setup_complete), as headnode.sh does.
+import { describe, expect, it } from 'vitest';
+import { ActionFailed, execute, type ActionContext } from '../../src/steps/actions.js';
+import type { PlanAction } from '../../src/state/plan.js';
+import { openTestSim, scenario, type TestSim } from '../sim/helpers.js';
+import type { Scenario } from '../../src/remote/sim/scenario.js';
+
+const ADMIN = '317a3314-d536-5367-9173-21bc7a2e5020';
+const SAPI_IMG = '94219f1a-73c3-576b-bba6-d3359638c4e1';
+const AMONREDIS_IMG = '26763ca3-0c67-575e-9b03-41f462191033';
+const NEW_SAPI = '11111111-2222-4333-8444-555555555501';
+const NEW_REDIS = '11111111-2222-4333-8444-555555555502';
+// A first boot of 600 ms: its early, SMF-clean part spans many polls even on a busy machine.
+const SPEED = 100;
+const slowBoot = (edit?: (s: Scenario) => void): Scenario => scenario((x) => {
+  x.latencyMs['zone first boot'] = 60_000;
+  edit?.(x);
+});
+const timing = { pollMs: 5, healthTimeoutMs: 5_000, commandTimeoutMs: 5_000 };
+
+function payload(uuid: string, alias: string, image: string, ip: string): string {
+  return JSON.stringify({
+    uuid,
+    alias,
+    image_uuid: image,
+    brand: 'joyent-minimal',
+    owner_uuid: ADMIN,
+    tags: { smartdc_role: alias.replace(/\d+$/, ''), smartdc_type: 'core' },
+    nics: [{ interface: 'net0', nic_tag: 'admin', ip, netmask: '255.255.255.0', primary: true }],
+    autoboot: false,
+  });
+}
+
+const waitAction = (uuid: string): PlanAction => ({ id: `x/${uuid}/wait-healthy`, kind: 'wait-healthy', host: 'headnode1', argv: ['svcs', '-xz', uuid], summary: 'wait' });
+
+async function boot(t: TestSim, uuid: string, alias: string, image: string, ip: string): Promise<ActionContext> {
+  expect((await t.run('headnode1', ['vmadm', 'create'], payload(uuid, alias, image, ip))).code).toBe(0);
+  expect((await t.run('headnode1', ['vmadm', 'start', uuid])).code).toBe(0);
+  return { dc: t.sim, timing };
+}
+
+describe('wait-healthy', () => {
+  it('does not call a zone healthy while SMF looks clean but setup has not run: a doomed first boot fails', async () => {
+    const t = await openTestSim(slowBoot(), SPEED);
+    // No SAPI record for it: its setup cannot fetch its config and fails.
+    const ctx = await boot(t, NEW_REDIS, 'amonredis1', AMONREDIS_IMG, '10.99.99.61');
+    const err = await execute(ctx, waitAction(NEW_REDIS)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ActionFailed);
+    expect((err as ActionFailed).output).toContain('maintenance');
+    expect((err as ActionFailed).hint).toContain(`vmadm delete ${NEW_REDIS}`);
+  });
+
+  it('is healthy only once setup_complete is written', async () => {
+    const t = await openTestSim(slowBoot(), SPEED);
+    const ctx = await boot(t, NEW_SAPI, 'sapi1', SAPI_IMG, '10.99.99.60');
+    const said = await execute(ctx, waitAction(NEW_SAPI));
+    expect(said).toContain('setup complete');
+    expect(t.sim.world.instanceOn('headnode1', NEW_SAPI)!.setupDoneAt).toBeDefined();
+  });
+
+  it('a setup_failed marker is an immediate failure that says what to do', async () => {
+    const marker = `/zones/${NEW_SAPI}/root/var/svc/setup_failed`;
+    // An image whose setup writes setup_failed (today's sdc-scripts does not; headnode.sh still reads it).
+    const t = await openTestSim(slowBoot((x) => {
+      const hn1 = x.servers.find((s) => s.hostname === 'headnode1')!;
+      hn1.files = { ...(hn1.files ?? {}), [marker]: '' };
+    }), SPEED);
+    const ctx = await boot(t, NEW_SAPI, 'sapi1', SAPI_IMG, '10.99.99.60');
+    const started = Date.now();
+    const err = await execute(ctx, waitAction(NEW_SAPI)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ActionFailed);
+    expect((err as ActionFailed).command).toBe(`test -f ${marker}`);
+    expect((err as ActionFailed).hint).toContain(`vmadm delete ${NEW_SAPI}`);
+    expect(Date.now() - started).toBeLessThan(timing.healthTimeoutMs / 2);
+  });
+});
