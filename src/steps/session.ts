@@ -2,6 +2,7 @@
 // screens, turns engine events into console events, and answers the engine's
 // questions with what the operator chose. The screens never call remote/.
 import type { Dc } from '../remote/dc.js';
+import { blocksRestore } from '../state/check-report.js';
 import type { Effect, Event, RunService } from '../state/console.js';
 import { describeAction, type Strategy } from '../state/plan.js';
 import { runCheck, type CheckResult } from './check.js';
@@ -166,7 +167,7 @@ export class ConsoleSession {
       det: c.detection,
       strategy: this.strategy,
       ipCandidates: c.ipCandidates,
-      blocked: c.report.problems.filter((p) => p.severity === 'critical'),
+      blocked: c.report.problems.filter(blocksRestore),
     });
     this.dispatch({ t: 'planned', plan });
   }
