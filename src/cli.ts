@@ -8,7 +8,7 @@ import { ScenarioError } from './remote/sim/scenario.js';
 import { CommandFailedError } from './remote/triton/command.js';
 import { journalDirOf, openDc, timingOf, type GlobalOptions } from './remote/open-dc.js';
 import { convertPrompter, linePrompter } from './screens/line-prompt.js';
-import { exitCodeOf, formatCheckText } from './state/check-report.js';
+import { blocksRestore, exitCodeOf, formatCheckText } from './state/check-report.js';
 import { formatPlanText, planJson, type Strategy } from './state/plan.js';
 import { formatPrometheus } from './state/prometheus.js';
 import { runCheck } from './steps/check.js';
@@ -72,7 +72,7 @@ async function plan(cmd: Command): Promise<number> {
       timeoutMs: timingOf(o, dc).probeTimeoutMs,
       ...(o.maxAge ? { maxAgeMinutes: o.maxAge } : {}),
     });
-    const blocked = chk.report.problems.filter((p) => p.severity === 'critical');
+    const blocked = chk.report.problems.filter(blocksRestore);
     const p = await buildPlan(dc, { rd: chk.restoreData, inv: chk.inventory, det: chk.detection, strategy: o.strategy, ipCandidates: chk.ipCandidates, blocked });
     process.stdout.write(o.json ? JSON.stringify(planJson(p), null, 2) + '\n' : formatPlanText(p));
     return blocked.length > 0 ? EXIT.blocked : EXIT.ok;

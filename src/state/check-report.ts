@@ -22,6 +22,7 @@ export const PROBLEM_CODES = [
   'TOO_FEW_HEADNODES',
   'NO_DHCPD_SURVIVOR',
   'USBKEY_MISSING',
+  'PLATFORM_MISSING',
   /** A strategy the restore refuses (--strategy new, see state/strategy-gate.ts). */
   'STRATEGY_UNAVAILABLE',
 ] as const;
@@ -34,6 +35,18 @@ export interface Problem {
   service?: string;
   /** What to do about it, when there is something to do. */
   fix?: string;
+}
+
+/**
+ * Critical problems about what the DC serves compute nodes after a restore, not
+ * about the restore itself: they make the verdict not-ready but never hold the
+ * restore back (the control plane is what it takes to fix them).
+ */
+const AFTER_RESTORE: ReadonlySet<ProblemCode> = new Set(['PLATFORM_MISSING']);
+
+/** A critical problem that stops a restore (and makes services not ready). */
+export function blocksRestore(p: Problem): boolean {
+  return p.severity === 'critical' && !AFTER_RESTORE.has(p.code);
 }
 
 export interface HeadnodeEntry {

@@ -1,6 +1,6 @@
 // The console's state and how it changes: pure, so every screen rule (which
 // key does what, what a confirmation needs) is unit-tested without a terminal.
-import type { CheckReport } from './check-report.js';
+import { blocksRestore, type CheckReport } from './check-report.js';
 import type { Plan, Strategy } from './plan.js';
 
 export type Screen = 'home' | 'detect' | 'preflight' | 'strategy' | 'plan' | 'run' | 'summary' | 'inspect' | 'convert';
@@ -206,7 +206,7 @@ export function fencingReason(s: ConsoleState): string {
 }
 
 export function criticalCount(s: ConsoleState): number {
-  return (s.check?.problems ?? []).filter((p) => p.severity === 'critical' && !(p.code === 'PRIMARY_UNCERTAIN')).length;
+  return (s.check?.problems ?? []).filter((p) => blocksRestore(p) && !(p.code === 'PRIMARY_UNCERTAIN')).length;
 }
 
 export interface Result {

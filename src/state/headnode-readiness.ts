@@ -9,7 +9,7 @@
 // so; `triton-recover check` on the other headnode judges images and streams.
 import type { RestoreData } from '../steps/restore-data.js';
 import type { Strategy } from './admin-ips.js';
-import type { Problem } from './check-report.js';
+import { blocksRestore, type Problem } from './check-report.js';
 import { missingImages, type Installed } from './image-chain.js';
 import type { Inventory } from './inventory.js';
 import { lostInstances, type LostInstance } from './lost.js';
@@ -84,7 +84,7 @@ function blockersOf(input: HeadnodeReadinessInput, critical: readonly Problem[])
 }
 
 export function headnodeReadiness(input: HeadnodeReadinessInput): HeadnodeReadiness[] {
-  const critical = input.problems.filter((p) => p.severity === 'critical');
+  const critical = input.problems.filter(blocksRestore);
   const blockers = blockersOf(input, critical);
   return input.headnodes.map((h) => {
     // "If it died": with whatever is dead already. Its own zones, in restore order.

@@ -9,6 +9,8 @@ export interface InvServer {
   hostname: string;
   headnode: boolean;
   adminIp: string | undefined;
+  /** CNAPI boot_platform (current_platform when unset): what it PXE boots next. */
+  bootPlatform?: string;
 }
 
 export interface InvInstance {
@@ -27,7 +29,8 @@ export interface Inventory {
 }
 
 export function serverFromCnapi(s: CnapiServer): InvServer {
-  return { uuid: s.uuid, hostname: s.hostname, headnode: s.headnode, adminIp: s.sysinfo ? adminIpOf(s.sysinfo) : undefined };
+  const bootPlatform = s.boot_platform ?? s.current_platform;
+  return { uuid: s.uuid, hostname: s.hostname, headnode: s.headnode, adminIp: s.sysinfo ? adminIpOf(s.sysinfo) : undefined, ...(bootPlatform ? { bootPlatform } : {}) };
 }
 
 /**

@@ -3,7 +3,7 @@
 import { spec } from '../steps/catalogue.js';
 import type { RestoreData } from '../steps/restore-data.js';
 import type { AtRisk } from './at-risk.js';
-import type { Problem, ServiceEntry } from './check-report.js';
+import { blocksRestore, type Problem, type ServiceEntry } from './check-report.js';
 import { missingImages } from './image-chain.js';
 import type { Inventory } from './inventory.js';
 import { dataTimeOf, paths } from './restore-data-layout.js';
@@ -33,7 +33,7 @@ export function serviceEntries(input: ServiceEntriesInput): ServiceEntry[] {
   const { rd, inv, atRisk, problems, now } = input;
   const known = new Set(inv.instances.map((i) => i.service));
   for (const s of rd.dc.services ?? []) if (spec(s.name)?.role !== 'skip') known.add(s.name);
-  const blocking = problems.filter((p) => p.severity === 'critical');
+  const blocking = problems.filter(blocksRestore);
   const blockedGlobally = blocking.some((p) => p.service === undefined || FOUNDATION.has(p.service));
 
   return [...known].sort().map((name): ServiceEntry => {

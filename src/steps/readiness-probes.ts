@@ -8,10 +8,11 @@ import { manateeShow } from '../remote/triton/manatee.js';
 import { createNapi, type NapiIp } from '../remote/triton/napi.js';
 import { parseJson } from '../remote/triton/parse.js';
 import { svcsXz } from '../remote/triton/svcs.js';
+import { USBKEY_OS, fileExists, usbkeyPlatforms } from '../remote/triton/usbkey.js';
 import { vmadmGet } from '../remote/triton/vmadm.js';
 import { zkStat } from '../remote/triton/zookeeper.js';
 import type { ClusterMember, ManateeProbe, MorayMember, ZkMember } from '../state/cluster-health.js';
-import type { DhcpdFact, UsbkeyFact } from '../state/headnode-problems.js';
+import { USBKEY_EXTRA_NEEDED, type DhcpdFact, type UsbkeyFact } from '../state/headnode-problems.js';
 import type { Installed } from '../state/image-chain.js';
 import type { InvInstance, Inventory } from '../state/inventory.js';
 import { REMOTE_LAYOUT, REMOTE_SYNCED, type RestoreDataHolding } from '../state/restore-data-holding.js';
@@ -44,14 +45,36 @@ export function memberOf(r: Reach, i: InvInstance): ClusterMember {
 
 const opts = (r: Reach, signal: AbortSignal): { timeoutMs: number; signal: AbortSignal } => ({ timeoutMs: r.timeoutMs, signal });
 
-/** sysinfo 'Boot Parameters'.headnode of this server. */
-/** `test -d /usbkey/os`: exit 0 present, 1 absent, anything else cannot tell. */
-export async function usbkeyFact(r: Reach, host: Host, hostname: string): Promise<UsbkeyFact> {
-  const local = host === r.dc.local;
-  const o = await withDeadline(r.timeoutMs, (signal) => host.run(['test', '-d', '/usbkey/os'], opts(r, signal)));
-  if (!o.ok) return { hostname, local, present: undefined, why: o.why };
-  if (o.value.code === 0 || o.value.code === 1) return { hostname, local, present: o.value.code === 0 };
-  return { hostname, local, present: undefined, why: `exit ${o.value.code}: ${o.value.stderr.trim() || 'no error output'}` };
+/**
+ * A headnode's /usbkey, all at once under one deadline: `test -d /usbkey/os`
+ * (0 present, 1 absent, else cannot tell), `ls -1 /usbkey/os` (its platforms)
+ * and `test -f` of each file compute node setup fetches from /usbkey/extra.
+ */
+export async function usbkeyFact(r: Reach, host: Host, h: { hostname: string; uuid?: string; adminIp?: string | undefined }): Promise<UsbkeyFact> {
+  const base = { hostname: h.hostname, local: host === r.dc.local, ...(h.uuid ? { uuid: h.uuid } : {}), adminIp: h.adminIp };
+  const o = await withDeadline(r.timeoutMs, (signal) =>
+    Promise.all([
+      host.run(['test', '-d', USBKEY_OS], opts(r, signal)),
+      settle(usbkeyPlatforms(host, opts(r, signal))),
+      Promise.all(USBKEY_EXTRA_NEEDED.map((p) => settle(fileExists(host, `/usbkey/extra/${p}`, opts(r, signal))))),
+    ]),
+  );
+  if (!o.ok) return { ...base, present: undefined, why: o.why, osWhy: o.why, extraUnknown: [...USBKEY_EXTRA_NEEDED] };
+  const [test, os, extra] = o.value;
+  const present = test.code === 0 || test.code === 1 ? test.code === 0 : undefined;
+  const why = present === undefined ? { why: `exit ${test.code}: ${test.stderr.trim() || 'no error output'}` } : {};
+  const listed = os.ok ? (os.value ? { platforms: os.value.platforms, latest: os.value.latest } : { platforms: [] }) : { osWhy: os.why };
+  const pick = (want: boolean | undefined): string[] => USBKEY_EXTRA_NEEDED.filter((_, i) => (extra[i]!.ok ? extra[i]!.value : undefined) === want);
+  return { ...base, present, ...why, ...listed, extraMissing: pick(false), extraUnknown: pick(undefined) };
+}
+
+/** A promise's value or why it failed, so one failed look does not hide the others. */
+async function settle<T>(p: Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await p };
+  } catch (err) {
+    return { ok: false, why: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 export async function imagesInstalled(r: Reach, uuids: readonly string[]): Promise<Map<string, Installed>> {

@@ -21,6 +21,7 @@ import {
   type UsbkeyFact,
 } from '../state/headnode-problems.js';
 import { headnodeReadiness, type HeadnodeReadiness } from '../state/headnode-readiness.js';
+import { platformProblems, type CnBoot } from '../state/platform-problems.js';
 import { imagesToAsk, missingImages, type Installed } from '../state/image-chain.js';
 import type { Inventory } from '../state/inventory.js';
 import { holdingProblems, type RestoreDataHolding } from '../state/restore-data-holding.js';
@@ -126,6 +127,7 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
   if (inv.servers.length > 0) problems.push(...headnodeCountProblems(det.headnodes, det.mode));
   const needingUsbkey = [...new Set(risk.instances.map((i) => i.service))].filter((s) => spec(s)?.needsUsbkey);
   problems.push(...usbkeyProblems(usbkeys, det.mode, needingUsbkey));
+  problems.push(...platformProblems(cnBoots(inv), usbkeys, det.mode, det.local.hostname));
 
   const sorted = sortProblems(problems);
   return {
@@ -175,16 +177,28 @@ export function sortProblems(problems: readonly Problem[]): Problem[] {
   return problems.map((p, i) => ({ p, i })).sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i).map((x) => x.p);
 }
 
-/** Disaster: only here matters (the restore runs here). Readiness: every live headnode. */
+/**
+ * Every live headnode's /usbkey: any survivor's /usbkey/os can serve compute
+ * nodes their platform. (USBKEY_MISSING looks only here in a disaster: the restore runs here.)
+ */
 function usbkeyFacts(r: Reach, det: DetectionReport): Promise<UsbkeyFact[]> {
-  const hns = det.mode === 'disaster' ? det.headnodes.filter((h) => h.local) : det.headnodes.filter((h) => h.state === 'alive');
+  const hns = det.headnodes.filter((h) => h.state === 'alive' || h.local);
   return Promise.all(
     hns.map((h) => {
-      if (h.local) return usbkeyFact(r, r.dc.local, h.hostname);
-      if (!h.adminIp) return Promise.resolve<UsbkeyFact>({ hostname: h.hostname, local: false, present: undefined, why: 'admin IP unknown' });
-      return usbkeyFact(r, r.dc.peer(h.hostname, h.adminIp), h.hostname);
+      const who = { hostname: h.hostname, uuid: h.uuid, adminIp: h.adminIp };
+      if (h.local) return usbkeyFact(r, r.dc.local, who);
+      if (!h.adminIp) return Promise.resolve<UsbkeyFact>({ ...who, local: false, present: undefined, why: 'admin IP unknown', osWhy: 'admin IP unknown' });
+      return usbkeyFact(r, r.dc.peer(h.hostname, h.adminIp), who);
     }),
   );
+}
+
+/** The platform each compute node boots next, as CNAPI (restore-data dc/servers.json) says. */
+function cnBoots(inv: Inventory): CnBoot[] {
+  return inv.servers
+    .filter((s) => !s.headnode && s.bootPlatform !== undefined)
+    .map((s) => ({ hostname: s.hostname, uuid: s.uuid, platform: s.bootPlatform! }))
+    .sort((a, b) => a.hostname.localeCompare(b.hostname));
 }
 
 function imageProblems(

@@ -4,7 +4,7 @@
 import { hostname, userInfo } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Dc } from '../remote/dc.js';
-import type { Problem } from '../state/check-report.js';
+import { blocksRestore, type Problem } from '../state/check-report.js';
 import { primaryAliveRefusal } from '../state/headnode-problems.js';
 import { describeAction, type Plan, type PlanAction, type PlanStep, type Strategy } from '../state/plan.js';
 import { ActionFailed, DEFAULT_TIMING, execute, prepare, type ActionContext, type Timing } from './actions.js';
@@ -135,7 +135,7 @@ async function locked(o: RestoreOptions, lockInfo: LockInfo, tookOver: string | 
   }
   const scoped = new Set(o.only ?? []);
   const blocking = problems.filter(
-    (p) => p.severity === 'critical' && !(fencedOk && ANSWERED_BY_FENCING.has(p.code)) && (!p.service || scoped.size === 0 || scoped.has(p.service)),
+    (p) => blocksRestore(p) && !(fencedOk && ANSWERED_BY_FENCING.has(p.code)) && (!p.service || scoped.size === 0 || scoped.has(p.service)),
   );
   if (blocking.length > 0) {
     return { exitCode: 2, message: `not ready to restore (${blocking.length} critical problem(s)); nothing was changed`, next: 'fix the problems listed, then run again', problems: blocking };

@@ -3,6 +3,7 @@
 // questions with what the operator chose. The screens never call remote/.
 import { strategyProblems } from '../state/strategy-gate.js';
 import type { Dc } from '../remote/dc.js';
+import { blocksRestore } from '../state/check-report.js';
 import type { Effect, Event, RunService } from '../state/console.js';
 import { describeAction, type Strategy } from '../state/plan.js';
 import { runCheck, type CheckResult } from './check.js';
@@ -168,7 +169,7 @@ export class ConsoleSession {
       strategy: this.strategy,
       ipCandidates: c.ipCandidates,
       // The check ran with the strategy chosen then; the one chosen now has its own gate.
-      blocked: [...c.report.problems.filter((p) => p.severity === 'critical' && p.code !== 'STRATEGY_UNAVAILABLE'), ...strategyProblems(this.strategy)],
+      blocked: [...c.report.problems.filter((p) => blocksRestore(p) && p.code !== 'STRATEGY_UNAVAILABLE'), ...strategyProblems(this.strategy)],
     });
     this.dispatch({ t: 'planned', plan });
   }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { HttpError, RemoteError } from '../../src/remote/errors.js';
 import { openSim } from '../../src/remote/sim/index.js';
 import { makeSimStream } from '../../src/remote/sim/zfs-stream.js';
+import { PREPARE_MARKER } from '../../src/remote/sim/headnode-prepare.js';
 import { paths } from '../../src/state/restore-data-layout.js';
 import { openTestSim, scenario, sleep, until } from './helpers.js';
 
@@ -264,5 +265,89 @@ describe('simulated DC physics', () => {
     expect(a2.durationMs).toBeLessThan(390);
     expect(local.durationMs).toBeLessThan(390); // the local GZ is not reached over SSH
     expect(b.durationMs).toBeLessThan(100);
+  });
+});
+
+// dhcpd lofs-mounts a headnode's /usbkey/os on /tftpboot/os and assets serves
+// its /usbkey/extra (sdc-headnode config/sapi/services/dhcpd/service.json,
+// zones/assets/create.json): what compute nodes can boot and set up from.
+describe('the USB key: /usbkey/os and /usbkey/extra', () => {
+  const CN0 = '91cd462d-c036-5f49-97cb-9a2cdce4e2b7';
+  const OLD = '20240307T000552Z';
+  const lines = (s: string): string[] => s.split('\n').filter(Boolean);
+
+  it('ls /usbkey/os lists every platform a server boots, plus the latest link', async () => {
+    const t = await openTestSim(scenario((s) => (s.servers.find((x) => x.hostname === 'cn1')!.platform = OLD)));
+    const r = await t.run('headnode1', ['ls', '-1', '/usbkey/os']);
+    expect(r.code).toBe(0);
+    expect(lines(r.stdout)).toEqual([OLD, '20260901T101010Z', 'latest']);
+    expect((await t.run('headnode1', ['test', '-d', `/usbkey/os/${OLD}`])).code).toBe(0);
+  });
+
+  it("a headnode's usbkeyPlatforms say what its /usbkey/os holds; no /usbkey, no listing", async () => {
+    const t = await openTestSim(
+      scenario((s) => {
+        s.servers.find((x) => x.hostname === 'cn0')!.platform = OLD;
+        s.servers.find((x) => x.hostname === 'headnode0')!.usbkeyPlatforms = [OLD, '20260901T101010Z'];
+        s.servers.find((x) => x.hostname === 'headnode1')!.usbkeyPlatforms = ['20260901T101010Z'];
+        s.servers.find((x) => x.hostname === 'headnode2')!.usbkey = false;
+      }),
+    );
+    expect(lines((await t.run('headnode1', ['ls', '-1', '/usbkey/os'])).stdout)).toEqual(['20260901T101010Z', 'latest']);
+    expect((await t.run('headnode1', ['test', '-d', `/usbkey/os/${OLD}`])).code).toBe(1);
+    const none = await t.run('headnode2', ['ls', '-1', '/usbkey/os']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('No such file or directory');
+  });
+
+  it('/usbkey/extra holds joysetup and agents/latest on a headnode headnode.sh set up', async () => {
+    const t = await openTestSim();
+    for (const f of ['joysetup/node.config', 'joysetup/joysetup.sh', 'joysetup/agentsetup.sh', 'joysetup/cn_tools.tar.gz', 'agents/latest']) {
+      expect((await t.run('headnode1', ['test', '-f', `/usbkey/extra/${f}`])).code, f).toBe(0);
+    }
+    expect((await t.run('headnode1', ['test', '-d', '/usbkey/extra/agents'])).code).toBe(0);
+    expect(lines((await t.run('headnode1', ['ls', '/usbkey/extra'])).stdout)).toEqual(['agents', 'joysetup']);
+    expect((await t.run('cn0', ['test', '-f', '/usbkey/extra/agents/latest'])).code).toBe(1);
+  });
+
+  it('a compute node that booted as a headnode has no /usbkey/extra/agents (RFD 67 M0)', async () => {
+    const t = await openTestSim(
+      scenario((s) => {
+        Object.assign(s.servers.find((x) => x.hostname === 'cn0')!, { headnodeKey: true, downUntil: Date.now() - 1_000 });
+      }),
+    );
+    expect(JSON.parse((await t.run('cn0', ['sysinfo'])).stdout)['Boot Parameters'].headnode).toBe('true');
+    expect((await t.run('cn0', ['test', '-d', '/usbkey/os'])).code).toBe(0);
+    expect((await t.run('cn0', ['test', '-f', '/usbkey/extra/joysetup/node.config'])).code).toBe(0);
+    expect((await t.run('cn0', ['test', '-d', '/usbkey/extra/agents'])).code).toBe(1);
+    expect((await t.run('cn0', ['test', '-f', '/usbkey/extra/agents/latest'])).code).toBe(1);
+  });
+
+  it("the headnode preparation puts the serving headnode's /usbkey/os on the compute node's key", async () => {
+    const dir = '/usbkey/extra/headnode-prepare';
+    const t = await openTestSim(
+      scenario((s) => {
+        const hn0 = s.servers.find((x) => x.hostname === 'headnode0')!;
+        hn0.alive = true;
+        hn0.usbkeyPlatforms = [OLD];
+        hn0.files = { [`${dir}/`]: '', [`${dir}/usbkey-base.tgz`]: 'tgz', [`${dir}/${CN0}.config`]: 'hostname=cn0\n', [`${dir}/${CN0}.networking.json`]: '{}' };
+      }),
+    );
+    const r = await t.run('cn0', ['bash', '-s', '--', '10.99.99.8', CN0], `${PREPARE_MARKER}\n`);
+    expect(r.code, r.stdout).toBe(0);
+    expect(t.sim.world.server('cn0')!.usbkeyPlatforms).toEqual([OLD]);
+  });
+
+  it("CNAPI's boot params hand booter each server's own platform", async () => {
+    const t = await openTestSim(
+      scenario((s) => {
+        s.servers.find((x) => x.hostname === 'headnode0')!.alive = true;
+        s.servers.find((x) => x.hostname === 'cn0')!.platform = OLD;
+      }),
+    );
+    const boot = await t.http('GET', `http://10.99.99.22/boot/${CN0}`);
+    expect((boot.json as { platform: string }).platform).toBe(OLD);
+    const server = await t.http('GET', `http://10.99.99.22/servers/${CN0}`);
+    expect(server.json).toMatchObject({ boot_platform: OLD, current_platform: OLD });
   });
 });

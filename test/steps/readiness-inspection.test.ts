@@ -19,6 +19,8 @@ import { parsePrometheus, valueOf } from '../state/prometheus-parse.js';
 const T = 400; // probe deadline (ms): the sim runs at speed 1000
 const VMAPI_IMAGE = '4b3d011c-aa7e-5c4e-8176-4f85a92f13b5';
 const HEADNODES = ['headnode0', 'headnode1', 'headnode2'];
+const OLD_PLATFORM = '20240307T000552Z';
+const NEW_PLATFORM = '20260901T101010Z';
 
 const server = (s: Scenario, hostname: string) => s.servers.find((x) => x.hostname === hostname)!;
 const inst = (s: Scenario, alias: string) => s.instances.find((i) => i.alias === alias)!;
@@ -254,6 +256,48 @@ describe('one thing broken at a time', () => {
     expect(codes(r)).toEqual(['critical:RESTORE_DATA_MISSING']);
     expect(r.report.verdict).toBe('not-ready');
     expect(r.report.readiness!.map((h) => [h.hostname, h.ownRestoreData.present, h.services.length])).toEqual([['headnode1', false, 0]]);
+  });
+
+  it('PLATFORM_MISSING: compute nodes boot a platform only headnode0\'s USB key holds (a warning, every headnode still restorable)', async () => {
+    const r = await check((s) => {
+      server(s, 'cn0').platform = OLD_PLATFORM;
+      server(s, 'headnode0').usbkeyPlatforms = [OLD_PLATFORM, NEW_PLATFORM];
+      server(s, 'headnode1').usbkeyPlatforms = [NEW_PLATFORM];
+      server(s, 'headnode2').usbkeyPlatforms = [NEW_PLATFORM];
+    });
+    expect(codes(r)).toEqual(['warning:PLATFORM_MISSING']);
+    const p = one(r, 'PLATFORM_MISSING');
+    expect(p.message).toBe(
+      `compute node cn0 boots platform ${OLD_PLATFORM}, which only headnode0's /usbkey/os holds (headnode0: ${OLD_PLATFORM}, ${NEW_PLATFORM}; headnode1: ${NEW_PLATFORM}; headnode2: ${NEW_PLATFORM}): if headnode0 died, it could not boot again`,
+    );
+    expect(p.fix).toContain(`on headnode1: copy it from headnode0: scp -rp 10.99.99.7:/usbkey/os/${OLD_PLATFORM} /usbkey/os/`);
+    expect(p.fix).toContain('on headnode2: copy it from headnode0');
+    expect(restorable(r)).toEqual({ headnode0: true, headnode1: true, headnode2: true });
+    expect(valueOf(prom(r), 'triton_recover_problems', { code: 'PLATFORM_MISSING', severity: 'warning' })).toBe(1);
+    expect(screen(r.report).some((l) => l.startsWith('WARN PLATFORM_MISSING: compute node cn0 boots platform'))).toBe(true);
+  });
+
+  it('PLATFORM_MISSING: a platform no headnode holds at all', async () => {
+    const r = await check((s) => (server(s, 'cn1').platform = OLD_PLATFORM));
+    // By default every key holds every server's platform: cn1's too.
+    expect(codes(r)).toEqual([]);
+    const r2 = await check((s) => {
+      server(s, 'cn1').platform = OLD_PLATFORM;
+      for (const h of HEADNODES) server(s, h).usbkeyPlatforms = [NEW_PLATFORM];
+    });
+    expect(codes(r2)).toEqual(['warning:PLATFORM_MISSING']);
+    expect(one(r2, 'PLATFORM_MISSING').message).toMatch(new RegExp(`^compute node cn1 boots platform ${OLD_PLATFORM}, which no headnode's /usbkey/os holds`));
+  });
+
+  it('USBKEY_MISSING: a converted headnode\'s /usbkey/extra has no agents (RFD 67 M0)', async () => {
+    const r = await check((s) => (server(s, 'headnode2').usbkeyExtra = ['joysetup/', 'joysetup/node.config', 'joysetup/joysetup.sh', 'joysetup/agentsetup.sh', 'joysetup/cn_tools.tar.gz']));
+    expect(codes(r)).toEqual(['warning:USBKEY_MISSING']);
+    const p = one(r, 'USBKEY_MISSING');
+    expect(p.message).toBe(
+      "headnode2's /usbkey/extra lacks agents/latest: compute node setup downloads it from assets, which serves /usbkey/extra, so an assets zone on headnode2 could not set up new compute nodes",
+    );
+    expect(p.fix).toBe('on headnode2: scp -rp 10.99.99.7:/usbkey/extra/agents /usbkey/extra/');
+    expect(restorable(r)).toEqual({ headnode0: true, headnode1: true, headnode2: true });
   });
 
   it('TOO_FEW_HEADNODES: only 2 headnodes', async () => {

@@ -8,7 +8,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../src/remote/sim/scenario.js';
-import type { Problem, ProblemCode } from '../../src/state/check-report.js';
+import { formatCheckText, type Problem, type ProblemCode } from '../../src/state/check-report.js';
 import { runCheck, type CheckOptions, type CheckResult } from '../../src/steps/check.js';
 import { assessReadiness } from '../../src/steps/readiness.js';
 import { openTestSim, scenario, tempDir, type TestSim } from '../sim/helpers.js';
@@ -33,6 +33,8 @@ const none = (r: CheckResult, code: ProblemCode): void => {
 };
 const inst = (s: Scenario, alias: string) => s.instances.find((i) => i.alias === alias)!;
 const server = (s: Scenario, hostname: string) => s.servers.find((x) => x.hostname === hostname)!;
+const OLD_PLATFORM = '20240307T000552Z';
+const NEW_PLATFORM = '20260901T101010Z';
 
 describe('the reference scenario', () => {
   it('disaster, reuse: nothing critical; exactly the stale cmon, degraded manatee and degraded binder warnings', async () => {
@@ -365,6 +367,62 @@ describe('headnodes, dhcpd, /usbkey', () => {
     const p = one(r, 'USBKEY_MISSING');
     expect(p).toMatchObject({ severity: 'warning' });
     expect(p.message).toContain('headnode2 has no filled /usbkey');
+  });
+
+  it('PLATFORM_MISSING: compute nodes boot a platform only the dead primary\'s USB key held (critical, before any restore)', async () => {
+    const r = await check((s) => {
+      for (const cn of ['cn0', 'cn1']) server(s, cn).platform = OLD_PLATFORM;
+      server(s, 'headnode0').usbkeyPlatforms = [OLD_PLATFORM, NEW_PLATFORM];
+      server(s, 'headnode1').usbkeyPlatforms = [NEW_PLATFORM];
+      server(s, 'headnode2').usbkeyPlatforms = [NEW_PLATFORM];
+    });
+    expect(r.report.mode).toBe('disaster');
+    const p = one(r, 'PLATFORM_MISSING');
+    expect(p.severity).toBe('critical');
+    expect(p.message).toBe(
+      `2 compute nodes cn0, cn1 boot platform ${OLD_PLATFORM}, which no surviving headnode's /usbkey/os holds (headnode1: ${NEW_PLATFORM}; headnode2: ${NEW_PLATFORM}): dhcpd cannot serve it, so they do not boot again after a reboot or power loss`,
+    );
+    expect(p.fix).toContain(`on headnode1: install it on the USB key: sdcadm platform install <platform-${OLD_PLATFORM}.tgz or its image UUID>`);
+    expect(p.fix).toContain('/usbkey/scripts/install-platform.sh');
+    expect(p.fix).toContain('sdcadm platform assign <platform> cn0 cn1');
+    expect(r.report.verdict).toBe('not-ready');
+    // The restore itself needs no compute node platform: nothing is held back for it.
+    expect(r.report.services.every((s) => s.ready)).toBe(true);
+    expect(formatCheckText(r.report, 'check')).toContain(`CRIT PLATFORM_MISSING: 2 compute nodes cn0, cn1 boot platform ${OLD_PLATFORM}`);
+  });
+
+  it('PLATFORM_MISSING: none when a survivor holds it, and none in the reference scenario', async () => {
+    none(await check(), 'PLATFORM_MISSING');
+    const r = await check((s) => {
+      server(s, 'cn0').platform = OLD_PLATFORM;
+      server(s, 'headnode0').usbkeyPlatforms = [OLD_PLATFORM, NEW_PLATFORM];
+      server(s, 'headnode1').usbkeyPlatforms = [NEW_PLATFORM];
+      server(s, 'headnode2').usbkeyPlatforms = [OLD_PLATFORM];
+    });
+    none(r, 'PLATFORM_MISSING');
+  });
+
+  it('PLATFORM_MISSING: a survivor whose /usbkey/os cannot be listed is said, not taken for empty', async () => {
+    const r = await check((s) => {
+      server(s, 'cn0').platform = OLD_PLATFORM;
+      server(s, 'headnode0').usbkeyPlatforms = [OLD_PLATFORM];
+      server(s, 'headnode1').usbkeyPlatforms = [NEW_PLATFORM];
+      s.faults = [{ command: 'ls', effect: 'hang' }];
+    });
+    const ps = r.report.problems.filter((p) => p.code === 'PLATFORM_MISSING');
+    expect(ps.map((p) => p.severity)).toEqual(['warning', 'warning']); // cn0's platform and cn1's: neither can be told
+    expect(ps[0]!.message).toMatch(new RegExp(`^compute node cn0 boots platform ${OLD_PLATFORM}; .*could not be listed .*headnode1: not listed \\(.*no answer within 0\\.4 s\\)`));
+    expect(ps[0]!.fix).toBe('check by hand: ls /usbkey/os on headnode1, headnode2');
+  });
+
+  it('USBKEY_MISSING: this headnode\'s /usbkey/extra lacks agents/latest, which the restored assets would serve', async () => {
+    const r = await check((s) => (server(s, 'headnode1').usbkeyExtra = ['joysetup/', 'joysetup/node.config', 'joysetup/joysetup.sh', 'joysetup/agentsetup.sh', 'joysetup/cn_tools.tar.gz']));
+    const p = one(r, 'USBKEY_MISSING');
+    expect(p.severity).toBe('warning');
+    expect(p.message).toBe(
+      "headnode1's /usbkey/extra lacks agents/latest: compute node setup downloads it from assets, which serves /usbkey/extra, so the assets restored on headnode1 would answer 404",
+    );
+    expect(p.fix).toBe('on headnode1: scp -rp 10.99.99.42:/usbkey/extra/agents /usbkey/extra/');
   });
 
   it('the simulator answers test -d for the /usbkey directories', async () => {

@@ -11,6 +11,7 @@ import { CommandFailedError, runChecked } from '../../src/remote/triton/command.
 import { imgadmGet, imgadmInstall, imgadmList } from '../../src/remote/triton/imgadm.js';
 import { getSysinfo } from '../../src/remote/triton/sysinfo.js';
 import { svcsXz } from '../../src/remote/triton/svcs.js';
+import { fileExists, usbkeyPlatforms } from '../../src/remote/triton/usbkey.js';
 import {
   VMADM_CREATED_RE,
   VMADM_NO_SUCH_ZONE,
@@ -401,5 +402,22 @@ describe('zookeeper probes', () => {
     expect(() => parseZkStat('Zookeeper version: 3.4.3\n')).toThrow(ParseError);
     expect(() => parseZkStat('Mode: observer\n')).toThrow(/unknown mode "observer"/);
     await expect(zkRuok(new FakeHost({}), '10.99.99.1; reboot')).rejects.toThrow(/refusing ZooKeeper IP/);
+  });
+});
+
+describe('/usbkey (usbkeyPlatforms, fileExists)', () => {
+  it('ls -1 /usbkey/os: platforms without the latest link; absent /usbkey/os is null; junk is a ParseError', async () => {
+    const host = new FakeHost({ stdout: '20240307T000552Z\n20260901T101010Z\nlatest\n' });
+    expect(await usbkeyPlatforms(host)).toEqual({ platforms: ['20240307T000552Z', '20260901T101010Z'], latest: true });
+    expect(host.calls[0]!.argv).toEqual(['ls', '-1', '/usbkey/os']);
+    expect(await usbkeyPlatforms(new FakeHost({ code: 2, stderr: '/usbkey/os: No such file or directory\n' }))).toBeNull();
+    await expect(usbkeyPlatforms(new FakeHost({ stdout: 'a b\n' }))).rejects.toBeInstanceOf(ParseError);
+    await expect(usbkeyPlatforms(new FakeHost({ code: 2, stderr: 'ls: Permission denied\n' }))).rejects.toBeInstanceOf(CommandFailedError);
+  });
+
+  it('test -f: 0 and 1 are answers; paths outside /usbkey are refused', async () => {
+    expect(await fileExists(new FakeHost({ code: 1 }), '/usbkey/extra/agents/latest')).toBe(false);
+    expect(await fileExists(new FakeHost({ code: 0 }), '/usbkey/extra/agents/latest')).toBe(true);
+    await expect(fileExists(new FakeHost({ code: 0 }), '/usbkey/../etc/shadow')).rejects.toThrow(/refusing path under \/usbkey/);
   });
 });

@@ -15,7 +15,8 @@ export function stableUuid(...parts: string[]): string {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-const PLATFORM = '20260901T101010Z';
+/** The platform a server boots when the scenario does not say. */
+export const DEFAULT_PLATFORM = '20260901T101010Z';
 /** gz-tools build a server has when the scenario does not say. */
 export const GZ_TOOLS = '20260901T101010Z';
 
@@ -132,7 +133,7 @@ export function vmadmObject(world: SimWorld, inst: ScenarioInstance): Record<str
     firewall_enabled: inst.firewallEnabled ?? false,
     create_timestamp: iso(world.state.sim.createdAt - 86_400_000 * 30),
     last_modified: iso(world.state.sim.createdAt),
-    platform_buildstamp: srv.platform ?? PLATFORM,
+    platform_buildstamp: srv.platform ?? DEFAULT_PLATFORM,
   };
   if (running) base['boot_timestamp'] = iso(inst.bootStartedAt ?? world.state.sim.createdAt - 3_600_000);
   // A recreated zone shows what it was created with.
@@ -170,7 +171,7 @@ export function sysinfoObject(world: SimWorld, srv: ScenarioServer): Record<stri
         console: 'ttyb',
       };
   return {
-    'Live Image': srv.platform ?? PLATFORM,
+    'Live Image': srv.platform ?? DEFAULT_PLATFORM,
     'System Type': 'SunOS',
     'Boot Time': String(Math.floor((srv.bootedAt ?? world.state.sim.createdAt - 86_400_000 * 12) / 1000)),
     'Datacenter Name': dc.name,
@@ -227,8 +228,8 @@ export function cnapiServer(world: SimWorld, srv: ScenarioServer, withSysinfo: b
     // A dead server's last heartbeat is from when it died, before the console started.
     last_heartbeat: iso(world.isAlive(srv.hostname) ? world.now() - 2_000 : srv.alive ? world.now() - 60_000 : created - 600_000),
     transitional_status: '',
-    boot_platform: srv.platform ?? PLATFORM,
-    current_platform: srv.platform ?? PLATFORM,
+    boot_platform: srv.platform ?? DEFAULT_PLATFORM,
+    current_platform: srv.platform ?? DEFAULT_PLATFORM,
     boot_params: srv.headnode ? {} : { rabbitmq: world.state.sim.bootParams?.['rabbitmq'] ?? '' },
     kernel_flags: {},
     default_console: 'serial',

@@ -11,6 +11,7 @@ import { PREPARE_MARKER, hnNetfile, runPrepareScript } from './headnode-prepare.
 import { sdcadm } from './sdcadm.js';
 import { checkCreatePayload } from './vmadm-payload.js';
 import { nicsOf } from './zone-nics.js';
+import { USBKEY_EXTRA_FULL, usbkeyEntry, usbkeyOsListing } from './usbkey.js';
 
 export interface CmdResult {
   code: number;
@@ -72,6 +73,8 @@ export function runGzCommand(world: SimWorld, srv: ScenarioServer, argv: readonl
       return gzFiles(world, srv, tool, args, stdin);
     case 'test':
       return testCmd(world, srv, args);
+    case 'ls':
+      return ls(world, srv, args);
     case 'reboot':
       world.reboot(srv);
       return ok();
@@ -90,15 +93,15 @@ export function runGzCommand(world: SimWorld, srv: ScenarioServer, argv: readonl
   }
 }
 
-/** `test -d|-f PATH`: a filled /usbkey as the scenario says, a zone's setup marker, else the GZ's few files. */
+/** `test -d|-f PATH`: a filled /usbkey as the scenario says (usbkey.ts), a zone's setup marker, else the GZ's few files. */
 function testCmd(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult {
   const [flag, path = ''] = args;
-  const usbkeyDir = flag === '-d' && args.length === 2 && (path === '/usbkey/os' || path === '/usbkey/extra');
-  if (usbkeyDir) return { code: srv.usbkey ? 0 : 1, stdout: '', stderr: '' };
   const marker = /^\/zones\/([0-9a-f-]{36})\/root\/var\/svc\/setup_complete$/.exec(path);
   if (flag === '-f' && marker) return { code: setupCompleteWritten(world, srv, marker[1]!) ? 0 : 1, stdout: '', stderr: '' };
   const files = srv.files ?? {};
-  const there = flag === '-f' ? path in files : flag === '-d' ? `${path}/` in files : false;
+  const onKey = args.length === 2 && /^\/usbkey\/(os|extra)(\/|$)/.test(path) ? usbkeyEntry(world.state, srv, path) : undefined;
+  const there =
+    flag === '-f' ? path in files || onKey === 'file' : flag === '-d' ? `${path}/` in files || onKey === 'dir' : false;
   return { code: there ? 0 : 1, stdout: '', stderr: '' };
 }
 
@@ -116,6 +119,30 @@ function setupCompleteWritten(world: SimWorld, srv: ScenarioServer, uuid: string
   // Zones the scenario starts with set themselves up long ago; a created zone only once its first boot ends well.
   if (inst.bootStartedAt === undefined) return inst.payload === undefined;
   return inst.setupDoneAt !== undefined;
+}
+
+/**
+ * `ls [-1] DIR` of /usbkey/os (platform directories and the `latest` link) or of
+ * a directory under /usbkey/extra; sorted, one a line, as illumos ls prints to a pipe.
+ */
+function ls(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult {
+  const dirs = args.filter((a) => !a.startsWith('-'));
+  if (dirs.length !== 1 || args.some((a) => a.startsWith('-') && a !== '-1')) return err(2, 'ls: the simulator knows only ls [-1] DIR');
+  const dir = dirs[0]!.replace(/\/+$/, '');
+  const gone = err(2, `${dirs[0]!}: No such file or directory`);
+  if (dir === '/usbkey/os') {
+    const names = usbkeyOsListing(world.state, srv);
+    return names ? ok(names.map((n) => `${n}\n`).join('')) : gone;
+  }
+  if (/^\/usbkey\/extra(\/|$)/.test(dir) && usbkeyEntry(world.state, srv, dir) === 'dir') {
+    const prefix = dir === '/usbkey/extra' ? '' : `${dir.slice('/usbkey/extra/'.length)}/`;
+    const names = (srv.usbkeyExtra ?? USBKEY_EXTRA_FULL)
+      .filter((p) => p.startsWith(prefix) && p !== prefix)
+      .map((p) => p.slice(prefix.length).replace(/\/$/, ''))
+      .filter((p) => !p.includes('/'));
+    return ok([...new Set(names)].sort().map((n) => `${n}\n`).join(''));
+  }
+  return gone;
 }
 
 // ---- vmadm ------------------------------------------------------------------

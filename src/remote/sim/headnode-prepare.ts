@@ -3,6 +3,7 @@
 import type { CmdResult } from './gz-commands.js';
 import { serverAdminMac } from './physics.js';
 import type { ScenarioServer } from './scenario.js';
+import { usbkeyOsListing } from './usbkey.js';
 import type { SimWorld } from './world.js';
 
 export const PREPARE_MARKER = '# triton-recover headnode-prepare v1';
@@ -39,6 +40,10 @@ export function runPrepareScript(world: SimWorld, srv: ScenarioServer, args: str
   say('rewriting the USB key at /mnt/usbkey (keeping .joyliveusb)');
   files['/mnt/usbkey/config'] = served[`${PREPARE_DIR}/${uuid}.config`]!;
   files['/mnt/usbkey/boot/networking.json'] = served[`${PREPARE_DIR}/${uuid}.networking.json`]!;
+  // The base tarball carries the serving headnode's /usbkey/os: the key boots with those platforms.
+  const from = world.server(assets.server);
+  const platforms = from ? usbkeyOsListing(world.state, from)?.filter((p) => p !== 'latest') : undefined;
+  if (platforms) srv.usbkeyPlatforms = platforms;
   srv.headnodeKey = true;
   say(`prepared ${uuid} to boot as a headnode`);
   world.event(`${srv.hostname}: USB key prepared as a headnode key`);

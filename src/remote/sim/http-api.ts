@@ -2,6 +2,7 @@
 // IMGAPI do (status codes, bodies, query filters the console uses).
 import { Ipv4, Uuid } from '../values.js';
 import {
+  DEFAULT_PLATFORM,
   GZ_TOOLS,
   cnapiServer,
   customerVms,
@@ -106,7 +107,10 @@ function cnapi(world: SimWorld, method: string, path: string, q: URLSearchParams
     return json(204, '');
   }
   if (method === 'GET' && b) {
-    return json(200, { platform: '20260901T101010Z', kernel_args: { ...(world.state.sim.bootParams ?? {}) }, kernel_flags: {}, boot_modules: [], default_console: 'serial', serial: 'ttyb' });
+    // GetBootParams hands booter the server's boot_platform (sdc-cnapi lib/models/server.js).
+    const srv = b[1] === 'default' ? undefined : world.serverByUuid(b[1]!);
+    if (b[1] !== 'default' && !srv) return notFound(`server ${b[1]!}`);
+    return json(200, { platform: srv?.platform ?? DEFAULT_PLATFORM, kernel_args: { ...(world.state.sim.bootParams ?? {}) }, kernel_flags: {}, boot_modules: [], default_console: 'serial', serial: 'ttyb' });
   }
   return notFound(`${method} ${path}`);
 }

@@ -17,6 +17,9 @@ export const InstanceState = z.enum([
 ]);
 export type InstanceState = z.infer<typeof InstanceState>;
 
+/** A platform image's name, a directory under /usbkey/os (e.g. 20240307T000552Z). */
+const PlatformName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a platform name such as 20240307T000552Z');
+
 const Server = z.object({
   uuid: Uuid,
   hostname: Hostname,
@@ -28,7 +31,12 @@ const Server = z.object({
   setup: z.boolean().optional(),
   /** Images installed in this server's zpool; absent = every scenario image. */
   images: z.array(Uuid).optional(),
-  platform: z.string().optional(),
+  /** The platform image it boots (CNAPI boot_platform, sysinfo 'Live Image'). */
+  platform: PlatformName.optional(),
+  /** A headnode's /usbkey/os: the platforms dhcpd serves CNs; absent = every server's platform. */
+  usbkeyPlatforms: z.array(PlatformName).optional(),
+  /** A headnode's /usbkey/extra, paths relative to it (directories end in '/'); absent = a full set (usbkey.ts). */
+  usbkeyExtra: z.array(z.string().regex(/^[^/.][^\s]*$/, 'a path relative to /usbkey/extra')).optional(),
   gzTools: z.string().optional(),
   /** Non-admin VMs (customer zones) on this server. */
   customerVms: z.number().int().nonnegative().optional(),

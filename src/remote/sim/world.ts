@@ -13,6 +13,7 @@ import {
 } from './physics.js';
 import type { Scenario, ScenarioInstance, ScenarioServer } from './scenario.js';
 import { GZ_TOOLS, stableUuid, usbkeyConfig } from './formats.js';
+import { USBKEY_EXTRA_CONVERTED } from './usbkey.js';
 
 /** A server's boot, POST to headnode.sh done (unscaled; "server boot" in latencyMs overrides). */
 const SERVER_BOOT_MS = 180_000;
@@ -229,6 +230,8 @@ export class SimWorld {
         srv.usbkey = true;
         // The key holds the config the preparation wrote; headnode.sh copies it to /usbkey.
         srv.files = { ...(srv.files ?? {}), '/usbkey/config': srv.files?.['/mnt/usbkey/config'] ?? usbkeyConfig(this.state, srv) };
+        // headnode.sh skips the agents install on a converted CN, so /usbkey/extra/agents stays empty (RFD 67 M0 TODO).
+        srv.usbkeyExtra ??= [...USBKEY_EXTRA_CONVERTED];
         this.event(`${srv.hostname} booted as a headnode`);
       } else this.event(`${srv.hostname} booted`);
       changed = true;

@@ -1,0 +1,56 @@
+// What a simulated headnode's /usbkey holds beyond its config: the platforms
+// under /usbkey/os and the files under /usbkey/extra. dhcpd lofs-mounts both
+// into /tftpboot and assets into /assets (sdc-headnode
+// config/sapi/services/dhcpd/service.json, zones/assets/create.json), so these
+// are what compute nodes can boot and set up from.
+import { DEFAULT_PLATFORM } from './formats.js';
+import type { Scenario, ScenarioServer } from './scenario.js';
+
+/**
+ * What headnode.sh leaves in /usbkey/extra on a headnode it set up
+ * (sdc-headnode scripts/headnode.sh: joysetup/ when absent; agents/ with a
+ * `latest` link only when it installs the agents itself).
+ */
+export const USBKEY_EXTRA_FULL: readonly string[] = [
+  'joysetup/',
+  'joysetup/joysetup.sh',
+  'joysetup/agentsetup.sh',
+  'joysetup/cn_tools.tar.gz',
+  'joysetup/node.config',
+  'agents/',
+  'agents/agents-master-20260901T101010Z-g0a1b2c3.sh',
+  'agents/latest',
+];
+
+/**
+ * A compute node turned headnode: headnode.sh skips the agents install (they are
+ * already there), so nothing fills /usbkey/extra/agents (RFD 67 M0 TODO: "after
+ * headnode.sh runs we don't have /usbkey/extra/{agents,dockerlogger}").
+ */
+export const USBKEY_EXTRA_CONVERTED: readonly string[] = USBKEY_EXTRA_FULL.filter((p) => !p.startsWith('agents/'));
+
+/**
+ * `ls /usbkey/os`: its platform directories, plus the `latest` link headnode.sh's
+ * create_latest_link makes (sdc-cnapi lib/models/platform.js skips it when
+ * listing). undefined: there is no /usbkey/os.
+ */
+export function usbkeyOsListing(state: Pick<Scenario, 'servers'>, srv: ScenarioServer): string[] | undefined {
+  if (!srv.usbkey) return undefined;
+  const platforms = srv.usbkeyPlatforms ?? state.servers.map((s) => s.platform ?? DEFAULT_PLATFORM);
+  const names = [...new Set(platforms)].sort();
+  return names.length > 0 ? [...names, 'latest'] : [];
+}
+
+/** 'dir', 'file' or undefined for an absolute path under /usbkey/os or /usbkey/extra. */
+export function usbkeyEntry(state: Pick<Scenario, 'servers'>, srv: ScenarioServer, path: string): 'dir' | 'file' | undefined {
+  if (!srv.usbkey) return undefined;
+  const p = path.replace(/\/+$/, '');
+  if (p === '/usbkey' || p === '/usbkey/os' || p === '/usbkey/extra') return 'dir';
+  const os = /^\/usbkey\/os\/([^/]+)$/.exec(p);
+  if (os) return usbkeyOsListing(state, srv)?.includes(os[1]!) ? 'dir' : undefined;
+  const extra = /^\/usbkey\/extra\/(.+)$/.exec(p);
+  if (!extra) return undefined;
+  const have = srv.usbkeyExtra ?? USBKEY_EXTRA_FULL;
+  if (have.includes(`${extra[1]}/`)) return 'dir';
+  return have.includes(extra[1]!) ? 'file' : undefined;
+}
