@@ -3,6 +3,7 @@
 import { formatCommand } from '../remote/quote.js';
 import { setupMarker } from '../remote/triton/zone-setup.js';
 import type { Problem } from './check-report.js';
+import { redact } from './redact.js';
 
 export type Strategy = 'reuse' | 'new';
 
@@ -76,10 +77,10 @@ export interface Plan {
   blocked: Problem[];
 }
 
-/** An HTTP call as the curl command that makes it (copy, paste, run). */
+/** An HTTP call as the curl command that makes it (copy, paste, run); secrets in its body redacted. */
 export function curlOf(h: HttpCall): string {
   const argv = ['curl', '-sS', ...(h.tls === 'accept-self-signed' ? ['-k'] : []), '-X', h.method, h.url];
-  if (h.body !== undefined) argv.push('-H', 'content-type: application/json', '-d', JSON.stringify(h.body));
+  if (h.body !== undefined) argv.push('-H', 'content-type: application/json', '-d', JSON.stringify(redact(h.body)));
   return formatCommand(argv);
 }
 
@@ -111,8 +112,16 @@ export function payloadSummary(p: Record<string, unknown>): string {
   ].filter(Boolean).join(', ');
 }
 
-/** The contract's `plan --json` shape, with our extra fields alongside. */
+/**
+ * The contract's `plan --json` shape, with our extra fields alongside. Redacted:
+ * create-vm payloads carry sapi0's usbkey_config and UFDS passwords (the restore
+ * runs the journaled plan, never this output).
+ */
 export function planJson(p: Plan): Record<string, unknown> {
+  return redact(planShape(p));
+}
+
+function planShape(p: Plan): Record<string, unknown> {
   const action = (a: PlanAction): Record<string, unknown> => ({
     kind: a.kind,
     host: a.host,

@@ -13,6 +13,7 @@ import { vmadmGet } from '../remote/triton/vmadm.js';
 import { setupMarker, zoneSetup } from '../remote/triton/zone-setup.js';
 import { zfsListSnapshots } from '../remote/triton/zfs.js';
 import type { PlanAction } from '../state/plan.js';
+import { redactText } from '../state/redact.js';
 
 export interface Timing {
   /** Between health polls. */
@@ -27,15 +28,18 @@ export const DEFAULT_TIMING: Timing = { pollMs: 1_000, healthTimeoutMs: 10 * 60_
 
 /** A failed action, said the way an operator needs it: what, where, the command, output, next step. */
 export class ActionFailed extends Error {
+  /** Shown, journaled and reported: redacted (an API error may echo a payload). */
+  readonly output: string;
   constructor(
     readonly action: PlanAction,
     readonly host: string,
     readonly command: string,
-    readonly output: string,
+    output: string,
     readonly hint: string,
   ) {
     super(`${action.summary} failed on ${host}`);
     this.name = 'ActionFailed';
+    this.output = redactText(output);
   }
 }
 

@@ -13,6 +13,7 @@ import type { ConvertAction, ConvertPlan, ConvertStepPlan } from '../state/conve
 import { ConvertFailed, DEFAULT_CONVERT_TIMING, executeConvert, prepareConvert, type ConvertContext, type ConvertTiming } from './convert-actions.js';
 import { checkConvert, type ConvertCheck } from './convert.js';
 import type { JournalState } from '../state/journal.js';
+import { redactText } from '../state/redact.js';
 import { Journal, readJournal } from './journal.js';
 import { acquireDcLock, releaseDcLock, type Place } from './dc-lock.js';
 import { acquireLock, isOwnOrStale, releaseLock, type LockInfo } from './lock.js';
@@ -169,7 +170,8 @@ async function runSteps(o: ConvertOptions, plan: ConvertPlan, journal: Journal, 
       if (!x) hosts.set(h, (x = o.dc.peer(h, ips.get(h) ?? check.serverIps.get(h) ?? '')));
       return x;
     },
-    onOutput: (a, text) => {
+    onOutput: (a, raw) => {
+      const text = redactText(raw);
       journal.append({ t: 'output', id: a.id, stdout: text.slice(0, 20_000), stderr: '' });
       ev.output?.(a, text);
     },

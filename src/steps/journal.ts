@@ -1,7 +1,9 @@
 // Writing the journal: every entry is appended and fsync'd before the action it
 // announces runs, so a crash at any point leaves an honest record.
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { openPrivateSync, privateDirSync } from '../remote/private-files.js';
+import { redact } from '../state/redact.js';
 import { foldJournal, parseJournal, type JournalEntry, type JournalState } from '../state/journal.js';
 
 type NewEntry = JournalEntry extends infer E ? (E extends JournalEntry ? Omit<E, 'ts' | 'run'> : never) : never;
@@ -14,9 +16,10 @@ export class Journal {
     readonly dir: string,
     readonly run: string,
   ) {
-    mkdirSync(dir, { recursive: true });
+    // Root only: the plan entry keeps the create payloads (usbkey_config included).
+    privateDirSync(dir);
     this.path = join(dir, 'journal.jsonl');
-    this.fd = openSync(this.path, 'a+', 0o600);
+    this.fd = openPrivateSync(this.path, 'a+');
     // A run killed mid-write leaves a torn last line: end it, or the first entry
     // of this run would be glued to it and lost with it.
     const size = fstatSync(this.fd).size;
@@ -27,8 +30,16 @@ export class Journal {
     }
   }
 
+  /**
+   * The plan is kept whole: a rerun executes the journaled plan (its UUIDs, IPs
+   * and payloads), not one rebuilt from restore-data, which a sync between runs
+   * may have changed, and with the new strategy would pick other UUIDs and IPs.
+   * So the journal is protected by its mode, and only the transcript (commands,
+   * HTTP bodies, outputs, details) is redacted: nothing resumes from it.
+   */
   append(e: NewEntry): void {
-    const line = JSON.stringify({ ts: new Date().toISOString(), run: this.run, ...e }) + '\n';
+    const entry = e.t === 'plan' ? e : redact(e);
+    const line = JSON.stringify({ ts: new Date().toISOString(), run: this.run, ...entry }) + '\n';
     writeSync(this.fd, line);
     fsyncSync(this.fd);
   }

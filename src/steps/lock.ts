@@ -2,8 +2,9 @@
 // when. Created with O_EXCL; a lock whose process is gone on this same host is
 // stale and may be taken over (and the journal says so).
 import { hostname, userInfo } from 'node:os';
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { privateDirSync, writePrivateFileSync } from '../remote/private-files.js';
 import { z } from 'zod';
 
 export const LockInfo = z.object({ who: z.string(), host: z.string(), pid: z.number(), since: z.string(), command: z.string() });
@@ -54,7 +55,8 @@ export function lockHeldByOther(dir: string): LockInfo | undefined {
 }
 
 export function acquireLock(dir: string, command: string): LockResult {
-  mkdirSync(dir, { recursive: true });
+  // The journal directory (or restore-data's .sync-lock): root only.
+  privateDirSync(dir);
   const info: LockInfo = {
     who: process.env['SUDO_USER'] ?? userInfo().username,
     host: hostname(),
@@ -64,7 +66,7 @@ export function acquireLock(dir: string, command: string): LockResult {
   };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      writeFileSync(lockPath(dir), JSON.stringify(info) + '\n', { flag: 'wx', mode: 0o644 });
+      writePrivateFileSync(lockPath(dir), JSON.stringify(info) + '\n', 'wx');
       return { ok: true, info };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;

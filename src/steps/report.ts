@@ -1,7 +1,10 @@
 // The final report for the incident review: Markdown for people, JSON for tools.
-import { writeFileSync } from 'node:fs';
+// Root only and redacted: failure details may quote API answers that hold
+// passwords, and the report is the file most likely to be passed around.
 import { join } from 'node:path';
+import { writePrivateFileSync } from '../remote/private-files.js';
 import type { Plan } from '../state/plan.js';
+import { redact } from '../state/redact.js';
 
 export interface ServiceOutcome {
   service: string;
@@ -31,11 +34,12 @@ export interface RestoreReport {
   journal: string;
 }
 
-export function writeReport(dir: string, r: RestoreReport): { md: string; json: string } {
+export function writeReport(dir: string, report: RestoreReport): { md: string; json: string } {
+  const r = redact(report);
   const stamp = r.endedAt.replace(/[:.]/g, '-');
   const json = join(dir, `report-${stamp}.json`);
   const md = join(dir, `report-${stamp}.md`);
-  writeFileSync(json, JSON.stringify(r, null, 2) + '\n');
+  writePrivateFileSync(json, JSON.stringify(r, null, 2) + '\n');
   const lines = [
     `# Headnode restore report: ${r.dc}`,
     '',
@@ -65,6 +69,6 @@ export function writeReport(dir: string, r: RestoreReport): { md: string; json: 
     ...(r.notes.length ? r.notes.map((n) => `- ${n}`) : ['- none']),
     '',
   ];
-  writeFileSync(md, lines.join('\n'));
+  writePrivateFileSync(md, lines.join('\n'));
   return { md, json };
 }

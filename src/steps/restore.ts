@@ -7,6 +7,7 @@ import type { Dc } from '../remote/dc.js';
 import { blocksRestore, type Problem } from '../state/check-report.js';
 import { primaryAliveRefusal } from '../state/headnode-problems.js';
 import { describeAction, type Plan, type PlanAction, type PlanStep, type Strategy } from '../state/plan.js';
+import { redactText } from '../state/redact.js';
 import { ActionFailed, DEFAULT_TIMING, execute, prepare, type ActionContext, type Timing } from './actions.js';
 import { runCheck } from './check.js';
 import { ImageStager } from './image-stager.js';
@@ -219,7 +220,9 @@ async function execPlan(
   const ctx: ActionContext = {
     dc: o.dc,
     timing,
-    onOutput: (a, stdout, stderr) => {
+    onOutput: (a, rawOut, rawErr) => {
+      // SAPI answers with the sdc application's metadata (ufds_ldap_root_pw...): not for the log pane.
+      const [stdout, stderr] = [redactText(rawOut), redactText(rawErr)];
       if (stdout || stderr) journal.append({ t: 'output', id: a.id, stdout: stdout.slice(0, 20_000), stderr: stderr.slice(0, 20_000) });
       ev.output?.(a, stdout, stderr);
     },

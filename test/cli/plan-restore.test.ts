@@ -1,5 +1,6 @@
 // plan and restore as an operator runs them.
 import { execa } from 'execa';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../sim/helpers.js';
@@ -40,6 +41,23 @@ describe('triton-recover plan / restore', () => {
     expect(r.stdout).toContain('headnode1$ test -f /zones/2db9dbaa-1898-5b16-a14d-f5dc9caad402/root/var/svc/setup_complete; svcs -xz 2db9dbaa-1898-5b16-a14d-f5dc9caad402; curl -sS -k -X GET https://10.99.99.52/--ping   # until healthy');
   });
 
+  it('plan and plan --json redact sapi0\'s usbkey_config and the UFDS root password (fidelity audit 17)', async () => {
+    const dir = tempDir();
+    const state = join(dir, 's.json');
+    const json = await cli(['plan', '--json', '--sim', contract, '--sim-state', state, '--sim-speed', '100']);
+    const text = await cli(['plan', '--sim', contract, '--sim-state', state, '--sim-speed', '100']);
+    expect(json.exitCode, json.stderr).toBe(0);
+    // The raw dump in restore-data holds them (root only): the restore needs them.
+    const rd = join(dir, 's.restore-data');
+    const dump = JSON.parse(readFileSync(join(rd, 'svc-sapi', 'vm-67be4635-bfdb-527a-8b91-44daa9249090.json'), 'utf8'));
+    const secrets: string[] = [dump.customer_metadata.usbkey_config, dump.customer_metadata.ufds_ldap_root_pw];
+    expect(secrets.every((s) => typeof s === 'string' && s.length > 8)).toBe(true);
+    for (const out of [json.stdout, text.stdout]) for (const s of secrets) expect(out).not.toContain(s);
+    const sapi = JSON.parse(json.stdout).steps[1].actions[0].stdin.customer_metadata;
+    expect(sapi).toMatchObject({ usbkey_config: '<redacted>', ufds_ldap_root_pw: '<redacted>', 'sapi-url': expect.stringMatching(/^http:/) });
+    expect(statSync(rd).mode & 0o777).toBe(0o700);
+  });
+
   it('restore without --yes on a non-terminal refuses and says how to run it', async () => {
     const r = await cli(['restore', '--sim', contract]);
     expect(r.exitCode).toBe(2);
@@ -53,6 +71,11 @@ describe('triton-recover plan / restore', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^DONE: 21 of 21 zone\(s\) restored and healthy/m);
     expect(r.stdout).toMatch(/^report: .*s\.journal\/report-.*\.md$/m);
+    // Journal and reports: root only.
+    const report = /^report: (.*)$/m.exec(r.stdout)![1]!;
+    for (const f of [join(dir, 's.journal'), join(dir, 's.journal', 'journal.jsonl'), report]) {
+      expect((statSync(f).mode & 0o777).toString(8), f).toBe(statSync(f).isDirectory() ? '700' : '600');
+    }
     // A rerun finds everything done and repeats nothing.
     const again = await cli(['restore', '--yes', '--fenced', 'headnode0', '--sim', contract, '--sim-state', join(dir, 's.json'), '--sim-speed', '400']);
     expect(again.exitCode).toBe(0);

@@ -78,6 +78,39 @@ export function binderIps(world: SimWorld): string[] {
   return ipsOf(world, 'binder');
 }
 
+/** A made-up secret, stable per DC, that looks like nothing else in the sim. */
+function simSecret(world: SimWorld, name: string): string {
+  return `sim-${name}-${stableUuid('secret', world.state.datacenter.name, name).slice(0, 13)}`;
+}
+
+/**
+ * sapi and assets are created before SAPI runs, from sdc-headnode
+ * scripts/build-payload.js: it puts the whole /usbkey/config in sapi's
+ * customer_metadata (`usbkey_config`: root password hashes, UFDS passwords) and
+ * the UFDS root DN and password in both. SAPI's boot/setup.sh reads but never
+ * deletes them, so every `vmadm get` dump of these zones carries them.
+ */
+function earlyZoneSecrets(world: SimWorld, service: string): Record<string, string> {
+  if (service !== 'sapi' && service !== 'assets') return {};
+  const dc = world.state.datacenter;
+  const ufds = { ufds_ldap_root_dn: 'cn=root', ufds_ldap_root_pw: simSecret(world, 'ufds_ldap_root_pw') };
+  if (service === 'assets') return ufds;
+  const config = [
+    '#',
+    '# This file was auto-generated and must be source-able by bash.',
+    '#',
+    `datacenter_name=${dc.name}`,
+    `dns_domain=${dc.dnsDomain}`,
+    `root_shadow=$5$${simSecret(world, 'root_shadow')}`,
+    `admin_shadow=$5$${simSecret(world, 'admin_shadow')}`,
+    `ufds_admin_pw=${simSecret(world, 'ufds_admin_pw')}`,
+    `ufds_ldap_root_dn=${ufds.ufds_ldap_root_dn}`,
+    `ufds_ldap_root_pw=${ufds.ufds_ldap_root_pw}`,
+    '',
+  ].join('\n');
+  return { usbkey_config: config, ...ufds };
+}
+
 /** `vmadm get` of a core zone. */
 export function vmadmObject(world: SimWorld, inst: ScenarioInstance): Record<string, unknown> {
   const srv = world.server(inst.server)!;
@@ -120,6 +153,7 @@ export function vmadmObject(world: SimWorld, inst: ScenarioInstance): Record<str
       'sapi-url': `http://${ipsOf(world, 'sapi')[0] ?? ''}`,
       'assets-ip': ipsOf(world, 'assets')[0] ?? '',
       'user-script': '#!/usr/bin/bash\n# core zone setup: fetch /configs/<zonename> from SAPI\n',
+      ...earlyZoneSecrets(world, inst.service),
     },
     internal_metadata: {},
     tags: { smartdc_role: inst.service, smartdc_type: 'core' },
@@ -281,6 +315,9 @@ export function sdcApplication(world: SimWorld): Record<string, unknown> {
   const md: Record<string, unknown> = {
     datacenter_name: dc.name,
     dns_domain: dc.dnsDomain,
+    // Config-agent templates read the UFDS root credentials from here, as in a real DC.
+    ufds_ldap_root_dn: 'cn=root',
+    ufds_ldap_root_pw: simSecret(world, 'ufds_ldap_root_pw'),
     ufds_admin_uuid: dc.adminUuid,
     admin_network: world.state.adminNetwork.subnet.split('/')[0],
     admin_netmask: netmaskOf(world),

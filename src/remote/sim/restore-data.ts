@@ -3,6 +3,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LAYOUT_VERSION, paths } from '../../state/restore-data-layout.js';
+import { privateDir } from '../private-files.js';
 import { writeFileAtomic, writeJsonAtomic } from '../restore-data-files.js';
 import {
   cnapiServer,
@@ -36,6 +37,8 @@ export async function materializeRestoreData(world: SimWorld, dir: string): Prom
   const created = s.sim.createdAt;
   const at = (secondsAgo: number): string => new Date(created - secondsAgo * 1000).toISOString();
   const rd = s.restoreData;
+  // Root only, as sync leaves it (its dumps carry usbkey_config).
+  await privateDir(dir);
   const put = (rel: string, value: unknown, corruptName?: string): Promise<void> =>
     corruptName && rel.endsWith(`/${corruptName}`) ? writeFileAtomic(dir, rel, CORRUPT) : writeJsonAtomic(dir, rel, value);
 

@@ -5,6 +5,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { lstat, open, readdir, statfs, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { FILE_MODE } from '../../remote/private-files.js';
 import { DiskFloorError } from './errors.js';
 
 export async function freeBytes(dir: string): Promise<number> {
@@ -75,10 +76,16 @@ export class FileSink extends Writable {
   }
 
   override _construct(cb: (err?: Error | null) => void): void {
-    open(this.path, 'w', 0o644).then(
-      (fh) => {
+    // Under restore-data: root only, whatever the umask.
+    open(this.path, 'w', FILE_MODE).then(
+      async (fh) => {
         this.fh = fh;
-        cb();
+        try {
+          await fh.chmod(FILE_MODE);
+          cb();
+        } catch (e) {
+          cb(e as Error);
+        }
       },
       (e: Error) => cb(e),
     );

@@ -2,10 +2,11 @@
 // origins, fetched from IMGAPI unless already held (a held file has the size
 // its manifest states). The file is written first, then the manifest, so a
 // manifest there means its file is whole.
-import { mkdir, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { HttpTransport } from '../../remote/http.js';
+import { privateDir } from '../../remote/private-files.js';
 import { writeJsonAtomic } from '../../remote/restore-data-files.js';
 import { ImageManifest } from '../../remote/triton/image-manifest.js';
 import { createImgapi } from '../../remote/triton/imgapi.js';
@@ -86,7 +87,7 @@ export class ImageStore {
     const what = `image file ${uuid} (${m.name}@${m.version})`;
     await this.guard.ensure(size, what);
     const file = join(this.root, paths.imageFile(uuid));
-    await mkdir(join(this.root, 'images'), { recursive: true });
+    await privateDir(join(this.root, 'images'));
     const tmp = tempName(file);
     const sink = new FileSink(tmp, this.guard, what, () => {}, 'sha1');
     let placed = false;

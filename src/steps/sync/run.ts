@@ -3,9 +3,10 @@
 // Refuses while a restore holds the lock, and stops between services if one
 // takes it meanwhile. Every file is written under a temporary name and
 // renamed; each service's synced.json goes last, dc/synced.json last of all.
-import { mkdir, readFile, readdir, unlink, access } from 'node:fs/promises';
+import { readFile, readdir, unlink, access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Dc } from '../../remote/dc.js';
+import { privateDir } from '../../remote/private-files.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../remote/restore-data-files.js';
 import { parseJson } from '../../remote/triton/parse.js';
 import { getSysinfo } from '../../remote/triton/sysinfo.js';
@@ -73,7 +74,8 @@ export async function runSync(o: SyncOptions): Promise<SyncReport> {
   if (held) {
     return refuse(`a restore holds the lock: ${describeHolder(held)}; nothing was synced`, 'sync resumes by itself on its next run once the restore is over; do not remove the lock while it runs');
   }
-  await mkdir(root, { recursive: true });
+  // Root only: restore-data holds usbkey_config and UFDS passwords (raw, the restore needs them).
+  await privateDir(root);
   const lock = acquireSyncLock(root, o.command);
   if (!lock.ok) {
     const h = lock.holder;
