@@ -71,6 +71,49 @@ describe('simulated DC physics', () => {
     expect(t.sim.world.serviceUp('moray')).toBe(false);
   });
 
+  it('a sync that does not replicate as sync blocks writes, and manatee-adm show says so in its own words', async () => {
+    const SHOW = 'source ~/.bashrc; manatee-adm show';
+    const allAlive = (syncReplication: 'async' | 'none') =>
+      scenario((x) => {
+        x.servers.find((s) => s.hostname === 'headnode0')!.alive = true;
+        x.manatee = { primary: 'manatee0', sync: 'manatee1', async: ['manatee2'], syncReplication };
+      });
+    const asAsync = await openTestSim(allAlive('async'));
+    expect(asAsync.sim.world.manateeWritable()).toBe(false);
+    expect(asAsync.sim.world.serviceUp('moray')).toBe(false);
+    const a = (await asAsync.run('headnode1', ['zlogin', '95719f01-24e8-5c98-918a-876223a2e910', SHOW])).stdout;
+    expect(a).toMatch(/^primary\s+94dbf717 ok\s+async/m);
+    expect(a).toContain('\nerror: peer "94dbf717": expected downstream replication to be "sync", but found "async"\n');
+    const notConnected = await openTestSim(allAlive('none'));
+    expect(notConnected.sim.world.manateeWritable()).toBe(false);
+    const n = (await notConnected.run('headnode1', ['zlogin', '95719f01-24e8-5c98-918a-876223a2e910', SHOW])).stdout;
+    expect(n).toMatch(/^primary\s+94dbf717 ok\s+-/m);
+    expect(n).toContain('\nerror: peer "94dbf717": downstream replication peer not connected\n');
+    // pg-status: the table on stdout, the issues on stderr.
+    const pg = await notConnected.run('headnode1', ['zlogin', '95719f01-24e8-5c98-918a-876223a2e910', 'source ~/.bashrc; manatee-adm pg-status']);
+    expect(pg.stdout).not.toContain('error:');
+    expect(pg.stderr).toBe('\nerror: peer "94dbf717": downstream replication peer not connected\n');
+    // A takeover is a new generation: the new sync connects afresh.
+    const t = await openTestSim(scenario((x) => (x.manatee = { primary: 'manatee0', sync: 'manatee1', async: ['manatee2'], syncReplication: 'none' })));
+    expect(t.sim.world.manateeWritable()).toBe(true);
+  });
+
+  it('losing the sync with no async to replace it: the sync stays assigned and writes wait', async () => {
+    const t = await openTestSim(
+      scenario((x) => {
+        x.servers.find((s) => s.hostname === 'headnode0')!.alive = true;
+        x.manatee = { primary: 'manatee0', sync: 'manatee1', async: [] };
+        x.instances = x.instances.filter((i) => i.alias !== 'manatee2');
+      }),
+    );
+    t.sim.world.killServer('headnode1');
+    expect(t.sim.world.state.manatee).toMatchObject({ primary: 'manatee0', sync: 'manatee1', async: [] });
+    expect(t.sim.world.manateeWritable()).toBe(false);
+    const show = (await t.run('headnode0', ['zlogin', '94dbf717-80b5-5514-9c07-cad32d931427', 'source ~/.bashrc; manatee-adm show'])).stdout;
+    expect(show).toMatch(/^sync\s+95719f01 fail/m);
+    expect(show.split('\n').filter((l) => /^(error|warning):/.test(l))).toEqual(['error: cannot query postgres on sync', 'warning: cluster has no async peers']);
+  });
+
   it('binder quorum: 2 of 3 members answer stat as leader/follower; ruok from a dead one fails', async () => {
     const t = await openTestSim();
     const stat = await t.run('headnode1', ['nc', '-w', '5', '10.99.99.45', '2181'], 'stat');
