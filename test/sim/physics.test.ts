@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HttpError, RemoteError } from '../../src/remote/errors.js';
 import { openSim } from '../../src/remote/sim/index.js';
+import { createVmapi } from '../../src/remote/triton/vmapi.js';
 import { makeSimStream } from '../../src/remote/sim/zfs-stream.js';
 import { paths } from '../../src/state/restore-data-layout.js';
 import { openTestSim, scenario, sleep, until } from './helpers.js';
@@ -112,6 +113,27 @@ describe('simulated DC physics', () => {
     const show = (await t.run('headnode0', ['zlogin', '94dbf717-80b5-5514-9c07-cad32d931427', 'source ~/.bashrc; manatee-adm show'])).stdout;
     expect(show).toMatch(/^sync\s+95719f01 fail/m);
     expect(show.split('\n').filter((l) => /^(error|warning):/.test(l))).toEqual(['error: cannot query postgres on sync', 'warning: cluster has no async peers']);
+  });
+
+  it('VMAPI answers null for what only vmadm knows while a VM is still provisioning', async () => {
+    const t = await openTestSim(
+      scenario((x) => {
+        x.servers.find((s) => s.hostname === 'headnode0')!.alive = true;
+        x.instances.find((i) => i.alias === 'sapi0')!.state = 'provisioning';
+      }),
+    );
+    const sapi0 = t.sim.world.state.instances.find((i) => i.alias === 'sapi0')!;
+    const vmapiIp = t.sim.world.state.instances.find((i) => i.service === 'vmapi')!.adminIp;
+    const vm = (await t.http('GET', `http://${vmapiIp}/vms/${sapi0.uuid}`)).json as Record<string, unknown>;
+    expect(vm).toMatchObject({ state: 'provisioning', zone_state: null, last_modified: null, zfs_filesystem: null, platform_buildstamp: null, nics: [] });
+    expect(vm['server_uuid']).toBe(t.sim.world.server('headnode0')!.uuid);
+    // The list answers the same object.
+    const list = (await t.http('GET', `http://${vmapiIp}/vms?tag.smartdc_role=sapi`)).json as Record<string, unknown>[];
+    expect(list.find((v) => v['uuid'] === sapi0.uuid)).toMatchObject({ zone_state: null, last_modified: null });
+    // The console's VMAPI client reads it.
+    const vmapi = createVmapi({ transport: t.sim.http, baseUrl: `http://${vmapiIp}` });
+    expect(await vmapi.getVm(sapi0.uuid)).toMatchObject({ state: 'provisioning', zone_state: null, nics: [] });
+    expect((await vmapi.listVms({ state: 'active' })).some((v) => v.uuid === sapi0.uuid)).toBe(true);
   });
 
   it('binder quorum: 2 of 3 members answer stat as leader/follower; ruok from a dead one fails', async () => {

@@ -158,7 +158,23 @@ export function vmapiObject(world: SimWorld, inst: ScenarioInstance): Record<str
   v['ram'] = v['max_physical_memory'];
   v['destroyed'] = inst.state === 'destroyed' ? iso(world.now()) : null;
   if (!world.isAlive(inst.server)) v['state'] = 'unknown';
+  if (inst.state === 'provisioning') provisioningGaps(v);
   return v;
+}
+
+/**
+ * A VM still provisioning is VMAPI's record of the provision request (state
+ * "provisioning", create_timestamp, the allocated server_uuid): vm-agent has
+ * not reported it yet, so the fields only vmadm knows come back null, and
+ * the NICs (the provision workflow makes them) an empty list
+ * (TritonDataCenter/sdc-vmapi lib/endpoints/vms.js putVmInMoray,
+ * lib/common/vm-common.js translateVm with fullObject).
+ */
+function provisioningGaps(v: Record<string, unknown>): void {
+  for (const k of ['autoboot', 'zone_state', 'zfs_filesystem', 'zpool', 'last_modified', 'platform_buildstamp', 'resolvers']) v[k] = null;
+  for (const k of ['boot_timestamp', 'pid', 'maintain_resolvers']) delete v[k];
+  v['nics'] = [];
+  v['datasets'] = [];
 }
 
 export function sysinfoObject(world: SimWorld, srv: ScenarioServer): Record<string, unknown> {
