@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HttpError, RemoteError } from '../../src/remote/errors.js';
 import { openSim } from '../../src/remote/sim/index.js';
+import { createCnapi } from '../../src/remote/triton/cnapi.js';
+import { isSetUp, parseSysinfo } from '../../src/remote/triton/sysinfo.js';
 import { createVmapi } from '../../src/remote/triton/vmapi.js';
 import { makeSimStream } from '../../src/remote/sim/zfs-stream.js';
 import { paths } from '../../src/state/restore-data-layout.js';
@@ -134,6 +136,34 @@ describe('simulated DC physics', () => {
     const vmapi = createVmapi({ transport: t.sim.http, baseUrl: `http://${vmapiIp}` });
     expect(await vmapi.getVm(sapi0.uuid)).toMatchObject({ state: 'provisioning', zone_state: null, nics: [] });
     expect((await vmapi.listVms({ state: 'active' })).some((v) => v.uuid === sapi0.uuid)).toBe(true);
+  });
+
+  it('a server on a platform from before 2013-01-18 has no "Setup" in its sysinfo; CNAPI\'s setup field still says', async () => {
+    const t = await openTestSim(
+      scenario((x) => {
+        x.servers.find((s) => s.hostname === 'headnode0')!.alive = true; // CNAPI runs there
+        Object.assign(x.servers[3]!, { platform: '20121213T203456Z', setup: true });
+      }),
+    );
+    const cn = t.sim.world.state.servers[3]!;
+    const gz = JSON.parse((await t.run(cn.hostname, ['sysinfo'])).stdout) as Record<string, unknown>;
+    expect(gz['Live Image']).toBe('20121213T203456Z');
+    expect(gz).not.toHaveProperty('Setup');
+    const cnapiIp = t.sim.world.state.instances.find((i) => i.service === 'cnapi')!.adminIp;
+    const servers = (await t.http('GET', `http://${cnapiIp}/servers?extras=sysinfo`)).json as Record<string, unknown>[];
+    const rec = servers.find((s) => s['uuid'] === cn.uuid);
+    expect(rec).toMatchObject({ setup: true, current_platform: '20121213T203456Z' });
+    expect(rec?.['sysinfo']).not.toHaveProperty('Setup');
+    // The console's CNAPI client and sysinfo parser read it; set-up comes from CNAPI's field.
+    const listed = await createCnapi({ transport: t.sim.http, baseUrl: `http://${cnapiIp}` }).listServers({ extras: ['sysinfo'] });
+    const old = listed.find((s) => s.uuid === cn.uuid)!;
+    expect(old.setup).toBe(true);
+    expect(old.sysinfo && isSetUp(old.sysinfo)).toBeUndefined();
+    expect(isSetUp(parseSysinfo(JSON.stringify(gz)))).toBeUndefined();
+    // A 2013 platform has it.
+    const newer = await openTestSim(scenario((x) => Object.assign(x.servers[3]!, { platform: '20130118T000000Z' })));
+    const gz2 = JSON.parse((await newer.run(cn.hostname, ['sysinfo'])).stdout) as Record<string, unknown>;
+    expect(gz2['Setup']).toBe('true');
   });
 
   it('binder quorum: 2 of 3 members answer stat as leader/follower; ruok from a dead one fails', async () => {

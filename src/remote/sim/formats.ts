@@ -177,6 +177,11 @@ function provisioningGaps(v: Record<string, unknown>): void {
   v['datasets'] = [];
 }
 
+/** A platform stamp (20130117T...) older than the first build with sysinfo's "Setup". */
+export function predatesSetupKey(platform: string): boolean {
+  return /^\d{8}/.test(platform) && platform.slice(0, 8) < '20130118';
+}
+
 export function sysinfoObject(world: SimWorld, srv: ScenarioServer): Record<string, unknown> {
   const dc = world.state.datacenter;
   const boot: Record<string, string> = srv.headnode
@@ -196,7 +201,9 @@ export function sysinfoObject(world: SimWorld, srv: ScenarioServer): Record<stri
     Manufacturer: 'Supermicro',
     Product: 'SSG-6049P',
     'Serial Number': `S${srv.uuid.slice(0, 8).toUpperCase()}`,
-    Setup: String(srv.setup ?? true),
+    // Platforms built before 2013-01-18 have no "Setup" key (TritonDataCenter/smartos-live
+    // src/sysinfo, OS-1824 added it on 2013-01-17): CNAPI's own `setup` field tells.
+    ...(predatesSetupKey(srv.platform ?? PLATFORM) ? {} : { Setup: String(srv.setup ?? true) }),
     'VM Capable': true,
     'CPU Type': 'Intel(R) Xeon(R) Silver 4214 CPU @ 2.20GHz',
     'CPU Virtualization': 'vmx',
