@@ -1,6 +1,6 @@
 // The HA clusters a restore stands on (manatee, binder, moray: they are checked,
 // never restored). Pure judgments over what the probes saw (facts C11, C12, C13).
-import { manateeCanWrite, type ManateeShow } from '../remote/triton/manatee.js';
+import { manateeCanWrite, manateeReplicationBlocked, type ManateeShow } from '../remote/triton/manatee.js';
 import type { Problem } from './check-report.js';
 
 export interface ClusterMember {
@@ -56,18 +56,26 @@ export function manateeProblems(p: ManateeProbe): Problem[] {
     const lostPrimary = primaryMember !== undefined && !primaryMember.alive;
     const twoPeers = p.members.length <= 2;
     const errors = show.errors.length > 0 ? `; manatee-adm says: ${show.errors.join('; ')}` : '';
+    // Both zones up is not enough: commits wait until the sync streams as "sync".
+    const notSyncing = manateeReplicationBlocked(show);
+    const sync = show.peers.find((x) => x.role === 'sync');
+    const syncMember = sync ? p.members.find((m) => m.uuid.startsWith(sync.peer)) : undefined;
     return [
       {
         severity: 'critical',
         code: 'MANATEE_NO_WRITES',
         service: 'manatee',
-        message: `the manatee shard ${show.cluster} cannot take writes (${seen}: ${table})${errors}${
+        message: `the manatee shard ${show.cluster} cannot take writes (${seen}: ${table}${
+          notSyncing ? `; the primary replicates to the sync as ${primary?.repl ?? 'nothing'}` : ''
+        })${errors}${
           lostPrimary && twoPeers ? `: with only ${p.members.length} peers, losing the primary ${primaryMember.alias} leaves no takeover` : ''
         }`,
         fix:
           lostPrimary && twoPeers
             ? `a 2-peer shard does not take over by itself (the sync only takes over when an async can become the new sync). An operator who knows manatee must decide: promote the surviving peer (manatee-adm promote) or rebuild the shard from it; nothing can be restored until it takes writes. Inspect it first ${MANATEE_SHOW_BY_HAND(asker)}`
-            : `start the manatee zones that are down and wait for a primary with a caught-up sync; inspect ${MANATEE_SHOW_BY_HAND(asker)}`,
+            : notSyncing
+              ? `both zones run, but the sync${syncMember ? ` ${syncMember.alias} on ${syncMember.hostname}` : ''} does not replicate synchronously from the primary, so every write waits: check its manatee-sitter (svcs -xz ${syncMember?.uuid ?? '<sync uuid>'}, the sitter log) and wait until manatee-adm show prints no error; inspect ${MANATEE_SHOW_BY_HAND(asker)}`
+              : `start the manatee zones that are down and wait for a primary with a caught-up sync; inspect ${MANATEE_SHOW_BY_HAND(asker)}`,
       },
     ];
   }

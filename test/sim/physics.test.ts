@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HttpError, RemoteError } from '../../src/remote/errors.js';
 import { openSim } from '../../src/remote/sim/index.js';
+import { createCnapi } from '../../src/remote/triton/cnapi.js';
+import { isSetUp, parseSysinfo } from '../../src/remote/triton/sysinfo.js';
+import { createVmapi } from '../../src/remote/triton/vmapi.js';
 import { makeSimStream } from '../../src/remote/sim/zfs-stream.js';
 import { PREPARE_MARKER } from '../../src/remote/sim/headnode-prepare.js';
 import { paths } from '../../src/state/restore-data-layout.js';
@@ -71,6 +74,98 @@ describe('simulated DC physics', () => {
     const t = await openTestSim(s);
     expect(t.sim.world.manateeWritable()).toBe(false);
     expect(t.sim.world.serviceUp('moray')).toBe(false);
+  });
+
+  it('a sync that does not replicate as sync blocks writes, and manatee-adm show says so in its own words', async () => {
+    const SHOW = 'source ~/.bashrc; manatee-adm show';
+    const allAlive = (syncReplication: 'async' | 'none') =>
+      scenario((x) => {
+        x.servers.find((s) => s.hostname === 'headnode0')!.alive = true;
+        x.manatee = { primary: 'manatee0', sync: 'manatee1', async: ['manatee2'], syncReplication };
+      });
+    const asAsync = await openTestSim(allAlive('async'));
+    expect(asAsync.sim.world.manateeWritable()).toBe(false);
+    expect(asAsync.sim.world.serviceUp('moray')).toBe(false);
+    const a = (await asAsync.run('headnode1', ['zlogin', '95719f01-24e8-5c98-918a-876223a2e910', SHOW])).stdout;
+    expect(a).toMatch(/^primary\s+94dbf717 ok\s+async/m);
+    expect(a).toContain('\nerror: peer "94dbf717": expected downstream replication to be "sync", but found "async"\n');
+    const notConnected = await openTestSim(allAlive('none'));
+    expect(notConnected.sim.world.manateeWritable()).toBe(false);
+    const n = (await notConnected.run('headnode1', ['zlogin', '95719f01-24e8-5c98-918a-876223a2e910', SHOW])).stdout;
+    expect(n).toMatch(/^primary\s+94dbf717 ok\s+-/m);
+    expect(n).toContain('\nerror: peer "94dbf717": downstream replication peer not connected\n');
+    // pg-status: the table on stdout, the issues on stderr.
+    const pg = await notConnected.run('headnode1', ['zlogin', '95719f01-24e8-5c98-918a-876223a2e910', 'source ~/.bashrc; manatee-adm pg-status']);
+    expect(pg.stdout).not.toContain('error:');
+    expect(pg.stderr).toBe('\nerror: peer "94dbf717": downstream replication peer not connected\n');
+    // A takeover is a new generation: the new sync connects afresh.
+    const t = await openTestSim(scenario((x) => (x.manatee = { primary: 'manatee0', sync: 'manatee1', async: ['manatee2'], syncReplication: 'none' })));
+    expect(t.sim.world.manateeWritable()).toBe(true);
+  });
+
+  it('losing the sync with no async to replace it: the sync stays assigned and writes wait', async () => {
+    const t = await openTestSim(
+      scenario((x) => {
+        x.servers.find((s) => s.hostname === 'headnode0')!.alive = true;
+        x.manatee = { primary: 'manatee0', sync: 'manatee1', async: [] };
+        x.instances = x.instances.filter((i) => i.alias !== 'manatee2');
+      }),
+    );
+    t.sim.world.killServer('headnode1');
+    expect(t.sim.world.state.manatee).toMatchObject({ primary: 'manatee0', sync: 'manatee1', async: [] });
+    expect(t.sim.world.manateeWritable()).toBe(false);
+    const show = (await t.run('headnode0', ['zlogin', '94dbf717-80b5-5514-9c07-cad32d931427', 'source ~/.bashrc; manatee-adm show'])).stdout;
+    expect(show).toMatch(/^sync\s+95719f01 fail/m);
+    expect(show.split('\n').filter((l) => /^(error|warning):/.test(l))).toEqual(['error: cannot query postgres on sync', 'warning: cluster has no async peers']);
+  });
+
+  it('VMAPI answers null for what only vmadm knows while a VM is still provisioning', async () => {
+    const t = await openTestSim(
+      scenario((x) => {
+        x.servers.find((s) => s.hostname === 'headnode0')!.alive = true;
+        x.instances.find((i) => i.alias === 'sapi0')!.state = 'provisioning';
+      }),
+    );
+    const sapi0 = t.sim.world.state.instances.find((i) => i.alias === 'sapi0')!;
+    const vmapiIp = t.sim.world.state.instances.find((i) => i.service === 'vmapi')!.adminIp;
+    const vm = (await t.http('GET', `http://${vmapiIp}/vms/${sapi0.uuid}`)).json as Record<string, unknown>;
+    expect(vm).toMatchObject({ state: 'provisioning', zone_state: null, last_modified: null, zfs_filesystem: null, platform_buildstamp: null, nics: [] });
+    expect(vm['server_uuid']).toBe(t.sim.world.server('headnode0')!.uuid);
+    // The list answers the same object.
+    const list = (await t.http('GET', `http://${vmapiIp}/vms?tag.smartdc_role=sapi`)).json as Record<string, unknown>[];
+    expect(list.find((v) => v['uuid'] === sapi0.uuid)).toMatchObject({ zone_state: null, last_modified: null });
+    // The console's VMAPI client reads it.
+    const vmapi = createVmapi({ transport: t.sim.http, baseUrl: `http://${vmapiIp}` });
+    expect(await vmapi.getVm(sapi0.uuid)).toMatchObject({ state: 'provisioning', zone_state: null, nics: [] });
+    expect((await vmapi.listVms({ state: 'active' })).some((v) => v.uuid === sapi0.uuid)).toBe(true);
+  });
+
+  it('a server on a platform from before 2013-01-18 has no "Setup" in its sysinfo; CNAPI\'s setup field still says', async () => {
+    const t = await openTestSim(
+      scenario((x) => {
+        x.servers.find((s) => s.hostname === 'headnode0')!.alive = true; // CNAPI runs there
+        Object.assign(x.servers[3]!, { platform: '20121213T203456Z', setup: true });
+      }),
+    );
+    const cn = t.sim.world.state.servers[3]!;
+    const gz = JSON.parse((await t.run(cn.hostname, ['sysinfo'])).stdout) as Record<string, unknown>;
+    expect(gz['Live Image']).toBe('20121213T203456Z');
+    expect(gz).not.toHaveProperty('Setup');
+    const cnapiIp = t.sim.world.state.instances.find((i) => i.service === 'cnapi')!.adminIp;
+    const servers = (await t.http('GET', `http://${cnapiIp}/servers?extras=sysinfo`)).json as Record<string, unknown>[];
+    const rec = servers.find((s) => s['uuid'] === cn.uuid);
+    expect(rec).toMatchObject({ setup: true, current_platform: '20121213T203456Z' });
+    expect(rec?.['sysinfo']).not.toHaveProperty('Setup');
+    // The console's CNAPI client and sysinfo parser read it; set-up comes from CNAPI's field.
+    const listed = await createCnapi({ transport: t.sim.http, baseUrl: `http://${cnapiIp}` }).listServers({ extras: ['sysinfo'] });
+    const old = listed.find((s) => s.uuid === cn.uuid)!;
+    expect(old.setup).toBe(true);
+    expect(old.sysinfo && isSetUp(old.sysinfo)).toBeUndefined();
+    expect(isSetUp(parseSysinfo(JSON.stringify(gz)))).toBeUndefined();
+    // A 2013 platform has it.
+    const newer = await openTestSim(scenario((x) => Object.assign(x.servers[3]!, { platform: '20130118T000000Z' })));
+    const gz2 = JSON.parse((await newer.run(cn.hostname, ['sysinfo'])).stdout) as Record<string, unknown>;
+    expect(gz2['Setup']).toBe('true');
   });
 
   it('binder quorum: 2 of 3 members answer stat as leader/follower; ruok from a dead one fails', async () => {

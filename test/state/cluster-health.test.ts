@@ -7,7 +7,8 @@ const members = [m('manatee0', 'aaaaaaaa-0', false), m('manatee1', 'bbbbbbbb-1')
 const show = (peers: ManateeShow['peers'], mode: ManateeShow['mode'] = 'normal'): ManateeShow => ({
   zookeeper: '10.0.0.1', cluster: 'sdc', generation: 2, mode, frozen: false, peers, warnings: [], errors: [],
 });
-const peer = (role: ManateeShow['peers'][number]['role'], id: string, pg: 'ok' | 'fail' = 'ok') => ({ role, peer: id, pg, repl: null, lag: null });
+// A primary that answers replicates to its sync as "sync" (manatee-adm's REPL column) unless told otherwise.
+const peer = (role: ManateeShow['peers'][number]['role'], id: string, pg: 'ok' | 'fail' = 'ok', repl: string | null = role === 'primary' && pg === 'ok' ? 'sync' : null) => ({ role, peer: id, pg, repl, lag: null });
 const answer = (s: ManateeShow) => ({ alias: 'manatee1', hostname: 'hn-manatee1', show: s });
 
 describe('manateeProblems', () => {
@@ -31,6 +32,32 @@ describe('manateeProblems', () => {
     expect(p).toMatchObject({ code: 'MANATEE_NO_WRITES', severity: 'critical' });
     expect(p!.message).toContain('with only 2 peers, losing the primary manatee0 leaves no takeover');
     expect(p!.fix).toMatch(/operator .* promote .* rebuild/);
+  });
+
+  it('primary and sync up, but the sync replicates as async: no writes, with manatee-adm\'s error and a fix naming the sync', () => {
+    const alive = members.map((x) => ({ ...x, alive: true }));
+    const s = {
+      ...show([peer('primary', 'aaaaaaaa', 'ok', 'async'), peer('sync', 'bbbbbbbb', 'ok', 'async'), peer('async', 'cccccccc')]),
+      errors: ['peer "aaaaaaaa": expected downstream replication to be "sync", but found "async"'],
+    };
+    const [p, more] = manateeProblems({ answer: answer(s), failures: [], members: alive });
+    expect(more).toBeUndefined();
+    expect(p).toMatchObject({ code: 'MANATEE_NO_WRITES', severity: 'critical', service: 'manatee' });
+    expect(p!.message).toContain('the primary replicates to the sync as async');
+    expect(p!.message).toContain('manatee-adm says: peer "aaaaaaaa": expected downstream replication to be "sync", but found "async"');
+    expect(p!.fix).toContain('the sync manatee1 on hn-manatee1 does not replicate synchronously');
+    expect(p!.fix).toContain('svcs -xz bbbbbbbb-1');
+  });
+
+  it('an error line alone (downstream not connected) is enough to say no writes', () => {
+    const alive = members.map((x) => ({ ...x, alive: true }));
+    const s = {
+      ...show([peer('primary', 'aaaaaaaa'), peer('sync', 'bbbbbbbb'), peer('async', 'cccccccc')]),
+      errors: ['peer "aaaaaaaa": downstream replication peer not connected'],
+    };
+    const [p] = manateeProblems({ answer: answer(s), failures: [], members: alive });
+    expect(p).toMatchObject({ code: 'MANATEE_NO_WRITES', severity: 'critical' });
+    expect(p!.message).toContain('manatee-adm says: peer "aaaaaaaa": downstream replication peer not connected');
   });
 
   it('singleton mode writes with the primary alone, but is degraded', () => {

@@ -279,6 +279,25 @@ describe('HA clusters', () => {
     none(r, 'MANATEE_NO_WRITES');
   });
 
+  it('MANATEE_NO_WRITES: every peer runs, but the sync replicates as async (or not at all): writes block', async () => {
+    for (const syncReplication of ['async', 'none'] as const) {
+      const r = await check((s) => {
+        server(s, 'headnode0').alive = true;
+        s.manatee = { primary: 'manatee0', sync: 'manatee1', async: ['manatee2'], syncReplication };
+      });
+      const p = one(r, 'MANATEE_NO_WRITES', 'manatee');
+      expect(p.severity).toBe('critical');
+      expect(p.message).toContain('cannot take writes');
+      expect(p.message).toContain(
+        syncReplication === 'async'
+          ? 'manatee-adm says: peer "94dbf717": expected downstream replication to be "sync", but found "async"'
+          : 'manatee-adm says: peer "94dbf717": downstream replication peer not connected',
+      );
+      expect(p.fix).toContain('does not replicate synchronously');
+      none(r, 'MANATEE_DEGRADED');
+    }
+  });
+
   it('BINDER_NO_QUORUM: one binder dead with its headnode, another stopped', async () => {
     const r = await check((s) => (inst(s, 'binder1').state = 'stopped'));
     const p = one(r, 'BINDER_NO_QUORUM', 'binder');

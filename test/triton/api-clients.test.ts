@@ -308,6 +308,29 @@ describe('VMAPI', () => {
     ]);
   });
 
+  it('a VM still provisioning: VMAPI gives null for what vm-agent has not reported yet (sdc-vmapi translateVm)', async () => {
+    const provisioning = {
+      ...vm,
+      state: 'provisioning',
+      zone_state: null,
+      autoboot: null,
+      zfs_filesystem: null,
+      zpool: null,
+      zonepath: null,
+      last_modified: null,
+      platform_buildstamp: null,
+      resolvers: null,
+      destroyed: null,
+      nics: [],
+      create_timestamp: '2026-01-01T00:00:00.000Z',
+    };
+    const { transport } = fakeTransport(json(200, [provisioning]), json(200, { ...provisioning, alias: null, server_uuid: null }));
+    const vmapi = createVmapi({ transport, baseUrl });
+    const [listed] = await vmapi.listVms({ state: 'active' });
+    expect(listed).toMatchObject({ state: 'provisioning', zone_state: null, nics: [] });
+    expect(await vmapi.getVm(VM)).toMatchObject({ alias: null, server_uuid: null, zone_state: null });
+  });
+
   it('a ping without healthy names the field', async () => {
     const { transport } = fakeTransport(json(200, { status: 'OK' }));
     const err = (await createVmapi({ transport, baseUrl }).ping().catch((e: unknown) => e)) as ParseError;

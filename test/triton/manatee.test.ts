@@ -10,6 +10,7 @@ import {
   MANATEE_SHOW_CMD,
   manateeCanWrite,
   manateePgStatus,
+  manateeReplicationBlocked,
   manateeShow,
   parseManateePgStatus,
   parseManateeShow,
@@ -91,6 +92,31 @@ describe('parseManateeShow on every show sample', () => {
     expect(manateeCanWrite(s)).toBe(true);
     // The same lone primary in normal mode cannot write.
     expect(manateeCanWrite({ ...s, mode: 'normal' })).toBe(false);
+  });
+
+  // manatee's own test cases "normalPasync" and "normalPnorepl" (test/tst.manateeAdm.js.out):
+  // the healthy sample's table with the primary's REPL changed, and the error line manatee prints.
+  it('the primary replicating to its sync as async, or to nothing: error lines, no writes', () => {
+    const healthy = sample('manatee-adm-show.txt');
+    const primaryRow = /^primary  301e2d2c ok   sync  .*$/m;
+    const asAsync = healthy.replace(primaryRow, (r) => r.replace('ok   sync ', 'ok   async')) +
+      '\nerror: peer "301e2d2c": expected downstream replication to be "sync", but found "async"\n';
+    const a = parseManateeShow(asAsync);
+    expect(a.peers[0]).toMatchObject({ role: 'primary', pg: 'ok', repl: 'async' });
+    expect(a.errors).toEqual(['peer "301e2d2c": expected downstream replication to be "sync", but found "async"']);
+    expect(manateeCanWrite(a)).toBe(false);
+    // The REPL column alone says so too (pg-status prints its issues on stderr).
+    expect(manateeCanWrite({ mode: a.mode, peers: a.peers })).toBe(false);
+    expect(manateeReplicationBlocked(a)).toBe(true);
+
+    const noRepl = healthy.replace(primaryRow, 'primary  301e2d2c ok   -     -             -             -             -     ') +
+      '\nerror: peer "301e2d2c": downstream replication peer not connected\n';
+    const n = parseManateeShow(noRepl);
+    expect(n.peers[0]).toMatchObject({ role: 'primary', pg: 'ok', repl: null });
+    expect(n.errors).toEqual(['peer "301e2d2c": downstream replication peer not connected']);
+    expect(manateeCanWrite(n)).toBe(false);
+    expect(manateeReplicationBlocked(n)).toBe(true);
+    expect(manateeReplicationBlocked(parseManateeShow(healthy))).toBe(false);
   });
 
   it('manatee-adm-show-frozen-head.txt: cut by `head -6`, so no table: a ParseError', () => {

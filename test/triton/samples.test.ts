@@ -137,6 +137,17 @@ describe('sysinfo samples', () => {
     expect(s['Virtual Network Interfaces']?.external0?.ip4addr).toBe('10.88.88.200');
   });
 
+  it('a sysinfo from before 2013-01-18 has no "Setup": it parses, and isSetUp does not guess', () => {
+    const old = JSON.parse(sample('sysinfo-headnode.json')) as Record<string, unknown>;
+    delete old['Setup'];
+    const s = parseSysinfo(JSON.stringify(old));
+    expect(s.Setup).toBeUndefined();
+    expect(isSetUp(s)).toBeUndefined();
+    expect(isHeadnode(s)).toBe(true);
+    // "false" is still a no, not an unknown.
+    expect(isSetUp(parseSysinfo(JSON.stringify({ ...old, Setup: 'false' })))).toBe(false);
+  });
+
   it('sysinfo-cn-agent-doc.json (invalid JSON: `...`) is a ParseError; repaired it is a set-up CN', () => {
     const text = sample('sysinfo-cn-agent-doc.json');
     const err = parseErrorOf(() => parseSysinfo(text));

@@ -191,7 +191,28 @@ export function vmapiObject(world: SimWorld, inst: ScenarioInstance): Record<str
   // updateVmFromServerStatus); a deleted server leaves the last state stored.
   const srv = world.server(inst.server);
   if (!world.isAlive(inst.server) && srv && !world.state.sim.deletedServers.includes(srv.uuid)) v['state'] = 'unknown';
+  if (inst.state === 'provisioning') provisioningGaps(v);
   return v;
+}
+
+/**
+ * A VM still provisioning is VMAPI's record of the provision request (state
+ * "provisioning", create_timestamp, the allocated server_uuid): vm-agent has
+ * not reported it yet, so the fields only vmadm knows come back null, and
+ * the NICs (the provision workflow makes them) an empty list
+ * (TritonDataCenter/sdc-vmapi lib/endpoints/vms.js putVmInMoray,
+ * lib/common/vm-common.js translateVm with fullObject).
+ */
+function provisioningGaps(v: Record<string, unknown>): void {
+  for (const k of ['autoboot', 'zone_state', 'zfs_filesystem', 'zpool', 'last_modified', 'platform_buildstamp', 'resolvers']) v[k] = null;
+  for (const k of ['boot_timestamp', 'pid', 'maintain_resolvers']) delete v[k];
+  v['nics'] = [];
+  v['datasets'] = [];
+}
+
+/** A platform stamp (20130117T...) older than the first build with sysinfo's "Setup". */
+export function predatesSetupKey(platform: string): boolean {
+  return /^\d{8}/.test(platform) && platform.slice(0, 8) < '20130118';
 }
 
 export function sysinfoObject(world: SimWorld, srv: ScenarioServer): Record<string, unknown> {
@@ -213,7 +234,9 @@ export function sysinfoObject(world: SimWorld, srv: ScenarioServer): Record<stri
     Manufacturer: 'Supermicro',
     Product: 'SSG-6049P',
     'Serial Number': `S${srv.uuid.slice(0, 8).toUpperCase()}`,
-    Setup: String(srv.setup ?? true),
+    // Platforms built before 2013-01-18 have no "Setup" key (TritonDataCenter/smartos-live
+    // src/sysinfo, OS-1824 added it on 2013-01-17): CNAPI's own `setup` field tells.
+    ...(predatesSetupKey(srv.platform ?? PLATFORM) ? {} : { Setup: String(srv.setup ?? true) }),
     'VM Capable': true,
     'CPU Type': 'Intel(R) Xeon(R) Silver 4214 CPU @ 2.20GHz',
     'CPU Virtualization': 'vmx',
@@ -476,22 +499,19 @@ export function manateeShow(world: SimWorld): string {
   const rows: string[][] = [];
   const lsn = '0/5A3C1F28';
   const primaryUp = up(m.primary);
-  rows.push(['primary', short(m.primary), primaryUp ? 'ok' : 'fail', primaryUp && m.sync && up(m.sync) ? 'sync' : '-', ...(primaryUp && m.sync && up(m.sync) ? [lsn, lsn, lsn, lsn] : ['-', '-', '-', '-']), '-']);
-  if (m.sync) {
-    const ok = up(m.sync);
-    const feedsAsync = ok && m.async.some(up);
-    rows.push(['sync', short(m.sync), ok ? 'ok' : 'fail', feedsAsync ? 'async' : '-', ...(feedsAsync ? [lsn, lsn, lsn, lsn] : ['-', '-', '-', '-']), '-']);
-  }
+  const syncUp = !!m.sync && up(m.sync);
+  // What the primary's downstream replicates as (REPL = its sync_state), null when none is connected.
+  const primaryRepl = primaryUp && syncUp ? (m.syncReplication === 'none' ? null : (m.syncReplication ?? 'sync')) : null;
+  const syncRepl = syncUp && m.async[0] !== undefined && up(m.async[0]) ? 'async' : null;
+  const replCells = (r: string | null): string[] => (r ? [r, lsn, lsn, lsn, lsn] : ['-', '-', '-', '-', '-']);
+  rows.push(['primary', short(m.primary), primaryUp ? 'ok' : 'fail', ...replCells(primaryRepl), '-']);
+  if (m.sync) rows.push(['sync', short(m.sync), syncUp ? 'ok' : 'fail', ...replCells(syncRepl), '-']);
   for (const a of m.async) rows.push(['async', short(a), up(a) ? 'ok' : 'fail', '-', '-', '-', '-', '-', up(a) ? '0m00s' : '-']);
   for (const d of m.deposed ?? []) rows.push(['deposed', short(d), up(d) ? 'ok' : 'fail', '-', '-', '-', '-', '-', '-']);
   const header = ['ROLE', 'PEER', 'PG', 'REPL', 'SENT', 'WRITE', 'FLUSH', 'REPLAY', 'LAG'];
   const widths = [8, 8, 4, 5, 10, 10, 10, 10, 5];
   const fmt = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join(' ') + ' ';
-  const notes: string[] = [];
-  if (!primaryUp) notes.push('error: cannot query postgres on primary');
-  if (m.sync && !up(m.sync)) notes.push('error: cannot query postgres on sync');
-  if ((m.deposed ?? []).length > 0) notes.push('warning: cluster has a deposed peer');
-  if (primaryUp && !m.sync && m.mode !== 'singleton') notes.push('error: primary has no sync: cluster cannot take writes');
+  const notes = manateeIssues(m, { primaryUp, syncUp, primaryRepl, syncRepl, short });
   const zk = binderIps(world).filter((ip) => world.liveInstances().some((i) => i.adminIp === ip && world.isUp(i)));
   return [
     `zookeeper:   ${zk[0] ?? binderIps(world)[0] ?? 'UNUSED'}`,
@@ -505,6 +525,34 @@ export function manateeShow(world: SimWorld): string {
     ...(notes.length ? ['', ...notes] : []),
     '',
   ].join('\n');
+}
+
+/**
+ * The error:/warning: lines under the table, in manatee's order and wording
+ * (TritonDataCenter/manatee lib/adm.js loadErrors/loadReplErrors, printed by
+ * bin/manatee-adm printClusterIssues: all errors, then all warnings).
+ */
+function manateeIssues(
+  m: NonNullable<Scenario['manatee']>,
+  o: { primaryUp: boolean; syncUp: boolean; primaryRepl: string | null; syncRepl: string | null; short: (alias: string) => string },
+): string[] {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const out = (): string[] => [...errors.map((e) => `error: ${e}`), ...warnings.map((w) => `warning: ${w}`)];
+  const notConnected = (alias: string): string => `peer "${o.short(alias)}": downstream replication peer not connected`;
+  if (!o.primaryUp) errors.push('cannot query postgres on primary');
+  if (m.mode === 'singleton') return out();
+  if (m.sync && !o.syncUp) errors.push('cannot query postgres on sync');
+  if ((m.deposed ?? []).length > 0) warnings.push('cluster has a deposed peer');
+  if (m.async.length === 0) warnings.push('cluster has no async peers');
+  // With the sync's postgres down, manatee checks no replication.
+  if (m.sync && !o.syncUp) return out();
+  // The primary must replicate to the sync as "sync"; a problem here is an error (writes block).
+  if (o.primaryRepl === null) errors.push(notConnected(m.primary));
+  else if (o.primaryRepl !== 'sync') errors.push(`peer "${o.short(m.primary)}": expected downstream replication to be "sync", but found "${o.primaryRepl}"`);
+  // The sync feeds the first async; a problem there is only a warning.
+  if (m.sync && m.async.length > 0 && o.syncRepl === null) warnings.push(notConnected(m.sync));
+  return out();
 }
 
 export function zkStat(world: SimWorld, ip: string): string {

@@ -521,9 +521,13 @@ function zlogin(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult
     if (inst.service !== 'manatee') return err(127, 'bash: manatee-adm: command not found');
     const out = manateeShow(world);
     if (/pg-status/.test(line)) {
+      // pg-status prints the table on stdout and the issues on stderr after a
+      // blank line (TritonDataCenter/manatee bin/manatee-adm printClusterIssues).
       const lines = out.split('\n');
       const start = lines.findIndex((l) => l.startsWith('ROLE'));
-      return ok(lines.slice(start).join('\n'));
+      const issues = lines.filter((l) => /^(error|warning): /.test(l));
+      const table = lines.slice(start).filter((l) => !issues.includes(l)).join('\n').replace(/\n+$/, '\n');
+      return ok(table, issues.length ? `\n${issues.join('\n')}\n` : '');
     }
     return ok(out);
   }

@@ -127,6 +127,12 @@ const Manatee = z.object({
   async: z.array(Alias).default([]),
   deposed: z.array(Alias).optional(),
   mode: z.enum(['normal', 'singleton']).optional(),
+  /**
+   * A drill knob: the sync's postgres runs but does not replicate synchronously
+   * from the primary ("none": not connected; "async": connected as async). Absent =
+   * replicating as sync. A new generation (takeover) clears it.
+   */
+  syncReplication: z.enum(['async', 'none']).optional(),
 });
 
 const RestoreDataService = z.object({

@@ -145,7 +145,11 @@ export class SimWorld {
       return !!inst && this.isUp(inst);
     };
     if (!up(m.primary)) return false;
-    return m.mode === 'singleton' || up(m.sync);
+    if (m.mode === 'singleton') return true;
+    // Commits wait for the sync (synchronous replication): without a sync that
+    // streams as "sync", writes block (TritonDataCenter/manatee-state-machine
+    // README.md "Cluster state"; TritonDataCenter/manatee lib/adm.js loadReplErrors).
+    return up(m.sync) && m.syncReplication === undefined;
   }
 
   /** Binder members with a running zone on a live server. */
@@ -398,9 +402,13 @@ function manateeTakeover(state: SimState): void {
       m.deposed.push(m.primary);
       m.primary = m.sync!;
       m.sync = asyncs.shift()!;
+      delete m.syncReplication; // a new generation: the new sync connects afresh
     }
-  } else if (m.sync && !alive(m.sync)) {
-    m.sync = asyncs.shift() ?? null;
+  } else if (m.sync && !alive(m.sync) && asyncs.length > 0) {
+    // The primary picks a new sync only from a present async; with none, the lost
+    // sync stays assigned and writes wait (TritonDataCenter/manatee-state-machine README.md).
+    m.sync = asyncs.shift()!;
+    delete m.syncReplication;
   }
   m.async = asyncs;
 }

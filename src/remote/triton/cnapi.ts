@@ -16,6 +16,7 @@ export const CnapiServer = z.looseObject({
   uuid: Uuid,
   hostname: z.string(),
   headnode: z.boolean(),
+  /** CNAPI's own record: it counts, also when an old sysinfo has no "Setup" key. */
   setup: z.boolean(),
   /** 'running' | 'unknown' (heartbeats older than 11 s), kept open for other values. */
   status: z.string(),

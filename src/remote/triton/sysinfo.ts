@@ -30,7 +30,9 @@ export const Sysinfo = z.looseObject({
   Hostname: z.string().min(1),
   'Boot Parameters': z.record(z.string(), z.string()),
   // A string "true"/"false" in every sample; some consumers write a boolean.
-  Setup: z.union([z.enum(['true', 'false']), z.boolean()]),
+  // Absent on platforms built before 2013-01-18 (smartos-live src/sysinfo, OS-1824):
+  // CNAPI still lists such servers, and its own `setup` field is what counts.
+  Setup: z.union([z.enum(['true', 'false']), z.boolean()]).optional(),
   'Live Image': z.string(),
   'Network Interfaces': z.record(z.string(), SysinfoNic),
   'Admin IP': z.string().optional(),
@@ -67,7 +69,9 @@ export function macOfTag(s: Sysinfo, tag: string): string | undefined {
   return Object.values(s['Network Interfaces']).find((n) => n['NIC Names']?.includes(tag))?.['MAC Address'];
 }
 
-export function isSetUp(s: Sysinfo): boolean {
+/** undefined when the platform predates the key: ask CNAPI's `setup` field instead. */
+export function isSetUp(s: Sysinfo): boolean | undefined {
+  if (s.Setup === undefined) return undefined;
   return s.Setup === true || s.Setup === 'true';
 }
 

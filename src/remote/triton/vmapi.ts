@@ -18,7 +18,12 @@ export const VmapiVm = z.looseObject({
   alias: z.string().nullable().optional(),
   /** running | stopped | destroyed | provisioning | failed ... */
   state: z.string(),
-  zone_state: z.string().optional(),
+  /**
+   * VMAPI fills every field of its VM object it has no value for with null
+   * (sdc-vmapi lib/common/vm-common.js translateVm): a VM still provisioning has
+   * no zone_state (nor last_modified, zpool, ...: those pass through untyped).
+   */
+  zone_state: z.string().nullable().optional(),
   brand: z.string(),
   image_uuid: Uuid.optional(),
   server_uuid: Uuid.nullable().optional(),
