@@ -127,7 +127,10 @@ export function dhcpdProblems(facts: readonly DhcpdFact[], mode: Mode, hns: read
     if (restoring.length > 0) {
       return [{ severity: 'warning', code: 'NO_DHCPD_SURVIVOR', service: 'dhcpd', message: `no dhcpd runs on a live server (${where}): compute nodes cannot boot until the restore re-creates ${restoring.join(', ')} here`, fix: 'restore it first if compute nodes must boot soon (restore --only dhcpd needs assets, sapi and the APIs before it)' }];
     }
-    return [{ severity: 'critical', code: 'NO_DHCPD_SURVIVOR', service: 'dhcpd', message: `no dhcpd runs on a live server (${where}) and the restore cannot re-create one: compute nodes cannot boot`, fix }];
+    // A stopped dhcpd on a live server is the quickest way back: start it.
+    const stopped = facts.filter((f) => f.serverAlive && f.running === false);
+    const startIt = stopped.map((f) => `on ${f.hostname}: vmadm start $(vmadm lookup -1 alias=${f.alias})`).join('; ');
+    return [{ severity: 'critical', code: 'NO_DHCPD_SURVIVOR', service: 'dhcpd', message: `no dhcpd runs on a live server (${where}) and the restore cannot re-create one: compute nodes cannot boot`, fix: startIt ? `${startIt}; or ${fix}` : fix }];
   }
   const exposed = hns.filter((h) => !facts.some((f) => f.serverUuid !== h.uuid && serving(f)));
   if (exposed.length === 0) return [];

@@ -9,9 +9,15 @@ const dhcpd = (alias: string, host: string, serverAlive = true, running: boolean
 describe('dhcpdProblems', () => {
   it('disaster: a running dhcpd on a live server is enough; a stopped one is not', () => {
     expect(dhcpdProblems([dhcpd('dhcpd0', 'hn0', false), dhcpd('dhcpd1', 'hn1')], 'disaster', [])).toEqual([]);
+    // Nothing the restore re-creates: compute nodes cannot boot, a critical problem.
     const [p] = dhcpdProblems([dhcpd('dhcpd0', 'hn0', false), dhcpd('dhcpd1', 'hn1', true, false)], 'disaster', []);
-    expect(p).toMatchObject({ code: 'NO_DHCPD_SURVIVOR', severity: 'warning' });
+    expect(p).toMatchObject({ code: 'NO_DHCPD_SURVIVOR', severity: 'critical' });
     expect(p!.message).toContain('dhcpd1 on hn1 (zone not running)');
+    expect(p!.fix).toContain('sdcadm create dhcpd -s <headnode uuid> --dev-allow-multiple-instances -y');
+    // The restore re-creates dhcpd0: a warning that says until when.
+    const [w] = dhcpdProblems([dhcpd('dhcpd0', 'hn0', false)], 'disaster', [], ['dhcpd0']);
+    expect(w).toMatchObject({ code: 'NO_DHCPD_SURVIVOR', severity: 'warning' });
+    expect(w!.message).toContain('until the restore re-creates dhcpd0 here');
   });
 
   it('readiness: names each headnode whose loss would leave no dhcpd', () => {

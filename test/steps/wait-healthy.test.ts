@@ -9,7 +9,8 @@ import type { Scenario } from '../../src/remote/sim/scenario.js';
 const ADMIN = '317a3314-d536-5367-9173-21bc7a2e5020';
 const SAPI_IMG = '94219f1a-73c3-576b-bba6-d3359638c4e1';
 const AMONREDIS_IMG = '26763ca3-0c67-575e-9b03-41f462191033';
-const NEW_SAPI = '11111111-2222-4333-8444-555555555501';
+// sapi0's own uuid: a sapi zone finds its own SAPI record only under it (reuse).
+const NEW_SAPI = '67be4635-bfdb-527a-8b91-44daa9249090';
 const NEW_REDIS = '11111111-2222-4333-8444-555555555502';
 // A first boot of 600 ms: its early, SMF-clean part spans many polls even on a busy machine.
 const SPEED = 100;
