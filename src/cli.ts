@@ -16,6 +16,7 @@ import { checkConvert, formatConvertText } from './steps/convert.js';
 import { runConvert } from './steps/convert-run.js';
 import { buildPlan } from './steps/plan.js';
 import { runRestore, type RestoreOutcome } from './steps/restore.js';
+import { SIGNAL_EXIT, STOP_SIGNALS, StopRequest, type StopSignal } from './steps/stop-request.js';
 import { formatServiceLine, formatSyncText, type ServiceSyncResult } from './state/sync-report.js';
 import { DEFAULT_MIN_FREE_MB, runSync } from './steps/sync/run.js';
 import { syncTimingFor } from './steps/sync/timing.js';
@@ -95,11 +96,25 @@ async function restore(cmd: Command): Promise<number> {
   const t = timingOf(o, dc);
   const prompter = o.yes ? undefined : linePrompter(process.stdin, process.stderr);
   const log = (s: string): boolean => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
+  // SIGINT/SIGTERM/SIGHUP: stop cleanly (journal, locks, report, how to
+  // resume); a second one exits at once (the journal is fsync'd throughout).
+  const stop = new AbortController();
+  const onSignal = (sig: StopSignal): void => {
+    if (stop.signal.aborted) {
+      process.stderr.write(`${sig} again: exiting now, without the report; the journal holds what was done, rerun the same command to resume\n`);
+      process.exit(SIGNAL_EXIT[sig]);
+    }
+    log(`${sig} received: stopping after the command under way (a second ${sig} exits at once)`);
+    stop.abort(new StopRequest(sig));
+  };
+  const handlers = STOP_SIGNALS.map((sig) => [sig, () => onSignal(sig)] as const);
+  for (const [sig, h] of handlers) process.on(sig, h);
   try {
     const out: RestoreOutcome = await runRestore({
       dc,
       journalDir: journalDirOf(o, dc),
       strategy: o.strategy,
+      signal: stop.signal,
       ...(o.only ? { only: o.only.split(',').map((x) => x.trim()).filter(Boolean) } : {}),
       ...(o.fenced ? { fenced: o.fenced } : {}),
       ...(prompter ? { confirm: prompter.confirm, skipReason: prompter.skipReason } : {}),
@@ -109,6 +124,7 @@ async function restore(cmd: Command): Promise<number> {
       command: ['triton-recover', ...process.argv.slice(2)].join(' '),
       events: {
         phase: (p) => log(p),
+        notice: (n) => log(`NOTE ${n}`),
         plan: (p, resumed) => log(`${resumed ? 'resuming the journaled plan' : 'plan'}: ${p.steps.length} zone(s), ${p.strategy} strategy`),
         serviceStart: (s, i, n) => log(`[${i + 1}/${n}] ${s.service}: ${s.alias} ${s.uuid} ${s.adminIp}`),
         actionEnd: (a, r) => log(`    ${r.ok ? (r.skipped ? 'SKIP' : 'OK  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : ''} ${(r.ms / 1000).toFixed(1)} s`),
@@ -120,11 +136,14 @@ async function restore(cmd: Command): Promise<number> {
       const f = out.failure;
       process.stderr.write(`\nFAILED on ${f.host}: ${f.action.summary}\n  command: ${f.command}\n  output:\n${f.output.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
     }
-    process.stdout.write(`${out.exitCode === 0 ? 'DONE' : out.exitCode === 3 ? 'STOPPED (a step failed)' : 'NOT STARTED / PAUSED'}: ${out.message}\n`);
+    const interrupted = STOP_SIGNALS.find((sig) => SIGNAL_EXIT[sig] === out.exitCode);
+    const label = out.exitCode === 0 ? 'DONE' : out.exitCode === 3 ? 'STOPPED (a step failed)' : interrupted ? `STOPPED (${interrupted})` : out.exitCode === 64 ? 'USAGE' : 'NOT STARTED / PAUSED';
+    process.stdout.write(`${label}: ${out.message}\n`);
     if (out.next) process.stdout.write(`next: ${out.next}\n`);
     if (out.report) process.stdout.write(`report: ${out.report.md}\n`);
     return out.exitCode;
   } finally {
+    for (const [sig, h] of handlers) process.off(sig, h);
     prompter?.close();
     await dc.close();
   }

@@ -1,6 +1,7 @@
 // The restore journal: append-only JSON lines, one per event. Folding it back
 // into "where are we" is pure, so resume logic is tested without any I/O.
 import { z } from 'zod';
+import { RunIdentity } from './run-identity.js';
 
 const Base = { ts: z.string(), run: z.string() };
 const HttpCall = z.object({ method: z.string(), url: z.string(), body: z.unknown().optional() });
@@ -16,6 +17,8 @@ export const JournalEntry = z.discriminatedUnion('t', [
     /** A restore's strategy; a conversion has none. */
     strategy: z.enum(['reuse', 'new']).optional(),
     job: z.enum(['restore', 'convert']).optional(),
+    /** What the restore is for: a later run resumes only the same one. */
+    identity: RunIdentity.optional(),
   }),
   z.object({ ...Base, t: z.literal('plan'), plan: z.unknown() }),
   z.object({ ...Base, t: z.literal('decision'), service: z.string().optional(), decision: z.string(), detail: z.string() }),
@@ -33,6 +36,8 @@ export const JournalEntry = z.discriminatedUnion('t', [
   z.object({ ...Base, t: z.literal('service'), service: z.string(), status: z.enum(['done', 'failed', 'skipped']), detail: z.string() }),
   z.object({ ...Base, t: z.literal('output'), id: z.string(), stdout: z.string(), stderr: z.string() }),
   z.object({ ...Base, t: z.literal('stop'), reason: z.string(), exitCode: z.number() }),
+  /** The run finished everything: this journal is history, the next run starts afresh. */
+  z.object({ ...Base, t: z.literal('close'), reason: z.string() }),
 ]);
 export type JournalEntry = z.infer<typeof JournalEntry>;
 type Of<T extends JournalEntry['t']> = Extract<JournalEntry, { t: T }>;
@@ -49,34 +54,71 @@ export interface JournalState {
   ends: Map<string, Of<'end'>>;
   decisions: Of<'decision'>[];
   lastStop: Of<'stop'> | undefined;
-  /** Lines that did not parse (a torn last line after a crash, at most). */
-  badLines: number;
+  /** The identity of the run that began the journal (later runs resume only the same). */
+  identity: RunIdentity | undefined;
+  closed: Of<'close'> | undefined;
+  /** The line the plan is on (1-based), for errors about it. */
+  planLine: number | undefined;
+  /** Lines that did not parse: a torn last line after a crash, or damage. */
+  badLines: BadLine[];
+  /** Lines of any kind, readable or not. */
+  lines: number;
 }
 
-export function parseJournal(text: string): JournalEntry[] {
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .flatMap((l) => {
-      try {
-        const r = JournalEntry.safeParse(JSON.parse(l));
-        return r.success ? [r.data] : [];
-      } catch {
-        return [];
-      }
-    });
+export interface BadLine {
+  line: number;
+  why: string;
 }
 
-export function foldJournal(entries: readonly JournalEntry[], badLines = 0): JournalState {
-  const st: JournalState = { plan: undefined, runs: [], finished: new Map(), open: [], ends: new Map(), decisions: [], lastStop: undefined, badLines };
+export interface Parsed {
+  entries: JournalEntry[];
+  /** 1-based line number of each entry. */
+  lineOf: number[];
+  bad: BadLine[];
+  lines: number;
+}
+
+export function parseJournal(text: string): Parsed {
+  const out: Parsed = { entries: [], lineOf: [], bad: [], lines: 0 };
+  text.split('\n').forEach((l, i) => {
+    if (l.trim() === '') return;
+    out.lines++;
+    let json: unknown;
+    try {
+      json = JSON.parse(l);
+    } catch {
+      out.bad.push({ line: i + 1, why: `not JSON (${l.length > 40 ? `${l.slice(0, 40)}...` : l}): a write cut short by a crash, or damage` });
+      return;
+    }
+    const r = JournalEntry.safeParse(json);
+    if (r.success) {
+      out.entries.push(r.data);
+      out.lineOf.push(i + 1);
+    } else {
+      const issue = r.error.issues[0];
+      out.bad.push({ line: i + 1, why: `not a journal entry (${issue ? `${issue.path.map(String).join('.') || 'entry'}: ${issue.message}` : 'unknown'})` });
+    }
+  });
+  return out;
+}
+
+export function foldJournal(p: Parsed = { entries: [], lineOf: [], bad: [], lines: 0 }): JournalState {
+  const st: JournalState = { plan: undefined, runs: [], finished: new Map(), open: [], ends: new Map(), decisions: [], lastStop: undefined, identity: undefined, closed: undefined, planLine: undefined, badLines: p.bad, lines: p.lines };
   const started = new Map<string, Of<'start'>>();
-  for (const e of entries) {
+  for (const [i, e] of p.entries.entries()) {
     switch (e.t) {
       case 'run':
         st.runs.push(e);
+        st.identity ??= e.identity;
         break;
       case 'plan':
-        st.plan ??= e.plan;
+        if (st.plan === undefined) {
+          st.plan = e.plan;
+          st.planLine = p.lineOf[i];
+        }
+        break;
+      case 'close':
+        st.closed = e;
         break;
       case 'decision':
         st.decisions.push(e);

@@ -1,6 +1,6 @@
 // Writing the journal: every entry is appended and fsync'd before the action it
 // announces runs, so a crash at any point leaves an honest record.
-import { closeSync, existsSync, fstatSync, fsyncSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { openPrivateSync, privateDirSync } from '../remote/private-files.js';
 import { redact } from '../state/redact.js';
@@ -51,9 +51,16 @@ export class Journal {
 
 export function readJournal(dir: string): JournalState {
   const path = join(dir, 'journal.jsonl');
-  if (!existsSync(path)) return foldJournal([]);
-  const text = readFileSync(path, 'utf8');
-  const lines = text.split('\n').filter((l) => l.trim() !== '').length;
-  const entries = parseJournal(text);
-  return foldJournal(entries, lines - entries.length);
+  if (!existsSync(path)) return foldJournal();
+  return foldJournal(parseJournal(readFileSync(path, 'utf8')));
+}
+
+/**
+ * Move a journal out of the way, kept whole beside the new one
+ * (journal.jsonl -> journal-<time>.jsonl); returns where it went.
+ */
+export function setJournalAside(dir: string): string {
+  const to = join(dir, `journal-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
+  renameSync(join(dir, 'journal.jsonl'), to);
+  return to;
 }

@@ -32,6 +32,8 @@ export interface RestoreReport {
   notRestored: Plan['notRestored'];
   notes: string[];
   journal: string;
+  /** What the run found about the journal: set aside, damaged lines, done steps redone. */
+  journalNotes: string[];
 }
 
 export function writeReport(dir: string, report: RestoreReport): { md: string; json: string } {
@@ -49,6 +51,7 @@ export function writeReport(dir: string, report: RestoreReport): { md: string; j
     `- Fencing confirmed by: ${r.fencedBy ?? 'not needed'}`,
     `- Started ${r.startedAt}, ended ${r.endedAt}: ${Math.floor(r.wallSeconds / 60)} min ${Math.round(r.wallSeconds % 60)} s this run (RFD 67 goal: 1 h)`,
     `- Journal: ${r.journal}`,
+    ...r.journalNotes.map((n) => `- Journal: ${n}`),
     '',
     '## Services',
     '',

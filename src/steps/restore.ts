@@ -8,10 +8,16 @@ import { blocksRestore, type Problem } from '../state/check-report.js';
 import { primaryAliveRefusal } from '../state/headnode-problems.js';
 import { describeAction, type Plan, type PlanAction, type PlanStep, type Strategy } from '../state/plan.js';
 import { redactText } from '../state/redact.js';
+import { onlyUsage, unknownServices } from '../state/only-services.js';
+import type { RunIdentity } from '../state/run-identity.js';
+import { vmadmGet } from '../remote/triton/vmadm.js';
 import { ActionFailed, DEFAULT_TIMING, execute, prepare, type ActionContext, type Timing } from './actions.js';
+import { CATALOGUE } from './catalogue.js';
 import { runCheck } from './check.js';
 import { ImageStager } from './image-stager.js';
-import { Journal, readJournal } from './journal.js';
+import { Journal } from './journal.js';
+import { openRestoreJournal } from './restore-journal.js';
+import { Interrupted, StopRequest, stopWhy, unlessStopped } from './stop-request.js';
 import { acquireDcLock, releaseDcLock, type Place } from './dc-lock.js';
 import { acquireLock, isOwnOrStale, lockHeldByOther, releaseLock, type LockInfo } from './lock.js';
 import { syncLockDir } from './sync/locks.js';
@@ -23,6 +29,8 @@ export type Answer = 'go' | 'skip' | 'all' | 'pause';
 
 export interface RestoreEvents {
   phase?(text: string): void;
+  /** Something about the journal the operator must know (set aside, damaged lines). */
+  notice?(text: string): void;
   /** `finished`: services ("sapi/sapi0") an earlier run completed or skipped, with how. */
   plan?(plan: Plan, resumed: boolean, finished: ReadonlyMap<string, { status: string }>): void;
   serviceStart?(step: PlanStep, index: number, total: number): void;
@@ -51,12 +59,17 @@ export interface RestoreOptions {
   command: string;
   /** Services ("sapi/sapi0") the operator chose to skip after they failed, with why. */
   skip?: { key: string; reason: string }[];
-  /** Set by the console's quit: stop before the next service. */
+  /**
+   * A stop from outside (a signal, the console's quit): waits and checks are cut
+   * short, a command that changes something is let finish, nothing new starts.
+   * Aborted with a StopRequest, the outcome's exit code is the signal's.
+   */
   signal?: AbortSignal;
 }
 
 export interface RestoreOutcome {
-  exitCode: 0 | 2 | 3;
+  /** 64: a usage error (--only); 129/130/143: stopped by SIGHUP/SIGINT/SIGTERM. */
+  exitCode: 0 | 2 | 3 | 64 | 129 | 130 | 143;
   message: string;
   /** What to do next, when the run did not finish. */
   next?: string;
@@ -110,6 +123,13 @@ async function locked(o: RestoreOptions, lockInfo: LockInfo, tookOver: string | 
   const det = chk.detection;
   const primary = det.primary;
   const problems = chk.report.problems;
+  if (o.signal?.aborted) return stoppedBeforeStart(o.signal, problems);
+  if (o.only) {
+    // Known: the catalogue, and whatever services this DC's SAPI has.
+    const known = [...CATALOGUE.map((s) => s.name), ...(chk.restoreData.dc.services ?? []).map((s) => s.name), ...chk.inventory.instances.map((i) => i.service)];
+    const unknown = o.only.length === 0 ? [''] : unknownServices(o.only, known);
+    if (unknown.length > 0) return { exitCode: 64, message: `${onlyUsage(unknown, known)}; nothing was changed`, next: `${o.command.replace(/--only[ =]\S*/, '').trim()} --only <services from the list>`, problems: [] };
+  }
   if (!primary) return { exitCode: 2, message: 'no primary headnode could be identified (no restore-data, no CNAPI)', problems };
   if (primary.state === 'alive') {
     return {
@@ -152,6 +172,7 @@ async function locked(o: RestoreOptions, lockInfo: LockInfo, tookOver: string | 
     return { exitCode: 2, message: `another recovery holds the lock (seen on ${dcLock.seenOn}): ${h.who} on ${h.host} (pid ${h.pid}) since ${h.since}, running "${h.command}"; nothing was changed`, next: `talk to ${h.who} first`, problems };
   }
   try {
+    if (o.signal?.aborted) return stoppedBeforeStart(o.signal, problems);
     return await journaled(o, chk, tookOver, timing, started, dcLock.unreachable);
   } finally {
     await releaseDcLock(places, lockInfo);
@@ -171,23 +192,28 @@ async function journaled(
   const primary = det.primary!;
   const problems = chk.report.problems;
   const fencedOk = o.fenced === primary.hostname;
-  const state = readJournal(o.journalDir);
+  const identity = runIdentity(o, chk);
+  const opened = openRestoreJournal(o.journalDir, identity);
+  if (!opened.ok) return { exitCode: 2, message: opened.message, next: opened.next, problems };
+  const { state, notices } = opened;
+  for (const n of notices) ev.notice?.(n);
+  let plan = opened.plan;
+  const resumed = plan !== undefined;
+  if (!plan) {
+    ev.phase?.('building the plan');
+    plan = await buildPlan(o.dc, { rd: chk.restoreData, inv: chk.inventory, det, strategy: o.strategy, ipCandidates: chk.ipCandidates ?? [], blocked: [], ...(o.only ? { only: o.only } : {}) });
+    if (o.only && plan.steps.length === 0) {
+      return { exitCode: 2, message: `nothing to restore for --only ${o.only.join(',')}: none of them lost its only instance with ${primary.hostname}; nothing was changed`, next: 'see `triton-recover plan` for what a restore would re-create', problems };
+    }
+  }
   const journal = new Journal(o.journalDir, randomUUID());
   const who = process.env['SUDO_USER'] ?? userInfo().username;
-  journal.append({ t: 'run', command: o.command, who, host: hostname(), pid: process.pid, strategy: o.strategy });
+  journal.append({ t: 'run', command: o.command, who, host: hostname(), pid: process.pid, strategy: o.strategy, job: 'restore', identity });
   if (tookOver) journal.append({ t: 'decision', decision: 'lock-takeover', detail: tookOver });
   if (lockUnreachable.length > 0) journal.append({ t: 'decision', decision: 'lock-partial', detail: `lock not placed on ${lockUnreachable.join(', ')} (unreachable)` });
+  for (const n of notices) journal.append({ t: 'decision', decision: 'journal', detail: n });
   try {
-    let plan = state.plan as Plan | undefined;
-    const resumed = plan !== undefined;
-    if (plan && plan.strategy !== o.strategy) {
-      return { exitCode: 2, message: `a restore with the ${plan.strategy} strategy is under way (journal ${journal.path}): it cannot switch strategy half-way`, next: `${o.command.replace(/--strategy \S+/, '')} --strategy ${plan.strategy}`, problems };
-    }
-    if (!plan) {
-      ev.phase?.('building the plan');
-      plan = await buildPlan(o.dc, { rd: chk.restoreData, inv: chk.inventory, det, strategy: o.strategy, ipCandidates: chk.ipCandidates ?? [], blocked: [], ...(o.only ? { only: o.only } : {}) });
-      journal.append({ t: 'plan', plan });
-    }
+    if (!resumed) journal.append({ t: 'plan', plan });
     if (fencedOk) journal.append({ t: 'decision', decision: 'fenced', detail: `${who} confirmed ${primary.hostname} is fenced` });
     if (state.open.length > 0) {
       journal.append({ t: 'decision', decision: 'recheck', detail: `${state.open.length} action(s) started without an end: re-checked by prepare, not repeated: ${state.open.map((x) => x.id).join(', ')}` });
@@ -200,10 +226,32 @@ async function journaled(
       finished.set(sk.key, { status: 'skipped', detail: sk.reason });
     }
     ev.plan?.(plan, resumed, finished);
-    return await execPlan(o, plan, journal, finished, timing, started, fencedOk ? who : null, primary.adminIp);
+    return await execPlan(o, plan, journal, finished, timing, started, fencedOk ? who : null, primary.adminIp, notices);
   } finally {
     journal.close();
   }
+}
+
+/** What this run is for: a journal is resumed only by the same. */
+function runIdentity(o: RestoreOptions, chk: Awaited<ReturnType<typeof runCheck>>): RunIdentity {
+  const rd = chk.restoreData.dc;
+  const primary = chk.detection.primary!;
+  const meta = rd.application?.metadata ?? {};
+  const named = meta['datacenter_name'];
+  const fromSysinfo = rd.servers?.map((s) => s.sysinfo?.['Datacenter Name']).find((n) => typeof n === 'string');
+  return {
+    dc: { name: typeof named === 'string' ? named : (fromSysinfo ?? null), uuid: rd.application?.uuid ?? null },
+    dead: { hostname: primary.hostname, uuid: primary.uuid },
+    strategy: o.strategy,
+    only: o.only ? [...o.only].sort() : null,
+    restoreData: o.dc.restoreDataDir,
+  };
+}
+
+/** A stop asked for before anything was journaled or changed. */
+function stoppedBeforeStart(signal: AbortSignal, problems: Problem[]): RestoreOutcome {
+  const r: unknown = signal.reason;
+  return { exitCode: r instanceof StopRequest ? r.exitCode : 2, message: `${stopWhy(signal)} before the restore began: nothing was changed`, problems };
 }
 
 async function execPlan(
@@ -215,6 +263,7 @@ async function execPlan(
   started: number,
   fencedBy: string | null,
   primaryIp: string | undefined,
+  journalNotes: string[],
 ): Promise<RestoreOutcome> {
   const ev = o.events ?? {};
   const ctx: ActionContext = {
@@ -230,16 +279,21 @@ async function execPlan(
   const only = new Set(o.only ?? []);
   const steps = plan.steps.filter((s) => only.size === 0 || only.has(s.service));
   const key = (s: PlanStep): string => `${s.service}/${s.alias}`;
+  // A stop cuts short what only looks (prepare, the health wait); a command
+  // that changes something is let finish, so no zone is left half-created.
+  const looking: ActionContext = o.signal ? { ...ctx, signal: o.signal } : ctx;
+  const interrupted = (): Interrupted | undefined => (o.signal?.aborted ? new Interrupted(stopWhy(o.signal)) : undefined);
 
-  /** One action: prepare, then (if needed) execute; journaled before and after. */
-  /** One action; returns true when it executed (false: prepare found it done). */
+  /** One action: prepare, then (if needed) execute; journaled before and after. Returns true when it executed. */
   const runAction = async (a: PlanAction, service: string, knownNotDone = false): Promise<boolean> => {
     const t0 = Date.now();
+    const before = interrupted();
+    if (before) throw before;
     ev.actionStart?.(a);
     const p = knownNotDone
       ? ({ done: false } as const)
-      : await prepare(ctx, a).catch((err: unknown) => {
-          throw asFailure(a, o.dc.local.name, 'checking what already exists', err);
+      : await prepare(looking, a).catch((err: unknown) => {
+          throw interrupted() ?? asFailure(a, o.dc.local.name, 'checking what already exists', err);
         });
     if (p.done) {
       journal.append({ t: 'end', id: a.id, ok: true, skipped: true, detail: `already done: ${p.why}`, durationMs: Date.now() - t0 });
@@ -248,7 +302,13 @@ async function execPlan(
     }
     journal.append({ t: 'start', id: a.id, service, kind: a.kind, host: a.host, ...(a.argv ? { argv: a.argv } : {}), ...(a.http ? { http: a.http } : {}) });
     try {
-      const detail = await execute(ctx, a).catch((err: unknown) => {
+      const detail = await execute(a.kind === 'wait-healthy' ? looking : ctx, a).catch((err: unknown) => {
+        // A health wait cut short proves nothing: left open, the rerun checks again.
+        const stop = interrupted();
+        if (stop && a.kind === 'wait-healthy') {
+          ev.actionEnd?.(a, { ok: false, skipped: false, detail: stop.why, ms: Date.now() - t0 });
+          throw stop;
+        }
         throw asFailure(a, o.dc.local.name, 'running it', err);
       });
       journal.append({ t: 'end', id: a.id, ok: true, detail, durationMs: Date.now() - t0 });
@@ -262,7 +322,8 @@ async function execPlan(
     }
   };
 
-  const pendingSteps = steps.filter((s) => !finished.has(key(s)));
+  // Steps the journal calls done are looked at again, so their images are staged too (installed: a quick check).
+  const pendingSteps = steps.filter((s) => finished.get(key(s))?.status !== 'skipped');
   const images = pendingSteps.flatMap((s) => s.actions.filter((a) => a.kind === 'install-image'));
   const stager = new ImageStager(images, async (a) => void (await runAction(a, 'images')));
 
@@ -287,13 +348,21 @@ async function execPlan(
       notRestored: plan.notRestored,
       notes: [...plan.notes, ...plan.steps.flatMap((s) => s.notes.map((n) => `${s.alias}: ${n}`))],
       journal: journal.path,
+      journalNotes,
     });
-  const stop = async (exitCode: 2 | 3, message: string, next: string, failure?: ActionFailed): Promise<RestoreOutcome> => {
+  const stop = async (exitCode: RestoreOutcome['exitCode'], message: string, next: string, failure?: ActionFailed): Promise<RestoreOutcome> => {
     // Images still being installed journal their end before the stop.
     await stager.settled();
     journal.append({ t: 'stop', reason: message, exitCode });
     const report = finish(exitCode === 3 ? 'failed' : 'stopped', message);
     return { exitCode, message, next, problems: [], plan, report, ...(failure ? { failure } : {}) };
+  };
+  /** Stopped from outside: journaled as such, resumable, the report written. */
+  const stopped = (where: string): Promise<RestoreOutcome> => {
+    const why = o.signal ? stopWhy(o.signal) : 'stop asked for';
+    const r: unknown = o.signal?.reason;
+    journal.append({ t: 'decision', decision: 'stop', detail: `${why}: stopped ${where}` });
+    return stop(r instanceof StopRequest ? r.exitCode : 2, `${why}: stopped ${where}; what finished is journaled`, `${o.command}   (resumes where it stopped: nothing finished is repeated)`);
   };
 
   // The dead primary coming back mid-restore would put two of each zone on the network.
@@ -315,11 +384,33 @@ async function execPlan(
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i]!;
       const out = outcomes[i]!;
-      if (out.status !== 'pending') continue;
+      if (o.signal?.aborted) return stopped(`before ${step.alias}`);
+      // "done" in the journal is a hint, the DC is the truth: the zone is looked
+      // up, and its step's checks run again (all "already done" when it is there).
+      let verifying = false;
+      if (out.status === 'done') {
+        const seen = await zoneSeen(step).catch((err: unknown) => (interrupted() ? 'stopped' : `not looked up: ${(err as Error).message}`));
+        if (seen === 'stopped') return stopped(`before ${step.alias}`);
+        if (seen === 'running') verifying = true;
+        else {
+          const why = `the journal says ${step.alias} is done, but on ${o.dc.local.name} vmadm get ${step.uuid}: ${seen}: it is restored again`;
+          journal.append({ t: 'decision', service: key(step), decision: 'redo', detail: why });
+          ev.notice?.(why);
+          journalNotes.push(why);
+          out.status = 'pending';
+        }
+      }
+      if (out.status !== 'pending' && !verifying) continue;
       const back = returned(step.alias);
       if (back) return back;
-      if (!goAll) {
-        const ans = await o.confirm!(step, i, steps.length);
+      if (!goAll && !verifying) {
+        let ans: Answer;
+        try {
+          ans = await unlessStopped(o.confirm!(step, i, steps.length), o.signal);
+        } catch (err) {
+          if (err instanceof Interrupted) return stopped(`before ${step.alias}`);
+          throw err;
+        }
         journal.append({ t: 'decision', service: step.service, decision: ans, detail: `before ${step.alias}` });
         if (ans === 'pause') return stop(2, `paused before ${step.alias}`, `${o.command} to continue where it stopped`);
         if (ans === 'skip') {
@@ -346,6 +437,7 @@ async function execPlan(
           known = (await runAction(a, step.service, known)) || known;
         }
       } catch (err) {
+        if (err instanceof Interrupted) return stopped(`during ${step.alias}`);
         if (!(err instanceof ActionFailed)) throw err;
         out.status = 'failed';
         out.detail = `${err.command}: ${err.output.split('\n')[0] ?? ''}`;
@@ -356,11 +448,18 @@ async function execPlan(
       }
       out.status = 'done';
       out.seconds = Math.round((Date.now() - t0) / 1000);
-      out.detail = 'healthy';
-      journal.append({ t: 'service', service: key(step), status: 'done', detail: `healthy after ${out.seconds} s` });
+      out.detail = verifying ? 'healthy (done in an earlier run, checked again now)' : 'healthy';
+      if (!verifying) journal.append({ t: 'service', service: key(step), status: 'done', detail: `healthy after ${out.seconds} s` });
       ev.serviceEnd?.(step, 'done', out.detail);
+    }
+    return reconcileAndReport();
   }
-  return reconcileAndReport();
+
+  /** The step's zone as this headnode has it: 'running', or what is wrong. */
+  async function zoneSeen(step: PlanStep): Promise<string> {
+    const vm = await vmadmGet(o.dc.local, step.uuid, { timeoutMs: timing.commandTimeoutMs, ...(o.signal ? { signal: o.signal } : {}) });
+    if (!vm) return 'no such VM';
+    return vm.state === 'running' ? 'running' : `state ${vm.state}`;
   }
 
   async function reconcileAndReport(): Promise<RestoreOutcome> {
@@ -376,6 +475,7 @@ async function execPlan(
         await runAction(a, 'reconcile');
         rec.push({ summary: a.summary, status: 'done' });
       } catch (err) {
+        if (err instanceof Interrupted) return stopped(`while reconciling, before ${a.summary}`);
         // Reconcile is bookkeeping: a failure is reported, the restored zones stand.
         rec.push({ summary: a.summary, status: `FAILED: ${(err as Error).message}` });
       }
@@ -388,7 +488,8 @@ async function execPlan(
       count('FAILED') ? `; ${count('FAILED')} reconcile step(s) failed` : '',
       count('NOT DONE') ? `; ${count('NOT DONE')} reconcile step(s) left for --fenced ${plan.dead.hostname}` : '',
     ].join('');
-    journal.append({ t: 'stop', reason: message, exitCode: 0 });
+    // Everything finished: the journal is closed, a later run starts afresh.
+    journal.append({ t: 'close', reason: message });
     const report = finish('done', message, rec);
     return { exitCode: 0, message, problems: [], plan, report };
   }
