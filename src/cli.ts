@@ -181,6 +181,17 @@ async function consoleMode(cmd: Command): Promise<number> {
     );
     return EXIT.blocked;
   }
+  // A dumb terminal cannot move the cursor: a full-screen console would print
+  // garbage. The line-by-line commands work there (restore asks each question on a line).
+  if (process.env['TERM'] === 'dumb') {
+    process.stderr.write(
+      'triton-recover: TERM=dumb cannot move the cursor, so the full-screen console does not start.\n' +
+        '  Line by line instead:   triton-recover check        triton-recover plan\n' +
+        '                          triton-recover restore --fenced <dead primary hostname>   (asks before each zone)\n' +
+        '  Or set TERM to what your terminal is (vt100 works on any serial console) and run triton-recover again.\n',
+    );
+    return EXIT.blocked;
+  }
   // A drill keeps its simulated DC in a file, so quitting and reopening resumes it.
   if ((o.demo || o.sim) && !o.simState) o.simState = join(mkdtempSync(join(tmpdir(), 'triton-recover-drill-')), 'state.json');
   // Loading ink (~0.5 s) and opening the DC overlap: the first screen comes sooner.

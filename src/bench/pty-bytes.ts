@@ -59,6 +59,8 @@ export interface PtySession {
   waitFor(cond: ScreenCondition, timeoutMs?: number): Promise<void>;
   press(keys: string): void;
   bytes: { readonly total: number; perSecond(): number[] };
+  /** Everything the program wrote, as written (escape sequences included). */
+  raw(): string;
   /** ms from spawn to the first screen with any text; undefined until then. */
   firstScreenMs(): number | undefined;
   exit(): Promise<number>;
@@ -93,6 +95,7 @@ export function openPtySession(mods: PtyModules, opts: PtySpawnOptions): PtySess
   const start = performance.now();
   const buckets: number[] = [];
   let total = 0;
+  let written = '';
   let firstScreen: number | undefined;
   let exitCode: number | undefined;
   let disposed = false;
@@ -113,6 +116,7 @@ export function openPtySession(mods: PtyModules, opts: PtySpawnOptions): PtySess
     while (buckets.length <= sec) buckets.push(0);
     buckets[sec] = (buckets[sec] ?? 0) + n;
     total += n;
+    if (written.length < 1 << 20) written += d;
     const at = performance.now() - start;
     if (disposed) return;
     xterm.write(d, () => {
@@ -129,6 +133,7 @@ export function openPtySession(mods: PtyModules, opts: PtySpawnOptions): PtySess
   return {
     screen,
     text: () => screen().join('\n'),
+    raw: () => written,
     async waitFor(cond, timeoutMs = 10_000) {
       const deadline = performance.now() + timeoutMs;
       for (;;) {

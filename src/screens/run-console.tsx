@@ -25,7 +25,8 @@ export async function runConsole(dc: Dc, o: ConsoleOptions): Promise<number> {
   let session: ConsoleSession | undefined;
   const store = createStore(initialState(dc.label, Date.now()), (e) => session?.handle(e));
   session = new ConsoleSession(dc, o, (e) => store.dispatch(e));
-  if (term.sizeGuessed) store.dispatch({ t: 'log', lines: [`terminal size unknown: assuming ${term.rows}x${term.cols} (set it with: ${sttyHint(term)})`], level: 'error' });
+  // On home, not in the run log: the operator must see it before the screen misleads them.
+  if (term.sizeGuessed) store.dispatch({ t: 'notice', text: `terminal size unknown: assuming ${term.rows}x${term.cols}; set it with: ${sttyHint(term)}` });
 
   const rows = (): number => process.stdout.rows || term.rows;
   const cols = (): number => process.stdout.columns || term.cols;

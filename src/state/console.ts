@@ -99,6 +99,8 @@ export interface RunState {
 
 export interface ConsoleState {
   screen: Screen;
+  /** Shown on home until the console ends (set by a 'notice' event). */
+  notice?: string;
   /** Where Esc/q goes back to. */
   history: Screen[];
   help: boolean;
@@ -156,6 +158,8 @@ export type Event =
   | { t: 'serviceStart'; key: string; now: number }
   | { t: 'actionStart'; alias: string; summary: string; command: string; now: number }
   | { t: 'log'; lines: string[]; level?: LogLine['level'] }
+  /** Something about the console itself the operator must see on home (the terminal's unknown size). */
+  | { t: 'notice'; text: string }
   | { t: 'serviceEnd'; key: string; status: ServiceStatus; seconds?: number }
   | { t: 'ask'; prompt: Prompt }
   | { t: 'failed'; failure: Failure }
@@ -238,6 +242,8 @@ export function reduce(s: ConsoleState, e: Event): Result {
       return only({ ...s, now: Math.max(s.now, e.now), run: { ...s.run, services: s.run.services.map((x) => (x.key === e.key ? { ...x, status: 'running' } : x)) } });
     case 'actionStart':
       return only({ ...s, now: Math.max(s.now, e.now), run: { ...s.run, current: { alias: e.alias, summary: e.summary, command: e.command, startedAt: e.now } } });
+    case 'notice':
+      return only({ ...s, notice: e.text });
     case 'log': {
       const level = e.level ?? 'detail';
       return only({ ...s, run: { ...s.run, log: [...s.run.log, ...e.lines.map((text) => ({ text, level }))].slice(-LOG_KEEP) } });

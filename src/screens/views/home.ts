@@ -46,5 +46,6 @@ export function homeView(s: ConsoleState, _c: ViewCtx): Line[] {
     const note = item === 'Secondary-headnode conversion' && s.convert.phase === 'running' ? '  (in progress: back to it)' : item.startsWith('Restore after') && (s.run.phase === 'running' || s.run.phase === 'failed') ? '  (in progress: back to it)' : '';
     out.push([{ text: `${pointer(sel)}${i + 1} ${item}`, inverse: sel }, { text: note, tone: 'dim' }]);
   });
+  if (s.notice) out.push(blank, L(s.notice, 'warn'));
   return out;
 }

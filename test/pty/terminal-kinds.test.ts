@@ -1,0 +1,22 @@
+// Terminals the console meets at 3 a.m.: a dumb one, and a serial line nobody
+// ran stty on (a tty that reports no size).
+import { expect, it } from 'vitest';
+import { describePty, fixture, startPty } from './harness.js';
+
+describePty('terminal kinds (real pty)', () => {
+  it('TERM=dumb: no full-screen console, not one escape sequence, and what to run instead', async () => {
+    const p = startPty({ args: ['--demo'], term: 'dumb' });
+    const code = await p.exit();
+    expect(code).toBe(2);
+    expect(p.raw()).toContain('TERM=dumb cannot move the cursor');
+    expect(p.raw()).toContain('triton-recover restore --fenced');
+    expect(p.raw()).not.toContain('\u001b');
+  });
+
+  it('a tty that reports no size: the console runs at 24x80 and says how to set the size', async () => {
+    const p = startPty({ entry: fixture('unsized-tty.mjs'), args: ['--demo', '--sim-speed', '50'], term: 'vt100' });
+    await p.waitFor((s) => s.join('\n').includes('stty rows 24 cols 80'), 15_000);
+    expect(p.text()).toContain('HOME');
+    p.press('q');
+  });
+});
