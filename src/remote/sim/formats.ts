@@ -236,7 +236,7 @@ export function sysinfoObject(world: SimWorld, srv: ScenarioServer): Record<stri
     'Serial Number': `S${srv.uuid.slice(0, 8).toUpperCase()}`,
     // Platforms built before 2013-01-18 have no "Setup" key (TritonDataCenter/smartos-live
     // src/sysinfo, OS-1824 added it on 2013-01-17): CNAPI's own `setup` field tells.
-    ...(predatesSetupKey(srv.platform ?? PLATFORM) ? {} : { Setup: String(srv.setup ?? true) }),
+    ...(predatesSetupKey(srv.platform ?? DEFAULT_PLATFORM) ? {} : { Setup: String(srv.setup ?? true) }),
     'VM Capable': true,
     'CPU Type': 'Intel(R) Xeon(R) Silver 4214 CPU @ 2.20GHz',
     'CPU Virtualization': 'vmx',
