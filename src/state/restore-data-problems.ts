@@ -76,7 +76,7 @@ export function restoreDataProblems(ctx: RestoreDataContext): Problem[] {
   for (const svc of [...covered].sort()) {
     if (spec(svc)?.role === 'skip') continue;
     const sd = rd.services.get(svc);
-    const why = sd ? unusableWhy(sd) : `there is no ${rd.dir}/svc-${svc}/, yet SAPI lists the service`;
+    const why = sd ? unusableWhy(sd) : `no ${rd.dir}/svc-${svc}/, yet SAPI lists the service`;
     if (why === undefined) continue;
     noData.add(svc);
     const critical = restorable(svc);
@@ -85,8 +85,8 @@ export function restoreDataProblems(ctx: RestoreDataContext): Problem[] {
       code: 'RESTORE_DATA_MISSING',
       service: svc,
       message: critical
-        ? `restore-data on ${here} has nothing usable for ${svc} (${why}): where ${svc} ran cannot be told, and a lost ${svc} zone cannot be re-created from here`
-        : `restore-data on ${here} has nothing usable for ${svc} (${why}): the ${svc} members cannot be checked`,
+        ? `restore-data on ${here} has nothing${sd ? ' usable' : ''} for ${svc} (${why}): where ${svc} ran cannot be told, and a lost ${svc} zone cannot be re-created from here`
+        : `restore-data on ${here} has nothing${sd ? ' usable' : ''} for ${svc} (${why}): the ${svc} members cannot be checked`,
       fix: `${syncFix(here)}${sd ? `; if svc-${svc} in ${rd.dir} is not a directory, move it aside first` : ''}`,
     });
   }
