@@ -9,6 +9,7 @@ import { CommandFailedError } from './remote/triton/command.js';
 import { journalDirOf, openDc, timingOf, type GlobalOptions } from './remote/open-dc.js';
 import { convertPrompter, linePrompter } from './screens/line-prompt.js';
 import { blocksRestore, exitCodeOf, formatCheckText } from './state/check-report.js';
+import { sanitizeForDisplay as clean } from './state/display-text.js';
 import { formatPlanText, planJson, type Strategy } from './state/plan.js';
 import { formatPrometheus } from './state/prometheus.js';
 import { runCheck } from './steps/check.js';
@@ -94,7 +95,7 @@ async function restore(cmd: Command): Promise<number> {
   const dc = await openDc(globals(cmd));
   const t = timingOf(o, dc);
   const prompter = o.yes ? undefined : linePrompter(process.stdin, process.stderr);
-  const log = (s: string): boolean => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
+  const log = (s: string): boolean => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${clean(s)}\n`);
   try {
     const out: RestoreOutcome = await runRestore({
       dc,
@@ -115,13 +116,13 @@ async function restore(cmd: Command): Promise<number> {
         serviceEnd: (s, status, d) => log(`    ${status.toUpperCase()}: ${s.alias}${d ? ` (${d})` : ''}`),
       },
     });
-    for (const p of out.problems) process.stderr.write(`  ${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}${p.service ? ` [${p.service}]` : ''}: ${p.message}${p.fix ? `\n       fix: ${p.fix}` : ''}\n`);
+    for (const p of out.problems) process.stderr.write(`  ${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}${p.service ? ` [${clean(p.service)}]` : ''}: ${clean(p.message)}${p.fix ? `\n       fix: ${clean(p.fix)}` : ''}\n`);
     if (out.failure) {
       const f = out.failure;
-      process.stderr.write(`\nFAILED on ${f.host}: ${f.action.summary}\n  command: ${f.command}\n  output:\n${f.output.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+      process.stderr.write(`\nFAILED on ${clean(f.host)}: ${clean(f.action.summary)}\n  command: ${clean(f.command)}\n  output:\n${f.output.split('\n').map((l) => `    ${clean(l)}`).join('\n')}\n`);
     }
-    process.stdout.write(`${out.exitCode === 0 ? 'DONE' : out.exitCode === 3 ? 'STOPPED (a step failed)' : 'NOT STARTED / PAUSED'}: ${out.message}\n`);
-    if (out.next) process.stdout.write(`next: ${out.next}\n`);
+    process.stdout.write(`${out.exitCode === 0 ? 'DONE' : out.exitCode === 3 ? 'STOPPED (a step failed)' : 'NOT STARTED / PAUSED'}: ${clean(out.message)}\n`);
+    if (out.next) process.stdout.write(`next: ${clean(out.next)}\n`);
     if (out.report) process.stdout.write(`report: ${out.report.md}\n`);
     return out.exitCode;
   } finally {
@@ -198,7 +199,7 @@ async function convert(server: string, cmd: Command): Promise<number> {
   // Without --yes and nobody at a terminal, show what would run and change nothing.
   const interactive = !o.yes && process.stdin.isTTY === true;
   const prompter = interactive ? convertPrompter(process.stdin, process.stderr) : undefined;
-  const log = (s: string): boolean => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
+  const log = (s: string): boolean => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${clean(s)}\n`);
   try {
     if (!o.yes && !interactive) {
       const c = await checkConvert(dc, server, t.probeTimeoutMs);
@@ -224,13 +225,13 @@ async function convert(server: string, cmd: Command): Promise<number> {
         stepEnd: (s, _i, status) => log(`    ${status.toUpperCase()}: ${s.title}`),
       },
     });
-    for (const p of out.problems) process.stderr.write(`  ${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}: ${p.message}${p.fix ? `\n       fix: ${p.fix}` : ''}\n`);
+    for (const p of out.problems) process.stderr.write(`  ${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}: ${clean(p.message)}${p.fix ? `\n       fix: ${clean(p.fix)}` : ''}\n`);
     if (out.failure) {
       const f = out.failure;
-      process.stderr.write(`\nFAILED on ${f.host}: ${f.action.summary}\n  command: ${f.command}\n  output:\n${f.output.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+      process.stderr.write(`\nFAILED on ${clean(f.host)}: ${clean(f.action.summary)}\n  command: ${clean(f.command)}\n  output:\n${f.output.split('\n').map((l) => `    ${clean(l)}`).join('\n')}\n`);
     }
-    process.stdout.write(`${out.exitCode === 0 ? 'DONE' : out.exitCode === 3 ? 'STOPPED (a step failed)' : 'NOT STARTED / STOPPED'}: ${out.message}\n`);
-    if (out.next) process.stdout.write(`next: ${out.next}\n`);
+    process.stdout.write(`${out.exitCode === 0 ? 'DONE' : out.exitCode === 3 ? 'STOPPED (a step failed)' : 'NOT STARTED / STOPPED'}: ${clean(out.message)}\n`);
+    if (out.next) process.stdout.write(`next: ${clean(out.next)}\n`);
     return out.exitCode;
   } finally {
     prompter?.close();
@@ -314,7 +315,7 @@ function report(err: unknown): number {
     return EXIT.usage;
   }
   const e = err as Error;
-  process.stderr.write(`triton-recover: internal error: ${e.message}\n`);
+  process.stderr.write(`triton-recover: internal error: ${clean(e.message)}\n`);
   if (process.env['TRITON_RECOVER_DEBUG']) process.stderr.write(`${e.stack ?? ''}\n`);
   return EXIT.internal;
 }

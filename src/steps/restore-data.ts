@@ -12,7 +12,7 @@ import { NapiIp, NapiNetwork } from '../remote/triton/napi.js';
 import { parseJson } from '../remote/triton/parse.js';
 import { SapiApplication, SapiInstance, SapiService } from '../remote/triton/sapi.js';
 import type { VmadmVm } from '../remote/triton/vmadm.js';
-import { VmDump } from '../remote/triton/vm-dump.js';
+import { DumpSapiInstance, DumpSapiService, VmDump } from '../remote/triton/vm-dump.js';
 import { instanceFromVm, serverFromCnapi, type Inventory } from '../state/inventory.js';
 import { LAYOUT_VERSION, DatasetMeta, RecoveryIps, Synced, paths } from '../state/restore-data-layout.js';
 import { spec } from './catalogue.js';
@@ -155,7 +155,7 @@ export async function readRestoreData(dir: string): Promise<RestoreData> {
   const [synced, application, services, servers, adminNetwork, adminIps, recoveryIps] = await Promise.all([
     readJson(dir, paths.dcSynced, Synced, p),
     readJson(dir, paths.sdcApplication, SapiApplication, p),
-    readJson(dir, paths.services, SapiService.array(), p),
+    readJson(dir, paths.services, DumpSapiService.array(), p),
     readJson(dir, paths.servers, CnapiServer.array(), p),
     readJson(dir, paths.adminNetwork, NapiNetwork, p),
     readJson(dir, paths.adminIps, NapiIp.array(), p),
@@ -218,7 +218,7 @@ async function readService(dir: string, name: string): Promise<ServiceData> {
     return empty(temps === 0 ? `svc-${name}/ is empty` : `svc-${name}/ holds only ${temps} temporary file(s) (*.tmp-*) of a sync that was cut short`);
   }
   const synced = await readJson(dir, paths.svcSynced(name), Synced, problems);
-  const sapiInstances = await readJson(dir, paths.sapiInstances(name), SapiInstance.array(), problems);
+  const sapiInstances = await readJson(dir, paths.sapiInstances(name), DumpSapiInstance.array(), problems);
   const files = real;
   const vms: VmadmVm[] = [];
   const datasets: DatasetData[] = [];

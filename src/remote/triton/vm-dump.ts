@@ -4,7 +4,8 @@
 // here, so `10.99.99.30; touch x` as an IP or a control character in an alias
 // makes the dump unusable (a named problem), never a command.
 import { z } from 'zod';
-import { Alias, Ipv4, Mac, Uuid } from '../values.js';
+import { Alias, Ipv4, Mac, ServiceName, Uuid } from '../values.js';
+import { SapiInstance, SapiService } from './sapi.js';
 import { VmadmNic, VmadmVm } from './vmadm.js';
 
 /** NAPI nic tag names ([a-zA-Z0-9_], at most 31), or a fabric's sdc_overlay/<vnet id>. */
@@ -34,5 +35,15 @@ export const VmDump = VmadmVm.extend({
   alias: Alias.optional(),
   brand: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'not a zone brand'),
   nics: z.array(DumpNic),
+  // smartdc_role names the service the zone is restored as (paths, plan, messages).
+  tags: z.looseObject({ smartdc_role: ServiceName.optional() }).optional(),
 });
 export type VmDump = z.infer<typeof VmDump>;
+
+/** dc/services.json: a service name becomes a directory name and a word in every message. */
+export const DumpSapiService = SapiService.extend({ name: ServiceName });
+
+/** svc-<name>/sapi-instances.json: the alias is shown and used to name zones. */
+export const DumpSapiInstance = SapiInstance.extend({
+  params: z.looseObject({ alias: Alias.optional(), server_uuid: Uuid.optional() }).optional(),
+});
