@@ -6,7 +6,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { RemoteError } from './remote/errors.js';
 import { ScenarioError } from './remote/sim/scenario.js';
 import { CommandFailedError } from './remote/triton/command.js';
-import { journalDirOf, openDc, timingOf, type GlobalOptions } from './remote/open-dc.js';
+import { checkDirOption, UsageError } from './remote/dir-options.js';
+import type { Dc } from './remote/dc.js';
+import { journalDirOf, openDc as openAnyDc, timingOf, type GlobalOptions } from './remote/open-dc.js';
 import { convertPrompter, linePrompter } from './screens/line-prompt.js';
 import { blocksRestore, exitCodeOf, formatCheckText } from './state/check-report.js';
 import { sanitizeForDisplay as clean } from './state/display-text.js';
@@ -39,6 +41,21 @@ const nonNegative = (what: string) => (v: string): number => {
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${what} must be a number, 0 or more`);
   return n;
 };
+
+/** The DC, once the directory options are directories (or absent): a usage error otherwise. */
+async function openDc(g: GlobalOptions): Promise<Dc> {
+  if (g.restoreData) checkDirOption('--restore-data', g.restoreData);
+  if (g.journalDir) checkDirOption('--journal-dir', g.journalDir);
+  const dc = await openAnyDc(g);
+  try {
+    checkDirOption(g.journalDir ? '--journal-dir' : 'the journal directory (set it with --journal-dir)', journalDirOf(g, dc));
+    if (!g.restoreData) checkDirOption('the restore-data directory (set it with --restore-data)', dc.restoreDataDir);
+  } catch (err) {
+    await dc.close();
+    throw err;
+  }
+  return dc;
+}
 
 function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals<GlobalOptions>();
@@ -308,6 +325,11 @@ function report(err: unknown): number {
   }
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+    return EXIT.usage;
+  }
+  if (err instanceof UsageError) {
+    // 64, not 2: nothing about the DC was judged; the command line needs fixing.
+    process.stderr.write(`triton-recover: ${clean(err.message)}\n`);
     return EXIT.usage;
   }
   if (err instanceof ScenarioError) {
