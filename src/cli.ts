@@ -6,9 +6,12 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { RemoteError } from './remote/errors.js';
 import { ScenarioError } from './remote/sim/scenario.js';
 import { CommandFailedError } from './remote/triton/command.js';
-import { journalDirOf, openDc, timingOf, type GlobalOptions } from './remote/open-dc.js';
+import { checkDirOption, UsageError } from './remote/dir-options.js';
+import type { Dc } from './remote/dc.js';
+import { journalDirOf, openDc as openAnyDc, timingOf, type GlobalOptions } from './remote/open-dc.js';
 import { convertPrompter, linePrompter } from './screens/line-prompt.js';
 import { blocksRestore, exitCodeOf, formatCheckText } from './state/check-report.js';
+import { sanitizeForDisplay as clean } from './state/display-text.js';
 import { formatPlanText, planJson, type Strategy } from './state/plan.js';
 import { formatPrometheus } from './state/prometheus.js';
 import { runCheck } from './steps/check.js';
@@ -39,6 +42,21 @@ const nonNegative = (what: string) => (v: string): number => {
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${what} must be a number, 0 or more`);
   return n;
 };
+
+/** The DC, once the directory options are directories (or absent): a usage error otherwise. */
+async function openDc(g: GlobalOptions): Promise<Dc> {
+  if (g.restoreData) checkDirOption('--restore-data', g.restoreData);
+  if (g.journalDir) checkDirOption('--journal-dir', g.journalDir);
+  const dc = await openAnyDc(g);
+  try {
+    checkDirOption(g.journalDir ? '--journal-dir' : 'the journal directory (set it with --journal-dir)', journalDirOf(g, dc));
+    if (!g.restoreData) checkDirOption('the restore-data directory (set it with --restore-data)', dc.restoreDataDir);
+  } catch (err) {
+    await dc.close();
+    throw err;
+  }
+  return dc;
+}
 
 function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals<GlobalOptions>();
@@ -95,7 +113,7 @@ async function restore(cmd: Command): Promise<number> {
   const dc = await openDc(globals(cmd));
   const t = timingOf(o, dc);
   const prompter = o.yes ? undefined : linePrompter(process.stdin, process.stderr);
-  const log = (s: string): boolean => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
+  const log = (s: string): boolean => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${clean(s)}\n`);
   // SIGINT/SIGTERM/SIGHUP: stop cleanly (journal, locks, report, how to
   // resume); a second one exits at once (the journal is fsync'd throughout).
   const stop = new AbortController();
@@ -131,15 +149,15 @@ async function restore(cmd: Command): Promise<number> {
         serviceEnd: (s, status, d) => log(`    ${status.toUpperCase()}: ${s.alias}${d ? ` (${d})` : ''}`),
       },
     });
-    for (const p of out.problems) process.stderr.write(`  ${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}${p.service ? ` [${p.service}]` : ''}: ${p.message}${p.fix ? `\n       fix: ${p.fix}` : ''}\n`);
+    for (const p of out.problems) process.stderr.write(`  ${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}${p.service ? ` [${clean(p.service)}]` : ''}: ${clean(p.message)}${p.fix ? `\n       fix: ${clean(p.fix)}` : ''}\n`);
     if (out.failure) {
       const f = out.failure;
-      process.stderr.write(`\nFAILED on ${f.host}: ${f.action.summary}\n  command: ${f.command}\n  output:\n${f.output.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+      process.stderr.write(`\nFAILED on ${clean(f.host)}: ${clean(f.action.summary)}\n  command: ${clean(f.command)}\n  output:\n${f.output.split('\n').map((l) => `    ${clean(l)}`).join('\n')}\n`);
     }
     const interrupted = STOP_SIGNALS.find((sig) => SIGNAL_EXIT[sig] === out.exitCode);
     const label = out.exitCode === 0 ? 'DONE' : out.exitCode === 3 ? 'STOPPED (a step failed)' : interrupted ? `STOPPED (${interrupted})` : out.exitCode === 64 ? 'USAGE' : 'NOT STARTED / PAUSED';
-    process.stdout.write(`${label}: ${out.message}\n`);
-    if (out.next) process.stdout.write(`next: ${out.next}\n`);
+    process.stdout.write(`${label}: ${clean(out.message)}\n`);
+    if (out.next) process.stdout.write(`next: ${clean(out.next)}\n`);
     if (out.report) process.stdout.write(`report: ${out.report.md}\n`);
     return out.exitCode;
   } finally {
@@ -228,7 +246,7 @@ async function convert(server: string, cmd: Command): Promise<number> {
   // Without --yes and nobody at a terminal, show what would run and change nothing.
   const interactive = !o.yes && process.stdin.isTTY === true;
   const prompter = interactive ? convertPrompter(process.stdin, process.stderr) : undefined;
-  const log = (s: string): boolean => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
+  const log = (s: string): boolean => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${clean(s)}\n`);
   try {
     if (!o.yes && !interactive) {
       const c = await checkConvert(dc, server, t.probeTimeoutMs);
@@ -254,13 +272,13 @@ async function convert(server: string, cmd: Command): Promise<number> {
         stepEnd: (s, _i, status) => log(`    ${status.toUpperCase()}: ${s.title}`),
       },
     });
-    for (const p of out.problems) process.stderr.write(`  ${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}: ${p.message}${p.fix ? `\n       fix: ${p.fix}` : ''}\n`);
+    for (const p of out.problems) process.stderr.write(`  ${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}: ${clean(p.message)}${p.fix ? `\n       fix: ${clean(p.fix)}` : ''}\n`);
     if (out.failure) {
       const f = out.failure;
-      process.stderr.write(`\nFAILED on ${f.host}: ${f.action.summary}\n  command: ${f.command}\n  output:\n${f.output.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+      process.stderr.write(`\nFAILED on ${clean(f.host)}: ${clean(f.action.summary)}\n  command: ${clean(f.command)}\n  output:\n${f.output.split('\n').map((l) => `    ${clean(l)}`).join('\n')}\n`);
     }
-    process.stdout.write(`${out.exitCode === 0 ? 'DONE' : out.exitCode === 3 ? 'STOPPED (a step failed)' : 'NOT STARTED / STOPPED'}: ${out.message}\n`);
-    if (out.next) process.stdout.write(`next: ${out.next}\n`);
+    process.stdout.write(`${out.exitCode === 0 ? 'DONE' : out.exitCode === 3 ? 'STOPPED (a step failed)' : 'NOT STARTED / STOPPED'}: ${clean(out.message)}\n`);
+    if (out.next) process.stdout.write(`next: ${clean(out.next)}\n`);
     return out.exitCode;
   } finally {
     prompter?.close();
@@ -339,12 +357,17 @@ function report(err: unknown): number {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
     return EXIT.usage;
   }
+  if (err instanceof UsageError) {
+    // 64, not 2: nothing about the DC was judged; the command line needs fixing.
+    process.stderr.write(`triton-recover: ${clean(err.message)}\n`);
+    return EXIT.usage;
+  }
   if (err instanceof ScenarioError) {
     process.stderr.write(`triton-recover: scenario: ${err.message}\n`);
     return EXIT.usage;
   }
   const e = err as Error;
-  process.stderr.write(`triton-recover: internal error: ${e.message}\n`);
+  process.stderr.write(`triton-recover: internal error: ${clean(e.message)}\n`);
   if (process.env['TRITON_RECOVER_DEBUG']) process.stderr.write(`${e.stack ?? ''}\n`);
   return EXIT.internal;
 }

@@ -14,6 +14,7 @@ import { helpView, inspectView } from './views/other.js';
 import { promptView } from './views/prompt.js';
 import { detectView, planLines, preflightView, strategyView } from './views/restore.js';
 import { runClock, runView, summaryView } from './views/run.js';
+import { sanitizeForDisplay } from '../state/display-text.js';
 
 const TITLES: Record<ConsoleState['screen'], string> = {
   home: 'HOME',
@@ -92,7 +93,7 @@ function Row({ line, theme, width }: { line: Line; theme: Theme; width: number }
   return (
     <Text wrap="truncate">
       {line.map((seg, i) => {
-        const text = seg.text.slice(0, Math.max(0, left));
+        const text = sanitizeForDisplay(seg.text).slice(0, Math.max(0, left));
         left -= text.length;
         return (
           <Text key={i} {...tone(theme, seg.tone ?? 'plain')} bold={!!seg.bold} inverse={!!seg.inverse}>

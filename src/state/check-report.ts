@@ -1,6 +1,7 @@
 // The `check` report (contract section 7) and how it reads as text. Pure.
 import type { Signal } from './detection.js';
 import type { HeadnodeReadiness } from './headnode-readiness.js';
+import { displayLines } from './display-text.js';
 
 export type Severity = 'critical' | 'warning';
 
@@ -131,5 +132,5 @@ export function formatCheckText(r: CheckReport, title: string): string {
       if (p.fix) out.push(`       fix: ${p.fix}`);
     }
   }
-  return out.join('\n') + '\n';
+  return displayLines(out) + '\n';
 }

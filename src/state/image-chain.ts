@@ -41,19 +41,34 @@ export function missingImages(
   const seen = new Set<string>();
   let cur: string | undefined = root;
   let originOf: string | undefined;
-  while (cur && !seen.has(cur)) {
+  const walked: string[] = [];
+  while (cur) {
+    if (seen.has(cur)) {
+      // imgadm installs an origin first: a chain that loops can never be installed.
+      const loop = [...walked.slice(walked.indexOf(cur)), cur].join(' -> ');
+      out.push({ uuid: cur, label: labelOf(rdImages, cur), originOf, why: `the origins in restore-data form a cycle (${loop}): imgadm can install none of them` });
+      break;
+    }
     seen.add(cur);
+    walked.push(cur);
     const here = installed.get(cur) ?? { state: 'unknown', why: 'not asked' };
     if (here.state === 'yes') break;
     const rd = rdImages.get(cur);
-    const label = rd?.manifest ? `${rd.manifest.name}@${rd.manifest.version}` : undefined;
+    const label = labelOf(rdImages, cur);
     if (!rd?.manifest || !rd.filePath) {
       const notHere = here.state === 'no' ? 'not installed' : `installed? unknown (${here.why})`;
-      const notRd = !rd ? 'not in restore-data' : !rd.manifest ? 'its manifest in restore-data is unreadable' : 'its file is missing from restore-data';
+      const notRd = !rd ? 'not in restore-data' : !rd.manifest ? 'its manifest in restore-data is unreadable' : !rd.fileProblem || rd.fileProblem.endsWith(' is missing')
+          ? 'its file is missing from restore-data'
+          : `its file in restore-data is unusable: ${rd.fileProblem}`;
       out.push({ uuid: cur, label, originOf, why: `${notHere}; ${notRd}` });
     }
     originOf = cur;
     cur = rd?.manifest?.origin;
   }
   return out;
+}
+
+function labelOf(rdImages: ReadonlyMap<string, ImageData>, uuid: string): string | undefined {
+  const m = rdImages.get(uuid)?.manifest;
+  return m ? `${m.name}@${m.version}` : undefined;
 }

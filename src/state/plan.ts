@@ -4,6 +4,7 @@ import { formatCommand } from '../remote/quote.js';
 import { setupMarker } from '../remote/triton/zone-setup.js';
 import type { Problem } from './check-report.js';
 import { redact } from './redact.js';
+import { displayLines } from './display-text.js';
 
 export type Strategy = 'reuse' | 'new';
 
@@ -151,7 +152,7 @@ export function formatPlanText(p: Plan): string {
     : 'new: new UUIDs, next free aliases, admin IPs from the recovery pool; SAPI records are created before first boot; IP-bound settings must be updated.');
   if (p.blocked.length > 0) {
     out.push('', 'BLOCKED: nothing will run until these are fixed:');
-    for (const b of p.blocked) out.push(`  ${b.code}${b.service ? ` [${b.service}]` : ''}: ${b.message}${b.fix ? `\n      fix: ${b.fix}` : ''}`);
+    for (const b of p.blocked) out.push(`  ${b.code}${b.service ? ` [${b.service}]` : ''}: ${b.message}`, ...(b.fix ? [`      fix: ${b.fix}`] : []));
   }
   p.steps.forEach((s, i) => {
     out.push('', `${String(i + 1).padStart(2)}. ${s.service}: ${s.alias} ${s.uuid} ${s.adminIp}${p.strategy === 'new' ? ` (was ${s.old.alias} ${s.old.uuid} ${s.old.adminIp})` : ''}`);
@@ -170,5 +171,5 @@ export function formatPlanText(p: Plan): string {
     out.push('', 'Notes:');
     for (const n of p.notes) out.push(`  - ${n}`);
   }
-  return out.join('\n') + '\n';
+  return displayLines(out) + '\n';
 }

@@ -69,22 +69,30 @@ export function restoreDataProblems(ctx: RestoreDataContext): Problem[] {
   const riskServices = new Set(ctx.atRisk.instances.map((i) => i.service));
   const lostServers = new Set(ctx.atRisk.mode === 'disaster' ? ctx.atRisk.dead : ctx.atRisk.byHeadnode.map((h) => h.uuid));
 
-  // SAPI knows the service, restore-data has nothing for it: we cannot tell where it ran.
-  for (const svc of (rd.dc.services ?? []).map((s) => s.name).sort()) {
-    if (rd.services.has(svc) || spec(svc)?.role === 'skip') continue;
+  // What a restore must cover: every service SAPI lists, and every service
+  // directory sync left. One without usable data is named here, never dropped.
+  const covered = new Set([...(rd.dc.services ?? []).map((s) => s.name), ...rd.services.keys()]);
+  const noData = new Set<string>();
+  for (const svc of [...covered].sort()) {
+    if (spec(svc)?.role === 'skip') continue;
+    const sd = rd.services.get(svc);
+    const why = sd ? unusableWhy(sd) : `no ${rd.dir}/svc-${svc}/, yet SAPI lists the service`;
+    if (why === undefined) continue;
+    noData.add(svc);
     const critical = restorable(svc);
     out.push({
       severity: critical ? 'critical' : 'warning',
       code: 'RESTORE_DATA_MISSING',
       service: svc,
       message: critical
-        ? `restore-data on ${here} has nothing for ${svc} (no ${rd.dir}/svc-${svc}/, yet SAPI lists the service): a lost ${svc} zone cannot be re-created from here`
-        : `restore-data on ${here} has nothing for ${svc} (no ${rd.dir}/svc-${svc}/): the ${svc} members cannot be checked`,
-      fix: syncFix(here),
+        ? `restore-data on ${here} has nothing${sd ? ' usable' : ''} for ${svc} (${why}): where ${svc} ran cannot be told, and a lost ${svc} zone cannot be re-created from here`
+        : `restore-data on ${here} has nothing${sd ? ' usable' : ''} for ${svc} (${why}): the ${svc} members cannot be checked`,
+      fix: `${syncFix(here)}${sd ? `; if svc-${svc} in ${rd.dir} is not a directory, move it aside first` : ''}`,
     });
   }
 
   for (const sd of [...rd.services.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (noData.has(sd.name)) continue;
     const unreadableVm = sd.problems.some((p) => isVmDump(p.file));
     const orphans = restorable(sd.name) ? vmlessInstances(sd, lostServers) : [];
     if (!riskServices.has(sd.name) && !(restorable(sd.name) && (unreadableVm || orphans.length > 0))) continue;
@@ -133,6 +141,18 @@ export function restoreDataProblems(ctx: RestoreDataContext): Problem[] {
     });
   }
   return out;
+}
+
+/**
+ * Why a service directory gives nothing to restore from: not a readable
+ * directory, empty, only temp files, or neither SAPI's instance list nor any
+ * vm dump readable in it (then where the service ran is unknown).
+ */
+function unusableWhy(sd: ServiceData): string | undefined {
+  if (sd.unusable) return sd.unusable;
+  if (sd.vms.length > 0 || sd.sapiInstances !== undefined) return undefined;
+  const files = sd.problems.filter((p) => !isStream(p.file)).map((p) => `${p.file} is ${p.kind}: ${p.detail}`);
+  return `neither sapi-instances.json nor any vm dump in svc-${sd.name}/ can be read${files.length > 0 ? `: ${files.join('; ')}` : ''}`;
 }
 
 function fileText(rd: RestoreData, p: FileProblem): string {

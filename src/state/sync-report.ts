@@ -1,4 +1,5 @@
 // What one sync run did, for a person (cron log) and for scripts (--json). Pure.
+import { displayLines } from './display-text.js';
 
 export interface DatasetSyncResult {
   alias: string;
@@ -90,5 +91,5 @@ export function formatSyncText(r: SyncReport, opts: { services?: boolean } = {})
   }
   out.push(`${r.outcome === 'ok' ? 'DONE' : r.outcome === 'partial' ? 'PARTIAL' : r.outcome === 'frozen' ? 'STOPPED' : 'REFUSED'}: ${r.message}`);
   if (r.next) out.push(`next: ${r.next}`);
-  return out.join('\n') + '\n';
+  return displayLines(out) + '\n';
 }

@@ -9,6 +9,7 @@ import { adminNicOf, type Inventory } from '../state/inventory.js';
 import { gatherConvertFacts } from './convert-facts.js';
 import { describeConvertAction } from '../state/convert-describe.js';
 import { inventoryFromRestoreData, readRestoreData } from './restore-data.js';
+import { displayLines } from '../state/display-text.js';
 
 export interface ConvertCheck {
   facts: ConvertFacts;
@@ -108,7 +109,7 @@ export function formatConvertText(c: ConvertCheck): string {
   if (c.problems.length === 0) out.push('Pre-checks: all passed');
   else {
     out.push('Pre-checks:');
-    for (const p of c.problems) out.push(`  ${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}: ${p.message}${p.fix ? `\n       fix: ${p.fix}` : ''}`);
+    for (const p of c.problems) out.push(`  ${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}: ${p.message}`, ...(p.fix ? [`       fix: ${p.fix}`] : []));
   }
   if (c.planError) out.push('', `No plan: ${c.planError}`);
   if (c.plan) {
@@ -119,5 +120,5 @@ export function formatConvertText(c: ConvertCheck): string {
       for (const a of s.actions) out.push(`       - ${a.summary}`, `         ${describeConvertAction(a)}`);
     });
   }
-  return out.join('\n') + '\n';
+  return displayLines(out) + '\n';
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { writePrivateFileSync } from '../remote/private-files.js';
 import type { Plan } from '../state/plan.js';
 import { redact } from '../state/redact.js';
+import { displayLines } from '../state/display-text.js';
 
 export interface ServiceOutcome {
   service: string;
@@ -72,6 +73,6 @@ export function writeReport(dir: string, report: RestoreReport): { md: string; j
     ...(r.notes.length ? r.notes.map((n) => `- ${n}`) : ['- none']),
     '',
   ];
-  writePrivateFileSync(md, lines.join('\n'));
+  writePrivateFileSync(md, displayLines(lines));
   return { md, json };
 }

@@ -1,16 +1,18 @@
 // Reading restore-data (design section 6). Every file goes through its schema;
 // a missing or corrupt file becomes a problem attached to its service (or to
 // the DC part), never an exception: one bad file must not hide the rest.
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import { FileRefused, readBounded, readableNonEmpty, regularFile, sha1Of } from '../remote/bounded-read.js';
 import { ParseError } from '../remote/errors.js';
 import { CnapiServer } from '../remote/triton/cnapi.js';
 import { ImageManifest } from '../remote/triton/image-manifest.js';
 import { NapiIp, NapiNetwork } from '../remote/triton/napi.js';
 import { parseJson } from '../remote/triton/parse.js';
 import { SapiApplication, SapiInstance, SapiService } from '../remote/triton/sapi.js';
-import { VmadmVm } from '../remote/triton/vmadm.js';
+import type { VmadmVm } from '../remote/triton/vmadm.js';
+import { DumpSapiInstance, DumpSapiService, VmDump } from '../remote/triton/vm-dump.js';
 import { instanceFromVm, serverFromCnapi, type Inventory } from '../state/inventory.js';
 import { LAYOUT_VERSION, DatasetMeta, RecoveryIps, Synced, paths } from '../state/restore-data-layout.js';
 import { spec } from './catalogue.js';
@@ -49,13 +51,18 @@ export interface ServiceData {
   vms: VmadmVm[];
   datasets: DatasetData[];
   problems: FileProblem[];
+  /** Why svc-<name>/ gives nothing at all (not a directory, unreadable, empty, only temp files). */
+  unusable?: string;
 }
 
 export interface ImageData {
   uuid: string;
   manifest: ImageManifest | undefined;
   manifestPath: string;
+  /** Set only when the file is there and matches the manifest's size and sha1. */
   filePath: string | undefined;
+  /** Why the file cannot be used (missing, wrong size or sha1, not a regular file). */
+  fileProblem?: string;
 }
 
 export interface RestoreData {
@@ -84,10 +91,10 @@ async function readJson<S extends z.ZodType>(
 ): Promise<z.output<S> | undefined> {
   let text: string;
   try {
-    text = await readFile(join(root, rel), 'utf8');
+    text = await readBounded(root, rel);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    problems.push({ file: rel, kind: code === 'ENOENT' ? 'missing' : 'unreadable', detail: (err as Error).message });
+    const kind = err instanceof FileRefused ? err.kind : 'unreadable';
+    problems.push({ file: rel, kind, detail: (err as Error).message });
     return undefined;
   }
   try {
@@ -99,21 +106,44 @@ async function readJson<S extends z.ZodType>(
   }
 }
 
-async function sizeOf(path: string): Promise<number | undefined> {
+/** Left behind by writeFileAtomic when a sync was cut short before its rename. */
+const isTempFile = (name: string): boolean => /\.tmp-/.test(name);
+
+/** What a path is, for messages about a directory that is not one. */
+async function dirProblem(path: string): Promise<string | undefined> {
   try {
-    return (await stat(path)).size;
-  } catch {
-    return undefined;
+    const st = await lstat(path);
+    if (st.isDirectory()) return undefined;
+    return st.isSymbolicLink() ? 'is a symbolic link, not a directory (sync writes real directories)' : 'is a file, not a directory';
+  } catch (err) {
+    return `cannot be read (${(err as Error).message})`;
+  }
+}
+
+/** Entries of a directory of restore-data, or why there are none to read. */
+async function listDir(path: string): Promise<{ entries: string[] } | { why: string }> {
+  const bad = await dirProblem(path);
+  if (bad) return { why: bad };
+  try {
+    return { entries: await readdir(path) };
+  } catch (err) {
+    return { why: `cannot be read (${(err as Error).message})` };
   }
 }
 
 export async function readRestoreData(dir: string): Promise<RestoreData> {
   const rd: RestoreData = { dir, present: false, dc: {}, dcProblems: [], services: new Map(), images: new Map() };
+  const notDir = await dirProblem(dir);
+  if (notDir && !notDir.startsWith('is a symbolic link')) {
+    rd.dcProblems.push({ file: paths.layout, kind: 'missing', detail: `no restore-data at ${dir}: it ${notDir}` });
+    return rd;
+  }
   let layout: string;
   try {
-    layout = (await readFile(join(dir, paths.layout), 'utf8')).trim();
-  } catch {
-    rd.dcProblems.push({ file: paths.layout, kind: 'missing', detail: `no restore-data at ${dir}` });
+    layout = (await readBounded(dir, paths.layout, 64)).trim();
+  } catch (err) {
+    const why = err instanceof FileRefused && err.kind !== 'missing' ? `: ${err.message}` : '';
+    rd.dcProblems.push({ file: paths.layout, kind: 'missing', detail: `no restore-data at ${dir}${why}` });
     return rd;
   }
   if (layout !== LAYOUT_VERSION) {
@@ -125,7 +155,7 @@ export async function readRestoreData(dir: string): Promise<RestoreData> {
   const [synced, application, services, servers, adminNetwork, adminIps, recoveryIps] = await Promise.all([
     readJson(dir, paths.dcSynced, Synced, p),
     readJson(dir, paths.sdcApplication, SapiApplication, p),
-    readJson(dir, paths.services, SapiService.array(), p),
+    readJson(dir, paths.services, DumpSapiService.array(), p),
     readJson(dir, paths.servers, CnapiServer.array(), p),
     readJson(dir, paths.adminNetwork, NapiNetwork, p),
     readJson(dir, paths.adminIps, NapiIp.array(), p),
@@ -137,35 +167,65 @@ export async function readRestoreData(dir: string): Promise<RestoreData> {
   const svcNames = entries.filter((e) => /^svc-[a-z][a-z0-9_-]*$/.test(e)).map((e) => e.slice(4));
   await Promise.all(svcNames.map(async (name) => rd.services.set(name, await readService(dir, name))));
 
-  const imageFiles = await readdir(join(dir, 'images')).catch(() => [] as string[]);
-  for (const f of imageFiles) {
-    const m = /^([0-9a-f-]{36})\.json$/.exec(f);
-    if (!m) continue;
-    const uuid = m[1]!;
-    const probs: FileProblem[] = [];
-    const manifest = await readJson(dir, paths.imageManifest(uuid), ImageManifest, probs);
-    const filePath = join(dir, paths.imageFile(uuid));
-    rd.images.set(uuid, {
-      uuid,
-      manifest,
-      manifestPath: join(dir, paths.imageManifest(uuid)),
-      filePath: (await sizeOf(filePath)) !== undefined ? filePath : undefined,
-    });
-  }
+  const imageDir = await listDir(join(dir, 'images'));
+  const imageFiles = 'entries' in imageDir ? imageDir.entries : [];
+  await Promise.all(
+    imageFiles.map(async (f) => {
+      const m = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.json$/.exec(f);
+      if (!m) return;
+      const uuid = m[1]!;
+      const manifest = await readJson(dir, paths.imageManifest(uuid), ImageManifest, []);
+      const fileProblem = manifest ? await imageFileProblem(dir, uuid, manifest) : 'its manifest is unreadable';
+      rd.images.set(uuid, {
+        uuid,
+        manifest,
+        manifestPath: join(dir, paths.imageManifest(uuid)),
+        filePath: fileProblem === undefined ? join(dir, paths.imageFile(uuid)) : undefined,
+        ...(fileProblem !== undefined ? { fileProblem } : {}),
+      });
+    }),
+  );
   return rd;
+}
+
+/** imgadm install checks size and sha1 only after a long copy: check them here first. */
+async function imageFileProblem(dir: string, uuid: string, manifest: ImageManifest): Promise<string | undefined> {
+  const rel = paths.imageFile(uuid);
+  const want = manifest.files?.[0];
+  try {
+    if (!want) {
+      const f = await regularFile(dir, rel);
+      return f.size > 0 ? undefined : `${rel} is empty`;
+    }
+    const f = await regularFile(dir, rel);
+    if (f.size !== want.size) return `${rel} is ${f.size} bytes, its manifest says ${want.size} (truncated?)`;
+    const { sha1 } = await sha1Of(dir, rel);
+    return sha1 === want.sha1 ? undefined : `${rel} has sha1 ${sha1}, its manifest says ${want.sha1} (corrupt)`;
+  } catch (err) {
+    return err instanceof FileRefused && err.kind === 'missing' ? `${rel} is missing` : (err as Error).message;
+  }
 }
 
 async function readService(dir: string, name: string): Promise<ServiceData> {
   const problems: FileProblem[] = [];
+  const svcDir = join(dir, `svc-${name}`);
+  const listed = await listDir(svcDir);
+  const empty = (unusable: string): ServiceData => ({ name, synced: undefined, sapiInstances: undefined, vms: [], datasets: [], problems, unusable });
+  if ('why' in listed) return empty(`svc-${name}/ ${listed.why}`);
+  const real = listed.entries.filter((f) => !isTempFile(f));
+  if (real.length === 0) {
+    const temps = listed.entries.length;
+    return empty(temps === 0 ? `svc-${name}/ is empty` : `svc-${name}/ holds only ${temps} temporary file(s) (*.tmp-*) of a sync that was cut short`);
+  }
   const synced = await readJson(dir, paths.svcSynced(name), Synced, problems);
-  const sapiInstances = await readJson(dir, paths.sapiInstances(name), SapiInstance.array(), problems);
-  const files = await readdir(join(dir, `svc-${name}`)).catch(() => [] as string[]);
+  const sapiInstances = await readJson(dir, paths.sapiInstances(name), DumpSapiInstance.array(), problems);
+  const files = real;
   const vms: VmadmVm[] = [];
   const datasets: DatasetData[] = [];
   for (const f of files.sort()) {
-    const vm = /^vm-([0-9a-f-]{36})\.json$/.exec(f);
+    const vm = /^vm-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.json$/.exec(f);
     if (vm) {
-      const v = await readJson(dir, paths.vm(name, vm[1]!), VmadmVm, problems);
+      const v = await readJson(dir, paths.vm(name, vm[1]!), VmDump, problems);
       if (v) vms.push(v);
     }
   }
@@ -175,16 +235,22 @@ async function readService(dir: string, name: string): Promise<ServiceData> {
     if (!(vm.datasets ?? []).some((d) => d === `zones/${vm.uuid}/data`)) continue;
     const file = paths.datasetStream(name, vm.uuid);
     const streamPath = join(dir, file);
-    const streamBytes = await sizeOf(streamPath);
+    const stream = await readableNonEmpty(dir, file).then(
+      (f) => ({ bytes: f.size }),
+      (err: unknown) => ({ err: err instanceof FileRefused ? err : new FileRefused('unreadable', (err as Error).message) }),
+    );
+    const streamBytes = 'bytes' in stream ? stream.bytes : undefined;
     const metaProblems: FileProblem[] = [];
     const meta = await readJson(dir, paths.datasetMeta(name, vm.uuid), DatasetMeta, metaProblems);
     let chain: ChainLink[] = [];
-    if (streamBytes === undefined) {
-      if (streamsExpected) problems.push({ file, kind: 'missing', detail: `no zfs send stream of zones/${vm.uuid}/data` });
+    if ('err' in stream) {
+      if (stream.err.kind === 'missing') {
+        if (streamsExpected) problems.push({ file, kind: 'missing', detail: `no zfs send stream of zones/${vm.uuid}/data` });
+      } else problems.push({ file, kind: stream.err.kind, detail: stream.err.message });
     } else {
       problems.push(...metaProblems);
       if (meta) {
-        const checked = await checkChain(dir, name, vm.uuid, meta, streamBytes);
+        const checked = await checkChain(dir, name, vm.uuid, meta, stream.bytes);
         chain = checked.chain;
         // A broken chain makes the whole dataset unusable: reported on the full stream, where readiness looks.
         if (checked.problem) problems.push({ file, kind: 'corrupt', detail: checked.problem });
@@ -208,8 +274,9 @@ async function checkChain(dir: string, svc: string, uuid: string, meta: DatasetM
     const rel = paths.datasetIncrement(svc, uuid, n);
     if (inc.file !== rel.slice(rel.lastIndexOf('/') + 1)) return { chain: [], problem: `${metaFile} lists ${inc.file} as incremental ${n}, expected ${rel}` };
     if (prev !== undefined && inc.from !== prev) return { chain: [], problem: `incremental ${rel} applies on ${inc.from}, but the chain before it ends at ${prev}` };
-    const size = await sizeOf(join(dir, rel));
+    const size = await regularFile(dir, rel).then((f) => f.size, (err: unknown) => (err instanceof FileRefused && err.kind === 'missing' ? undefined : (err as Error).message));
     if (size === undefined) return { chain: [], problem: `incremental ${rel} is missing: the chain is broken` };
+    if (typeof size === 'string') return { chain: [], problem: `incremental ${rel} is unusable: ${size}` };
     if (size !== inc.bytes) return { chain: [], problem: `incremental ${rel} is ${size} bytes, ${metaFile} says ${inc.bytes} (truncated?)` };
     chain.push({ file: rel, path: join(dir, rel), from: inc.from, snapshot: inc.snapshot, bytes: inc.bytes, time: inc.time });
     prev = inc.snapshot;

@@ -33,3 +33,19 @@ describe('image chains', () => {
     ]);
   });
 });
+
+describe('image chains that loop (issue 11, class 5)', () => {
+  it('an image that is its own origin is a named problem, not a hang', () => {
+    const rd = new Map([[A, img(A, A)]]);
+    const m = missingImages(A, new Map<string, Installed>([[A, no]]), rd);
+    expect(m).toHaveLength(1);
+    expect(m[0]!.why).toContain(`cycle (${A} -> ${A})`);
+    expect(imagesToAsk([A], rd)).toEqual([A]);
+  });
+
+  it('a cycle of origins names every image on it', () => {
+    const rd = new Map([[A, img(A, B)], [B, img(B, A)]]);
+    const m = missingImages(A, new Map<string, Installed>([[A, no], [B, no]]), rd);
+    expect(m.map((x) => x.why)).toEqual([`the origins in restore-data form a cycle (${A} -> ${B} -> ${A}): imgadm can install none of them`]);
+  });
+});

@@ -74,7 +74,7 @@ export async function materializeRestoreData(world: SimWorld, dir: string): Prom
   // Images with their origins, as sync keeps them.
   for (const uuid of [...imagesWanted]) {
     let img = s.images.find((i) => i.uuid === uuid);
-    while (img?.origin) {
+    while (img?.origin && !imagesWanted.has(img.origin)) {
       imagesWanted.add(img.origin);
       img = s.images.find((i) => i.uuid === img!.origin);
     }

@@ -275,6 +275,13 @@ export function parseScenario(value: unknown, file = 'scenario'): Scenario {
   });
   s.images.forEach((img, i) => {
     if (img.origin) check(imageIds.has(img.origin), `images[${i}].origin`, `origin ${img.origin} is not in images[]`);
+    // Walking origins must end: a loop would make every walk over them spin.
+    const seen = new Set<string>([img.uuid]);
+    for (let o: string | null | undefined = img.origin; o; o = s.images.find((x) => x.uuid === o)?.origin) {
+      check(!seen.has(o), `images[${i}].origin`, `the origins of ${img.uuid} loop back to ${o}`);
+      if (seen.has(o)) break;
+      seen.add(o);
+    }
   });
   s.restoreData.on.forEach((h, i) =>
     check(hostnames.has(h), `restoreData.on[${i}]`, `"${h}" is not one of servers[].hostname`),

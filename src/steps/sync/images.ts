@@ -5,6 +5,7 @@
 import { readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
+import { readBounded, regularFile } from '../../remote/bounded-read.js';
 import type { HttpTransport } from '../../remote/http.js';
 import { privateDir } from '../../remote/private-files.js';
 import { writeJsonAtomic } from '../../remote/restore-data-files.js';
@@ -53,8 +54,9 @@ export class ImageStore {
 
   private async held(uuid: string): Promise<ImageManifest | undefined> {
     try {
-      const m = parseJson('image manifest', ImageManifest, await readFile(join(this.root, paths.imageManifest(uuid)), 'utf8'));
-      const size = (await stat(join(this.root, paths.imageFile(uuid)))).size;
+      // Bounded, regular files only: a FIFO or a link to /dev/zero here must not hang the sync.
+      const m = parseJson('image manifest', ImageManifest, await readBounded(this.root, paths.imageManifest(uuid)));
+      const size = (await regularFile(this.root, paths.imageFile(uuid))).size;
       const want = m.files?.[0]?.size;
       return want === undefined || want === size ? m : undefined;
     } catch {
