@@ -26,6 +26,12 @@ export const PROBLEM_CODES = [
   'PLATFORM_MISSING',
   /** A strategy the restore refuses (--strategy new, see state/strategy-gate.ts). */
   'STRATEGY_UNAVAILABLE',
+  /** An IP the restore would give a zone is held by something else (state/ip-clash.ts). */
+  'IP_CONFLICT',
+  /** An IP the restore would give a zone is no usable address of its network. */
+  'IP_INVALID',
+  /** A live server could not be asked which IPs its zones hold (restore-data stands in). */
+  'IP_UNVERIFIED',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

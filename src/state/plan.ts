@@ -1,6 +1,7 @@
 // The restore plan: for each lost instance, the exact actions (argv or HTTP
 // call) that will run, in order. `plan` prints it; `restore` executes it. Pure.
 import { formatCommand } from '../remote/quote.js';
+import { ipadmArgv } from '../remote/triton/ipadm.js';
 import { setupMarker } from '../remote/triton/zone-setup.js';
 import type { Problem } from './check-report.js';
 import { redact } from './redact.js';
@@ -88,9 +89,11 @@ export function curlOf(h: HttpCall): string {
 /** How an action reads for a person, as a line they could run by hand. */
 export function describeAction(a: PlanAction): string {
   if (a.kind === 'wait-healthy') {
-    // The order the restore checks in: setup finished (headnode.sh's signal), then SMF, then the ping.
-    const zonepath = `/zones/${a.argv!.at(-1)!}`;
-    const checks = [formatCommand(['test', '-f', setupMarker(zonepath, 'setup_complete')]), formatCommand(a.argv!), ...(a.http ? [curlOf(a.http)] : [])];
+    // The order the restore checks in: setup finished (headnode.sh's signal), then SMF,
+    // then its addresses are its own (not duplicate), then the ping.
+    const uuid = a.argv!.at(-1)!;
+    const zonepath = `/zones/${uuid}`;
+    const checks = [formatCommand(['test', '-f', setupMarker(zonepath, 'setup_complete')]), formatCommand(a.argv!), formatCommand(ipadmArgv(uuid)), ...(a.http ? [curlOf(a.http)] : [])];
     return `${checks.join('; ')}   # until healthy; stops on setup_failed or SMF maintenance`;
   }
   if (a.http) return curlOf(a.http);

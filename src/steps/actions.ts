@@ -9,7 +9,9 @@ import type { Host } from '../remote/host.js';
 import { formatCommand } from '../remote/quote.js';
 import { imgadmGet } from '../remote/triton/imgadm.js';
 import { svcsXz } from '../remote/triton/svcs.js';
-import { vmadmGet } from '../remote/triton/vmadm.js';
+import { ipadmArgv, zoneAddrs } from '../remote/triton/ipadm.js';
+import { vmadmGet, type VmadmVm } from '../remote/triton/vmadm.js';
+import { Ipv4 } from '../remote/values.js';
 import { setupMarker, zoneSetup } from '../remote/triton/zone-setup.js';
 import { zfsListSnapshots } from '../remote/triton/zfs.js';
 import type { PlanAction } from '../state/plan.js';
@@ -195,7 +197,39 @@ function firstBootFailedHint(uuid: string, look: string): string {
 }
 
 /**
- * Zone running, its setup complete, `svcs -xz` clean, and its ping answering:
+ * Proof that an answer on the zone's IPs comes from this zone: each of its
+ * addresses is up inside it (`zlogin <uuid> ipadm show-addr`), not
+ * "duplicate". illumos runs duplicate address detection before an address
+ * comes up; an address another host answered for first stays down, and then
+ * every ping, TCP or HTTP call to that IP reaches the other host (sdcadm's
+ * checkHealth would take that host's /ping for this zone's). '' when all are
+ * up; else what is still pending. A duplicate is an immediate failure: it does
+ * not clear while the other holder keeps the IP.
+ */
+async function addressesUp(a: PlanAction, host: Host, vm: VmadmVm, t: { timeoutMs: number; signal?: AbortSignal }): Promise<string> {
+  const ips = vm.nics.filter((n) => n.ip !== undefined && Ipv4.safeParse(n.ip).success);
+  if (ips.length === 0) return '';
+  const cmd = formatCommand(ipadmArgv(vm.uuid));
+  let addrs;
+  try {
+    addrs = await zoneAddrs(host, vm.uuid, t);
+  } catch (err) {
+    return `${cmd}: ${(err as Error).message}`;
+  }
+  for (const n of ips) {
+    const addr = addrs.find((x) => x.ip === n.ip);
+    if (addr?.state === 'duplicate') {
+      throw new ActionFailed(a, host.name, cmd, `${addr.addrobj} ${n.ip} of ${vm.alias ?? vm.uuid} (${vm.uuid}) is DUPLICATE: another host on the network held ${n.ip} first, so whatever answers on ${n.ip} is not this zone`,
+        `find the other holder (arp -an | grep ${n.ip} in this GZ shows the MAC that answers; sdc-napi /networks/<admin uuid>/ips/${n.ip} names its owner, belongs_to_uuid) and take the IP from it; then vmadm stop ${vm.uuid}; vmadm start ${vm.uuid} so the zone claims it again, and rerun`);
+    }
+    if (!addr) return `${n.ip} is not configured in the zone yet (${cmd})`;
+    if (addr.state !== 'ok') return `${addr.addrobj} ${n.ip} is ${addr.state} (${cmd})`;
+  }
+  return '';
+}
+
+/**
+ * Zone running, its setup complete, `svcs -xz` clean, its addresses its own, and its ping answering:
  * polled until the deadline. setup_complete comes first, as in headnode.sh
  * create_zone: early in a first boot SMF can look clean before setup has even
  * started, so svcs alone would call a zone healthy too soon.
@@ -223,18 +257,21 @@ async function waitHealthy(ctx: ActionContext, a: PlanAction): Promise<string> {
       throw new ActionFailed(a, host.name, formatCommand(['svcs', '-xz', uuid]), `${broken.fmri}: ${broken.state}${broken.reason ? ` (${broken.reason})` : ''}`,
         firstBootFailedHint(uuid, `look at the service log (svcs -L -z ${uuid} ${broken.fmri})`));
     }
-    if (vm.state !== 'running' || !svcs) last = `zone state ${vm.state}`;
-    else if (setup !== 'complete') last = `setup not complete yet (no ${setupMarker(zonepath, 'setup_complete')})`;
-    else if (!svcs.healthy) last = `svcs: ${svcs.problems.map((p) => `${p.fmri} ${p.state}`).join(', ')}`;
+    const pending = vm.state !== 'running' || !svcs ? `zone state ${vm.state}`
+      : setup !== 'complete' ? `setup not complete yet (no ${setupMarker(zonepath, 'setup_complete')})`
+      : !svcs.healthy ? `svcs: ${svcs.problems.map((p) => `${p.fmri} ${p.state}`).join(', ')}`
+      // Only now ask whose answer the ping would be: DAD may still be probing before.
+      : await addressesUp(a, host, vm, t);
+    if (pending) last = pending;
     else if (a.http) {
       try {
         const r = await ctx.dc.http({ method: 'GET', url: a.http.url, timeoutMs: 10_000, ...(a.http.tls ? { tls: a.http.tls } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
-        if (r.status === 200) return `healthy: running, setup complete, svcs clean, ${new URL(a.http.url).pathname} answers`;
+        if (r.status === 200) return `healthy: running, setup complete, svcs clean, its addresses its own, ${new URL(a.http.url).pathname} answers`;
         last = `${a.http.url} answered HTTP ${r.status}`;
       } catch (err) {
         last = `${a.http.url}: ${(err as Error).message}`;
       }
-    } else return 'healthy: running, setup complete, svcs clean';
+    } else return 'healthy: running, setup complete, svcs clean, its addresses its own';
     await sleep(ctx.timing.pollMs, undefined, ctx.signal ? { signal: ctx.signal } : undefined);
   }
   throw new ActionFailed(a, host.name, formatCommand(['svcs', '-xz', uuid]), `still not healthy after ${Math.round(ctx.timing.healthTimeoutMs / 1000)} s: ${last}`,

@@ -9,6 +9,7 @@ import type { Problem } from '../state/check-report.js';
 import { originChain } from '../state/image-chain.js';
 import type { Inventory } from '../state/inventory.js';
 import { lostInstances, toRestore, type LostInstance } from '../state/lost.js';
+import { adminIpsFor } from '../state/planned-ips.js';
 import type { HttpCall, Plan, PlanAction, PlanStep, Strategy } from '../state/plan.js';
 import { spec, SURVIVOR_SERVICES, type ServiceSpec } from './catalogue.js';
 import type { DetectionReport } from './detect.js';
@@ -68,15 +69,17 @@ export async function buildPlan(dc: Dc, input: PlanInput): Promise<Plan> {
 
   // Identities first: the new strategy rewrites IPs other zones' metadata names.
   const taken = new Set<string>();
-  const ips = [...input.ipCandidates];
+  // The same hand-out the pre-flight judged (state/planned-ips.ts).
+  const adminIps = adminIpsFor(chosen, strategy, input.ipCandidates);
   const ident = new Map<string, { uuid: string; alias: string; adminIp: string; mac?: string }>();
   for (const l of chosen) {
     const vm = vmOf(rd, l);
     const adminNic = vm?.nics.find((n) => n.nic_tag === 'admin');
+    const adminIp = adminIps.get(l.uuid) ?? '';
     if (strategy === 'reuse') {
-      ident.set(l.uuid, { uuid: l.uuid, alias: l.alias, adminIp: l.adminIp ?? '', ...(adminNic ? { mac: adminNic.mac } : {}) });
+      ident.set(l.uuid, { uuid: l.uuid, alias: l.alias, adminIp, ...(adminNic ? { mac: adminNic.mac } : {}) });
     } else {
-      ident.set(l.uuid, { uuid: randomUUID(), alias: nextAlias(inv, l.service, taken), adminIp: ips.shift() ?? '' });
+      ident.set(l.uuid, { uuid: randomUUID(), alias: nextAlias(inv, l.service, taken), adminIp });
     }
   }
   const ipMap = new Map<string, string>();

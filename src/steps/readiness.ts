@@ -23,6 +23,7 @@ import {
 import { headnodeReadiness, type HeadnodeReadiness } from '../state/headnode-readiness.js';
 import { platformProblems, type CnBoot } from '../state/platform-problems.js';
 import { imagesToAsk, missingImages, type Installed } from '../state/image-chain.js';
+import { ipPreflightProblems, zonesOnLiveServers } from './ip-preflight.js';
 import type { Inventory } from '../state/inventory.js';
 import { holdingProblems, type RestoreDataHolding } from '../state/restore-data-holding.js';
 import { paths } from '../state/restore-data-layout.js';
@@ -81,7 +82,7 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
 
   // Images of every restorable service (not only those at risk): `services[].ready` needs them too.
   const imageRoots = inv.instances.filter((i) => restorable(i.service) && i.image).map((i) => i.image!);
-  const [usbkeys, installed, manatee, zk, moray, dhcpd, napiIps, dcLock, holdings] = await Promise.all([
+  const [usbkeys, installed, manatee, zk, moray, dhcpd, napiIps, dcLock, holdings, zones] = await Promise.all([
     usbkeyFacts(reach, det),
     imagesInstalled(reach, imagesToAsk(imageRoots, rd.images)),
     manateeProbe(reach),
@@ -92,6 +93,7 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
     // Another console's lock, placed here from whichever headnode it runs on.
     dcLockHolder(dc.local, undefined, reach.timeoutMs),
     holdingsOf(reach, det, rd),
+    zonesOnLiveServers(reach),
   ]);
 
   const problems: Problem[] = [];
@@ -116,6 +118,18 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
   const needed = adminIpsNeeded(input.strategy, risk.largestRestore);
   const pool = adminPool(input, inv, napiIps, needed);
   problems.push(...adminIpProblems(needed, pool.pool, pool.source, risk, rd));
+  // Every IP the plan would use, against what holds IPs now and the network.
+  problems.push(
+    ...ipPreflightProblems({
+      r: reach,
+      rd,
+      risk,
+      strategy: input.strategy,
+      candidates: pool.pool.candidates,
+      zones,
+      napi: napiIps.ok ? { records: napiIps.value.records, source: `NAPI ${napiIps.value.from}` } : { records: rd.dc.adminIps ?? [], source: 'NAPI\'s records in restore-data dc/admin-ips.json' },
+    }),
+  );
   // The members of the clusters are known from restore-data only: without it,
   // RESTORE_DATA_MISSING says it all and "no member known" would only add noise.
   if (inv.instances.length > 0) {

@@ -41,7 +41,7 @@ describe('triton-recover plan / restore', () => {
     expect(r.stdout).toContain('headnode1$ vmadm start 67be4635-bfdb-527a-8b91-44daa9249090');
     expect(r.stdout).toMatch(/headnode1\$ zfs recv -F zones\/67be4635-bfdb-527a-8b91-44daa9249090\/data < \S+dataset-67be4635/);
     // The health wait as it is checked: setup finished first, then SMF, then the ping (-k: cloudapi's own certificate).
-    expect(r.stdout).toContain('headnode1$ test -f /zones/2db9dbaa-1898-5b16-a14d-f5dc9caad402/root/var/svc/setup_complete; svcs -xz 2db9dbaa-1898-5b16-a14d-f5dc9caad402; curl -sS -k -X GET https://10.99.99.52/--ping   # until healthy');
+    expect(r.stdout).toContain('headnode1$ test -f /zones/2db9dbaa-1898-5b16-a14d-f5dc9caad402/root/var/svc/setup_complete; svcs -xz 2db9dbaa-1898-5b16-a14d-f5dc9caad402; zlogin 2db9dbaa-1898-5b16-a14d-f5dc9caad402 ipadm show-addr -p -o addrobj,state,addr; curl -sS -k -X GET https://10.99.99.52/--ping   # until healthy');
   });
 
   it('plan and plan --json redact sapi0\'s usbkey_config and the UFDS root password (fidelity audit 17)', async () => {

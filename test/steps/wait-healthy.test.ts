@@ -12,6 +12,8 @@ const AMONREDIS_IMG = '26763ca3-0c67-575e-9b03-41f462191033';
 // sapi0's own uuid: a sapi zone finds its own SAPI record only under it (reuse).
 const NEW_SAPI = '67be4635-bfdb-527a-8b91-44daa9249090';
 const NEW_REDIS = '11111111-2222-4333-8444-555555555502';
+/** sapi0's own uuid: its SAPI record exists, so a zone created with it completes its setup. */
+const SAPI0 = '67be4635-bfdb-527a-8b91-44daa9249090';
 // A first boot of 600 ms: its early, SMF-clean part spans many polls even on a busy machine.
 const SPEED = 100;
 const slowBoot = (edit?: (s: Scenario) => void): Scenario => scenario((x) => {
@@ -74,5 +76,20 @@ describe('wait-healthy', () => {
     expect((err as ActionFailed).command).toBe(`test -f ${marker}`);
     expect((err as ActionFailed).hint).toContain(`vmadm delete ${NEW_SAPI}`);
     expect(Date.now() - started).toBeLessThan(timing.healthTimeoutMs / 2);
+  });
+
+  it('is not fooled by another zone answering on its IP: a duplicate address fails at once, naming the IP and what to do', async () => {
+    const t = await openTestSim(scenario(), SPEED);
+    // sapi0 (its SAPI record exists: its setup completes) re-created on moray2's IP; moray2 keeps the IP and answers /ping.
+    const moray2 = t.sim.world.state.instances.find((i) => i.alias === 'moray2')!;
+    const ctx = await boot(t, SAPI0, 'sapi0', SAPI_IMG, moray2.adminIp);
+    expect((await t.http('GET', `http://${moray2.adminIp}/ping`)).status).toBe(200);
+    const wait: PlanAction = { ...waitAction(SAPI0), http: { method: 'GET', url: `http://${moray2.adminIp}/ping` } };
+    const err = await execute(ctx, wait).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ActionFailed);
+    const f = err as ActionFailed;
+    expect(f.command).toBe(`zlogin ${SAPI0} ipadm show-addr -p -o addrobj,state,addr`);
+    expect(f.output).toContain(`net0/_a ${moray2.adminIp} of sapi0 (${SAPI0}) is DUPLICATE`);
+    expect(f.hint).toContain(`vmadm stop ${SAPI0}; vmadm start ${SAPI0}`);
   });
 });

@@ -10,7 +10,8 @@ import type { SimWorld } from './world.js';
 import { PREPARE_MARKER, hnNetfile, runPrepareScript } from './headnode-prepare.js';
 import { sdcadm } from './sdcadm.js';
 import { checkCreatePayload } from './vmadm-payload.js';
-import { nicsOf } from './zone-nics.js';
+import { nicsOf, vmadmNic } from './zone-nics.js';
+import { inSubnet, ipOwner, nicAddressState } from './ip-owner.js';
 import { USBKEY_EXTRA_FULL, usbkeyEntry, usbkeyOsListing } from './usbkey.js';
 
 export interface CmdResult {
@@ -182,6 +183,8 @@ function vmadm(world: SimWorld, srv: ScenarioServer, args: string[], stdin: Buff
       // Real vmadm treats starting a running VM as done (exit 0).
       if (inst.state === 'running' || inst.state === 'setup_failed') return ok('', `VM ${inst.uuid} is already running\n`);
       inst.state = 'running';
+      // Its NICs come up now: a later claimant of an IP loses it (ip-owner.ts).
+      inst.netUpAt = world.now();
       // VM.js startZone sets autoboot: a started zone comes back after a reboot.
       inst.autoboot = true;
       if (inst.bootStartedAt === undefined && inst.payload) {
@@ -261,6 +264,7 @@ function vmadmCreate(world: SimWorld, srv: ScenarioServer, stdin: Buffer): CmdRe
   if (inst.autoboot) {
     inst.state = 'running';
     inst.bootStartedAt = world.now();
+    inst.netUpAt = world.now();
     if (inst.delegatedDataset) {
       inst.bootedWithoutData = true;
       world.event(`${alias} booted at create with an EMPTY delegated dataset: its data is lost`);
@@ -274,6 +278,14 @@ function vmadmCreate(world: SimWorld, srv: ScenarioServer, stdin: Buffer): CmdRe
 /** net-agent: a zone's NIC goes into NAPI unless another NIC record holds its IP. */
 function registerNic(world: SimWorld, inst: ScenarioInstance): void {
   const nics = world.state.sim.napiNics;
+  // NAPI refuses an IP outside the network's subnet (sdc-napi
+  // lib/models/nic/common.js validateSubnetContainsIP, IP_OUTSIDE).
+  const admin = nicsOf(world.state, inst).find((n) => n.nic_tag === 'admin');
+  if (admin && !inSubnet(world, admin)) {
+    inst.nicRegistration = 'failed';
+    world.event(`net-agent: NIC ${inst.mac} of ${inst.alias}: ip ${inst.adminIp} cannot be outside subnet ${world.state.adminNetwork.subnet}`);
+    return;
+  }
   const holder = nics.find((n) => n.ip === inst.adminIp && n.mac !== inst.mac);
   if (holder) {
     inst.nicRegistration = 'failed';
@@ -517,6 +529,7 @@ function zlogin(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult
     if (inst.service !== 'dhcpd') return err(127, `bash: ${cmd[0]}: No such file or directory`);
     return hnNetfile(world, cmd[1] ?? srv.hostname);
   }
+  if (cmd[0] === 'ipadm' || cmd[0] === '/usr/sbin/ipadm') return ipadmShowAddr(world, inst, cmd.slice(1));
   if (/manatee-adm\s+(show|pg-status)/.test(line)) {
     if (inst.service !== 'manatee') return err(127, 'bash: manatee-adm: command not found');
     const out = manateeShow(world);
@@ -534,13 +547,33 @@ function zlogin(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult
   return err(127, `bash: ${cmd[0] ?? ''}: command not found`);
 }
 
+/**
+ * `ipadm show-addr -p -o FIELDS` in a zone: its loopbacks and one address per
+ * NIC (addrobj netN/_a, as the zone's network/physical plumbs them). A NIC
+ * whose IP another live NIC had first is in state "duplicate" (ip-owner.ts).
+ * Parsable mode escapes the colons inside a field with a backslash (ipadm(8)).
+ */
+function ipadmShowAddr(world: SimWorld, inst: ScenarioInstance, args: string[]): CmdResult {
+  const o = args.indexOf('-o');
+  const fields = o >= 0 ? (args[o + 1] ?? '').split(',') : [];
+  const known = ['addrobj', 'type', 'state', 'addr'];
+  if (args[0] !== 'show-addr' || !args.includes('-p') || fields.length === 0 || fields.some((f) => !known.includes(f))) {
+    return err(1, 'ipadm: the simulator knows only ipadm show-addr -p -o addrobj,type,state,addr (any of them)');
+  }
+  const rows = [
+    { addrobj: 'lo0/v4', type: 'static', state: 'ok', addr: '127.0.0.1/8' },
+    ...nicsOf(world.state, inst).map((n) => ({ addrobj: `${n.interface}/_a`, type: 'static', state: nicAddressState(world, inst, n), addr: String((vmadmNic(n)['ips'] as string[])[0]) })),
+    { addrobj: 'lo0/v6', type: 'static', state: 'ok', addr: '::1/128' },
+  ];
+  const line = (r: Record<string, string>): string => fields.map((f) => (r[f] ?? '').replace(/:/g, '\\:')).join(':');
+  return ok(rows.map((r) => `${line(r)}\n`).join(''));
+}
+
 // ---- network probes from a GZ ----------------------------------------------------
 
-/** Something answers on this admin IP: a live server's GZ or a running zone on one. */
+/** Something answers on this IP: a live server's GZ or a running zone on one (its first holder, ip-owner.ts). */
 function ipAnswers(world: SimWorld, ip: string): boolean {
-  const srv = world.serverByIp(ip);
-  if (srv) return world.isAlive(srv.hostname);
-  return world.liveInstances().some((i) => i.adminIp === ip && (i.state === 'running' || i.state === 'setup_failed'));
+  return ipOwner(world, ip) !== undefined;
 }
 
 function nc(world: SimWorld, args: string[], stdin: Buffer): CmdResult {
@@ -548,13 +581,13 @@ function nc(world: SimWorld, args: string[], stdin: Buffer): CmdResult {
   const [ip, port] = pos;
   if (!ip || !port) return err(1, 'usage: nc [-z] [-w secs] host port');
   if (!ipAnswers(world, ip)) return err(1, `nc: connect to ${ip} port ${port} (tcp) timed out`);
+  const owner = ipOwner(world, ip);
   if (args.includes('-z')) {
-    const srv = world.serverByIp(ip);
-    const open = srv ? port === '22' : port === '2181' || port === '80' || port === '443' || port === '5432';
+    const open = owner?.kind === 'server' ? port === '22' : port === '2181' || port === '80' || port === '443' || port === '5432';
     return open ? ok() : err(1, `nc: connect to ${ip} port ${port} (tcp) failed: Connection refused`);
   }
   if (port === '2181') {
-    const binder = world.liveInstances().find((i) => i.adminIp === ip && i.service === 'binder' && world.isUp(i));
+    const binder = owner?.kind === 'zone' && owner.inst.service === 'binder' && world.isUp(owner.inst) ? owner.inst : undefined;
     if (!binder) return err(1, `nc: connect to ${ip} port 2181 (tcp) failed: Connection refused`);
     const word = stdin.toString('utf8').trim();
     if (word === 'ruok') return ok('imok');

@@ -106,6 +106,8 @@ const Instance = z.object({
   autoboot: z.boolean().optional(),
   /** First boot bookkeeping (epoch ms): the zone configures itself from SAPI. */
   bootStartedAt: z.number().optional(),
+  /** Live state: when its NICs last came up (epoch ms, vmadm start); absent = at its first boot, else with its server. */
+  netUpAt: z.number().optional(),
   setupDoneAt: z.number().optional(),
   bootedWithoutData: z.boolean().optional(),
   nicRegistration: z.enum(['ok', 'failed']).optional(),

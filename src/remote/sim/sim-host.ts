@@ -8,6 +8,7 @@ import type { HttpRequest, HttpResponse, HttpTransport } from '../http.js';
 import type { Host, RunOptions, RunResult } from '../host.js';
 import { faultFailure, pingTimeoutMs, runGzCommand } from './gz-commands.js';
 import { handleApi } from './http-api.js';
+import { ipOwner, plumbed } from './ip-owner.js';
 import { API_LISTENERS } from './physics.js';
 import type { ScenarioInstance } from './scenario.js';
 import type { SimWorld } from './world.js';
@@ -135,9 +136,16 @@ export function simTransport(world: SimWorld): HttpTransport {
       await waitWithin(world.scaled(TCP_CONNECT_TIMEOUT_MS), deadline, req.signal);
       throw new HttpError(req.method, req.url, req.signal?.aborted ? 'aborted' : 'timeout', 'no answer');
     };
-    // A dead IP: TCP connect attempts go unanswered until the client gives up.
-    const holders = world.state.instances.filter((i) => i.adminIp === url.hostname && i.state !== 'destroyed');
-    const live = holders.find((i) => world.isAlive(i.server));
+    // The IP's owner answers: with two live NICs on one IP, the one that came
+    // up first (ip-owner.ts), whoever the caller meant. A server's GZ serves no HTTP.
+    const owner = ipOwner(world, url.hostname);
+    if (owner?.kind === 'server' || owner?.kind === 'router') {
+      if (!(await waitWithin(world.latency('http'), deadline, req.signal))) return noAnswer();
+      throw new HttpError(req.method, req.url, 'unreachable', `connect ECONNREFUSED ${url.hostname}:${url.port || 80}`);
+    }
+    // No owner: a stopped zone on a live server refuses; a dead IP, or one only a
+    // NIC off its segment has, leaves TCP connect attempts unanswered until the client gives up.
+    const live = owner?.inst ?? world.state.instances.find((i) => i.adminIp === url.hostname && i.state !== 'destroyed' && world.isAlive(i.server) && !plumbed(i));
     if (!live) return noAnswer();
     if (!(await waitWithin(world.latency('http'), deadline, req.signal))) return noAnswer();
     if (!world.isUp(live)) {

@@ -278,6 +278,8 @@ export class SimWorld {
       for (const s of this.state.servers) {
         if (!s.alive && s.headnode) {
           s.alive = true;
+          // It booted just now: its zones come up after the ones that took their IPs (ip-owner.ts).
+          s.bootedAt = this.now();
           this.event(`${s.hostname} came back with its old zones`);
         }
       }

@@ -1,0 +1,88 @@
+// Who answers on an IP when several live NICs claim it, as on a real network.
+// illumos runs duplicate address detection for IPv4 (ARP probes before an
+// address comes up, RFC 5227): an address some other host already answers ARP
+// for is marked "duplicate" and stays down (ipadm show-addr STATE "duplicate",
+// ifconfig flag DUPLICATE), while the host that had it first keeps defending
+// it. So the holder that came up first owns the IP: pings, TCP and HTTP to it
+// reach that holder, never the newcomer. (illumos retries a duplicate address
+// every ip_dup_recovery, 5 min; here the newcomer takes over as soon as the
+// first holder is gone.)
+import { Ipv4, ipToInt, parseCidr } from '../values.js';
+import type { ScenarioInstance, ScenarioServer, SimNic } from './scenario.js';
+import type { SimWorld } from './world.js';
+import { nicsOf } from './zone-nics.js';
+
+/** A server that booted before the simulation: 12 days before it (formats.ts says the same). */
+const DEFAULT_UPTIME_MS = 86_400_000 * 12;
+
+export type IpClaim =
+  | { kind: 'router'; since: number }
+  | { kind: 'server'; server: ScenarioServer; since: number }
+  | { kind: 'zone'; inst: ScenarioInstance; nic: SimNic; since: number };
+
+/**
+ * Whether a zone NIC's IP is a host address of the network its tag puts it on
+ * (inside the subnet, not its network or broadcast address). One that is not
+ * is configured inside the zone, but nothing on the segment reaches it: hosts
+ * send off-subnet traffic to their router, which does not route it back onto
+ * the admin VLAN (and NAPI refuses such a NIC, see registerNic).
+ */
+export function onItsSegment(world: SimWorld, nic: SimNic): boolean {
+  const where = placeIn(world, nic);
+  return where === 'host' || where === 'no-network';
+}
+
+/** Inside the subnet of the network its tag puts it on (NAPI's own test, see registerNic). */
+export function inSubnet(world: SimWorld, nic: SimNic): boolean {
+  return placeIn(world, nic) !== 'outside';
+}
+
+function placeIn(world: SimWorld, nic: SimNic): 'host' | 'network-or-broadcast' | 'outside' | 'no-network' {
+  const net = nic.nic_tag === 'admin' ? world.state.adminNetwork : nic.nic_tag === 'external' ? world.state.externalNetwork : undefined;
+  if (!net) return 'no-network';
+  if (!Ipv4.safeParse(nic.ip).success) return 'outside';
+  const c = parseCidr(net.subnet);
+  const n = ipToInt(nic.ip);
+  if (((n & ipToInt(c.netmask)) >>> 0) !== c.network) return 'outside';
+  return n === c.network || n === c.broadcast ? 'network-or-broadcast' : 'host';
+}
+
+function serverUpSince(world: SimWorld, srv: ScenarioServer): number {
+  return srv.bootedAt ?? world.state.sim.createdAt - DEFAULT_UPTIME_MS;
+}
+
+/** A zone plumbs its NICs while it runs (setup_failed is still running, its NICs up). */
+export const plumbed = (i: ScenarioInstance): boolean => i.state === 'running' || i.state === 'setup_failed';
+
+/** Every live NIC that claims this IP, the first to come up first (routers, then servers, before zones at a tie). */
+export function ipClaims(world: SimWorld, ip: string): IpClaim[] {
+  const claims: IpClaim[] = [];
+  // The networks' routers were there before anything else and keep their addresses.
+  if (ip === world.state.adminNetwork.gateway || ip === world.state.externalNetwork?.gateway) claims.push({ kind: 'router', since: -Infinity });
+  for (const srv of world.state.servers) {
+    if (srv.adminIp === ip && world.isAlive(srv.hostname)) claims.push({ kind: 'server', server: srv, since: serverUpSince(world, srv) });
+  }
+  for (const inst of world.liveInstances()) {
+    if (!plumbed(inst)) continue;
+    const nic = nicsOf(world.state, inst).find((n) => n.ip === ip);
+    if (!nic || !onItsSegment(world, nic)) continue;
+    const srv = world.server(inst.server)!;
+    const since = Math.max(serverUpSince(world, srv), inst.netUpAt ?? inst.bootStartedAt ?? -Infinity);
+    claims.push({ kind: 'zone', inst, nic, since });
+  }
+  // Stable sort: at the same moment, servers (listed first) and then scenario order win.
+  return claims.sort((a, b) => a.since - b.since);
+}
+
+/** The NIC that answers on this IP right now, if any. */
+export function ipOwner(world: SimWorld, ip: string): IpClaim | undefined {
+  return ipClaims(world, ip)[0];
+}
+
+/** Whether this zone's NIC holds its IP (ok), or lost it to an earlier holder (duplicate). */
+export function nicAddressState(world: SimWorld, inst: ScenarioInstance, nic: SimNic): 'ok' | 'duplicate' {
+  // Off its segment nothing contends for it: up inside the zone, unreachable from outside.
+  if (!onItsSegment(world, nic)) return 'ok';
+  const owner = ipOwner(world, nic.ip);
+  return owner?.kind === 'zone' && owner.inst === inst ? 'ok' : 'duplicate';
+}
