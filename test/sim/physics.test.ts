@@ -10,29 +10,13 @@ import { makeSimStream } from '../../src/remote/sim/zfs-stream.js';
 import { PREPARE_MARKER } from '../../src/remote/sim/headnode-prepare.js';
 import { paths } from '../../src/state/restore-data-layout.js';
 import { openTestSim, scenario, sleep, until } from './helpers.js';
+import { AMONREDIS_IMG, corePayload, HN1, SAPI0, SAPI_IMG } from './reference.js';
 
-const ADMIN = '317a3314-d536-5367-9173-21bc7a2e5020';
-const SAPI_IMG = '94219f1a-73c3-576b-bba6-d3359638c4e1';
-const AMONREDIS_IMG = '26763ca3-0c67-575e-9b03-41f462191033';
 const ORIGIN = 'bfa268a6-f44a-5456-8bba-d3dc65dd3265';
-const HN1 = '7441d100-2e6d-5cc1-a297-ab9735a04c92';
 /** sapi0's own uuid: a sapi zone re-created with it finds its record (reuse); a new uuid has none. */
-const NEW_SAPI = '67be4635-bfdb-527a-8b91-44daa9249090';
+const NEW_SAPI = SAPI0;
 const NEW_REDIS = '11111111-2222-4333-8444-555555555502';
-
-function payload(uuid: string, alias: string, image: string, ip: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    uuid,
-    alias,
-    image_uuid: image,
-    brand: 'joyent-minimal',
-    owner_uuid: ADMIN,
-    tags: { smartdc_role: alias.replace(/\d+$/, ''), smartdc_type: 'core' },
-    nics: [{ interface: 'net0', nic_tag: 'admin', ip, netmask: '255.255.255.0', primary: true }],
-    autoboot: false,
-    ...extra,
-  });
-}
+const payload = corePayload;
 
 async function sapiServiceUuid(t: Awaited<ReturnType<typeof openTestSim>>, ip: string, name: string): Promise<string> {
   const r = await t.http('GET', `http://${ip}/services?name=${name}`);

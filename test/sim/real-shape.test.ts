@@ -6,13 +6,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { paths } from '../../src/state/restore-data-layout.js';
 import { openTestSim, scenario, until } from './helpers.js';
+import { ADMIN, AMONREDIS_IMG, HN1, SAPI0, SAPI_IMG } from './reference.js';
 
-const ADMIN = '317a3314-d536-5367-9173-21bc7a2e5020';
-const HN1 = '7441d100-2e6d-5cc1-a297-ab9735a04c92';
-const AMONREDIS_IMG = '26763ca3-0c67-575e-9b03-41f462191033';
-const SAPI_IMG = '94219f1a-73c3-576b-bba6-d3359638c4e1';
 const CLOUDAPI0 = '2db9dbaa-1898-5b16-a14d-f5dc9caad402';
-const SAPI0 = '67be4635-bfdb-527a-8b91-44daa9249090';
 const DHCPD1 = 'e312b5b2-b501-5bb8-8e39-d374716130d3';
 const BINDER1 = '34c371c9-7ac6-5716-a0ae-18556597227d';
 const NEW = '11111111-2222-4333-8444-5555555555a1';

@@ -4,16 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { ActionFailed, execute, type ActionContext } from '../../src/steps/actions.js';
 import type { PlanAction } from '../../src/state/plan.js';
 import { openTestSim, scenario, type TestSim } from '../sim/helpers.js';
+import { AMONREDIS_IMG, corePayload, SAPI0, SAPI_IMG } from '../sim/reference.js';
 import type { Scenario } from '../../src/remote/sim/scenario.js';
 
-const ADMIN = '317a3314-d536-5367-9173-21bc7a2e5020';
-const SAPI_IMG = '94219f1a-73c3-576b-bba6-d3359638c4e1';
-const AMONREDIS_IMG = '26763ca3-0c67-575e-9b03-41f462191033';
-// sapi0's own uuid: a sapi zone finds its own SAPI record only under it (reuse).
-const NEW_SAPI = '67be4635-bfdb-527a-8b91-44daa9249090';
-const NEW_REDIS = '11111111-2222-4333-8444-555555555502';
 /** sapi0's own uuid: its SAPI record exists, so a zone created with it completes its setup. */
-const SAPI0 = '67be4635-bfdb-527a-8b91-44daa9249090';
+const NEW_SAPI = SAPI0;
+const NEW_REDIS = '11111111-2222-4333-8444-555555555502';
 // A first boot of 600 ms: its early, SMF-clean part spans many polls even on a busy machine.
 const SPEED = 100;
 const slowBoot = (edit?: (s: Scenario) => void): Scenario => scenario((x) => {
@@ -22,18 +18,7 @@ const slowBoot = (edit?: (s: Scenario) => void): Scenario => scenario((x) => {
 });
 const timing = { pollMs: 5, healthTimeoutMs: 5_000, commandTimeoutMs: 5_000 };
 
-function payload(uuid: string, alias: string, image: string, ip: string): string {
-  return JSON.stringify({
-    uuid,
-    alias,
-    image_uuid: image,
-    brand: 'joyent-minimal',
-    owner_uuid: ADMIN,
-    tags: { smartdc_role: alias.replace(/\d+$/, ''), smartdc_type: 'core' },
-    nics: [{ interface: 'net0', nic_tag: 'admin', ip, netmask: '255.255.255.0', primary: true }],
-    autoboot: false,
-  });
-}
+const payload = corePayload;
 
 const waitAction = (uuid: string): PlanAction => ({ id: `x/${uuid}/wait-healthy`, kind: 'wait-healthy', host: 'headnode1', argv: ['svcs', '-xz', uuid], summary: 'wait' });
 
