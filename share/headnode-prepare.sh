@@ -34,14 +34,16 @@ base="http://$ASSETS_IP/extra/headnode-prepare"
 curl -fsS -o "$WORK/usbkey-base.tgz" "$base/usbkey-base.tgz"
 curl -fsS -o "$WORK/config" "$base/$SERVER_UUID.config"
 curl -fsS -o "$WORK/networking.json" "$base/$SERVER_UUID.networking.json"
-tar -tzf "$WORK/usbkey-base.tgz" >/dev/null || fail "usbkey-base.tgz is not a readable tarball"
+# gtar, as the prototype does: illumos /usr/bin/tar takes no -C before its key, and
+# older ones none after the tarfile either.
+gtar -tzf "$WORK/usbkey-base.tgz" >/dev/null || fail "usbkey-base.tgz is not a readable tarball"
 json -f "$WORK/networking.json" nictags >/dev/null || fail "networking.json is not valid JSON"
 
 MNT=$(sdc-usbkey mount) || fail "cannot mount the USB key (does this server have one?)"
 [[ -d "$MNT" ]] || fail "sdc-usbkey mount gave no directory"
 say "rewriting the USB key at $MNT (keeping .joyliveusb)"
 find "$MNT" -mindepth 1 -maxdepth 1 ! -name .joyliveusb -exec rm -rf {} +
-tar -xzf "$WORK/usbkey-base.tgz" -C "$MNT"
+gtar -xzf "$WORK/usbkey-base.tgz" -C "$MNT"
 cp "$WORK/config" "$MNT/config"
 mkdir -p "$MNT/boot"
 cp "$WORK/networking.json" "$MNT/boot/networking.json"

@@ -98,7 +98,8 @@ export function buildConvertPlan(i: ConvertPlanInput): ConvertPlan {
         kind: 'write-base',
         host: a,
         summary: 'pack the minimal headnode key (usbkey-base.tgz)',
-        argv: ['tar', '-C', '/usbkey', '-czf', file('usbkey-base.tgz.tmp'), ...USBKEY_BASE_NAMES],
+        // gtar: illumos /usr/bin/tar refuses -C before its key (the prototype, sdcadm rfd67 tools/create-headnode-prepare-data.sh, packs with gtar too).
+        argv: ['gtar', '-C', '/usbkey', '-czf', file('usbkey-base.tgz.tmp'), ...USBKEY_BASE_NAMES],
         path: file('usbkey-base.tgz'),
       },
       {

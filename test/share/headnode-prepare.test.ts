@@ -1,6 +1,6 @@
 // share/headnode-prepare.sh run by real bash, with the SmartOS tools it calls
 // (zonename, sysinfo, bootparams, json, curl, sdc-usbkey) stubbed in PATH and a
-// directory standing in for the USB key. tar, find and cp are the real ones.
+// directory standing in for the USB key. gtar (GNU tar), find and cp are the real ones.
 import { execa } from 'execa';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -24,6 +24,9 @@ function rig(opts: { headnode?: boolean; setup?: boolean } = {}): { dir: string;
     writeFileSync(join(bin, name), `#!/bin/bash\n${body}\n`);
     chmodSync(join(bin, name), 0o755);
   };
+  // The GZ's /usr/bin/tar is illumos tar; the script must use gtar (GNU tar, this machine's tar).
+  stub('tar', 'echo "tar: illumos tar in this rig: the script must use gtar" >&2; exit 1');
+  stub('gtar', `exec ${'/usr/bin/tar'} "$@"`);
   stub('zonename', 'echo global');
   stub('sysinfo', `echo '{"UUID": "${UUID}", "Setup": ${opts.setup === false ? 'false' : 'true'}}'`);
   stub('bootparams', opts.headnode ? 'echo headnode=true' : 'echo console=ttyb');

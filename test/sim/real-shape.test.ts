@@ -165,3 +165,15 @@ describe('sdcadm create', () => {
     expect(ok.code).toBe(0);
   });
 });
+
+describe('the global zone\'s tar', () => {
+  it('is illumos tar: -C before the key is an unknown function modifier; gtar takes it', async () => {
+    const t = await openTestSim();
+    const argv = ['-C', '/usbkey', '-czf', '/usbkey/extra/headnode-prepare/base.tgz', 'os'];
+    await t.run('headnode1', ['mkdir', '-p', '/usbkey/extra/headnode-prepare']);
+    const illumos = await t.run('headnode1', ['tar', ...argv]);
+    expect(illumos.code).toBe(1);
+    expect(illumos.stderr).toContain('tar: C: unknown function modifier');
+    expect((await t.run('headnode1', ['gtar', ...argv])).code).toBe(0);
+  });
+});

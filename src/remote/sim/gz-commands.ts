@@ -84,6 +84,8 @@ export function runGzCommand(world: SimWorld, srv: ScenarioServer, argv: readonl
       if (args[0] === '-s' && stdin.toString('utf8').includes(PREPARE_MARKER)) return runPrepareScript(world, srv, args.slice(args[1] === '--' ? 2 : 1));
       return err(2, 'bash: the simulator runs only share/headnode-prepare.sh (bash -s -- ARGS with the script on stdin)');
     case 'tar':
+      return illumosTar(args);
+    case 'gtar':
       return tar(world, srv, args);
     case 'mv':
       return mv(world, srv, args);
@@ -640,16 +642,35 @@ function gzFiles(world: SimWorld, srv: ScenarioServer, tool: string, args: strin
 }
 
 /** `tar -C DIR -czf OUT NAMES...`: the archive is a file whose content lists what went in. */
+/**
+ * /usr/bin/tar in a SmartOS GZ is illumos tar (illumos-gate usr/src/cmd/tar/tar.c
+ * main()): its first argument is the function key (a leading '-' is skipped),
+ * and every letter of it goes through a switch that has no 'C': `tar -C DIR
+ * -czf ...` dies with "C: unknown function modifier". `-C` is understood only
+ * among the file operands. GNU tar is gtar there.
+ */
+const ILLUMOS_TAR_KEY = new Set('crtuxbefFhijklmnopqvwXzDEPT@/01234567'.split(''));
+
+function illumosTar(args: string[]): CmdResult {
+  const key = (args[0] ?? '').replace(/^-/, '');
+  const bad = [...key].find((ch) => !ILLUMOS_TAR_KEY.has(ch));
+  if (!key || bad !== undefined) {
+    return err(1, `tar: ${bad ?? ''}: unknown function modifier\nUsage: tar {c|r|t|u|x}[BDeEFhilmnopPqTvw@/[0-7]][bfk][X...] [j|z|Z] [blocksize] [tarfile] [size] [exclude-file...] {file | -I include-file | -C directory file}...`);
+  }
+  return err(1, 'tar: the simulator runs illumos tar only to refuse it; use gtar (GNU tar) as the conversion does');
+}
+
+/** gtar (GNU tar): `gtar -C DIR -czf OUT NAMES...`. */
 function tar(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult {
   const files = (srv.files ??= {});
   const c = args.indexOf('-C');
   const f = args.findIndex((a) => /^-c?z?f$|^-czf$/.test(a));
   const dir = c >= 0 ? args[c + 1] ?? '' : '';
   const out = f >= 0 ? args[f + 1] ?? '' : '';
-  if (!out) return err(1, 'tar: the simulator knows only tar -C DIR -czf OUT NAMES...');
-  if (dir === '/usbkey' && !srv.usbkey) return err(1, 'tar: /usbkey: No such file or directory');
+  if (!out) return err(1, 'gtar: the simulator knows only gtar -C DIR -czf OUT NAMES...');
+  if (dir === '/usbkey' && !srv.usbkey) return err(1, 'gtar: /usbkey: Cannot open: No such file or directory');
   const parent = out.replace(/\/[^/]+$/, '');
-  if (!(`${parent}/` in files)) return err(1, `tar: cannot open ${out}: No such file or directory`);
+  if (!(`${parent}/` in files)) return err(1, `gtar: ${out}: Cannot open: No such file or directory`);
   const names = args.filter((a, i) => i > Math.max(c + 1, f + 1) && !a.startsWith('-'));
   files[out] = `sim-tgz ${dir}: ${names.join(' ')}\n`;
   world.commit();
