@@ -15,6 +15,9 @@ ASSETS_IP=${1:?usage: headnode-prepare.sh ASSETS_IP SERVER_UUID}
 SERVER_UUID=${2:?usage: headnode-prepare.sh ASSETS_IP SERVER_UUID}
 LOG=${HEADNODE_PREPARE_LOG:-/var/log/headnode-prepare.log}
 WORK=/var/tmp/headnode-prepare.$$
+# Overridable for tests only.
+NET_BOOT_CONFIG=${NET_BOOT_CONFIG:-/usr/lib/sdc/net-boot-config}
+SETUP_JSON=${SETUP_JSON:-/var/lib/setup.json}
 
 say() { echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $*" | tee -a "$LOG"; }
 fail() { say "ERROR: $*"; exit 1; }
@@ -33,11 +36,15 @@ trap 'rm -rf "$WORK"' EXIT
 base="http://$ASSETS_IP/extra/headnode-prepare"
 curl -fsS -o "$WORK/usbkey-base.tgz" "$base/usbkey-base.tgz"
 curl -fsS -o "$WORK/config" "$base/$SERVER_UUID.config"
-curl -fsS -o "$WORK/networking.json" "$base/$SERVER_UUID.networking.json"
+# boot/networking.json only where the platform boots its network config from
+# the key (net-boot-config --enabled prints true), as the prototype does.
+NETWORKING=false
+if [[ -x "$NET_BOOT_CONFIG" ]] && [[ "$("$NET_BOOT_CONFIG" --enabled)" == true ]]; then NETWORKING=true; fi
+if $NETWORKING; then curl -fsS -o "$WORK/networking.json" "$base/$SERVER_UUID.networking.json"; fi
 # gtar, as the prototype does: illumos /usr/bin/tar takes no -C before its key, and
 # older ones none after the tarfile either.
 gtar -tzf "$WORK/usbkey-base.tgz" >/dev/null || fail "usbkey-base.tgz is not a readable tarball"
-json -f "$WORK/networking.json" nictags >/dev/null || fail "networking.json is not valid JSON"
+if $NETWORKING; then json -f "$WORK/networking.json" nictags >/dev/null || fail "networking.json is not valid JSON"; fi
 
 MNT=$(sdc-usbkey mount) || fail "cannot mount the USB key (does this server have one?)"
 [[ -d "$MNT" ]] || fail "sdc-usbkey mount gave no directory"
@@ -45,14 +52,19 @@ say "rewriting the USB key at $MNT (keeping .joyliveusb)"
 find "$MNT" -mindepth 1 -maxdepth 1 ! -name .joyliveusb -exec rm -rf {} +
 gtar -xzf "$WORK/usbkey-base.tgz" -C "$MNT"
 cp "$WORK/config" "$MNT/config"
-mkdir -p "$MNT/boot"
-cp "$WORK/networking.json" "$MNT/boot/networking.json"
+if $NETWORKING; then
+    mkdir -p "$MNT/boot"
+    cp "$WORK/networking.json" "$MNT/boot/networking.json"
+else
+    say "net-boot-config is not enabled here: no boot/networking.json"
+fi
 sync
 sdc-usbkey unmount || true
 
-# A headnode has no node.config, and setup.json says what it is.
+# A headnode has no node.config. setup.json's node_type is changed only where
+# it has one (the prototype leaves a setup.json without it alone).
 rm -f /opt/smartdc/config/node.config
-if [[ -f /var/lib/setup.json ]]; then
-    json -I -f /var/lib/setup.json -e 'this.node_type = "headnode"'
+if [[ -f "$SETUP_JSON" ]] && json -f "$SETUP_JSON" node_type >/dev/null 2>&1; then
+    json -I -f "$SETUP_JSON" -e 'this.node_type = "headnode"'
 fi
 say "prepared $SERVER_UUID to boot as a headnode"

@@ -10,7 +10,7 @@ import { tempDir } from '../sim/helpers.js';
 const script = resolve(import.meta.dirname, '..', '..', 'share', 'headnode-prepare.sh');
 const UUID = '91cd462d-c036-5f49-97cb-9a2cdce4e2b7';
 
-function rig(opts: { headnode?: boolean; setup?: boolean } = {}): { dir: string; key: string; env: Record<string, string> } {
+function rig(opts: { headnode?: boolean; setup?: boolean; netBootConfig?: boolean; setupJson?: Record<string, unknown> } = {}): { dir: string; key: string; env: Record<string, string> } {
   const dir = tempDir('tr-hnp-');
   const bin = join(dir, 'bin');
   const key = join(dir, 'usbkey');
@@ -31,19 +31,25 @@ function rig(opts: { headnode?: boolean; setup?: boolean } = {}): { dir: string;
   stub('sysinfo', `echo '{"UUID": "${UUID}", "Setup": ${opts.setup === false ? 'false' : 'true'}}'`);
   stub('bootparams', opts.headnode ? 'echo headnode=true' : 'echo console=ttyb');
   stub('json', `exec node -e '
-    const a = process.argv.slice(1); let f; let inPlace = false; const keys = [];
-    for (let i = 0; i < a.length; i++) { if (a[i] === "-f") f = a[++i]; else if (a[i] === "-I") inPlace = true; else if (a[i] === "-e") i++; else keys.push(a[i]); }
+    const a = process.argv.slice(1); let f; let inPlace = false; let expr; const keys = [];
+    for (let i = 0; i < a.length; i++) { if (a[i] === "-f") f = a[++i]; else if (a[i] === "-I") inPlace = true; else if (a[i] === "-e") expr = a[++i]; else keys.push(a[i]); }
     const text = f ? require("fs").readFileSync(f, "utf8") : require("fs").readFileSync(0, "utf8");
-    const o = JSON.parse(text); const v = keys.length ? o[keys[0]] : o;
+    const o = JSON.parse(text);
+    if (inPlace) { new Function(expr).call(o); require("fs").writeFileSync(f, JSON.stringify(o)); process.exit(0); }
+    const v = keys.length ? o[keys[0]] : o;
     if (v === undefined) process.exit(1);
-    if (!inPlace) console.log(typeof v === "object" ? JSON.stringify(v) : String(v));
+    console.log(typeof v === "object" ? JSON.stringify(v) : String(v));
   ' -- "$@"`);
   stub('curl', `out=""; url=""; while [ $# -gt 0 ]; do case "$1" in -o) out="$2"; shift 2;; -*) shift;; *) url="$1"; shift;; esac; done
     f="${served}/\${url##*/}"; [ -f "$f" ] || { echo "curl: (22) The requested URL returned error: 404" >&2; exit 22; }; cp "$f" "$out"`);
   stub('sdc-usbkey', `[ "$1" = mount ] && echo "${key}"; exit 0`);
+  // /usr/lib/sdc/net-boot-config --enabled prints true or false.
+  stub('net-boot-config', `echo ${opts.netBootConfig === false ? 'false' : 'true'}`);
+  if (opts.setupJson) writeFileSync(join(dir, 'setup.json'), JSON.stringify(opts.setupJson));
   writeFileSync(join(served, `${UUID}.config`), 'hostname=cn0\n');
   writeFileSync(join(served, `${UUID}.networking.json`), JSON.stringify({ nictags: [{ name: 'admin', mac: 'aa' }] }));
-  return { dir, key, env: { PATH: `${bin}:${process.env['PATH'] ?? ''}`, HEADNODE_PREPARE_LOG: join(dir, 'prepare.log'), SERVED: served } };
+  const env = { PATH: `${bin}:${process.env['PATH'] ?? ''}`, HEADNODE_PREPARE_LOG: join(dir, 'prepare.log'), SERVED: served, NET_BOOT_CONFIG: join(bin, 'net-boot-config'), SETUP_JSON: join(dir, 'setup.json') };
+  return { dir, key, env };
 }
 
 async function prepare(r: ReturnType<typeof rig>): Promise<{ exitCode: number | undefined; stdout: string }> {
@@ -81,5 +87,23 @@ describe('share/headnode-prepare.sh', () => {
     const res = await prepare(r);
     expect(res.exitCode).not.toBe(0);
     expect(existsSync(join(r.key, 'old-compute-node-file'))).toBe(true);
+  });
+
+  it('without net-boot-config enabled: no networking.json is fetched or written (audit 20)', async () => {
+    const r = rig({ netBootConfig: false });
+    await execa('rm', [join(r.env['SERVED']!, `${UUID}.networking.json`)]);
+    const res = await prepare(r);
+    expect(res.exitCode, res.stdout).toBe(0);
+    expect(readdirSync(r.key).sort()).toEqual(['.joyliveusb', 'config', 'os']);
+    expect(res.stdout).toContain('net-boot-config is not enabled here');
+  });
+
+  it("setup.json's node_type becomes headnode only where it has one (audit 20)", async () => {
+    const withType = rig({ setupJson: { node_type: 'computenode', complete: true } });
+    expect((await prepare(withType)).exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(withType.env['SETUP_JSON']!, 'utf8'))).toEqual({ node_type: 'headnode', complete: true });
+    const without = rig({ setupJson: { complete: true } });
+    expect((await prepare(without)).exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(without.env['SETUP_JSON']!, 'utf8'))).toEqual({ complete: true });
   });
 });
