@@ -2,8 +2,8 @@
 // records), gathered under the probe deadline, and the IPs each possible
 // restore would use; judged by state/ip-clash.ts.
 //
-// Live zones come from `vmadm lookup -j` on every server that is not a dead
-// headnode: VMAPI only caches what each server's vm-agent reports and usually
+// Live zones come from `vmadm lookup -j` on the live headnodes and the servers
+// that run core zones: VMAPI only caches what each server's vm-agent reports and usually
 // died with the primary, while vmadm on the server is what it caches. A server
 // that cannot be asked stands in with its zones' restore-data dumps (and an
 // IP_UNVERIFIED warning): a zone created there since the last sync is not seen.
@@ -26,15 +26,26 @@ export interface ServerZones {
   zones: Outcome<VmadmVm[]>;
 }
 
-/** Servers that hold IPs now: all but the dead headnodes (a CN that is down still owns its zones' IPs). */
+/** Servers that hold IPs now: all but the dead headnodes (a CN that is down still owns its admin IP). */
 function liveServers(r: Reach): InvServer[] {
   return r.inv.servers.filter((s) => !r.dead.has(s.uuid));
 }
 
-/** `vmadm lookup -j` on every live server, in parallel, each under the probe deadline. */
+/**
+ * Servers asked for their zones: the live headnodes and any server that runs a
+ * core zone. Admin-network IPs belong to core zones and servers; a DC's
+ * hundreds of compute nodes with customer zones only are not asked over SSH
+ * on every check (NAPI's records and CNAPI's admin IPs cover them).
+ */
+function serversToAsk(r: Reach): InvServer[] {
+  const withCore = new Set(r.inv.instances.map((i) => i.serverUuid));
+  return liveServers(r).filter((s) => s.headnode || withCore.has(s.uuid));
+}
+
+/** `vmadm lookup -j` on the servers to ask, in parallel, each under the probe deadline. */
 export function zonesOnLiveServers(r: Reach): Promise<ServerZones[]> {
   return Promise.all(
-    liveServers(r).map(async (server): Promise<ServerZones> => {
+    serversToAsk(r).map(async (server): Promise<ServerZones> => {
       const host = hostOf(r, server.uuid);
       if (!host) return { server, zones: { ok: false, why: 'its admin IP is not known' } };
       return { server, zones: await withDeadline(r.timeoutMs, (signal) => vmadmLookup(host, {}, { timeoutMs: r.timeoutMs, signal })) };

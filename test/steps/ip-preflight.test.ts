@@ -115,7 +115,8 @@ describe('IP pre-flight: a clash refuses the restore before anything changes', (
     const t = await openTestSim(s, 1000);
     const r = await runCheck(t.sim, { timeoutMs: 400 });
     const w = r.report.problems.filter((p) => p.code === 'IP_UNVERIFIED');
-    expect(w.map((p) => p.severity)).toEqual(['warning', 'warning', 'warning', 'warning']);
+    // The two live headnodes; compute nodes without core zones are not asked (NAPI covers them).
+    expect(w.map((p) => p.severity)).toEqual(['warning', 'warning']);
     expect(w[0]!.message).toMatch(/^the zones on headnode1 could not be listed \(vmadm lookup -j: no answer within 0\.4 s\)/);
     expect(r.report.problems.filter((p) => p.code === 'IP_CONFLICT')).toEqual([]);
   });
