@@ -303,4 +303,27 @@ describe('sync (in-process simulator)', () => {
     const r2 = await runSync(syncOpts(t, { sapiUrl: 'http://10.99.99.30' }));
     expect(r2.exitCode).toBe(0);
   });
+  it('APIs replaced with new IPs (the setup-time <svc>_admin_ips stale) are reached where they run now', async () => {
+    // sdc-init.js copies /usbkey/config into the sdc metadata once; a re-provisioned API keeps its old entry there.
+    const stale = { vmapi_admin_ips: '10.99.99.251', cnapi_admin_ips: '10.99.99.252', napi_admin_ips: '10.99.99.253', imgapi_admin_ips: '10.99.99.254' };
+    const t = await openHealthy((s) => {
+      s.localServer = 'headnode0'; // runs vmapi0: vmadm here gives VMAPI's admin NIC, VMAPI the others'
+    });
+    t.sim.world.state.sim.sapiMetadata = stale;
+    const r = await runSync(syncOpts(t));
+    expect(r.exitCode).toBe(0);
+    expect(readJsonFile(join(t.sim.restoreDataDir, paths.dcSynced))).toMatchObject({ ok: true });
+    expect(JSON.stringify(r.dc?.warnings ?? [])).not.toMatch(/_admin_ips/);
+  });
+
+  it('with no admin NIC known for an API it falls back to <svc>_admin_ips, and says so', async () => {
+    const t = await openHealthy((s) => {
+      s.localServer = 'headnode1'; // runs no vmapi: only the metadata says where VMAPI is
+    });
+    const vmapi = healthy().instances.find((i) => i.service === 'vmapi')!;
+    expect(vmapi.server).not.toBe('headnode1');
+    const r = await runSync(syncOpts(t));
+    expect(r.exitCode).toBe(0);
+    expect((r.dc?.warnings ?? []).join('\n')).toMatch(/setup-time vmapi_admin_ips/);
+  });
 });
