@@ -326,4 +326,20 @@ describe('sync (in-process simulator)', () => {
     expect(r.exitCode).toBe(0);
     expect((r.dc?.warnings ?? []).join('\n')).toMatch(/setup-time vmapi_admin_ips/);
   });
+  it('sends compressed (zfs send -c) where the source\'s zfs has it, plain where it does not', async () => {
+    const streamBytes = async (t: Awaited<ReturnType<typeof openHealthy>>): Promise<number | false> => {
+      const rd = await readRestoreData(t.sim.restoreDataDir);
+      const ds = rd.services.get('sapi')!.datasets.find((d) => d.instanceUuid === inst('sapi0').uuid)!;
+      const p = parseSimStream(readFileSync(ds.streamPath!));
+      return p.ok && p.bytes;
+    };
+    const now = await openHealthy();
+    expect((await runSync(syncOpts(now))).exitCode).toBe(0);
+    expect(await streamBytes(now)).toBe(1024 * 1024); // 2 MiB of data, 2:1 compressed
+    expect(inst('sapi0').server).toBe('headnode0');
+    const old = await openHealthy((s) => (s.servers.find((x) => x.hostname === 'headnode0')!.platform = '20161201T000000Z'));
+    const r = await runSync(syncOpts(old));
+    expect(r.services.filter((x) => !x.ok)).toEqual([]);
+    expect(await streamBytes(old)).toBe(2 * 1024 * 1024);
+  });
 });

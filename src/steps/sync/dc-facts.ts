@@ -16,7 +16,7 @@ import { vmadmLookup } from '../../remote/triton/vmadm.js';
 import { createVmapi } from '../../remote/triton/vmapi.js';
 import { Ipv4, Uuid } from '../../remote/values.js';
 import { paths } from '../../state/restore-data-layout.js';
-import { adminIpsByZone, apiAddresses } from './api-addresses.js';
+import { adminIpsByZone, answeredAt, apiAddresses, type ApiAddresses } from './api-addresses.js';
 import { SyncStepError, asStepError } from './errors.js';
 import type { SyncTiming } from './timing.js';
 
@@ -130,10 +130,17 @@ export async function gatherDcFacts(dc: Dc, sapiUrls: readonly string[], timing:
   const warnings: string[] = [];
   // Admin NICs of the core zones on this headnode first: VMAPI's own address too.
   const adminIps = adminIpsByZone(await vmadmLookup(dc.local, { 'tags.smartdc_type': 'core' }, { timeoutMs: timing.commandTimeoutMs }).catch(() => []));
+  const found = new Map<string, ApiAddresses>();
   const where = (svc: string): string[] => {
     const a = apiAddresses(svc, services, instances, adminIps, application);
     if (a.fallback) warnings.push(a.fallback);
+    found.set(svc, a);
     return a.urls;
+  };
+  const saidAt = (svc: string, base: string): void => {
+    const a = found.get(svc);
+    const w = a && answeredAt(svc, a, base);
+    if (w) warnings.push(w);
   };
   const vmServers = new Map<string, string>();
   const admin = application.metadata?.['ufds_admin_uuid'];
@@ -144,14 +151,15 @@ export async function gatherDcFacts(dc: Dc, sapiUrls: readonly string[], timing:
       here,
       'GET /vms?state=active',
     );
+    saidAt('vmapi', vms.base);
     for (const v of vms.value) if (v.server_uuid) vmServers.set(v.uuid, v.server_uuid);
     adminIpsByZone(vms.value, adminIps);
   } catch (e) {
     warnings.push(`VMAPI did not answer (${asStepError(e, here, 'GET /vms').message}): where each zone runs is taken from SAPI's params.server_uuid`);
   }
-  const servers = (
-    await firstAnswer(where('cnapi'), (base) => createCnapi({ transport, baseUrl: base }).listServers({ extras: ['sysinfo'] }, opts), here, 'GET /servers?extras=sysinfo')
-  ).value;
+  const cnapi = await firstAnswer(where('cnapi'), (base) => createCnapi({ transport, baseUrl: base }).listServers({ extras: ['sysinfo'] }, opts), here, 'GET /servers?extras=sysinfo');
+  saidAt('cnapi', cnapi.base);
+  const servers = cnapi.value;
 
   const facts: DcFacts = { sapiUrl: sapi.base, application, services, instances, servers, vmServers, imgapiUrls: where('imgapi'), errors, warnings };
   try {
@@ -170,6 +178,7 @@ export async function gatherDcFacts(dc: Dc, sapiUrls: readonly string[], timing:
     facts.network = napi.value.network;
     facts.ips = napi.value.ips;
     facts.napiUrl = napi.base;
+    saidAt('napi', napi.base);
   } catch (e) {
     const se = asStepError(e, here, 'GET /networks?name=admin');
     errors.push(`NAPI: ${se.message}: dc/admin-network.json, dc/admin-ips.json and dc/recovery-ips.json keep their last good copy (next: ${se.next})`);
