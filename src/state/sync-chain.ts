@@ -12,9 +12,24 @@ export interface ChainPolicy {
   maxLinks: number;
   /** ... or once the incrementals together are this fraction of the full stream's bytes. */
   maxIncrementalRatio: number;
+  /**
+   * A full stream at least this big (imgapi's dataset holds the image files) is
+   * not re-sent for the count alone: a full send costs the admin network and
+   * every headnode's disk its whole size, while a long chain of small
+   * incrementals costs only a slower receive at restore.
+   */
+  largeBytes: number;
+  /** ... it is consolidated after this many incrementals (or by the ratio). */
+  largeMaxLinks: number;
 }
 
-export const DEFAULT_CHAIN_POLICY: ChainPolicy = { maxLinks: 48, maxIncrementalRatio: 1 };
+/** 48 links is 4 h at 5 min; 2016 is a week. 1 GiB: bigger than any core zone's data but imgapi's. */
+export const DEFAULT_CHAIN_POLICY: ChainPolicy = { maxLinks: 48, maxIncrementalRatio: 1, largeBytes: 1024 ** 3, largeMaxLinks: 2016 };
+
+/** How many incrementals a chain on a full stream of `fullBytes` may hold. */
+export function linksAllowed(fullBytes: number, policy: ChainPolicy = DEFAULT_CHAIN_POLICY): number {
+  return fullBytes >= policy.largeBytes ? Math.max(policy.maxLinks, policy.largeMaxLinks) : policy.maxLinks;
+}
 
 /**
  * triton-recover-<owner>-20260901T101010.123Z: the syncing headnode's server
@@ -50,7 +65,7 @@ export function decideSend(
     return { kind: 'full', why: `the base snapshot ${meta.snapshot} is gone from the source (destroyed, or the zone was re-created)` };
   }
   const incs = meta.incrementals ?? [];
-  if (incs.length >= policy.maxLinks) return { kind: 'full', why: `consolidating: the chain has ${incs.length} incrementals` };
+  if (incs.length >= linksAllowed(meta.base.bytes, policy)) return { kind: 'full', why: `consolidating: the chain has ${incs.length} incrementals` };
   const incBytes = incs.reduce((a, x) => a + x.bytes, 0);
   if (incs.length > 0 && incBytes >= policy.maxIncrementalRatio * meta.base.bytes) {
     return { kind: 'full', why: `consolidating: the incrementals (${incBytes} bytes) outweigh the full stream (${meta.base.bytes} bytes)` };

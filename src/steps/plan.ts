@@ -152,6 +152,11 @@ export async function buildPlan(dc: Dc, input: PlanInput): Promise<Plan> {
     const ds = rd.services.get(l.service)?.datasets.find((d) => d.instanceUuid === l.uuid);
     if (l.delegatedDataset) {
       // The full stream, then each incremental sync added on top of it, in order.
+      // Every received snapshot stays on the dataset (and counts against the zone's
+      // quota). The restore leaves them: they are this headnode's own triton-recover-<its
+      // uuid>-* snapshots, so its next sync goes on incrementally from the newest and
+      // destroys the rest (sync-chain.ts snapshotsToDestroy); destroying here would
+      // only race that and could take the next sync's base.
       const chain = ds?.chain ?? [];
       const base = ds?.meta?.base?.snapshot ?? ds?.meta?.snapshot;
       const recv = ['zfs', 'recv', '-F', `zones/${id.uuid}/data`];

@@ -69,4 +69,24 @@ describe('simulated zfs snapshots, send, recv', () => {
     expect(t.sim.world.state.manatee).toMatchObject({ primary: 'manatee1', sync: 'manatee2', deposed: ['manatee0'] });
     await expect(t.run('headnode0', ['true'], undefined, 200)).rejects.toMatchObject({ kind: 'unreachable' });
   });
+  it('send -c (compressed, illumos 7252) halves the stream where the platform has it; an older zfs refuses the flag', async () => {
+    const t = await openTestSim(healthy());
+    await t.run('headnode0', ['zfs', 'snapshot', `${DS}@a`]);
+    const plain = await t.run('headnode0', ['zfs', 'send', `${DS}@a`]);
+    const c = await t.run('headnode0', ['zfs', 'send', '-c', `${DS}@a`]);
+    expect(parseSimStream(Buffer.from(c.stdout, 'latin1'))).toMatchObject({ ok: true, bytes: 1024 * 1024 });
+    const est = await t.run('headnode0', ['zfs', 'send', '-c', '-n', '-P', `${DS}@a`]);
+    expect(est.stdout).toContain(`size\t${c.stdout.length}\n`);
+    expect(c.stdout.length).toBeLessThan(plain.stdout.length);
+
+    const old = await openTestSim(scenario((x) => {
+      x.servers.forEach((v) => (v.alive = true));
+      x.servers[0]!.platform = '20161201T000000Z';
+    }));
+    await old.run('headnode0', ['zfs', 'snapshot', `${DS}@a`]);
+    const r = await old.run('headnode0', ['zfs', 'send', '-c', '-n', '-P', `${DS}@a`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^invalid option 'c'/);
+    expect((await old.run('headnode0', ['zfs', 'send', '-n', '-P', `${DS}@a`])).code).toBe(0);
+  });
 });

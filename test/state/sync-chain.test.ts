@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { DatasetMeta } from '../../src/state/restore-data-layout.js';
 import {
+  DEFAULT_CHAIN_POLICY,
   decideSend,
+  linksAllowed,
   metaAfterFull,
   metaAfterIncremental,
   snapshotName,
@@ -17,8 +19,8 @@ const ME = '7441d100-2e6d-5cc1-a297-ab9735a04c92';
 const OTHER = '181f8483-a318-54d7-9f36-5ccad5d9a091';
 const s = (n: number, owner = ME): string => `${DS}@triton-recover-${owner}-2026090${n}T000000.000Z`;
 
-function chain(links: number, incBytes = 10): DatasetMeta {
-  let m = metaAfterFull(s(0), T, 1000);
+function chain(links: number, incBytes = 10, fullBytes = 1000): DatasetMeta {
+  let m = metaAfterFull(s(0), T, fullBytes);
   for (let i = 1; i <= links; i++) m = metaAfterIncremental(m, U, { from: s(i - 1), snapshot: s(i), bytes: incBytes, time: T });
   return m;
 }
@@ -45,7 +47,7 @@ describe('sync chain', () => {
 
   it('consolidates when the chain is long or outweighs the full stream', () => {
     expect(decideSend(chain(48), true, [s(48)])).toMatchObject({ kind: 'full', why: expect.stringContaining('48 incrementals') });
-    expect(decideSend(chain(3), true, [s(3)], { maxLinks: 3, maxIncrementalRatio: 1 }).kind).toBe('full');
+    expect(decideSend(chain(3), true, [s(3)], { ...DEFAULT_CHAIN_POLICY, maxLinks: 3 }).kind).toBe('full');
     expect(decideSend(chain(2, 500), true, [s(2)])).toMatchObject({ kind: 'full', why: expect.stringContaining('outweigh') });
     expect(decideSend(chain(2, 499), true, [s(2)]).kind).toBe('incremental');
   });
@@ -67,5 +69,14 @@ describe('sync chain', () => {
     const files = [`dataset-${U}.zfs`, `dataset-${U}.i1.zfs`, `dataset-${U}.i2.zfs`, `dataset-${U}.i3.zfs`, `vm-${U}.json`];
     expect(strayIncrements(files, U, chain(2))).toEqual([`dataset-${U}.i3.zfs`]);
     expect(strayIncrements(files, U, chain(0))).toEqual([`dataset-${U}.i1.zfs`, `dataset-${U}.i2.zfs`, `dataset-${U}.i3.zfs`]);
+  });
+  it('a large dataset (imgapi\'s image files) is not re-sent whole for the count of its incrementals alone', () => {
+    const GiB = 1024 ** 3;
+    expect(linksAllowed(1000)).toBe(48);
+    expect(linksAllowed(2 * GiB)).toBe(2016);
+    expect(decideSend(chain(48, 1000, 2 * GiB), true, [s(48)])).toMatchObject({ kind: 'incremental', n: 49 });
+    expect(decideSend(chain(2016, 10, 2 * GiB), true, [s(2016)])).toMatchObject({ kind: 'full', why: expect.stringContaining('2016 incrementals') });
+    // The ratio still holds: a chain that outweighs the full stream is consolidated whatever the size.
+    expect(decideSend(chain(49, GiB / 16, 2 * GiB), true, [s(49)])).toMatchObject({ kind: 'full', why: expect.stringContaining('outweigh') });
   });
 });

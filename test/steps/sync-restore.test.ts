@@ -56,6 +56,14 @@ describe('restore from synced restore-data', () => {
     expect(after.exitCode).toBe(0);
     const sapiAfter = after.services.find((s) => s.service === 'sapi')!;
     expect(sapiAfter.datasets).toEqual([expect.objectContaining({ alias: 'sapi0', uuid: sapiStep.uuid, kind: 'incremental' })]);
+    // The snapshots received into the restored datasets are this headnode's own: that sync kept
+    // only its new base, so they count against the zone's quota only until the next sync.
+    const st2 = loadState(t.statePath);
+    for (const step of out.plan!.steps.filter((s) => s.delegatedDataset && s.alias === 'sapi0')) {
+      const now = st2.instances.find((i) => i.uuid === step.uuid && i.server === 'headnode1')!;
+      expect(now.snapshots?.map((x) => x.name), step.alias).toHaveLength(1);
+      expect(now.snapshots?.[0]?.name).not.toBe(synced.get(step.old.uuid)!.split('@')[1]);
+    }
     const manateeAfter = after.services.find((s) => s.service === 'manatee')!;
     expect(manateeAfter.warnings.join()).toContain(`manatee0 (${inst('manatee0').uuid}) is on headnode0, which CNAPI shows as unknown`);
     const rd2 = await readRestoreData(t.sim.restoreDataDir);

@@ -303,4 +303,43 @@ describe('sync (in-process simulator)', () => {
     const r2 = await runSync(syncOpts(t, { sapiUrl: 'http://10.99.99.30' }));
     expect(r2.exitCode).toBe(0);
   });
+  it('APIs replaced with new IPs (the setup-time <svc>_admin_ips stale) are reached where they run now', async () => {
+    // sdc-init.js copies /usbkey/config into the sdc metadata once; a re-provisioned API keeps its old entry there.
+    const stale = { vmapi_admin_ips: '10.99.99.251', cnapi_admin_ips: '10.99.99.252', napi_admin_ips: '10.99.99.253', imgapi_admin_ips: '10.99.99.254' };
+    const t = await openHealthy((s) => {
+      s.localServer = 'headnode0'; // runs vmapi0: vmadm here gives VMAPI's admin NIC, VMAPI the others'
+    });
+    t.sim.world.state.sim.sapiMetadata = stale;
+    const r = await runSync(syncOpts(t));
+    expect(r.exitCode).toBe(0);
+    expect(readJsonFile(join(t.sim.restoreDataDir, paths.dcSynced))).toMatchObject({ ok: true });
+    expect(JSON.stringify(r.dc?.warnings ?? [])).not.toMatch(/_admin_ips/);
+  });
+
+  it('with no admin NIC known for an API it falls back to <svc>_admin_ips, and says so', async () => {
+    const t = await openHealthy((s) => {
+      s.localServer = 'headnode1'; // runs no vmapi: only the metadata says where VMAPI is
+    });
+    const vmapi = healthy().instances.find((i) => i.service === 'vmapi')!;
+    expect(vmapi.server).not.toBe('headnode1');
+    const r = await runSync(syncOpts(t));
+    expect(r.exitCode).toBe(0);
+    expect((r.dc?.warnings ?? []).join('\n')).toMatch(/setup-time vmapi_admin_ips/);
+  });
+  it('sends compressed (zfs send -c) where the source\'s zfs has it, plain where it does not', async () => {
+    const streamBytes = async (t: Awaited<ReturnType<typeof openHealthy>>): Promise<number | false> => {
+      const rd = await readRestoreData(t.sim.restoreDataDir);
+      const ds = rd.services.get('sapi')!.datasets.find((d) => d.instanceUuid === inst('sapi0').uuid)!;
+      const p = parseSimStream(readFileSync(ds.streamPath!));
+      return p.ok && p.bytes;
+    };
+    const now = await openHealthy();
+    expect((await runSync(syncOpts(now))).exitCode).toBe(0);
+    expect(await streamBytes(now)).toBe(1024 * 1024); // 2 MiB of data, 2:1 compressed
+    expect(inst('sapi0').server).toBe('headnode0');
+    const old = await openHealthy((s) => (s.servers.find((x) => x.hostname === 'headnode0')!.platform = '20161201T000000Z'));
+    const r = await runSync(syncOpts(old));
+    expect(r.services.filter((x) => !x.ok)).toEqual([]);
+    expect(await streamBytes(old)).toBe(2 * 1024 * 1024);
+  });
 });

@@ -5,7 +5,7 @@ import { Uuid } from '../values.js';
 import { imageManifest, manateeShow, svcsX, sysinfoObject, vmadmObject, zkStat } from './formats.js';
 import { generatedMac } from './physics.js';
 import type { ScenarioInstance, ScenarioServer } from './scenario.js';
-import { SIM_CHANGE_BYTES_PER_SECOND, SIM_DATASET_BYTES, incrementalPayload, makeSimStream, parseSimStream, simStreamLength } from './zfs-stream.js';
+import { SIM_CHANGE_BYTES_PER_SECOND, SIM_COMPRESS_RATIO, SIM_DATASET_BYTES, SIM_SEND_C_SINCE, incrementalPayload, makeSimStream, parseSimStream, simStreamLength } from './zfs-stream.js';
 import type { SimWorld } from './world.js';
 import { PREPARE_MARKER, hnNetfile, runPrepareScript } from './headnode-prepare.js';
 import { sdcadm } from './sdcadm.js';
@@ -453,6 +453,12 @@ function zfsDestroy(world: SimWorld, srv: ScenarioServer, rest: string[]): CmdRe
 
 /** `zfs send [-n] [-P] [-v] [-i @from|ds@from] ds@snap`: the sim stream on stdout (or, with -n, its size). */
 function zfsSend(world: SimWorld, srv: ScenarioServer, rest: string[]): CmdResult {
+  // Flags may come bundled (-nP, -cnP) as libzfs getopt takes them.
+  const flags = new Set(rest.filter((a) => /^-[a-zA-Z]+$/.test(a)).flatMap((a) => [...a.slice(1)]));
+  const compressed = flags.has('c');
+  if (compressed && srv.platform !== undefined && srv.platform < SIM_SEND_C_SINCE) {
+    return err(2, `invalid option 'c'\nusage:\n\tsend [-DnPpRvLe] [-[iI] snapshot] <snapshot>\n\tsend [-Le] [-i snapshot|bookmark] <filesystem|volume|snapshot>\n`);
+  }
   const full = rest.filter((a, i) => !a.startsWith('-') && rest[i - 1] !== '-i').pop() ?? '';
   const [ds = '', snap = ''] = full.split('@', 2);
   const inst = datasetOn(world, srv, ds);
@@ -471,13 +477,14 @@ function zfsSend(world: SimWorld, srv: ScenarioServer, rest: string[]): CmdResul
   const payload = from
     ? incrementalPayload(from.at, to.at, world.speed, inst.dataChangeRate ?? SIM_CHANGE_BYTES_PER_SECOND, datasetBytes(inst))
     : datasetBytes(inst);
+  const sent = compressed ? Math.ceil(payload / SIM_COMPRESS_RATIO) : payload;
   const fromFull = from ? `${ds}@${from.name}` : undefined;
-  if (rest.includes('-n')) {
-    const size = simStreamLength(ds, full, payload, fromFull);
+  if (flags.has('n')) {
+    const size = simStreamLength(ds, full, sent, fromFull);
     const line = from ? `incremental\t${from.name}\t${full}\t${size}` : `full\t${full}\t${size}`;
-    return ok(rest.includes('-P') ? `${line}\nsize\t${size}\n` : '');
+    return ok(flags.has('P') ? `${line}\nsize\t${size}\n` : '');
   }
-  return ok(makeSimStream(ds, full, payload, fromFull).toString('latin1'));
+  return ok(makeSimStream(ds, full, sent, fromFull).toString('latin1'));
 }
 
 function zfsRecv(world: SimWorld, srv: ScenarioServer, rest: string[], stdin: Buffer): CmdResult {

@@ -56,3 +56,13 @@ export function parseSimStream(buf: Buffer): StreamCheck {
     return { ok: false, reason: 'bad header' };
   }
 }
+
+/**
+ * `zfs send -c` (illumos 7252, compressed zfs send/receive: in illumos-gate
+ * by April 2017, when FreeBSD imported it from there) sends blocks as stored,
+ * compressed: the sim's core zone data compresses 2:1 (lz4 on text and JSON).
+ * Platforms built before this date have no -c (an approximate date: the
+ * product does not rely on it, it asks zfs).
+ */
+export const SIM_SEND_C_SINCE = '20170501T000000Z';
+export const SIM_COMPRESS_RATIO = 2;

@@ -2,7 +2,8 @@
 // services and instances), CNAPI (servers with sysinfo), NAPI (the admin
 // network and its IP records), VMAPI (where each core zone runs). SAPI is
 // found first: from --sapi-url, the SAPI IPs recorded by the last sync, or the
-// sapi-url in the metadata of a core zone on this headnode.
+// sapi-url in the metadata of a core zone on this headnode. The other APIs
+// from where their instances run now (api-addresses.ts).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -15,6 +16,7 @@ import { vmadmLookup } from '../../remote/triton/vmadm.js';
 import { createVmapi } from '../../remote/triton/vmapi.js';
 import { Ipv4, Uuid } from '../../remote/values.js';
 import { paths } from '../../state/restore-data-layout.js';
+import { adminIpsByZone, answeredAt, apiAddresses, type ApiAddresses } from './api-addresses.js';
 import { SyncStepError, asStepError } from './errors.js';
 import type { SyncTiming } from './timing.js';
 
@@ -124,30 +126,45 @@ export async function gatherDcFacts(dc: Dc, sapiUrls: readonly string[], timing:
   const instances = await sapi.value.s.listInstances({}, opts).catch((e: unknown) => {
     throw asStepError(e, here, `GET ${sapi.base}/instances`);
   });
-  const servers = (
-    await firstAnswer(apiUrls(application, 'cnapi'), (base) => createCnapi({ transport, baseUrl: base }).listServers({ extras: ['sysinfo'] }, opts), here, 'GET /servers?extras=sysinfo')
-  ).value;
-
   const errors: string[] = [];
   const warnings: string[] = [];
+  // Admin NICs of the core zones on this headnode first: VMAPI's own address too.
+  const adminIps = adminIpsByZone(await vmadmLookup(dc.local, { 'tags.smartdc_type': 'core' }, { timeoutMs: timing.commandTimeoutMs }).catch(() => []));
+  const found = new Map<string, ApiAddresses>();
+  const where = (svc: string): string[] => {
+    const a = apiAddresses(svc, services, instances, adminIps, application);
+    if (a.fallback) warnings.push(a.fallback);
+    found.set(svc, a);
+    return a.urls;
+  };
+  const saidAt = (svc: string, base: string): void => {
+    const a = found.get(svc);
+    const w = a && answeredAt(svc, a, base);
+    if (w) warnings.push(w);
+  };
   const vmServers = new Map<string, string>();
   const admin = application.metadata?.['ufds_admin_uuid'];
   try {
     const vms = await firstAnswer(
-      apiUrls(application, 'vmapi'),
+      where('vmapi'),
       (base) => createVmapi({ transport, baseUrl: base }).listVms({ state: 'active', ...(typeof admin === 'string' && Uuid.safeParse(admin).success ? { owner_uuid: admin } : {}) }, opts),
       here,
       'GET /vms?state=active',
     );
+    saidAt('vmapi', vms.base);
     for (const v of vms.value) if (v.server_uuid) vmServers.set(v.uuid, v.server_uuid);
+    adminIpsByZone(vms.value, adminIps);
   } catch (e) {
     warnings.push(`VMAPI did not answer (${asStepError(e, here, 'GET /vms').message}): where each zone runs is taken from SAPI's params.server_uuid`);
   }
+  const cnapi = await firstAnswer(where('cnapi'), (base) => createCnapi({ transport, baseUrl: base }).listServers({ extras: ['sysinfo'] }, opts), here, 'GET /servers?extras=sysinfo');
+  saidAt('cnapi', cnapi.base);
+  const servers = cnapi.value;
 
-  const facts: DcFacts = { sapiUrl: sapi.base, application, services, instances, servers, vmServers, imgapiUrls: apiUrls(application, 'imgapi'), errors, warnings };
+  const facts: DcFacts = { sapiUrl: sapi.base, application, services, instances, servers, vmServers, imgapiUrls: where('imgapi'), errors, warnings };
   try {
     const napi = await firstAnswer(
-      apiUrls(application, 'napi'),
+      where('napi'),
       async (base) => {
         const n = createNapi({ transport, baseUrl: base });
         const nets = await n.listNetworks({ name: 'admin' }, opts);
@@ -161,6 +178,7 @@ export async function gatherDcFacts(dc: Dc, sapiUrls: readonly string[], timing:
     facts.network = napi.value.network;
     facts.ips = napi.value.ips;
     facts.napiUrl = napi.base;
+    saidAt('napi', napi.base);
   } catch (e) {
     const se = asStepError(e, here, 'GET /networks?name=admin');
     errors.push(`NAPI: ${se.message}: dc/admin-network.json, dc/admin-ips.json and dc/recovery-ips.json keep their last good copy (next: ${se.next})`);
