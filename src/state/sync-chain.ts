@@ -23,8 +23,8 @@ export interface ChainPolicy {
   largeMaxLinks: number;
 }
 
-/** 48 links is 4 h at 5 min; 2016 is a week. 1 GiB: bigger than any core zone's data but imgapi's. */
-export const DEFAULT_CHAIN_POLICY: ChainPolicy = { maxLinks: 48, maxIncrementalRatio: 1, largeBytes: 1024 ** 3, largeMaxLinks: 2016 };
+/** 48 links is 4 h at 5 min; 288 a day: a restore replays every link (one zfs recv each), so a longer chain costs restore time. 1 GiB: bigger than any core zone's data but imgapi's. */
+export const DEFAULT_CHAIN_POLICY: ChainPolicy = { maxLinks: 48, maxIncrementalRatio: 1, largeBytes: 1024 ** 3, largeMaxLinks: 288 };
 
 /** How many incrementals a chain on a full stream of `fullBytes` may hold. */
 export function linksAllowed(fullBytes: number, policy: ChainPolicy = DEFAULT_CHAIN_POLICY): number {
