@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import type { Dc } from './dc.js';
 import { openRealDc } from './real-dc.js';
+import { readConfigFile, resolveSshSettings, type SshSettings } from './ssh-config.js';
 import { builtinScenarioPath, openSim } from './sim/index.js';
 import { DEFAULT_RESTORE_DATA_DIR } from '../state/restore-data-layout.js';
 
@@ -17,6 +18,9 @@ export interface GlobalOptions {
   serial?: boolean;
   ascii?: boolean;
   color?: boolean;
+  identity?: string;
+  knownHosts?: string;
+  config?: string;
 }
 
 export async function openDc(g: GlobalOptions): Promise<Dc> {
@@ -28,7 +32,14 @@ export async function openDc(g: GlobalOptions): Promise<Dc> {
       speed: g.simSpeed ?? 1,
     });
   }
-  return openRealDc({ restoreDataDir: g.restoreData ?? DEFAULT_RESTORE_DATA_DIR });
+  // Peers are reached with the persistent identity and known_hosts (ssh-config.ts), never ~/.ssh.
+  const ssh = resolveSshSettings(g);
+  return openRealDc({
+    restoreDataDir: g.restoreData ?? DEFAULT_RESTORE_DATA_DIR,
+    privateKeyPath: ssh.identity,
+    privateKeyRequired: ssh.identityExplicit,
+    knownHostsPath: ssh.knownHosts,
+  });
 }
 
 export const DEFAULT_JOURNAL_DIR = '/var/sdcadm/triton-recover';
@@ -39,6 +50,18 @@ export function journalDirOf(g: GlobalOptions, dc: Dc): string {
   if (g.simState) return resolve(`${g.simState.replace(/\.json$/, '')}.journal`);
   if (dc.simulated) return resolve(dc.restoreDataDir, '..', 'journal');
   return DEFAULT_JOURNAL_DIR;
+}
+
+/** The SSH identity and known_hosts: as configured, else in the simulator beside its restore-data (never the real default). */
+export function sshSettingsOf(g: GlobalOptions, dc: Dc): SshSettings {
+  const s = resolveSshSettings(g);
+  if (!dc.simulated) return s;
+  const dir = resolve(dc.restoreDataDir, '..', 'ssh');
+  return {
+    ...s,
+    identity: s.identityExplicit ? s.identity : resolve(dir, 'id_ed25519'),
+    knownHosts: g.knownHosts || readConfigFile(g.config).knownHosts ? s.knownHosts : resolve(dir, 'known_hosts'),
+  };
 }
 
 /** Waits scaled like the simulated DC's latencies, so a fast drill polls fast too. */

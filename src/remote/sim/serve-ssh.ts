@@ -6,8 +6,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Dc } from '../dc.js';
 import type { Host } from '../host.js';
+import { scanHostKey } from '../host-key-scan.js';
 import { SshHost } from '../ssh.js';
 import type { SimDc } from './index.js';
+import { ROOT_AUTHORIZED_KEYS } from './gz-ramdisk.js';
 import { generateKeyPair } from './keys.js';
 import { SimHost } from './sim-host.js';
 import { startSshServer } from './ssh-server.js';
@@ -36,6 +38,8 @@ export async function serveSimOverSsh(sim: SimDc, keys: SshKeys, opts: { connect
     hostKey: keys.hostKey,
     authorizedKeys: [keys.clientPublicKey],
     resolveHost: (username) => new SimHost(sim.world, username),
+    // Root's authorized_keys in that server's GZ, as sshd reads it at each login.
+    authorizedKeysFor: (username) => (sim.world.server(username)?.files?.[ROOT_AUTHORIZED_KEYS] ?? '').split('\n'),
   });
   const sockets = new Set<Socket>();
   const blackhole: Server = createServer((s) => {
@@ -67,6 +71,8 @@ export async function serveSimOverSsh(sim: SimDc, keys: SshKeys, opts: { connect
       }
       return h;
     },
+    // Every simulated server answers on the same port with the same key: scan it for real.
+    hostKey: (hostname) => scanHostKey('127.0.0.1', sim.world.isAlive(hostname) ? server.port : blackholePort, opts.connectTimeoutMs ?? 2_000),
     http: sim.http,
     restoreDataDir: sim.restoreDataDir,
     async close() {
