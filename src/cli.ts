@@ -340,6 +340,7 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .option('--identity <file>', `SSH private key for the other headnodes (default ${DEFAULT_IDENTITY}, else SSH_AUTH_SOCK)`)
     .option('--known-hosts <file>', `known_hosts the peers' host keys are checked against (default ${DEFAULT_KNOWN_HOSTS})`)
+    .addOption(new Option('--sim-ssh <port>', 'reach the simulated peers over a real SSH server on 127.0.0.1:PORT (tests)').argParser(positive('--sim-ssh')).hideHelp())
     .option('--config <file>', `JSON config with "identity" and "knownHosts" (default ${DEFAULT_CONFIG_PATH}, if present)`)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });

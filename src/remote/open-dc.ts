@@ -1,10 +1,13 @@
 // Global options -> the DC the console talks to: the simulator (--sim/--demo)
 // or the real one this headnode is part of.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Dc } from './dc.js';
 import { openRealDc } from './real-dc.js';
 import { readConfigFile, resolveSshSettings, type SshSettings } from './ssh-config.js';
-import { builtinScenarioPath, openSim } from './sim/index.js';
+import { builtinScenarioPath, openSim, type SimDc } from './sim/index.js';
+import { generateKeyPair } from './sim/keys.js';
+import { serveSimOverSsh } from './sim/serve-ssh.js';
 import { DEFAULT_RESTORE_DATA_DIR } from '../state/restore-data-layout.js';
 
 export interface GlobalOptions {
@@ -21,16 +24,19 @@ export interface GlobalOptions {
   identity?: string;
   knownHosts?: string;
   config?: string;
+  /** Serve the simulator over a real SSH server on 127.0.0.1:PORT and reach its peers through it. */
+  simSsh?: number;
 }
 
 export async function openDc(g: GlobalOptions): Promise<Dc> {
   if (g.sim || g.demo || g.simState) {
-    return openSim({
+    const sim = await openSim({
       scenarioPath: g.sim ? resolve(g.sim) : builtinScenarioPath(),
       ...(g.simState ? { statePath: g.simState } : {}),
       ...(g.restoreData ? { restoreDataDir: g.restoreData } : {}),
       speed: g.simSpeed ?? 1,
     });
+    return g.simSsh !== undefined ? simOverSsh(sim, g, g.simSsh) : sim;
   }
   // Peers are reached with the persistent identity and known_hosts (ssh-config.ts), never ~/.ssh.
   const ssh = resolveSshSettings(g);
@@ -62,6 +68,25 @@ export function sshSettingsOf(g: GlobalOptions, dc: Dc): SshSettings {
     identity: s.identityExplicit ? s.identity : resolve(dir, 'id_ed25519'),
     knownHosts: g.knownHosts || readConfigFile(g.config).knownHosts ? s.knownHosts : resolve(dir, 'known_hosts'),
   };
+}
+
+/**
+ * The simulator behind a real ssh2 server, logging in with the configured identity
+ * and known_hosts exactly as a real DC does; the server accepts what each simulated
+ * GZ's /root/.ssh/authorized_keys holds. Its host key is kept beside the sim state,
+ * so known_hosts stays valid from one run to the next.
+ */
+async function simOverSsh(sim: SimDc, g: GlobalOptions, port: number): Promise<Dc> {
+  const ssh = sshSettingsOf(g, sim);
+  const hostKeyPath = resolve(sim.restoreDataDir, '..', 'sim-ssh-host-key');
+  if (!existsSync(hostKeyPath)) writeFileSync(hostKeyPath, generateKeyPair().private, { mode: 0o600 });
+  const svc = await serveSimOverSsh(sim, {
+    hostKey: readFileSync(hostKeyPath),
+    clientPrivateKeyPath: ssh.identity,
+    privateKeyRequired: ssh.identityExplicit,
+    knownHostsPath: ssh.knownHosts,
+  }, { port });
+  return { ...svc.dc, close: () => svc.close() };
 }
 
 /** Waits scaled like the simulated DC's latencies, so a fast drill polls fast too. */

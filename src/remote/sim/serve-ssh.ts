@@ -17,10 +17,12 @@ import { startSshServer } from './ssh-server.js';
 export interface SshKeys {
   /** Server host key (private, OpenSSH or PEM). */
   hostKey: string | Buffer;
-  /** Client key the server accepts (public). */
-  clientPublicKey: string | Buffer;
+  /** Client key the server accepts (public); beside each GZ's own /root/.ssh/authorized_keys. */
+  clientPublicKey?: string | Buffer;
   /** Client private key file used by SshHost. */
   clientPrivateKeyPath: string;
+  /** false: a missing key file means "no key" (the CLI's persistent default before ssh-setup). */
+  privateKeyRequired?: boolean;
   /** known_hosts file the client checks the host key against. */
   knownHostsPath: string;
 }
@@ -33,10 +35,11 @@ export interface SimSshService {
   close(): Promise<void>;
 }
 
-export async function serveSimOverSsh(sim: SimDc, keys: SshKeys, opts: { connectTimeoutMs?: number } = {}): Promise<SimSshService> {
+export async function serveSimOverSsh(sim: SimDc, keys: SshKeys, opts: { connectTimeoutMs?: number; port?: number } = {}): Promise<SimSshService> {
   const server = await startSshServer({
     hostKey: keys.hostKey,
-    authorizedKeys: [keys.clientPublicKey],
+    authorizedKeys: keys.clientPublicKey !== undefined ? [keys.clientPublicKey] : [],
+    ...(opts.port !== undefined ? { port: opts.port } : {}),
     resolveHost: (username) => new SimHost(sim.world, username),
     // Root's authorized_keys in that server's GZ, as sshd reads it at each login.
     authorizedKeysFor: (username) => (sim.world.server(username)?.files?.[ROOT_AUTHORIZED_KEYS] ?? '').split('\n'),
@@ -63,6 +66,7 @@ export async function serveSimOverSsh(sim: SimDc, keys: SshKeys, opts: { connect
           port: alive ? server.port : blackholePort,
           username: hostname,
           privateKeyPath: keys.clientPrivateKeyPath,
+          privateKeyRequired: keys.privateKeyRequired ?? true,
           agent: '',
           knownHostsPath: keys.knownHostsPath,
           connectTimeoutMs: opts.connectTimeoutMs ?? 2_000,
