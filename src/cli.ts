@@ -2,13 +2,16 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { RemoteError } from './remote/errors.js';
 import { ScenarioError } from './remote/sim/scenario.js';
 import { CommandFailedError } from './remote/triton/command.js';
 import { checkDirOption, UsageError } from './remote/dir-options.js';
 import type { Dc } from './remote/dc.js';
-import { journalDirOf, openDc as openAnyDc, timingOf, type GlobalOptions } from './remote/open-dc.js';
+import { journalDirOf, openDc as openAnyDc, sshSettingsOf, timingOf, type GlobalOptions } from './remote/open-dc.js';
+import { DEFAULT_CONFIG_PATH, DEFAULT_IDENTITY, DEFAULT_KNOWN_HOSTS } from './remote/ssh-config.js';
+import { runSshSetup } from './steps/ssh-setup.js';
 import { convertPrompter, linePrompter } from './screens/line-prompt.js';
 import { blocksRestore, exitCodeOf, formatCheckText } from './state/check-report.js';
 import { sanitizeForDisplay as clean } from './state/display-text.js';
@@ -286,6 +289,41 @@ async function convert(server: string, cmd: Command): Promise<number> {
   }
 }
 
+async function sshSetup(cmd: Command): Promise<number> {
+  const o = cmd.optsWithGlobals<GlobalOptions & { yes?: boolean }>();
+  if (!o.yes && !process.stdin.isTTY) {
+    process.stderr.write('triton-recover ssh-setup: standard input is not a terminal, so nobody can compare the host keys.\n' +
+      '  Run it from a terminal, or with --yes after checking the fingerprints it prints\n');
+    return EXIT.blocked;
+  }
+  const dc = await openDc(globals(cmd));
+  const rl = o.yes ? undefined : createInterface({ input: process.stdin, output: process.stderr, terminal: false });
+  try {
+    const ssh = sshSettingsOf(o, dc);
+    const out = await runSshSetup({
+      dc,
+      identity: ssh.identity,
+      knownHosts: ssh.knownHosts,
+      timeoutMs: timingOf(o, dc).probeTimeoutMs,
+      log: (l) => process.stdout.write(`${clean(l)}\n`),
+      ...(rl ? { ask: async (q: string) => /^y(es)?$/i.test((await rl.question(q)).trim()) } : {}),
+    });
+    for (const p of out.peers) {
+      process.stdout.write(`${p.status.toUpperCase().padEnd(9)} ${p.hostname} ${p.adminIp}${p.fingerprint ? ` ${p.fingerprint}` : ''}${p.detail ? `: ${clean(p.detail)}` : ''}\n`);
+    }
+    const bad = out.peers.filter((p) => p.status === 'failed' || p.status === 'declined');
+    if (bad.length === 0) process.stdout.write(`done: sync and restore now log in with ${ssh.identity}, checking ${ssh.knownHosts}\n`);
+    return bad.length === 0 ? EXIT.ok : EXIT.blocked;
+  } catch (e) {
+    if (e instanceof RemoteError || e instanceof CommandFailedError || !(e instanceof Error)) throw e;
+    process.stderr.write(`triton-recover ssh-setup: ${clean(e.message)}\n`);
+    return EXIT.blocked;
+  } finally {
+    rl?.close();
+    await dc.close();
+  }
+}
+
 export function buildProgram(run: (p: Promise<number>) => void): Command {
   const program = new Command('triton-recover')
     .description('Recovery console for a Triton DataCenter whose primary headnode is dead (RFD 67)')
@@ -300,6 +338,10 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .option('--serial', 'serial-console mode: ASCII, no colour, no animation')
     .option('--ascii', 'ASCII only')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
+    .option('--identity <file>', `SSH private key for the other headnodes (default ${DEFAULT_IDENTITY}, else SSH_AUTH_SOCK)`)
+    .option('--known-hosts <file>', `known_hosts the peers' host keys are checked against (default ${DEFAULT_KNOWN_HOSTS})`)
+    .addOption(new Option('--sim-ssh <port>', 'reach the simulated peers over a real SSH server on 127.0.0.1:PORT (tests)').argParser(positive('--sim-ssh')).hideHelp())
+    .option('--config <file>', `JSON config with "identity" and "knownHosts" (default ${DEFAULT_CONFIG_PATH}, if present)`)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -335,6 +377,12 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .option('--sapi-url <url>', 'where SAPI answers (only needed when no earlier sync or local core zone can say)')
     .option('--json', 'one JSON object: what was synced, failed, sent, and the disk usage')
     .action((_o, cmd: Command) => run(sync(cmd)));
+
+  program
+    .command('ssh-setup')
+    .description('once per headnode: create the SSH key, trust the other headnodes\' host keys, install the key where a reboot keeps it')
+    .option('--yes', 'trust every fetched host key without asking (compare the fingerprints printed)')
+    .action((_o, cmd: Command) => run(sshSetup(cmd)));
 
   program
     .command('convert')

@@ -2,6 +2,7 @@
 // headnodes' GZs, the core APIs over HTTP, and the local restore-data.
 import type { HttpTransport } from './http.js';
 import type { Host } from './host.js';
+import type { ScannedHostKey } from './host-key-scan.js';
 
 export interface Dc {
   /** Shown in titles and reports: "us-west-1" or "simulated: primary-dead". */
@@ -11,6 +12,8 @@ export interface Dc {
   readonly local: Host;
   /** Another server's GZ (SSH in a real DC). Same object for the same hostname. */
   peer(hostname: string, adminIp: string): Host;
+  /** That server's SSH host key, fetched over the wire (ssh-setup shows it to compare). */
+  hostKey?(hostname: string, adminIp: string): Promise<ScannedHostKey>;
   readonly http: HttpTransport;
   readonly restoreDataDir: string;
   close(): Promise<void>;

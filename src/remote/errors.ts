@@ -58,7 +58,7 @@ export class HostKeyError extends RemoteError {
     const text = {
       unknown: {
         message: `host key not known: ${k} is not in ${opts.knownHostsPath}`,
-        hint: `${compare}, then add it: ssh-keyscan ${opts.host} >> ${opts.knownHostsPath}`,
+        hint: `run \`triton-recover ssh-setup\` (it shows the fingerprint; ${compare}) or add it by hand: ssh-keyscan ${opts.host} >> ${opts.knownHostsPath}`,
       },
       changed: {
         message: `host key CHANGED: ${k} does not match ${opts.knownHostsPath}`,

@@ -1,9 +1,13 @@
 // Global options -> the DC the console talks to: the simulator (--sim/--demo)
 // or the real one this headnode is part of.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Dc } from './dc.js';
 import { openRealDc } from './real-dc.js';
-import { builtinScenarioPath, openSim } from './sim/index.js';
+import { readConfigFile, resolveSshSettings, type SshSettings } from './ssh-config.js';
+import { builtinScenarioPath, openSim, type SimDc } from './sim/index.js';
+import { generateKeyPair } from './sim/keys.js';
+import { serveSimOverSsh } from './sim/serve-ssh.js';
 import { DEFAULT_RESTORE_DATA_DIR } from '../state/restore-data-layout.js';
 
 export interface GlobalOptions {
@@ -17,18 +21,31 @@ export interface GlobalOptions {
   serial?: boolean;
   ascii?: boolean;
   color?: boolean;
+  identity?: string;
+  knownHosts?: string;
+  config?: string;
+  /** Serve the simulator over a real SSH server on 127.0.0.1:PORT and reach its peers through it. */
+  simSsh?: number;
 }
 
 export async function openDc(g: GlobalOptions): Promise<Dc> {
   if (g.sim || g.demo || g.simState) {
-    return openSim({
+    const sim = await openSim({
       scenarioPath: g.sim ? resolve(g.sim) : builtinScenarioPath(),
       ...(g.simState ? { statePath: g.simState } : {}),
       ...(g.restoreData ? { restoreDataDir: g.restoreData } : {}),
       speed: g.simSpeed ?? 1,
     });
+    return g.simSsh !== undefined ? simOverSsh(sim, g, g.simSsh) : sim;
   }
-  return openRealDc({ restoreDataDir: g.restoreData ?? DEFAULT_RESTORE_DATA_DIR });
+  // Peers are reached with the persistent identity and known_hosts (ssh-config.ts), never ~/.ssh.
+  const ssh = resolveSshSettings(g);
+  return openRealDc({
+    restoreDataDir: g.restoreData ?? DEFAULT_RESTORE_DATA_DIR,
+    privateKeyPath: ssh.identity,
+    privateKeyRequired: ssh.identityExplicit,
+    knownHostsPath: ssh.knownHosts,
+  });
 }
 
 export const DEFAULT_JOURNAL_DIR = '/var/sdcadm/triton-recover';
@@ -39,6 +56,37 @@ export function journalDirOf(g: GlobalOptions, dc: Dc): string {
   if (g.simState) return resolve(`${g.simState.replace(/\.json$/, '')}.journal`);
   if (dc.simulated) return resolve(dc.restoreDataDir, '..', 'journal');
   return DEFAULT_JOURNAL_DIR;
+}
+
+/** The SSH identity and known_hosts: as configured, else in the simulator beside its restore-data (never the real default). */
+export function sshSettingsOf(g: GlobalOptions, dc: Dc): SshSettings {
+  const s = resolveSshSettings(g);
+  if (!dc.simulated) return s;
+  const dir = resolve(dc.restoreDataDir, '..', 'ssh');
+  return {
+    ...s,
+    identity: s.identityExplicit ? s.identity : resolve(dir, 'id_ed25519'),
+    knownHosts: g.knownHosts || readConfigFile(g.config).knownHosts ? s.knownHosts : resolve(dir, 'known_hosts'),
+  };
+}
+
+/**
+ * The simulator behind a real ssh2 server, logging in with the configured identity
+ * and known_hosts exactly as a real DC does; the server accepts what each simulated
+ * GZ's /root/.ssh/authorized_keys holds. Its host key is kept beside the sim state,
+ * so known_hosts stays valid from one run to the next.
+ */
+async function simOverSsh(sim: SimDc, g: GlobalOptions, port: number): Promise<Dc> {
+  const ssh = sshSettingsOf(g, sim);
+  const hostKeyPath = resolve(sim.restoreDataDir, '..', 'sim-ssh-host-key');
+  if (!existsSync(hostKeyPath)) writeFileSync(hostKeyPath, generateKeyPair().private, { mode: 0o600 });
+  const svc = await serveSimOverSsh(sim, {
+    hostKey: readFileSync(hostKeyPath),
+    clientPrivateKeyPath: ssh.identity,
+    privateKeyRequired: ssh.identityExplicit,
+    knownHostsPath: ssh.knownHosts,
+  }, { port });
+  return { ...svc.dc, close: () => svc.close() };
 }
 
 /** Waits scaled like the simulated DC's latencies, so a fast drill polls fast too. */

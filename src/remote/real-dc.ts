@@ -2,6 +2,7 @@
 // keys checked against known_hosts, APIs with fetch.
 import type { Dc } from './dc.js';
 import type { Host } from './host.js';
+import { scanHostKey } from './host-key-scan.js';
 import { fetchTransport } from './http.js';
 import { LocalHost } from './local.js';
 import { SshHost } from './ssh.js';
@@ -10,6 +11,8 @@ export interface RealDcOptions {
   restoreDataDir: string;
   knownHostsPath?: string;
   privateKeyPath?: string;
+  /** The operator named the key: its absence is an error rather than "use the agent". */
+  privateKeyRequired?: boolean;
   label?: string;
 }
 
@@ -27,12 +30,13 @@ export function openRealDc(opts: RealDcOptions): Dc {
           name: hostname,
           address: adminIp,
           ...(opts.knownHostsPath ? { knownHostsPath: opts.knownHostsPath } : {}),
-          ...(opts.privateKeyPath ? { privateKeyPath: opts.privateKeyPath } : {}),
+          ...(opts.privateKeyPath ? { privateKeyPath: opts.privateKeyPath, privateKeyRequired: opts.privateKeyRequired ?? true } : {}),
         });
         peers.set(hostname, h);
       }
       return h;
     },
+    hostKey: (_hostname, adminIp) => scanHostKey(adminIp, 22),
     http: fetchTransport,
     restoreDataDir: opts.restoreDataDir,
     async close() {

@@ -2,8 +2,6 @@
 // a dropped connection is replaced on the next run(), but a command is never
 // re-run on our own: only the caller knows whether that is safe.
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -13,6 +11,7 @@ import { HostKeyError, RemoteError, type RemoteErrorKind } from './errors.js';
 import type { Host, RunOptions, RunResult } from './host.js';
 import { checkHostKey, keyTypeOfBlob, loadKnownHosts, type KnownHosts } from './known-hosts.js';
 import { signalExitCode } from './local.js';
+import { DEFAULT_KNOWN_HOSTS } from './ssh-config.js';
 import { quoteArgv } from './quote.js';
 
 export interface SshHostOptions {
@@ -23,6 +22,11 @@ export interface SshHostOptions {
   port?: number;
   username?: string;
   privateKeyPath?: string;
+  /**
+   * false: a missing privateKeyPath file means "use the agent" (the persistent
+   * default not created yet); true (named by the operator): it is an error.
+   */
+  privateKeyRequired?: boolean;
   /** ssh-agent socket; default SSH_AUTH_SOCK, '' for none. */
   agent?: string;
   knownHostsPath?: string;
@@ -51,6 +55,8 @@ const MAY_HAVE_RUN_HINT = 'the command may have run in part or in full: check it
 export class SshHost implements Host {
   readonly name: string;
   private readonly o: Required<Omit<SshHostOptions, 'privateKeyPath'>> & { privateKeyPath?: string };
+  /** The key actually offered, for messages. */
+  private keyUsed = '';
   private pending: Promise<Conn> | null = null;
 
   constructor(opts: SshHostOptions) {
@@ -62,8 +68,9 @@ export class SshHost implements Host {
       port: opts.port ?? 22,
       username: opts.username ?? 'root',
       privateKeyPath: opts.privateKeyPath,
+      privateKeyRequired: opts.privateKeyRequired ?? true,
       agent: opts.agent ?? process.env.SSH_AUTH_SOCK ?? '',
-      knownHostsPath: opts.knownHostsPath ?? join(homedir(), '.ssh', 'known_hosts'),
+      knownHostsPath: opts.knownHostsPath ?? DEFAULT_KNOWN_HOSTS,
       connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
       keepaliveIntervalMs: opts.keepaliveIntervalMs ?? 5000,
       keepaliveCountMax: opts.keepaliveCountMax ?? 3,
@@ -117,10 +124,19 @@ export class SshHost implements Host {
       try {
         privateKey = await readFile(privateKeyPath);
       } catch (e) {
-        throw new ConnectFailure('auth-failed', `cannot read private key ${privateKeyPath}: ${errText(e)}`,
-          'check the key path and permissions', e);
+        const absent = (e as NodeJS.ErrnoException).code === 'ENOENT';
+        if (!absent || this.o.privateKeyRequired) {
+          throw new ConnectFailure('auth-failed', `cannot read private key ${privateKeyPath}: ${errText(e)}`,
+            absent ? 'create it with `triton-recover ssh-setup --identity FILE`, or fix the path (--identity or "identity" in the config file)' : 'check the key path and permissions', e);
+        }
       }
     }
+    // Without a key, ssh2 would try "none" auth and fail with a vague message at the peer.
+    if (!privateKey && !this.o.agent) {
+      throw new ConnectFailure('auth-failed', `no SSH key to log in to ${this.name} as ${this.o.username}: ${privateKeyPath ? `${privateKeyPath} does not exist` : 'no identity file configured'} and SSH_AUTH_SOCK is not set`,
+        'run `triton-recover ssh-setup` once on this headnode (it creates the key and installs it on the other headnodes), or pass --identity FILE (or set "identity" in /var/sdcadm/triton-recover/config.json)');
+    }
+    this.keyUsed = privateKey ? privateKeyPath ?? '' : `the ssh-agent at ${this.o.agent}`;
     return new Promise<Conn>((resolve, reject) => {
       const client = new ssh2.Client();
       const conn: Conn = { client, closed: false };
@@ -194,7 +210,7 @@ export class SshHost implements Host {
     const msg = err?.message ?? 'connection closed during the handshake';
     if (level === 'client-authentication') {
       return new ConnectFailure('auth-failed', `authentication as ${this.o.username} failed at ${this.where}`,
-        `check that our key (${this.o.privateKeyPath ?? (this.o.agent ? 'ssh-agent' : 'none configured')}) is in ${this.o.username}'s authorized_keys on ${this.name}`, err);
+        `check that our key (${this.keyUsed || 'none'}) is in ${this.o.username}'s authorized_keys on ${this.name}; \`triton-recover ssh-setup\` installs it where a reboot keeps it (/usbkey/config.inc/root.authorized_keys)`, err);
     }
     return new ConnectFailure('unreachable', `cannot connect to ${this.where}: ${msg}`, UNREACHABLE_HINT, err);
   }

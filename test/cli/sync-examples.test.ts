@@ -38,4 +38,13 @@ describe('sync scheduling examples (share/)', () => {
     expect(f.slice(0, 5)).toEqual(['0,5,10,15,20,25,30,35,40,45,50,55', '*', '*', '*', '*']);
     expect(lines[0]).toMatch(/\/bin\/triton-recover sync >> \/var\/log\/triton-recover-sync\.log 2>&1$/);
   });
+
+  it('rely on the persistent SSH defaults (no agent, nothing in /root: a ramdisk on SmartOS)', () => {
+    for (const f of ['share/smf/triton-recover-sync.xml', 'share/cron/triton-recover-sync.cron']) {
+      const text = read(f);
+      expect(text, f).toContain('/var/sdcadm/triton-recover/ssh/');
+      expect(text, f).toContain('triton-recover ssh-setup');
+      expect(text, f).not.toMatch(/SSH_AUTH_SOCK|\/root\/\.ssh/);
+    }
+  });
 });

@@ -625,7 +625,7 @@ function gzFiles(world: SimWorld, srv: ScenarioServer, tool: string, args: strin
   const path = args.filter((a) => !a.startsWith('-')).pop() ?? '';
   const parent = path.replace(/\/[^/]+\/?$/, '');
   const isDir = (p: string): boolean =>
-    p === '' || p === '/var' || p === '/var/tmp' || p === '/var/sdcadm' || `${p}/` in files || (srv.usbkey && (p === '/usbkey' || p === '/usbkey/extra'));
+    p === '' || p === '/root' || p === '/var' || p === '/var/tmp' || p === '/var/sdcadm' || `${p}/` in files || (srv.usbkey && (p === '/usbkey' || p === '/usbkey/extra'));
   switch (tool) {
     case 'mkdir':
       if (isDir(path)) return args.includes('-p') ? ok() : err(1, `mkdir: Failed to make directory "${path}"; File exists`);

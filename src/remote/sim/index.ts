@@ -1,5 +1,6 @@
 // Opening the simulated datacenter: from a scenario file, or from a live-state
 // file left by an earlier run (so a killed console resumes against the same DC).
+import { simHostKey } from '../host-key-scan.js';
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -62,6 +63,10 @@ export async function openSim(opts: SimOptions): Promise<SimDc> {
     world,
     local: hostFor(world.state.localServer),
     peer: (hostname) => hostFor(hostname),
+    async hostKey(hostname, adminIp) {
+      if (!world.isAlive(hostname)) throw new Error(`no host key from ${adminIp}:22: ${hostname} does not answer; check that it is up`);
+      return { key: simHostKey(hostname), address: adminIp, port: 22 };
+    },
     http: simTransport(world),
     restoreDataDir,
     async close() {},

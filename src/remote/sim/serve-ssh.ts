@@ -6,8 +6,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Dc } from '../dc.js';
 import type { Host } from '../host.js';
+import { scanHostKey } from '../host-key-scan.js';
 import { SshHost } from '../ssh.js';
 import type { SimDc } from './index.js';
+import { ROOT_AUTHORIZED_KEYS } from './gz-ramdisk.js';
 import { generateKeyPair } from './keys.js';
 import { SimHost } from './sim-host.js';
 import { startSshServer } from './ssh-server.js';
@@ -15,10 +17,12 @@ import { startSshServer } from './ssh-server.js';
 export interface SshKeys {
   /** Server host key (private, OpenSSH or PEM). */
   hostKey: string | Buffer;
-  /** Client key the server accepts (public). */
-  clientPublicKey: string | Buffer;
+  /** Client key the server accepts (public); beside each GZ's own /root/.ssh/authorized_keys. */
+  clientPublicKey?: string | Buffer;
   /** Client private key file used by SshHost. */
   clientPrivateKeyPath: string;
+  /** false: a missing key file means "no key" (the CLI's persistent default before ssh-setup). */
+  privateKeyRequired?: boolean;
   /** known_hosts file the client checks the host key against. */
   knownHostsPath: string;
 }
@@ -31,11 +35,14 @@ export interface SimSshService {
   close(): Promise<void>;
 }
 
-export async function serveSimOverSsh(sim: SimDc, keys: SshKeys, opts: { connectTimeoutMs?: number } = {}): Promise<SimSshService> {
+export async function serveSimOverSsh(sim: SimDc, keys: SshKeys, opts: { connectTimeoutMs?: number; port?: number } = {}): Promise<SimSshService> {
   const server = await startSshServer({
     hostKey: keys.hostKey,
-    authorizedKeys: [keys.clientPublicKey],
+    authorizedKeys: keys.clientPublicKey !== undefined ? [keys.clientPublicKey] : [],
+    ...(opts.port !== undefined ? { port: opts.port } : {}),
     resolveHost: (username) => new SimHost(sim.world, username),
+    // Root's authorized_keys in that server's GZ, as sshd reads it at each login.
+    authorizedKeysFor: (username) => (sim.world.server(username)?.files?.[ROOT_AUTHORIZED_KEYS] ?? '').split('\n'),
   });
   const sockets = new Set<Socket>();
   const blackhole: Server = createServer((s) => {
@@ -59,6 +66,7 @@ export async function serveSimOverSsh(sim: SimDc, keys: SshKeys, opts: { connect
           port: alive ? server.port : blackholePort,
           username: hostname,
           privateKeyPath: keys.clientPrivateKeyPath,
+          privateKeyRequired: keys.privateKeyRequired ?? true,
           agent: '',
           knownHostsPath: keys.knownHostsPath,
           connectTimeoutMs: opts.connectTimeoutMs ?? 2_000,
@@ -67,6 +75,8 @@ export async function serveSimOverSsh(sim: SimDc, keys: SshKeys, opts: { connect
       }
       return h;
     },
+    // Every simulated server answers on the same port with the same key: scan it for real.
+    hostKey: (hostname) => scanHostKey('127.0.0.1', sim.world.isAlive(hostname) ? server.port : blackholePort, opts.connectTimeoutMs ?? 2_000),
     http: sim.http,
     restoreDataDir: sim.restoreDataDir,
     async close() {

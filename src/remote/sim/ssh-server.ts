@@ -12,6 +12,8 @@ import { splitCommand } from '../quote.js';
 export interface SshServerOptions {
   hostKey: string | Buffer;
   authorizedKeys: Array<string | Buffer>;
+  /** More keys for one login, read at each attempt (a simulated GZ's authorized_keys). */
+  authorizedKeysFor?: (username: string) => string[];
   /** Which Host runs commands for this login name. */
   resolveHost: (username: string) => Host;
   address?: string;
@@ -63,7 +65,7 @@ export async function startSshServer(opts: SshServerOptions): Promise<RunningSsh
     client.on('close', () => gone.abort(new Error('client disconnected')));
     client.on('authentication', (ctx: AuthContext) => {
       username = ctx.username;
-      authenticate(ctx, allowed);
+      authenticate(ctx, [...allowed, ...extraKeys(opts.authorizedKeysFor?.(ctx.username) ?? [])]);
     });
     client.on('session', (accept: () => Session) => {
       const session = accept();
@@ -93,6 +95,14 @@ export async function startSshServer(opts: SshServerOptions): Promise<RunningSsh
         dropAll();
       }),
   };
+}
+
+/** authorized_keys lines this ssh2 can read; others are skipped, as sshd skips them. */
+function extraKeys(lines: string[]): ParsedKey[] {
+  return lines.flatMap((l) => {
+    const k = l.trim() && !l.startsWith('#') ? ssh2.utils.parseKey(l.trim()) : null;
+    return k && !(k instanceof Error) ? [Array.isArray(k) ? k[0] : k].filter((x): x is ParsedKey => !!x) : [];
+  });
 }
 
 function authenticate(ctx: AuthContext, allowed: ParsedKey[]): void {

@@ -14,6 +14,7 @@ import {
 import type { Scenario, ScenarioInstance, ScenarioServer } from './scenario.js';
 import { GZ_TOOLS, stableUuid, usbkeyConfig } from './formats.js';
 import { USBKEY_EXTRA_CONVERTED } from './usbkey.js';
+import { filesAfterBoot } from './gz-ramdisk.js';
 
 /** A server's boot, POST to headnode.sh done (unscaled; "server boot" in latencyMs overrides). */
 const SERVER_BOOT_MS = 180_000;
@@ -229,6 +230,7 @@ export class SimWorld {
       srv.bootedAt = srv.downUntil;
       delete srv.downUntil;
       delete srv.downFrom;
+      if (srv.files) srv.files = filesAfterBoot(srv.files);
       if (srv.headnodeKey && !srv.headnode) {
         srv.headnode = true;
         srv.usbkey = true;
