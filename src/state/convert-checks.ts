@@ -10,6 +10,7 @@ export type ConvertCode =
   | 'PLATFORM_TOO_OLD'
   | 'GZ_TOOLS_TOO_OLD'
   | 'GZ_TOOLS_UNKNOWN'
+  | 'DHCPD_TOO_OLD'
   | 'SAPI_NOT_FULL'
   | 'MANATEE_NOT_HEALTHY'
   | 'MANY_HEADNODES'
@@ -30,18 +31,23 @@ export interface ConvertFacts {
   /** Set when CNAPI could not be asked at all. */
   cnapiError?: string;
   target?: { uuid: string; hostname: string; headnode: boolean; setup: boolean; alive: boolean; platform?: string };
-  gzTools: { version?: string; why?: string };
+  /** gz-tools on the headnode whose USB key is copied (host). */
+  gzTools: { host?: string; version?: string; why?: string };
   sapiMode: { mode?: string; why?: string };
   headnodes: string[];
   /** When the target holds a manatee peer: how many peers have postgres ok. */
   manatee?: { alias: string; peersOk?: number; why?: string };
   customerVms?: number;
+  /** The dhcpd zones and their image versions (unknown: no version). */
+  dhcpd?: { alias: string; version?: string }[];
 }
 
 /** Platform with OS-6160 (fs-joyent on a converted node): built on or after 20170830. */
 export const MIN_PLATFORM = '20170830';
 /** gz-tools with HEAD-2343 (headnode.sh on a converted CN): built after 20170118. */
 export const MIN_GZ_TOOLS = '20170118';
+/** dhcpd with NET-371 (hn-netfile for a headnode not named "headnode"): fixed 2017-05-18, release-20170525. */
+export const MIN_DHCPD = '20170518';
 /** The prototype asks before going past four headnodes; RFD 67 recommends three. */
 export const MAX_HEADNODES = 4;
 
@@ -72,9 +78,19 @@ export function convertProblems(f: ConvertFacts): ConvertProblem[] {
   }
   const tools = buildDate(f.gzTools.version);
   if (!f.gzTools.version || !tools) {
-    out.push({ severity: 'warning', code: 'GZ_TOOLS_UNKNOWN', message: `cannot tell the gz-tools build on ${t.hostname}: ${f.gzTools.why ?? 'no version'}`, fix: `check /opt/smartdc/etc/gz-tools.image on ${t.hostname} names a build after ${MIN_GZ_TOOLS}` });
+    const on = f.gzTools.host ?? 'the headnode whose USB key is copied';
+    out.push({ severity: 'warning', code: 'GZ_TOOLS_UNKNOWN', message: `cannot tell the gz-tools build on ${on} (its USB key is copied to ${t.hostname}): ${f.gzTools.why ?? 'no version'}`, fix: `check /opt/smartdc/etc/gz-tools.image on ${on} names a build after ${MIN_GZ_TOOLS}` });
   } else if (tools <= MIN_GZ_TOOLS) {
-    out.push({ severity: 'critical', code: 'GZ_TOOLS_TOO_OLD', message: `gz-tools on ${t.hostname} are ${f.gzTools.version}: builds after ${MIN_GZ_TOOLS} are needed (HEAD-2343)`, fix: 'sdcadm experimental update-gz-tools --latest' });
+    out.push({ severity: 'critical', code: 'GZ_TOOLS_TOO_OLD', message: `gz-tools on ${f.gzTools.host ?? 'the source headnode'} (copied to ${t.hostname}'s key) are ${f.gzTools.version}: builds after ${MIN_GZ_TOOLS} are needed (HEAD-2343)`, fix: `sdcadm experimental update-gz-tools --latest, on ${f.gzTools.host ?? 'that headnode'}` });
+  }
+  const oldDhcpd = (f.dhcpd ?? []).filter((d) => (buildDate(d.version) ?? '99999999') < MIN_DHCPD);
+  if (oldDhcpd.length > 0) {
+    out.push({
+      severity: 'critical',
+      code: 'DHCPD_TOO_OLD',
+      message: `${oldDhcpd.map((d) => `${d.alias} (${d.version ?? ''})`).join(', ')}: dhcpd builds from ${MIN_DHCPD} on are needed for ${t.hostname}'s networking.json (NET-371, hn-netfile)`,
+      fix: 'sdcadm update dhcpd (then check with sdcadm instances dhcpd)',
+    });
   }
   if (f.sapiMode.mode !== 'full') {
     out.push({ severity: 'critical', code: 'SAPI_NOT_FULL', message: f.sapiMode.mode ? `SAPI is in ${f.sapiMode.mode} mode: headnode setup needs full mode` : `cannot ask SAPI its mode: ${f.sapiMode.why ?? 'no answer'}`, fix: f.sapiMode.mode ? 'finish the DC setup (SAPI switches to full mode at the end of headnode setup)' : 'is sapi0 running and healthy?' });

@@ -14,6 +14,8 @@ export function describeConvertAction(a: ConvertAction): string {
       const edit = a.kind === 'write-config' ? ' (hostname, admin_nic, admin_ip replaced; external_ip dropped)' : ' (checked: JSON with an admin nictag)';
       return `${src}${edit} | ${a.host}$ ${formatCommand(a.argv!)} && mv ${final}.tmp ${final}`;
     }
+    case 'fetch-sdcadm':
+      return `${a.host}$ test -f ${final} || { mkdir -p ${final.replace(/\/[^/]+$/, '')} && ${formatCommand(a.argv!)} $(${formatCommand(a.source!.argv)}) && mv ${final}.tmp ${final}; }`;
     case 'prepare-server':
       return `${a.host}$ ${formatCommand(a.argv!)} < share/headnode-prepare.sh`;
     case 'wait-headnode':

@@ -5,12 +5,24 @@
 import { sdcadmCreateDhcpd } from './sdcadm-commands.js';
 
 export const PREPARE_DIR = '/usbkey/extra/headnode-prepare';
-/** The minimal headnode USB key (RFD 67), without config: each headnode gets its own. */
-export const USBKEY_BASE_NAMES = ['boot', 'config.inc', 'license', 'os', 'scripts', 'sdcadm-install.sh', 'tools.tar.gz', 'cn_tools.tar.gz'];
+/** Where `sdc-usbkey mount` puts the physical key (sdc-headnode tools/lib/usbkey.js DEFAULT_MOUNTPOINT). */
+export const USBKEY_MOUNT = '/mnt/usbkey';
+/**
+ * The headnode USB key without config (each headnode gets its own): the
+ * prototype's list (sdcadm rfd67 tools/create-headnode-prepare-data.sh), taken
+ * from the physical key. `os` too: /usbkey/os was copied from a case-folding
+ * pcfs mount and has the wrong case for the loader.
+ */
+export const USBKEY_BASE_NAMES = ['.joyliveusb', 'boot', 'config.inc', 'license', 'scripts', 'tools.tar.gz', 'cn_tools.tar.gz', 'banner', 'boot_archive.manifest', 'firmware', 'private', 'services', 'ur-scripts', 'usb_key.manifest', 'version', 'os'];
+/** The deployed sdcadm installer ('sdcadm self-update' leaves it there), packed as sdcadm-install.sh. */
+export const SDCADM_INSTALLER_DIR = '/usbkey/extra/sdcadm';
 
 export type ConvertActionKind =
   | 'mkdir'
+  | 'fetch-sdcadm'
+  | 'usbkey-mount'
   | 'write-base'
+  | 'usbkey-unmount'
   | 'write-netfile'
   | 'write-config'
   | 'prepare-server'
@@ -63,6 +75,8 @@ export interface ConvertPlanInput {
   target: { hostname: string; uuid: string; adminIp: string };
   /** The headnode whose GZ holds the /usbkey/extra that assets serves, and the assets zone's IP. */
   assets: { hostname: string; ip: string } | undefined;
+  /** `sdc-usbkey status` there said "mounted" (default options): mount it again after packing. */
+  usbkeyMounted?: boolean;
   /** A dhcpd zone (booter) to generate the new headnode's networking.json with hn-netfile. */
   dhcpd: { hostname: string; zone: string } | undefined;
   /** The headnode with the sdc zone: sdcadm create and post-setup need it (reference C3). */
@@ -94,14 +108,42 @@ export function buildConvertPlan(i: ConvertPlanInput): ConvertPlan {
     actions: [
       { id: 'usbkey-data/mkdir', kind: 'mkdir', host: a, summary: `create ${PREPARE_DIR}`, argv: ['mkdir', '-p', PREPARE_DIR], path: PREPARE_DIR },
       {
+        id: 'usbkey-data/sdcadm',
+        kind: 'fetch-sdcadm',
+        host: a,
+        summary: `download the latest sdcadm installer to ${SDCADM_INSTALLER_DIR}/sdcadm.sh unless it is there (the new headnode's headnode.sh installs sdcadm from it)`,
+        // As the prototype does (TOOLS-1954 was to give sdcadm an official place).
+        source: { host: a, argv: ['updates-imgadm', 'list', 'name=sdcadm', '--latest', '-H', '-o', 'uuid'] },
+        argv: ['updates-imgadm', 'get-file', '-o', `${SDCADM_INSTALLER_DIR}/sdcadm.sh.tmp`],
+        path: `${SDCADM_INSTALLER_DIR}/sdcadm.sh`,
+      },
+      {
+        id: 'usbkey-data/mount',
+        kind: 'usbkey-mount',
+        host: a,
+        summary: `mount the physical USB key at ${USBKEY_MOUNT} without case folding (pcfs folds names by default)`,
+        argv: ['sdc-usbkey', 'mount', '--nofoldcase'],
+        path: USBKEY_MOUNT,
+      },
+      {
         id: 'usbkey-data/base',
         kind: 'write-base',
         host: a,
-        summary: 'pack the minimal headnode key (usbkey-base.tgz)',
+        summary: `pack the minimal headnode key (usbkey-base.tgz) from ${USBKEY_MOUNT}, with the deployed sdcadm as sdcadm-install.sh`,
         // gtar: illumos /usr/bin/tar refuses -C before its key (the prototype, sdcadm rfd67 tools/create-headnode-prepare-data.sh, packs with gtar too).
-        argv: ['gtar', '-C', '/usbkey', '-czf', file('usbkey-base.tgz.tmp'), ...USBKEY_BASE_NAMES],
+        argv: ['gtar', '-czf', file('usbkey-base.tgz.tmp'), '-C', USBKEY_MOUNT, ...USBKEY_BASE_NAMES, '-C', SDCADM_INSTALLER_DIR, '--transform=s,^sdcadm.sh$,sdcadm-install.sh,', 'sdcadm.sh'],
         path: file('usbkey-base.tgz'),
       },
+      {
+        id: 'usbkey-data/unmount',
+        kind: 'usbkey-unmount',
+        host: a,
+        summary: 'unmount the USB key: others do not want the nofoldcase mount',
+        argv: ['sdc-usbkey', 'unmount'],
+      },
+      ...(i.usbkeyMounted
+        ? [{ id: 'usbkey-data/remount', kind: 'usbkey-mount' as const, host: a, summary: 'mount the USB key again as it was (default options)', argv: ['sdc-usbkey', 'mount'], path: USBKEY_MOUNT }]
+        : []),
       {
         id: 'usbkey-data/networking',
         kind: 'write-netfile',
@@ -150,6 +192,7 @@ export function buildConvertPlan(i: ConvertPlanInput): ConvertPlan {
     title: `Two reboots of ${t.hostname}`,
     where: t.hostname,
     notes: [
+      `${t.hostname} must boot from its USB key, not PXE: set the boot order (BIOS setup or IPMI) to the USB key before this step; a server that PXE boots comes back as a compute node`,
       'boot 1 from the new key as a headnode: headnode.sh creates zones/usbkey and reboots (boot 2)',
       'headnode.sh then skips creating core zones: setup_complete is already recorded',
       `everything on ${t.hostname} is down until it is back`,
@@ -160,7 +203,7 @@ export function buildConvertPlan(i: ConvertPlanInput): ConvertPlan {
         id: 'reboot/wait',
         kind: 'wait-headnode',
         host: i.local,
-        summary: `wait until CNAPI shows ${t.hostname} running with setup=true and headnode=true`,
+        summary: `wait until CNAPI shows ${t.hostname} running with setup=true and headnode=true (a boot without headnode=true in its bootparams is a PXE boot: a failure)`,
         http: { method: 'GET', url: `${i.cnapiUrl}/servers/${t.uuid}` },
       },
     ],

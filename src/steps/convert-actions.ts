@@ -10,13 +10,17 @@ import type { Host, RunResult } from '../remote/host.js';
 import { createCnapi, type CnapiServer } from '../remote/triton/cnapi.js';
 import { manateePgStatus } from '../remote/triton/manatee.js';
 import { svcsXz } from '../remote/triton/svcs.js';
-import { Sysinfo, adminIpOf, bootTimeMs, getSysinfo, macOfTag } from '../remote/triton/sysinfo.js';
+import { Sysinfo, adminIpOf, bootTimeMs, getSysinfo, isHeadnode, macOfTag } from '../remote/triton/sysinfo.js';
+import { Uuid } from '../remote/values.js';
 import { zkRuok } from '../remote/triton/zookeeper.js';
 import { createVmapi } from '../remote/triton/vmapi.js';
 import { describeConvertAction } from '../state/convert-describe.js';
-import type { ConvertAction } from '../state/convert-plan.js';
+import { PREPARE_DIR, type ConvertAction } from '../state/convert-plan.js';
 import { secondaryHeadnodeConfig } from '../state/headnode-config.js';
 import { adminNicOf } from '../state/inventory.js';
+
+/** The action that packs usbkey-base.tgz (convert-plan.ts). */
+const BASE_ID = 'usbkey-data/base';
 
 export interface ConvertTiming {
   pollMs: number;
@@ -49,6 +53,8 @@ export interface ConvertContext {
   /** What this conversion's journal says of earlier runs: actions started, actions that ended ok. */
   journaled: { started: ReadonlySet<string>; endedOk: ReadonlySet<string> };
   sapiUrl: string;
+  /** Set when this run sent the reboot (epoch ms): only a boot after it tells how the server booted. */
+  rebootSentAt?: number;
 }
 
 export class ConvertFailed extends Error {
@@ -145,10 +151,52 @@ async function rebootedSincePrepare(ctx: ConvertContext, a: ConvertAction): Prom
   }
 }
 
+/**
+ * When it booted after the preparation without headnode=true in its boot
+ * parameters: it did not boot its USB key (the key's loader config sets
+ * headnode=true, sdc-headnode boot/loader.conf; the booter's PXE boot
+ * parameters for a CN do not). It came back as a compute node.
+ */
+async function bootedAsCnSincePrepare(ctx: ConvertContext, a: ConvertAction, seen: { preparedAt?: number } = {}): Promise<number | undefined> {
+  const si = await getSysinfo(ctx.host(ctx.target.hostname), { timeoutMs: ctx.timing.commandTimeoutMs }).catch(() => undefined);
+  const boot = si ? bootTimeMs(si) : undefined;
+  if (!si || boot === undefined || isHeadnode(si)) return undefined;
+  // The log line does not change while the server reboots: read once per wait.
+  seen.preparedAt ??= await preparedAt(ctx, a).catch(() => undefined);
+  if (seen.preparedAt === undefined || boot < seen.preparedAt) return undefined;
+  // Still up on the boot before the reboot this run sent (sysinfo's Boot Time is in seconds).
+  if (ctx.rebootSentAt !== undefined && boot < Math.floor(ctx.rebootSentAt / 1000) * 1000) return undefined;
+  return boot;
+}
+
+/** A PXE boot after the preparation: waiting longer changes nothing. */
+async function failIfPxeBooted(ctx: ConvertContext, a: ConvertAction, seen: { preparedAt?: number }): Promise<void> {
+  const t = ctx.target;
+  const boot = await bootedAsCnSincePrepare(ctx, a, seen);
+  if (boot === undefined) return;
+  throw fail(
+    a,
+    t.hostname,
+    `${t.hostname} booted at ${new Date(boot).toISOString()} as a compute node (no headnode=true in bootparams): it booted from the network (PXE), not from its USB key`,
+    `set ${t.hostname} to boot from its USB key (BIOS setup or IPMI boot order, not PXE/network), then run the conversion again: the key stays prepared and the conversion reboots it once more`,
+  );
+}
+
 export async function prepareConvert(ctx: ConvertContext, a: ConvertAction): Promise<Prepared> {
   switch (a.kind) {
     case 'mkdir':
       return (await run(ctx, a, a.host, ['test', '-d', a.path!])).code === 0 ? { done: true, why: `${a.path} exists` } : { done: false };
+    case 'fetch-sdcadm':
+      return (await run(ctx, a, a.host, ['test', '-f', a.path!])).code === 0 ? { done: true, why: `${a.path} is there` } : { done: false };
+    case 'usbkey-mount': {
+      // Nothing more to pack: the nofoldcase mount is not needed again.
+      if (a.argv!.includes('--nofoldcase') && ctx.journaled.endedOk.has(BASE_ID) && (await run(ctx, a, a.host, ['test', '-f', `${PREPARE_DIR}/usbkey-base.tgz`])).code === 0) return { done: true, why: 'usbkey-base.tgz is packed' };
+      // Mounted by this conversion and still there (a reboot unmounts it).
+      if (ctx.journaled.endedOk.has(a.id) && (await run(ctx, a, a.host, ['test', '-f', `${a.path!}/.joyliveusb`])).code === 0) return { done: true, why: `the USB key is mounted at ${a.path!}` };
+      return { done: false };
+    }
+    case 'usbkey-unmount':
+      return ctx.journaled.endedOk.has(a.id) ? { done: true, why: 'unmounted by this conversion' } : { done: false };
     case 'write-base':
     case 'write-netfile':
     case 'write-config':
@@ -166,6 +214,8 @@ export async function prepareConvert(ctx: ConvertContext, a: ConvertAction): Pro
     }
     case 'reboot': {
       if (isHeadnodeNow(await server(ctx))) return { done: true, why: `${ctx.target.hostname} is back as a headnode` };
+      // Back from an earlier reboot as a compute node (PXE): once the boot order is fixed, it reboots again.
+      if ((await bootedAsCnSincePrepare(ctx, a)) !== undefined) return { done: false };
       // Journaled as started by an earlier run: it may or may not have been sent
       // (the kill can fall on either side), and a server keeps answering for a
       // while after `reboot`. Watch it for the shutdown grace: it goes down or
@@ -201,6 +251,25 @@ export async function executeConvert(ctx: ConvertContext, a: ConvertAction): Pro
     case 'mkdir':
       await runOk(ctx, a, a.host, a.argv!);
       return `created ${a.path}`;
+    case 'fetch-sdcadm': {
+      const src = a.source!;
+      const uuid = (await runOk(ctx, a, src.host, src.argv)).trim();
+      if (!Uuid.safeParse(uuid).success) throw fail(a, src.host, `updates-imgadm named no sdcadm image: "${uuid.slice(0, 200)}"`, `check the headnode reaches the updates server (updates-imgadm list name=sdcadm), or put an sdcadm installer at ${a.path ?? ''} by hand, then rerun`);
+      const dir = a.path!.replace(/\/[^/]+$/, '');
+      await runOk(ctx, a, a.host, ['mkdir', '-p', dir]);
+      await runOk(ctx, a, a.host, [...a.argv!, uuid]);
+      await runOk(ctx, a, a.host, ['mv', `${a.path}.tmp`, a.path!]);
+      return `wrote ${a.path} (sdcadm image ${uuid})`;
+    }
+    case 'usbkey-mount': {
+      // sdc-usbkey mount prints where the key is mounted; gtar packs from there.
+      const at = (await runOk(ctx, a, a.host, a.argv!)).trim();
+      if (at !== a.path) throw fail(a, a.host, `sdc-usbkey mounted the key at "${at}", not ${a.path ?? ''}`, `mount it at ${a.path ?? ''} by hand (sdc-usbkey unmount; sdc-usbkey mount --nofoldcase), then rerun`);
+      return `USB key mounted at ${at}`;
+    }
+    case 'usbkey-unmount':
+      await runOk(ctx, a, a.host, a.argv!);
+      return 'USB key unmounted';
     case 'write-base':
       await runOk(ctx, a, a.host, a.argv!);
       await runOk(ctx, a, a.host, ['mv', `${a.path}.tmp`, a.path!]);
@@ -242,6 +311,7 @@ export async function executeConvert(ctx: ConvertContext, a: ConvertAction): Pro
       return out.trim().split('\n').at(-1) ?? 'prepared';
     }
     case 'reboot': {
+      ctx.rebootSentAt = Date.now();
       try {
         const r = await run(ctx, a, a.host, a.argv!, { timeoutMs: Math.min(ctx.timing.commandTimeoutMs, 60_000) });
         if (r.code !== 0) throw fail(a, a.host, `exit ${r.code}: ${(r.stderr || r.stdout).trim()}`, `reboot ${a.host} by hand (its console, or IPMI), then rerun: the wait picks it up`);
@@ -252,8 +322,10 @@ export async function executeConvert(ctx: ConvertContext, a: ConvertAction): Pro
       }
       return 'reboot started';
     }
-    case 'wait-headnode':
+    case 'wait-headnode': {
+      const seen: { preparedAt?: number } = {};
       return waitFor(ctx, a, ctx.timing.bootTimeoutMs, async () => {
+        await failIfPxeBooted(ctx, a, seen);
         const s = await server(ctx).catch(() => null);
         if (!isHeadnodeNow(s)) return undefined;
         // Boot 1 already says headnode=true, then headnode.sh reboots it once
@@ -263,6 +335,7 @@ export async function executeConvert(ctx: ConvertContext, a: ConvertAction): Pro
         if (boot === undefined || Date.now() - boot < ctx.timing.settleMs) return undefined;
         return `CNAPI: running, setup=true, headnode=true; up since ${new Date(boot).toISOString()}`;
       }, `${t.hostname} did not come back as a headnode`, `look at ${t.hostname}'s console (IPMI): did it boot from the USB key? /var/log/headnode-prepare.log and /var/svc/log/*headnode* say more`);
+    }
     case 'create-instance': {
       if (a.http) {
         const r = await ctx.dc.http({ method: a.http.method, url: a.http.url, body: a.http.body, timeoutMs: ctx.timing.provisionTimeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });

@@ -1,5 +1,6 @@
 // Gathering what the conversion checks need, in parallel, each with a deadline:
-// the server from CNAPI, its gz-tools build, SAPI's mode, the manatee shard.
+// the server from CNAPI, the source headnode's gz-tools build, the dhcpd
+// images, SAPI's mode, the manatee shard.
 import type { Dc } from '../remote/dc.js';
 import { createCnapi, type CnapiServer } from '../remote/triton/cnapi.js';
 import { createImgapi } from '../remote/triton/imgapi.js';
@@ -45,21 +46,39 @@ export async function gatherConvertFacts(dc: Dc, inv: Inventory, query: string, 
     headnodes,
   };
   if (!srv) return { facts, servers: servers ?? [] };
-  const host = dc.peer(srv.hostname, typeof adminIp === 'string' ? adminIp : '');
   const manatee = inv.instances.find((i) => i.service === 'manatee' && i.serverUuid === srv.uuid);
   const survivor = inv.instances.find((i) => i.service === 'manatee' && i.serverUuid !== srv.uuid);
   const survivorSrv = inv.servers.find((s) => s.uuid === survivor?.serverUuid);
+  // The gz-tools that matter are on the new key (HEAD-2343's headnode.sh): the
+  // source headnode's, whose key is packed. sdcadm update-gz-tools records its
+  // image there (sdcadm lib/cli/do_update_gz_tools.js), not on compute nodes.
+  const assets = inv.instances.find((i) => i.service === 'assets' && i.serverUuid);
+  // Without restore-data's zones: this headnode, where the console runs.
+  const source = inv.servers.find((s) => s.uuid === assets?.serverUuid) ?? { hostname: dc.local.name, adminIp: undefined };
+  const sourceHost = source.hostname === dc.local.name ? dc.local : dc.peer(source.hostname, source.adminIp ?? '');
   await Promise.all([
     (async () => {
+      facts.gzTools = { host: source.hostname };
       try {
-        const r = await host.run(['cat', '/opt/smartdc/etc/gz-tools.image'], t);
+        const r = await sourceHost.run(['cat', '/opt/smartdc/etc/gz-tools.image'], t);
         const image = r.stdout.trim();
-        if (r.code !== 0 || !Uuid.safeParse(image).success) return void (facts.gzTools = { why: `/opt/smartdc/etc/gz-tools.image: ${r.stderr.trim() || 'not a UUID'}` });
+        if (r.code !== 0 || !Uuid.safeParse(image).success) return void (facts.gzTools = { host: source.hostname, why: `/opt/smartdc/etc/gz-tools.image: ${r.stderr.trim() || 'not a UUID'}` });
         const m = await createImgapi({ transport: dc.http, baseUrl: api('imgapi'), timeoutMs }).getImage(image, t);
-        facts.gzTools = m ? { version: String(m.version) } : { why: `IMGAPI does not know image ${image}` };
+        facts.gzTools = m ? { host: source.hostname, version: String(m.version) } : { host: source.hostname, why: `IMGAPI does not know image ${image}` };
       } catch (err) {
-        facts.gzTools = { why: (err as Error).message };
+        facts.gzTools = { host: source.hostname, why: (err as Error).message };
       }
+    })(),
+    (async () => {
+      // Each dhcpd's image version: hn-netfile needs NET-371 (sdcadm rfd67 lib/headnode.js).
+      const imgapi = createImgapi({ transport: dc.http, baseUrl: api('imgapi'), timeoutMs });
+      const dhcpds = inv.instances.filter((i) => i.service === 'dhcpd' && i.image);
+      facts.dhcpd = await Promise.all(
+        dhcpds.map(async (d) => {
+          const m = await imgapi.getImage(d.image!, t).catch(() => undefined);
+          return m ? { alias: d.alias, version: String(m.version) } : { alias: d.alias };
+        }),
+      );
     })(),
     (async () => {
       try {

@@ -86,7 +86,9 @@ async function planFor(dc: Dc, inv: Inventory, servers: Awaited<ReturnType<typeo
   const assetsIp = assetsNics ? adminNicOf(assetsNics)?.ip ?? undefined : undefined;
   const dhcpd = first('dhcpd');
   const adminIp = servers.find((s) => s.uuid === t.uuid)?.sysinfo?.['Admin IP'];
+  const usbkeyMounted = assets ? await keyMounted(dc, servers, assets.serverHostname, timeoutMs) : false;
   return buildConvertPlan({
+    usbkeyMounted,
     local: dc.local.name,
     target: { hostname: t.hostname, uuid: t.uuid, adminIp: typeof adminIp === 'string' ? adminIp : '' },
     assets: assets && assetsIp ? { hostname: assets.serverHostname, ip: assetsIp } : undefined,
@@ -99,6 +101,18 @@ async function planFor(dc: Dc, inv: Inventory, servers: Awaited<ReturnType<typeo
     vmapiUrl: apiUrl(inv, 'vmapi'),
     manateeServiceUuid: services.find((s) => s.name === 'manatee')?.uuid,
   });
+}
+
+/**
+ * `sdc-usbkey status` on the headnode whose key is packed: "mounted" (default
+ * options) means someone wants it mounted, so it is mounted again afterwards
+ * (as the prototype does).
+ */
+async function keyMounted(dc: Dc, servers: { hostname: string; sysinfo?: Record<string, unknown> | undefined }[], hostname: string, timeoutMs: number): Promise<boolean> {
+  const ip = servers.find((s) => s.hostname === hostname)?.sysinfo?.['Admin IP'];
+  const host = hostname === dc.local.name ? dc.local : dc.peer(hostname, typeof ip === 'string' ? ip : '');
+  const r = await host.run(['sdc-usbkey', 'status'], { timeoutMs }).catch(() => undefined);
+  return r?.code === 0 && r.stdout.trim() === 'mounted';
 }
 
 export function formatConvertText(c: ConvertCheck): string {

@@ -5,6 +5,8 @@ import { execa, type ResultPromise } from 'execa';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tgzMembers } from '../../src/remote/sim/usbkey-key.js';
+import { USBKEY_BASE_NAMES } from '../../src/state/convert-plan.js';
 import { tempDir } from '../sim/helpers.js';
 
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
@@ -78,6 +80,12 @@ describe('triton-recover convert --yes', () => {
     const hn0 = (JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')) as { servers: { hostname: string; files: Record<string, string> }[] }).servers.find((x) => x.hostname === 'headnode0')!;
     expect(Object.keys(hn0.files).filter((f) => f.endsWith(`${CN0}.config`))).toEqual([]);
     expect(Object.keys(hn0.files)).toContain(`/usbkey/extra/headnode-prepare/${CN0}.networking.json`);
+    // The key base as the prototype packs it: the physical key mounted without case folding, and the sdcadm installer.
+    const base = tgzMembers(hn0.files['/usbkey/extra/headnode-prepare/usbkey-base.tgz']);
+    expect([...base.keys()].sort()).toEqual([...USBKEY_BASE_NAMES, 'sdcadm-install.sh'].sort());
+    expect(base.get('os')).toEqual({ from: '/mnt/usbkey', tag: 'key' });
+    expect(base.get('sdcadm-install.sh')?.from).toBe('/usbkey/extra/sdcadm');
+    expect((hn0 as { usbkeyMount?: string }).usbkeyMount, 'unmounted again, as it was').toBeUndefined();
     const again = await execa(bin, args(dir, false), { reject: false, stdin: 'ignore' });
     expect(again.exitCode).toBe(2);
     expect(again.stdout).toContain('cn0 is already a headnode: its conversion finished');
@@ -99,6 +107,30 @@ describe('triton-recover convert --yes', () => {
     expect(r.stderr).toContain('manatee-adm pg-status: 3 peers with postgres ok');
     expect(r.stderr).toContain('ZooKeeper answers imok');
     expect(converted(dir, true)).toEqual([]);
+  }, 60_000);
+
+  it('a server that PXE boots comes back as a compute node: a clear failure at once, not a timeout; fixed, the rerun reboots it once more', async () => {
+    const dir = tempDir('tr-conv-');
+    const s = JSON.parse(readFileSync(contract, 'utf8'));
+    s.servers[0].alive = true;
+    s.servers.find((x: { hostname: string }) => x.hostname === 'cn0').bootsFrom = 'pxe';
+    writeFileSync(join(dir, 'p.json'), JSON.stringify(s));
+    const a = ['convert', 'cn0', '--yes', '--sim', join(dir, 'p.json'), '--sim-state', join(dir, 's.json'), '--sim-speed', '400'];
+    const r = await execa(bin, a, { reject: false, stdin: 'ignore' });
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout + r.stderr).toContain('must boot from its USB key, not PXE');
+    expect(r.stderr).toContain('as a compute node (no headnode=true in bootparams)');
+    expect(r.stdout + r.stderr).toContain('set cn0 to boot from its USB key');
+    expect(r.stderr).not.toContain('did not come back as a headnode within');
+    // The operator sets the boot order to the USB key.
+    const st = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')) as { servers: Record<string, unknown>[] };
+    st.servers.find((x) => x['hostname'] === 'cn0')!['bootsFrom'] = 'usb';
+    writeFileSync(join(dir, 's.json'), JSON.stringify(st));
+    const again = await execa(bin, a, { reject: false, stdin: 'ignore' });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/OK {3}reboot cn0/);
+    const bad = converted(dir, false);
+    expect(bad).toEqual(['cn0 was rebooted 2 times']);
   }, 60_000);
 
   it('a failing sdcadm stops the run with exit 3, the command and what next; the rerun finishes', async () => {
@@ -141,10 +173,11 @@ async function killAt(dir: string, at: { lines?: number; ms?: number; text?: str
   return killed;
 }
 
-// Journal lines land right before/after actions (the reboot starts at 29, its
-// wait at 32); time offsets land inside commands, the reboot wait included.
+// Journal lines land right before/after actions (the USB key is mounted at
+// 14-16, packed at 17-20, unmounted at 21; the reboot starts at 45, its wait
+// at 48); time offsets land inside commands, the reboot wait included.
 const POINTS: { lines?: number; ms?: number; text?: string; after?: number }[] = [
-  ...[2, 4, 7, 11, 16, 21, 23, 25, 29, 30, 31, 32, 35, 38, 40, 43, 45, 50, 53].map((lines) => ({ lines })),
+  ...[2, 4, 10, 14, 16, 17, 20, 21, 23, 27, 32, 37, 39, 41, 45, 46, 47, 48, 51, 54, 56, 59, 61, 66, 69].map((lines) => ({ lines })),
   ...[500, 900, 1200].map((ms) => ({ ms })),
   // Around the reboot: journaled but not sent yet, sent while the server still
   // answers (its shutdown takes a moment), and down. Never sent twice.

@@ -39,12 +39,31 @@ describe('triton-recover convert', () => {
     expect((await convert('cn9', scenario(() => {}))).stdout).toContain('no server "cn9" in CNAPI');
   });
 
-  it('old platform, old gz-tools, an unsetup server and customer VMs are each reported', async () => {
-    const r = await convert('cn0', scenario((s) => Object.assign(s.servers[3], { platform: '20160101T000000Z', gzTools: '20161201T000000Z', setup: false, customerVms: 3 })));
+  it('old platform, old gz-tools on the headnode whose key is copied, an unsetup server and customer VMs are each reported', async () => {
+    const r = await convert('cn0', scenario((s) => {
+      Object.assign(s.servers[3], { platform: '20160101T000000Z', setup: false, customerVms: 3 });
+      // assets0 runs on headnode0: its USB key is the one copied.
+      s.servers[0].gzTools = '20161201T000000Z';
+    }));
     expect(r.stdout).toContain('CRIT NOT_SET_UP');
     expect(r.stdout).toContain('CRIT PLATFORM_TOO_OLD: cn0 runs platform 20160101T000000Z');
-    expect(r.stdout).toContain('CRIT GZ_TOOLS_TOO_OLD');
+    expect(r.stdout).toContain("CRIT GZ_TOOLS_TOO_OLD: gz-tools on headnode0 (copied to cn0's key)");
     expect(r.stdout).toContain('WARN CUSTOMER_VMS: cn0 runs 3 VM(s)');
+    expect(r.exitCode).toBe(2);
+  });
+
+  it("the compute node's own gz-tools do not matter: the new key gets the source headnode's (audit 16)", async () => {
+    const r = await convert('cn0', scenario((s) => Object.assign(s.servers[3], { gzTools: '20161201T000000Z' })));
+    expect(r.stdout).toContain('Pre-checks: all passed');
+  });
+
+  it('a dhcpd older than NET-371 (hn-netfile for any headnode name) is a critical problem with the fix', async () => {
+    const r = await convert('cn0', scenario((s) => {
+      const img = s.images.find((i: any) => i.uuid === s.instances.find((x: any) => x.alias === 'dhcpd1').image);
+      img.version = 'master-20170301T000000Z-g0123456';
+    }));
+    expect(r.stdout).toContain('CRIT DHCPD_TOO_OLD: dhcpd0 (master-20170301T000000Z-g0123456), dhcpd1 (master-20170301T000000Z-g0123456)');
+    expect(r.stdout).toContain('fix: sdcadm update dhcpd');
     expect(r.exitCode).toBe(2);
   });
 

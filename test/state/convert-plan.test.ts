@@ -31,6 +31,21 @@ describe('buildConvertPlan', () => {
     expect(p.steps[1]!.actions[0]!.argv).toEqual(['bash', '-s', '--', '10.99.99.8', T.uuid]);
   });
 
+  it("packs the key base as the prototype: the physical key mounted without case folding, its whole list, the sdcadm installer; unmounted after, mounted again only if it was", () => {
+    const usb = (mounted: boolean) => buildConvertPlan({ ...input([]), usbkeyMounted: mounted }).steps[0]!.actions;
+    const a = usb(false);
+    expect(a.map((x) => x.id)).toEqual(['usbkey-data/mkdir', 'usbkey-data/sdcadm', 'usbkey-data/mount', 'usbkey-data/base', 'usbkey-data/unmount', 'usbkey-data/networking', 'usbkey-data/config']);
+    expect(a[2]!.argv).toEqual(['sdc-usbkey', 'mount', '--nofoldcase']);
+    const names = '.joyliveusb boot config.inc license scripts tools.tar.gz cn_tools.tar.gz banner boot_archive.manifest firmware private services ur-scripts usb_key.manifest version os'.split(' ');
+    expect(a[3]!.argv).toEqual(['gtar', '-czf', '/usbkey/extra/headnode-prepare/usbkey-base.tgz.tmp', '-C', '/mnt/usbkey', ...names, '-C', '/usbkey/extra/sdcadm', '--transform=s,^sdcadm.sh$,sdcadm-install.sh,', 'sdcadm.sh']);
+    expect(a[4]!.argv).toEqual(['sdc-usbkey', 'unmount']);
+    expect(usb(true).map((x) => x.argv?.join(' '))).toContain('sdc-usbkey mount');
+  });
+
+  it('says before the reboot that the server must boot from its USB key, not PXE', () => {
+    expect(buildConvertPlan(input([])).steps[2]!.notes[0]).toContain('must boot from its USB key, not PXE');
+  });
+
   it('two of each: ha-binder with both existing servers and the new one, a SAPI manatee, sdcadm moray and dhcpd', () => {
     const s = ha(input([inst('binder', 'binder0', 0), inst('binder', 'binder1', 1), inst('manatee', 'manatee0', 0), inst('manatee', 'manatee1', 1), inst('moray', 'moray0', 0), inst('moray', 'moray1', 1)]));
     const creates = s.actions.filter((a) => a.kind === 'create-instance');

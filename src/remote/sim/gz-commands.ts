@@ -13,6 +13,7 @@ import { checkCreatePayload } from './vmadm-payload.js';
 import { nicsOf, vmadmNic } from './zone-nics.js';
 import { inSubnet, ipOwner, nicAddressState } from './ip-owner.js';
 import { USBKEY_EXTRA_FULL, usbkeyEntry, usbkeyOsListing } from './usbkey.js';
+import { gtar, mountedKeyEntry, sdcUsbkey, updatesImgadm } from './usbkey-key.js';
 
 export interface CmdResult {
   code: number;
@@ -86,7 +87,11 @@ export function runGzCommand(world: SimWorld, srv: ScenarioServer, argv: readonl
     case 'tar':
       return illumosTar(args);
     case 'gtar':
-      return tar(world, srv, args);
+      return gtar(world, srv, args);
+    case 'sdc-usbkey':
+      return sdcUsbkey(world, srv, args);
+    case 'updates-imgadm':
+      return updatesImgadm(world, srv, args);
     case 'mv':
       return mv(world, srv, args);
     case 'sdcadm':
@@ -102,7 +107,7 @@ function testCmd(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResul
   const marker = /^\/zones\/([0-9a-f-]{36})\/root\/var\/svc\/setup_complete$/.exec(path);
   if (flag === '-f' && marker) return { code: setupCompleteWritten(world, srv, marker[1]!) ? 0 : 1, stdout: '', stderr: '' };
   const files = srv.files ?? {};
-  const onKey = args.length === 2 && /^\/usbkey\/(os|extra)(\/|$)/.test(path) ? usbkeyEntry(world.state, srv, path) : undefined;
+  const onKey = args.length === 2 && /^\/usbkey\/(os|extra)(\/|$)/.test(path) ? usbkeyEntry(world.state, srv, path) : args.length === 2 ? mountedKeyEntry(srv, path) : undefined;
   const there =
     flag === '-f' ? path in files || onKey === 'file' : flag === '-d' ? `${path}/` in files || onKey === 'dir' : false;
   return { code: there ? 0 : 1, stdout: '', stderr: '' };
@@ -648,7 +653,6 @@ function gzFiles(world: SimWorld, srv: ScenarioServer, tool: string, args: strin
   return err(127, `${tool}: not found`);
 }
 
-/** `tar -C DIR -czf OUT NAMES...`: the archive is a file whose content lists what went in. */
 /**
  * /usr/bin/tar in a SmartOS GZ is illumos tar (illumos-gate usr/src/cmd/tar/tar.c
  * main()): its first argument is the function key (a leading '-' is skipped),
@@ -665,23 +669,6 @@ function illumosTar(args: string[]): CmdResult {
     return err(1, `tar: ${bad ?? ''}: unknown function modifier\nUsage: tar {c|r|t|u|x}[BDeEFhilmnopPqTvw@/[0-7]][bfk][X...] [j|z|Z] [blocksize] [tarfile] [size] [exclude-file...] {file | -I include-file | -C directory file}...`);
   }
   return err(1, 'tar: the simulator runs illumos tar only to refuse it; use gtar (GNU tar) as the conversion does');
-}
-
-/** gtar (GNU tar): `gtar -C DIR -czf OUT NAMES...`. */
-function tar(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult {
-  const files = (srv.files ??= {});
-  const c = args.indexOf('-C');
-  const f = args.findIndex((a) => /^-c?z?f$|^-czf$/.test(a));
-  const dir = c >= 0 ? args[c + 1] ?? '' : '';
-  const out = f >= 0 ? args[f + 1] ?? '' : '';
-  if (!out) return err(1, 'gtar: the simulator knows only gtar -C DIR -czf OUT NAMES...');
-  if (dir === '/usbkey' && !srv.usbkey) return err(1, 'gtar: /usbkey: Cannot open: No such file or directory');
-  const parent = out.replace(/\/[^/]+$/, '');
-  if (!(`${parent}/` in files)) return err(1, `gtar: ${out}: Cannot open: No such file or directory`);
-  const names = args.filter((a, i) => i > Math.max(c + 1, f + 1) && !a.startsWith('-'));
-  files[out] = `sim-tgz ${dir}: ${names.join(' ')}\n`;
-  world.commit();
-  return ok();
 }
 
 /** `mv SRC DST` of one file: a rename, atomic as on a real filesystem. */

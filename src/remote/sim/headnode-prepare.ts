@@ -4,6 +4,7 @@ import type { CmdResult } from './gz-commands.js';
 import { serverAdminMac } from './physics.js';
 import type { ScenarioServer } from './scenario.js';
 import { usbkeyOsListing } from './usbkey.js';
+import { tgzMembers } from './usbkey-key.js';
 import type { SimWorld } from './world.js';
 
 export const PREPARE_MARKER = '# triton-recover headnode-prepare v1';
@@ -44,7 +45,16 @@ export function runPrepareScript(world: SimWorld, srv: ScenarioServer, args: str
   const from = world.server(assets.server);
   const platforms = from ? usbkeyOsListing(world.state, from)?.filter((p) => p !== 'latest') : undefined;
   if (platforms) srv.usbkeyPlatforms = platforms;
-  srv.headnodeKey = true;
+  // The loader reads /os/<PLATFORM>/platform from the key (sdc-headnode
+  // boot/loader.conf.tmpl): names case-folded by a pcfs mount, or no os/boot
+  // at all, leave a key that does not boot, and the firmware falls through to
+  // its next device, the network (sdcadm rfd67 create-headnode-prepare-data.sh
+  // packs os from a --nofoldcase mount for this).
+  const base = tgzMembers(served[`${PREPARE_DIR}/usbkey-base.tgz`]);
+  const os = base.get('os');
+  const bootable = !!os && !os.tag.includes('folded') && base.has('boot');
+  if (!bootable) world.event(`${srv.hostname}: the prepared key has ${os ? 'a case-folded os/' : 'no os/'}${base.has('boot') ? '' : ' and no boot/'}: its loader will find no platform`);
+  srv.headnodeKey = bootable;
   say(`prepared ${uuid} to boot as a headnode`);
   world.event(`${srv.hostname}: USB key prepared as a headnode key`);
   return done(0);

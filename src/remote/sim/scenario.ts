@@ -50,6 +50,14 @@ const Server = z.object({
   bootedAt: z.number().optional(),
   /** Live state: its USB key holds a headnode image (the preparation ran); the next boot makes it a headnode. */
   headnodeKey: z.boolean().optional(),
+  /**
+   * What its firmware boots (BIOS/IPMI boot order): compute nodes normally PXE
+   * boot, a headnode boots its USB key (RFD 67 "What makes a HN"). Absent: the
+   * USB key once it holds a headnode image.
+   */
+  bootsFrom: z.enum(['usb', 'pxe']).optional(),
+  /** Live state: the physical USB key is mounted at /mnt/usbkey, with pcfs case folding (the default) or without. */
+  usbkeyMount: z.enum(['foldcase', 'nofoldcase']).optional(),
 });
 
 const Image = z.object({

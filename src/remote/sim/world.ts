@@ -89,7 +89,7 @@ export class SimWorld {
    */
   reboot(srv: ScenarioServer): void {
     const boot = this.latencyOr('server boot', SERVER_BOOT_MS);
-    const twice = srv.headnodeKey === true && !srv.headnode;
+    const twice = srv.headnodeKey === true && !srv.headnode && srv.bootsFrom !== 'pxe';
     // `reboot` returns at once; the shutdown takes a moment before the server goes quiet.
     srv.downFrom = this.now() + this.latencyOr('server shutdown', SERVER_SHUTDOWN_MS);
     srv.downUntil = srv.downFrom + (twice ? 2 * boot : boot);
@@ -231,7 +231,13 @@ export class SimWorld {
       delete srv.downUntil;
       delete srv.downFrom;
       if (srv.files) srv.files = filesAfterBoot(srv.files);
-      if (srv.headnodeKey && !srv.headnode) {
+      // A reboot drops every mount, the USB key's too.
+      delete srv.usbkeyMount;
+      if (srv.headnodeKey && !srv.headnode && srv.bootsFrom === 'pxe') {
+        // PXE: the booter serves it a compute node's boot parameters (no
+        // headnode=true, sdc-booter); the prepared key is never read.
+        this.event(`${srv.hostname} booted from the network (PXE) as a compute node: its USB key was not booted`);
+      } else if (srv.headnodeKey && !srv.headnode) {
         srv.headnode = true;
         srv.usbkey = true;
         // The key holds the config the preparation wrote; headnode.sh copies it to /usbkey.
