@@ -10,7 +10,7 @@ import { tempDir } from '../sim/helpers.js';
 import { parsePrometheus, valueOf, type ParsedFamily } from '../state/prometheus-parse.js';
 
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
-const contract = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'contract', 'scenario.example.json');
+const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
 const EXIT: Record<string, number> = { ready: 0, degraded: 1, 'not-ready': 2 };
 
 interface ScenarioJson {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../sim/helpers.js';
 
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
-const contract = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'contract', 'scenario.example.json');
+const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
 
 function cli(args: string[]) {
   return execa(bin, args, { reject: false, env: { ...process.env, NO_COLOR: '1' } });

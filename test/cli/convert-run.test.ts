@@ -10,7 +10,7 @@ import { USBKEY_BASE_NAMES } from '../../src/state/convert-plan.js';
 import { tempDir } from '../sim/helpers.js';
 
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
-const contract = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'contract', 'scenario.example.json');
+const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
 const CN0 = '91cd462d-c036-5f49-97cb-9a2cdce4e2b7';
 
 interface Inst { service: string; alias: string; server: string; state?: string }

@@ -8,7 +8,7 @@ import { tempDir } from '../sim/helpers.js';
 import { violations } from '../steps/restore-helpers.js';
 
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
-const contract = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'contract', 'scenario.example.json');
+const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
 const SPEED = '400';
 
 function args(dir: string): string[] {

@@ -9,7 +9,7 @@ import { tempDir } from '../sim/helpers.js';
 import { loadState, violations } from '../steps/restore-helpers.js';
 
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
-const contract = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'contract', 'scenario.example.json');
+const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
 const args = (dir: string): string[] => ['restore', '--yes', '--fenced', 'headnode0', '--sim', contract, '--sim-state', join(dir, 's.json'), '--sim-speed', '100'];
 
 interface Entry { t: string; decision?: string; detail?: string; exitCode?: number; id?: string; ok?: boolean; skipped?: boolean }

@@ -7,7 +7,7 @@ import { tempDir } from '../sim/helpers.js';
 import { violations } from '../steps/restore-helpers.js';
 import { describePty, startPty } from './harness.js';
 
-const contract = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'contract', 'scenario.example.json');
+const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
 const UFDS = '9e255cfd-7463-5df6-8659-3990ea9475cd';
 
 function scenarioWithFault(dir: string): string {

@@ -8,7 +8,7 @@ import { openSim, type SimDc } from '../../src/remote/sim/index.js';
 import { parseScenario, type Scenario } from '../../src/remote/sim/scenario.js';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
-export const contractScenarioPath = resolve(repoRoot, '..', 'shared', 'contract', 'scenario.example.json');
+export const contractScenarioPath = resolve(repoRoot, 'test', 'fixtures', 'contract', 'scenario.example.json');
 export const builtinPath = resolve(repoRoot, 'scenarios', 'primary-dead.json');
 
 export function rawScenario(): Record<string, unknown> {

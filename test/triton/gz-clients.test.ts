@@ -25,7 +25,7 @@ import { zfsList, zfsListSnapshots, zfsRecv } from '../../src/remote/triton/zfs.
 import { parseZkStat, zkRuok, zkStat } from '../../src/remote/triton/zookeeper.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const samplesDir = path.resolve(repoRoot, '..', 'shared', 'reference', 'samples');
+const samplesDir = path.resolve(repoRoot, 'test', 'fixtures', 'samples');
 const sample = (name: string): string => readFileSync(path.join(samplesDir, name), 'utf8');
 
 interface Call {

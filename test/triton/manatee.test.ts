@@ -17,7 +17,7 @@ import {
 } from '../../src/remote/triton/manatee.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const samplesDir = path.resolve(repoRoot, '..', 'shared', 'reference', 'samples');
+const samplesDir = path.resolve(repoRoot, 'test', 'fixtures', 'samples');
 const sample = (name: string): string => readFileSync(path.join(samplesDir, name), 'utf8');
 
 /** Only the samples that carry one: `# manatee-adm ...` or a `[root@...]$ ...` prompt line. */

@@ -22,7 +22,7 @@ import { createVmapi, VmapiVm } from '../../src/remote/triton/vmapi.js';
 import { parseZfsList } from '../../src/remote/triton/zfs.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const samplesDir = path.resolve(repoRoot, '..', 'shared', 'reference', 'samples');
+const samplesDir = path.resolve(repoRoot, 'test', 'fixtures', 'samples');
 const sample = (name: string): string => readFileSync(path.join(samplesDir, name), 'utf8');
 
 /** Drop the `$ sdc-imgapi ...` / `# sdc-cnapi ...` line and the HTTP headers. */
