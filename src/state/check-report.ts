@@ -32,6 +32,8 @@ export const PROBLEM_CODES = [
   'IP_INVALID',
   /** A live server could not be asked which IPs its zones hold (restore-data stands in). */
   'IP_UNVERIFIED',
+  /** A zone of a service that keeps its data on a delegated dataset has none (restored without that data). */
+  'DATASET_NOT_DELEGATED',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

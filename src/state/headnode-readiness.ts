@@ -17,6 +17,7 @@ import { ageSeconds, formatAge, isStale } from './restore-age.js';
 import { usable, type RestoreDataHolding } from './restore-data-holding.js';
 import { dataTimeOf, paths, type Synced } from './restore-data-layout.js';
 import { serviceDataOf } from './restore-data-problems.js';
+import { delegatedDatasetName } from '../steps/catalogue.js';
 
 export interface ReadinessService {
   name: string;
@@ -153,7 +154,7 @@ function row(
     const stream = sd?.datasets.find((d) => d.instanceUuid === inst.uuid)?.streamPath;
     const bad = sd?.problems.find((p) => p.file === file);
     dataset = !!stream && !bad;
-    if (!dataset) reasons.push(bad && stream ? `the stream ${fileOf(file)} is unusable (${bad.detail})` : `no zfs send stream of zones/${inst.uuid}/data`);
+    if (!dataset) reasons.push(bad && stream ? `the stream ${fileOf(file)} is unusable (${bad.detail})` : `no zfs send stream of ${delegatedDatasetName(inst.uuid)}`);
   }
 
   let spareAdminIp: boolean | null = null;

@@ -3,6 +3,7 @@
 import type { CnapiServer } from '../remote/triton/cnapi.js';
 import { adminIpOf } from '../remote/triton/sysinfo.js';
 import type { VmadmVm } from '../remote/triton/vmadm.js';
+import { hasDelegatedDataset } from '../steps/catalogue.js';
 
 export interface InvServer {
   uuid: string;
@@ -53,7 +54,7 @@ export function instanceFromVm(service: string, vm: VmadmVm): InvInstance {
     serverUuid: vm.server_uuid,
     adminIp: nic?.ip,
     image: vm.image_uuid,
-    delegatedDataset: (vm.datasets ?? []).includes(`zones/${vm.uuid}/data`),
+    delegatedDataset: hasDelegatedDataset(vm),
   };
 }
 

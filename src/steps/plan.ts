@@ -11,7 +11,7 @@ import type { Inventory } from '../state/inventory.js';
 import { lostInstances, toRestore, type LostInstance } from '../state/lost.js';
 import { adminIpsFor } from '../state/planned-ips.js';
 import type { HttpCall, Plan, PlanAction, PlanStep, Strategy } from '../state/plan.js';
-import { spec, SURVIVOR_SERVICES, type ServiceSpec } from './catalogue.js';
+import { delegatedDatasetName, healthUrl, spec, SURVIVOR_SERVICES, type ServiceSpec } from './catalogue.js';
 import type { DetectionReport } from './detect.js';
 import { recreatePayload, rewriteIpsIn } from './payload.js';
 import type { RestoreData } from './restore-data.js';
@@ -30,8 +30,7 @@ export interface PlanInput {
 
 /** The health ping of a zone at its admin IP, with the TLS handling its catalogue entry asks for. */
 function pingCall(ping: NonNullable<ServiceSpec['ping']>, ip: string): HttpCall {
-  const port = ping.port === (ping.https ? 443 : 80) ? '' : `:${ping.port}`;
-  return { method: 'GET', url: `${ping.https ? 'https' : 'http'}://${ip}${port}${ping.path}`, ...(ping.tls ? { tls: ping.tls } : {}) };
+  return { method: 'GET', url: healthUrl(ping, ip), ...(ping.tls ? { tls: ping.tls } : {}) };
 }
 
 /** zones/<uuid>/data@name -> name (what `zfs list -t snapshot` shows after the @). */
@@ -159,7 +158,7 @@ export async function buildPlan(dc: Dc, input: PlanInput): Promise<Plan> {
       // only race that and could take the next sync's base.
       const chain = ds?.chain ?? [];
       const base = ds?.meta?.base?.snapshot ?? ds?.meta?.snapshot;
-      const recv = ['zfs', 'recv', '-F', `zones/${id.uuid}/data`];
+      const recv = ['zfs', 'recv', '-F', delegatedDatasetName(id.uuid)];
       actions.push({
         id: `${key}/receive-dataset`,
         kind: 'receive-dataset',

@@ -29,7 +29,7 @@ import { holdingProblems, type RestoreDataHolding } from '../state/restore-data-
 import { paths } from '../state/restore-data-layout.js';
 import { restoreDataProblems } from '../state/restore-data-problems.js';
 import { serviceEntries } from '../state/service-entries.js';
-import { spec } from './catalogue.js';
+import { isRestored, spec } from './catalogue.js';
 import type { DetectionReport } from './detect.js';
 import { DC_LOCK_DIR, dcLockHolder } from './dc-lock.js';
 import { isOwnOrStale, lockHeldByOther, lockPath } from './lock.js';
@@ -71,8 +71,6 @@ export const DEFAULT_PROBE_TIMEOUT_MS = 5_000;
 /** Candidate admin IPs listed (the count of available ones stays exact). */
 const CANDIDATES_LISTED = 256;
 
-const restorable = (svc: string): boolean => (spec(svc)?.role ?? 'restore') === 'restore';
-
 export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Readiness> {
   const { rd, inv, det } = input;
   const now = Date.now();
@@ -81,7 +79,7 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
   const risk = atRisk(inv, det.mode, dead, det.local.uuid);
 
   // Images of every restorable service (not only those at risk): `services[].ready` needs them too.
-  const imageRoots = inv.instances.filter((i) => restorable(i.service) && i.image).map((i) => i.image!);
+  const imageRoots = inv.instances.filter((i) => isRestored(i.service) && i.image).map((i) => i.image!);
   const [usbkeys, installed, manatee, zk, moray, dhcpd, napiIps, dcLock, holdings, zones] = await Promise.all([
     usbkeyFacts(reach, det),
     imagesInstalled(reach, imagesToAsk(imageRoots, rd.images)),
@@ -254,7 +252,7 @@ function imageProblems(
 /** Per restorable service: can every instance's image chain be had here (installed or restore-data)? */
 function imagesAvailable(inv: Inventory, installed: ReadonlyMap<string, Installed>, rd: RestoreData): Map<string, boolean> {
   const out = new Map<string, boolean>();
-  for (const [svc, insts] of groupBy(inv.instances.filter((i) => restorable(i.service)), (i) => i.service)) {
+  for (const [svc, insts] of groupBy(inv.instances.filter((i) => isRestored(i.service)), (i) => i.service)) {
     out.set(svc, insts.every((i) => !!i.image && missingImages(i.image, installed, rd.images).length === 0));
   }
   return out;

@@ -15,7 +15,7 @@ import type { VmadmVm } from '../remote/triton/vmadm.js';
 import { DumpSapiInstance, DumpSapiService, VmDump } from '../remote/triton/vm-dump.js';
 import { instanceFromVm, serverFromCnapi, type Inventory } from '../state/inventory.js';
 import { LAYOUT_VERSION, DatasetMeta, RecoveryIps, Synced, paths } from '../state/restore-data-layout.js';
-import { spec } from './catalogue.js';
+import { delegatedDatasetName, hasDelegatedDataset, isRestored } from './catalogue.js';
 
 export interface FileProblem {
   file: string;
@@ -230,9 +230,9 @@ async function readService(dir: string, name: string): Promise<ServiceData> {
     }
   }
   // HA members (manatee, moray, binder) are never re-created, so sync sends no stream of theirs.
-  const streamsExpected = spec(name)?.role !== 'survivor' && spec(name)?.role !== 'skip';
+  const streamsExpected = isRestored(name);
   for (const vm of vms) {
-    if (!(vm.datasets ?? []).some((d) => d === `zones/${vm.uuid}/data`)) continue;
+    if (!hasDelegatedDataset(vm)) continue;
     const file = paths.datasetStream(name, vm.uuid);
     const streamPath = join(dir, file);
     const stream = await readableNonEmpty(dir, file).then(
@@ -245,7 +245,7 @@ async function readService(dir: string, name: string): Promise<ServiceData> {
     let chain: ChainLink[] = [];
     if ('err' in stream) {
       if (stream.err.kind === 'missing') {
-        if (streamsExpected) problems.push({ file, kind: 'missing', detail: `no zfs send stream of zones/${vm.uuid}/data` });
+        if (streamsExpected) problems.push({ file, kind: 'missing', detail: `no zfs send stream of ${delegatedDatasetName(vm.uuid)}` });
       } else problems.push({ file, kind: stream.err.kind, detail: stream.err.message });
     } else {
       problems.push(...metaProblems);

@@ -26,6 +26,7 @@ import type { DiskGuard } from './disk.js';
 import { SyncStepError, asStepError } from './errors.js';
 import { pullStream } from './pull-stream.js';
 import type { SyncTiming } from './timing.js';
+import { delegatedDatasetName } from '../catalogue.js';
 
 export interface DatasetJob {
   root: string;
@@ -76,7 +77,7 @@ async function estimate(host: Host, argv: string[], timeoutMs: number): Promise<
 }
 
 export async function syncDataset(j: DatasetJob): Promise<{ result: DatasetSyncResult; warnings: string[] }> {
-  const ds = checkArg(DatasetName, `zones/${j.uuid}/data`, 'dataset');
+  const ds = checkArg(DatasetName, delegatedDatasetName(j.uuid), 'dataset');
   const quick = { timeoutMs: j.timing.commandTimeoutMs };
   const warnings: string[] = [];
   const prev = await heldMeta(j.root, j.service, j.uuid);
