@@ -9,10 +9,10 @@ import { ScenarioError } from './remote/sim/scenario.js';
 import { CommandFailedError } from './remote/triton/command.js';
 import { checkDirOption, UsageError } from './remote/dir-options.js';
 import type { Dc } from './remote/dc.js';
-import { journalDirOf, openDc as openAnyDc, sshSettingsOf, timingOf, type GlobalOptions } from './remote/open-dc.js';
+import { journalDirOf, openDc as openAnyDc, sshSettingsOf, timingOf, type GlobalOptions } from './app/open-dc.js';
 import { DEFAULT_CONFIG_PATH, DEFAULT_IDENTITY, DEFAULT_KNOWN_HOSTS } from './remote/ssh-config.js';
 import { runSshSetup } from './steps/ssh-setup.js';
-import { convertPrompter, linePrompter } from './screens/line-prompt.js';
+import { convertPrompter, linePrompter } from './app/console/line-prompt.js';
 import { blocksRestore, exitCodeOf, formatCheckText } from './state/check-report.js';
 import { sanitizeForDisplay as clean } from './state/display-text.js';
 import { formatPlanText, planJson, type Strategy } from './state/plan.js';
@@ -216,7 +216,7 @@ async function consoleMode(cmd: Command): Promise<number> {
   // A drill keeps its simulated DC in a file, so quitting and reopening resumes it.
   if ((o.demo || o.sim) && !o.simState) o.simState = join(mkdtempSync(join(tmpdir(), 'triton-recover-drill-')), 'state.json');
   // Loading ink (~0.5 s) and opening the DC overlap: the first screen comes sooner.
-  const consoleModule = import('./screens/run-console.js');
+  const consoleModule = import('./app/console/run-console.js');
   const dc = await openDc(o);
   const t = timingOf(o, dc);
   const argv = process.argv.slice(2);

@@ -12,7 +12,7 @@ import type { Host, RunOptions, RunResult } from './host.js';
 import { checkHostKey, keyTypeOfBlob, loadKnownHosts, type KnownHosts } from './known-hosts.js';
 import { signalExitCode } from './local.js';
 import { DEFAULT_KNOWN_HOSTS } from './ssh-config.js';
-import { quoteArgv } from './quote.js';
+import { quoteArgv } from '../values/shell-quote.js';
 
 export interface SshHostOptions {
   /** Hostname shown to operators (headnode1). Also looked up in known_hosts. */

@@ -1,5 +1,5 @@
 // A conversion action as a line an operator could run by hand. Pure.
-import { formatCommand } from '../remote/quote.js';
+import { formatCommand } from '../values/shell-quote.js';
 import type { ConvertAction } from './convert-plan.js';
 import { curlOf } from './plan.js';
 

@@ -7,7 +7,7 @@
 // one's restore-data. From here only that copy's presence and age can be seen
 // (LAYOUT, dc/synced.json), so the local entry is judged by that alone and says
 // so; `triton-recover check` on the other headnode judges images and streams.
-import type { RestoreData } from '../steps/restore-data.js';
+import type { RestoreData } from './restore-data.js';
 import type { Strategy } from './admin-ips.js';
 import { blocksRestore, type Problem } from './check-report.js';
 import { missingImages, type Installed } from './image-chain.js';
@@ -17,7 +17,7 @@ import { ageSeconds, formatAge, isStale } from './restore-age.js';
 import { usable, type RestoreDataHolding } from './restore-data-holding.js';
 import { dataTimeOf, paths, type Synced } from './restore-data-layout.js';
 import { serviceDataOf } from './restore-data-problems.js';
-import { delegatedDatasetName } from '../steps/catalogue.js';
+import { delegatedDatasetName } from '../catalogue.js';
 
 export interface ReadinessService {
   name: string;

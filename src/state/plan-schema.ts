@@ -25,6 +25,7 @@ export const PlanActionSchema = z
     http: HttpCallSchema.optional(),
     image: z.string().optional(),
     snapshot: z.string().optional(),
+    checks: z.array(z.array(z.string()).min(1)).optional(),
     summary: z.string(),
   })
   // What execute() reads without asking: an action missing it would fail half-way.

@@ -1,8 +1,8 @@
 // What restore-data lacks for a restore: missing or corrupt files, stale copies,
 // missing dataset streams (RESTORE_DATA_MISSING, RESTORE_DATA_STALE,
 // DATASET_MISSING). Pure: judges a RestoreData that was already read.
-import type { ServiceData, RestoreData, FileProblem } from '../steps/restore-data.js';
-import { delegatedDatasetName, isRestored, spec } from '../steps/catalogue.js';
+import type { ServiceData, RestoreData, FileProblem } from './restore-data.js';
+import { delegatedDatasetName, isRestored, spec } from '../catalogue.js';
 import type { AtRisk } from './at-risk.js';
 import type { Problem } from './check-report.js';
 import type { InvInstance } from './inventory.js';

@@ -11,7 +11,7 @@ import { createCnapi, type CnapiServer } from '../remote/triton/cnapi.js';
 import { manateePgStatus } from '../remote/triton/manatee.js';
 import { svcsXz } from '../remote/triton/svcs.js';
 import { Sysinfo, adminIpOf, bootTimeMs, getSysinfo, isHeadnode, macOfTag } from '../remote/triton/sysinfo.js';
-import { Uuid } from '../remote/values.js';
+import { Uuid } from '../values/schemas.js';
 import { zkRuok } from '../remote/triton/zookeeper.js';
 import { createVmapi } from '../remote/triton/vmapi.js';
 import { describeConvertAction } from '../state/convert-describe.js';

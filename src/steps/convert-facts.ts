@@ -7,7 +7,7 @@ import { createImgapi } from '../remote/triton/imgapi.js';
 import { manateePgStatus } from '../remote/triton/manatee.js';
 import { createSapi } from '../remote/triton/sapi.js';
 import { createVmapi } from '../remote/triton/vmapi.js';
-import { Uuid } from '../remote/values.js';
+import { Uuid } from '../values/schemas.js';
 import type { ConvertFacts } from '../state/convert-checks.js';
 import type { Inventory } from '../state/inventory.js';
 

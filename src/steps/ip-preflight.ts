@@ -9,7 +9,7 @@
 // IP_UNVERIFIED warning): a zone created there since the last sync is not seen.
 import type { NapiIp } from '../remote/triton/napi.js';
 import { vmadmLookup, type VmadmVm } from '../remote/triton/vmadm.js';
-import { Ipv4 } from '../remote/values.js';
+import { Ipv4 } from '../values/schemas.js';
 import type { Strategy } from '../state/admin-ips.js';
 import type { AtRisk } from '../state/at-risk.js';
 import type { Problem } from '../state/check-report.js';
@@ -19,7 +19,7 @@ import { lostInstances, toRestore, type LostInstance } from '../state/lost.js';
 import { plannedIps } from '../state/planned-ips.js';
 import { withDeadline, type Outcome } from './deadline.js';
 import { hostOf, type Reach } from './readiness-probes.js';
-import type { RestoreData } from './restore-data.js';
+import type { RestoreData } from '../state/restore-data.js';
 
 export interface ServerZones {
   server: InvServer;

@@ -2,7 +2,7 @@
 // `vmadm get` dump: what vmadm create accepts, nothing it would reject.
 import type { VmadmNic, VmadmVm } from '../remote/triton/vmadm.js';
 import { adminNicOf } from '../state/inventory.js';
-import { hasDelegatedDataset } from './catalogue.js';
+import { hasDelegatedDataset } from '../catalogue.js';
 
 /** net0, net1, ... in number order (vmload-xml.js sorts a zone's NICs the same way). */
 function byInterface(a: VmadmNic, b: VmadmNic): number {

@@ -3,6 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Dc } from '../remote/dc.js';
 import { imgadmGet } from '../remote/triton/imgadm.js';
+import { ipadmArgv } from '../remote/triton/ipadm.js';
+import { setupMarker } from '../remote/triton/zone-setup.js';
 import { adminIpOf } from '../remote/triton/sysinfo.js';
 import type { VmadmVm } from '../remote/triton/vmadm.js';
 import type { Problem } from '../state/check-report.js';
@@ -11,10 +13,10 @@ import type { Inventory } from '../state/inventory.js';
 import { lostInstances, toRestore, type LostInstance } from '../state/lost.js';
 import { adminIpsFor } from '../state/planned-ips.js';
 import type { HttpCall, Plan, PlanAction, PlanStep, Strategy } from '../state/plan.js';
-import { delegatedDatasetName, healthUrl, spec, SURVIVOR_SERVICES, type ServiceSpec } from './catalogue.js';
+import { delegatedDatasetName, healthUrl, spec, SURVIVOR_SERVICES, type ServiceSpec } from '../catalogue.js';
 import type { DetectionReport } from './detect.js';
 import { recreatePayload, rewriteIpsIn } from './payload.js';
-import type { RestoreData } from './restore-data.js';
+import type { RestoreData } from '../state/restore-data.js';
 
 export interface PlanInput {
   rd: RestoreData;
@@ -188,6 +190,9 @@ export async function buildPlan(dc: Dc, input: PlanInput): Promise<Plan> {
       kind: 'wait-healthy',
       host: local,
       argv: ['svcs', '-xz', id.uuid],
+      // The order the restore checks in (actions.ts waitHealthy): setup finished (headnode.sh's
+      // signal), then SMF, then its addresses are its own (not duplicate), then the ping.
+      checks: [['test', '-f', setupMarker(`/zones/${id.uuid}`, 'setup_complete')], ['svcs', '-xz', id.uuid], ipadmArgv(id.uuid)],
       ...(s?.ping ? { http: pingCall(s.ping, id.adminIp) } : {}),
       summary: `wait until ${id.alias} runs, its setup is complete, svcs -xz is clean${s?.ping ? ` and ${s.ping.path} answers` : ''}`,
     });

@@ -29,7 +29,7 @@ import { holdingProblems, type RestoreDataHolding } from '../state/restore-data-
 import { paths } from '../state/restore-data-layout.js';
 import { restoreDataProblems } from '../state/restore-data-problems.js';
 import { serviceEntries } from '../state/service-entries.js';
-import { isRestored, spec } from './catalogue.js';
+import { isRestored, spec } from '../catalogue.js';
 import type { DetectionReport } from './detect.js';
 import { DC_LOCK_DIR, dcLockHolder } from './dc-lock.js';
 import { isOwnOrStale, lockHeldByOther, lockPath } from './lock.js';
@@ -46,7 +46,7 @@ import {
   zkMembers,
   type Reach,
 } from './readiness-probes.js';
-import type { RestoreData } from './restore-data.js';
+import type { RestoreData } from '../state/restore-data.js';
 
 export interface ReadinessInput {
   rd: RestoreData;

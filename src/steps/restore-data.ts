@@ -13,75 +13,11 @@ import { parseJson } from '../remote/triton/parse.js';
 import { SapiApplication, SapiInstance, SapiService } from '../remote/triton/sapi.js';
 import type { VmadmVm } from '../remote/triton/vmadm.js';
 import { DumpSapiInstance, DumpSapiService, VmDump } from '../remote/triton/vm-dump.js';
-import { instanceFromVm, serverFromCnapi, type Inventory } from '../state/inventory.js';
+import type { Inventory } from '../state/inventory.js';
+import { instanceFromVm, serverFromCnapi } from './inventory-records.js';
 import { LAYOUT_VERSION, DatasetMeta, RecoveryIps, Synced, paths } from '../state/restore-data-layout.js';
-import { delegatedDatasetName, hasDelegatedDataset, isRestored } from './catalogue.js';
-
-export interface FileProblem {
-  file: string;
-  kind: 'missing' | 'corrupt' | 'unreadable';
-  detail: string;
-}
-
-/** An incremental stream of a dataset's chain, as restore applies it (after the full one). */
-export interface ChainLink {
-  /** Relative to the restore-data root. */
-  file: string;
-  path: string;
-  from: string;
-  snapshot: string;
-  bytes: number;
-  time: string;
-}
-
-export interface DatasetData {
-  instanceUuid: string;
-  meta: DatasetMeta | undefined;
-  /** Absolute path of the full stream, when the file exists. */
-  streamPath: string | undefined;
-  streamBytes: number | undefined;
-  /** Incrementals to apply after it, in order (empty without a chain). */
-  chain: ChainLink[];
-}
-
-export interface ServiceData {
-  name: string;
-  synced: Synced | undefined;
-  sapiInstances: SapiInstance[] | undefined;
-  vms: VmadmVm[];
-  datasets: DatasetData[];
-  problems: FileProblem[];
-  /** Why svc-<name>/ gives nothing at all (not a directory, unreadable, empty, only temp files). */
-  unusable?: string;
-}
-
-export interface ImageData {
-  uuid: string;
-  manifest: ImageManifest | undefined;
-  manifestPath: string;
-  /** Set only when the file is there and matches the manifest's size and sha1. */
-  filePath: string | undefined;
-  /** Why the file cannot be used (missing, wrong size or sha1, not a regular file). */
-  fileProblem?: string;
-}
-
-export interface RestoreData {
-  dir: string;
-  /** LAYOUT exists and has a version this console reads. */
-  present: boolean;
-  dc: {
-    synced?: Synced;
-    application?: SapiApplication;
-    services?: SapiService[];
-    servers?: CnapiServer[];
-    adminNetwork?: NapiNetwork;
-    adminIps?: NapiIp[];
-    recoveryIps?: RecoveryIps;
-  };
-  dcProblems: FileProblem[];
-  services: Map<string, ServiceData>;
-  images: Map<string, ImageData>;
-}
+import type { ChainLink, DatasetData, FileProblem, ImageData, RestoreData, ServiceData } from '../state/restore-data.js';
+import { delegatedDatasetName, hasDelegatedDataset, isRestored } from '../catalogue.js';
 
 async function readJson<S extends z.ZodType>(
   root: string,

@@ -12,7 +12,7 @@ import { onlyUsage, unknownServices } from '../state/only-services.js';
 import type { RunIdentity } from '../state/run-identity.js';
 import { vmadmGet } from '../remote/triton/vmadm.js';
 import { ActionFailed, DEFAULT_TIMING, execute, prepare, type ActionContext, type Timing } from './actions.js';
-import { CATALOGUE } from './catalogue.js';
+import { CATALOGUE } from '../catalogue.js';
 import { runCheck } from './check.js';
 import { ImageStager } from './image-stager.js';
 import { Journal } from './journal.js';

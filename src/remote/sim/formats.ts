@@ -2,7 +2,7 @@
 // use (see shared/reference/samples). The console cannot tell these from a real
 // DC except by speed.
 import { createHash } from 'node:crypto';
-import { parseCidr } from '../values.js';
+import { parseCidr } from '../../values/schemas.js';
 import { serverAdminMac } from './physics.js';
 import type { Scenario, ScenarioImage, ScenarioInstance, ScenarioServer } from './scenario.js';
 import type { SimWorld } from './world.js';

@@ -1,7 +1,7 @@
 // Commands run in a simulated server's global zone. Each handler applies its
 // effect to the world (persisted) and answers in the real tool's format.
 import { readFileSync, statSync } from 'node:fs';
-import { Uuid } from '../values.js';
+import { Uuid } from '../../values/schemas.js';
 import { imageManifest, manateeShow, svcsX, sysinfoObject, vmadmObject, zkStat } from './formats.js';
 import { generatedMac } from './physics.js';
 import type { ScenarioInstance, ScenarioServer } from './scenario.js';

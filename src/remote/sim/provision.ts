@@ -1,7 +1,7 @@
 // Provisioning a new core instance the way SAPI CreateInstance does in full
 // mode (through VMAPI): next alias, the service's image, a free admin IP from
 // NAPI, a NIC record, the SAPI record, then the zone's first boot.
-import { parseCidr } from '../values.js';
+import { parseCidr } from '../../values/schemas.js';
 import { stableUuid } from './formats.js';
 import { macFor } from './physics.js';
 import type { ScenarioInstance, ScenarioServer } from './scenario.js';

@@ -7,7 +7,7 @@ import ssh2 from 'ssh2';
 import type { AuthContext, Connection, ParsedKey, ServerChannel, Session } from 'ssh2';
 import { RemoteError } from '../errors.js';
 import type { Host } from '../host.js';
-import { splitCommand } from '../quote.js';
+import { splitCommand } from '../../values/shell-quote.js';
 
 export interface SshServerOptions {
   hostKey: string | Buffer;

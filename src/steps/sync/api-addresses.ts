@@ -5,7 +5,7 @@
 // last resort, and the caller says when it was used.
 import type { SapiApplication, SapiInstance, SapiService } from '../../remote/triton/sapi.js';
 import type { VmadmNic } from '../../remote/triton/vmadm.js';
-import { Ipv4 } from '../../remote/values.js';
+import { Ipv4 } from '../../values/schemas.js';
 import { apiUrls } from './dc-facts.js';
 
 interface WithNics {

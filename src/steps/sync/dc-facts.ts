@@ -14,7 +14,7 @@ import { parseJson } from '../../remote/triton/parse.js';
 import { SapiApplication, createSapi, type SapiInstance, type SapiService } from '../../remote/triton/sapi.js';
 import { vmadmLookup } from '../../remote/triton/vmadm.js';
 import { createVmapi } from '../../remote/triton/vmapi.js';
-import { Ipv4, Uuid } from '../../remote/values.js';
+import { Ipv4, Uuid } from '../../values/schemas.js';
 import { paths } from '../../state/restore-data-layout.js';
 import { adminIpsByZone, answeredAt, apiAddresses, type ApiAddresses } from './api-addresses.js';
 import { SyncStepError, asStepError } from './errors.js';
