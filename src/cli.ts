@@ -13,7 +13,8 @@ import { journalDirOf, openDc as openAnyDc, sshSettingsOf, timingOf, type Global
 import { DEFAULT_CONFIG_PATH, DEFAULT_IDENTITY, DEFAULT_KNOWN_HOSTS } from './remote/ssh-config.js';
 import { runSshSetup } from './steps/ssh-setup.js';
 import { convertPrompter, linePrompter } from './app/console/line-prompt.js';
-import { blocksRestore, exitCodeOf, formatCheckText } from './state/check-report.js';
+import { exitCodeOf, formatCheckText } from './state/check-report.js';
+import { blocksRestore } from './state/problem.js';
 import { sanitizeForDisplay as clean } from './state/display-text.js';
 import { formatPlanText, planJson, type Strategy } from './state/plan.js';
 import { formatPrometheus } from './state/prometheus.js';

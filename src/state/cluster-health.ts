@@ -1,7 +1,7 @@
 // The HA clusters a restore stands on (manatee, binder, moray: they are checked,
 // never restored). Pure judgments over what the probes saw (facts C11, C12, C13).
 import type { ManateeRole, ManateeShow } from '../remote/triton/manatee.js';
-import type { Problem } from './check-report.js';
+import type { Problem } from './problem.js';
 
 /**
  * Whether the shard can take writes now. Facts C11 (manatee-state-machine):

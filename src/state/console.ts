@@ -1,6 +1,7 @@
 // The console's state and how it changes: pure, so every screen rule (which
 // key does what, what a confirmation needs) is unit-tested without a terminal.
-import { blocksRestore, type CheckReport } from './check-report.js';
+import { type CheckReport } from './check-report.js';
+import { blocksRestore } from './problem.js';
 import type { Plan, Strategy } from './plan.js';
 import { CONVERT_CHOICES, FAILURE_CHOICES, STEP_CHOICES, YES_NO, choiceByKey, type Choice } from './choices.js';
 

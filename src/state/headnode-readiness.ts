@@ -9,7 +9,7 @@
 // so; `triton-recover check` on the other headnode judges images and streams.
 import type { RestoreData } from './restore-data.js';
 import type { Strategy } from './admin-ips.js';
-import { blocksRestore, type Problem } from './check-report.js';
+import { blocksRestore, type Problem } from './problem.js';
 import { missingImages, type Installed } from './image-chain.js';
 import type { Inventory } from './inventory.js';
 import { lostInstances, type LostInstance } from './lost.js';

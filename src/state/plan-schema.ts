@@ -2,7 +2,7 @@
 // executes the journaled plan (its argv, payloads, URLs), so a plan that was
 // edited, truncated or written by another version must be refused, not cast.
 import { z } from 'zod';
-import { PROBLEM_CODES, type Problem } from './check-report.js';
+import { PROBLEM_CODES, type Problem } from './problem.js';
 import type { HttpCall, NotRestored, Plan, PlanAction, PlanStep } from './plan.js';
 
 const Uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'not a UUID');

@@ -1,7 +1,7 @@
 // The restore plan: for each lost instance, the exact actions (argv or HTTP
 // call) that will run, in order. `plan` prints it; `restore` executes it. Pure.
 import { formatCommand } from '../values/shell-quote.js';
-import type { Problem } from './check-report.js';
+import type { Problem } from './problem.js';
 import { redact } from './redact.js';
 import { displayLines } from './display-text.js';
 

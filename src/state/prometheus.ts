@@ -3,7 +3,8 @@
 // same bytes, families sorted by name and series by labels, so a diff of two
 // runs shows only what changed. No sample timestamps: the textfile collector
 // refuses them; triton_recover_check_timestamp_seconds says when instead.
-import { PROBLEM_CODES, type CheckReport, type Severity } from './check-report.js';
+import { type CheckReport } from './check-report.js';
+import { PROBLEM_CODES, type Severity } from './problem.js';
 
 interface Series {
   labels: Readonly<Record<string, string>>;

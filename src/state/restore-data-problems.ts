@@ -4,7 +4,7 @@
 import type { ServiceData, RestoreData, FileProblem } from './restore-data.js';
 import { delegatedDatasetName, isRestored, spec } from '../catalogue.js';
 import type { AtRisk } from './at-risk.js';
-import type { Problem } from './check-report.js';
+import type { Problem } from './problem.js';
 import type { InvInstance } from './inventory.js';
 import { paths, type Synced } from './restore-data-layout.js';
 import { ageSeconds, formatAge, formatUtc, isStale } from './restore-age.js';

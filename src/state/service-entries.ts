@@ -3,7 +3,8 @@
 import { spec } from '../catalogue.js';
 import type { RestoreData } from './restore-data.js';
 import type { AtRisk } from './at-risk.js';
-import { blocksRestore, type Problem, type ServiceEntry } from './check-report.js';
+import { type ServiceEntry } from './check-report.js';
+import { blocksRestore, type Problem } from './problem.js';
 import { missingImages } from './image-chain.js';
 import type { Inventory } from './inventory.js';
 import { dataTimeOf, paths } from './restore-data-layout.js';

@@ -25,7 +25,6 @@ export async function gatherConvertFacts(dc: Dc, inv: Inventory, query: string, 
   const byQuery = (s: { uuid: string; hostname: string }): boolean => (Uuid.safeParse(query).success ? s.uuid === query : s.hostname === query);
   const srv = servers?.find(byQuery);
   const headnodes = (servers ?? []).filter((s) => s.headnode).map((s) => s.hostname);
-  const adminIp = srv?.sysinfo?.['Admin IP'];
   const facts: ConvertFacts = {
     query,
     ...(cnapiError ? { cnapiError } : {}),

@@ -12,7 +12,7 @@ import { vmadmLookup, type VmadmVm } from '../remote/triton/vmadm.js';
 import { Ipv4 } from '../values/schemas.js';
 import type { Strategy } from '../state/admin-ips.js';
 import type { AtRisk } from '../state/at-risk.js';
-import type { Problem } from '../state/check-report.js';
+import type { Problem } from '../state/problem.js';
 import type { InvServer } from '../state/inventory.js';
 import { ipProblems, type IpHolder } from '../state/ip-clash.js';
 import { lostInstances, toRestore, type LostInstance } from '../state/lost.js';

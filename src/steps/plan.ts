@@ -7,7 +7,7 @@ import { ipadmArgv } from '../remote/triton/ipadm.js';
 import { setupMarker } from '../remote/triton/zone-setup.js';
 import { adminIpOf } from '../remote/triton/sysinfo.js';
 import type { VmadmVm } from '../remote/triton/vmadm.js';
-import type { Problem } from '../state/check-report.js';
+import type { Problem } from '../state/problem.js';
 import { originChain } from '../state/image-chain.js';
 import type { Inventory } from '../state/inventory.js';
 import { lostInstances, toRestore, type LostInstance } from '../state/lost.js';

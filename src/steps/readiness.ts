@@ -8,7 +8,8 @@ import { strategyProblems } from '../state/strategy-gate.js';
 import type { Dc } from '../remote/dc.js';
 import { adminIpPool, adminIpsNeeded, type AdminIpPool, type IpRecord, type Strategy } from '../state/admin-ips.js';
 import { atRisk, type AtRisk } from '../state/at-risk.js';
-import { PROBLEM_CODES, type Problem, type ServiceEntry } from '../state/check-report.js';
+import { type ServiceEntry } from '../state/check-report.js';
+import { PROBLEM_CODES, type Problem } from '../state/problem.js';
 import { binderProblems, manateeProblems, morayProblems } from '../state/cluster-health.js';
 import {
   dhcpdProblems,

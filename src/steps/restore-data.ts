@@ -10,13 +10,13 @@ import { CnapiServer } from '../remote/triton/cnapi.js';
 import { ImageManifest } from '../remote/triton/image-manifest.js';
 import { NapiIp, NapiNetwork } from '../remote/triton/napi.js';
 import { parseJson } from '../remote/triton/parse.js';
-import { SapiApplication, SapiInstance, SapiService } from '../remote/triton/sapi.js';
+import { SapiApplication } from '../remote/triton/sapi.js';
 import type { VmadmVm } from '../remote/triton/vmadm.js';
 import { DumpSapiInstance, DumpSapiService, VmDump } from '../remote/triton/vm-dump.js';
 import type { Inventory } from '../state/inventory.js';
 import { instanceFromVm, serverFromCnapi } from './inventory-records.js';
 import { LAYOUT_VERSION, DatasetMeta, RecoveryIps, Synced, paths } from '../state/restore-data-layout.js';
-import type { ChainLink, DatasetData, FileProblem, ImageData, RestoreData, ServiceData } from '../state/restore-data.js';
+import type { ChainLink, DatasetData, FileProblem, RestoreData, ServiceData } from '../state/restore-data.js';
 import { delegatedDatasetName, hasDelegatedDataset, isRestored } from '../catalogue.js';
 
 async function readJson<S extends z.ZodType>(

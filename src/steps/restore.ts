@@ -4,7 +4,7 @@
 import { hostname, userInfo } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Dc } from '../remote/dc.js';
-import { blocksRestore, type Problem } from '../state/check-report.js';
+import { blocksRestore, type Problem } from '../state/problem.js';
 import { primaryAliveRefusal } from '../state/headnode-problems.js';
 import { describeAction, type Plan, type PlanAction, type PlanStep, type Strategy } from '../state/plan.js';
 import { redactText } from '../state/redact.js';

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROBLEM_CODES } from '../../src/state/check-report.js';
+import { PROBLEM_CODES } from '../../src/state/problem.js';
 import { tempDir } from '../sim/helpers.js';
 import { parsePrometheus, valueOf, type ParsedFamily } from '../state/prometheus-parse.js';
 

@@ -1,7 +1,8 @@
 // formatPrometheus on hand-made reports, read back with a strict parser of the
 // text format (prometheus-parse.ts), which is itself tested on broken inputs.
 import { describe, expect, it } from 'vitest';
-import { PROBLEM_CODES, type CheckReport, type ServiceEntry } from '../../src/state/check-report.js';
+import { type CheckReport, type ServiceEntry } from '../../src/state/check-report.js';
+import { PROBLEM_CODES } from '../../src/state/problem.js';
 import type { HeadnodeReadiness } from '../../src/state/headnode-readiness.js';
 import { escapeLabelValue, formatPrometheus } from '../../src/state/prometheus.js';
 import { parsePrometheus, valueOf } from './prometheus-parse.js';

@@ -3,7 +3,7 @@
 // questions with what the operator chose. The screens never call remote/.
 import { strategyProblems } from '../../state/strategy-gate.js';
 import type { Dc } from '../../remote/dc.js';
-import { blocksRestore } from '../../state/check-report.js';
+import { blocksRestore } from '../../state/problem.js';
 import type { Effect, Event, RunService } from '../../state/console.js';
 import { describeAction, type Strategy } from '../../state/plan.js';
 import { runCheck, type CheckResult } from '../../steps/check.js';

@@ -1,7 +1,7 @@
 // The physical USB key of a simulated headnode and what packs it: sdc-usbkey
 // (mount, unmount, status), gtar, and updates-imgadm for the sdcadm installer
 // the conversion puts on the new key.
-import type { CmdResult } from './gz-commands.js';
+import type { CmdResult } from './cmd-result.js';
 import type { ScenarioServer } from './scenario.js';
 import type { SimWorld } from './world.js';
 import { usbkeyEntry } from './usbkey.js';

@@ -12,8 +12,8 @@ import {
   serverAdminMac,
 } from './physics.js';
 import type { Scenario, ScenarioInstance, ScenarioServer } from './scenario.js';
-import { GZ_TOOLS, stableUuid, usbkeyConfig } from './formats.js';
-import { USBKEY_EXTRA_CONVERTED } from './usbkey.js';
+import { GZ_TOOLS, stableUuid } from './defaults.js';
+import { USBKEY_EXTRA_CONVERTED, usbkeyConfig } from './usbkey.js';
 import { filesAfterBoot } from './gz-ramdisk.js';
 
 /** A server's boot, POST to headnode.sh done (unscaled; "server boot" in latencyMs overrides). */
