@@ -33,6 +33,7 @@ const HEADER = [
   '#   triton-recover check --prometheus >DIR/triton_recover.prom.$$;',
   '#   [ $? -le 2 ] && mv DIR/triton_recover.prom.$$ DIR/triton_recover.prom',
   '# Exit 0, 1 and 2 (ready, warnings, not ready) are all complete reports.',
+  '# Alert rules for these metrics: share/prometheus/triton-recover-rules.yml.',
 ];
 
 /** Label values: backslash, double quote and line feed are escaped. */

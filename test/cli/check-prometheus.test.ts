@@ -3,7 +3,7 @@
 // `promtool check metrics` accepts without a lint complaint (values are read
 // back with test/state/prometheus-parse.ts).
 import { execa } from 'execa';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROBLEM_CODES } from '../../src/state/check-report.js';
@@ -81,5 +81,44 @@ describe('triton-recover check --prometheus', () => {
     writeFileSync(file, readFileSync(contract, 'utf8'));
     const r = await execa(bin, ['check', '--prometheus', '--sim', file, '--sim-speed', '100', '--max-age', '45'], { reject: false });
     expect(valueOf(parsePrometheus(`${r.stdout}\n`), 'triton_recover_restore_data_max_age_seconds')).toBe(2700);
+  });
+});
+
+describe('share/cron/triton-recover-check.cron, run by sh as cron would', () => {
+  const cronLine = (): string => {
+    const lines = readFileSync(resolve(import.meta.dirname, '..', '..', 'share', 'cron', 'triton-recover-check.cron'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'));
+    expect(lines).toHaveLength(1);
+    const f = lines[0]!.split(/\s+/);
+    expect(f.slice(0, 5)).toEqual(['2,7,12,17,22,27,32,37,42,47,52,57', '*', '*', '*', '*']); // illumos cron: no */5
+    expect(lines[0]).not.toContain('%'); // cron turns % into a line feed
+    return f.slice(5).join(' ');
+  };
+
+  it.skipIf(promtool.skip)('replaces triton_recover.prom atomically with what promtool accepts; a failed check leaves the old file and no temp', async () => {
+    const dir = tempDir();
+    try {
+      const textfiles = join(dir, 'textfile');
+      mkdirSync(textfiles);
+      const scenario = join(dir, 'scenario.json');
+      writeFileSync(scenario, readFileSync(contract, 'utf8'));
+      const cmd = (extra: string): string =>
+        cronLine()
+          .replace('D=/var/node_exporter/textfile', `D=${textfiles}`)
+          .replace('/var/log/triton-recover-check.log', join(dir, 'check.log'))
+          .replace('/opt/triton-recover/bin/triton-recover check --prometheus', `${bin} check --prometheus --sim ${scenario} --sim-speed 100${extra}`);
+      const prom = join(textfiles, 'triton_recover.prom');
+      await execa('sh', ['-c', cmd('')]);
+      expect(readdirSync(textfiles)).toEqual(['triton_recover.prom']);
+      await expectPromtoolAccepts(readFileSync(prom, 'utf8'));
+      const before = statSync(prom).mtimeMs;
+      await execa('sh', ['-c', cmd(' --max-age -1')]); // a usage error: exit 64
+      expect(readdirSync(textfiles)).toEqual(['triton_recover.prom']);
+      expect(statSync(prom).mtimeMs).toBe(before);
+      expect(readFileSync(join(dir, 'check.log'), 'utf8')).toContain('--max-age');
+    } finally {
+      if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
