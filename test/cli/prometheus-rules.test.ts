@@ -67,10 +67,11 @@ const selector = (name: string, labels: Labels): string =>
     .map(([k, v]) => `${k}="${escapeLabelValue(v)}"`)
     .join(',')}}`;
 
-/** Every sample of a real output, as a series holding its value for the hour. */
-function seriesOf(text: string): InputSeries[] {
+/** Every sample of a real output, as a series holding its value for the hour (or the first `minutes` of it, then gone). */
+function seriesOf(text: string, minutes = STEPS): InputSeries[] {
+  const gone = minutes < STEPS ? ` _x${STEPS - minutes}` : '';
   return [...parsePrometheus(text).values()].flatMap((f) =>
-    f.samples.map((s) => ({ series: selector(f.name, { ...s.labels, ...TARGET }), values: `${s.value}+0x${STEPS}` })),
+    f.samples.map((s) => ({ series: selector(f.name, { ...s.labels, ...TARGET }), values: `${s.value}+0x${minutes}${gone}` })),
   );
 }
 
@@ -184,6 +185,19 @@ function promtoolTests(rulesFile: string): object {
         alert_rule_test: [
           { eval_time: '22m', alertname: 'TritonRecoverTextfileStale', exp_alerts: [] },
           { eval_time: '30m', alertname: 'TritonRecoverTextfileStale', exp_alerts: [alert('TritonRecoverTextfileStale', { file: TEXTFILE })] },
+          { eval_time: '30m', alertname: 'TritonRecoverMetricsMissing', exp_alerts: [] },
+        ],
+      },
+      {
+        name: 'the textfile removed or unparseable after 20 min: every series gone, its mtime too',
+        interval: '1m',
+        input_series: seriesOf(outputs['readiness']!, 20),
+        alert_rule_test: [
+          { eval_time: '20m', alertname: 'TritonRecoverMetricsMissing', exp_alerts: [] },
+          // Gone at 21m, missed by queries 5 min later (the lookback), then `for: 10m`.
+          { eval_time: '30m', alertname: 'TritonRecoverMetricsMissing', exp_alerts: [] },
+          { eval_time: '40m', alertname: 'TritonRecoverMetricsMissing', exp_alerts: [alert('TritonRecoverMetricsMissing', {})] },
+          { eval_time: '40m', alertname: 'TritonRecoverTextfileStale', exp_alerts: [] },
         ],
       },
     ],
@@ -225,7 +239,7 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
     expect(r.exitCode, `${r.stdout}${r.stderr}`).toBe(0);
     expect(r.stdout).toContain(`SUCCESS: ${rules.length} rules found`);
     expect(ALERTS.sort()).toEqual(
-      ['TritonRecoverHeadnodeNotRestorable', 'TritonRecoverPrimaryDead', 'TritonRecoverPrimaryUncertain', 'TritonRecoverRestoreDataStale', 'TritonRecoverSyncFailing', 'TritonRecoverTextfileStale'].sort(),
+      ['TritonRecoverHeadnodeNotRestorable', 'TritonRecoverMetricsMissing', 'TritonRecoverPrimaryDead', 'TritonRecoverPrimaryUncertain', 'TritonRecoverRestoreDataStale', 'TritonRecoverSyncFailing', 'TritonRecoverTextfileStale'].sort(),
     );
     for (const r of rules) {
       expect(['critical', 'warning']).toContain(r.labels['severity']);
@@ -257,6 +271,7 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
     ['dead alerting on uncertain', 'triton_recover_primary_state{state="dead"} == 1', 'triton_recover_primary_state{state=~"dead|uncertain"} == 1', 'TritonRecoverPrimaryDead'],
     ['not restorable alerting on any headnode', 'triton_recover_headnode_restorable == 0', 'triton_recover_headnode_restorable >= 0', 'TritonRecoverHeadnodeNotRestorable'],
     ['the textfile regex matching every file', '(.*/)?triton_recover\\\\.prom', '.*', 'TritonRecoverTextfileStale'],
+    ['missing metrics looked for over 10 min, not a day', 'timestamp_seconds[1d]', 'timestamp_seconds[10m]', 'TritonRecoverMetricsMissing'],
   ];
   it.each(broken)('fails when the rules are broken: %s', async (_what, from, to, alertname) => {
     const text = readFileSync(RULES, 'utf8');
