@@ -18,6 +18,7 @@ import { blocksRestore } from './state/problem.js';
 import { sanitizeForDisplay as clean } from './state/display-text.js';
 import { formatPlanText, planJson, type Strategy } from './state/plan.js';
 import { formatPrometheus } from './state/prometheus.js';
+import { DEFAULT_MAX_AGE_MINUTES } from './state/restore-age.js';
 import { runCheck } from './steps/check.js';
 import { checkConvert, formatConvertText } from './steps/convert.js';
 import { runConvert } from './steps/convert-run.js';
@@ -77,7 +78,7 @@ async function check(cmd: Command): Promise<number> {
       ...(o.maxAge ? { maxAgeMinutes: o.maxAge } : {}),
     });
     if (o.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-    else if (o.prometheus) process.stdout.write(formatPrometheus(report, new Date()));
+    else if (o.prometheus) process.stdout.write(formatPrometheus(report, new Date(), { maxAgeMinutes: o.maxAge ?? DEFAULT_MAX_AGE_MINUTES }));
     else process.stdout.write(formatCheckText(report, dc.label));
     return exitCodeOf(report);
   } finally {

@@ -55,7 +55,7 @@ const one = (r: CheckResult, code: ProblemCode): Problem => {
 const hn = (r: CheckResult, hostname: string): HeadnodeReadiness => r.report.readiness!.find((h) => h.hostname === hostname)!;
 const row = (r: CheckResult, hostname: string, alias: string): ReadinessService => hn(r, hostname).services.find((s) => s.alias === alias)!;
 const restorable = (r: CheckResult): Record<string, boolean> => Object.fromEntries(r.report.readiness!.map((h) => [h.hostname, h.restorable]));
-const prom = (r: CheckResult) => parsePrometheus(formatPrometheus(r.report, new Date()));
+const prom = (r: CheckResult) => parsePrometheus(formatPrometheus(r.report, new Date(), { maxAgeMinutes: 30 }));
 
 const serial: Theme = { color: false, ascii: true, serial: true, tickMs: 5000 };
 function screen(report: CheckReport): string[] {
