@@ -8,6 +8,7 @@ import type { AuthContext, Connection, ParsedKey, ServerChannel, Session } from 
 import { RemoteError } from '../errors.js';
 import type { Host } from '../host.js';
 import { splitCommand } from '../quote.js';
+import { unwrapPid } from '../ssh-pid.js';
 
 export interface SshServerOptions {
   hostKey: string | Buffer;
@@ -129,7 +130,7 @@ async function runExec(
   };
   let argv: string[];
   try {
-    argv = splitCommand(command);
+    argv = splitCommand(unwrapPid(command));
     if (argv.length === 0) throw new Error('empty command');
   } catch (e) {
     return finish(2, `sim sshd: cannot run ${JSON.stringify(command)}: ${(e as Error).message}\n`);
