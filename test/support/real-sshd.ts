@@ -91,7 +91,15 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startRealSshd(sshdPath: string, opts: { hostKeyType?: 'ed25519' | 'rsa' } = {}): Promise<RealSshd> {
+export interface RealSshdOptions {
+  hostKeyType?: 'ed25519' | 'rsa';
+  /** sshd's ForceCommand (the client's command is in SSH_ORIGINAL_COMMAND); `dir` is the fixture's temp dir. */
+  forceCommand?: (dir: string) => string;
+  /** More authorized_keys files, relative to the temp dir, read after the fixture's own. */
+  moreAuthorizedKeys?: string[];
+}
+
+export async function startRealSshd(sshdPath: string, opts: RealSshdOptions = {}): Promise<RealSshd> {
   const dir = mkdtempSync(join(tmpdir(), 'real-sshd-'));
   const hostKeyType = opts.hostKeyType ?? 'ed25519';
   const hostKeyPath = join(dir, `ssh_host_${hostKeyType}_key`);
@@ -111,7 +119,8 @@ export async function startRealSshd(sshdPath: string, opts: { hostKeyType?: 'ed2
       'ListenAddress 127.0.0.1',
       `HostKey ${hostKeyPath}`,
       `PidFile ${join(dir, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${authorized}`,
+      `AuthorizedKeysFile ${[authorized, ...(opts.moreAuthorizedKeys ?? []).map((f) => join(dir, f))].join(' ')}`,
+      ...(opts.forceCommand ? [`ForceCommand ${opts.forceCommand(dir)}`] : []),
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
       'PubkeyAuthentication yes',
