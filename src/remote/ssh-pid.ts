@@ -19,14 +19,24 @@ export function wrapWithPid(command: string, nonce: string): string {
 
 const WRAPPED = /^echo ([0-9a-f]+) \$\$ >&2; exec (.*)$/s;
 
-/** The simulator's sshd runs the command itself, without a shell: it drops the wrapper. */
+/** The simulator's sshd runs the command itself, without a shell: it takes the wrapper apart. */
+export function pidRequest(command: string): { nonce: string; command: string } | undefined {
+  const m = WRAPPED.exec(command);
+  return m ? { nonce: m[1]!, command: m[2]! } : undefined;
+}
+
 export function unwrapPid(command: string): string {
-  return WRAPPED.exec(command)?.[2] ?? command;
+  return pidRequest(command)?.command ?? command;
 }
 
 /** `kill` in the login shell (bash on SmartOS, a builtin there): the whole process group. */
 export function killGroupCommand(pid: number): string {
   return `kill -9 -${pid}`;
+}
+
+/** The pid a killGroupCommand names, read back from its argv. */
+export function killGroupTarget(argv: readonly string[]): number | undefined {
+  return argv.length === 3 && argv[0] === 'kill' && argv[1] === '-9' && /^-[0-9]+$/.test(argv[2]!) ? Number(argv[2]!.slice(1)) : undefined;
 }
 
 /**
