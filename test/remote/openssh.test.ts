@@ -171,6 +171,18 @@ describe.skipIf(sshdProgram.skip)('SshHost against a real OpenSSH sshd', () => {
     expect(await h.run(['echo', 'back'], { timeoutMs: 30_000 })).toMatchObject({ code: 0, stdout: 'back\n' });
   }, 60_000);
 
+  it('a connection killed while a quiet command runs (no output, no sink) is connection-lost too', async () => {
+    const h = host(sshd);
+    const pidFile = join(sshd.dir, 'quiet.pid');
+    const run = h.run(['sh', '-c', `echo $$ > ${pidFile}; exec sleep 30`], { timeoutMs: 60_000 }).catch((e: unknown) => e);
+    expect(await waitFor(() => existsSync(pidFile), 30_000)).toBe(true);
+    expect(sshd.killSessions()).toBeGreaterThan(0);
+    const err = await run;
+    expect(err).toBeInstanceOf(RemoteError);
+    expect((err as RemoteError).kind).toBe('connection-lost');
+    expect((err as RemoteError).mayHaveRun).toBe(true);
+  }, 60_000);
+
   it('a command timeout kills the process on the far side', { timeout: 90_000 }, async () => {
     const pidFile = join(sshd.dir, 'sleeper.pid');
     const h = host(sshd);
