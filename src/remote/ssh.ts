@@ -60,6 +60,8 @@ export class SshHost implements Host {
   /** The key actually offered, for messages. */
   private keyUsed = '';
   private pending: Promise<Conn> | null = null;
+  /** Remote kills under way (see killRemote): close() lets them reach the peer first. */
+  private readonly kills = new Set<Promise<void>>();
 
   constructor(opts: SshHostOptions) {
     this.name = opts.name;
@@ -84,6 +86,10 @@ export class SshHost implements Host {
   }
 
   async close(): Promise<void> {
+    if (this.kills.size > 0) {
+      // A sync that gives up on a stream and exits must still stop it on the peer.
+      await Promise.race([Promise.all(this.kills), new Promise((r) => setTimeout(r, 5000).unref())]);
+    }
     const p = this.pending;
     this.pending = null;
     if (!p) return;
@@ -253,7 +259,7 @@ export class SshHost implements Host {
         cleanup();
         if (channel) {
           stopChannel(channel);
-          if (conn && pidLine.pid !== undefined) killRemote(conn, pidLine.pid);
+          if (conn && pidLine.pid !== undefined) this.killRemote(conn, pidLine.pid);
         }
         reject(e);
       };
@@ -361,28 +367,35 @@ export class SshHost implements Host {
     });
   }
 
+  /**
+   * The kill that works where the signal request does not (root logins, see
+   * ssh-pid.ts): a second command on the same connection. Best effort; the
+   * caller already has its error, which says the process may still run.
+   */
+  private killRemote(conn: Conn, pid: number): void {
+    if (conn.closed) return;
+    const p = new Promise<void>((resolve) => {
+      conn.client.once('close', () => resolve());
+      try {
+        conn.client.exec(killGroupCommand(pid), (e, ch) => {
+          if (e) return resolve();
+          ch.on('error', () => undefined);
+          ch.on('close', () => resolve());
+          ch.resume();
+          ch.stderr.resume();
+          ch.end();
+        });
+      } catch {
+        // The connection went away meanwhile: nothing left to kill through.
+        resolve();
+      }
+    });
+    this.kills.add(p);
+    void p.then(() => this.kills.delete(p));
+  }
+
   private err(kind: RemoteErrorKind, argv: readonly string[], mayHaveRun: boolean, message: string, hint: string, cause?: unknown): RemoteError {
     return new RemoteError({ kind, host: this.name, argv, mayHaveRun, message, hint, cause });
-  }
-}
-
-/**
- * The kill that works where the signal request does not (root logins, see
- * ssh-pid.ts): a second command on the same connection. Best effort, unwaited:
- * the caller already has its error, which says the process may still run.
- */
-function killRemote(conn: Conn, pid: number): void {
-  if (conn.closed) return;
-  try {
-    conn.client.exec(killGroupCommand(pid), (e, ch) => {
-      if (e) return;
-      ch.on('error', () => undefined);
-      ch.resume();
-      ch.stderr.resume();
-      ch.end();
-    });
-  } catch {
-    // The connection went away meanwhile: nothing left to kill through.
   }
 }
 

@@ -183,7 +183,7 @@ describe.skipIf(sshdProgram.skip)('SshHost against a real OpenSSH sshd', () => {
     expect((err as RemoteError).mayHaveRun).toBe(true);
   }, 60_000);
 
-  it('a command timeout kills the process on the far side', { timeout: 90_000 }, async () => {
+  it('a command timeout kills the process on the far side, even when the host is closed right after', { timeout: 90_000 }, async () => {
     const pidFile = join(sshd.dir, 'sleeper.pid');
     const h = host(sshd);
     // Connected first, so the timeout is spent on the command, not the handshake.
@@ -194,6 +194,8 @@ describe.skipIf(sshdProgram.skip)('SshHost against a real OpenSSH sshd', () => {
     expect(err).toBeInstanceOf(RemoteError);
     expect((err as RemoteError).kind).toBe('timeout');
     expect((err as RemoteError).mayHaveRun).toBe(true);
+    // Closed at once, as a sync that gives up and exits does: the kill must still get there.
+    await h.close();
     expect(existsSync(pidFile)).toBe(true);
     const pid = Number(readFileSync(pidFile, 'utf8'));
     // Generous: on a loaded machine the kill command's own session and shell take seconds.
