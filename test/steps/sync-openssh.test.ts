@@ -83,6 +83,29 @@ describe.skipIf(sshdProgram.skip)('sync stream path over a real OpenSSH sshd', (
     expect((await host.run(['echo', 'ok'], { timeoutMs: 30_000 })).stdout).toBe('ok\n');
   }, 120_000);
 
+  it('a zfs send that stalls is given up on, and it and its children are killed on the peer', async () => {
+    const script = join(sshd.dir, 'zfs-send-hang');
+    const pids = join(sshd.dir, 'hang.pids');
+    writeFileSync(script, `#!/bin/sh\nsleep 300 &\necho $$ $! > ${pids}.new; mv ${pids}.new ${pids}\nhead -c 1048576 /dev/zero\nwait\n`);
+    chmodSync(script, 0o755);
+    const file = join(rd, 'stalled.zfs');
+    // Connected first: the stall clock must not run through a handshake on a loaded machine.
+    await host.run(['true'], { timeoutMs: 30_000 });
+    const err = await pull([script], file, 5000).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SyncStepError);
+    expect((err as SyncStepError).detail).toBe('no data for 5 s: gave up on it');
+    await host.close();
+    expect(existsSync(file)).toBe(false);
+    expect(readdirSync(rd).filter((n) => n.startsWith('stalled.zfs'))).toEqual([]);
+    for (let end = Date.now() + 30_000; Date.now() < end && !existsSync(pids); ) await new Promise((r) => setTimeout(r, 100));
+    const [shell, sleeper] = readFileSync(pids, 'utf8').trim().split(' ').map(Number);
+    const gone = (pid: number): boolean => !existsSync(`/proc/${pid}`) || /^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    for (let end = Date.now() + 30_000; Date.now() < end && !(gone(shell!) && gone(sleeper!)); ) await new Promise((r) => setTimeout(r, 100));
+    const left = [shell!, sleeper!].filter((p) => !gone(p));
+    for (const p of left) process.kill(p, 'SIGKILL');
+    expect(left, sshd.log()).toEqual([]);
+  }, 120_000);
+
   it('a zfs send that fails half way leaves no file, and the error carries its stderr', async () => {
     const file = join(rd, 'failed.zfs');
     const err = await pull([zfsSend, String(64 * 1024 * 1024), String(8 * 1024 * 1024)], file).catch((e: unknown) => e);
