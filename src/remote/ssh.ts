@@ -399,7 +399,10 @@ export class SshHost implements Host {
   }
 }
 
-/** Best effort: kill the remote process, then close our side of the channel. */
+/**
+ * Best effort: signal the remote process, then close our side of the channel.
+ * OpenSSH honours the signal only for a non-root login; for root, killRemote does it.
+ */
 function stopChannel(ch: ClientChannel): void {
   try {
     ch.signal('KILL');
