@@ -14,7 +14,14 @@ export const USBKEY_MOUNT = '/mnt/usbkey';
  * pcfs mount and has the wrong case for the loader.
  */
 export const USBKEY_BASE_NAMES = ['.joyliveusb', 'boot', 'config.inc', 'license', 'scripts', 'tools.tar.gz', 'cn_tools.tar.gz', 'banner', 'boot_archive.manifest', 'firmware', 'private', 'services', 'ur-scripts', 'usb_key.manifest', 'version', 'os'];
-/** The deployed sdcadm installer ('sdcadm self-update' leaves it there), packed as sdcadm-install.sh. */
+/**
+ * Where the prototype takes the sdcadm installer it packs as sdcadm-install.sh
+ * (sdcadm rfd67 tools/create-headnode-prepare-data.sh, "per newish sdcadm
+ * self-update", TOOLS-1954). sdcadm master never writes it: self-update
+ * downloads to /var/tmp/sdcadm-<uuid> and runs it (lib/sdcadm.js selfUpdate,
+ * 7fb53d9), so on most DCs the prototype's fallback, the latest build from
+ * the updates server, fills it once.
+ */
 export const SDCADM_INSTALLER_DIR = '/usbkey/extra/sdcadm';
 
 export type ConvertActionKind =
