@@ -5,7 +5,7 @@ import { execa, type ResultPromise } from 'execa';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tgzMembers } from '../../src/remote/sim/usbkey-key.js';
+import { SIM_SDCADM_BUILDSTAMP, SIM_SDCADM_DEPLOYED_IMAGE, SIM_SDCADM_IMAGE, tgzMembers } from '../../src/remote/sim/usbkey-key.js';
 import { USBKEY_BASE_NAMES } from '../../src/state/convert-plan.js';
 import { tempDir } from '../sim/helpers.js';
 
@@ -85,6 +85,9 @@ describe('triton-recover convert --yes', () => {
     expect([...base.keys()].sort()).toEqual([...USBKEY_BASE_NAMES, 'sdcadm-install.sh'].sort());
     expect(base.get('os')).toEqual({ from: '/mnt/usbkey', tag: 'key' });
     expect(base.get('sdcadm-install.sh')?.from).toBe('/usbkey/extra/sdcadm');
+    // The installer of the sdcadm headnode0 runs (its etc/buildstamp), not merely the latest build.
+    expect(hn0.files['/usbkey/extra/sdcadm/sdcadm.sh']).toContain(SIM_SDCADM_DEPLOYED_IMAGE);
+    expect(journal).toContain(`the build this headnode runs: ${SIM_SDCADM_BUILDSTAMP}`);
     expect((hn0 as { usbkeyMount?: string }).usbkeyMount, 'unmounted again, as it was').toBeUndefined();
     const again = await execa(bin, args(dir, false), { reject: false, stdin: 'ignore' });
     expect(again.exitCode).toBe(2);
@@ -131,6 +134,19 @@ describe('triton-recover convert --yes', () => {
     expect(again.stderr).toMatch(/OK {3}reboot cn0/);
     const bad = converted(dir, false);
     expect(bad).toEqual(['cn0 was rebooted 2 times']);
+  }, 60_000);
+
+  it('an sdcadm build the updates server does not have (a dev build): the latest installer instead, and said so', async () => {
+    const dir = tempDir('tr-conv-');
+    const s = JSON.parse(readFileSync(contract, 'utf8'));
+    s.servers[0].alive = true;
+    s.servers[0].files = { '/opt/smartdc/sdcadm/etc/buildstamp': 'master-20990101T000000Z-gdeadbee-dirty\n' };
+    writeFileSync(join(dir, 'f.json'), JSON.stringify(s));
+    const r = await execa(bin, ['convert', 'cn0', '--yes', '--sim', join(dir, 'f.json'), '--sim-state', join(dir, 's.json'), '--sim-speed', '400'], { reject: false, stdin: 'ignore' });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const hn0 = (JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')) as { servers: { hostname: string; files: Record<string, string> }[] }).servers.find((x) => x.hostname === 'headnode0')!;
+    expect(hn0.files['/usbkey/extra/sdcadm/sdcadm.sh']).toContain(SIM_SDCADM_IMAGE);
+    expect(readFileSync(journalPath(dir), 'utf8')).toContain('the latest build: the updates server has no sdcadm image with buildstamp master-20990101T000000Z-gdeadbee');
   }, 60_000);
 
   it('a failing sdcadm stops the run with exit 3, the command and what next; the rerun finishes', async () => {

@@ -14,6 +14,7 @@ import {
 import type { Scenario, ScenarioInstance, ScenarioServer } from './scenario.js';
 import { GZ_TOOLS, stableUuid, usbkeyConfig } from './formats.js';
 import { USBKEY_EXTRA_CONVERTED } from './usbkey.js';
+import { SIM_SDCADM_BUILDSTAMP } from './usbkey-key.js';
 import { CONFIG_INC_GENERIC, filesAfterBoot } from './gz-ramdisk.js';
 
 /** A server's boot, POST to headnode.sh done (unscaled; "server boot" in latencyMs overrides). */
@@ -387,6 +388,8 @@ function initialize(scenario: Scenario, now: number): SimState {
   // gz-tools records its image in a file (sdcadm reads it the same way).
   for (const srv of state.servers) {
     srv.files = { ...(srv.files ?? {}), '/opt/smartdc/etc/': '', '/opt/smartdc/etc/gz-tools.image': `${stableUuid('gz-tools', srv.gzTools ?? GZ_TOOLS)}\n` };
+    // sdcadm runs on the headnodes (installed from its shar, which leaves etc/buildstamp).
+    if (srv.usbkey) srv.files['/opt/smartdc/sdcadm/etc/buildstamp'] ??= `${SIM_SDCADM_BUILDSTAMP}\n`;
     if (srv.usbkey) Object.assign(srv.files, { '/usbkey/config': usbkeyConfig(state, srv), '/usbkey/config.inc/': '', '/usbkey/config.inc/generic': CONFIG_INC_GENERIC });
   }
   // Other headnodes' restore-data, as far as a remote look shows it: the layout
