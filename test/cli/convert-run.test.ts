@@ -189,11 +189,12 @@ async function killAt(dir: string, at: { lines?: number; ms?: number; text?: str
   return killed;
 }
 
-// Journal lines land right before/after actions (the USB key is mounted at
-// 14-16, packed at 17-20, unmounted at 21; the reboot starts at 45, its wait
-// at 48); time offsets land inside commands, the reboot wait included.
+// Journal lines land right before/after actions (the sdcadm installer is
+// fetched at 8-14, the USB key mounted at 15-17, packed at 18-21, unmounted at
+// 22; the reboot starts at 46, its wait at 49); time offsets land inside
+// commands, the reboot wait included.
 const POINTS: { lines?: number; ms?: number; text?: string; after?: number }[] = [
-  ...[2, 4, 10, 14, 16, 17, 20, 21, 23, 27, 32, 37, 39, 41, 45, 46, 47, 48, 51, 54, 56, 59, 61, 66, 69].map((lines) => ({ lines })),
+  ...[2, 4, 10, 15, 17, 18, 21, 22, 24, 28, 33, 38, 40, 42, 46, 47, 48, 49, 52, 55, 57, 60, 62, 67, 70].map((lines) => ({ lines })),
   ...[500, 900, 1200].map((ms) => ({ ms })),
   // Around the reboot: journaled but not sent yet, sent while the server still
   // answers (its shutdown takes a moment), and down. Never sent twice.
