@@ -311,9 +311,9 @@ async function sshSetup(cmd: Command): Promise<number> {
       ...(rl ? { ask: async (q: string) => /^y(es)?$/i.test((await rl.question(q)).trim()) } : {}),
     });
     for (const p of out.peers) {
-      process.stdout.write(`${p.status.toUpperCase().padEnd(9)} ${p.hostname} ${p.adminIp}${p.fingerprint ? ` ${p.fingerprint}` : ''}${p.detail ? `: ${clean(p.detail)}` : ''}\n`);
+      process.stdout.write(`${p.status.toUpperCase().padEnd(9)} ${p.hostname} ${p.adminIp}${p.fingerprint ? ` ${p.fingerprint}` : ''}${p.persistent ? ` (kept in ${clean(p.persistent)})` : ''}${p.detail ? `: ${clean(p.detail)}` : ''}\n`);
     }
-    const bad = out.peers.filter((p) => p.status === 'failed' || p.status === 'declined');
+    const bad = out.peers.filter((p) => p.status === 'failed' || p.status === 'declined' || p.status === 'live-only');
     if (bad.length === 0) process.stdout.write(`done: sync and restore now log in with ${ssh.identity}, checking ${ssh.knownHosts}\n`);
     return bad.length === 0 ? EXIT.ok : EXIT.blocked;
   } catch (e) {

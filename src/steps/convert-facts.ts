@@ -1,6 +1,6 @@
 // Gathering what the conversion checks need, in parallel, each with a deadline:
 // the server from CNAPI, the source headnode's gz-tools build, the dhcpd
-// images, SAPI's mode, the manatee shard.
+// and vmapi images, SAPI's mode, the manatee shard.
 import type { Dc } from '../remote/dc.js';
 import { createCnapi, type CnapiServer } from '../remote/triton/cnapi.js';
 import { createImgapi } from '../remote/triton/imgapi.js';
@@ -69,15 +69,19 @@ export async function gatherConvertFacts(dc: Dc, inv: Inventory, query: string, 
       }
     })(),
     (async () => {
-      // Each dhcpd's image version: hn-netfile needs NET-371 (sdcadm rfd67 lib/headnode.js).
+      // Image versions: hn-netfile needs NET-371/NET-376 in every dhcpd, provisioning
+      // ZAPI-800 in vmapi (sdcadm rfd67 lib/headnode.js, RFD 67 "Code").
       const imgapi = createImgapi({ transport: dc.http, baseUrl: api('imgapi'), timeoutMs });
-      const dhcpds = inv.instances.filter((i) => i.service === 'dhcpd' && i.image);
-      facts.dhcpd = await Promise.all(
-        dhcpds.map(async (d) => {
-          const m = await imgapi.getImage(d.image!, t).catch(() => undefined);
-          return m ? { alias: d.alias, version: String(m.version) } : { alias: d.alias };
-        }),
-      );
+      const versions = (svc: string): Promise<{ alias: string; version?: string }[]> =>
+        Promise.all(
+          inv.instances
+            .filter((i) => i.service === svc && i.image)
+            .map(async (d) => {
+              const m = await imgapi.getImage(d.image!, t).catch(() => undefined);
+              return m ? { alias: d.alias, version: String(m.version) } : { alias: d.alias };
+            }),
+        );
+      [facts.dhcpd, facts.vmapi] = await Promise.all([versions('dhcpd'), versions('vmapi')]);
     })(),
     (async () => {
       try {

@@ -11,3 +11,5 @@ export function stableUuid(...parts: string[]): string {
 export const DEFAULT_PLATFORM = '20260901T101010Z';
 /** gz-tools build a server has when the scenario does not say. */
 export const GZ_TOOLS = '20260901T101010Z';
+/** The sdcadm build the simulated headnodes run (/opt/smartdc/sdcadm/etc/buildstamp), also on the updates server. */
+export const SIM_SDCADM_BUILDSTAMP = 'release-20260820-20260820T101010Z-g7fb53d9';
