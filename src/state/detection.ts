@@ -35,3 +35,23 @@ export function verdict(signals: readonly Signal[]): HeadnodeState {
 export function signal(name: SignalName, says: Says, detail: string, durationMs: number): Signal {
   return { signal: name, says, ok: says === 'alive', detail, durationMs };
 }
+
+/** One headnode as detection saw it: its verdict and every signal behind it. */
+export interface HeadnodeReport {
+  hostname: string;
+  uuid: string;
+  adminIp: string | undefined;
+  local: boolean;
+  primary: boolean;
+  state: HeadnodeState;
+  evidence: Signal[];
+}
+
+export interface DetectionReport {
+  /** This headnode, and whether it boots as one (sysinfo Boot Parameters headnode=true). */
+  local: { hostname: string; uuid: string; bootsAsHeadnode: boolean };
+  primary: HeadnodeReport | undefined;
+  headnodes: HeadnodeReport[];
+  mode: 'readiness' | 'disaster';
+  wallMs: number;
+}

@@ -7,7 +7,7 @@ import { createCnapi } from '../remote/triton/cnapi.js';
 import { manateeShow } from '../remote/triton/manatee.js';
 import { getSysinfo, isHeadnode } from '../remote/triton/sysinfo.js';
 import { zkRuok } from '../remote/triton/zookeeper.js';
-import { signal, verdict, type HeadnodeState, type Signal, type SignalName } from '../state/detection.js';
+import { signal, verdict, type DetectionReport, type HeadnodeReport, type Signal, type SignalName } from '../state/detection.js';
 import { headnodes, instancesOn, primaryOf, type InvServer, type Inventory } from '../state/inventory.js';
 
 export interface DetectOptions {
@@ -15,25 +15,6 @@ export interface DetectOptions {
   timeoutMs?: number;
   /** A dead server's CNAPI heartbeat is older than this (ms). */
   heartbeatStaleMs?: number;
-}
-
-export interface HeadnodeReport {
-  hostname: string;
-  uuid: string;
-  adminIp: string | undefined;
-  local: boolean;
-  primary: boolean;
-  state: HeadnodeState;
-  evidence: Signal[];
-}
-
-export interface DetectionReport {
-  /** This headnode, and whether it boots as one (sysinfo Boot Parameters headnode=true). */
-  local: { hostname: string; uuid: string; bootsAsHeadnode: boolean };
-  primary: HeadnodeReport | undefined;
-  headnodes: HeadnodeReport[];
-  mode: 'readiness' | 'disaster';
-  wallMs: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 5_000;

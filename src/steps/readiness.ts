@@ -31,7 +31,7 @@ import { paths } from '../state/restore-data-layout.js';
 import { restoreDataProblems } from '../state/restore-data-problems.js';
 import { serviceEntries } from '../state/service-entries.js';
 import { isRestored, spec } from '../catalogue.js';
-import type { DetectionReport } from './detect.js';
+import type { DetectionReport } from '../state/detection.js';
 import { DC_LOCK_DIR, dcLockHolder } from './dc-lock.js';
 import { isOwnOrStale, lockHeldByOther, lockPath } from './lock.js';
 import type { Outcome } from './deadline.js';

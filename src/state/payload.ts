@@ -1,7 +1,7 @@
 // The `vmadm create` payload that re-creates a core zone from its restore-data
 // `vmadm get` dump: what vmadm create accepts, nothing it would reject.
 import type { VmadmNic, VmadmVm } from '../remote/triton/vmadm.js';
-import { adminNicOf } from '../state/inventory.js';
+import { adminNicOf } from './inventory.js';
 import { hasDelegatedDataset } from '../catalogue.js';
 
 /** net0, net1, ... in number order (vmload-xml.js sorts a zone's NICs the same way). */
