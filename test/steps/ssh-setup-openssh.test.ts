@@ -56,6 +56,11 @@ describe.skipIf(sshdProgram.skip)('ssh-setup against a real OpenSSH sshd', () =>
         return script;
       },
     });
+    // The peer's /usbkey as a Triton headnode has it: config.inc/generic names the file
+    // the boot copies to /root/.ssh/authorized_keys (sdc-headnode config/config.inc/generic).
+    mkdirSync(join(sshd.dir, 'peer-root', 'usbkey', 'config.inc'), { recursive: true });
+    writeFileSync(join(sshd.dir, 'peer-root', 'usbkey', 'config.inc', 'generic'), 'root_authorized_keys_file=root.authorized_keys\n');
+    writeFileSync(join(sshd.dir, 'peer-root', 'usbkey', 'config'), `hostname=${PEER}\n`);
     work = join(sshd.dir, 'work');
     // Restore-data as sync leaves it: CNAPI's server list names the peer headnode.
     mkdirSync(join(work, 'rd', 'dc'), { recursive: true });
