@@ -160,6 +160,8 @@ function probeHeadnode(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, 
       probe('binder', deadline, async (abort) => {
         const ok = await zkRuok(dc.local, binder.adminIp!, { timeoutMs: t, signal: abort });
         if (ok === null) return signal('binder', 'dead', `${binder.alias} (${binder.adminIp}:2181) does not answer`, 0);
+        // Up (something answered on binder's port), though it will not say more.
+        if (ok === 'disabled') return signal('binder', 'alive', `${binder.alias} (${binder.adminIp}:2181) answers, but four-letter words are disabled (ruok is not in 4lw.commands.whitelist)`, 0);
         return ok
           ? signal('binder', 'alive', `${binder.alias} (${binder.adminIp}:2181) answers imok`, 0)
           : signal('binder', 'unknown', `${binder.alias} answers but not imok`, 0);

@@ -11,6 +11,8 @@ import { hasRestoreData, materializeRestoreData } from './restore-data.js';
 import { loadScenarioFile, type Scenario } from './scenario.js';
 import { SimHost, simTransport } from './sim-host.js';
 import { SimWorld } from './world.js';
+import { SimCoordination } from './coordination.js';
+import type { Coordination } from '../coordination.js';
 
 export interface SimOptions {
   /** --sim FILE; ignored when the state file already exists. */
@@ -23,6 +25,8 @@ export interface SimOptions {
   restoreDataDir?: string;
   /** --sim-speed */
   speed?: number;
+  /** Replaces the simulated binder lock (hidden --sim-binder: a real ensemble). */
+  coordination?: () => Coordination;
 }
 
 export interface SimDc extends Dc {
@@ -68,9 +72,15 @@ export async function openSim(opts: SimOptions): Promise<SimDc> {
       return { key: simHostKey(hostname), address: adminIp, port: 22 };
     },
     http: simTransport(world),
+    // The scenario's binders decide the quorum; `members` (from restore-data) name the same ones.
+    coordination: () => coordinationOf(world, opts.coordination),
     restoreDataDir,
     async close() {},
   };
+}
+
+function coordinationOf(world: SimWorld, real: (() => Coordination) | undefined): Coordination {
+  return real ? real() : new SimCoordination(world);
 }
 
 function stripJson(p: string): string {
