@@ -48,7 +48,7 @@ export class ZkEnsemble {
   private readonly dir: string;
   private readonly procs: (ChildProcess | undefined)[] = [undefined, undefined, undefined];
 
-  constructor(private readonly java: string, opts: { tickMs?: number } = {}) {
+  constructor(private readonly java: string, opts: { tickMs?: number; whitelist?: string } = {}) {
     const x = 16 + Math.floor(Math.random() * 200);
     const y = 1 + Math.floor(Math.random() * 250);
     this.ips = [1, 2, 3].map((n) => `127.${x}.${y}.${n}`);
@@ -68,7 +68,7 @@ export class ZkEnsemble {
           `clientPort=${ZK_CLIENT_PORT}`,
           `clientPortAddress=${ip}`,
           // Newer servers answer only whitelisted four-letter words; binder (3.4) has no whitelist.
-          '4lw.commands.whitelist=*',
+          `4lw.commands.whitelist=${opts.whitelist ?? '*'}`,
           'admin.enableServer=false',
           'quorumListenOnAllIPs=false',
           servers,
