@@ -59,11 +59,11 @@ describe.skipIf(zk.skip)('the DC-wide lock in a real ZooKeeper ensemble', () => 
 
   it('a console killed while holding it: the node is gone once its session times out', async () => {
     // A separate process that takes the lock and is then killed without closing its session.
-    const script = `import { createClient, CreateMode } from 'node-zookeeper-client';
-      const c = createClient(${JSON.stringify(ens.connectString())}, { sessionTimeout: ${SESSION_MS} });
-      c.once('connected', () => c.create('/triton-recover', CreateMode.PERSISTENT, () =>
-        c.create('/triton-recover/lock', Buffer.from('crashed'), CreateMode.EPHEMERAL, (e) => { console.log(e ? 'ERR ' + e : 'TAKEN'); })));
-      c.connect();`;
+    // The product's own code (dist/: `npm test` builds it first), in a process killed without closing its session.
+    const script = `import { ZkCoordination } from './dist/remote/zk-coordination.js';
+      const c = new ZkCoordination(${JSON.stringify(members())}, { sessionTimeoutMs: ${SESSION_MS} });
+      const r = await c.take('crashed');
+      console.log(r.kind === 'taken' ? 'TAKEN' : 'ERR ' + JSON.stringify(r));`;
     const child = execa('node', ['--input-type=module', '-e', script], { cwd: repo, reject: false });
     await new Promise<void>((r) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('TAKEN') && r()));
     const other = console_();
