@@ -179,7 +179,8 @@ async function locked(o: RestoreOptions, lockInfo: LockInfo, tookOver: string | 
     info: lockInfo,
     places,
     command: o.command,
-    ...(o.confirmNoQuorum ? { confirmNoQuorum: o.confirmNoQuorum } : {}),
+    // A stop while the question is open is a "no": nothing was changed.
+    ...(o.confirmNoQuorum ? { confirmNoQuorum: (risk: string) => unlessStopped(o.confirmNoQuorum!(risk), o.signal).catch(() => false) } : {}),
   });
   if (!dcLock.ok) return { exitCode: 2, message: dcLock.message, ...(dcLock.next ? { next: dcLock.next } : {}), problems: [...dcLock.problems, ...problems] };
   try {
