@@ -15,7 +15,7 @@ export const ZK_CLIENT_PORT = 2181;
 export interface ZkOptions {
   /** Give up when no member grants a session within this (no quorum, or none reachable). */
   connectTimeoutMs?: number;
-  /** Asked of the servers; they clamp it to [2, 20] x tickTime (binder: tickTime 2000). */
+  /** Asked of the servers; they clamp it to [2, 20] x tickTime (binder: tickTime=2000, TritonDataCenter/binder sapi_manifests/zookeeper/template). */
   sessionTimeoutMs?: number;
   /** Port of every member (2181 in binder; tests may differ). */
   port?: number;

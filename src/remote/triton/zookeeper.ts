@@ -32,7 +32,8 @@ export const ZK_NOT_SERVING_TEXT = 'This ZooKeeper instance is not currently ser
  * ZooKeeper >= 3.5 answers only the four-letter words in 4lw.commands.whitelist
  * (default: srvr alone) with "<word> is not executed because it is not in the
  * whitelist." (apache/zookeeper, ServerCnxn/NettyServerCnxn). The member is up;
- * what it would say is unknown. Triton's binder runs 3.4, which has no whitelist.
+ * what it would say is unknown. Triton's binder runs 3.4, and its zoo.cfg sets no
+ * whitelist (TritonDataCenter/binder, sapi_manifests/zookeeper/template).
  */
 export const ZK_NOT_WHITELISTED_TEXT = 'is not executed because it is not in the whitelist';
 
