@@ -38,7 +38,7 @@ export async function openDc(g: GlobalOptions): Promise<Dc> {
       ...(g.simState ? { statePath: g.simState } : {}),
       ...(g.restoreData ? { restoreDataDir: g.restoreData } : {}),
       speed: g.simSpeed ?? 1,
-      ...(g.simBinder ? { coordination: () => new ZkCoordination(g.simBinder!.split(',').map((ip, i) => ({ alias: `binder${i}`, ip: ip.trim() }))) } : {}),
+      ...(g.simBinder ? { coordination: (o?: { connectTimeoutMs?: number }) => new ZkCoordination(g.simBinder!.split(',').map((ip, i) => ({ alias: `binder${i}`, ip: ip.trim() })), o) } : {}),
     });
     return g.simSsh !== undefined ? simOverSsh(sim, g, g.simSsh) : sim;
   }

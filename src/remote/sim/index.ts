@@ -26,7 +26,7 @@ export interface SimOptions {
   /** --sim-speed */
   speed?: number;
   /** Replaces the simulated binder lock (hidden --sim-binder: a real ensemble). */
-  coordination?: () => Coordination;
+  coordination?: (o?: { connectTimeoutMs?: number }) => Coordination;
 }
 
 export interface SimDc extends Dc {
@@ -73,14 +73,10 @@ export async function openSim(opts: SimOptions): Promise<SimDc> {
     },
     http: simTransport(world),
     // The scenario's binders decide the quorum; `members` (from restore-data) name the same ones.
-    coordination: () => coordinationOf(world, opts.coordination),
+    coordination: (_members, o) => (opts.coordination ? opts.coordination(o) : new SimCoordination(world)),
     restoreDataDir,
     async close() {},
   };
-}
-
-function coordinationOf(world: SimWorld, real: (() => Coordination) | undefined): Coordination {
-  return real ? real() : new SimCoordination(world);
 }
 
 function stripJson(p: string): string {
