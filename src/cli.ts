@@ -9,14 +9,16 @@ import { ScenarioError } from './remote/sim/scenario.js';
 import { CommandFailedError } from './remote/triton/command.js';
 import { checkDirOption, UsageError } from './remote/dir-options.js';
 import type { Dc } from './remote/dc.js';
-import { journalDirOf, openDc as openAnyDc, sshSettingsOf, timingOf, type GlobalOptions } from './remote/open-dc.js';
+import { journalDirOf, openDc as openAnyDc, sshSettingsOf, timingOf, type GlobalOptions } from './app/open-dc.js';
 import { DEFAULT_CONFIG_PATH, DEFAULT_IDENTITY, DEFAULT_KNOWN_HOSTS } from './remote/ssh-config.js';
 import { runSshSetup } from './steps/ssh-setup.js';
-import { convertPrompter, linePrompter } from './screens/line-prompt.js';
-import { blocksRestore, exitCodeOf, formatCheckText } from './state/check-report.js';
+import { convertPrompter, linePrompter } from './app/console/line-prompt.js';
+import { exitCodeOf, formatCheckText } from './state/check-report.js';
+import { blocksRestore } from './state/problem.js';
 import { sanitizeForDisplay as clean } from './state/display-text.js';
 import { formatPlanText, planJson, type Strategy } from './state/plan.js';
 import { formatPrometheus } from './state/prometheus.js';
+import { DEFAULT_MAX_AGE_MINUTES } from './state/restore-age.js';
 import { runCheck } from './steps/check.js';
 import { checkConvert, formatConvertText } from './steps/convert.js';
 import { runConvert } from './steps/convert-run.js';
@@ -76,7 +78,7 @@ async function check(cmd: Command): Promise<number> {
       ...(o.maxAge ? { maxAgeMinutes: o.maxAge } : {}),
     });
     if (o.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-    else if (o.prometheus) process.stdout.write(formatPrometheus(report, new Date()));
+    else if (o.prometheus) process.stdout.write(formatPrometheus(report, new Date(), { maxAgeMinutes: o.maxAge ?? DEFAULT_MAX_AGE_MINUTES }));
     else process.stdout.write(formatCheckText(report, dc.label));
     return exitCodeOf(report);
   } finally {
@@ -217,7 +219,7 @@ async function consoleMode(cmd: Command): Promise<number> {
   // A drill keeps its simulated DC in a file, so quitting and reopening resumes it.
   if ((o.demo || o.sim) && !o.simState) o.simState = join(mkdtempSync(join(tmpdir(), 'triton-recover-drill-')), 'state.json');
   // Loading ink (~0.5 s) and opening the DC overlap: the first screen comes sooner.
-  const consoleModule = import('./screens/run-console.js');
+  const consoleModule = import('./app/console/run-console.js');
   const dc = await openDc(o);
   const t = timingOf(o, dc);
   const argv = process.argv.slice(2);
@@ -311,9 +313,9 @@ async function sshSetup(cmd: Command): Promise<number> {
       ...(rl ? { ask: async (q: string) => /^y(es)?$/i.test((await rl.question(q)).trim()) } : {}),
     });
     for (const p of out.peers) {
-      process.stdout.write(`${p.status.toUpperCase().padEnd(9)} ${p.hostname} ${p.adminIp}${p.fingerprint ? ` ${p.fingerprint}` : ''}${p.detail ? `: ${clean(p.detail)}` : ''}\n`);
+      process.stdout.write(`${p.status.toUpperCase().padEnd(9)} ${p.hostname} ${p.adminIp}${p.fingerprint ? ` ${p.fingerprint}` : ''}${p.persistent ? ` (kept in ${clean(p.persistent)})` : ''}${p.detail ? `: ${clean(p.detail)}` : ''}\n`);
     }
-    const bad = out.peers.filter((p) => p.status === 'failed' || p.status === 'declined');
+    const bad = out.peers.filter((p) => p.status === 'failed' || p.status === 'declined' || p.status === 'live-only');
     if (bad.length === 0) process.stdout.write(`done: sync and restore now log in with ${ssh.identity}, checking ${ssh.knownHosts}\n`);
     return bad.length === 0 ? EXIT.ok : EXIT.blocked;
   } catch (e) {

@@ -1,7 +1,7 @@
 // Typed failures of the remote layer. Each says which host, which command, and
 // whether the command may have run: the journal needs that to decide whether an
 // action must be re-checked before anything is done again.
-import { formatCommand } from './quote.js';
+import { formatCommand } from '../values/shell-quote.js';
 
 export type RemoteErrorKind =
   | 'timeout'

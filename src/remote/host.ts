@@ -28,4 +28,4 @@ export interface Host {
 }
 
 /** Shown to operators: "headnode1$ vmadm get 1234" style, quoted so it can be pasted. */
-export { formatCommand } from './quote.js';
+export { formatCommand } from '../values/shell-quote.js';

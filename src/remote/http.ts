@@ -1,40 +1,13 @@
 // HTTP to the core APIs, through an injectable transport: global fetch against a
 // real DC, the simulator in-process for drills and tests.
-import { Readable, type Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { HttpError } from './errors.js';
 import { httpsAcceptingSelfSigned } from './https-self-signed.js';
+import type { HttpRequest, HttpResponse, HttpTransport } from './http-types.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
-
-export interface HttpRequest {
-  method: HttpMethod;
-  url: string;
-  body?: unknown;
-  timeoutMs: number;
-  signal?: AbortSignal;
-  /**
-   * Binary downloads (image files): a 2xx body is piped here and the sink
-   * ended; HttpResponse.body is then ''. Other statuses leave the sink alone.
-   */
-  bodySink?: Writable;
-  /**
-   * 'accept-self-signed': this one request skips certificate verification, for
-   * a zone that serves HTTPS with its own self-signed certificate (cloudapi's
-   * health check, as sdcadm does it). Every other request verifies.
-   */
-  tls?: 'accept-self-signed';
-}
-
-export interface HttpResponse {
-  status: number;
-  /** Raw body text; the clients parse it through their schemas. */
-  body: string;
-}
-
-/** Resolves with any status (4xx/5xx included); rejects with HttpError when no answer came. */
-export type HttpTransport = (req: HttpRequest) => Promise<HttpResponse>;
+export type { HttpMethod, HttpRequest, HttpResponse, HttpTransport } from './http-types.js';
 
 export const fetchTransport: HttpTransport = async (req) => {
   const timeout = AbortSignal.timeout(req.timeoutMs);

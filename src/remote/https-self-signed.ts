@@ -4,7 +4,7 @@
 // through node:https; the agent is per request, so nothing else is affected.
 import { request } from 'node:https';
 import { pipeline } from 'node:stream/promises';
-import type { HttpRequest, HttpResponse } from './http.js';
+import type { HttpRequest, HttpResponse } from './http-types.js';
 
 const HEADERS = { accept: 'application/json', 'accept-version': '*' };
 

@@ -1,6 +1,7 @@
 // A Host reached over SSH (ssh2). One connection, opened on first use and reused;
 // a dropped connection is replaced on the next run(), but a command is never
 // re-run on our own: only the caller knows whether that is safe.
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
@@ -12,7 +13,8 @@ import type { Host, RunOptions, RunResult } from './host.js';
 import { checkHostKey, keyTypeOfBlob, loadKnownHosts, type KnownHosts } from './known-hosts.js';
 import { signalExitCode } from './local.js';
 import { DEFAULT_KNOWN_HOSTS } from './ssh-config.js';
-import { quoteArgv } from './quote.js';
+import { quoteArgv } from '../values/shell-quote.js';
+import { killGroupCommand, PidLine, wrapWithPid } from './ssh-pid.js';
 
 export interface SshHostOptions {
   /** Hostname shown to operators (headnode1). Also looked up in known_hosts. */
@@ -58,6 +60,8 @@ export class SshHost implements Host {
   /** The key actually offered, for messages. */
   private keyUsed = '';
   private pending: Promise<Conn> | null = null;
+  /** Remote kills under way (see killRemote): close() lets them reach the peer first. */
+  private readonly kills = new Set<Promise<void>>();
 
   constructor(opts: SshHostOptions) {
     this.name = opts.name;
@@ -82,6 +86,10 @@ export class SshHost implements Host {
   }
 
   async close(): Promise<void> {
+    if (this.kills.size > 0) {
+      // A sync that gives up on a stream and exits must still stop it on the peer.
+      await Promise.race([Promise.all(this.kills), new Promise((r) => setTimeout(r, 5000).unref())]);
+    }
     const p = this.pending;
     this.pending = null;
     if (!p) return;
@@ -226,6 +234,8 @@ export class SshHost implements Host {
     if (opts.signal?.aborted) {
       return Promise.reject(this.err('aborted', argv, false, 'cancelled before it was sent', 'nothing ran; start the step again when ready'));
     }
+    const nonce = randomBytes(8).toString('hex');
+    const pidLine = new PidLine(nonce);
     return new Promise<RunResult>((resolve, reject) => {
       const started = performance.now();
       const out: Buffer[] = [];
@@ -247,14 +257,17 @@ export class SshHost implements Host {
       const fail = (e: Error): void => {
         if (done) return;
         cleanup();
-        if (channel) stopChannel(channel);
+        if (channel) {
+          stopChannel(channel);
+          if (conn && pidLine.pid !== undefined) this.killRemote(conn, pidLine.pid);
+        }
         reject(e);
       };
       const complete = async (): Promise<void> => {
         await sinkDone;
         if (done) return;
         cleanup();
-        let stderr = Buffer.concat(errOut).toString('utf8');
+        let stderr = Buffer.concat([...errOut, pidLine.rest()]).toString('utf8');
         const note = (s: string): void => {
           stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}[${s}]\n`;
         };
@@ -300,7 +313,7 @@ export class SshHost implements Host {
         // From here on the server may start the command: every failure must say so.
         execSent = true;
         try {
-          c.client.exec(command, (e, ch) => {
+          c.client.exec(wrapWithPid(command, nonce), (e, ch) => {
             if (e) {
               return fail(this.err('spawn-failed', argv, false, `${this.name} refused to start the command: ${e.message}`,
                 `check sshd on ${this.name} (MaxSessions, ForceCommand) and its logs`, e));
@@ -329,7 +342,7 @@ export class SshHost implements Host {
         } else {
           ch.on('data', (b: Buffer) => out.push(b));
         }
-        ch.stderr.on('data', (b: Buffer) => errOut.push(b));
+        ch.stderr.on('data', (b: Buffer) => errOut.push(pidLine.feed(b)));
         ch.on('close', () => void complete());
         const { stdin } = opts;
         if (stdin instanceof Readable) {
@@ -354,12 +367,42 @@ export class SshHost implements Host {
     });
   }
 
+  /**
+   * The kill that works where the signal request does not (root logins, see
+   * ssh-pid.ts): a second command on the same connection. Best effort; the
+   * caller already has its error, which says the process may still run.
+   */
+  private killRemote(conn: Conn, pid: number): void {
+    if (conn.closed) return;
+    const p = new Promise<void>((resolve) => {
+      conn.client.once('close', () => resolve());
+      try {
+        conn.client.exec(killGroupCommand(pid), (e, ch) => {
+          if (e) return resolve();
+          ch.on('error', () => undefined);
+          ch.on('close', () => resolve());
+          ch.resume();
+          ch.stderr.resume();
+          ch.end();
+        });
+      } catch {
+        // The connection went away meanwhile: nothing left to kill through.
+        resolve();
+      }
+    });
+    this.kills.add(p);
+    void p.then(() => this.kills.delete(p));
+  }
+
   private err(kind: RemoteErrorKind, argv: readonly string[], mayHaveRun: boolean, message: string, hint: string, cause?: unknown): RemoteError {
     return new RemoteError({ kind, host: this.name, argv, mayHaveRun, message, hint, cause });
   }
 }
 
-/** Best effort: kill the remote process, then close our side of the channel. */
+/**
+ * Best effort: signal the remote process, then close our side of the channel.
+ * OpenSSH honours the signal only for a non-root login; for root, killRemote does it.
+ */
 function stopChannel(ch: ClientChannel): void {
   try {
     ch.signal('KILL');

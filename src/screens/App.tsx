@@ -7,40 +7,17 @@ import type { ConsoleState } from '../state/console.js';
 import { splitChunk, toInput } from './keys.js';
 import type { Store } from './store.js';
 import { tone, fit, type Theme } from './theme.js';
-import { homeView } from './views/home.js';
+import { SCREENS } from './screens.js';
 import { L, type Line, type ViewCtx } from './views/line.js';
-import { convertLines, convertRunView } from './views/convert.js';
-import { helpView, inspectView } from './views/other.js';
+import { helpView } from './views/other.js';
 import { promptView } from './views/prompt.js';
-import { detectView, planLines, preflightView, strategyView } from './views/restore.js';
-import { runClock, runView, summaryView } from './views/run.js';
+import { runClock } from './views/run.js';
 import { sanitizeForDisplay } from '../state/display-text.js';
-
-const TITLES: Record<ConsoleState['screen'], string> = {
-  home: 'HOME',
-  detect: 'RESTORE 1/4: DETECTION',
-  preflight: 'RESTORE 2/4: PRE-FLIGHT',
-  strategy: 'RESTORE 3/4: STRATEGY',
-  plan: 'RESTORE 4/4: PLAN',
-  run: 'RESTORE: RUNNING',
-  summary: 'RESTORE: SUMMARY',
-  inspect: 'READINESS',
-  convert: 'SECONDARY-HEADNODE CONVERSION',
-};
 
 function footer(s: ConsoleState): string {
   if (s.help) return 'any key: close help';
   if (s.prompt) return '?:help  Ctrl-C:quit';
-  switch (s.screen) {
-    case 'home':
-      return '?:help  j/k:move  1-4 or Enter:choose  q:quit';
-    case 'run':
-      return s.run.phase === 'running' ? '?:help  k/j:scroll log  q:quit (safe, resumable)' : '?:help  q:back';
-    case 'convert':
-      return s.convert.phase === 'running' ? '?:help  q:quit (safe, resumable)' : '?:help  j/k:scroll  Enter:next  n:another server  Esc/q:back';
-    default:
-      return '?:help  j/k:scroll  Enter:next  Esc/q:back';
-  }
+  return SCREENS[s.screen].footer(s);
 }
 
 export interface Frame {
@@ -54,7 +31,7 @@ export interface Frame {
 
 export function frameLines(s: ConsoleState, theme: Theme, rows: number, cols: number): Frame {
   const width = cols - 1;
-  const headLeft = `triton-recover  ${s.label}  ${TITLES[s.screen]}`;
+  const headLeft = `triton-recover  ${s.label}  ${SCREENS[s.screen].title}`;
   const headRight = s.screen === 'run' ? runClock(s, !theme.serial, true) : '';
   const header = fit(headRight ? `${headLeft.padEnd(Math.max(0, width - headRight.length - 1))} ${headRight}` : headLeft, width);
   const height = rows - 1 - 2; // root is rows-1; header and footer
@@ -68,21 +45,8 @@ export function frameLines(s: ConsoleState, theme: Theme, rows: number, cols: nu
     const top = Math.min(s.scroll, maxScroll);
     return [...all.slice(top, top + room), L(`-- lines ${top + 1}-${top + room} of ${all.length}; j/k, space/b, g/G to scroll --`, 'dim')];
   };
-  const body = s.help
-    ? helpView(s, ctx)
-    : s.screen === 'home'
-      ? homeView(s, ctx)
-      : s.screen === 'strategy'
-        ? strategyView(s, ctx)
-        : s.screen === 'run'
-          ? runView(s, ctx, 0)
-          : s.screen === 'convert' && s.convert.steps.length > 0
-            ? convertRunView(s, ctx)
-            : s.screen === 'convert'
-              ? scrolled(convertLines(s, ctx))
-              : scrolled(
-              s.screen === 'detect' ? detectView(s, ctx) : s.screen === 'preflight' ? preflightView(s, ctx) : s.screen === 'plan' ? planLines(s, ctx) : s.screen === 'summary' ? summaryView(s, ctx) : inspectView(s, ctx),
-            );
+  const view = s.help ? { lines: helpView(s, ctx), scroll: 'view' as const } : SCREENS[s.screen].body(s, ctx);
+  const body = view.scroll === 'frame' ? scrolled(view.lines) : view.lines;
   return { header, body: body.slice(0, ctx.height), prompt, foot: fit(footer(s), width), maxScroll };
 }
 

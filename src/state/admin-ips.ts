@@ -1,7 +1,7 @@
 // Admin IPs for the `new` strategy (design section 4, facts D): first the
 // recovery IPs reserved in NAPI that no NIC holds, then free IPs of the admin
 // network's provision range. Pure arithmetic over records already read.
-import { Ipv4, intToIp, ipToInt, parseCidr } from '../remote/values.js';
+import { Ipv4, intToIp, ipToInt, parseCidr } from '../values/schemas.js';
 
 export type Strategy = 'reuse' | 'new';
 

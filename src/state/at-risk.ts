@@ -2,7 +2,7 @@
 // headnodes. In readiness mode nothing is dead, so the question is "what if one
 // headnode died now?", asked for every headnode but this one (if this one dies,
 // the restore does not run from here). Pure.
-import { restoreRank } from '../steps/catalogue.js';
+import { restoreRank } from '../catalogue.js';
 import { headnodes, type Inventory } from './inventory.js';
 import { lostInstances, toRestore, type LostInstance } from './lost.js';
 

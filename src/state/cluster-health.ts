@@ -1,7 +1,36 @@
 // The HA clusters a restore stands on (manatee, binder, moray: they are checked,
 // never restored). Pure judgments over what the probes saw (facts C11, C12, C13).
-import { manateeCanWrite, manateeReplicationBlocked, type ManateeShow } from '../remote/triton/manatee.js';
-import type { Problem } from './check-report.js';
+import type { ManateeRole, ManateeShow } from '../remote/triton/manatee.js';
+import type { Problem } from './problem.js';
+
+/**
+ * Whether the shard can take writes now. Facts C11 (manatee-state-machine):
+ * postgres on the primary only accepts writes once a sync is attached and
+ * caught up (synchronous replication), except in singleton (one-node-write)
+ * mode where the primary writes alone. So: a primary with PG ok, and either
+ * singleton mode or a sync with PG ok that the primary replicates to as "sync"
+ * (its REPL column). Any `error:` line also means no writes: manatee prints as
+ * errors only the problems that stop the service (primary or sync postgres down,
+ * the primary's downstream not connected or not replicating as sync; manatee
+ * lib/adm.js loadErrors), the rest are warnings. pg-status prints its issues on
+ * stderr, so its callers pass no errors and the REPL column decides.
+ */
+export function manateeCanWrite(show: Pick<ManateeShow, 'mode' | 'peers'> & Partial<Pick<ManateeShow, 'errors'>>): boolean {
+  const primary = show.peers.find((p) => p.role === 'primary');
+  if (primary?.pg !== 'ok' || (show.errors ?? []).length > 0) return false;
+  if (show.mode === 'singleton') return true;
+  return primary.repl === 'sync' && show.peers.some((p) => p.role === 'sync' && p.pg === 'ok');
+}
+
+/**
+ * Primary and sync postgres both answer, but the primary does not replicate to
+ * the sync as "sync" (not connected, or connected as async): commits wait.
+ */
+export function manateeReplicationBlocked(show: Pick<ManateeShow, 'mode' | 'peers'>): boolean {
+  const ok = (role: ManateeRole): boolean => show.peers.some((p) => p.role === role && p.pg === 'ok');
+  const primary = show.peers.find((p) => p.role === 'primary');
+  return show.mode === 'normal' && ok('primary') && ok('sync') && primary?.repl !== 'sync';
+}
 
 export interface ClusterMember {
   alias: string;

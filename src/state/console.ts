@@ -1,7 +1,9 @@
 // The console's state and how it changes: pure, so every screen rule (which
 // key does what, what a confirmation needs) is unit-tested without a terminal.
-import { blocksRestore, type CheckReport } from './check-report.js';
+import { type CheckReport } from './check-report.js';
+import { blocksRestore } from './problem.js';
 import type { Plan, Strategy } from './plan.js';
+import { CONVERT_CHOICES, FAILURE_CHOICES, STEP_CHOICES, YES_NO, choiceByKey, type Choice } from './choices.js';
 
 export type Screen = 'home' | 'detect' | 'preflight' | 'strategy' | 'plan' | 'run' | 'summary' | 'inspect' | 'convert';
 
@@ -61,8 +63,6 @@ export type Prompt =
   /** Before each conversion step: go or stop. */
   | { kind: 'convert-step'; title: string; index: number; total: number; choice: number; commands: string[] };
 
-export const CONVERT_CHOICES = ['go', 'stop'] as const;
-
 /** The conversion job: the server typed, its pre-checks and plan as text, then the run. */
 export interface ConvertUi {
   phase: 'ask' | 'checking' | 'checked' | 'running' | 'done' | 'failed' | 'stopped';
@@ -78,9 +78,6 @@ export interface ConvertUi {
   next?: string;
 }
 
-export const STEP_CHOICES = ['go', 'skip', 'all', 'pause'] as const;
-export const FAILURE_CHOICES = ['retry', 'skip', 'stop'] as const;
-export const YES_NO = ['no', 'yes'] as const;
 
 /** A log line and how much it matters: a serial line shows only zone results and errors. */
 export interface LogLine {
@@ -394,18 +391,19 @@ function choose(choice: number, n: number, i: Input): number {
   return choice;
 }
 
-/** A choice picked by Enter (the highlighted one), its number, or its first letter. */
-function picked(i: Input, choice: number, letters: string): number {
+/** A choice picked by Enter (the highlighted one), its number, or one of its letters. */
+function picked(i: Input, choice: number, list: readonly Choice[]): number {
   if (i.t === 'enter') return choice;
   if (i.t === 'digit') return i.n - 1;
-  if (i.t === 'char') return letters.indexOf(i.c.toLowerCase());
+  if (i.t === 'char') return choiceByKey(list, i.c);
   return -1;
 }
 
 /** y/n questions: y/Enter-on-yes confirm; n, Esc, Enter-on-no decline. */
 function yesNo(i: Input, choice: number): 'yes' | 'no' | undefined {
-  if ((i.t === 'char' && i.c.toLowerCase() === 'y') || (i.t === 'enter' && choice === 1)) return 'yes';
-  if ((i.t === 'char' && i.c.toLowerCase() === 'n') || (i.t === 'enter' && choice === 0) || i.t === 'back' || i.t === 'quit') return 'no';
+  const letter = i.t === 'char' ? YES_NO[choiceByKey(YES_NO, i.c)]?.id : undefined;
+  if (letter === 'yes' || (i.t === 'enter' && YES_NO[choice]?.id === 'yes')) return 'yes';
+  if (letter === 'no' || (i.t === 'enter' && YES_NO[choice]?.id === 'no') || i.t === 'back' || i.t === 'quit') return 'no';
   return undefined;
 }
 
@@ -415,9 +413,9 @@ function onPrompt(s: ConsoleState, p: Prompt, i: Input): Result {
   if (!textField && ((i.t === 'char' && i.c === '?') || i.t === 'help')) return only({ ...s, help: true });
   switch (p.kind) {
     case 'step': {
-      const pick = picked(i, p.choice, 'gsap');
+      const pick = picked(i, p.choice, STEP_CHOICES);
       if (pick < 0 || pick >= STEP_CHOICES.length) return only(set({ ...p, choice: choose(p.choice, STEP_CHOICES.length, i) }));
-      const a = STEP_CHOICES[pick]!;
+      const a = STEP_CHOICES[pick]!.id;
       if (a === 'all') return only(set({ kind: 'all', remaining: p.total - p.index, choice: 0, from: p }));
       if (a === 'skip') return only(set({ kind: 'skip-reason', alias: p.alias, typed: '', from: p }));
       return only(set(undefined), { t: 'answer', answer: a });
@@ -451,10 +449,9 @@ function onPrompt(s: ConsoleState, p: Prompt, i: Input): Result {
       return only(set(undefined), { t: 'startRun', fenced: p.expected });
     }
     case 'failure': {
-      // r retry, s skip, x (or t for "stop") stop.
-      const pick = i.t === 'char' && 'xt'.includes(i.c.toLowerCase()) ? 2 : picked(i, p.choice, 'rs');
+      const pick = picked(i, p.choice, FAILURE_CHOICES);
       if (pick < 0 || pick >= FAILURE_CHOICES.length) return only(set({ ...p, choice: choose(p.choice, FAILURE_CHOICES.length, i) }));
-      const c = FAILURE_CHOICES[pick]!;
+      const c = FAILURE_CHOICES[pick]!.id;
       if (c === 'skip') return only(set({ kind: 'skip-reason', alias: s.run.failure?.what ?? '', typed: '', from: p }));
       return only({ ...set(undefined), run: { ...s.run, phase: 'running' } }, { t: 'failureChoice', choice: c });
     }
@@ -467,9 +464,9 @@ function onPrompt(s: ConsoleState, p: Prompt, i: Input): Result {
       return only({ ...set(undefined), scroll: 0, convert: { ...CONVERT_IDLE, phase: 'checking', server } }, { t: 'convertCheck', server });
     }
     case 'convert-step': {
-      const pick = picked(i, p.choice, 'gs');
+      const pick = picked(i, p.choice, CONVERT_CHOICES);
       if (pick < 0 || pick >= CONVERT_CHOICES.length) return only(set({ ...p, choice: choose(p.choice, CONVERT_CHOICES.length, i) }));
-      return only(set(undefined), { t: 'convertAnswer', answer: CONVERT_CHOICES[pick]! });
+      return only(set(undefined), { t: 'convertAnswer', answer: CONVERT_CHOICES[pick]!.id });
     }
     case 'quit': {
       const yn = yesNo(i, p.choice);

@@ -11,6 +11,7 @@ export type ConvertCode =
   | 'GZ_TOOLS_TOO_OLD'
   | 'GZ_TOOLS_UNKNOWN'
   | 'DHCPD_TOO_OLD'
+  | 'VMAPI_TOO_OLD'
   | 'SAPI_NOT_FULL'
   | 'MANATEE_NOT_HEALTHY'
   | 'MANY_HEADNODES'
@@ -40,20 +41,43 @@ export interface ConvertFacts {
   customerVms?: number;
   /** The dhcpd zones and their image versions (unknown: no version). */
   dhcpd?: { alias: string; version?: string }[];
+  /** The vmapi zones and their image versions (unknown: no version). */
+  vmapi?: { alias: string; version?: string }[];
 }
 
 /** Platform with OS-6160 (fs-joyent on a converted node): built on or after 20170830. */
 export const MIN_PLATFORM = '20170830';
 /** gz-tools with HEAD-2343 (headnode.sh on a converted CN): built after 20170118. */
 export const MIN_GZ_TOOLS = '20170118';
-/** dhcpd with NET-371 (hn-netfile for a headnode not named "headnode"): fixed 2017-05-18, release-20170525. */
-export const MIN_DHCPD = '20170518';
+/**
+ * dhcpd with NET-371 (hn-netfile for a headnode not named "headnode", sdc-booter
+ * 0e513df, 2017-05-18) and NET-376 (hn-netfile for a server that is not yet a
+ * headnode, which is what the conversion asks it: sdc-booter 554cb97,
+ * 2017-09-07T18:30Z; first build master-20170907T183323Z, RFD 67 "Code").
+ */
+export const MIN_DHCPD = '20170907T183323Z';
+/**
+ * vmapi with ZAPI-800 (the provision workflow no longer takes the headnode's
+ * UUID as the waitlist placeholder server, wrong once there are several):
+ * sdc-vmapi 3c161c1, 2017-10-06T22:44:17Z. The conversion provisions zones.
+ */
+export const MIN_VMAPI = '20171006T224417Z';
 /** The prototype asks before going past four headnodes; RFD 67 recommends three. */
 export const MAX_HEADNODES = 4;
 
 /** The YYYYMMDD build date in "20170830T..." or "master-20170118T...-g...". */
 export function buildDate(version: string | undefined): string | undefined {
   return /(\d{8})T\d{6}Z/.exec(version ?? '')?.[1];
+}
+
+/** The full build stamp, "20170907T183323Z", of such a version. */
+export function buildStamp(version: string | undefined): string | undefined {
+  return /\d{8}T\d{6}Z/.exec(version ?? '')?.[0];
+}
+
+/** Zones whose image build is older than `min`; an unknown version is not counted (it is not said to be old). */
+function olderThan(zones: { alias: string; version?: string }[] | undefined, min: string): { alias: string; version?: string }[] {
+  return (zones ?? []).filter((d) => (buildStamp(d.version) ?? '99999999T999999Z') < min);
 }
 
 export function convertProblems(f: ConvertFacts): ConvertProblem[] {
@@ -83,13 +107,22 @@ export function convertProblems(f: ConvertFacts): ConvertProblem[] {
   } else if (tools <= MIN_GZ_TOOLS) {
     out.push({ severity: 'critical', code: 'GZ_TOOLS_TOO_OLD', message: `gz-tools on ${f.gzTools.host ?? 'the source headnode'} (copied to ${t.hostname}'s key) are ${f.gzTools.version}: builds after ${MIN_GZ_TOOLS} are needed (HEAD-2343)`, fix: `sdcadm experimental update-gz-tools --latest, on ${f.gzTools.host ?? 'that headnode'}` });
   }
-  const oldDhcpd = (f.dhcpd ?? []).filter((d) => (buildDate(d.version) ?? '99999999') < MIN_DHCPD);
+  const oldDhcpd = olderThan(f.dhcpd, MIN_DHCPD);
   if (oldDhcpd.length > 0) {
     out.push({
       severity: 'critical',
       code: 'DHCPD_TOO_OLD',
-      message: `${oldDhcpd.map((d) => `${d.alias} (${d.version ?? ''})`).join(', ')}: dhcpd builds from ${MIN_DHCPD} on are needed for ${t.hostname}'s networking.json (NET-371, hn-netfile)`,
+      message: `${oldDhcpd.map((d) => `${d.alias} (${d.version ?? ''})`).join(', ')}: dhcpd builds from ${MIN_DHCPD} on are needed for ${t.hostname}'s networking.json (NET-371, NET-376: hn-netfile for a server not yet a headnode)`,
       fix: 'sdcadm update dhcpd (then check with sdcadm instances dhcpd)',
+    });
+  }
+  const oldVmapi = olderThan(f.vmapi, MIN_VMAPI);
+  if (oldVmapi.length > 0) {
+    out.push({
+      severity: 'critical',
+      code: 'VMAPI_TOO_OLD',
+      message: `${oldVmapi.map((d) => `${d.alias} (${d.version ?? ''})`).join(', ')}: vmapi builds from ${MIN_VMAPI} on are needed to provision ${t.hostname}'s core zones with several headnodes (ZAPI-800)`,
+      fix: 'sdcadm update vmapi (then check with sdcadm instances vmapi)',
     });
   }
   if (f.sapiMode.mode !== 'full') {

@@ -1,5 +1,5 @@
 // A conversion action as a line an operator could run by hand. Pure.
-import { formatCommand } from '../remote/quote.js';
+import { formatCommand } from '../values/shell-quote.js';
 import type { ConvertAction } from './convert-plan.js';
 import { curlOf } from './plan.js';
 
@@ -15,7 +15,7 @@ export function describeConvertAction(a: ConvertAction): string {
       return `${src}${edit} | ${a.host}$ ${formatCommand(a.argv!)} && mv ${final}.tmp ${final}`;
     }
     case 'fetch-sdcadm':
-      return `${a.host}$ test -f ${final} || { mkdir -p ${final.replace(/\/[^/]+$/, '')} && ${formatCommand(a.argv!)} $(${formatCommand(a.source!.argv)}) && mv ${final}.tmp ${final}; }`;
+      return `${a.host}$ test -f ${final} || { mkdir -p ${final.replace(/\/[^/]+$/, '')} && ${formatCommand(a.argv!)} $(${a.stamp ? `{ ${formatCommand(a.stamp.argv).replace('BUILDSTAMP', `$(cat ${a.stamp.path})`)}; ${formatCommand(a.source!.argv)}; } | head -1` : formatCommand(a.source!.argv)}) && mv ${final}.tmp ${final}; }`;
     case 'prepare-server':
       return `${a.host}$ ${formatCommand(a.argv!)} < share/headnode-prepare.sh`;
     case 'wait-headnode':

@@ -14,8 +14,17 @@ export const USBKEY_MOUNT = '/mnt/usbkey';
  * pcfs mount and has the wrong case for the loader.
  */
 export const USBKEY_BASE_NAMES = ['.joyliveusb', 'boot', 'config.inc', 'license', 'scripts', 'tools.tar.gz', 'cn_tools.tar.gz', 'banner', 'boot_archive.manifest', 'firmware', 'private', 'services', 'ur-scripts', 'usb_key.manifest', 'version', 'os'];
-/** The deployed sdcadm installer ('sdcadm self-update' leaves it there), packed as sdcadm-install.sh. */
+/**
+ * Where the prototype takes the sdcadm installer it packs as sdcadm-install.sh
+ * (sdcadm rfd67 tools/create-headnode-prepare-data.sh, "per newish sdcadm
+ * self-update", TOOLS-1954). sdcadm master never writes it: self-update
+ * downloads to /var/tmp/sdcadm-<uuid> and runs it (lib/sdcadm.js selfUpdate,
+ * 7fb53d9), so on most DCs it is filled once from the updates server: the
+ * running build (its buildstamp), else the latest, the prototype's fallback.
+ */
 export const SDCADM_INSTALLER_DIR = '/usbkey/extra/sdcadm';
+/** The running sdcadm's build, "$branch-$buildtime-g$sha" (sdcadm tools/mk-shar, lib/sdcadm.js). */
+export const SDCADM_BUILDSTAMP = '/opt/smartdc/sdcadm/etc/buildstamp';
 
 export type ConvertActionKind =
   | 'mkdir'
@@ -45,6 +54,8 @@ export interface ConvertAction {
   service?: string;
   /** Commands run elsewhere to get the content (hn-netfile, cat /usbkey/config). */
   source?: { host: string; argv: string[] };
+  /** fetch-sdcadm: the file with the running build, and the list that finds its image (BUILDSTAMP replaced). */
+  stamp?: { path: string; argv: string[] };
 }
 
 export type ConvertStepId = 'usbkey-data' | 'prepare' | 'reboot' | 'ha';
@@ -111,8 +122,10 @@ export function buildConvertPlan(i: ConvertPlanInput): ConvertPlan {
         id: 'usbkey-data/sdcadm',
         kind: 'fetch-sdcadm',
         host: a,
-        summary: `download the latest sdcadm installer to ${SDCADM_INSTALLER_DIR}/sdcadm.sh unless it is there (the new headnode's headnode.sh installs sdcadm from it)`,
-        // As the prototype does (TOOLS-1954 was to give sdcadm an official place).
+        summary: `download the installer of the sdcadm this headnode runs (else the latest build) to ${SDCADM_INSTALLER_DIR}/sdcadm.sh unless it is there (the new headnode's headnode.sh installs sdcadm from it)`,
+        // The deployed build first: its buildstamp is the image's tags.buildstamp
+        // (sdcadm tools/mk-shar); then the latest, as the prototype does.
+        stamp: { path: SDCADM_BUILDSTAMP, argv: ['updates-imgadm', 'list', 'name=sdcadm', 'tag.buildstamp=BUILDSTAMP', '-H', '-o', 'uuid'] },
         source: { host: a, argv: ['updates-imgadm', 'list', 'name=sdcadm', '--latest', '-H', '-o', 'uuid'] },
         argv: ['updates-imgadm', 'get-file', '-o', `${SDCADM_INSTALLER_DIR}/sdcadm.sh.tmp`],
         path: `${SDCADM_INSTALLER_DIR}/sdcadm.sh`,

@@ -1,7 +1,7 @@
 // Problems about the headnodes themselves: the primary's state, where the
 // console runs, the run lock, how many headnodes there are, dhcpd survivors and
 // /usbkey. Pure: each takes facts already gathered.
-import type { Problem } from './check-report.js';
+import type { Problem } from './problem.js';
 import { sdcadmCreateDhcpd } from './sdcadm-commands.js';
 
 type Mode = 'readiness' | 'disaster';

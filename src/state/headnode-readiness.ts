@@ -7,9 +7,9 @@
 // one's restore-data. From here only that copy's presence and age can be seen
 // (LAYOUT, dc/synced.json), so the local entry is judged by that alone and says
 // so; `triton-recover check` on the other headnode judges images and streams.
-import type { RestoreData } from '../steps/restore-data.js';
+import type { RestoreData } from './restore-data.js';
 import type { Strategy } from './admin-ips.js';
-import { blocksRestore, type Problem } from './check-report.js';
+import { blocksRestore, type Problem } from './problem.js';
 import { missingImages, type Installed } from './image-chain.js';
 import type { Inventory } from './inventory.js';
 import { lostInstances, type LostInstance } from './lost.js';
@@ -17,6 +17,7 @@ import { ageSeconds, formatAge, isStale } from './restore-age.js';
 import { usable, type RestoreDataHolding } from './restore-data-holding.js';
 import { dataTimeOf, paths, type Synced } from './restore-data-layout.js';
 import { serviceDataOf } from './restore-data-problems.js';
+import { delegatedDatasetName } from '../catalogue.js';
 
 export interface ReadinessService {
   name: string;
@@ -153,7 +154,7 @@ function row(
     const stream = sd?.datasets.find((d) => d.instanceUuid === inst.uuid)?.streamPath;
     const bad = sd?.problems.find((p) => p.file === file);
     dataset = !!stream && !bad;
-    if (!dataset) reasons.push(bad && stream ? `the stream ${fileOf(file)} is unusable (${bad.detail})` : `no zfs send stream of zones/${inst.uuid}/data`);
+    if (!dataset) reasons.push(bad && stream ? `the stream ${fileOf(file)} is unusable (${bad.detail})` : `no zfs send stream of ${delegatedDatasetName(inst.uuid)}`);
   }
 
   let spareAdminIp: boolean | null = null;

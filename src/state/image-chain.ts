@@ -2,7 +2,7 @@
 // Installed here, or in restore-data with manifest and file (facts F5). An
 // installed image needs no walk: imgadm only installs it once its origin is in.
 // Pure: what imgadm said is passed in.
-import type { ImageData } from '../steps/restore-data.js';
+import type { ImageData } from './restore-data.js';
 
 /** imgadm get: installed, not installed (exit 3), or no clear answer (timeout, error). */
 export type Installed = { state: 'yes' } | { state: 'no' } | { state: 'unknown'; why: string };

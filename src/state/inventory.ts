@@ -1,8 +1,5 @@
 // What the DC had, as restore-data (or the live APIs) describe it: headnodes,
 // core instances and where they ran. Pure: built from already-parsed records.
-import type { CnapiServer } from '../remote/triton/cnapi.js';
-import { adminIpOf } from '../remote/triton/sysinfo.js';
-import type { VmadmVm } from '../remote/triton/vmadm.js';
 
 export interface InvServer {
   uuid: string;
@@ -28,11 +25,6 @@ export interface Inventory {
   instances: InvInstance[];
 }
 
-export function serverFromCnapi(s: CnapiServer): InvServer {
-  const bootPlatform = s.boot_platform ?? s.current_platform;
-  return { uuid: s.uuid, hostname: s.hostname, headnode: s.headnode, adminIp: s.sysinfo ? adminIpOf(s.sysinfo) : undefined, ...(bootPlatform ? { bootPlatform } : {}) };
-}
-
 /**
  * A zone's admin NIC: the one tagged admin, whichever NIC is primary (sdcadm
  * takes a zone's IP with triton-netconfig adminIpFromVmMetadata, by nic tag;
@@ -41,20 +33,6 @@ export function serverFromCnapi(s: CnapiServer): InvServer {
  */
 export function adminNicOf<N extends { nic_tag?: string | null }>(nics: readonly N[]): N | undefined {
   return nics.find((n) => n.nic_tag === 'admin');
-}
-
-export function instanceFromVm(service: string, vm: VmadmVm): InvInstance {
-  const nic = adminNicOf(vm.nics);
-  const role = vm.tags?.['smartdc_role'];
-  return {
-    service: typeof role === 'string' ? role : service,
-    uuid: vm.uuid,
-    alias: vm.alias ?? vm.uuid.slice(0, 8),
-    serverUuid: vm.server_uuid,
-    adminIp: nic?.ip,
-    image: vm.image_uuid,
-    delegatedDataset: (vm.datasets ?? []).includes(`zones/${vm.uuid}/data`),
-  };
 }
 
 export function headnodes(inv: Inventory): InvServer[] {

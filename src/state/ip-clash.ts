@@ -4,8 +4,8 @@
 // network two NICs on one IP break one of them: the newcomer's address is
 // marked duplicate and stays down, and whatever answers on the IP is the other
 // holder. Pure.
-import { Ipv4, intToIp, ipToInt, parseCidr } from '../remote/values.js';
-import type { Problem } from './check-report.js';
+import { Ipv4, intToIp, ipToInt, parseCidr } from '../values/schemas.js';
+import type { Problem } from './problem.js';
 
 /** One IP a re-created zone's NIC will take. */
 export interface PlannedIp {

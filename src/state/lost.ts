@@ -1,6 +1,6 @@
 // Which instances a restore re-creates: those that died with a dead headnode,
 // of a service that now runs nowhere else. Pure.
-import { restoreRank, spec } from '../steps/catalogue.js';
+import { restoreRank, spec } from '../catalogue.js';
 import type { InvInstance, Inventory } from './inventory.js';
 
 export interface LostInstance extends InvInstance {

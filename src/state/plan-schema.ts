@@ -2,7 +2,7 @@
 // executes the journaled plan (its argv, payloads, URLs), so a plan that was
 // edited, truncated or written by another version must be refused, not cast.
 import { z } from 'zod';
-import { PROBLEM_CODES, type Problem } from './check-report.js';
+import { PROBLEM_CODES, type Problem } from './problem.js';
 import type { HttpCall, NotRestored, Plan, PlanAction, PlanStep } from './plan.js';
 
 const Uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'not a UUID');
@@ -25,6 +25,7 @@ export const PlanActionSchema = z
     http: HttpCallSchema.optional(),
     image: z.string().optional(),
     snapshot: z.string().optional(),
+    checks: z.array(z.array(z.string()).min(1)).optional(),
     summary: z.string(),
   })
   // What execute() reads without asking: an action missing it would fail half-way.

@@ -1,9 +1,7 @@
 // The restore plan: for each lost instance, the exact actions (argv or HTTP
 // call) that will run, in order. `plan` prints it; `restore` executes it. Pure.
-import { formatCommand } from '../remote/quote.js';
-import { ipadmArgv } from '../remote/triton/ipadm.js';
-import { setupMarker } from '../remote/triton/zone-setup.js';
-import type { Problem } from './check-report.js';
+import { formatCommand } from '../values/shell-quote.js';
+import type { Problem } from './problem.js';
 import { redact } from './redact.js';
 import { displayLines } from './display-text.js';
 
@@ -43,6 +41,8 @@ export interface PlanAction {
   /** For install-image: the image; for receive-dataset: the snapshot the stream carries. */
   image?: string;
   snapshot?: string;
+  /** wait-healthy: the commands it polls, in the order it checks them (shown to the operator). */
+  checks?: string[][];
   summary: string;
 }
 
@@ -91,9 +91,7 @@ export function describeAction(a: PlanAction): string {
   if (a.kind === 'wait-healthy') {
     // The order the restore checks in: setup finished (headnode.sh's signal), then SMF,
     // then its addresses are its own (not duplicate), then the ping.
-    const uuid = a.argv!.at(-1)!;
-    const zonepath = `/zones/${uuid}`;
-    const checks = [formatCommand(['test', '-f', setupMarker(zonepath, 'setup_complete')]), formatCommand(a.argv!), formatCommand(ipadmArgv(uuid)), ...(a.http ? [curlOf(a.http)] : [])];
+    const checks = [...(a.checks ?? [a.argv!]).map((c) => formatCommand(c)), ...(a.http ? [curlOf(a.http)] : [])];
     return `${checks.join('; ')}   # until healthy; stops on setup_failed or SMF maintenance`;
   }
   if (a.http) return curlOf(a.http);

@@ -4,7 +4,7 @@
 // headnode's /usbkey/os (sdc-headnode config/sapi/services/dhcpd/service.json;
 // sdc-booter lib/menulst.js). A platform only the dead primary's key held is
 // gone until it is put on a survivor's key. Pure.
-import type { Problem } from './check-report.js';
+import type { Problem } from './problem.js';
 import type { UsbkeyFact } from './headnode-problems.js';
 
 type Mode = 'readiness' | 'disaster';

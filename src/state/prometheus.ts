@@ -3,7 +3,13 @@
 // same bytes, families sorted by name and series by labels, so a diff of two
 // runs shows only what changed. No sample timestamps: the textfile collector
 // refuses them; triton_recover_check_timestamp_seconds says when instead.
-import { PROBLEM_CODES, type CheckReport, type Severity } from './check-report.js';
+import { type CheckReport } from './check-report.js';
+import { PROBLEM_CODES, type Severity } from './problem.js';
+
+export interface PrometheusOptions {
+  /** The --max-age the check judged staleness by: exported so alert rules need no copy of it. */
+  maxAgeMinutes: number;
+}
 
 interface Series {
   labels: Readonly<Record<string, string>>;
@@ -28,6 +34,7 @@ const HEADER = [
   '#   triton-recover check --prometheus >DIR/triton_recover.prom.$$;',
   '#   [ $? -le 2 ] && mv DIR/triton_recover.prom.$$ DIR/triton_recover.prom',
   '# Exit 0, 1 and 2 (ready, warnings, not ready) are all complete reports.',
+  '# Alert rules for these metrics: share/prometheus/triton-recover-rules.yml.',
 ];
 
 /** Label values: backslash, double quote and line feed are escaped. */
@@ -60,7 +67,7 @@ function oneOf<T extends string>(all: readonly T[], current: T, labels: Record<s
   return all.map((v) => ({ labels: { ...labels, [key]: v }, value: bool(v === current) }));
 }
 
-function families(r: CheckReport, now: Date): Family[] {
+function families(r: CheckReport, now: Date, o: PrometheusOptions): Family[] {
   const here = r.headnodes.find((h) => h.local)?.hostname ?? 'unknown';
   const readiness = r.readiness ?? [];
   const counts = (code: string, severity: Severity): number => r.problems.filter((p) => p.code === code && p.severity === severity).length;
@@ -90,8 +97,18 @@ function families(r: CheckReport, now: Date): Family[] {
     },
     {
       name: 'triton_recover_headnode_restore_data_age_seconds',
-      help: "Age of the headnode's own restore-data (its dc/synced.json), in seconds.",
+      help: "Age of the headnode's own restore-data (its dc/synced.json: the last successful sync), in seconds.",
       series: readiness.flatMap((h) => (h.ownRestoreData.ageSeconds === null ? [] : [{ labels: { headnode: h.hostname }, value: h.ownRestoreData.ageSeconds }])),
+    },
+    {
+      name: 'triton_recover_headnode_last_sync_ok',
+      help: "The headnode's last sync (its dc/synced.json) succeeded for every service and the DC-wide part (1) or not (0); absent when it holds no restore-data or it could not be read.",
+      series: readiness.flatMap((h) => (h.ownRestoreData.lastSyncOk === null ? [] : [{ labels: { headnode: h.hostname }, value: bool(h.ownRestoreData.lastSyncOk) }])),
+    },
+    {
+      name: 'triton_recover_restore_data_max_age_seconds',
+      help: 'Restore-data older than this is stale (the --max-age the check judged by), in seconds.',
+      series: [{ labels: {}, value: o.maxAgeMinutes * 60 }],
     },
     {
       name: 'triton_recover_restore_data_age_seconds',
@@ -118,9 +135,9 @@ function families(r: CheckReport, now: Date): Family[] {
   ];
 }
 
-export function formatPrometheus(report: CheckReport, now: Date): string {
+export function formatPrometheus(report: CheckReport, now: Date, opts: PrometheusOptions): string {
   const out = [...HEADER];
-  const sorted = families(report, now)
+  const sorted = families(report, now, opts)
     .filter((f) => f.series.length > 0)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const f of sorted) {

@@ -1,7 +1,7 @@
 // Recovery IPs: admin IPs reserved in NAPI so a `new`-strategy restore has one
 // per zone it re-creates. How many the DC needs, which reserved IPs count, and
 // which free ones to reserve when there are too few. Pure.
-import { Ipv4, intToIp, ipToInt, parseCidr } from '../remote/values.js';
+import { Ipv4, intToIp, ipToInt, parseCidr } from '../values/schemas.js';
 import type { IpRecord } from './admin-ips.js';
 import { headnodes, type Inventory } from './inventory.js';
 import { lostInstances, toRestore } from './lost.js';

@@ -3,7 +3,7 @@
 // looked at over SSH (LAYOUT and dc/synced.json only). In readiness mode every
 // headnode needs one, or losing another headnode leaves it unable to restore
 // (RESTORE_DATA_MISSING / RESTORE_DATA_STALE, warnings). Pure.
-import type { Problem } from './check-report.js';
+import type { Problem } from './problem.js';
 import { ageSeconds, formatAge, formatUtc, isStale } from './restore-age.js';
 import { DEFAULT_RESTORE_DATA_DIR, paths, type Synced } from './restore-data-layout.js';
 import { lastGoodText, syncFix } from './restore-data-problems.js';

@@ -1,7 +1,7 @@
 // The restore-data layout (design section 6): where each file lives and what it
 // must contain. Written by sync (and the simulator), read by the restore engine.
 import { z } from 'zod';
-import { DatasetName, Ipv4, ServiceName, Uuid } from '../remote/values.js';
+import { DatasetName, Ipv4, ServiceName, Uuid } from '../values/schemas.js';
 
 export const LAYOUT_VERSION = '1';
 export const DEFAULT_RESTORE_DATA_DIR = '/var/sdcadm/restore-data';

@@ -1,10 +1,10 @@
 // What restore-data lacks for a restore: missing or corrupt files, stale copies,
 // missing dataset streams (RESTORE_DATA_MISSING, RESTORE_DATA_STALE,
 // DATASET_MISSING). Pure: judges a RestoreData that was already read.
-import type { ServiceData, RestoreData, FileProblem } from '../steps/restore-data.js';
-import { spec } from '../steps/catalogue.js';
+import type { ServiceData, RestoreData, FileProblem } from './restore-data.js';
+import { delegatedDatasetName, isRestored, spec } from '../catalogue.js';
 import type { AtRisk } from './at-risk.js';
-import type { Problem } from './check-report.js';
+import type { Problem } from './problem.js';
 import type { InvInstance } from './inventory.js';
 import { paths, type Synced } from './restore-data-layout.js';
 import { ageSeconds, formatAge, formatUtc, isStale } from './restore-age.js';
@@ -28,8 +28,6 @@ export const syncFix = (host: string): string =>
 /** DC-wide files only `new` needs (recovery pool and NAPI records). */
 const NEW_ONLY = new Set<string>([paths.adminNetwork, paths.adminIps, paths.recoveryIps]);
 
-/** Restored services and ones the catalogue does not know (restored generically). */
-const restorable = (svc: string): boolean => (spec(svc)?.role ?? 'restore') === 'restore';
 
 /** The service directory that holds an instance's vm dump. */
 export function serviceDataOf(rd: RestoreData, inst: Pick<InvInstance, 'service' | 'uuid'>): ServiceData | undefined {
@@ -79,7 +77,7 @@ export function restoreDataProblems(ctx: RestoreDataContext): Problem[] {
     const why = sd ? unusableWhy(sd) : `no ${rd.dir}/svc-${svc}/, yet SAPI lists the service`;
     if (why === undefined) continue;
     noData.add(svc);
-    const critical = restorable(svc);
+    const critical = isRestored(svc);
     out.push({
       severity: critical ? 'critical' : 'warning',
       code: 'RESTORE_DATA_MISSING',
@@ -94,8 +92,8 @@ export function restoreDataProblems(ctx: RestoreDataContext): Problem[] {
   for (const sd of [...rd.services.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     if (noData.has(sd.name)) continue;
     const unreadableVm = sd.problems.some((p) => isVmDump(p.file));
-    const orphans = restorable(sd.name) ? vmlessInstances(sd, lostServers) : [];
-    if (!riskServices.has(sd.name) && !(restorable(sd.name) && (unreadableVm || orphans.length > 0))) continue;
+    const orphans = isRestored(sd.name) ? vmlessInstances(sd, lostServers) : [];
+    if (!riskServices.has(sd.name) && !(isRestored(sd.name) && (unreadableVm || orphans.length > 0))) continue;
     for (const p of sd.problems) {
       if (isStream(p.file)) continue; // DATASET_MISSING below
       out.push({
@@ -122,7 +120,24 @@ export function restoreDataProblems(ctx: RestoreDataContext): Problem[] {
   }
 
   for (const inst of ctx.atRisk.instances) {
-    if (!inst.delegatedDataset) continue;
+    if (!inst.delegatedDataset) {
+      // Older zones of a service that gained its dataset later (sdcadm update-other) have
+      // none until they are reprovisioned: their data lives in the zone root, which no
+      // stream carries. The dump decides what is re-created; the operator must know.
+      if (spec(inst.service)?.dataset === 'delegated' && isRestored(inst.service)) {
+        const dead = ctx.atRisk.mode === 'disaster';
+        out.push({
+          severity: 'warning',
+          code: 'DATASET_NOT_DELEGATED',
+          service: inst.service,
+          message: `${inst.alias} (${inst.uuid}) has no delegated dataset (${delegatedDatasetName(inst.uuid)}), though ${inst.service} keeps its data on one: what it stored lived in its zone root${dead ? ', which died with its headnode; it is re-created without one, as it was, and starts without that data' : ', which no sync stream carries: a restore would bring it back without that data'}`,
+          fix: dead
+            ? `after the restore, check what ${inst.service} needs restored by hand (its service docs), then reprovision it so it gets its dataset`
+            : `reprovision ${inst.alias} (sdcadm update-other set the flag; the dataset appears at its next reprovision), then let sync send its stream`,
+        });
+      }
+      continue;
+    }
     const sd = serviceDataOf(rd, inst);
     const svc = sd?.name ?? inst.service;
     const ds = sd?.datasets.find((d) => d.instanceUuid === inst.uuid);
@@ -133,11 +148,11 @@ export function restoreDataProblems(ctx: RestoreDataContext): Problem[] {
       severity: 'critical',
       code: 'DATASET_MISSING',
       service: inst.service,
-      message: `${bad ? `the stream ${file} in ${rd.dir} is unusable (${bad.detail})` : `no zfs send stream of zones/${inst.uuid}/data in ${rd.dir} (${file})`}: restoring ${inst.alias} now would bring it back without its data`,
+      message: `${bad ? `the stream ${file} in ${rd.dir} is unusable (${bad.detail})` : `no zfs send stream of ${delegatedDatasetName(inst.uuid)} in ${rd.dir} (${file})`}: restoring ${inst.alias} now would bring it back without its data`,
       fix:
         ctx.atRisk.mode === 'disaster'
           ? `copy ${file} from another headnode's restore-data (same path under /var/sdcadm/restore-data) into ${rd.dir}; if no copy exists, ${inst.alias}'s data is lost and restoring it empty is an operator's decision`
-          : `${syncFix(here)}; it must be able to zfs send zones/${inst.uuid}/data from ${ctx.hostnameOf(inst.serverUuid)}`,
+          : `${syncFix(here)}; it must be able to zfs send ${delegatedDatasetName(inst.uuid)} from ${ctx.hostnameOf(inst.serverUuid)}`,
     });
   }
   return out;

@@ -1,9 +1,10 @@
 // The `services` part of the check report: per service, what restore-data
 // holds and whether anything blocks restoring it. Pure.
-import { spec } from '../steps/catalogue.js';
-import type { RestoreData } from '../steps/restore-data.js';
+import { spec } from '../catalogue.js';
+import type { RestoreData } from './restore-data.js';
 import type { AtRisk } from './at-risk.js';
-import { blocksRestore, type Problem, type ServiceEntry } from './check-report.js';
+import { type ServiceEntry } from './check-report.js';
+import { blocksRestore, type Problem } from './problem.js';
 import { missingImages } from './image-chain.js';
 import type { Inventory } from './inventory.js';
 import { dataTimeOf, paths } from './restore-data-layout.js';

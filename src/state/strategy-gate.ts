@@ -1,7 +1,7 @@
 // Which identity strategies a restore may use. `new` is refused: against a
 // SAPI in full mode (every DC after setup) it cannot work, and a strategy that
 // half works must not ship. Pure.
-import type { Problem } from './check-report.js';
+import type { Problem } from './problem.js';
 import type { Strategy } from './plan.js';
 
 /**

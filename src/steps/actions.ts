@@ -6,16 +6,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dc } from '../remote/dc.js';
 import { RemoteError } from '../remote/errors.js';
 import type { Host } from '../remote/host.js';
-import { formatCommand } from '../remote/quote.js';
+import { formatCommand } from '../values/shell-quote.js';
 import { imgadmGet } from '../remote/triton/imgadm.js';
 import { svcsXz } from '../remote/triton/svcs.js';
 import { ipadmArgv, zoneAddrs } from '../remote/triton/ipadm.js';
 import { vmadmGet, type VmadmVm } from '../remote/triton/vmadm.js';
-import { Ipv4 } from '../remote/values.js';
+import { Ipv4 } from '../values/schemas.js';
 import { setupMarker, zoneSetup } from '../remote/triton/zone-setup.js';
 import { zfsListSnapshots } from '../remote/triton/zfs.js';
 import type { PlanAction } from '../state/plan.js';
 import { redactText } from '../state/redact.js';
+import { delegatedDatasetName } from '../catalogue.js';
 
 export interface Timing {
   /** Between health polls. */
@@ -87,7 +88,7 @@ export async function prepare(ctx: ActionContext, a: PlanAction): Promise<Prepar
     }
     case 'receive-dataset': {
       const uuid = uuidOfVmAction(a);
-      const ds = `zones/${uuid}/data`;
+      const ds = delegatedDatasetName(uuid);
       const snaps = await zfsListSnapshots(host, ds, t);
       if (snaps?.some((s) => a.snapshot !== undefined && s === `${ds}@${a.snapshot}`)) return { done: true, why: `${ds}@${a.snapshot} is there: the stream was received` };
       const vm = await vmadmGet(host, uuid, t);

@@ -6,7 +6,8 @@ import type { Inventory } from '../state/inventory.js';
 import { DEFAULT_MAX_AGE_MINUTES } from '../state/restore-age.js';
 import { detect, type DetectOptions, type DetectionReport } from './detect.js';
 import { assessReadiness } from './readiness.js';
-import { inventoryFromRestoreData, readRestoreData, type RestoreData } from './restore-data.js';
+import { inventoryFromRestoreData, readRestoreData } from './restore-data.js';
+import type { RestoreData } from '../state/restore-data.js';
 
 export interface CheckOptions extends DetectOptions {
   /** Restore-data older than this is stale (default 30). */

@@ -11,7 +11,7 @@ import { createCnapi, type CnapiServer } from '../remote/triton/cnapi.js';
 import { manateePgStatus } from '../remote/triton/manatee.js';
 import { svcsXz } from '../remote/triton/svcs.js';
 import { Sysinfo, adminIpOf, bootTimeMs, getSysinfo, isHeadnode, macOfTag } from '../remote/triton/sysinfo.js';
-import { Uuid } from '../remote/values.js';
+import { Uuid } from '../values/schemas.js';
 import { zkRuok } from '../remote/triton/zookeeper.js';
 import { createVmapi } from '../remote/triton/vmapi.js';
 import { describeConvertAction } from '../state/convert-describe.js';
@@ -245,6 +245,18 @@ export async function prepareConvert(ctx: ConvertContext, a: ConvertAction): Pro
   }
 }
 
+/** The updates-server image of the sdcadm build this headnode runs, or why not. */
+async function deployedSdcadmImage(ctx: ConvertContext, a: ConvertAction, stamp: { path: string; argv: string[] }): Promise<{ uuid?: string; stamp?: string; why: string }> {
+  const r = await run(ctx, a, a.host, ['cat', stamp.path]);
+  // "-dirty" is dropped, as sdcadm does when it compares builds (lib/sdcadm.js).
+  const build = r.stdout.trim().replace(/-dirty$/, '');
+  if (r.code !== 0 || !/^[A-Za-z0-9._-]{1,200}$/.test(build)) return { why: `${stamp.path} on ${a.host} is unreadable` };
+  const list = await run(ctx, a, a.host, stamp.argv.map((x) => x.replace('BUILDSTAMP', build)));
+  const uuid = list.stdout.trim().split('\n')[0]?.trim() ?? '';
+  if (list.code !== 0 || !Uuid.safeParse(uuid).success) return { stamp: build, why: `the updates server has no sdcadm image with buildstamp ${build}` };
+  return { uuid, stamp: build, why: '' };
+}
+
 export async function executeConvert(ctx: ConvertContext, a: ConvertAction): Promise<string> {
   const t = ctx.target;
   switch (a.kind) {
@@ -253,13 +265,16 @@ export async function executeConvert(ctx: ConvertContext, a: ConvertAction): Pro
       return `created ${a.path}`;
     case 'fetch-sdcadm': {
       const src = a.source!;
-      const uuid = (await runOk(ctx, a, src.host, src.argv)).trim();
+      const deployed = a.stamp ? await deployedSdcadmImage(ctx, a, a.stamp) : { why: 'no buildstamp asked' };
+      const uuid = deployed.uuid ?? (await runOk(ctx, a, src.host, src.argv)).trim();
       if (!Uuid.safeParse(uuid).success) throw fail(a, src.host, `updates-imgadm named no sdcadm image: "${uuid.slice(0, 200)}"`, `check the headnode reaches the updates server (updates-imgadm list name=sdcadm), or put an sdcadm installer at ${a.path ?? ''} by hand, then rerun`);
       const dir = a.path!.replace(/\/[^/]+$/, '');
       await runOk(ctx, a, a.host, ['mkdir', '-p', dir]);
       await runOk(ctx, a, a.host, [...a.argv!, uuid]);
       await runOk(ctx, a, a.host, ['mv', `${a.path}.tmp`, a.path!]);
-      return `wrote ${a.path} (sdcadm image ${uuid})`;
+      return deployed.uuid
+        ? `wrote ${a.path} (sdcadm image ${uuid}, the build this headnode runs: ${deployed.stamp ?? ''})`
+        : `wrote ${a.path} (sdcadm image ${uuid}, the latest build: ${deployed.why})`;
     }
     case 'usbkey-mount': {
       // sdc-usbkey mount prints where the key is mounted; gtar packs from there.

@@ -1,13 +1,13 @@
 // Gathering what the conversion checks need, in parallel, each with a deadline:
 // the server from CNAPI, the source headnode's gz-tools build, the dhcpd
-// images, SAPI's mode, the manatee shard.
+// and vmapi images, SAPI's mode, the manatee shard.
 import type { Dc } from '../remote/dc.js';
 import { createCnapi, type CnapiServer } from '../remote/triton/cnapi.js';
 import { createImgapi } from '../remote/triton/imgapi.js';
 import { manateePgStatus } from '../remote/triton/manatee.js';
 import { createSapi } from '../remote/triton/sapi.js';
 import { createVmapi } from '../remote/triton/vmapi.js';
-import { Uuid } from '../remote/values.js';
+import { Uuid } from '../values/schemas.js';
 import type { ConvertFacts } from '../state/convert-checks.js';
 import type { Inventory } from '../state/inventory.js';
 
@@ -25,7 +25,6 @@ export async function gatherConvertFacts(dc: Dc, inv: Inventory, query: string, 
   const byQuery = (s: { uuid: string; hostname: string }): boolean => (Uuid.safeParse(query).success ? s.uuid === query : s.hostname === query);
   const srv = servers?.find(byQuery);
   const headnodes = (servers ?? []).filter((s) => s.headnode).map((s) => s.hostname);
-  const adminIp = srv?.sysinfo?.['Admin IP'];
   const facts: ConvertFacts = {
     query,
     ...(cnapiError ? { cnapiError } : {}),
@@ -70,15 +69,19 @@ export async function gatherConvertFacts(dc: Dc, inv: Inventory, query: string, 
       }
     })(),
     (async () => {
-      // Each dhcpd's image version: hn-netfile needs NET-371 (sdcadm rfd67 lib/headnode.js).
+      // Image versions: hn-netfile needs NET-371/NET-376 in every dhcpd, provisioning
+      // ZAPI-800 in vmapi (sdcadm rfd67 lib/headnode.js, RFD 67 "Code").
       const imgapi = createImgapi({ transport: dc.http, baseUrl: api('imgapi'), timeoutMs });
-      const dhcpds = inv.instances.filter((i) => i.service === 'dhcpd' && i.image);
-      facts.dhcpd = await Promise.all(
-        dhcpds.map(async (d) => {
-          const m = await imgapi.getImage(d.image!, t).catch(() => undefined);
-          return m ? { alias: d.alias, version: String(m.version) } : { alias: d.alias };
-        }),
-      );
+      const versions = (svc: string): Promise<{ alias: string; version?: string }[]> =>
+        Promise.all(
+          inv.instances
+            .filter((i) => i.service === svc && i.image)
+            .map(async (d) => {
+              const m = await imgapi.getImage(d.image!, t).catch(() => undefined);
+              return m ? { alias: d.alias, version: String(m.version) } : { alias: d.alias };
+            }),
+        );
+      [facts.dhcpd, facts.vmapi] = await Promise.all([versions('dhcpd'), versions('vmapi')]);
     })(),
     (async () => {
       try {

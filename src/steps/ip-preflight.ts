@@ -9,17 +9,17 @@
 // IP_UNVERIFIED warning): a zone created there since the last sync is not seen.
 import type { NapiIp } from '../remote/triton/napi.js';
 import { vmadmLookup, type VmadmVm } from '../remote/triton/vmadm.js';
-import { Ipv4 } from '../remote/values.js';
+import { Ipv4 } from '../values/schemas.js';
 import type { Strategy } from '../state/admin-ips.js';
 import type { AtRisk } from '../state/at-risk.js';
-import type { Problem } from '../state/check-report.js';
+import type { Problem } from '../state/problem.js';
 import type { InvServer } from '../state/inventory.js';
 import { ipProblems, type IpHolder } from '../state/ip-clash.js';
 import { lostInstances, toRestore, type LostInstance } from '../state/lost.js';
 import { plannedIps } from '../state/planned-ips.js';
 import { withDeadline, type Outcome } from './deadline.js';
 import { hostOf, type Reach } from './readiness-probes.js';
-import type { RestoreData } from './restore-data.js';
+import type { RestoreData } from '../state/restore-data.js';
 
 export interface ServerZones {
   server: InvServer;

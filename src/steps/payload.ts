@@ -2,6 +2,7 @@
 // `vmadm get` dump: what vmadm create accepts, nothing it would reject.
 import type { VmadmNic, VmadmVm } from '../remote/triton/vmadm.js';
 import { adminNicOf } from '../state/inventory.js';
+import { hasDelegatedDataset } from '../catalogue.js';
 
 /** net0, net1, ... in number order (vmload-xml.js sorts a zone's NICs the same way). */
 function byInterface(a: VmadmNic, b: VmadmNic): number {
@@ -97,7 +98,7 @@ export function recreatePayload(vm: VmadmVm, id: Identity): Record<string, unkno
   p['alias'] = id.alias;
   // Created stopped: the delegated dataset is received before the first boot.
   p['autoboot'] = false;
-  if ((vm.datasets ?? []).includes(`zones/${vm.uuid}/data`)) p['delegate_dataset'] = true;
+  if (hasDelegatedDataset(vm)) p['delegate_dataset'] = true;
   // The admin NIC takes the identity's admin IP (and, with reuse, its MAC),
   // whichever NIC is primary; every other NIC keeps its IP and MAC.
   const adminNic = adminNicOf(vm.nics);

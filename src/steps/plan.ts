@@ -3,18 +3,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Dc } from '../remote/dc.js';
 import { imgadmGet } from '../remote/triton/imgadm.js';
+import { ipadmArgv } from '../remote/triton/ipadm.js';
+import { setupMarker } from '../remote/triton/zone-setup.js';
 import { adminIpOf } from '../remote/triton/sysinfo.js';
 import type { VmadmVm } from '../remote/triton/vmadm.js';
-import type { Problem } from '../state/check-report.js';
+import type { Problem } from '../state/problem.js';
 import { originChain } from '../state/image-chain.js';
 import type { Inventory } from '../state/inventory.js';
 import { lostInstances, toRestore, type LostInstance } from '../state/lost.js';
 import { adminIpsFor } from '../state/planned-ips.js';
 import type { HttpCall, Plan, PlanAction, PlanStep, Strategy } from '../state/plan.js';
-import { spec, SURVIVOR_SERVICES, type ServiceSpec } from './catalogue.js';
+import { delegatedDatasetName, healthUrl, spec, SURVIVOR_SERVICES, type ServiceSpec } from '../catalogue.js';
 import type { DetectionReport } from './detect.js';
 import { recreatePayload, rewriteIpsIn } from './payload.js';
-import type { RestoreData } from './restore-data.js';
+import type { RestoreData } from '../state/restore-data.js';
 
 export interface PlanInput {
   rd: RestoreData;
@@ -30,8 +32,7 @@ export interface PlanInput {
 
 /** The health ping of a zone at its admin IP, with the TLS handling its catalogue entry asks for. */
 function pingCall(ping: NonNullable<ServiceSpec['ping']>, ip: string): HttpCall {
-  const port = ping.port === (ping.https ? 443 : 80) ? '' : `:${ping.port}`;
-  return { method: 'GET', url: `${ping.https ? 'https' : 'http'}://${ip}${port}${ping.path}`, ...(ping.tls ? { tls: ping.tls } : {}) };
+  return { method: 'GET', url: healthUrl(ping, ip), ...(ping.tls ? { tls: ping.tls } : {}) };
 }
 
 /** zones/<uuid>/data@name -> name (what `zfs list -t snapshot` shows after the @). */
@@ -159,7 +160,7 @@ export async function buildPlan(dc: Dc, input: PlanInput): Promise<Plan> {
       // only race that and could take the next sync's base.
       const chain = ds?.chain ?? [];
       const base = ds?.meta?.base?.snapshot ?? ds?.meta?.snapshot;
-      const recv = ['zfs', 'recv', '-F', `zones/${id.uuid}/data`];
+      const recv = ['zfs', 'recv', '-F', delegatedDatasetName(id.uuid)];
       actions.push({
         id: `${key}/receive-dataset`,
         kind: 'receive-dataset',
@@ -189,6 +190,9 @@ export async function buildPlan(dc: Dc, input: PlanInput): Promise<Plan> {
       kind: 'wait-healthy',
       host: local,
       argv: ['svcs', '-xz', id.uuid],
+      // The order the restore checks in (actions.ts waitHealthy): setup finished (headnode.sh's
+      // signal), then SMF, then its addresses are its own (not duplicate), then the ping.
+      checks: [['test', '-f', setupMarker(`/zones/${id.uuid}`, 'setup_complete')], ['svcs', '-xz', id.uuid], ipadmArgv(id.uuid)],
       ...(s?.ping ? { http: pingCall(s.ping, id.adminIp) } : {}),
       summary: `wait until ${id.alias} runs, its setup is complete, svcs -xz is clean${s?.ping ? ` and ${s.ping.path} answers` : ''}`,
     });

@@ -8,7 +8,8 @@ import { strategyProblems } from '../state/strategy-gate.js';
 import type { Dc } from '../remote/dc.js';
 import { adminIpPool, adminIpsNeeded, type AdminIpPool, type IpRecord, type Strategy } from '../state/admin-ips.js';
 import { atRisk, type AtRisk } from '../state/at-risk.js';
-import { PROBLEM_CODES, type Problem, type ServiceEntry } from '../state/check-report.js';
+import { type ServiceEntry } from '../state/check-report.js';
+import { PROBLEM_CODES, type Problem } from '../state/problem.js';
 import { binderProblems, manateeProblems, morayProblems } from '../state/cluster-health.js';
 import {
   dhcpdProblems,
@@ -30,7 +31,7 @@ import { holdingProblems, type RestoreDataHolding } from '../state/restore-data-
 import { paths } from '../state/restore-data-layout.js';
 import { restoreDataProblems } from '../state/restore-data-problems.js';
 import { serviceEntries } from '../state/service-entries.js';
-import { spec } from './catalogue.js';
+import { isRestored, spec } from '../catalogue.js';
 import type { DetectionReport } from './detect.js';
 import { DC_LOCK_DIR, dcLockHolder } from './dc-lock.js';
 import { binderLockHolder, bindersOf } from './recovery-lock.js';
@@ -48,7 +49,7 @@ import {
   zkMembers,
   type Reach,
 } from './readiness-probes.js';
-import type { RestoreData } from './restore-data.js';
+import type { RestoreData } from '../state/restore-data.js';
 
 export interface ReadinessInput {
   rd: RestoreData;
@@ -73,8 +74,6 @@ export const DEFAULT_PROBE_TIMEOUT_MS = 5_000;
 /** Candidate admin IPs listed (the count of available ones stays exact). */
 const CANDIDATES_LISTED = 256;
 
-const restorable = (svc: string): boolean => (spec(svc)?.role ?? 'restore') === 'restore';
-
 export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Readiness> {
   const { rd, inv, det } = input;
   const now = Date.now();
@@ -83,7 +82,7 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
   const risk = atRisk(inv, det.mode, dead, det.local.uuid);
 
   // Images of every restorable service (not only those at risk): `services[].ready` needs them too.
-  const imageRoots = inv.instances.filter((i) => restorable(i.service) && i.image).map((i) => i.image!);
+  const imageRoots = inv.instances.filter((i) => isRestored(i.service) && i.image).map((i) => i.image!);
   const [usbkeys, installed, manatee, zk, moray, dhcpd, napiIps, dcLock, binderLock, holdings, zones] = await Promise.all([
     usbkeyFacts(reach, det),
     imagesInstalled(reach, imagesToAsk(imageRoots, rd.images)),
@@ -259,7 +258,7 @@ function imageProblems(
 /** Per restorable service: can every instance's image chain be had here (installed or restore-data)? */
 function imagesAvailable(inv: Inventory, installed: ReadonlyMap<string, Installed>, rd: RestoreData): Map<string, boolean> {
   const out = new Map<string, boolean>();
-  for (const [svc, insts] of groupBy(inv.instances.filter((i) => restorable(i.service)), (i) => i.service)) {
+  for (const [svc, insts] of groupBy(inv.instances.filter((i) => isRestored(i.service)), (i) => i.service)) {
     out.set(svc, insts.every((i) => !!i.image && missingImages(i.image, installed, rd.images).length === 0));
   }
   return out;

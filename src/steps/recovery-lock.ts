@@ -9,7 +9,7 @@ import { COORDINATION_LOCK, LockLost } from '../remote/coordination.js';
 import type { Dc } from '../remote/dc.js';
 import type { Inventory } from '../state/inventory.js';
 import { binderLockProblem } from '../state/headnode-problems.js';
-import type { Problem } from '../state/check-report.js';
+import type { Problem } from '../state/problem.js';
 import { acquireDcLock, releaseDcLock, type Place } from './dc-lock.js';
 import { isOwnOrStale, parseLockInfo, type LockInfo } from './lock.js';
 

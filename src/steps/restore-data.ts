@@ -10,78 +10,14 @@ import { CnapiServer } from '../remote/triton/cnapi.js';
 import { ImageManifest } from '../remote/triton/image-manifest.js';
 import { NapiIp, NapiNetwork } from '../remote/triton/napi.js';
 import { parseJson } from '../remote/triton/parse.js';
-import { SapiApplication, SapiInstance, SapiService } from '../remote/triton/sapi.js';
+import { SapiApplication } from '../remote/triton/sapi.js';
 import type { VmadmVm } from '../remote/triton/vmadm.js';
 import { DumpSapiInstance, DumpSapiService, VmDump } from '../remote/triton/vm-dump.js';
-import { instanceFromVm, serverFromCnapi, type Inventory } from '../state/inventory.js';
+import type { Inventory } from '../state/inventory.js';
+import { instanceFromVm, serverFromCnapi } from './inventory-records.js';
 import { LAYOUT_VERSION, DatasetMeta, RecoveryIps, Synced, paths } from '../state/restore-data-layout.js';
-import { spec } from './catalogue.js';
-
-export interface FileProblem {
-  file: string;
-  kind: 'missing' | 'corrupt' | 'unreadable';
-  detail: string;
-}
-
-/** An incremental stream of a dataset's chain, as restore applies it (after the full one). */
-export interface ChainLink {
-  /** Relative to the restore-data root. */
-  file: string;
-  path: string;
-  from: string;
-  snapshot: string;
-  bytes: number;
-  time: string;
-}
-
-export interface DatasetData {
-  instanceUuid: string;
-  meta: DatasetMeta | undefined;
-  /** Absolute path of the full stream, when the file exists. */
-  streamPath: string | undefined;
-  streamBytes: number | undefined;
-  /** Incrementals to apply after it, in order (empty without a chain). */
-  chain: ChainLink[];
-}
-
-export interface ServiceData {
-  name: string;
-  synced: Synced | undefined;
-  sapiInstances: SapiInstance[] | undefined;
-  vms: VmadmVm[];
-  datasets: DatasetData[];
-  problems: FileProblem[];
-  /** Why svc-<name>/ gives nothing at all (not a directory, unreadable, empty, only temp files). */
-  unusable?: string;
-}
-
-export interface ImageData {
-  uuid: string;
-  manifest: ImageManifest | undefined;
-  manifestPath: string;
-  /** Set only when the file is there and matches the manifest's size and sha1. */
-  filePath: string | undefined;
-  /** Why the file cannot be used (missing, wrong size or sha1, not a regular file). */
-  fileProblem?: string;
-}
-
-export interface RestoreData {
-  dir: string;
-  /** LAYOUT exists and has a version this console reads. */
-  present: boolean;
-  dc: {
-    synced?: Synced;
-    application?: SapiApplication;
-    services?: SapiService[];
-    servers?: CnapiServer[];
-    adminNetwork?: NapiNetwork;
-    adminIps?: NapiIp[];
-    recoveryIps?: RecoveryIps;
-  };
-  dcProblems: FileProblem[];
-  services: Map<string, ServiceData>;
-  images: Map<string, ImageData>;
-}
+import type { ChainLink, DatasetData, FileProblem, RestoreData, ServiceData } from '../state/restore-data.js';
+import { delegatedDatasetName, hasDelegatedDataset, isRestored } from '../catalogue.js';
 
 async function readJson<S extends z.ZodType>(
   root: string,
@@ -230,9 +166,9 @@ async function readService(dir: string, name: string): Promise<ServiceData> {
     }
   }
   // HA members (manatee, moray, binder) are never re-created, so sync sends no stream of theirs.
-  const streamsExpected = spec(name)?.role !== 'survivor' && spec(name)?.role !== 'skip';
+  const streamsExpected = isRestored(name);
   for (const vm of vms) {
-    if (!(vm.datasets ?? []).some((d) => d === `zones/${vm.uuid}/data`)) continue;
+    if (!hasDelegatedDataset(vm)) continue;
     const file = paths.datasetStream(name, vm.uuid);
     const streamPath = join(dir, file);
     const stream = await readableNonEmpty(dir, file).then(
@@ -245,7 +181,7 @@ async function readService(dir: string, name: string): Promise<ServiceData> {
     let chain: ChainLink[] = [];
     if ('err' in stream) {
       if (stream.err.kind === 'missing') {
-        if (streamsExpected) problems.push({ file, kind: 'missing', detail: `no zfs send stream of zones/${vm.uuid}/data` });
+        if (streamsExpected) problems.push({ file, kind: 'missing', detail: `no zfs send stream of ${delegatedDatasetName(vm.uuid)}` });
       } else problems.push({ file, kind: stream.err.kind, detail: stream.err.message });
     } else {
       problems.push(...metaProblems);

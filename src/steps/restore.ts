@@ -4,7 +4,7 @@
 import { hostname, userInfo } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Dc } from '../remote/dc.js';
-import { blocksRestore, type Problem } from '../state/check-report.js';
+import { blocksRestore, type Problem } from '../state/problem.js';
 import { primaryAliveRefusal } from '../state/headnode-problems.js';
 import { describeAction, type Plan, type PlanAction, type PlanStep, type Strategy } from '../state/plan.js';
 import { redactText } from '../state/redact.js';
@@ -12,7 +12,7 @@ import { onlyUsage, unknownServices } from '../state/only-services.js';
 import type { RunIdentity } from '../state/run-identity.js';
 import { vmadmGet } from '../remote/triton/vmadm.js';
 import { ActionFailed, DEFAULT_TIMING, execute, prepare, type ActionContext, type Timing } from './actions.js';
-import { CATALOGUE } from './catalogue.js';
+import { CATALOGUE } from '../catalogue.js';
 import { runCheck } from './check.js';
 import { ImageStager } from './image-stager.js';
 import { Journal } from './journal.js';

@@ -7,14 +7,15 @@ import type { Dc } from '../remote/dc.js';
 import type { Host } from '../remote/host.js';
 import { checkHostKey, fingerprintOf, hostLookupName, keyTypeOfBlob, loadKnownHosts } from '../remote/known-hosts.js';
 import { ensureIdentity } from '../remote/ssh-identity.js';
+import { readPersistentKeysPath } from '../remote/triton/root-authorized-keys.js';
 import { getSysinfo } from '../remote/triton/sysinfo.js';
 import { inventoryFromRestoreData, readRestoreData } from './restore-data.js';
 
 /**
- * Triton restores root's GZ authorized_keys at every boot from this file:
- * sdc-headnode config/config.inc/generic, "root_authorized_keys_file=root.authorized_keys:
- * Set this to the name of a file in config.inc and it will be copied in as root's
- * .ssh/authorized_keys in GZs". /root itself is a ramdisk (SmartOS docs).
+ * The stock place a headnode's boot copies root's authorized_keys from
+ * (smartos-live smartdc-config; name from root_authorized_keys_file, sdc-headnode
+ * config/config.inc/generic). Each peer's own config is read: see
+ * remote/triton/root-authorized-keys.ts.
  */
 export const PERSISTENT_AUTHORIZED_KEYS = '/usbkey/config.inc/root.authorized_keys';
 export const LIVE_AUTHORIZED_KEYS = '/root/.ssh/authorized_keys';
@@ -33,8 +34,11 @@ export interface PeerOutcome {
   hostname: string;
   adminIp: string;
   fingerprint?: string;
-  status: 'installed' | 'already' | 'declined' | 'failed';
+  /** live-only: in /root/.ssh/authorized_keys only, which the peer's next reboot empties. */
+  status: 'installed' | 'already' | 'live-only' | 'declined' | 'failed';
   detail?: string;
+  /** The peer's file its boot copies to root's authorized_keys, when it has one. */
+  persistent?: string;
 }
 
 export async function runSshSetup(o: SshSetupOptions): Promise<{ publicLine: string; peers: PeerOutcome[] }> {
@@ -84,9 +88,20 @@ async function setUpPeer(o: SshSetupOptions, hostname: string, adminIp: string, 
   }
   const host = o.dc.peer(hostname, adminIp);
   try {
-    const a = await addLine(host, PERSISTENT_AUTHORIZED_KEYS, publicLine, o.timeoutMs);
-    const b = await addLine(host, LIVE_AUTHORIZED_KEYS, publicLine, o.timeoutMs);
-    return { ...base, fingerprint, status: a || b ? 'installed' : 'already' };
+    const where = await readPersistentKeysPath(host, { timeoutMs: o.timeoutMs });
+    const live = await addLine(host, LIVE_AUTHORIZED_KEYS, publicLine, o.timeoutMs);
+    if (where.path === undefined) {
+      o.log(`  ${hostname}: key in ${LIVE_AUTHORIZED_KEYS} only (until its next reboot: /root is a ramdisk)`);
+      return {
+        ...base,
+        fingerprint,
+        status: 'live-only',
+        detail: `${where.why}: its next reboot drops the key. On ${hostname}, add root_authorized_keys_file=root.authorized_keys to ${'/usbkey/config'}, then run ssh-setup again`,
+      };
+    }
+    const kept = await addLine(host, where.path, publicLine, o.timeoutMs);
+    o.log(`  ${hostname}: key in ${where.path} (its boot copies that file to ${LIVE_AUTHORIZED_KEYS}) and in ${LIVE_AUTHORIZED_KEYS} (for now)`);
+    return { ...base, fingerprint, persistent: where.path, status: kept || live ? 'installed' : 'already' };
   } catch (e) {
     return {
       ...base,
@@ -94,7 +109,7 @@ async function setUpPeer(o: SshSetupOptions, hostname: string, adminIp: string, 
       status: 'failed',
       detail: `${(e as Error).message}. Install the key by hand on ${hostname}'s console: ` +
         `mkdir -p /usbkey/config.inc /root/.ssh; echo '${publicLine}' | tee -a ${PERSISTENT_AUTHORIZED_KEYS} >> ${LIVE_AUTHORIZED_KEYS}` +
-        ' (or run ssh-setup again with an ssh-agent that can log in there: ssh -A)',
+        ' (the file root_authorized_keys_file names in /usbkey/config or /usbkey/config.inc/generic; or run ssh-setup again with an ssh-agent that can log in there: ssh -A)',
     };
   }
 }

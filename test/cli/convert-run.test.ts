@@ -5,7 +5,7 @@ import { execa, type ResultPromise } from 'execa';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tgzMembers } from '../../src/remote/sim/usbkey-key.js';
+import { SIM_SDCADM_BUILDSTAMP, SIM_SDCADM_DEPLOYED_IMAGE, SIM_SDCADM_IMAGE, tgzMembers } from '../../src/remote/sim/usbkey-key.js';
 import { USBKEY_BASE_NAMES } from '../../src/state/convert-plan.js';
 import { tempDir } from '../sim/helpers.js';
 
@@ -85,6 +85,9 @@ describe('triton-recover convert --yes', () => {
     expect([...base.keys()].sort()).toEqual([...USBKEY_BASE_NAMES, 'sdcadm-install.sh'].sort());
     expect(base.get('os')).toEqual({ from: '/mnt/usbkey', tag: 'key' });
     expect(base.get('sdcadm-install.sh')?.from).toBe('/usbkey/extra/sdcadm');
+    // The installer of the sdcadm headnode0 runs (its etc/buildstamp), not merely the latest build.
+    expect(hn0.files['/usbkey/extra/sdcadm/sdcadm.sh']).toContain(SIM_SDCADM_DEPLOYED_IMAGE);
+    expect(journal).toContain(`the build this headnode runs: ${SIM_SDCADM_BUILDSTAMP}`);
     expect((hn0 as { usbkeyMount?: string }).usbkeyMount, 'unmounted again, as it was').toBeUndefined();
     const again = await execa(bin, args(dir, false), { reject: false, stdin: 'ignore' });
     expect(again.exitCode).toBe(2);
@@ -133,6 +136,19 @@ describe('triton-recover convert --yes', () => {
     expect(bad).toEqual(['cn0 was rebooted 2 times']);
   }, 60_000);
 
+  it('an sdcadm build the updates server does not have (a dev build): the latest installer instead, and said so', async () => {
+    const dir = tempDir('tr-conv-');
+    const s = JSON.parse(readFileSync(contract, 'utf8'));
+    s.servers[0].alive = true;
+    s.servers[0].files = { '/opt/smartdc/sdcadm/etc/buildstamp': 'master-20990101T000000Z-gdeadbee-dirty\n' };
+    writeFileSync(join(dir, 'f.json'), JSON.stringify(s));
+    const r = await execa(bin, ['convert', 'cn0', '--yes', '--sim', join(dir, 'f.json'), '--sim-state', join(dir, 's.json'), '--sim-speed', '400'], { reject: false, stdin: 'ignore' });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const hn0 = (JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')) as { servers: { hostname: string; files: Record<string, string> }[] }).servers.find((x) => x.hostname === 'headnode0')!;
+    expect(hn0.files['/usbkey/extra/sdcadm/sdcadm.sh']).toContain(SIM_SDCADM_IMAGE);
+    expect(readFileSync(journalPath(dir), 'utf8')).toContain('the latest build: the updates server has no sdcadm image with buildstamp master-20990101T000000Z-gdeadbee');
+  }, 60_000);
+
   it('a failing sdcadm stops the run with exit 3, the command and what next; the rerun finishes', async () => {
     const dir = tempDir('tr-conv-');
     const s = JSON.parse(readFileSync(contract, 'utf8'));
@@ -173,11 +189,12 @@ async function killAt(dir: string, at: { lines?: number; ms?: number; text?: str
   return killed;
 }
 
-// Journal lines land right before/after actions (the USB key is mounted at
-// 14-16, packed at 17-20, unmounted at 21; the reboot starts at 45, its wait
-// at 48); time offsets land inside commands, the reboot wait included.
+// Journal lines land right before/after actions (the sdcadm installer is
+// fetched at 8-14, the USB key mounted at 15-17, packed at 18-21, unmounted at
+// 22; the reboot starts at 46, its wait at 49); time offsets land inside
+// commands, the reboot wait included.
 const POINTS: { lines?: number; ms?: number; text?: string; after?: number }[] = [
-  ...[2, 4, 10, 14, 16, 17, 20, 21, 23, 27, 32, 37, 39, 41, 45, 46, 47, 48, 51, 54, 56, 59, 61, 66, 69].map((lines) => ({ lines })),
+  ...[2, 4, 10, 15, 17, 18, 21, 22, 24, 28, 33, 38, 40, 42, 46, 47, 48, 49, 52, 55, 57, 60, 62, 67, 70].map((lines) => ({ lines })),
   ...[500, 900, 1200].map((ms) => ({ ms })),
   // Around the reboot: journaled but not sent yet, sent while the server still
   // answers (its shutdown takes a moment), and down. Never sent twice.

@@ -67,6 +67,20 @@ describe('triton-recover convert', () => {
     expect(r.exitCode).toBe(2);
   });
 
+  it('a dhcpd with NET-371 but not NET-376, and a vmapi older than ZAPI-800, are each critical (audit 16)', async () => {
+    const r = await convert('cn0', scenario((s) => {
+      const imageOf = (alias: string): any => s.images.find((i: any) => i.uuid === s.instances.find((x: any) => x.alias === alias).image);
+      expect(imageOf('vmapi0')).not.toBe(imageOf('dhcpd0'));
+      imageOf('dhcpd0').version = 'master-20170801T000000Z-g0123456';
+      imageOf('vmapi0').version = 'master-20170930T000000Z-g0123456';
+    }));
+    expect(r.stdout).toContain('CRIT DHCPD_TOO_OLD: dhcpd0 (master-20170801T000000Z-g0123456)');
+    expect(r.stdout).toContain('NET-376');
+    expect(r.stdout).toContain('CRIT VMAPI_TOO_OLD: vmapi0 (master-20170930T000000Z-g0123456)');
+    expect(r.stdout).toContain('fix: sdcadm update vmapi');
+    expect(r.exitCode).toBe(2);
+  });
+
   it('a compute node holding a manatee peer of an unhealthy shard is refused', async () => {
     const r = await convert('cn1', scenario((s) => {
       const m2 = s.instances.find((i: any) => i.alias === 'manatee2');

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { formatCommand, quoteArg, quoteArgv, splitCommand } from '../../src/remote/quote.js';
+import { formatCommand, quoteArg, quoteArgv, splitCommand } from '../../src/values/shell-quote.js';
 
 const NASTY: string[] = [
   '',

@@ -12,6 +12,7 @@ import { fingerprintOf } from '../../src/remote/known-hosts.js';
 import { LocalHost } from '../../src/remote/local.js';
 import { startSshServer, type RunningSshServer } from '../../src/remote/sim/ssh-server.js';
 import { SshHost, type SshHostOptions } from '../../src/remote/ssh.js';
+import { unwrapPid } from '../../src/remote/ssh-pid.js';
 import { generateKeyPair } from '../../src/remote/sim/keys.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ssh-host-'));
@@ -254,7 +255,7 @@ describe('SshHost over a real SSH wire', () => {
         accept().on('exec', (acceptExec, _reject, info) => {
           const ch = acceptExec();
           ch.stderr.write('dying\n');
-          if (info.command === 'die') ch.exit('KILL');
+          if (unwrapPid(info.command) === 'die') ch.exit('KILL');
           ch.end();
         });
       });

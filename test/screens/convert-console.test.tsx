@@ -8,7 +8,7 @@ import { App } from '../../src/screens/App.js';
 import { createStore, type Store } from '../../src/screens/store.js';
 import type { Theme } from '../../src/screens/theme.js';
 import { initialState } from '../../src/state/console.js';
-import { ConsoleSession } from '../../src/steps/session.js';
+import { ConsoleSession } from '../../src/app/console/session.js';
 import { openTestSim, scenario, until } from '../sim/helpers.js';
 
 const serial: Theme = { color: false, ascii: true, serial: true, tickMs: 5000 };

@@ -2,7 +2,7 @@
 // what the preparation makes of the archive, and a server that PXE boots.
 import { describe, expect, it } from 'vitest';
 import { PREPARE_MARKER } from '../../src/remote/sim/headnode-prepare.js';
-import { tgzMembers } from '../../src/remote/sim/usbkey-key.js';
+import { SIM_SDCADM_BUILDSTAMP, SIM_SDCADM_DEPLOYED_IMAGE, SIM_SDCADM_IMAGE, tgzMembers } from '../../src/remote/sim/usbkey-key.js';
 import { openTestSim, scenario } from './helpers.js';
 
 const CN0 = '91cd462d-c036-5f49-97cb-9a2cdce4e2b7';
@@ -46,6 +46,19 @@ describe('gtar from the USB key', () => {
     expect(tgzMembers(files()[`${DIR}/c.tgz`]).get('os')?.tag).toBe('copy,folded');
     const notOnKey = await t.run('headnode1', ['gtar', '-czf', `${DIR}/d.tgz`, '-C', '/mnt/usbkey', 'sdcadm-install.sh']);
     expect(notOnKey.stderr).toContain('sdcadm-install.sh: Cannot stat');
+  });
+});
+
+describe('the sdcadm installer: the running build, on the updates server', () => {
+  it('headnodes carry etc/buildstamp; updates-imgadm finds that build by tag, nothing for an unknown one, and the latest', async () => {
+    const t = await openTestSim();
+    const stamp = (await t.run('headnode1', ['cat', '/opt/smartdc/sdcadm/etc/buildstamp'])).stdout.trim();
+    expect(stamp).toBe(SIM_SDCADM_BUILDSTAMP);
+    const list = async (filter: string) => (await t.run('headnode1', ['updates-imgadm', 'list', 'name=sdcadm', filter, '-H', '-o', 'uuid'])).stdout.trim();
+    expect(await list(`tag.buildstamp=${stamp}`)).toBe(SIM_SDCADM_DEPLOYED_IMAGE);
+    expect(await list('tag.buildstamp=master-20990101T000000Z-gdeadbee')).toBe('');
+    expect(await list('--latest')).toBe(SIM_SDCADM_IMAGE);
+    expect(SIM_SDCADM_IMAGE).not.toBe(SIM_SDCADM_DEPLOYED_IMAGE);
   });
 });
 

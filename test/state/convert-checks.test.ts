@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDate, convertProblems, type ConvertFacts } from '../../src/state/convert-checks.js';
+import { buildDate, buildStamp, convertProblems, type ConvertFacts } from '../../src/state/convert-checks.js';
 
 const ok: ConvertFacts = {
   query: 'cn0',
@@ -31,9 +31,25 @@ describe('conversion pre-checks', () => {
     expect(codes({ headnodes: ['a', 'b', 'c', 'd'] })).toEqual(['warning:MANY_HEADNODES']);
     expect(codes({ customerVms: 2 })).toEqual(['warning:CUSTOMER_VMS']);
   });
+  it('dhcpd needs NET-376 (a build from master-20170907T183323Z on), not only NET-371', () => {
+    const d = (version: string) => codes({ dhcpd: [{ alias: 'dhcpd0', version }] });
+    expect(d('master-20170601T000000Z-gabc')).toEqual(['critical:DHCPD_TOO_OLD']);
+    expect(d('master-20170907T183322Z-gabc')).toEqual(['critical:DHCPD_TOO_OLD']);
+    expect(d('master-20170907T183323Z-g554cb97')).toEqual([]);
+    expect(codes({ dhcpd: [{ alias: 'dhcpd0' }] })).toEqual([]);
+  });
+  it('vmapi needs ZAPI-800 (sdc-vmapi 3c161c1, 2017-10-06T22:44:17Z)', () => {
+    const v = (version: string) => convertProblems({ ...ok, vmapi: [{ alias: 'vmapi0', version }] });
+    expect(v('master-20171006T224416Z-gabc').map((p) => p.code)).toEqual(['VMAPI_TOO_OLD']);
+    expect(v('master-20171006T224416Z-gabc')[0]!.message).toContain('vmapi0 (master-20171006T224416Z-gabc)');
+    expect(v('master-20171006T224416Z-gabc')[0]!.fix).toContain('sdcadm update vmapi');
+    expect(v('master-20171006T224417Z-g3c161c1')).toEqual([]);
+    expect(v('1.2.3')).toEqual([]);
+  });
   it('reads build dates from platform stamps and image versions', () => {
     expect(buildDate('20170830T101010Z')).toBe('20170830');
     expect(buildDate('master-20170118T183323Z-g554cb97')).toBe('20170118');
     expect(buildDate('1.6.3')).toBeUndefined();
+    expect(buildStamp('master-20170907T183323Z-g554cb97')).toBe('20170907T183323Z');
   });
 });

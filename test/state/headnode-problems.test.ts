@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blocksRestore } from '../../src/state/check-report.js';
+import { blocksRestore } from '../../src/state/problem.js';
 import { dhcpdProblems, headnodeCountProblems, usbkeyProblems, type UsbkeyFact } from '../../src/state/headnode-problems.js';
 import { platformProblems } from '../../src/state/platform-problems.js';
 

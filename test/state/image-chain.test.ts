@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { imagesToAsk, missingImages, type Installed } from '../../src/state/image-chain.js';
-import type { ImageData } from '../../src/steps/restore-data.js';
+import type { ImageData } from '../../src/state/restore-data.js';
 
 const A = 'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa'; // zone image
 const B = 'bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb'; // its origin

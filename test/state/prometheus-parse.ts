@@ -3,7 +3,9 @@
 // rejects or silently mangles: a sample before its family's HELP and TYPE, a
 // family split in two, bad names, bad label syntax or escapes, values that are
 // not floats, sample timestamps (the textfile collector refuses them) and
-// duplicate series.
+// duplicate series. The judge of the format is the real `promtool check
+// metrics` (the tests pipe every output to it); this parser reads values back,
+// and still fails where promtool is silent (duplicate series, timestamps).
 
 export interface Sample {
   name: string;

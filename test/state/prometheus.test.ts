@@ -1,10 +1,18 @@
-// formatPrometheus on hand-made reports, read back with a strict parser of the
-// text format (prometheus-parse.ts), which is itself tested on broken inputs.
+// formatPrometheus on hand-made reports: the real `promtool check metrics`
+// judges the format (weird label values included); values are read back with
+// a strict parser of the text format (prometheus-parse.ts), itself tested on
+// broken inputs.
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { PROBLEM_CODES, type CheckReport, type ServiceEntry } from '../../src/state/check-report.js';
+import { type CheckReport, type ServiceEntry } from '../../src/state/check-report.js';
+import { PROBLEM_CODES } from '../../src/state/problem.js';
 import type { HeadnodeReadiness } from '../../src/state/headnode-readiness.js';
 import { escapeLabelValue, formatPrometheus } from '../../src/state/prometheus.js';
+import { findProgram } from '../support/programs.js';
 import { parsePrometheus, valueOf } from './prometheus-parse.js';
+
+const promtool = findProgram('promtool', 'prometheus');
+const OPTS = { maxAgeMinutes: 30 };
 
 const NOW = new Date('2026-09-01T03:00:00.500Z');
 const WEIRD = 'we"ird\\svc\nx';
@@ -16,12 +24,12 @@ const svc = (name: string, ageSeconds: number | null, ready = true): ServiceEntr
   ready,
 });
 
-const hn = (hostname: string, local: boolean, restorable: boolean, age: number | null): HeadnodeReadiness => ({
+const hn = (hostname: string, local: boolean, restorable: boolean, age: number | null, lastSyncOk: boolean | null = age !== null ? true : null): HeadnodeReadiness => ({
   hostname,
   uuid: `${hostname}-uuid`,
   local,
   restorable,
-  ownRestoreData: { present: age !== null, ageSeconds: age, lastSyncOk: age !== null ? true : null },
+  ownRestoreData: { present: age !== null, ageSeconds: age, lastSyncOk },
   services: [],
 });
 
@@ -47,13 +55,13 @@ function report(over: Partial<CheckReport> = {}): CheckReport {
       { severity: 'warning', code: 'RESTORE_DATA_MISSING', message: 'no restore-data on headnode2' },
       { severity: 'critical', code: 'IMAGE_MISSING', service: 'vmapi', message: 'image x' },
     ],
-    readiness: [hn('headnode0', false, false, null), hn('headnode1', true, true, 240), hn('headnode2', false, true, 300)],
+    readiness: [hn('headnode0', false, false, null), hn('headnode1', true, true, 240), hn('headnode2', false, true, 300, false)],
     ...over,
   };
 }
 
 describe('formatPrometheus', () => {
-  const text = formatPrometheus(report(), NOW);
+  const text = formatPrometheus(report(), NOW, OPTS);
   const fams = parsePrometheus(text);
 
   it('is valid text format: HELP and TYPE before every family, gauges, triton_recover_* names', () => {
@@ -84,6 +92,20 @@ describe('formatPrometheus', () => {
     expect(valueOf(fams, 'triton_recover_headnode_restore_data_present', { headnode: 'headnode0' })).toBe(0);
     expect(valueOf(fams, 'triton_recover_headnode_restore_data_age_seconds', { headnode: 'headnode2' })).toBe(300);
     expect(valueOf(fams, 'triton_recover_headnode_restore_data_age_seconds', { headnode: 'headnode0' })).toBeUndefined();
+  });
+
+  it('last sync ok per headnode (absent when it holds none), and the max age the check judged by', () => {
+    expect(valueOf(fams, 'triton_recover_headnode_last_sync_ok', { headnode: 'headnode1' })).toBe(1);
+    expect(valueOf(fams, 'triton_recover_headnode_last_sync_ok', { headnode: 'headnode2' })).toBe(0);
+    expect(valueOf(fams, 'triton_recover_headnode_last_sync_ok', { headnode: 'headnode0' })).toBeUndefined();
+    expect(valueOf(fams, 'triton_recover_restore_data_max_age_seconds')).toBe(1800);
+    expect(valueOf(parsePrometheus(formatPrometheus(report(), NOW, { maxAgeMinutes: 90 })), 'triton_recover_restore_data_max_age_seconds')).toBe(5400);
+  });
+
+  it.skipIf(promtool.skip)('promtool check metrics accepts it, weird label values and all: no lint complaint', async () => {
+    const r = await execa(promtool.path!, ['check', 'metrics'], { input: text, reject: false });
+    expect(`${r.stdout}${r.stderr}`).toBe('');
+    expect(r.exitCode).toBe(0);
   });
 
   it('every problem code of the contract, both severities, 0 when absent', () => {
@@ -125,11 +147,11 @@ describe('formatPrometheus', () => {
   it('stable: the same report gives the same bytes, whatever the order of its lists', () => {
     const r = report();
     const shuffled = report({ services: [...r.services].reverse(), readiness: [...r.readiness!].reverse(), problems: [...r.problems].reverse() });
-    expect(formatPrometheus(shuffled, NOW)).toBe(text);
+    expect(formatPrometheus(shuffled, NOW, OPTS)).toBe(text);
   });
 
   it('a report without a primary or readiness entries (disaster before detection) still parses', () => {
-    const t = formatPrometheus(report({ primary: null, readiness: undefined, mode: 'disaster', verdict: 'not-ready' }), NOW);
+    const t = formatPrometheus(report({ primary: null, readiness: undefined, mode: 'disaster', verdict: 'not-ready' }), NOW, OPTS);
     const f = parsePrometheus(t);
     expect(f.has('triton_recover_primary_state')).toBe(false);
     expect(f.has('triton_recover_headnode_restorable')).toBe(false);

@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../src/remote/sim/scenario.js';
-import { exitCodeOf, type Problem } from '../../src/state/check-report.js';
+import { exitCodeOf } from '../../src/state/check-report.js';
+import { type Problem } from '../../src/state/problem.js';
 import { runCheck } from '../../src/steps/check.js';
 import { runRestore } from '../../src/steps/restore.js';
 import { openTestSim, scenario, type TestSim } from '../sim/helpers.js';

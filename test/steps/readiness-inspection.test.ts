@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../src/remote/sim/scenario.js';
 import type { Theme } from '../../src/screens/theme.js';
 import { inspectView } from '../../src/screens/views/other.js';
-import type { CheckReport, Problem, ProblemCode } from '../../src/state/check-report.js';
+import type { CheckReport } from '../../src/state/check-report.js';
+import type { Problem, ProblemCode } from '../../src/state/problem.js';
 import { initialState } from '../../src/state/console.js';
 import type { HeadnodeReadiness, ReadinessService } from '../../src/state/headnode-readiness.js';
 import { formatPrometheus } from '../../src/state/prometheus.js';
@@ -54,7 +55,7 @@ const one = (r: CheckResult, code: ProblemCode): Problem => {
 const hn = (r: CheckResult, hostname: string): HeadnodeReadiness => r.report.readiness!.find((h) => h.hostname === hostname)!;
 const row = (r: CheckResult, hostname: string, alias: string): ReadinessService => hn(r, hostname).services.find((s) => s.alias === alias)!;
 const restorable = (r: CheckResult): Record<string, boolean> => Object.fromEntries(r.report.readiness!.map((h) => [h.hostname, h.restorable]));
-const prom = (r: CheckResult) => parsePrometheus(formatPrometheus(r.report, new Date()));
+const prom = (r: CheckResult) => parsePrometheus(formatPrometheus(r.report, new Date(), { maxAgeMinutes: 30 }));
 
 const serial: Theme = { color: false, ascii: true, serial: true, tickMs: 5000 };
 function screen(report: CheckReport): string[] {

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Problem } from '../../src/state/check-report.js';
+import type { Problem } from '../../src/state/problem.js';
 import { runCheck } from '../../src/steps/check.js';
 import { runRestore } from '../../src/steps/restore.js';
 import { readRestoreData } from '../../src/steps/restore-data.js';
@@ -127,5 +127,26 @@ describe('reads are bounded (issue 11, class 5)', () => {
     const b = rd.images.get(files[1]!.slice(0, 36))!;
     expect(b.filePath).toBeUndefined();
     expect(b.fileProblem).toMatch(/has sha1 [0-9a-f]{40}, its manifest says/);
+  });
+});
+
+describe('the catalogue and the vm dumps agree on delegated datasets', () => {
+  it('the reference scenario: every zone of a dataset-keeping service has its dataset (no DATASET_NOT_DELEGATED)', async () => {
+    const t = await openTestSim(undefined, SPEED);
+    const chk = await runCheck(t.sim, { timeoutMs: 500 });
+    expect(chk.report.problems.filter((p) => p.code === 'DATASET_NOT_DELEGATED')).toEqual([]);
+  });
+
+  it('a fwapi zone dumped without zones/<uuid>/data is named: it comes back without the data fwapi keeps there', async () => {
+    const t = await openTestSim(undefined, SPEED);
+    const dump = fileOf(t, 'fwapi', /^vm-.*\.json$/);
+    const vm = JSON.parse(readFileSync(dump, 'utf8')) as { uuid: string; datasets?: string[] };
+    delete vm.datasets;
+    writeFileSync(dump, JSON.stringify(vm));
+    const chk = await runCheck(t.sim, { timeoutMs: 500 });
+    const p = chk.report.problems.find((x) => x.code === 'DATASET_NOT_DELEGATED');
+    expect(p).toMatchObject({ severity: 'warning', service: 'fwapi' });
+    expect(p!.message).toContain(`has no delegated dataset (zones/${vm.uuid}/data), though fwapi keeps its data on one`);
+    expect(p!.message).toContain('died with its headnode');
   });
 });

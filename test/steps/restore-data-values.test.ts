@@ -3,7 +3,8 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blocksRestore, formatCheckText } from '../../src/state/check-report.js';
+import { formatCheckText } from '../../src/state/check-report.js';
+import { blocksRestore } from '../../src/state/problem.js';
 import { sanitizeForDisplay } from '../../src/state/display-text.js';
 import { formatPlanText } from '../../src/state/plan.js';
 import { runCheck } from '../../src/steps/check.js';

@@ -8,13 +8,12 @@ import { CommandFailedError } from '../../src/remote/triton/command.js';
 import {
   MANATEE_PG_STATUS_CMD,
   MANATEE_SHOW_CMD,
-  manateeCanWrite,
   manateePgStatus,
-  manateeReplicationBlocked,
   manateeShow,
   parseManateePgStatus,
   parseManateeShow,
 } from '../../src/remote/triton/manatee.js';
+import { manateeCanWrite, manateeReplicationBlocked } from '../../src/state/cluster-health.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const samplesDir = path.resolve(repoRoot, 'test', 'fixtures', 'samples');

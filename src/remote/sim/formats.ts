@@ -2,24 +2,15 @@
 // use (see shared/reference/samples). The console cannot tell these from a real
 // DC except by speed.
 import { createHash } from 'node:crypto';
-import { parseCidr } from '../values.js';
+import { parseCidr } from '../../values/schemas.js';
 import { serverAdminMac } from './physics.js';
 import type { Scenario, ScenarioImage, ScenarioInstance, ScenarioServer } from './scenario.js';
 import type { SimWorld } from './world.js';
+import { DEFAULT_PLATFORM, stableUuid } from './defaults.js';
 import { nicsOf, vmadmNic } from './zone-nics.js';
 
 /** A stable UUID from a name, so SAPI services keep their uuids across restarts. */
-export function stableUuid(...parts: string[]): string {
-  const h = createHash('sha1').update(parts.join('/')).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
 const iso = (ms: number): string => new Date(ms).toISOString();
-/** The platform a server boots when the scenario does not say. */
-export const DEFAULT_PLATFORM = '20260901T101010Z';
-/** gz-tools build a server has when the scenario does not say. */
-export const GZ_TOOLS = '20260901T101010Z';
-
 /** The gz-tools image of a build: /opt/smartdc/etc/gz-tools.image names it, IMGAPI knows it. */
 export function gzToolsImage(world: SimWorld, build: string): Record<string, unknown> {
   return {
@@ -611,27 +602,3 @@ export function svcsX(world: SimWorld, inst: ScenarioInstance): string {
   return '';
 }
 
-/** A headnode's /usbkey/config (the keys sdc-headnode's prompt-config writes that matter here). */
-export function usbkeyConfig(state: Pick<Scenario, 'datacenter' | 'adminNetwork' | 'instances'>, srv: ScenarioServer): string {
-  const { netmask } = parseCidr(state.adminNetwork.subnet);
-  const services = [...new Set(state.instances.map((i) => i.service))].sort();
-  const ips = (svc: string): string => state.instances.filter((i) => i.service === svc).map((i) => i.adminIp).join(',');
-  const mac = serverAdminMac(srv.uuid);
-  return [
-    '# Triton headnode configuration',
-    `datacenter_name=${state.datacenter.name}`,
-    `dns_domain=${state.datacenter.dnsDomain}`,
-    `hostname=${srv.hostname}`,
-    `admin_nic=${mac}`,
-    `admin_ip=${srv.adminIp}`,
-    `admin_netmask=${netmask}`,
-    `admin_network=${state.adminNetwork.subnet.split('/')[0]}`,
-    `admin_gateway=${state.adminNetwork.gateway}`,
-    `external_nic=${mac.replace(/..$/, 'ff')}`,
-    `external_ip=203.0.113.${srv.adminIp.split('.')[3]}`,
-    'external_netmask=255.255.255.0',
-    'external_gateway=203.0.113.1',
-    ...services.map((s) => `${s}_admin_ips=${ips(s)}`),
-    '',
-  ].join('\n');
-}

@@ -1,7 +1,8 @@
 // Commands run in a simulated server's global zone. Each handler applies its
 // effect to the world (persisted) and answers in the real tool's format.
 import { readFileSync, statSync } from 'node:fs';
-import { Uuid } from '../values.js';
+import { Uuid } from '../../values/schemas.js';
+import type { CmdResult } from './cmd-result.js';
 import { imageManifest, manateeShow, svcsX, sysinfoObject, vmadmObject, zkStat } from './formats.js';
 import { generatedMac } from './physics.js';
 import type { ScenarioInstance, ScenarioServer } from './scenario.js';
@@ -15,13 +16,6 @@ import { inSubnet, ipOwner, nicAddressState } from './ip-owner.js';
 import { USBKEY_EXTRA_FULL, usbkeyEntry, usbkeyOsListing } from './usbkey.js';
 import { gtar, mountedKeyEntry, sdcUsbkey, updatesImgadm } from './usbkey-key.js';
 
-export interface CmdResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** How much longer than its latency the command takes (sdcadm waits for what it creates). */
-  extraMs?: number;
-}
 
 const ok = (stdout = '', stderr = ''): CmdResult => ({ code: 0, stdout, stderr });
 const err = (code: number, stderr: string): CmdResult => ({ code, stdout: '', stderr: stderr.endsWith('\n') ? stderr : `${stderr}\n` });

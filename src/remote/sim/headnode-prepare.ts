@@ -1,6 +1,6 @@
 // What share/headnode-prepare.sh does to a simulated compute node, and the
 // booter's hn-netfile that writes a headnode's boot/networking.json.
-import type { CmdResult } from './gz-commands.js';
+import type { CmdResult } from './cmd-result.js';
 import { serverAdminMac } from './physics.js';
 import type { ScenarioServer } from './scenario.js';
 import { usbkeyOsListing } from './usbkey.js';

@@ -1,9 +1,8 @@
 // The core APIs of the simulated DC, answering like CNAPI, NAPI, SAPI, VMAPI and
 // IMGAPI do (status codes, bodies, query filters the console uses).
-import { Ipv4, Uuid } from '../values.js';
+import { Ipv4, Uuid } from '../../values/schemas.js';
+import { DEFAULT_PLATFORM, GZ_TOOLS } from './defaults.js';
 import {
-  DEFAULT_PLATFORM,
-  GZ_TOOLS,
   cnapiServer,
   customerVms,
   gzToolsImage,

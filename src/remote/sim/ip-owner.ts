@@ -7,7 +7,7 @@
 // reach that holder, never the newcomer. (illumos retries a duplicate address
 // every ip_dup_recovery, 5 min; here the newcomer takes over as soon as the
 // first holder is gone.)
-import { Ipv4, ipToInt, parseCidr } from '../values.js';
+import { Ipv4, ipToInt, parseCidr } from '../../values/schemas.js';
 import type { ScenarioInstance, ScenarioServer, SimNic } from './scenario.js';
 import type { SimWorld } from './world.js';
 import { nicsOf } from './zone-nics.js';

@@ -1,8 +1,8 @@
 // Provisioning a new core instance the way SAPI CreateInstance does in full
 // mode (through VMAPI): next alias, the service's image, a free admin IP from
 // NAPI, a NIC record, the SAPI record, then the zone's first boot.
-import { parseCidr } from '../values.js';
-import { stableUuid } from './formats.js';
+import { parseCidr } from '../../values/schemas.js';
+import { stableUuid } from './defaults.js';
 import { macFor } from './physics.js';
 import type { ScenarioInstance, ScenarioServer } from './scenario.js';
 import type { SimWorld } from './world.js';

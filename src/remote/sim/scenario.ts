@@ -3,7 +3,7 @@
 // few `sim` bookkeeping fields; every contract field keeps its meaning.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { Alias, Hostname, Ipv4, ServiceName, Uuid } from '../values.js';
+import { Alias, Hostname, Ipv4, ServiceName, Uuid } from '../../values/schemas.js';
 
 export const InstanceState = z.enum([
   'configured',

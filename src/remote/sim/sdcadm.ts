@@ -1,7 +1,7 @@
 // The two sdcadm commands the conversion uses (reference A4): `sdcadm create
 // SVC -s SERVER -y` and `sdcadm post-setup ha-binder -y S1 S2 S3`. sdcadm runs
 // where the sdc zone is (its sdc-* helpers need it) and needs the API stack.
-import type { CmdResult } from './gz-commands.js';
+import type { CmdResult } from './cmd-result.js';
 import { provisionInstance, provisionMs } from './provision.js';
 import type { ScenarioServer } from './scenario.js';
 import type { SimWorld } from './world.js';

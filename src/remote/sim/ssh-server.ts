@@ -7,7 +7,8 @@ import ssh2 from 'ssh2';
 import type { AuthContext, Connection, ParsedKey, ServerChannel, Session } from 'ssh2';
 import { RemoteError } from '../errors.js';
 import type { Host } from '../host.js';
-import { splitCommand } from '../quote.js';
+import { splitCommand } from '../../values/shell-quote.js';
+import { killGroupTarget, pidRequest } from '../ssh-pid.js';
 
 export interface SshServerOptions {
   hostKey: string | Buffer;
@@ -29,6 +30,12 @@ export interface RunningSshServer {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
+
+/** Commands that reported a pid (see ssh-pid.ts), so a later `kill -9 -PID` can stop them. */
+interface Procs {
+  byPid: Map<number, AbortController>;
+  next: number;
+}
 
 function parseKeyOrThrow(k: string | Buffer, what: string): ParsedKey {
   const parsed = ssh2.utils.parseKey(k);
@@ -57,6 +64,8 @@ export async function startSshServer(opts: SshServerOptions): Promise<RunningSsh
     });
     ssh.injectSocket(sock);
   });
+  // Pids well above any real one here: a kill for another number goes to the Host as asked.
+  const procs: Procs = { byPid: new Map(), next: 4_000_000 };
   ssh.on('connection', (client: Connection, info: { port: number }) => {
     const sock = bySocketPort.get(info.port);
     const gone = new AbortController();
@@ -72,7 +81,7 @@ export async function startSshServer(opts: SshServerOptions): Promise<RunningSsh
       session.on('exec', (acceptExec: () => ServerChannel, _reject: () => void, info: { command: string }) => {
         const channel = acceptExec();
         const host = (): Host => opts.resolveHost(username);
-        void runExec(channel, info.command, host, gone.signal, () => sock?.destroy());
+        void runExec(channel, info.command, host, gone.signal, () => sock?.destroy(), procs);
       });
     });
   });
@@ -121,32 +130,53 @@ async function runExec(
   resolveHost: () => Host,
   gone: AbortSignal,
   dropClient: () => void,
+  procs: Procs,
 ): Promise<void> {
+  let closed = false;
   const finish = (code: number, stderr: string): void => {
+    if (closed) return;
     if (stderr) channel.stderr.write(stderr);
     channel.exit(code);
     channel.end();
   };
+  const pidReq = pidRequest(command);
   let argv: string[];
   try {
-    argv = splitCommand(command);
+    argv = splitCommand(pidReq?.command ?? command);
     if (argv.length === 0) throw new Error('empty command');
   } catch (e) {
     return finish(2, `sim sshd: cannot run ${JSON.stringify(command)}: ${(e as Error).message}\n`);
   }
-  // The client giving up (closed channel, lost connection) stops the command.
-  // Its KILL signal request never reaches us: ssh2's server drops channel
-  // requests once exec has started, so the close that follows it does the job.
+  const target = killGroupTarget(argv);
+  const victim = target === undefined ? undefined : procs.byPid.get(target);
+  if (victim) {
+    victim.abort(new Error('killed'));
+    return finish(0, '');
+  }
+  // As OpenSSH does for a root login (ssh-pid.ts): the client's KILL signal
+  // request is ignored and closing the channel does not stop the command; it
+  // fails only when it next writes (its pipe is gone: SIGPIPE), or when the
+  // client runs `kill -9 -PID` with the pid the wrapper reported.
+  // Kinder than sshd in one way: a lost connection stops it here, where a
+  // quiet command (sleep) would outlive it on a real host.
   const stop = new AbortController();
   const onGone = (): void => stop.abort(gone.reason);
   gone.addEventListener('abort', onGone, { once: true });
-  channel.on('close', () => stop.abort(new Error('channel closed')));
+  channel.on('close', () => {
+    closed = true;
+  });
+  let pid: number | undefined;
+  if (pidReq) {
+    pid = procs.next++;
+    procs.byPid.set(pid, stop);
+    channel.stderr.write(`${pidReq.nonce} ${pid}\n`);
+  }
   const stdin = await collect(channel);
   try {
     if (stop.signal.aborted) return;
     const host = resolveHost();
-    const res = await host.run(argv, { stdin, timeoutMs: DAY_MS, signal: stop.signal, stdoutSink: channelSink(channel) });
-    if (stop.signal.aborted) return;
+    const res = await host.run(argv, { stdin, timeoutMs: DAY_MS, signal: stop.signal, stdoutSink: channelSink(channel, () => closed) });
+    if (stop.signal.aborted || closed) return;
     if (res.stdout) channel.write(res.stdout);
     finish(res.code, res.stderr);
   } catch (e) {
@@ -155,6 +185,7 @@ async function runExec(
     finish(255, `sim sshd: ${(e as Error).message}\n`);
   } finally {
     gone.removeEventListener('abort', onGone);
+    if (pid !== undefined) procs.byPid.delete(pid);
   }
 }
 
@@ -170,9 +201,11 @@ function collect(channel: ServerChannel): Promise<Buffer> {
 }
 
 /** stdout straight onto the channel (binary safe), without ending it: exit status must follow. */
-function channelSink(channel: ServerChannel): Writable {
+function channelSink(channel: ServerChannel, isClosed: () => boolean): Writable {
   return new Writable({
     write(chunk: Buffer, _enc, cb) {
+      // The client closed the channel: the command's stdout pipe is gone.
+      if (isClosed()) return cb(new Error('EPIPE: the SSH channel is closed'));
       if (channel.write(chunk)) cb();
       else channel.once('drain', () => cb());
     },

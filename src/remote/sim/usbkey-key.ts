@@ -1,11 +1,13 @@
 // The physical USB key of a simulated headnode and what packs it: sdc-usbkey
 // (mount, unmount, status), gtar, and updates-imgadm for the sdcadm installer
 // the conversion puts on the new key.
-import type { CmdResult } from './gz-commands.js';
+import type { CmdResult } from './cmd-result.js';
 import type { ScenarioServer } from './scenario.js';
 import type { SimWorld } from './world.js';
 import { usbkeyEntry } from './usbkey.js';
 
+import { SIM_SDCADM_BUILDSTAMP } from './defaults.js';
+export { SIM_SDCADM_BUILDSTAMP };
 const ok = (stdout = ''): CmdResult => ({ code: 0, stdout, stderr: '' });
 const err = (code: number, stderr: string): CmdResult => ({ code, stdout: '', stderr: `${stderr}\n` });
 
@@ -13,6 +15,7 @@ const err = (code: number, stderr: string): CmdResult => ({ code, stdout: '', st
 export const USBKEY_MOUNTPOINT = '/mnt/usbkey';
 /** The sdcadm build updates-imgadm calls the latest (stands for updates.tritondatacenter.com). */
 export const SIM_SDCADM_IMAGE = '5b1e7a3c-0d2f-4c1a-9e8b-7f6a5d4c3b2a';
+export const SIM_SDCADM_DEPLOYED_IMAGE = '6c2f8b4d-1e3a-4d2b-8f9c-0a7b6e5d4c3b';
 
 /**
  * sdc-usbkey (sdc-headnode tools/cmd/sdc-usbkey.js, tools/lib/usbkey.js):
@@ -125,21 +128,24 @@ export function tgzMembers(content: string | undefined): Map<string, { from: str
  * updates-imgadm (imgapi-cli against updates.tritondatacenter.com), as the
  * prototype uses it for the sdcadm installer (sdcadm rfd67
  * tools/create-headnode-prepare-data.sh): `list name=sdcadm --latest -H -o
- * uuid` and `get-file -o FILE UUID`.
+ * uuid`, `list name=sdcadm tag.buildstamp=STAMP -H -o uuid` and `get-file -o FILE UUID`.
  */
 export function updatesImgadm(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult {
   const files = (srv.files ??= {});
   if (args[0] === 'list' && args.includes('name=sdcadm') && args.includes('--latest')) return ok(`${SIM_SDCADM_IMAGE}\n`);
+  // imgapi-cli passes key=value filters to ListImages, which matches tag.KEY (sdc-imgapi-cli lib/cli.js do_list).
+  const tag = args.find((x) => x.startsWith('tag.buildstamp='));
+  if (args[0] === 'list' && args.includes('name=sdcadm') && tag) return ok(tag === `tag.buildstamp=${SIM_SDCADM_BUILDSTAMP}` ? `${SIM_SDCADM_DEPLOYED_IMAGE}\n` : '');
   if (args[0] === 'get-file') {
     const o = args.indexOf('-o');
     const out = o >= 0 ? args[o + 1] ?? '' : '';
     const uuid = args.filter((a, i) => i > 0 && !a.startsWith('-') && i !== o + 1).pop();
-    if (uuid !== SIM_SDCADM_IMAGE) return err(1, `updates-imgadm get-file: error (ResourceNotFound): image "${uuid ?? ''}" not found`);
+    if (uuid !== SIM_SDCADM_IMAGE && uuid !== SIM_SDCADM_DEPLOYED_IMAGE) return err(1, `updates-imgadm get-file: error (ResourceNotFound): image "${uuid ?? ''}" not found`);
     if (!out) return err(1, 'updates-imgadm: the simulator writes the file only with -o FILE');
     if (!(`${out.replace(/\/[^/]+$/, '')}/` in files)) return err(1, `updates-imgadm get-file: error: ENOENT, open '${out}'`);
-    files[out] = `#!/bin/sh\n# sdcadm installer ${SIM_SDCADM_IMAGE}\n`;
+    files[out] = `#!/bin/sh\n# sdcadm installer ${uuid}\n`;
     world.commit();
     return ok();
   }
-  return err(1, `updates-imgadm: the simulator knows "list name=sdcadm --latest -H -o uuid" and "get-file -o FILE UUID", not "${args.join(' ')}"`);
+  return err(1, `updates-imgadm: the simulator knows "list name=sdcadm --latest|tag.buildstamp=STAMP -H -o uuid" and "get-file -o FILE UUID", not "${args.join(' ')}"`);
 }

@@ -3,7 +3,9 @@
 // into /tftpboot and assets into /assets (sdc-headnode
 // config/sapi/services/dhcpd/service.json, zones/assets/create.json), so these
 // are what compute nodes can boot and set up from.
-import { DEFAULT_PLATFORM } from './formats.js';
+import { DEFAULT_PLATFORM } from './defaults.js';
+import { parseCidr } from '../../values/schemas.js';
+import { serverAdminMac } from './physics.js';
 import type { Scenario, ScenarioServer } from './scenario.js';
 
 /**
@@ -53,4 +55,29 @@ export function usbkeyEntry(state: Pick<Scenario, 'servers'>, srv: ScenarioServe
   const have = srv.usbkeyExtra ?? USBKEY_EXTRA_FULL;
   if (have.includes(`${extra[1]}/`)) return 'dir';
   return have.includes(extra[1]!) ? 'file' : undefined;
+}
+
+/** A headnode's /usbkey/config (the keys sdc-headnode's prompt-config writes that matter here). */
+export function usbkeyConfig(state: Pick<Scenario, 'datacenter' | 'adminNetwork' | 'instances'>, srv: ScenarioServer): string {
+  const { netmask } = parseCidr(state.adminNetwork.subnet);
+  const services = [...new Set(state.instances.map((i) => i.service))].sort();
+  const ips = (svc: string): string => state.instances.filter((i) => i.service === svc).map((i) => i.adminIp).join(',');
+  const mac = serverAdminMac(srv.uuid);
+  return [
+    '# Triton headnode configuration',
+    `datacenter_name=${state.datacenter.name}`,
+    `dns_domain=${state.datacenter.dnsDomain}`,
+    `hostname=${srv.hostname}`,
+    `admin_nic=${mac}`,
+    `admin_ip=${srv.adminIp}`,
+    `admin_netmask=${netmask}`,
+    `admin_network=${state.adminNetwork.subnet.split('/')[0]}`,
+    `admin_gateway=${state.adminNetwork.gateway}`,
+    `external_nic=${mac.replace(/..$/, 'ff')}`,
+    `external_ip=203.0.113.${srv.adminIp.split('.')[3]}`,
+    'external_netmask=255.255.255.0',
+    'external_gateway=203.0.113.1',
+    ...services.map((s) => `${s}_admin_ips=${ips(s)}`),
+    '',
+  ].join('\n');
 }

@@ -3,7 +3,7 @@
 // checkPayloadProperties, lookupConflicts, lookupInvalidNicTags; property types
 // from src/vm/node_modules/proptable.js for brand joyent-minimal). vmadm prints
 // the error's message on stderr and exits 1 (src/vm/sbin/vmadm.js).
-import { Uuid } from '../values.js';
+import { Uuid } from '../../values/schemas.js';
 import type { ScenarioInstance, SimNic } from './scenario.js';
 import { SERVER_NIC_TAGS } from './zone-nics.js';
 

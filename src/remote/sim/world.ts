@@ -12,9 +12,9 @@ import {
   serverAdminMac,
 } from './physics.js';
 import type { Scenario, ScenarioInstance, ScenarioServer } from './scenario.js';
-import { GZ_TOOLS, stableUuid, usbkeyConfig } from './formats.js';
-import { USBKEY_EXTRA_CONVERTED } from './usbkey.js';
-import { filesAfterBoot } from './gz-ramdisk.js';
+import { GZ_TOOLS, SIM_SDCADM_BUILDSTAMP, stableUuid } from './defaults.js';
+import { USBKEY_EXTRA_CONVERTED, usbkeyConfig } from './usbkey.js';
+import { CONFIG_INC_GENERIC, filesAfterBoot } from './gz-ramdisk.js';
 
 /** A server's boot, POST to headnode.sh done (unscaled; "server boot" in latencyMs overrides). */
 const SERVER_BOOT_MS = 180_000;
@@ -242,7 +242,13 @@ export class SimWorld {
         srv.headnode = true;
         srv.usbkey = true;
         // The key holds the config the preparation wrote; headnode.sh copies it to /usbkey.
-        srv.files = { ...(srv.files ?? {}), '/usbkey/config': srv.files?.['/mnt/usbkey/config'] ?? usbkeyConfig(this.state, srv) };
+        // The key's config.inc (packed from the source headnode's key) comes along: generic names root_authorized_keys_file.
+        srv.files = {
+          ...(srv.files ?? {}),
+          '/usbkey/config': srv.files?.['/mnt/usbkey/config'] ?? usbkeyConfig(this.state, srv),
+          '/usbkey/config.inc/': '',
+          '/usbkey/config.inc/generic': srv.files?.['/usbkey/config.inc/generic'] ?? CONFIG_INC_GENERIC,
+        };
         // headnode.sh skips the agents install on a converted CN, so /usbkey/extra/agents stays empty (RFD 67 M0 TODO).
         srv.usbkeyExtra ??= [...USBKEY_EXTRA_CONVERTED];
         this.event(`${srv.hostname} booted as a headnode`);
@@ -382,7 +388,9 @@ function initialize(scenario: Scenario, now: number): SimState {
   // gz-tools records its image in a file (sdcadm reads it the same way).
   for (const srv of state.servers) {
     srv.files = { ...(srv.files ?? {}), '/opt/smartdc/etc/': '', '/opt/smartdc/etc/gz-tools.image': `${stableUuid('gz-tools', srv.gzTools ?? GZ_TOOLS)}\n` };
-    if (srv.usbkey) srv.files['/usbkey/config'] = usbkeyConfig(state, srv);
+    // sdcadm runs on the headnodes (installed from its shar, which leaves etc/buildstamp).
+    if (srv.usbkey) srv.files['/opt/smartdc/sdcadm/etc/buildstamp'] ??= `${SIM_SDCADM_BUILDSTAMP}\n`;
+    if (srv.usbkey) Object.assign(srv.files, { '/usbkey/config': usbkeyConfig(state, srv), '/usbkey/config.inc/': '', '/usbkey/config.inc/generic': CONFIG_INC_GENERIC });
   }
   // Other headnodes' restore-data, as far as a remote look shows it: the layout
   // marker and when their sync last succeeded (the console's own is real files).

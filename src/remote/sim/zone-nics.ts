@@ -1,7 +1,7 @@
 // A core zone's NICs as vmadm shows them. The scenario names the admin IP, an
 // optional external IP and which of the two is primary; the live state keeps
 // the NICs a zone was created with.
-import { parseCidr } from '../values.js';
+import { parseCidr } from '../../values/schemas.js';
 import { macFor } from './physics.js';
 import type { Scenario, ScenarioInstance, SimNic } from './scenario.js';
 

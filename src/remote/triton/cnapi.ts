@@ -1,6 +1,6 @@
 // CNAPI client (facts C7). The dead HN stays listed: headnode:true, status "unknown".
 import { z } from 'zod';
-import { Uuid } from '../values.js';
+import { Uuid } from '../../values/schemas.js';
 import { checkArg } from './command.js';
 import { type ApiCallOptions, type ApiClientOptions, createApiCaller, seg } from './api.js';
 import { Sysinfo } from './sysinfo.js';

@@ -3,7 +3,7 @@
 // sees which command failed where and why.
 import type { z } from 'zod';
 import type { Host, RunOptions, RunResult } from '../host.js';
-import { formatCommand } from '../quote.js';
+import { formatCommand } from '../../values/shell-quote.js';
 
 /** Options every client function takes; timeoutMs falls back to a per-command default. */
 export interface CallOptions {

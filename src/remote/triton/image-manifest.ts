@@ -1,6 +1,6 @@
 // Image manifests as imgadm and IMGAPI print them (facts C2). Shared by imgadm.ts and imgapi.ts.
 import { z } from 'zod';
-import { Uuid } from '../values.js';
+import { Uuid } from '../../values/schemas.js';
 
 export const ImageFile = z.looseObject({
   sha1: z.string(),

@@ -1,7 +1,7 @@
 // imgadm in a GZ (facts C2).
 import { z } from 'zod';
 import type { Host } from '../host.js';
-import { Uuid } from '../values.js';
+import { Uuid } from '../../values/schemas.js';
 import { type CallOptions, CommandFailedError, QUICK_TIMEOUT_MS, checkArg, runChecked, runOptions } from './command.js';
 import { ImageManifest } from './image-manifest.js';
 import { parseJson } from './parse.js';

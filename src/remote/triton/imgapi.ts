@@ -1,7 +1,7 @@
 // IMGAPI client (facts C2): manifests, and image files streamed to a sink (sync keeps copies).
 import type { Writable } from 'node:stream';
 import { z } from 'zod';
-import { Uuid } from '../values.js';
+import { Uuid } from '../../values/schemas.js';
 import { checkArg } from './command.js';
 import { API_TIMEOUT_MS, ApiError, type ApiCallOptions, type ApiClientOptions, createApiCaller, seg } from './api.js';
 import { ImageManifest } from './image-manifest.js';

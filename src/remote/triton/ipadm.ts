@@ -5,7 +5,7 @@
 // (ipadm(8) -p) separates fields with ':' and escapes a ':' inside a field as '\:'.
 import { ParseError } from '../errors.js';
 import type { Host } from '../host.js';
-import { Uuid } from '../values.js';
+import { Uuid } from '../../values/schemas.js';
 import { type CallOptions, QUICK_TIMEOUT_MS, checkArg, runChecked, runOptions } from './command.js';
 
 export interface ZoneAddr {

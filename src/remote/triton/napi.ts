@@ -1,7 +1,7 @@
 // NAPI client (facts C8, D). The dead HN's GZ and zone NICs keep their IPs
 // until they are deleted or unassigned here.
 import { z } from 'zod';
-import { Ipv4, Mac, Uuid } from '../values.js';
+import { Ipv4, Mac, Uuid } from '../../values/schemas.js';
 import { checkArg } from './command.js';
 import { type ApiCallOptions, type ApiClientOptions, createApiCaller, seg } from './api.js';
 

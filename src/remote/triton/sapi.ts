@@ -1,7 +1,7 @@
 // SAPI client (facts C9, F2). In full mode CreateInstance provisions through
 // VMAPI and DeleteInstance destroys the zone, hence their long timeouts.
 import { z } from 'zod';
-import { Uuid } from '../values.js';
+import { Uuid } from '../../values/schemas.js';
 import { checkArg } from './command.js';
 import { type ApiCallOptions, type ApiClientOptions, createApiCaller, seg } from './api.js';
 

@@ -1,7 +1,7 @@
 // `sysinfo` in a GZ (facts C5). Also the `sysinfo` member of CNAPI server records.
 import { z } from 'zod';
 import type { Host } from '../host.js';
-import { Uuid } from '../values.js';
+import { Uuid } from '../../values/schemas.js';
 import { type CallOptions, QUICK_TIMEOUT_MS, runChecked, runOptions } from './command.js';
 import { parseJson } from './parse.js';
 

@@ -4,7 +4,7 @@
 // here, so `10.99.99.30; touch x` as an IP or a control character in an alias
 // makes the dump unusable (a named problem), never a command.
 import { z } from 'zod';
-import { Alias, Ipv4, Mac, ServiceName, Uuid } from '../values.js';
+import { Alias, Ipv4, Mac, ServiceName, Uuid } from '../../values/schemas.js';
 import { SapiInstance, SapiService } from './sapi.js';
 import { VmadmNic, VmadmVm } from './vmadm.js';
 

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Host } from '../host.js';
 import { ParseError } from '../errors.js';
-import { Mac, Uuid } from '../values.js';
+import { Mac, Uuid } from '../../values/schemas.js';
 import {
   type CallOptions,
   CommandFailedError,

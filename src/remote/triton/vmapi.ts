@@ -1,7 +1,7 @@
 // VMAPI client (facts C10). Its VM objects differ from vmadm's (no zonepath,
 // nullable alias/quota/zpool), so they get their own schema.
 import { z } from 'zod';
-import { Uuid } from '../values.js';
+import { Uuid } from '../../values/schemas.js';
 import { checkArg } from './command.js';
 import { type ApiCallOptions, type ApiClientOptions, createApiCaller, seg } from './api.js';
 import { VmadmNic } from './vmadm.js';

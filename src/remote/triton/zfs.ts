@@ -2,7 +2,7 @@
 import type { Readable } from 'node:stream';
 import type { Host } from '../host.js';
 import { ParseError } from '../errors.js';
-import { DatasetName } from '../values.js';
+import { DatasetName } from '../../values/schemas.js';
 import { type CallOptions, CommandFailedError, QUICK_TIMEOUT_MS, checkArg, runChecked, runOptions } from './command.js';
 
 export interface ZfsListRow {

@@ -3,7 +3,7 @@
 // detection needs to count the members that answer.
 import type { Host } from '../host.js';
 import { ParseError } from '../errors.js';
-import { Ipv4 } from '../values.js';
+import { Ipv4 } from '../../values/schemas.js';
 import { type CallOptions, checkArg, runOptions } from './command.js';
 
 export const ZK_PORT = '2181';

@@ -2,6 +2,7 @@
 import type { ServiceEntry } from '../../state/check-report.js';
 import type { ConsoleState } from '../../state/console.js';
 import type { HeadnodeReadiness } from '../../state/headnode-readiness.js';
+import { FAILURE_CHOICES, STEP_CHOICES, choiceHints } from '../../state/choices.js';
 import { blank, hardWrap, L, wrap, type Line, type ViewCtx } from './line.js';
 
 /** Lines of this screen stay within 79 columns, whatever the terminal's width. */
@@ -95,8 +96,8 @@ export const HELP: [string, string][] = [
   ['?', 'this help (any key closes it)'],
   ['Ctrl-C', 'quit (asks while a restore runs)'],
   ['', ''],
-  ['During a restore', 'g go, s skip (asks why), a all the rest, p pause'],
-  ['After a failure', 'r retry, s skip, x stop'],
+  ['During a restore', choiceHints(STEP_CHOICES, ', ')],
+  ['After a failure', choiceHints(FAILURE_CHOICES, ', ')],
   ['', ''],
   ['Quitting is safe', 'the journal keeps every step; reopen to resume'],
 ];

@@ -1,11 +1,12 @@
 // The question at the bottom of the screen, when the run needs the operator.
-import { CONVERT_CHOICES, FAILURE_CHOICES, STEP_CHOICES, YES_NO, type ConsoleState, type Prompt } from '../../state/console.js';
-import { spec } from '../../steps/catalogue.js';
+import { CONVERT_CHOICES, FAILURE_CHOICES, STEP_CHOICES, YES_NO, choiceHints, type Choice } from '../../state/choices.js';
+import type { ConsoleState, Prompt } from '../../state/console.js';
+import { spec } from '../../catalogue.js';
 import { fit } from '../theme.js';
 import { L, wrap, type Line, type Seg, type ViewCtx } from './line.js';
 
-function choices(list: readonly string[], at: number): Seg[] {
-  return list.flatMap((c, i) => [{ text: ' ' }, { text: i === at ? `[${c}]` : ` ${c} `, inverse: i === at, bold: i === at }]);
+function choices(list: readonly Choice[], at: number): Seg[] {
+  return list.flatMap((c, i) => [{ text: ' ' }, { text: i === at ? `[${c.id}]` : ` ${c.id} `, inverse: i === at, bold: i === at }]);
 }
 
 export function promptView(p: Prompt, s: ConsoleState, c: ViewCtx): Line[] {
@@ -13,7 +14,7 @@ export function promptView(p: Prompt, s: ConsoleState, c: ViewCtx): Line[] {
     case 'step':
       return [
         [{ text: `[${p.index + 1}/${p.total}] Restore ${p.alias} (${p.service})?`, bold: true }, ...choices(STEP_CHOICES, p.choice)],
-        L('g go  s skip (asks why)  a all the rest  p pause   or 1-4, arrows+Enter', 'dim'),
+        L(`${choiceHints(STEP_CHOICES)}   or 1-${STEP_CHOICES.length}, arrows+Enter`, 'dim'),
       ];
     case 'all':
       return [[{ text: `Run the remaining ${p.remaining} zone(s) without asking again?`, bold: true }, ...choices(YES_NO, p.choice)], L('y yes, n or Esc no', 'dim')];
@@ -39,7 +40,7 @@ export function promptView(p: Prompt, s: ConsoleState, c: ViewCtx): Line[] {
         for (const l of f.output.split('\n').slice(0, 3)) out.push(L(fit(`  | ${l}`, c.width), 'dim'));
         for (const w of wrap(`next: ${f.hint}`, c.width - 1, '  ').slice(0, 2)) out.push(L(w, 'warn'));
       }
-      out.push([{ text: 'What now?', bold: true }, ...choices(FAILURE_CHOICES, p.choice), { text: '  r retry, s skip, x stop', tone: 'dim' }]);
+      out.push([{ text: 'What now?', bold: true }, ...choices(FAILURE_CHOICES, p.choice), { text: `  ${choiceHints(FAILURE_CHOICES, ', ')}`, tone: 'dim' }]);
       return out;
     }
     case 'no-quorum':
@@ -56,7 +57,7 @@ export function promptView(p: Prompt, s: ConsoleState, c: ViewCtx): Line[] {
     case 'convert-step':
       return [
         [{ text: fit(`[${p.index + 1}/${p.total}] ${p.title}?`, c.width - 18), bold: true }, ...choices(CONVERT_CHOICES, p.choice)],
-        L('g go  s stop (resume later: finished steps are not repeated)', 'dim'),
+        L(choiceHints(CONVERT_CHOICES), 'dim'),
       ];
     case 'quit':
       return [

@@ -6,6 +6,9 @@ import { pointer } from '../theme.js';
 import { headnodeLine } from './home.js';
 import { blank, hardWrap, L, wrap, type Line, type ViewCtx } from './line.js';
 
+/** Columns before a signal's detail: 6 spaces, the 5-wide word, a space, the 8-wide signal name. */
+const EVIDENCE_INDENT = 20;
+
 export function detectView(s: ConsoleState, c: ViewCtx): Line[] {
   const r = s.check;
   if (!r) return [L(`${s.loading ?? 'detecting'}...`, 'busy')];
@@ -14,11 +17,15 @@ export function detectView(s: ConsoleState, c: ViewCtx): Line[] {
     out.push(headnodeLine(h));
     if (h.local) continue;
     for (const e of h.evidence) {
+      // The evidence is what the operator judges "really dead" by: wrapped, never cut.
+      const indent = ' '.repeat(EVIDENCE_INDENT);
+      const [first = '', ...rest] = wrap(e.detail, c.width - 1, indent).flatMap((l) => (l.length > c.width - 1 ? hardWrap(l, c.width - 1) : [l]));
       out.push([
         { text: '      ' },
         { text: e.says === 'alive' ? 'ALIVE' : e.says === 'dead' ? 'dead ' : '  ?  ', tone: e.says === 'alive' ? 'ok' : e.says === 'dead' ? 'fail' : 'warn' },
-        { text: ` ${e.signal.padEnd(8)}${e.detail}`.slice(0, c.width - 12) },
+        { text: ` ${e.signal.padEnd(8)}${first.trimStart()}` },
       ]);
+      for (const l of rest) out.push(L(l));
     }
   }
   out.push(blank);

@@ -4,8 +4,6 @@ import type { ConsoleState } from '../../state/console.js';
 import { clock, fit, STATUS_TONE, STATUS_WORD } from '../theme.js';
 import { blank, hardWrap, L, wrap, type Line, type ViewCtx } from './line.js';
 
-const GOAL_MS = 60 * 60_000;
-
 export function runClock(s: ConsoleState, withSeconds: boolean, compact = false): string {
   const t = s.run.startedAt ? s.now - s.run.startedAt : 0;
   return compact ? `${clock(t, withSeconds)} / 1h goal` : `${clock(t, withSeconds)} of the 1 h goal`;

@@ -5,8 +5,18 @@
 // last resort, and the caller says when it was used.
 import type { SapiApplication, SapiInstance, SapiService } from '../../remote/triton/sapi.js';
 import type { VmadmNic } from '../../remote/triton/vmadm.js';
-import { Ipv4 } from '../../remote/values.js';
-import { apiUrls } from './dc-facts.js';
+import { Ipv4 } from '../../values/schemas.js';
+
+/** `<svc>_admin_ips` of the sdc application's metadata, as base URLs. */
+export function apiUrls(app: SapiApplication | undefined, svc: string): string[] {
+  const v = app?.metadata?.[`${svc}_admin_ips`];
+  if (typeof v !== 'string') return [];
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => Ipv4.safeParse(s).success)
+    .map((ip) => `http://${ip}`);
+}
 
 interface WithNics {
   uuid: string;

@@ -9,7 +9,7 @@ import type { Host } from '../../remote/host.js';
 import { parseJson } from '../../remote/triton/parse.js';
 import { checkArg, runChecked } from '../../remote/triton/command.js';
 import { zfsListSnapshots } from '../../remote/triton/zfs.js';
-import { DatasetName } from '../../remote/values.js';
+import { DatasetName } from '../../values/schemas.js';
 import { writeJsonAtomic } from '../../remote/restore-data-files.js';
 import { DatasetMeta, paths } from '../../state/restore-data-layout.js';
 import {
@@ -26,6 +26,7 @@ import type { DiskGuard } from './disk.js';
 import { SyncStepError, asStepError } from './errors.js';
 import { pullStream } from './pull-stream.js';
 import type { SyncTiming } from './timing.js';
+import { delegatedDatasetName } from '../../catalogue.js';
 
 export interface DatasetJob {
   root: string;
@@ -76,7 +77,7 @@ async function estimate(host: Host, argv: string[], timeoutMs: number): Promise<
 }
 
 export async function syncDataset(j: DatasetJob): Promise<{ result: DatasetSyncResult; warnings: string[] }> {
-  const ds = checkArg(DatasetName, `zones/${j.uuid}/data`, 'dataset');
+  const ds = checkArg(DatasetName, delegatedDatasetName(j.uuid), 'dataset');
   const quick = { timeoutMs: j.timing.commandTimeoutMs };
   const warnings: string[] = [];
   const prev = await heldMeta(j.root, j.service, j.uuid);

@@ -14,9 +14,9 @@ import { parseJson } from '../../remote/triton/parse.js';
 import { SapiApplication, createSapi, type SapiInstance, type SapiService } from '../../remote/triton/sapi.js';
 import { vmadmLookup } from '../../remote/triton/vmadm.js';
 import { createVmapi } from '../../remote/triton/vmapi.js';
-import { Ipv4, Uuid } from '../../remote/values.js';
+import { Uuid } from '../../values/schemas.js';
 import { paths } from '../../state/restore-data-layout.js';
-import { adminIpsByZone, answeredAt, apiAddresses, type ApiAddresses } from './api-addresses.js';
+import { adminIpsByZone, answeredAt, apiAddresses, apiUrls, type ApiAddresses } from './api-addresses.js';
 import { SyncStepError, asStepError } from './errors.js';
 import type { SyncTiming } from './timing.js';
 
@@ -41,17 +41,6 @@ export interface DcFacts {
   /** The DC-wide part is incomplete (NAPI did not answer ...): said in dc/synced.json. */
   errors: string[];
   warnings: string[];
-}
-
-/** `<svc>_admin_ips` of the sdc application's metadata, as base URLs. */
-export function apiUrls(app: SapiApplication | undefined, svc: string): string[] {
-  const v = app?.metadata?.[`${svc}_admin_ips`];
-  if (typeof v !== 'string') return [];
-  return v
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => Ipv4.safeParse(s).success)
-    .map((ip) => `http://${ip}`);
 }
 
 /** Where SAPI might answer, best first. */

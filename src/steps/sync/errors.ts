@@ -2,7 +2,7 @@
 // the command (or HTTP call), and what to do next. Every error a sync step can
 // meet is turned into one of these before it reaches synced.json.
 import { HttpError, ParseError, RemoteError } from '../../remote/errors.js';
-import { formatCommand } from '../../remote/quote.js';
+import { formatCommand } from '../../values/shell-quote.js';
 import { ApiError } from '../../remote/triton/api.js';
 import { CommandFailedError } from '../../remote/triton/command.js';
 

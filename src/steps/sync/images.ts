@@ -2,7 +2,7 @@
 // origins, fetched from IMGAPI unless already held (a held file has the size
 // its manifest states). The file is written first, then the manifest, so a
 // manifest there means its file is whole.
-import { readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { readBounded, regularFile } from '../../remote/bounded-read.js';

@@ -5,7 +5,7 @@
 import { rename, unlink } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { Host } from '../../remote/host.js';
-import { formatCommand } from '../../remote/quote.js';
+import { formatCommand } from '../../values/shell-quote.js';
 import { CommandFailedError } from '../../remote/triton/command.js';
 import { DiskGuard, FileSink } from './disk.js';
 import { SyncStepError } from './errors.js';

@@ -4,9 +4,9 @@
 import type { HttpTransport } from '../../remote/http.js';
 import { createNapi } from '../../remote/triton/napi.js';
 import { adminIpOf } from '../../remote/triton/sysinfo.js';
-import { Ipv4 } from '../../remote/values.js';
+import { Ipv4 } from '../../values/schemas.js';
 import type { InvInstance, Inventory } from '../../state/inventory.js';
-import { serverFromCnapi } from '../../state/inventory.js';
+import { serverFromCnapi } from '../inventory-records.js';
 import { pickIpsToReserve, recoveryIpsNeeded, reservedRecoveryIps, type AdminNet } from '../../state/recovery-ips.js';
 import type { SyncReport } from '../../state/sync-report.js';
 import type { DcFacts } from './dc-facts.js';

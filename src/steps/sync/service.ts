@@ -14,11 +14,11 @@ import type { SapiInstance, SapiService } from '../../remote/triton/sapi.js';
 import { adminIpOf } from '../../remote/triton/sysinfo.js';
 import { parseVmadmGet } from '../../remote/triton/vmadm.js';
 import { CommandFailedError, checkArg, lastLine } from '../../remote/triton/command.js';
-import { Uuid } from '../../remote/values.js';
+import { Uuid } from '../../values/schemas.js';
 import { Synced, paths } from '../../state/restore-data-layout.js';
 import type { ChainPolicy } from '../../state/sync-chain.js';
 import type { ServiceSyncResult } from '../../state/sync-report.js';
-import { spec } from '../catalogue.js';
+import { delegatedDatasetName, hasDelegatedDataset, isRestored } from '../../catalogue.js';
 import { syncDataset } from './dataset.js';
 import type { DcFacts } from './dc-facts.js';
 import type { DiskGuard } from './disk.js';
@@ -87,7 +87,7 @@ export async function syncService(ctx: SyncContext, svc: SapiService, insts: rea
   const datasets: ServiceSyncResult['datasets'] = [];
   const failures: SyncStepError[] = [];
   // HA members are never re-created from a stream (see the catalogue): no dataset sends for them.
-  const sendStreams = (spec(name)?.role ?? 'restore') === 'restore';
+  const sendStreams = isRestored(name);
 
   await writeJsonAtomic(ctx.root, paths.sapiInstances(name), insts);
   for (const inst of insts) {
@@ -129,13 +129,13 @@ export async function syncService(ctx: SyncContext, svc: SapiService, insts: rea
       await writeFileAtomic(ctx.root, paths.vm(name, uuid), stdout.endsWith('\n') ? stdout : `${stdout}\n`);
       for (const n of vm.nics) if (n.ip) ctx.zoneIps.add(n.ip);
       // The dataset and the image fail independently: one missing must not stop the other.
-      if (sendStreams && (vm.datasets ?? []).includes(`zones/${uuid}/data`)) {
+      if (sendStreams && hasDelegatedDataset(vm)) {
         try {
           const d = await syncDataset({ root: ctx.root, service: name, uuid, alias, host, guard: ctx.guard, timing: ctx.timing, policy: ctx.policy, now: ctx.now, owner: ctx.localUuid });
           datasets.push(d.result);
           warnings.push(...d.warnings);
         } catch (e) {
-          const se = asStepError(e, host.name, `zfs send zones/${uuid}/data`);
+          const se = asStepError(e, host.name, `zfs send ${delegatedDatasetName(uuid)}`);
           if (se.hostDown) ctx.down.set(host.name, se);
           failures.push(se);
         }

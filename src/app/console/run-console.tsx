@@ -1,15 +1,15 @@
 // Starting the full-screen console: decide what the terminal can do, give ink
 // a size and its cheapest renderer, and connect the screens to a session.
 import { render } from 'ink';
-import type { Dc } from '../remote/dc.js';
-import { initialState } from '../state/console.js';
-import { ConsoleSession, type SessionOptions } from '../steps/session.js';
-import { App } from './App.js';
-import { EscapeJoiner } from './escape-joiner.js';
-import { PacedOutput } from './paced-output.js';
-import { createStore } from './store.js';
-import { applyTerminalSize, detectTerminal, sttyHint, type TerminalFlags } from './terminal.js';
-import type { Theme } from './theme.js';
+import type { Dc } from '../../remote/dc.js';
+import { initialState } from '../../state/console.js';
+import { ConsoleSession, type SessionOptions } from './session.js';
+import { App } from '../../screens/App.js';
+import { EscapeJoiner } from '../../screens/escape-joiner.js';
+import { PacedOutput } from '../../screens/paced-output.js';
+import { createStore } from '../../screens/store.js';
+import { applyTerminalSize, detectTerminal, sttyHint, type TerminalFlags } from '../../screens/terminal.js';
+import type { Theme } from '../../screens/theme.js';
 
 /** 9600 baud is ~960 bytes a second; stay a little under it. */
 const SERIAL_BYTES_PER_SECOND = 900;

@@ -1,19 +1,19 @@
 // The console's link to the engine: it runs check, plan and restore for the
 // screens, turns engine events into console events, and answers the engine's
 // questions with what the operator chose. The screens never call remote/.
-import { strategyProblems } from '../state/strategy-gate.js';
-import type { Dc } from '../remote/dc.js';
-import { blocksRestore } from '../state/check-report.js';
-import type { Effect, Event, RunService } from '../state/console.js';
-import { describeAction, type Strategy } from '../state/plan.js';
-import { runCheck, type CheckResult } from './check.js';
-import { buildPlan } from './plan.js';
-import { NO_QUORUM_WORD } from './recovery-lock.js';
-import { runRestore, type Answer, type RestoreOptions } from './restore.js';
-import { describeConvertAction } from '../state/convert-describe.js';
-import type { ConvertTiming } from './convert-actions.js';
-import { checkConvert, formatConvertText } from './convert.js';
-import { convertJournalDir, convertUnderWay, runConvert, type ConvertAnswer } from './convert-run.js';
+import { strategyProblems } from '../../state/strategy-gate.js';
+import type { Dc } from '../../remote/dc.js';
+import { blocksRestore } from '../../state/problem.js';
+import type { Effect, Event, RunService } from '../../state/console.js';
+import { describeAction, type Strategy } from '../../state/plan.js';
+import { runCheck, type CheckResult } from '../../steps/check.js';
+import { buildPlan } from '../../steps/plan.js';
+import { NO_QUORUM_WORD } from '../../steps/recovery-lock.js';
+import { runRestore, type Answer, type RestoreOptions } from '../../steps/restore.js';
+import { describeConvertAction } from '../../state/convert-describe.js';
+import type { ConvertTiming } from '../../steps/convert-actions.js';
+import { checkConvert, formatConvertText } from '../../steps/convert.js';
+import { convertJournalDir, convertUnderWay, runConvert, type ConvertAnswer } from '../../steps/convert-run.js';
 
 export interface SessionOptions {
   journalDir: string;

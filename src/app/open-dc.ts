@@ -2,13 +2,13 @@
 // or the real one this headnode is part of.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Dc } from './dc.js';
-import { openRealDc } from './real-dc.js';
-import { ZkCoordination } from './zk-coordination.js';
-import { readConfigFile, resolveSshSettings, type SshSettings } from './ssh-config.js';
-import { builtinScenarioPath, openSim, type SimDc } from './sim/index.js';
-import { generateKeyPair } from './sim/keys.js';
-import { serveSimOverSsh } from './sim/serve-ssh.js';
+import type { Dc } from '../remote/dc.js';
+import { openRealDc } from '../remote/real-dc.js';
+import { ZkCoordination } from '../remote/zk-coordination.js';
+import { readConfigFile, resolveSshSettings, type SshSettings } from '../remote/ssh-config.js';
+import { builtinScenarioPath, openSim, type SimDc } from '../remote/sim/index.js';
+import { generateKeyPair } from '../remote/sim/keys.js';
+import { serveSimOverSsh } from '../remote/sim/serve-ssh.js';
 import { DEFAULT_RESTORE_DATA_DIR } from '../state/restore-data-layout.js';
 
 export interface GlobalOptions {

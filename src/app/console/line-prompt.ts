@@ -1,12 +1,12 @@
 // Line-mode confirmations for `restore` on a terminal without the full-screen
 // console: one question per service, answers as words or their first letter.
 import { createInterface } from 'node:readline/promises';
-import type { PlanStep } from '../state/plan.js';
-import { describeAction } from '../state/plan.js';
-import type { Answer } from '../steps/restore.js';
-import type { ConvertAnswer } from '../steps/convert-run.js';
-import type { ConvertStepPlan } from '../state/convert-plan.js';
-import { describeConvertAction } from '../state/convert-describe.js';
+import type { PlanStep } from '../../state/plan.js';
+import { describeAction } from '../../state/plan.js';
+import type { Answer } from '../../steps/restore.js';
+import type { ConvertAnswer } from '../../steps/convert-run.js';
+import type { ConvertStepPlan } from '../../state/convert-plan.js';
+import { describeConvertAction } from '../../state/convert-describe.js';
 
 export function linePrompter(input: NodeJS.ReadableStream, output: NodeJS.WritableStream) {
   const rl = createInterface({ input, output, terminal: false });

@@ -1,6 +1,8 @@
 // The service catalogue: everything the restore knows about each core service,
 // in one place. Order is RFD 67's, corrected by reference B (headnode.sh order
 // minus the HA clusters binder/manatee/moray, post-setup services last).
+// Per-service facts are here; per-instance facts (uuid, IPs, image, the
+// datasets it really has) come from restore-data's vm dumps.
 
 export type ServiceRole =
   /** Re-created on this headnode when it died with the primary and runs nowhere else. */
@@ -13,6 +15,13 @@ export type ServiceRole =
 export interface ServiceSpec {
   name: string;
   role: ServiceRole;
+  /**
+   * 'delegated': its zones keep their data on zones/<uuid>/data (sdc-headnode
+   * headnode.sh WANT_DELEGATED_DATASET; sdcadm update-other adds the flag to
+   * older deployments, and the dataset appears at the zone's next reprovision).
+   * The restore receives its stream before the first boot.
+   */
+  dataset: 'delegated' | 'none';
   /** HTTP health check once the zone runs (reference C14). */
   ping?: {
     path: string;
@@ -35,7 +44,15 @@ export interface ServiceSpec {
   notes?: { all?: string[]; new?: string[] };
 }
 
-const S = (name: string, role: ServiceRole, rest: Omit<ServiceSpec, 'name' | 'role'> = {}): ServiceSpec => ({ name, role, ...rest });
+/** headnode.sh's WANT_DELEGATED_DATASET (reference B3): the services whose zones have zones/<uuid>/data. */
+const DELEGATED = new Set(['amonredis', 'assets', 'binder', 'cloudapi', 'cmon', 'cns', 'docker', 'fwapi', 'imgapi', 'mahi', 'manatee', 'moray', 'sapi', 'ufds']);
+
+const S = (name: string, role: ServiceRole, rest: Omit<ServiceSpec, 'name' | 'role' | 'dataset'> = {}): ServiceSpec => ({
+  name,
+  role,
+  dataset: DELEGATED.has(name) ? 'delegated' : 'none',
+  ...rest,
+});
 const http = (path = '/ping', port = 80): ServiceSpec['ping'] => ({ path, port });
 
 /** In restore order. */
@@ -122,3 +139,27 @@ export function restoreRank(name: string): number {
 }
 
 export const SURVIVOR_SERVICES = CATALOGUE.filter((s) => s.role === 'survivor').map((s) => s.name);
+
+/** The one spelling of a zone's delegated dataset. */
+export function delegatedDatasetName(uuid: string): string {
+  return `zones/${uuid}/data`;
+}
+
+/** Does this vm dump's zone have its delegated dataset? */
+export function hasDelegatedDataset(vm: { uuid: string; datasets?: readonly string[] | undefined }): boolean {
+  return (vm.datasets ?? []).includes(delegatedDatasetName(vm.uuid));
+}
+
+/**
+ * Does the restore re-create this service's zones? Services the catalogue
+ * does not know are restored too (generically, with a warning).
+ */
+export function isRestored(name: string): boolean {
+  return (spec(name)?.role ?? 'restore') === 'restore';
+}
+
+/** The URL of a zone's health ping at its admin IP (the scheme's default port left out). */
+export function healthUrl(ping: NonNullable<ServiceSpec['ping']>, ip: string): string {
+  const port = ping.port === (ping.https ? 443 : 80) ? '' : `:${ping.port}`;
+  return `${ping.https ? 'https' : 'http'}://${ip}${port}${ping.path}`;
+}

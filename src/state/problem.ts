@@ -1,0 +1,58 @@
+// A problem, as check, plan and restore name it (contract section 7): its
+// code, how bad it is, what is wrong and what to do. Pure.
+
+export type Severity = 'critical' | 'warning';
+
+export const PROBLEM_CODES = [
+  'PRIMARY_ALIVE',
+  'PRIMARY_UNCERTAIN',
+  'NOT_A_HEADNODE',
+  'LOCK_HELD',
+  'BINDER_4LW_DISABLED',
+  'RESTORE_DATA_MISSING',
+  'RESTORE_DATA_STALE',
+  'IMAGE_MISSING',
+  'DATASET_MISSING',
+  'ADMIN_IPS_SHORT',
+  'MANATEE_NO_WRITES',
+  'MANATEE_DEGRADED',
+  'BINDER_NO_QUORUM',
+  'BINDER_DEGRADED',
+  'MORAY_DOWN',
+  'TOO_FEW_HEADNODES',
+  'NO_DHCPD_SURVIVOR',
+  'USBKEY_MISSING',
+  'PLATFORM_MISSING',
+  /** A strategy the restore refuses (--strategy new, see state/strategy-gate.ts). */
+  'STRATEGY_UNAVAILABLE',
+  /** An IP the restore would give a zone is held by something else (state/ip-clash.ts). */
+  'IP_CONFLICT',
+  /** An IP the restore would give a zone is no usable address of its network. */
+  'IP_INVALID',
+  /** A live server could not be asked which IPs its zones hold (restore-data stands in). */
+  'IP_UNVERIFIED',
+  /** A zone of a service that keeps its data on a delegated dataset has none (restored without that data). */
+  'DATASET_NOT_DELEGATED',
+] as const;
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+export interface Problem {
+  severity: Severity;
+  code: ProblemCode;
+  message: string;
+  service?: string;
+  /** What to do about it, when there is something to do. */
+  fix?: string;
+}
+
+/**
+ * Critical problems about what the DC serves compute nodes after a restore, not
+ * about the restore itself: they make the verdict not-ready but never hold the
+ * restore back (the control plane is what it takes to fix them).
+ */
+const AFTER_RESTORE: ReadonlySet<ProblemCode> = new Set(['PLATFORM_MISSING']);
+
+/** A critical problem that stops a restore (and makes services not ready). */
+export function blocksRestore(p: Problem): boolean {
+  return p.severity === 'critical' && !AFTER_RESTORE.has(p.code);
+}
