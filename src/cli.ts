@@ -106,7 +106,7 @@ async function plan(cmd: Command): Promise<number> {
 }
 
 async function restore(cmd: Command): Promise<number> {
-  const o = cmd.optsWithGlobals<GlobalOptions & { yes?: boolean; fenced?: string; strategy: Strategy; only?: string }>();
+  const o = cmd.optsWithGlobals<GlobalOptions & { yes?: boolean; fenced?: string; strategy: Strategy; only?: string; withoutBinderQuorum?: boolean }>();
   if (!o.yes && !process.stdin.isTTY) {
     process.stderr.write(
       'triton-recover restore: standard input is not a terminal, so nobody can answer the confirmations.\n' +
@@ -140,6 +140,7 @@ async function restore(cmd: Command): Promise<number> {
       signal: stop.signal,
       ...(o.only ? { only: o.only.split(',').map((x) => x.trim()).filter(Boolean) } : {}),
       ...(o.fenced ? { fenced: o.fenced } : {}),
+      ...(o.withoutBinderQuorum === true ? { confirmNoQuorum: async () => true } : {}),
       ...(prompter ? { confirm: prompter.confirm, skipReason: prompter.skipReason } : {}),
       timing: { pollMs: t.pollMs, healthTimeoutMs: t.healthTimeoutMs, commandTimeoutMs: t.commandTimeoutMs },
       probeTimeoutMs: t.probeTimeoutMs,
@@ -245,7 +246,7 @@ async function consoleMode(cmd: Command): Promise<number> {
 }
 
 async function convert(server: string, cmd: Command): Promise<number> {
-  const o = cmd.optsWithGlobals<GlobalOptions & { yes?: boolean }>();
+  const o = cmd.optsWithGlobals<GlobalOptions & { yes?: boolean; withoutBinderQuorum?: boolean }>();
   const dc = await openDc(globals(cmd));
   const t = timingOf(o, dc);
   // Without --yes and nobody at a terminal, show what would run and change nothing.
@@ -264,6 +265,7 @@ async function convert(server: string, cmd: Command): Promise<number> {
       journalDir: journalDirOf(o, dc),
       server,
       command: ['triton-recover', ...process.argv.slice(2)].join(' '),
+      ...(o.withoutBinderQuorum === true ? { confirmNoQuorum: async () => true } : {}),
       ...(prompter ? { confirm: prompter.confirm } : {}),
       timing: { pollMs: t.pollMs, commandTimeoutMs: t.commandTimeoutMs, bootTimeoutMs: t.bootTimeoutMs, provisionTimeoutMs: t.provisionTimeoutMs, shutdownGraceMs: t.shutdownGraceMs, settleMs: t.settleMs },
       probeTimeoutMs: t.probeTimeoutMs,
@@ -342,6 +344,7 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .option('--identity <file>', `SSH private key for the other headnodes (default ${DEFAULT_IDENTITY}, else SSH_AUTH_SOCK)`)
     .option('--known-hosts <file>', `known_hosts the peers' host keys are checked against (default ${DEFAULT_KNOWN_HOSTS})`)
+    .addOption(new Option('--sim-binder <ips>', "the simulator's binder lock in a real ZooKeeper ensemble at these IPs, port 2181 (tests)").hideHelp())
     .addOption(new Option('--sim-ssh <port>', 'reach the simulated peers over a real SSH server on 127.0.0.1:PORT (tests)').argParser(positive('--sim-ssh')).hideHelp())
     .option('--config <file>', `JSON config with "identity" and "knownHosts" (default ${DEFAULT_CONFIG_PATH}, if present)`)
     .exitOverride()
@@ -369,6 +372,7 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .option('--fenced <hostname>', 'the dead primary, typed: it is powered off or off the admin network')
     .addOption(new Option('--strategy <strategy>', 'identity strategy').choices(['reuse', 'new']).default('reuse'))
     .option('--only <services>', 'only these services (comma-separated)')
+    .option('--without-binder-quorum', "binder has no quorum: take the per-headnode lock instead of binder's DC-wide one (a console across a partition could restore the same zones)")
     .action((_o, cmd: Command) => run(restore(cmd)));
 
   program
@@ -391,6 +395,7 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .argument('<server>', 'hostname or UUID of a set-up compute node')
     .description('guide turning a compute node into a secondary headnode')
     .option('--yes', 'do not ask before each step')
+    .option('--without-binder-quorum', "binder has no quorum: take the per-headnode lock instead of binder's DC-wide one (a console across a partition could convert at the same time)")
     .action((server: string, _o, cmd: Command) => run(convert(server, cmd)));
 
   program.action((_o, cmd: Command) => run(consoleMode(cmd)));

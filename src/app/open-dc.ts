@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Dc } from '../remote/dc.js';
 import { openRealDc } from '../remote/real-dc.js';
+import { ZkCoordination } from '../remote/zk-coordination.js';
 import { readConfigFile, resolveSshSettings, type SshSettings } from '../remote/ssh-config.js';
 import { builtinScenarioPath, openSim, type SimDc } from '../remote/sim/index.js';
 import { generateKeyPair } from '../remote/sim/keys.js';
@@ -26,6 +27,8 @@ export interface GlobalOptions {
   config?: string;
   /** Serve the simulator over a real SSH server on 127.0.0.1:PORT and reach its peers through it. */
   simSsh?: number;
+  /** The simulator's binder lock in a real ZooKeeper ensemble at these comma-separated IPs (tests). */
+  simBinder?: string;
 }
 
 export async function openDc(g: GlobalOptions): Promise<Dc> {
@@ -35,6 +38,7 @@ export async function openDc(g: GlobalOptions): Promise<Dc> {
       ...(g.simState ? { statePath: g.simState } : {}),
       ...(g.restoreData ? { restoreDataDir: g.restoreData } : {}),
       speed: g.simSpeed ?? 1,
+      ...(g.simBinder ? { coordination: (o?: { connectTimeoutMs?: number }) => new ZkCoordination(g.simBinder!.split(',').map((ip, i) => ({ alias: `binder${i}`, ip: ip.trim() })), o) } : {}),
     });
     return g.simSsh !== undefined ? simOverSsh(sim, g, g.simSsh) : sim;
   }

@@ -3,6 +3,7 @@
 import type { HttpTransport } from './http.js';
 import type { Host } from './host.js';
 import type { ScannedHostKey } from './host-key-scan.js';
+import type { BinderMember, Coordination } from './coordination.js';
 
 export interface Dc {
   /** Shown in titles and reports: "us-west-1" or "simulated: primary-dead". */
@@ -15,6 +16,8 @@ export interface Dc {
   /** That server's SSH host key, fetched over the wire (ssh-setup shows it to compare). */
   hostKey?(hostname: string, adminIp: string): Promise<ScannedHostKey>;
   readonly http: HttpTransport;
+  /** binder's ZooKeeper, for the DC-wide recovery lock; `members` as restore-data lists them. */
+  coordination(members: BinderMember[], opts?: { connectTimeoutMs?: number }): Coordination;
   readonly restoreDataDir: string;
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { scanHostKey } from './host-key-scan.js';
 import { fetchTransport } from './http.js';
 import { LocalHost } from './local.js';
 import { SshHost } from './ssh.js';
+import { ZkCoordination } from './zk-coordination.js';
 
 export interface RealDcOptions {
   restoreDataDir: string;
@@ -38,6 +39,8 @@ export function openRealDc(opts: RealDcOptions): Dc {
     },
     hostKey: (_hostname, adminIp) => scanHostKey(adminIp, 22),
     http: fetchTransport,
+    // The console runs in a GZ on the admin network: binder's members are reached directly.
+    coordination: (members, o) => new ZkCoordination(members, o),
     restoreDataDir: opts.restoreDataDir,
     async close() {
       await Promise.all([...peers.values()].map((p) => p.close()));

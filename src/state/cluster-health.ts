@@ -132,7 +132,7 @@ export function manateeProblems(p: ManateeProbe): Problem[] {
 // ---- binder (ZooKeeper) --------------------------------------------------------------
 
 export type ZkMemberState =
-  | { kind: 'answered'; mode: 'leader' | 'follower' | 'standalone' | 'not-serving' }
+  | { kind: 'answered'; mode: 'leader' | 'follower' | 'standalone' | 'not-serving' | 'four-letter-words-disabled' }
   | { kind: 'no-answer'; why: string }
   | { kind: 'server-down' };
 
@@ -145,6 +145,7 @@ function zkText(m: ZkMember): string {
   const at = `${m.alias}${m.ip ? ` ${m.ip}` : ''}`;
   switch (m.state.kind) {
     case 'answered':
+      if (m.state.mode === 'four-letter-words-disabled') return `${at}: answers, but four-letter words are disabled (stat not in 4lw.commands.whitelist)`;
       return `${at}: ${m.state.mode === 'not-serving' ? 'up but not serving (no quorum)' : m.state.mode}`;
     case 'no-answer':
       return `${at}: ${m.state.why}`;
@@ -172,6 +173,19 @@ export function binderProblems(members: ZkMember[]): Problem[] {
   );
   const need = Math.floor(n / 2) + 1;
   const detail = members.map(zkText).join('; ');
+  const mute = members.filter((m) => m.state.kind === 'answered' && m.state.mode === 'four-letter-words-disabled');
+  // Members that answer but will not tell their mode: the quorum is unknown, not missing.
+  if (mute.length > 0 && serving.length < need && serving.length + mute.length >= need) {
+    return [
+      {
+        severity: 'critical',
+        code: 'BINDER_4LW_DISABLED',
+        service: 'binder',
+        message: `binder answers but four-letter words are disabled, so its quorum cannot be checked: ${serving.length} of ${n} members confirm they serve, ${need} needed (${detail})`,
+        fix: `add "4lw.commands.whitelist=ruok,stat,srvr" to zoo.cfg of ${mute.map((m) => m.alias).join(', ')} and restart them (ZooKeeper 3.5 and later; Triton's binder runs 3.4, which answers them all)`,
+      },
+    ];
+  }
   if (serving.length < need) {
     const startable = members.filter((m) => m.alive && !serving.includes(m));
     return [

@@ -58,6 +58,8 @@ export type Prompt =
   | { kind: 'quit'; running: boolean; choice: number }
   /** Which compute node to convert: a hostname or UUID, typed. */
   | { kind: 'server'; typed: string }
+  /** binder has no quorum: the per-headnode lock only if the operator types `word` after reading the risk. */
+  | { kind: 'no-quorum'; risk: string; word: string; typed: string; error?: string }
   /** Before each conversion step: go or stop. */
   | { kind: 'convert-step'; title: string; index: number; total: number; choice: number; commands: string[] };
 
@@ -178,6 +180,7 @@ export type Effect =
   | { t: 'convertCheck'; server: string }
   | { t: 'startConvert' }
   | { t: 'convertAnswer'; answer: 'go' | 'stop' }
+  | { t: 'noQuorumAnswer'; yes: boolean }
   | { t: 'exit' };
 
 export const HOME_ITEMS = ['Restore after a dead primary', 'Secondary-headnode conversion', 'Restore-readiness inspection', 'Quit'] as const;
@@ -406,7 +409,7 @@ function yesNo(i: Input, choice: number): 'yes' | 'no' | undefined {
 
 function onPrompt(s: ConsoleState, p: Prompt, i: Input): Result {
   const set = (prompt: Prompt | undefined): ConsoleState => ({ ...s, prompt } as ConsoleState);
-  const textField = p.kind === 'hostname' || p.kind === 'skip-reason' || p.kind === 'server';
+  const textField = p.kind === 'hostname' || p.kind === 'skip-reason' || p.kind === 'server' || p.kind === 'no-quorum';
   if (!textField && ((i.t === 'char' && i.c === '?') || i.t === 'help')) return only({ ...s, help: true });
   switch (p.kind) {
     case 'step': {
@@ -422,6 +425,15 @@ function onPrompt(s: ConsoleState, p: Prompt, i: Input): Result {
       if (yn === 'yes') return only(set(undefined), { t: 'answer', answer: 'all' });
       if (yn === 'no') return only(set(p.from));
       return only(set({ ...p, choice: choose(p.choice, 2, i) }));
+    }
+    case 'no-quorum': {
+      // Esc declines: the run refuses and nothing changes.
+      if (i.t === 'back') return only(set(undefined), { t: 'noQuorumAnswer', yes: false });
+      if (i.t === 'char' || i.t === 'digit') return only(set({ ...p, typed: p.typed + (i.t === 'char' ? i.c : String(i.n)) }));
+      if (i.t === 'backspace') return only(set({ ...p, typed: p.typed.slice(0, -1) }));
+      if (i.t !== 'enter') return only(s);
+      if (p.typed.trim() !== p.word) return only(set({ ...p, typed: '', error: `"${p.typed.trim()}" is not ${p.word} (Esc: do not restore)` }));
+      return only(set(undefined), { t: 'noQuorumAnswer', yes: true });
     }
     case 'hostname':
     case 'skip-reason': {

@@ -80,6 +80,19 @@ export function lockProblem(holder: LockHolder | undefined, lockFile: string): P
   ];
 }
 
+/** The DC-wide lock in binder, held by another console (any headnode's console sees it). */
+export function binderLockProblem(holder: LockHolder | undefined, node: string): Problem[] {
+  if (!holder) return [];
+  return [
+    {
+      severity: 'critical',
+      code: 'LOCK_HELD',
+      message: `another recovery holds the DC-wide lock in binder (${node}): ${holder.who} on ${holder.host}, pid ${holder.pid}, running "${holder.command}" since ${holder.since}`,
+      fix: `wait for it to finish, or talk to ${holder.who}; the lock is an ephemeral ZooKeeper node: it goes by itself when that console's binder session ends (its process exits, or it is cut off from binder's quorum for the session timeout)`,
+    },
+  ];
+}
+
 export interface HeadnodeFact {
   hostname: string;
   uuid: string;

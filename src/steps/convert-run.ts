@@ -15,7 +15,9 @@ import { checkConvert, type ConvertCheck } from './convert.js';
 import type { JournalState } from '../state/journal.js';
 import { redactText } from '../state/redact.js';
 import { Journal, readJournal } from './journal.js';
-import { acquireDcLock, releaseDcLock, type Place } from './dc-lock.js';
+import type { Place } from './dc-lock.js';
+import { takeRecoveryLock, withLockLoss } from './recovery-lock.js';
+import { stopWhy } from './stop-request.js';
 import { acquireLock, isOwnOrStale, releaseLock, type LockInfo } from './lock.js';
 
 export type ConvertAnswer = 'go' | 'stop';
@@ -42,6 +44,8 @@ export interface ConvertOptions {
   timing?: Partial<ConvertTiming>;
   probeTimeoutMs?: number;
   signal?: AbortSignal;
+  /** binder has no quorum: may the per-headnode lock stand in (recovery-lock.ts)? Absent = no. */
+  confirmNoQuorum?: (atRisk: string) => Promise<boolean>;
 }
 
 export interface ConvertOutcome {
@@ -89,19 +93,26 @@ async function locked(o: ConvertOptions, lockInfo: LockInfo): Promise<ConvertOut
   if (!t) return { exitCode: 2, message: check.problems[0]?.message ?? `no server ${o.server}`, problems: check.problems, check };
   // The lock on every headnode too: a restore started from another headnode's console sees this conversion.
   const places: Place[] = check.facts.headnodes.map((h) => ({ hostname: h, host: h === o.dc.local.name ? o.dc.local : o.dc.peer(h, check.serverIps.get(h) ?? '') }));
-  const dcLock = await acquireDcLock(places, lockInfo, isOwnOrStale, o.probeTimeoutMs);
-  if (!dcLock.ok) {
-    const h = dcLock.holder;
-    return { exitCode: 2, message: `another recovery holds the lock (seen on ${dcLock.seenOn}): ${h.who} on ${h.host} (pid ${h.pid}) since ${h.since}, running "${h.command}"; nothing was changed`, next: `talk to ${h.who} first`, problems: [], check };
-  }
+  const dcLock = await takeRecoveryLock({
+    dc: o.dc,
+    binders: check.binders,
+    info: lockInfo,
+    places,
+    command: o.command,
+    timeoutMs: o.probeTimeoutMs,
+    ...(o.confirmNoQuorum ? { confirmNoQuorum: o.confirmNoQuorum } : {}),
+  });
+  if (!dcLock.ok) return { exitCode: 2, message: dcLock.message, ...(dcLock.next ? { next: dcLock.next } : {}), problems: [], check };
   try {
-    return await journaledRun(o, check, t);
+    // Losing binder's session stops the conversion before its next step, like a signal.
+    const signal = withLockLoss(o.signal, dcLock.lost);
+    return await journaledRun({ ...o, ...(signal ? { signal } : {}) }, check, t, dcLock.notes);
   } finally {
-    await releaseDcLock(places, lockInfo, o.probeTimeoutMs);
+    await dcLock.release();
   }
 }
 
-async function journaledRun(o: ConvertOptions, check: ConvertCheck, t: NonNullable<ConvertCheck['facts']['target']>): Promise<ConvertOutcome> {
+async function journaledRun(o: ConvertOptions, check: ConvertCheck, t: NonNullable<ConvertCheck['facts']['target']>, lockNotes: string[]): Promise<ConvertOutcome> {
   const dir = convertJournalDir(o.journalDir, t.uuid);
   let state = readJournal(dir);
   let journaled = state.plan as ConvertPlan | undefined;
@@ -137,6 +148,7 @@ async function journaledRun(o: ConvertOptions, check: ConvertCheck, t: NonNullab
   try {
     const who = process.env['SUDO_USER'] ?? userInfo().username;
     journal.append({ t: 'run', command: o.command, who, host: hostname(), pid: process.pid, job: 'convert' });
+    for (const n of lockNotes) journal.append({ t: 'decision', decision: 'lock', detail: n });
     if (!resuming) journal.append({ t: 'plan', plan });
     else journal.append({ t: 'decision', decision: 'resume', detail: `resuming the journaled conversion of ${t.hostname}; ${state.open.length} action(s) without an end are re-checked by prepare, not repeated` });
     const journaledIds = {
@@ -189,7 +201,7 @@ async function runSteps(o: ConvertOptions, plan: ConvertPlan, journal: Journal, 
         return { exitCode: 2, message: `stopped before "${step.title}"`, next: `${o.command} to continue where it stopped`, problems: [], check, plan };
       }
     }
-    if (o.signal?.aborted) return { exitCode: 2, message: `stopped before "${step.title}"`, next: `${o.command} to continue`, problems: [], check, plan };
+    if (o.signal?.aborted) return { exitCode: 2, message: `${stopWhy(o.signal)}: stopped before "${step.title}"`, next: `${o.command} to continue`, problems: [], check, plan };
     ev.stepStart?.(step, i, steps.length);
     try {
       // Every action is checked before it runs: cheap, and never wrong after a crash.

@@ -1,6 +1,8 @@
 // `convert SERVER`: the pre-checks, and the plan of what would run, built from
 // what the DC shows now (CNAPI servers, VMAPI core zones, SAPI services).
 import type { Dc } from '../remote/dc.js';
+import type { BinderMember } from '../remote/coordination.js';
+import { bindersOf } from './recovery-lock.js';
 import { createSapi } from '../remote/triton/sapi.js';
 import { createVmapi } from '../remote/triton/vmapi.js';
 import { convertProblems, type ConvertFacts, type ConvertProblem } from '../state/convert-checks.js';
@@ -19,6 +21,8 @@ export interface ConvertCheck {
   planError?: string;
   /** Admin IPs of the servers by hostname (to reach them over SSH), and where VMAPI is. */
   serverIps: Map<string, string>;
+  /** binder's members (restore-data): where the DC-wide lock is. */
+  binders: BinderMember[];
   cnapiUrl: string;
   vmapiUrl: string;
   sapiUrl: string;
@@ -52,7 +56,7 @@ export async function checkConvert(dc: Dc, query: string, timeoutMs = 5_000): Pr
   const problems = convertProblems(facts);
   const t = facts.target;
   const serverIps = new Map(servers.flatMap((s) => (typeof s.sysinfo?.['Admin IP'] === 'string' ? [[s.hostname, s.sysinfo['Admin IP']] as const] : [])));
-  const base = { facts, problems, serverIps, cnapiUrl: apiUrl(inv, 'cnapi'), vmapiUrl: apiUrl(inv, 'vmapi'), sapiUrl: apiUrl(inv, 'sapi') };
+  const base = { facts, problems, serverIps, binders: bindersOf(inv), cnapiUrl: apiUrl(inv, 'cnapi'), vmapiUrl: apiUrl(inv, 'vmapi'), sapiUrl: apiUrl(inv, 'sapi') };
   if (!t || t.headnode) return { ...base, plan: undefined };
   try {
     const plan = await planFor(dc, inv, servers, t, timeoutMs);

@@ -138,13 +138,7 @@ function probeHeadnode(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, 
   const binder = mine.find((i) => i.service === 'binder' && i.adminIp);
   if (binder) {
     probes.push(
-      probe('binder', deadline, async (abort) => {
-        const ok = await zkRuok(dc.local, binder.adminIp!, { timeoutMs: t, signal: abort });
-        if (ok === null) return signal('binder', 'dead', `${binder.alias} (${binder.adminIp}:2181) does not answer`, 0);
-        return ok
-          ? signal('binder', 'alive', `${binder.alias} (${binder.adminIp}:2181) answers imok`, 0)
-          : signal('binder', 'unknown', `${binder.alias} answers but not imok`, 0);
-      }),
+      probe('binder', deadline, (abort) => binderSignal(dc.local, { alias: binder.alias, ip: binder.adminIp! }, t, abort)),
     );
   }
 
@@ -153,6 +147,16 @@ function probeHeadnode(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, 
     probes.push(probe('manatee', deadline, (abort) => manateeView(dc, inv, h, localUuid, peer.uuid, peer.alias, t, abort)));
   }
   return Promise.all(probes);
+}
+
+/** The headnode's own binder member, asked from this GZ with ruok: answering, its zones run. */
+export async function binderSignal(host: Host, binder: { alias: string; ip: string }, timeoutMs: number, abort?: AbortSignal): Promise<Signal> {
+  const ok = await zkRuok(host, binder.ip, { timeoutMs, ...(abort ? { signal: abort } : {}) });
+  const at = `${binder.alias} (${binder.ip}:2181)`;
+  if (ok === null) return signal('binder', 'dead', `${at} does not answer`, 0);
+  // Up (something answered on binder's port), though it will not say more.
+  if (ok === 'disabled') return signal('binder', 'alive', `${at} answers, but four-letter words are disabled (ruok is not in 4lw.commands.whitelist)`, 0);
+  return ok ? signal('binder', 'alive', `${at} answers imok`, 0) : signal('binder', 'unknown', `${binder.alias} answers but not imok`, 0);
 }
 
 /** Ask a surviving manatee peer how the cluster sees the headnode's peer. */

@@ -16,6 +16,7 @@ import {
   dhcpdReadinessProblems,
   headnodeCountProblems,
   lockProblem,
+  binderLockProblem,
   notAHeadnodeProblem,
   primaryProblems,
   usbkeyProblems,
@@ -33,6 +34,7 @@ import { serviceEntries } from '../state/service-entries.js';
 import { isRestored, spec } from '../catalogue.js';
 import type { DetectionReport } from '../state/detection.js';
 import { DC_LOCK_DIR, dcLockHolder } from './dc-lock.js';
+import { binderLockHolder, bindersOf } from './recovery-lock.js';
 import { isOwnOrStale, lockHeldByOther, lockPath } from './lock.js';
 import type { Outcome } from './deadline.js';
 import {
@@ -81,7 +83,7 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
 
   // Images of every restorable service (not only those at risk): `services[].ready` needs them too.
   const imageRoots = inv.instances.filter((i) => isRestored(i.service) && i.image).map((i) => i.image!);
-  const [usbkeys, installed, manatee, zk, moray, dhcpd, napiIps, dcLock, holdings, zones] = await Promise.all([
+  const [usbkeys, installed, manatee, zk, moray, dhcpd, napiIps, dcLock, binderLock, holdings, zones] = await Promise.all([
     usbkeyFacts(reach, det),
     imagesInstalled(reach, imagesToAsk(imageRoots, rd.images)),
     manateeProbe(reach),
@@ -91,6 +93,8 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
     liveAdminIps(reach, rd.dc.adminNetwork?.uuid),
     // Another console's lock, placed here from whichever headnode it runs on.
     dcLockHolder(dc.local, undefined, reach.timeoutMs),
+    // The DC-wide lock in binder: the same node whichever headnode asks.
+    binderLockHolder(dc, bindersOf(inv), reach.timeoutMs).catch(() => undefined),
     holdingsOf(reach, det, rd),
     zonesOnLiveServers(reach),
   ]);
@@ -101,6 +105,7 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
   problems.push(...notAHeadnodeProblem(det.local.hostname, det.local.bootsAsHeadnode ? 'true' : undefined));
   const localHolder = input.journalDir !== undefined ? lockHeldByOther(input.journalDir) : undefined;
   if (localHolder && input.journalDir !== undefined) problems.push(...lockProblem(localHolder, lockPath(input.journalDir)));
+  else if (binderLock) problems.push(...binderLockProblem(binderLock.holder, binderLock.where));
   else if (dcLock && !isOwnOrStale(dcLock)) problems.push(...lockProblem(dcLock, `${DC_LOCK_DIR} on ${det.local.hostname}`));
   problems.push(
     ...restoreDataProblems({

@@ -18,7 +18,8 @@ import { ImageStager } from './image-stager.js';
 import { Journal } from './journal.js';
 import { openRestoreJournal } from './restore-journal.js';
 import { Interrupted, StopRequest, stopWhy, unlessStopped } from './stop-request.js';
-import { acquireDcLock, releaseDcLock, type Place } from './dc-lock.js';
+import type { Place } from './dc-lock.js';
+import { bindersOf, takeRecoveryLock, withLockLoss } from './recovery-lock.js';
 import { acquireLock, isOwnOrStale, lockHeldByOther, releaseLock, type LockInfo } from './lock.js';
 import { syncLockDir } from './sync/locks.js';
 import { buildPlan } from './plan.js';
@@ -65,6 +66,11 @@ export interface RestoreOptions {
    * Aborted with a StopRequest, the outcome's exit code is the signal's.
    */
   signal?: AbortSignal;
+  /**
+   * binder has no quorum: may the per-headnode lock stand in for the DC-wide
+   * one? Asked with what is at risk; absent = no (the run refuses).
+   */
+  confirmNoQuorum?: (atRisk: string) => Promise<boolean>;
 }
 
 export interface RestoreOutcome {
@@ -162,20 +168,28 @@ async function locked(o: RestoreOptions, lockInfo: LockInfo, tookOver: string | 
     return { exitCode: 2, message: `not ready to restore (${blocking.length} critical problem(s)); nothing was changed`, next: 'fix the problems listed, then run again', problems: blocking };
   }
 
-  // The lock on every live headnode, so a console started anywhere sees this run.
+  // The DC-wide lock in binder: a console on any headnode sees it, and one on
+  // the minority side of a partition cannot take it.
   const places: Place[] = det.headnodes
     .filter((h) => h.state === 'alive')
     .map((h) => ({ hostname: h.hostname, host: h.local ? o.dc.local : o.dc.peer(h.hostname, h.adminIp ?? '') }));
-  const dcLock = await acquireDcLock(places, lockInfo, isOwnOrStale);
-  if (!dcLock.ok) {
-    const h = dcLock.holder;
-    return { exitCode: 2, message: `another recovery holds the lock (seen on ${dcLock.seenOn}): ${h.who} on ${h.host} (pid ${h.pid}) since ${h.since}, running "${h.command}"; nothing was changed`, next: `talk to ${h.who} first`, problems };
-  }
+  const dcLock = await takeRecoveryLock({
+    dc: o.dc,
+    binders: bindersOf(chk.inventory),
+    info: lockInfo,
+    places,
+    command: o.command,
+    // A stop while the question is open is a "no": nothing was changed.
+    ...(o.confirmNoQuorum ? { confirmNoQuorum: (risk: string) => unlessStopped(o.confirmNoQuorum!(risk), o.signal).catch(() => false) } : {}),
+  });
+  if (!dcLock.ok) return { exitCode: 2, message: dcLock.message, ...(dcLock.next ? { next: dcLock.next } : {}), problems: [...dcLock.problems, ...problems] };
   try {
-    if (o.signal?.aborted) return stoppedBeforeStart(o.signal, problems);
-    return await journaled(o, chk, tookOver, timing, started, dcLock.unreachable);
+    // Losing binder's session stops the run before its next action, like a signal.
+    const signal = withLockLoss(o.signal, dcLock.lost);
+    if (signal?.aborted) return stoppedBeforeStart(signal, problems);
+    return await journaled({ ...o, ...(signal ? { signal } : {}) }, chk, tookOver, timing, started, dcLock.notes);
   } finally {
-    await releaseDcLock(places, lockInfo);
+    await dcLock.release();
   }
 }
 
@@ -185,7 +199,7 @@ async function journaled(
   tookOver: string | undefined,
   timing: Timing,
   started: number,
-  lockUnreachable: string[],
+  lockNotes: string[],
 ): Promise<RestoreOutcome> {
   const ev = o.events ?? {};
   const det = chk.detection;
@@ -210,7 +224,7 @@ async function journaled(
   const who = process.env['SUDO_USER'] ?? userInfo().username;
   journal.append({ t: 'run', command: o.command, who, host: hostname(), pid: process.pid, strategy: o.strategy, job: 'restore', identity });
   if (tookOver) journal.append({ t: 'decision', decision: 'lock-takeover', detail: tookOver });
-  if (lockUnreachable.length > 0) journal.append({ t: 'decision', decision: 'lock-partial', detail: `lock not placed on ${lockUnreachable.join(', ')} (unreachable)` });
+  for (const n of lockNotes) journal.append({ t: 'decision', decision: 'lock', detail: n });
   for (const n of notices) journal.append({ t: 'decision', decision: 'journal', detail: n });
   try {
     if (!resumed) journal.append({ t: 'plan', plan });

@@ -1,6 +1,8 @@
 // A stop asked for from outside the run (a signal, the console's quit): the
 // restore stops before its next action, journals it, and says how to resume.
 
+import { LockLost } from '../remote/coordination.js';
+
 /** The shell's convention, 128 + the signal number. */
 export const SIGNAL_EXIT = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 export type StopSignal = keyof typeof SIGNAL_EXIT;
@@ -24,6 +26,7 @@ export class Interrupted extends Error {
 
 export function stopWhy(signal: AbortSignal): string {
   const r: unknown = signal.reason;
+  if (r instanceof LockLost) return `the DC-wide lock was lost (${r.why})`;
   return r instanceof StopRequest ? `${r.signal} received` : 'stop asked for';
 }
 

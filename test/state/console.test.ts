@@ -70,6 +70,17 @@ describe('console state', () => {
     expect((asked.s.prompt as { why: string }).why).toContain('releasing headnode0');
   });
 
+  it('binder without quorum: the per-headnode lock only after the word is typed; Esc declines', () => {
+    const ask = (): ConsoleState => run(start(), { t: 'ask', prompt: { kind: 'no-quorum', risk: 'a console across a partition could restore the same zones', word: 'NO-QUORUM', typed: '' } }).s;
+    const wrong = run(ask(), ...typed('yes'), { t: 'enter' });
+    expect(wrong.effects).toEqual([]);
+    expect(wrong.s.prompt).toMatchObject({ kind: 'no-quorum', typed: '', error: '"yes" is not NO-QUORUM (Esc: do not restore)' });
+    // A text field: '?' is typed, not help.
+    expect(run(ask(), key('?')).s.prompt).toMatchObject({ typed: '?' });
+    expect(run(wrong.s, ...typed('NO-QUORUM'), { t: 'enter' }).effects).toEqual([{ t: 'noQuorumAnswer', yes: true }]);
+    expect(run(ask(), { t: 'back' }).effects).toEqual([{ t: 'noQuorumAnswer', yes: false }]);
+  });
+
   const asked = (): ConsoleState =>
     run(start(), { t: 'runStarted', services: [{ key: 'sapi/sapi0', service: 'sapi', alias: 'sapi0', status: 'pending' }], now: 0 }, { t: 'ask', prompt: { kind: 'step', alias: 'sapi0', service: 'sapi', index: 0, total: 21, choice: 0 } }).s;
 

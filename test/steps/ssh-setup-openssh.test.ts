@@ -4,6 +4,7 @@
 // sshd then accepts it. The peer's /root/.ssh and /usbkey are this machine's,
 // so sshd's ForceCommand moves those paths into the fixture's temp dir (and
 // refuses any command that would still reach the real ones).
+import { NO_BINDER } from '../support/fake-dc.js';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +84,7 @@ describe.skipIf(sshdProgram.skip)('ssh-setup against a real OpenSSH sshd', () =>
       return h;
     },
     hostKey: () => scanHostKey('127.0.0.1', sshd.port, 30_000),
+    coordination: () => NO_BINDER,
     http: () => Promise.reject(new Error('no HTTP in this test')),
     restoreDataDir: join(work, 'rd'),
     close: async () => {},

@@ -6,6 +6,7 @@
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { expect } from 'vitest';
+import type { Coordination } from '../../src/remote/coordination.js';
 import type { Dc } from '../../src/remote/dc.js';
 import type { Host, RunOptions, RunResult } from '../../src/remote/host.js';
 import type { HttpRequest, HttpResponse } from '../../src/remote/http.js';
@@ -34,6 +35,13 @@ async function stdinText(s: RunOptions['stdin']): Promise<string | undefined> {
   return text(s as Readable);
 }
 
+/** A DC without binder: the lock can be neither taken nor read. */
+export const NO_BINDER: Coordination = {
+  where: 'no binder (test)',
+  take: async () => ({ kind: 'unavailable', reason: 'this test DC has no binder' }),
+  holder: async () => ({ kind: 'unavailable', reason: 'this test DC has no binder' }),
+};
+
 export class FakeDc implements Dc {
   readonly label = 'fake';
   readonly simulated = true;
@@ -42,6 +50,11 @@ export class FakeDc implements Dc {
   readonly unexpected: string[] = [];
   private readonly queue: Expectation[] = [];
   readonly local: Host;
+
+  /** No binder here: a test that reaches the DC-wide lock sees it unavailable. */
+  coordination(): Coordination {
+    return NO_BINDER;
+  }
 
   constructor(hostname = 'headnode1') {
     const run = (argv: readonly string[], opts: RunOptions) => this.run(argv, opts);

@@ -8,6 +8,7 @@ import type { Effect, Event, RunService } from '../../state/console.js';
 import { describeAction, type Strategy } from '../../state/plan.js';
 import { runCheck, type CheckResult } from '../../steps/check.js';
 import { buildPlan } from '../../steps/plan.js';
+import { NO_QUORUM_WORD } from '../../steps/recovery-lock.js';
 import { runRestore, type Answer, type RestoreOptions } from '../../steps/restore.js';
 import { describeConvertAction } from '../../state/convert-describe.js';
 import type { ConvertTiming } from '../../steps/convert-actions.js';
@@ -29,6 +30,7 @@ export class ConsoleSession {
   private strategy: Strategy = 'reuse';
   private fenced: string | undefined;
   private pending: ((a: Answer) => void) | undefined;
+  private pendingNoQuorum: ((yes: boolean) => void) | undefined;
   private skipReason = 'skipped by the operator';
   private readonly skips: { key: string; reason: string }[] = [];
   private failedKey: string | undefined;
@@ -67,6 +69,12 @@ export class ConsoleSession {
         const p = this.pending;
         this.pending = undefined;
         p?.(e.answer);
+        return;
+      }
+      case 'noQuorumAnswer': {
+        const p = this.pendingNoQuorum;
+        this.pendingNoQuorum = undefined;
+        p?.(e.yes);
         return;
       }
       case 'failureChoice':
@@ -192,6 +200,12 @@ export class ConsoleSession {
           this.dispatch({ t: 'ask', prompt: { kind: 'step', alias: step.alias, service: step.service, index, total, choice: 0 } });
         }),
       skipReason: async () => this.skipReason,
+      // binder has no quorum: the operator types the word after reading what is at risk.
+      confirmNoQuorum: (risk) =>
+        new Promise<boolean>((resolve) => {
+          this.pendingNoQuorum = resolve;
+          this.dispatch({ t: 'ask', prompt: { kind: 'no-quorum', risk, word: NO_QUORUM_WORD, typed: '' } });
+        }),
       events: {
         phase: (text) => this.dispatch({ t: 'phase', text }),
         plan: (plan, _resumed, finished) => {

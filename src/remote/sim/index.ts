@@ -11,6 +11,8 @@ import { hasRestoreData, materializeRestoreData } from './restore-data.js';
 import { loadScenarioFile, type Scenario } from './scenario.js';
 import { SimHost, simTransport } from './sim-host.js';
 import { SimWorld } from './world.js';
+import { SimCoordination } from './coordination.js';
+import type { Coordination } from '../coordination.js';
 
 export interface SimOptions {
   /** --sim FILE; ignored when the state file already exists. */
@@ -23,6 +25,8 @@ export interface SimOptions {
   restoreDataDir?: string;
   /** --sim-speed */
   speed?: number;
+  /** Replaces the simulated binder lock (hidden --sim-binder: a real ensemble). */
+  coordination?: (o?: { connectTimeoutMs?: number }) => Coordination;
 }
 
 export interface SimDc extends Dc {
@@ -68,6 +72,8 @@ export async function openSim(opts: SimOptions): Promise<SimDc> {
       return { key: simHostKey(hostname), address: adminIp, port: 22 };
     },
     http: simTransport(world),
+    // The scenario's binders decide the quorum; `members` (from restore-data) name the same ones.
+    coordination: (_members, o) => (opts.coordination ? opts.coordination(o) : new SimCoordination(world)),
     restoreDataDir,
     async close() {},
   };

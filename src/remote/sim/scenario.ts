@@ -42,6 +42,12 @@ const Server = z.object({
   customerVms: z.number().int().nonnegative().optional(),
   /** Small files and directories in the GZ (lock files): path -> content, directories end in '/'. */
   files: z.record(z.string(), z.string()).optional(),
+  /**
+   * Up, but cut off from the console's headnode by a network partition: from
+   * here it answers nothing (SSH, nc, ping, its zones' APIs), exactly as if it
+   * were dead; its own side goes on without us.
+   */
+  partitioned: z.boolean().optional(),
   /** Live state: rebooting until then (epoch ms); it answers nothing meanwhile. */
   downUntil: z.number().optional(),
   /** Live state: when a reboot's shutdown takes it down (epoch ms); up until then. */

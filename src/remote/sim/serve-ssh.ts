@@ -78,6 +78,7 @@ export async function serveSimOverSsh(sim: SimDc, keys: SshKeys, opts: { connect
     // Every simulated server answers on the same port with the same key: scan it for real.
     hostKey: (hostname) => scanHostKey('127.0.0.1', sim.world.isAlive(hostname) ? server.port : blackholePort, opts.connectTimeoutMs ?? 2_000),
     http: sim.http,
+    coordination: (members, o) => sim.coordination(members, o),
     restoreDataDir: sim.restoreDataDir,
     async close() {
       await Promise.all([...peers.values()].map((p) => p.close()));

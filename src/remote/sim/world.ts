@@ -75,10 +75,11 @@ export class SimWorld {
     return this.state.servers.find((s) => s.adminIp === ip);
   }
 
-  /** Powered on and not in the middle of a reboot. */
+  /** Powered on, not in the middle of a reboot, and not partitioned away from the console's headnode. */
   isAlive(hostname: string): boolean {
     const s = this.server(hostname);
     const now = this.now();
+    if (s?.partitioned === true && hostname !== this.state.localServer) return false;
     return s?.alive === true && !(s.downUntil !== undefined && s.downUntil > now && (s.downFrom ?? 0) <= now);
   }
 

@@ -20,7 +20,7 @@ export const ZK_PROBE_TIMEOUT_MS = 15_000;
  * 'not-serving': the member is up but has no quorum; ZooKeeper then answers
  * `stat` with "This ZooKeeper instance is not currently serving requests".
  */
-export type ZkMode = 'leader' | 'follower' | 'standalone' | 'not-serving';
+export type ZkMode = 'leader' | 'follower' | 'standalone' | 'not-serving' | 'four-letter-words-disabled';
 
 export interface ZkStat {
   mode: ZkMode;
@@ -28,6 +28,14 @@ export interface ZkStat {
 }
 
 export const ZK_NOT_SERVING_TEXT = 'This ZooKeeper instance is not currently serving requests';
+/**
+ * ZooKeeper >= 3.5 answers only the four-letter words in 4lw.commands.whitelist
+ * (default: srvr alone) with "<word> is not executed because it is not in the
+ * whitelist." (apache/zookeeper, ServerCnxn/NettyServerCnxn). The member is up;
+ * what it would say is unknown. Triton's binder runs 3.4, and its zoo.cfg sets no
+ * whitelist (TritonDataCenter/binder, sapi_manifests/zookeeper/template).
+ */
+export const ZK_NOT_WHITELISTED_TEXT = 'is not executed because it is not in the whitelist';
 
 async function fourLetters(host: Host, ip: string, word: string, opts: CallOptions): Promise<string | null> {
   const argv = ['nc', '-w', String(ZK_NC_WAIT_S), checkArg(Ipv4, ip, 'ZooKeeper IP'), ZK_PORT];
@@ -37,15 +45,17 @@ async function fourLetters(host: Host, ip: string, word: string, opts: CallOptio
   return res.stdout;
 }
 
-/** true: "imok"; false: connected but another reply; null: no connection. */
-export async function zkRuok(host: Host, ip: string, opts: CallOptions = {}): Promise<boolean | null> {
+/** true: "imok"; false: connected but another reply; 'disabled': up, four-letter words off; null: no connection. */
+export async function zkRuok(host: Host, ip: string, opts: CallOptions = {}): Promise<boolean | 'disabled' | null> {
   const out = await fourLetters(host, ip, 'ruok', opts);
   if (out === null) return null;
+  if (out.includes(ZK_NOT_WHITELISTED_TEXT)) return 'disabled';
   return out.trim() === 'imok';
 }
 
 export function parseZkStat(text: string): ZkStat {
   if (text.includes(ZK_NOT_SERVING_TEXT)) return { mode: 'not-serving', raw: text };
+  if (text.includes(ZK_NOT_WHITELISTED_TEXT)) return { mode: 'four-letter-words-disabled', raw: text };
   const m = /^Mode:\s*(\S+)\s*$/m.exec(text);
   if (!m) throw new ParseError('zk stat', 'Mode', `no "Mode:" line in the reply: ${JSON.stringify(text.slice(0, 200))}`);
   const mode = m[1]!;

@@ -43,6 +43,12 @@ export function promptView(p: Prompt, s: ConsoleState, c: ViewCtx): Line[] {
       out.push([{ text: 'What now?', bold: true }, ...choices(FAILURE_CHOICES, p.choice), { text: `  ${choiceHints(FAILURE_CHOICES, ', ')}`, tone: 'dim' }]);
       return out;
     }
+    case 'no-quorum':
+      return [
+        ...wrap(p.risk, c.width - 1).map((w) => L(w, 'warn')),
+        ...(p.error ? [L(p.error, 'fail')] : []),
+        [{ text: `Type ${p.word} to restore under the per-headnode lock (Esc: do not): `, bold: true }, { text: `${p.typed}_` }],
+      ];
     case 'server':
       return [
         [{ text: 'Compute node to convert (hostname or UUID): ', bold: true }, { text: `${p.typed}_` }],
