@@ -18,7 +18,7 @@ import { Journal, readJournal } from './journal.js';
 import type { Place } from './dc-lock.js';
 import { takeRecoveryLock, withLockLoss } from './recovery-lock.js';
 import { stopWhy } from './stop-request.js';
-import { acquireLock, isOwnOrStale, releaseLock, type LockInfo } from './lock.js';
+import { acquireLock, releaseLock, type LockInfo } from './lock.js';
 
 export type ConvertAnswer = 'go' | 'stop';
 

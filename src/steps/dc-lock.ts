@@ -1,7 +1,6 @@
 // The recovery lock, placed on every headnode this console can reach: a
 // directory made atomically with mkdir, holding who/where/since. A console on
 // any of them sees it before it changes anything.
-import type { Dc } from '../remote/dc.js';
 import type { Host } from '../remote/host.js';
 import { parseLockInfo, type LockInfo } from './lock.js';
 

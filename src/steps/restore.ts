@@ -20,7 +20,7 @@ import { openRestoreJournal } from './restore-journal.js';
 import { Interrupted, StopRequest, stopWhy, unlessStopped } from './stop-request.js';
 import type { Place } from './dc-lock.js';
 import { bindersOf, takeRecoveryLock, withLockLoss } from './recovery-lock.js';
-import { acquireLock, isOwnOrStale, lockHeldByOther, releaseLock, type LockInfo } from './lock.js';
+import { acquireLock, lockHeldByOther, releaseLock, type LockInfo } from './lock.js';
 import { syncLockDir } from './sync/locks.js';
 import { buildPlan } from './plan.js';
 import { PrimaryWatch } from './primary-watch.js';
