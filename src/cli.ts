@@ -28,8 +28,15 @@ import { SIGNAL_EXIT, STOP_SIGNALS, StopRequest, type StopSignal } from './steps
 import { formatServiceLine, formatSyncText, type ServiceSyncResult } from './state/sync-report.js';
 import { DEFAULT_MIN_FREE_MB, runSync } from './steps/sync/run.js';
 import { syncTimingFor } from './steps/sync/timing.js';
+import { EXIT, outcomeLabel } from './state/exit-codes.js';
+import { problemLines, type AnyProblem } from './state/problem.js';
 
-const EXIT = { ok: 0, warnings: 1, blocked: 2, failed: 3, usage: 64, internal: 70 } as const;
+/** A problem on stderr: its line, then its fix, indented under it; nothing unprintable. */
+function problemText(p: AnyProblem): string {
+  const { line, fix } = problemLines(p);
+  return `  ${clean(line)}\n${fix ? `       ${clean(fix)}\n` : ''}`;
+}
+
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -155,14 +162,12 @@ async function restore(cmd: Command): Promise<number> {
         serviceEnd: (s, status, d) => log(`    ${status.toUpperCase()}: ${s.alias}${d ? ` (${d})` : ''}`),
       },
     });
-    for (const p of out.problems) process.stderr.write(`  ${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}${p.service ? ` [${clean(p.service)}]` : ''}: ${clean(p.message)}${p.fix ? `\n       fix: ${clean(p.fix)}` : ''}\n`);
+    for (const p of out.problems) process.stderr.write(problemText(p));
     if (out.failure) {
       const f = out.failure;
       process.stderr.write(`\nFAILED on ${clean(f.host)}: ${clean(f.action.summary)}\n  command: ${clean(f.command)}\n  output:\n${f.output.split('\n').map((l) => `    ${clean(l)}`).join('\n')}\n`);
     }
-    const interrupted = STOP_SIGNALS.find((sig) => SIGNAL_EXIT[sig] === out.exitCode);
-    const label = out.exitCode === 0 ? 'DONE' : out.exitCode === 3 ? 'STOPPED (a step failed)' : interrupted ? `STOPPED (${interrupted})` : out.exitCode === 64 ? 'USAGE' : 'NOT STARTED / PAUSED';
-    process.stdout.write(`${label}: ${clean(out.message)}\n`);
+    process.stdout.write(`${outcomeLabel(out.exitCode)}: ${clean(out.message)}\n`);
     if (out.next) process.stdout.write(`next: ${clean(out.next)}\n`);
     if (out.report) process.stdout.write(`report: ${out.report.md}\n`);
     return out.exitCode;
@@ -279,12 +284,12 @@ async function convert(server: string, cmd: Command): Promise<number> {
         stepEnd: (s, _i, status) => log(`    ${status.toUpperCase()}: ${s.title}`),
       },
     });
-    for (const p of out.problems) process.stderr.write(`  ${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}: ${clean(p.message)}${p.fix ? `\n       fix: ${clean(p.fix)}` : ''}\n`);
+    for (const p of out.problems) process.stderr.write(problemText(p));
     if (out.failure) {
       const f = out.failure;
       process.stderr.write(`\nFAILED on ${clean(f.host)}: ${clean(f.action.summary)}\n  command: ${clean(f.command)}\n  output:\n${f.output.split('\n').map((l) => `    ${clean(l)}`).join('\n')}\n`);
     }
-    process.stdout.write(`${out.exitCode === 0 ? 'DONE' : out.exitCode === 3 ? 'STOPPED (a step failed)' : 'NOT STARTED / STOPPED'}: ${clean(out.message)}\n`);
+    process.stdout.write(`${outcomeLabel(out.exitCode)}: ${clean(out.message)}\n`);
     if (out.next) process.stdout.write(`next: ${clean(out.next)}\n`);
     return out.exitCode;
   } finally {

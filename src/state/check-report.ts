@@ -2,7 +2,8 @@
 import type { Signal } from './detection.js';
 import type { HeadnodeReadiness } from './headnode-readiness.js';
 import { displayLines } from './display-text.js';
-import type { Problem } from './problem.js';
+import { problemLines, type Problem } from './problem.js';
+import { EXIT } from './exit-codes.js';
 
 export interface HeadnodeEntry {
   hostname: string;
@@ -42,8 +43,8 @@ export function verdictOf(problems: readonly Problem[]): CheckReport['verdict'] 
 }
 
 /** Contract exit codes: 0 ready, 1 warnings only, 2 not ready. */
-export function exitCodeOf(report: Pick<CheckReport, 'verdict'>): 0 | 1 | 2 {
-  return report.verdict === 'ready' ? 0 : report.verdict === 'degraded' ? 1 : 2;
+export function exitCodeOf(report: Pick<CheckReport, 'verdict'>): typeof EXIT.ok | typeof EXIT.warnings | typeof EXIT.blocked {
+  return report.verdict === 'ready' ? EXIT.ok : report.verdict === 'degraded' ? EXIT.warnings : EXIT.blocked;
 }
 
 const mark = (state: string): string => (state === 'alive' ? 'OK  ' : state === 'dead' ? 'DEAD' : '??  ');
@@ -82,8 +83,9 @@ export function formatCheckText(r: CheckReport, title: string): string {
   else {
     out.push('Problems:');
     for (const p of r.problems) {
-      out.push(`  ${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}${p.service ? ` [${p.service}]` : ''}: ${p.message}`);
-      if (p.fix) out.push(`       fix: ${p.fix}`);
+      const { line, fix } = problemLines(p);
+      out.push(`  ${line}`);
+      if (fix) out.push(`       ${fix}`);
     }
   }
   return displayLines(out) + '\n';

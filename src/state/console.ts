@@ -4,6 +4,7 @@ import { type CheckReport } from './check-report.js';
 import { blocksRestore } from './problem.js';
 import type { Plan, Strategy } from './plan.js';
 import { CONVERT_CHOICES, FAILURE_CHOICES, STEP_CHOICES, YES_NO, choiceByKey, type Choice } from './choices.js';
+import { EXIT, runPhase } from './exit-codes.js';
 
 export type Screen = 'home' | 'detect' | 'preflight' | 'strategy' | 'plan' | 'run' | 'summary' | 'inspect' | 'convert';
 
@@ -264,7 +265,7 @@ export function reduce(s: ConsoleState, e: Event): Result {
     case 'failed':
       return only({ ...s, run: { ...s.run, phase: 'failed', failure: e.failure }, prompt: { kind: 'failure', choice: 0 } });
     case 'finished': {
-      const phase = e.outcome.exitCode === 0 ? 'done' : 'stopped';
+      const phase = e.outcome.exitCode === EXIT.ok ? 'done' : 'stopped';
       // Nothing runs any more: no current action.
       const run: RunState = { phase, services: s.run.services, log: s.run.log, outcome: e.outcome, ...(s.run.startedAt !== undefined ? { startedAt: s.run.startedAt } : {}) };
       return only({ ...s, prompt: undefined, screen: 'summary', history: ['home'], run } as ConsoleState);
@@ -284,7 +285,7 @@ export function reduce(s: ConsoleState, e: Event): Result {
       return only({ ...s, convert: { ...s.convert, log: [...s.convert.log, ...e.lines.map((text) => ({ text, level }))].slice(-LOG_KEEP) } });
     }
     case 'convertFinished': {
-      const phase = e.exitCode === 0 ? 'done' : e.exitCode === 3 ? 'failed' : 'stopped';
+      const phase = runPhase(e.exitCode);
       const { current: _c, ...rest } = s.convert;
       return only({ ...s, prompt: s.prompt?.kind === 'convert-step' ? undefined : s.prompt, convert: { ...rest, phase, message: e.message, ...(e.next ? { next: e.next } : {}) } } as ConsoleState);
     }

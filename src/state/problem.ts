@@ -56,3 +56,24 @@ const AFTER_RESTORE: ReadonlySet<ProblemCode> = new Set(['PLATFORM_MISSING']);
 export function blocksRestore(p: Problem): boolean {
   return p.severity === 'critical' && !AFTER_RESTORE.has(p.code);
 }
+
+/** Any problem an operator reads: the restore's, or the conversion's own codes. */
+export type AnyProblem = Omit<Problem, 'code'> & { code: string };
+
+/** CRIT or WARN: the mark a problem line starts with, on every surface. */
+export function severityMark(p: Pick<Problem, 'severity'>): 'CRIT' | 'WARN' {
+  return p.severity === 'critical' ? 'CRIT' : 'WARN';
+}
+
+/** "CODE [service]": what a problem is about. */
+export function problemHead(p: Pick<AnyProblem, 'code' | 'service'>): string {
+  return `${p.code}${p.service ? ` [${p.service}]` : ''}`;
+}
+
+/**
+ * A problem as the operator reads it, the same on the CLI, in the console's
+ * logs and in the check text: "CRIT CODE [service]: message", then its fix.
+ */
+export function problemLines(p: AnyProblem): { line: string; fix?: string } {
+  return { line: `${severityMark(p)} ${problemHead(p)}: ${p.message}`, ...(p.fix ? { fix: `fix: ${p.fix}` } : {}) };
+}

@@ -1,5 +1,6 @@
 // What one sync run did, for a person (cron log) and for scripts (--json). Pure.
 import { displayLines } from './display-text.js';
+import type { EXIT } from './exit-codes.js';
 
 export interface DatasetSyncResult {
   alias: string;
@@ -34,7 +35,7 @@ export interface SyncReport {
   endedAt: string;
   wallSeconds: number;
   outcome: 'ok' | 'partial' | 'refused' | 'frozen';
-  exitCode: 0 | 1 | 2;
+  exitCode: typeof EXIT.ok | typeof EXIT.warnings | typeof EXIT.blocked;
   message: string;
   next?: string;
   dc: { ok: boolean; error?: string; warnings: string[] };

@@ -19,6 +19,7 @@ import type { Place } from './dc-lock.js';
 import { takeRecoveryLock, withLockLoss } from './recovery-lock.js';
 import { stopWhy } from './stop-request.js';
 import { acquireLock, releaseLock, type LockInfo } from './lock.js';
+import { EXIT } from '../state/exit-codes.js';
 
 export type ConvertAnswer = 'go' | 'stop';
 
@@ -49,7 +50,7 @@ export interface ConvertOptions {
 }
 
 export interface ConvertOutcome {
-  exitCode: 0 | 2 | 3;
+  exitCode: typeof EXIT.ok | typeof EXIT.blocked | typeof EXIT.failed;
   message: string;
   next?: string;
   problems: ConvertProblem[];
@@ -78,7 +79,7 @@ export async function runConvert(o: ConvertOptions): Promise<ConvertOutcome> {
   const lock = acquireLock(o.journalDir, o.command);
   if (!lock.ok) {
     const h = lock.holder;
-    return { exitCode: 2, message: `another recovery holds the lock: ${h.who} on ${h.host} (pid ${h.pid}) since ${h.since}, running "${h.command}"`, next: `talk to ${h.who} first`, problems: [] };
+    return { exitCode: EXIT.blocked, message: `another recovery holds the lock: ${h.who} on ${h.host} (pid ${h.pid}) since ${h.since}, running "${h.command}"`, next: `talk to ${h.who} first`, problems: [] };
   }
   try {
     return await locked(o, lock.info);
@@ -90,7 +91,7 @@ export async function runConvert(o: ConvertOptions): Promise<ConvertOutcome> {
 async function locked(o: ConvertOptions, lockInfo: LockInfo): Promise<ConvertOutcome> {
   const check = await checkConvert(o.dc, o.server, o.probeTimeoutMs);
   const t = check.facts.target;
-  if (!t) return { exitCode: 2, message: check.problems[0]?.message ?? `no server ${o.server}`, problems: check.problems, check };
+  if (!t) return { exitCode: EXIT.blocked, message: check.problems[0]?.message ?? `no server ${o.server}`, problems: check.problems, check };
   // The lock on every headnode too: a restore started from another headnode's console sees this conversion.
   const places: Place[] = check.facts.headnodes.map((h) => ({ hostname: h, host: h === o.dc.local.name ? o.dc.local : o.dc.peer(h, check.serverIps.get(h) ?? '') }));
   const dcLock = await takeRecoveryLock({
@@ -102,7 +103,7 @@ async function locked(o: ConvertOptions, lockInfo: LockInfo): Promise<ConvertOut
     timeoutMs: o.probeTimeoutMs,
     ...(o.confirmNoQuorum ? { confirmNoQuorum: o.confirmNoQuorum } : {}),
   });
-  if (!dcLock.ok) return { exitCode: 2, message: dcLock.message, ...(dcLock.next ? { next: dcLock.next } : {}), problems: [], check };
+  if (!dcLock.ok) return { exitCode: EXIT.blocked, message: dcLock.message, ...(dcLock.next ? { next: dcLock.next } : {}), problems: [], check };
   try {
     // Losing binder's session stops the conversion before its next step, like a signal.
     const signal = withLockLoss(o.signal, dcLock.lost);
@@ -133,13 +134,13 @@ async function journaledRun(o: ConvertOptions, check: ConvertCheck, t: NonNullab
   o.events?.checked?.(check, resuming && touched);
   if (resuming && !touched) {
     const critical = check.problems.filter((p) => p.severity === 'critical');
-    if (critical.length > 0) return { exitCode: 2, message: `${t.hostname} cannot be converted now (${critical.length} critical problem(s)); nothing more was changed`, next: 'fix the problems listed, then run again: the conversion resumes', problems: critical, check };
+    if (critical.length > 0) return { exitCode: EXIT.blocked, message: `${t.hostname} cannot be converted now (${critical.length} critical problem(s)); nothing more was changed`, next: 'fix the problems listed, then run again: the conversion resumes', problems: critical, check };
   }
   if (!resuming) {
-    if (allDone && t.headnode) return { exitCode: 2, message: `${t.hostname} is already a headnode: its conversion finished (journal ${join(dir, 'journal.jsonl')})`, problems: check.problems, check };
+    if (allDone && t.headnode) return { exitCode: EXIT.blocked, message: `${t.hostname} is already a headnode: its conversion finished (journal ${join(dir, 'journal.jsonl')})`, problems: check.problems, check };
     const critical = check.problems.filter((p) => p.severity === 'critical');
-    if (critical.length > 0) return { exitCode: 2, message: `${t.hostname} cannot be converted (${critical.length} critical problem(s)); nothing was changed`, next: 'fix the problems listed, then run again', problems: critical, check };
-    if (!check.plan) return { exitCode: 2, message: `no plan for ${t.hostname}: ${check.planError ?? 'unknown reason'}; nothing was changed`, problems: check.problems, check };
+    if (critical.length > 0) return { exitCode: EXIT.blocked, message: `${t.hostname} cannot be converted (${critical.length} critical problem(s)); nothing was changed`, next: 'fix the problems listed, then run again', problems: critical, check };
+    if (!check.plan) return { exitCode: EXIT.blocked, message: `no plan for ${t.hostname}: ${check.planError ?? 'unknown reason'}; nothing was changed`, problems: check.problems, check };
   }
   const plan: ConvertPlan = resuming && journaled ? journaled : check.plan!;
   const done = plan.steps.flatMap((x, i) => (state.finished.has(x.id) ? [i] : []));
@@ -197,11 +198,11 @@ async function runSteps(o: ConvertOptions, plan: ConvertPlan, journal: Journal, 
       const ans = await o.confirm(step, i, steps.length);
       journal.append({ t: 'decision', service: step.id, decision: ans, detail: `before: ${step.title}` });
       if (ans === 'stop') {
-        journal.append({ t: 'stop', reason: `stopped before "${step.title}"`, exitCode: 2 });
-        return { exitCode: 2, message: `stopped before "${step.title}"`, next: `${o.command} to continue where it stopped`, problems: [], check, plan };
+        journal.append({ t: 'stop', reason: `stopped before "${step.title}"`, exitCode: EXIT.blocked });
+        return { exitCode: EXIT.blocked, message: `stopped before "${step.title}"`, next: `${o.command} to continue where it stopped`, problems: [], check, plan };
       }
     }
-    if (o.signal?.aborted) return { exitCode: 2, message: `${stopWhy(o.signal)}: stopped before "${step.title}"`, next: `${o.command} to continue`, problems: [], check, plan };
+    if (o.signal?.aborted) return { exitCode: EXIT.blocked, message: `${stopWhy(o.signal)}: stopped before "${step.title}"`, next: `${o.command} to continue`, problems: [], check, plan };
     ev.stepStart?.(step, i, steps.length);
     try {
       // Every action is checked before it runs: cheap, and never wrong after a crash.
@@ -210,15 +211,15 @@ async function runSteps(o: ConvertOptions, plan: ConvertPlan, journal: Journal, 
       const f = err instanceof ConvertFailed ? err : new ConvertFailed(step.actions[0]!, o.dc.local.name, step.title, (err as Error).message, 'check the host and API named above, then rerun: finished steps are not repeated');
       journal.append({ t: 'service', service: step.id, status: 'failed', detail: f.output.split('\n')[0] ?? '' });
       ev.stepEnd?.(step, i, 'failed', f.output);
-      journal.append({ t: 'stop', reason: f.message, exitCode: 3 });
-      return { exitCode: 3, message: `"${step.title}" failed on ${f.host}: ${f.action.summary}`, next: f.hint, problems: [], check, plan, failure: f };
+      journal.append({ t: 'stop', reason: f.message, exitCode: EXIT.failed });
+      return { exitCode: EXIT.failed, message: `"${step.title}" failed on ${f.host}: ${f.action.summary}`, next: f.hint, problems: [], check, plan, failure: f };
     }
     journal.append({ t: 'service', service: step.id, status: 'done', detail: step.title });
     ev.stepEnd?.(step, i, 'done', step.title);
   }
   const message = `${t.hostname} is a headnode${plan.steps.find((s) => s.id === 'ha')?.actions.length ? ' with the HA layout' : ''}`;
-  journal.append({ t: 'stop', reason: message, exitCode: 0 });
-  return { exitCode: 0, message, problems: [], check, plan };
+  journal.append({ t: 'stop', reason: message, exitCode: EXIT.ok });
+  return { exitCode: EXIT.ok, message, problems: [], check, plan };
 }
 
 async function runAction(ctx: ConvertContext, journal: Journal, a: ConvertAction, step: string, ev: ConvertEvents): Promise<void> {

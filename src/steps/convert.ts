@@ -12,6 +12,7 @@ import { gatherConvertFacts } from './convert-facts.js';
 import { describeConvertAction } from '../state/convert-describe.js';
 import { inventoryFromRestoreData, readRestoreData } from './restore-data.js';
 import { displayLines } from '../state/display-text.js';
+import { problemLines } from '../state/problem.js';
 
 export interface ConvertCheck {
   facts: ConvertFacts;
@@ -127,7 +128,10 @@ export function formatConvertText(c: ConvertCheck): string {
   if (c.problems.length === 0) out.push('Pre-checks: all passed');
   else {
     out.push('Pre-checks:');
-    for (const p of c.problems) out.push(`  ${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}: ${p.message}`, ...(p.fix ? [`       fix: ${p.fix}`] : []));
+    for (const p of c.problems) {
+      const { line, fix } = problemLines(p);
+      out.push(`  ${line}`, ...(fix ? [`       ${fix}`] : []));
+    }
   }
   if (c.planError) out.push('', `No plan: ${c.planError}`);
   if (c.plan) {

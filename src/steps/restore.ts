@@ -25,6 +25,7 @@ import { syncLockDir } from './sync/locks.js';
 import { buildPlan } from './plan.js';
 import { PrimaryWatch } from './primary-watch.js';
 import { writeReport, type RestoreReport, type ServiceOutcome } from './report.js';
+import { EXIT, type RunExit } from '../state/exit-codes.js';
 
 export type Answer = 'go' | 'skip' | 'all' | 'pause';
 
@@ -75,7 +76,7 @@ export interface RestoreOptions {
 
 export interface RestoreOutcome {
   /** 64: a usage error (--only); 129/130/143: stopped by SIGHUP/SIGINT/SIGTERM. */
-  exitCode: 0 | 2 | 3 | 64 | 129 | 130 | 143;
+  exitCode: RunExit;
   message: string;
   /** What to do next, when the run did not finish. */
   next?: string;
@@ -96,7 +97,7 @@ export async function runRestore(o: RestoreOptions): Promise<RestoreOutcome> {
   if (!lock.ok) {
     const h = lock.holder;
     return {
-      exitCode: 2,
+      exitCode: EXIT.blocked,
       message: `another recovery holds the lock: ${h.who} on ${h.host} (pid ${h.pid}) since ${h.since}, running "${h.command}"`,
       next: `talk to ${h.who} first; if that run is really gone, remove ${o.journalDir}/lock.json on ${h.host}`,
       problems: [],
@@ -117,7 +118,7 @@ async function locked(o: RestoreOptions, lockInfo: LockInfo, tookOver: string | 
   // go of restore-data before reading it (a restore freezes sync).
   const syncing = await syncGone(o.dc.restoreDataDir, Math.min(timing.commandTimeoutMs, 120_000), timing.pollMs);
   if (syncing) {
-    return { exitCode: 2, message: `a sync is still writing restore-data: pid ${syncing.pid} on ${syncing.host} since ${syncing.since} ("${syncing.command}"); nothing was changed`, next: `wait for it, or stop it (kill ${syncing.pid}), then run again`, problems: [] };
+    return { exitCode: EXIT.blocked, message: `a sync is still writing restore-data: pid ${syncing.pid} on ${syncing.host} since ${syncing.since} ("${syncing.command}"); nothing was changed`, next: `wait for it, or stop it (kill ${syncing.pid}), then run again`, problems: [] };
   }
   ev.phase?.('detecting the primary and checking readiness');
   const chk = await runCheck(o.dc, {
@@ -134,25 +135,25 @@ async function locked(o: RestoreOptions, lockInfo: LockInfo, tookOver: string | 
     // Known: the catalogue, and whatever services this DC's SAPI has.
     const known = [...CATALOGUE.map((s) => s.name), ...(chk.restoreData.dc.services ?? []).map((s) => s.name), ...chk.inventory.instances.map((i) => i.service)];
     const unknown = o.only.length === 0 ? [''] : unknownServices(o.only, known);
-    if (unknown.length > 0) return { exitCode: 64, message: `${onlyUsage(unknown, known)}; nothing was changed`, next: `${o.command.replace(/--only[ =]\S*/, '').trim()} --only <services from the list>`, problems: [] };
+    if (unknown.length > 0) return { exitCode: EXIT.usage, message: `${onlyUsage(unknown, known)}; nothing was changed`, next: `${o.command.replace(/--only[ =]\S*/, '').trim()} --only <services from the list>`, problems: [] };
   }
-  if (!primary) return { exitCode: 2, message: 'no primary headnode could be identified (no restore-data, no CNAPI)', problems };
+  if (!primary) return { exitCode: EXIT.blocked, message: 'no primary headnode could be identified (no restore-data, no CNAPI)', problems };
   if (primary.state === 'alive') {
     return {
-      exitCode: 2,
+      exitCode: EXIT.blocked,
       message: `the primary ${primary.hostname} is ALIVE: nothing was changed`,
       next: 'a restore is only for a dead primary; see `triton-recover check` for the evidence',
       problems: [primaryAliveRefusal(primary.hostname), ...problems.filter((p) => p.code !== 'PRIMARY_ALIVE')],
     };
   }
-  if (primary.local) return { exitCode: 2, message: 'this is the primary headnode itself: run the restore on a surviving secondary', problems };
+  if (primary.local) return { exitCode: EXIT.blocked, message: 'this is the primary headnode itself: run the restore on a surviving secondary', problems };
   const fencedOk = o.fenced === primary.hostname;
   if (o.fenced !== undefined && !fencedOk) {
-    return { exitCode: 2, message: `--fenced ${o.fenced} does not name the dead primary (${primary.hostname}): nothing was changed`, problems };
+    return { exitCode: EXIT.blocked, message: `--fenced ${o.fenced} does not name the dead primary (${primary.hostname}): nothing was changed`, problems };
   }
   if ((o.strategy === 'reuse' || primary.state === 'uncertain') && !fencedOk) {
     return {
-      exitCode: 2,
+      exitCode: EXIT.blocked,
       message: o.strategy === 'reuse'
         ? `the reuse strategy takes over ${primary.hostname}'s identities: confirm it is fenced (powered off, or off the admin network) by typing its hostname`
         : `the signals about ${primary.hostname} disagree: confirm it is fenced by typing its hostname`,
@@ -165,7 +166,7 @@ async function locked(o: RestoreOptions, lockInfo: LockInfo, tookOver: string | 
     (p) => blocksRestore(p) && !(fencedOk && ANSWERED_BY_FENCING.has(p.code)) && (!p.service || scoped.size === 0 || scoped.has(p.service)),
   );
   if (blocking.length > 0) {
-    return { exitCode: 2, message: `not ready to restore (${blocking.length} critical problem(s)); nothing was changed`, next: 'fix the problems listed, then run again', problems: blocking };
+    return { exitCode: EXIT.blocked, message: `not ready to restore (${blocking.length} critical problem(s)); nothing was changed`, next: 'fix the problems listed, then run again', problems: blocking };
   }
 
   // The DC-wide lock in binder: a console on any headnode sees it, and one on
@@ -182,7 +183,7 @@ async function locked(o: RestoreOptions, lockInfo: LockInfo, tookOver: string | 
     // A stop while the question is open is a "no": nothing was changed.
     ...(o.confirmNoQuorum ? { confirmNoQuorum: (risk: string) => unlessStopped(o.confirmNoQuorum!(risk), o.signal).catch(() => false) } : {}),
   });
-  if (!dcLock.ok) return { exitCode: 2, message: dcLock.message, ...(dcLock.next ? { next: dcLock.next } : {}), problems: [...dcLock.problems, ...problems] };
+  if (!dcLock.ok) return { exitCode: EXIT.blocked, message: dcLock.message, ...(dcLock.next ? { next: dcLock.next } : {}), problems: [...dcLock.problems, ...problems] };
   try {
     // Losing binder's session stops the run before its next action, like a signal.
     const signal = withLockLoss(o.signal, dcLock.lost);
@@ -208,7 +209,7 @@ async function journaled(
   const fencedOk = o.fenced === primary.hostname;
   const identity = runIdentity(o, chk);
   const opened = openRestoreJournal(o.journalDir, identity);
-  if (!opened.ok) return { exitCode: 2, message: opened.message, next: opened.next, problems };
+  if (!opened.ok) return { exitCode: EXIT.blocked, message: opened.message, next: opened.next, problems };
   const { state, notices } = opened;
   for (const n of notices) ev.notice?.(n);
   let plan = opened.plan;
@@ -217,7 +218,7 @@ async function journaled(
     ev.phase?.('building the plan');
     plan = await buildPlan(o.dc, { rd: chk.restoreData, inv: chk.inventory, det, strategy: o.strategy, ipCandidates: chk.ipCandidates ?? [], blocked: [], ...(o.only ? { only: o.only } : {}) });
     if (o.only && plan.steps.length === 0) {
-      return { exitCode: 2, message: `nothing to restore for --only ${o.only.join(',')}: none of them lost its only instance with ${primary.hostname}; nothing was changed`, next: 'see `triton-recover plan` for what a restore would re-create', problems };
+      return { exitCode: EXIT.blocked, message: `nothing to restore for --only ${o.only.join(',')}: none of them lost its only instance with ${primary.hostname}; nothing was changed`, next: 'see `triton-recover plan` for what a restore would re-create', problems };
     }
   }
   const journal = new Journal(o.journalDir, randomUUID());
@@ -368,7 +369,7 @@ async function execPlan(
     // Images still being installed journal their end before the stop.
     await stager.settled();
     journal.append({ t: 'stop', reason: message, exitCode });
-    const report = finish(exitCode === 3 ? 'failed' : 'stopped', message);
+    const report = finish(exitCode === EXIT.failed ? 'failed' : 'stopped', message);
     return { exitCode, message, next, problems: [], plan, report, ...(failure ? { failure } : {}) };
   };
   /** Stopped from outside: journaled as such, resumable, the report written. */
@@ -505,7 +506,7 @@ async function execPlan(
     // Everything finished: the journal is closed, a later run starts afresh.
     journal.append({ t: 'close', reason: message });
     const report = finish('done', message, rec);
-    return { exitCode: 0, message, problems: [], plan, report };
+    return { exitCode: EXIT.ok, message, problems: [], plan, report };
   }
 }
 

@@ -3,15 +3,14 @@
 
 import { LockLost } from '../remote/coordination.js';
 
-/** The shell's convention, 128 + the signal number. */
-export const SIGNAL_EXIT = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
-export type StopSignal = keyof typeof SIGNAL_EXIT;
-export const STOP_SIGNALS = Object.keys(SIGNAL_EXIT) as StopSignal[];
+import { SIGNAL_EXIT, type SignalExit, type StopSignal } from '../state/exit-codes.js';
+
+export { SIGNAL_EXIT, STOP_SIGNALS, type StopSignal } from '../state/exit-codes.js';
 
 /** The reason an AbortController is aborted with when a signal arrives. */
 export class StopRequest {
   constructor(readonly signal: StopSignal) {}
-  get exitCode(): 129 | 130 | 143 {
+  get exitCode(): SignalExit {
     return SIGNAL_EXIT[this.signal];
   }
 }

@@ -14,6 +14,8 @@ import { describeConvertAction } from '../../state/convert-describe.js';
 import type { ConvertTiming } from '../../steps/convert-actions.js';
 import { checkConvert, formatConvertText } from '../../steps/convert.js';
 import { convertJournalDir, convertUnderWay, runConvert, type ConvertAnswer } from '../../steps/convert-run.js';
+import { EXIT } from '../../state/exit-codes.js';
+import { problemLines } from '../../state/problem.js';
 
 export interface SessionOptions {
   journalDir: string;
@@ -79,7 +81,7 @@ export class ConsoleSession {
       }
       case 'failureChoice':
         if (e.choice === 'stop') {
-          this.dispatch({ t: 'finished', outcome: { exitCode: 3, message: 'stopped after a failure', next: `resume later: ${this.o.resumeCommand} (or reopen the console)` } });
+          this.dispatch({ t: 'finished', outcome: { exitCode: EXIT.failed, message: 'stopped after a failure', next: `resume later: ${this.o.resumeCommand} (or reopen the console)` } });
           return;
         }
         if (e.choice === 'skip' && this.failedKey) this.skips.push({ key: this.failedKey, reason: e.reason ?? 'skipped after a failure' });
@@ -89,7 +91,7 @@ export class ConsoleSession {
         return run(this.convertCheck(e.server));
       case 'startConvert':
         // Whatever goes wrong, the screen must leave "running".
-        return run(this.convert().catch((err: unknown) => this.dispatch({ t: 'convertFinished', exitCode: 70, message: `internal error: ${(err as Error).message}`, next: 'rerun: the journal keeps what was done' })));
+        return run(this.convert().catch((err: unknown) => this.dispatch({ t: 'convertFinished', exitCode: EXIT.internal, message: `internal error: ${(err as Error).message}`, next: 'rerun: the journal keeps what was done' })));
       case 'convertAnswer': {
         const p = this.convertPending;
         this.convertPending = undefined;
@@ -148,7 +150,7 @@ export class ConsoleSession {
       },
     });
     if (out.failure) this.dispatch({ t: 'convertLog', lines: [`FAILED on ${out.failure.host}: ${out.failure.command}`, ...out.failure.output.split('\n').slice(0, 5).map((l) => `  | ${l}`)], level: 'error' });
-    for (const p of out.problems) this.dispatch({ t: 'convertLog', lines: [`${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}: ${p.message}`], level: 'error' });
+    for (const p of out.problems) this.dispatch({ t: 'convertLog', lines: [problemLines(p).line], level: 'error' });
     this.dispatch({ t: 'convertFinished', exitCode: out.exitCode, message: out.message, ...(out.next ? { next: out.next } : {}) });
   }
 

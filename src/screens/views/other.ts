@@ -4,6 +4,7 @@ import type { ConsoleState } from '../../state/console.js';
 import type { HeadnodeReadiness } from '../../state/headnode-readiness.js';
 import { FAILURE_CHOICES, STEP_CHOICES, choiceHints } from '../../state/choices.js';
 import { blank, hardWrap, L, wrap, type Line, type ViewCtx } from './line.js';
+import { problemLines } from '../../state/problem.js';
 
 /** Lines of this screen stay within 79 columns, whatever the terminal's width. */
 const MAX_COLS = 79;
@@ -36,8 +37,9 @@ export function inspectView(s: ConsoleState, c: ViewCtx): Line[] {
   out.push(L(r.problems.length === 0 ? 'DC problems: none' : 'DC problems:'));
   for (const p of r.problems) {
     const tone = p.severity === 'critical' ? 'fail' : 'warn';
-    for (const w of fitWrap(`${p.severity === 'critical' ? 'CRIT' : 'WARN'} ${p.code}${p.service ? ` [${p.service}]` : ''}: ${p.message}`, width)) out.push(L(w, tone));
-    if (p.fix) for (const w of fitWrap(`fix: ${p.fix}`, width, '     ')) out.push(L(w, 'dim'));
+    const { line, fix } = problemLines(p);
+    for (const w of fitWrap(line, width)) out.push(L(w, tone));
+    if (fix) for (const w of fitWrap(fix, width, '     ')) out.push(L(w, 'dim'));
   }
   return out;
 }

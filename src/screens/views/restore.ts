@@ -5,6 +5,7 @@ import { describeAction } from '../../state/plan.js';
 import { pointer } from '../theme.js';
 import { headnodeLine } from './home.js';
 import { blank, hardWrap, L, wrap, type Line, type ViewCtx } from './line.js';
+import { problemHead, severityMark } from '../../state/problem.js';
 
 /** Columns before a signal's detail: 6 spaces, the 5-wide word, a space, the 8-wide signal name. */
 const EVIDENCE_INDENT = 20;
@@ -43,7 +44,7 @@ export function preflightView(s: ConsoleState, c: ViewCtx): Line[] {
   const out: Line[] = [L(`Pre-flight: ${r.problems.length} problem(s); admin IPs ${r.adminIps.needed} needed, ${r.adminIps.available} available`), blank];
   for (const sev of ['critical', 'warning'] as const) {
     for (const p of r.problems.filter((x) => x.severity === sev)) {
-      out.push([{ text: sev === 'critical' ? 'CRIT ' : 'WARN ', tone: sev === 'critical' ? 'fail' : 'warn', bold: true }, { text: `${p.code}${p.service ? ` [${p.service}]` : ''}` }]);
+      out.push([{ text: `${severityMark(p)} `, tone: sev === 'critical' ? 'fail' : 'warn', bold: true }, { text: problemHead(p) }]);
       for (const w of wrap(p.message, c.width - 2, '     ')) out.push(L(w));
       if (p.fix) for (const w of wrap(`fix: ${p.fix}`, c.width - 2, '     ')) out.push(L(w, 'dim'));
     }

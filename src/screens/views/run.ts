@@ -3,6 +3,7 @@
 import type { ConsoleState } from '../../state/console.js';
 import { clock, fit, STATUS_TONE, STATUS_WORD } from '../theme.js';
 import { blank, hardWrap, L, wrap, type Line, type ViewCtx } from './line.js';
+import { EXIT, outcomeWord } from '../../state/exit-codes.js';
 
 export function runClock(s: ConsoleState, withSeconds: boolean, compact = false): string {
   const t = s.run.startedAt ? s.now - s.run.startedAt : 0;
@@ -59,7 +60,7 @@ export function runView(s: ConsoleState, c: ViewCtx, promptLines: number): Line[
 export function summaryView(s: ConsoleState, c: ViewCtx): Line[] {
   const o = s.run.outcome;
   if (!o) return [L('no run yet')];
-  const out: Line[] = [[{ text: o.exitCode === 0 ? 'DONE' : o.exitCode === 3 ? 'STOPPED' : 'NOT FINISHED', tone: o.exitCode === 0 ? 'ok' : 'fail', bold: true }, { text: `  (exit ${o.exitCode})` }], blank];
+  const out: Line[] = [[{ text: outcomeWord(o.exitCode), tone: o.exitCode === EXIT.ok ? 'ok' : 'fail', bold: true }, { text: `  (exit ${o.exitCode})` }], blank];
   for (const l of o.message.split('\n')) for (const w of wrap(l, c.width - 1)) out.push(L(w));
   const r = s.run;
   const count = (st: string): number => r.services.filter((x) => x.status === st).length;

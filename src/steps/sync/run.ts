@@ -23,6 +23,7 @@ import { acquireSyncLock, describeHolder, releaseSyncLock, restoreHolder } from 
 import { recoveryIps, type RecoveryResult } from './recovery.js';
 import { lastGoodOf, syncService, type SyncContext } from './service.js';
 import { DEFAULT_SYNC_TIMING, type SyncTiming } from './timing.js';
+import { EXIT } from '../../state/exit-codes.js';
 
 export const DEFAULT_MIN_FREE_MB = 2048;
 
@@ -68,7 +69,7 @@ export async function runSync(o: SyncOptions): Promise<SyncReport> {
     images: { fetched: [], held: 0, pruned: [] },
     bytes: { full: 0, incremental: 0, images: 0, total: 0 },
   });
-  const refuse = (message: string, next: string, extra: Partial<SyncReport> = {}): SyncReport => ({ ...base(), ...extra, outcome: 'refused', exitCode: 2, message, next });
+  const refuse = (message: string, next: string, extra: Partial<SyncReport> = {}): SyncReport => ({ ...base(), ...extra, outcome: 'refused', exitCode: EXIT.blocked, message, next });
 
   const held = await restoreHolder(o.journalDir, o.dc, timing.commandTimeoutMs);
   if (held) {
@@ -181,7 +182,7 @@ async function locked(o: SyncOptions, root: string, timing: SyncTiming, now: () 
     bytes: { full: fullBytes, incremental: incBytes, images: imgBytes, total: fullBytes + incBytes + imgBytes },
   };
   if (frozen) {
-    return { ...base(), ...common, dc: { ok: false, warnings: dcWarnings }, disk: await disk(), outcome: 'frozen', exitCode: 2, message: frozen, next: 'nothing to do: sync runs again once the restore has released its lock' };
+    return { ...base(), ...common, dc: { ok: false, warnings: dcWarnings }, disk: await disk(), outcome: 'frozen', exitCode: EXIT.blocked, message: frozen, next: 'nothing to do: sync runs again once the restore has released its lock' };
   }
 
   // The DC-wide status covers the whole run: other headnodes judge this copy by it alone.
@@ -202,7 +203,7 @@ async function locked(o: SyncOptions, root: string, timing: SyncTiming, now: () 
     dc: { ok: dcErrors.length === 0, ...(dcErrors.length > 0 ? { error: dcErrors.join('; ') } : {}), warnings: dcWarnings },
     disk: await disk(),
     outcome: ok ? 'ok' : 'partial',
-    exitCode: ok ? 0 : 1,
+    exitCode: ok ? EXIT.ok : EXIT.warnings,
     message: ok
       ? `${results.length} service(s) synced${shortNote}`
       : `${results.length - failed.length} of ${results.length} service(s) synced${dcErrors.length > 0 ? '; the DC-wide part is incomplete' : ''}${shortNote}`,
