@@ -3,7 +3,8 @@
 // network's provision range. Pure arithmetic over records already read.
 import { Ipv4, intToIp, ipToInt, parseCidr } from '../values/schemas.js';
 
-export type Strategy = 'reuse' | 'new';
+import type { Strategy } from './strategies.js';
+export type { Strategy };
 
 /** One NAPI IP record (restore-data dc/admin-ips.json or live NAPI). */
 export interface IpRecord {

@@ -5,6 +5,7 @@ import { blocksRestore } from './problem.js';
 import type { Plan, Strategy } from './plan.js';
 import { CONVERT_CHOICES, FAILURE_CHOICES, STEP_CHOICES, YES_NO, choiceByKey, type Choice } from './choices.js';
 import { EXIT, runPhase } from './exit-codes.js';
+import { fencingWhy } from './strategies.js';
 
 export type Screen = 'home' | 'detect' | 'preflight' | 'strategy' | 'plan' | 'run' | 'summary' | 'inspect' | 'convert';
 
@@ -204,10 +205,7 @@ function back(s: ConsoleState): ConsoleState {
  * releasing its records in NAPI and CNAPI.
  */
 export function fencingReason(s: ConsoleState): string {
-  const host = s.check?.primary?.hostname ?? 'the dead primary';
-  if (s.check?.primary?.state === 'uncertain') return `the evidence about ${host} is not conclusive: confirm it is powered off or off the admin network`;
-  if (s.strategy === 'reuse') return `the reuse strategy takes over ${host}'s UUIDs, IPs and MACs: it must be powered off or off the admin network for good`;
-  return `the restore ends by releasing ${host}'s admin IPs in NAPI and removing it from CNAPI: it must be powered off or off the admin network for good`;
+  return fencingWhy(s.check?.primary?.hostname ?? 'the dead primary', s.strategy, s.check?.primary?.state === 'uncertain');
 }
 
 export function criticalCount(s: ConsoleState): number {

@@ -4,8 +4,10 @@ import { formatCommand } from '../values/shell-quote.js';
 import type { Problem } from './problem.js';
 import { redact } from './redact.js';
 import { displayLines } from './display-text.js';
+import { STRATEGY } from './strategies.js';
 
-export type Strategy = 'reuse' | 'new';
+import type { Strategy } from './strategies.js';
+export type { Strategy };
 
 export type ActionKind =
   | 'install-image'
@@ -148,9 +150,7 @@ function planShape(p: Plan): Record<string, unknown> {
 export function formatPlanText(p: Plan): string {
   const out: string[] = [];
   out.push(`Restore plan (${p.strategy} strategy): ${p.steps.length} zone(s) lost with ${p.dead.hostname}, re-created on ${p.local.hostname}`);
-  out.push(p.strategy === 'reuse'
-    ? 'reuse: same UUIDs, aliases, admin IPs and MACs; SAPI/VMAPI records still match; the dead primary must stay fenced for good.'
-    : 'new: new UUIDs, next free aliases, admin IPs from the recovery pool; SAPI records are created before first boot; IP-bound settings must be updated.');
+  out.push(`${STRATEGY[p.strategy].title}. ${STRATEGY[p.strategy].consequences}`);
   if (p.blocked.length > 0) {
     out.push('', 'BLOCKED: nothing will run until these are fixed:');
     for (const b of p.blocked) out.push(`  ${b.code}${b.service ? ` [${b.service}]` : ''}: ${b.message}`, ...(b.fix ? [`      fix: ${b.fix}`] : []));

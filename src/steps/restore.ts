@@ -26,6 +26,7 @@ import { buildPlan } from './plan.js';
 import { PrimaryWatch } from './primary-watch.js';
 import { writeReport, type RestoreReport, type ServiceOutcome } from './report.js';
 import { EXIT, type RunExit } from '../state/exit-codes.js';
+import { fencingWhy } from '../state/strategies.js';
 
 export type Answer = 'go' | 'skip' | 'all' | 'pause';
 
@@ -154,9 +155,7 @@ async function locked(o: RestoreOptions, lockInfo: LockInfo, tookOver: string | 
   if ((o.strategy === 'reuse' || primary.state === 'uncertain') && !fencedOk) {
     return {
       exitCode: EXIT.blocked,
-      message: o.strategy === 'reuse'
-        ? `the reuse strategy takes over ${primary.hostname}'s identities: confirm it is fenced (powered off, or off the admin network) by typing its hostname`
-        : `the signals about ${primary.hostname} disagree: confirm it is fenced by typing its hostname`,
+      message: `${fencingWhy(primary.hostname, o.strategy, primary.state === 'uncertain')}: confirm it by typing its hostname`,
       next: `${o.command} --fenced ${primary.hostname}`,
       problems,
     };

@@ -1,5 +1,5 @@
 // The restore flow before the run: detection, pre-flight, strategy, plan review.
-import { NEW_STRATEGY_REFUSAL } from '../../state/strategy-gate.js';
+import { STRATEGY } from '../../state/strategies.js';
 import { criticalCount, type ConsoleState } from '../../state/console.js';
 import { describeAction } from '../../state/plan.js';
 import { pointer } from '../theme.js';
@@ -56,16 +56,8 @@ export function preflightView(s: ConsoleState, c: ViewCtx): Line[] {
 }
 
 const STRATEGIES = [
-  {
-    key: 'reuse' as const,
-    title: 'reuse: same UUIDs, aliases, admin IPs and MACs (default)',
-    says: 'SAPI and VMAPI records (kept in moray, which survived) still match, so zones configure themselves at first boot and nothing that names an IP changes. The dead primary must NEVER come back with its old zones: you will type its hostname to confirm it is fenced.',
-  },
-  {
-    key: 'new' as const,
-    title: 'new: new UUIDs, next free aliases, admin IPs from the recovery pool',
-    says: `NOT AVAILABLE: ${NEW_STRATEGY_REFUSAL}. The plan shows it blocked; nothing runs.`,
-  },
+  { key: 'reuse' as const, title: `${STRATEGY.reuse.title} (default)`, says: STRATEGY.reuse.consequences },
+  { key: 'new' as const, title: STRATEGY.new.title, says: STRATEGY.new.consequences },
 ];
 
 export function strategyView(s: ConsoleState, c: ViewCtx): Line[] {
