@@ -14,9 +14,10 @@ import { vmadmGet, type VmadmVm } from '../remote/triton/vmadm.js';
 import { Ipv4 } from '../values/schemas.js';
 import { setupMarker, zoneSetup } from '../remote/triton/zone-setup.js';
 import { zfsListSnapshots } from '../remote/triton/zfs.js';
-import type { PlanAction } from '../state/plan.js';
+import type { ActionKind, PlanAction } from '../state/plan.js';
 import { redactText } from '../state/redact.js';
 import { delegatedDatasetName } from '../catalogue.js';
+import type { Prepared } from './procedure/run-action.js';
 
 export interface Timing {
   /** Between health polls. */
@@ -46,7 +47,7 @@ export class ActionFailed extends Error {
   }
 }
 
-export type Prepared = { done: true; why: string } | { done: false };
+export type { Prepared };
 
 export interface ActionContext {
   dc: Dc;
@@ -66,76 +67,6 @@ async function http(ctx: ActionContext, a: PlanAction, method: 'GET' | 'POST' | 
   const r = await ctx.dc.http({ method, url, timeoutMs: ctx.timing.commandTimeoutMs, ...(body !== undefined ? { body } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
   ctx.onOutput?.(a, `${method} ${url} -> HTTP ${r.status}\n${r.body.slice(0, 2000)}`, '');
   return r;
-}
-
-export async function prepare(ctx: ActionContext, a: PlanAction): Promise<Prepared> {
-  const host = ctx.dc.local;
-  const t = { timeoutMs: ctx.timing.commandTimeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) };
-  switch (a.kind) {
-    case 'install-image':
-      return (await imgadmGet(host, a.image!, t)) ? { done: true, why: `image ${a.image} is installed` } : { done: false };
-    case 'create-vm': {
-      const uuid = uuidOfVmAction(a);
-      const vm = await vmadmGet(host, uuid, t);
-      if (!vm) return { done: false };
-      if (vm.alias !== a.stdinJson?.['alias']) {
-        throw new ActionFailed(a, host.name, formatCommand(['vmadm', 'get', uuid]), `alias ${vm.alias ?? '(none)'}`, `a VM with uuid ${uuid} exists here but is not ${String(a.stdinJson?.['alias'])}: find out what it is before going on`);
-      }
-      if (vm.state === 'failed' || vm.state === 'provisioning') {
-        throw new ActionFailed(a, host.name, formatCommand(['vmadm', 'get', uuid]), `state ${vm.state}`, `the earlier create did not finish: check it, then remove it with vmadm delete ${uuid} and rerun`);
-      }
-      return { done: true, why: `VM ${uuid} exists (${vm.state})` };
-    }
-    case 'receive-dataset': {
-      const uuid = uuidOfVmAction(a);
-      const ds = delegatedDatasetName(uuid);
-      const snaps = await zfsListSnapshots(host, ds, t);
-      if (snaps?.some((s) => a.snapshot !== undefined && s === `${ds}@${a.snapshot}`)) return { done: true, why: `${ds}@${a.snapshot} is there: the stream was received` };
-      const vm = await vmadmGet(host, uuid, t);
-      if (vm && vm.state === 'running') {
-        throw new ActionFailed(a, host.name, formatCommand(a.argv!), `zone ${uuid} is running without its data`, `stop it (vmadm stop ${uuid}), then rerun: the receive replaces what it wrote, and what it wrote is lost`);
-      }
-      return { done: false };
-    }
-    case 'start-vm': {
-      const vm = await vmadmGet(host, uuidOfVmAction(a), t);
-      return vm && vm.state === 'running' ? { done: true, why: 'zone is running' } : { done: false };
-    }
-    case 'sapi-instance': {
-      const body = a.http!.body as { uuid: string };
-      const r = await http(ctx, a, 'GET', `${a.http!.url}/${body.uuid}`);
-      return r.status === 200 ? { done: true, why: `SAPI has instance ${body.uuid}` } : { done: false };
-    }
-    case 'release-nic': {
-      const r = await http(ctx, a, 'GET', a.http!.url);
-      return r.status === 404 ? { done: true, why: 'NAPI has no such NIC' } : { done: false };
-    }
-    case 'update-sapi-instance': {
-      const want = (a.http!.body as { params: { server_uuid: string } }).params.server_uuid;
-      const r = await http(ctx, a, 'GET', a.http!.url);
-      if (r.status !== 200) return { done: false };
-      const cur = JSON.parse(r.body) as { params?: { server_uuid?: unknown } };
-      return cur.params?.server_uuid === want ? { done: true, why: `SAPI already has it on ${want}` } : { done: false };
-    }
-    case 'delete-server': {
-      const r = await http(ctx, a, 'GET', a.http!.url);
-      return r.status === 404 ? { done: true, why: 'CNAPI has no such server' } : { done: false };
-    }
-    case 'update-sapi-metadata':
-    case 'update-boot-params': {
-      // Done when the API already holds every value the update would set.
-      const want = a.kind === 'update-sapi-metadata'
-        ? ((a.http!.body as { metadata: Record<string, unknown> }).metadata)
-        : ((a.http!.body as { kernel_args: Record<string, unknown> }).kernel_args);
-      const r = await http(ctx, a, 'GET', a.http!.url);
-      if (r.status !== 200) return { done: false };
-      const cur = JSON.parse(r.body) as { metadata?: Record<string, unknown>; kernel_args?: Record<string, unknown> };
-      const have = (a.kind === 'update-sapi-metadata' ? cur.metadata : cur.kernel_args) ?? {};
-      return Object.entries(want).every(([k, v]) => have[k] === v) ? { done: true, why: 'already set' } : { done: false };
-    }
-    case 'wait-healthy':
-      return { done: false };
-  }
 }
 
 async function runArgv(ctx: ActionContext, a: PlanAction, host: Host): Promise<void> {
@@ -164,31 +95,6 @@ async function runHttp(ctx: ActionContext, a: PlanAction, ok: (status: number) =
   }
   if (!ok(r.status)) {
     throw new ActionFailed(a, ctx.dc.local.name, `${call.method} ${call.url}`, `HTTP ${r.status} ${r.body.slice(0, 500)}`, 'read the API error above; fix it, then rerun');
-  }
-}
-
-export async function execute(ctx: ActionContext, a: PlanAction): Promise<string> {
-  switch (a.kind) {
-    case 'install-image':
-    case 'create-vm':
-    case 'receive-dataset':
-    case 'start-vm':
-      await runArgv(ctx, a, ctx.dc.local);
-      return 'ok';
-    case 'sapi-instance':
-      await runHttp(ctx, a, (s) => s >= 200 && s < 300);
-      return 'recorded';
-    case 'release-nic':
-    case 'delete-server':
-      await runHttp(ctx, a, (s) => (s >= 200 && s < 300) || s === 404);
-      return 'done';
-    case 'update-sapi-metadata':
-    case 'update-sapi-instance':
-    case 'update-boot-params':
-      await runHttp(ctx, a, (s) => s >= 200 && s < 300);
-      return 'updated';
-    case 'wait-healthy':
-      return waitHealthy(ctx, a);
   }
 }
 
@@ -277,4 +183,128 @@ async function waitHealthy(ctx: ActionContext, a: PlanAction): Promise<string> {
   }
   throw new ActionFailed(a, host.name, formatCommand(['svcs', '-xz', uuid]), `still not healthy after ${Math.round(ctx.timing.healthTimeoutMs / 1000)} s: ${last}`,
     `check the zone by hand (zlogin ${uuid} svcs -x; tail its SMF logs and /var/svc/setup.log); rerun once it is healthy: the restore continues after it`);
+}
+
+/** SAPI metadata or CNAPI boot parameters: done when the API already holds every value the update would set. */
+async function settingsAlreadySet(ctx: ActionContext, a: PlanAction): Promise<Prepared> {
+  const want = a.kind === 'update-sapi-metadata'
+    ? ((a.http!.body as { metadata: Record<string, unknown> }).metadata)
+    : ((a.http!.body as { kernel_args: Record<string, unknown> }).kernel_args);
+  const r = await http(ctx, a, 'GET', a.http!.url);
+  if (r.status !== 200) return { done: false };
+  const cur = JSON.parse(r.body) as { metadata?: Record<string, unknown>; kernel_args?: Record<string, unknown> };
+  const have = (a.kind === 'update-sapi-metadata' ? cur.metadata : cur.kernel_args) ?? {};
+  return Object.entries(want).every(([k, v]) => have[k] === v) ? { done: true, why: 'already set' } : { done: false };
+}
+
+/** How one kind of action looks before (prepare) and acts (execute). */
+interface KindHandler {
+  /** Already done (then nothing runs), or not; throws when going on would be unsafe. */
+  prepare(ctx: ActionContext, a: PlanAction, look: { host: Host; t: { timeoutMs: number; signal?: AbortSignal } }): Promise<Prepared>;
+  /** Do it, once: a short result for the journal. */
+  execute(ctx: ActionContext, a: PlanAction): Promise<string>;
+}
+
+const ok2xx = (st: number): boolean => st >= 200 && st < 300;
+/** Runs the action's argv in this GZ (stdin: its payload or stream file). */
+const argvAction = (result: string) => (ctx: ActionContext, a: PlanAction): Promise<string> => runArgv(ctx, a, ctx.dc.local).then(() => result);
+/** Makes the action's HTTP call; `ok` says which statuses mean done. */
+const httpAction = (result: string, ok: (status: number) => boolean) => (ctx: ActionContext, a: PlanAction): Promise<string> => runHttp(ctx, a, ok).then(() => result);
+
+/**
+ * Every action kind, one entry each: what prepare looks at on a rerun and what
+ * execute does (test/steps/actions.test.ts pins each rule). The compiler asks
+ * for an entry for every ActionKind.
+ */
+const KINDS: Record<ActionKind, KindHandler> = {
+  'install-image': {
+    async prepare(ctx, a, { host, t }) {
+      return (await imgadmGet(host, a.image!, t)) ? { done: true, why: `image ${a.image} is installed` } : { done: false };
+    },
+    execute: argvAction('ok'),
+  },
+  'create-vm': {
+    async prepare(ctx, a, { host, t }) {
+      const uuid = uuidOfVmAction(a);
+      const vm = await vmadmGet(host, uuid, t);
+      if (!vm) return { done: false };
+      if (vm.alias !== a.stdinJson?.['alias']) {
+        throw new ActionFailed(a, host.name, formatCommand(['vmadm', 'get', uuid]), `alias ${vm.alias ?? '(none)'}`, `a VM with uuid ${uuid} exists here but is not ${String(a.stdinJson?.['alias'])}: find out what it is before going on`);
+      }
+      if (vm.state === 'failed' || vm.state === 'provisioning') {
+        throw new ActionFailed(a, host.name, formatCommand(['vmadm', 'get', uuid]), `state ${vm.state}`, `the earlier create did not finish: check it, then remove it with vmadm delete ${uuid} and rerun`);
+      }
+      return { done: true, why: `VM ${uuid} exists (${vm.state})` };
+    },
+    execute: argvAction('ok'),
+  },
+  'receive-dataset': {
+    async prepare(ctx, a, { host, t }) {
+      const uuid = uuidOfVmAction(a);
+      const ds = delegatedDatasetName(uuid);
+      const snaps = await zfsListSnapshots(host, ds, t);
+      if (snaps?.some((s) => a.snapshot !== undefined && s === `${ds}@${a.snapshot}`)) return { done: true, why: `${ds}@${a.snapshot} is there: the stream was received` };
+      const vm = await vmadmGet(host, uuid, t);
+      if (vm && vm.state === 'running') {
+        throw new ActionFailed(a, host.name, formatCommand(a.argv!), `zone ${uuid} is running without its data`, `stop it (vmadm stop ${uuid}), then rerun: the receive replaces what it wrote, and what it wrote is lost`);
+      }
+      return { done: false };
+    },
+    execute: argvAction('ok'),
+  },
+  'start-vm': {
+    async prepare(ctx, a, { host, t }) {
+      const vm = await vmadmGet(host, uuidOfVmAction(a), t);
+      return vm && vm.state === 'running' ? { done: true, why: 'zone is running' } : { done: false };
+    },
+    execute: argvAction('ok'),
+  },
+  'wait-healthy': {
+    // Never done by itself: health is always looked at again.
+    prepare: async () => ({ done: false }),
+    execute: waitHealthy,
+  },
+  'sapi-instance': {
+    async prepare(ctx, a) {
+      const body = a.http!.body as { uuid: string };
+      const r = await http(ctx, a, 'GET', `${a.http!.url}/${body.uuid}`);
+      return r.status === 200 ? { done: true, why: `SAPI has instance ${body.uuid}` } : { done: false };
+    },
+    execute: httpAction('recorded', ok2xx),
+  },
+  'release-nic': {
+    async prepare(ctx, a) {
+      const r = await http(ctx, a, 'GET', a.http!.url);
+      return r.status === 404 ? { done: true, why: 'NAPI has no such NIC' } : { done: false };
+    },
+    execute: httpAction('done', (st) => ok2xx(st) || st === 404),
+  },
+  'delete-server': {
+    async prepare(ctx, a) {
+      const r = await http(ctx, a, 'GET', a.http!.url);
+      return r.status === 404 ? { done: true, why: 'CNAPI has no such server' } : { done: false };
+    },
+    execute: httpAction('done', (st) => ok2xx(st) || st === 404),
+  },
+  'update-sapi-instance': {
+    async prepare(ctx, a) {
+      const want = (a.http!.body as { params: { server_uuid: string } }).params.server_uuid;
+      const r = await http(ctx, a, 'GET', a.http!.url);
+      if (r.status !== 200) return { done: false };
+      const cur = JSON.parse(r.body) as { params?: { server_uuid?: unknown } };
+      return cur.params?.server_uuid === want ? { done: true, why: `SAPI already has it on ${want}` } : { done: false };
+    },
+    execute: httpAction('updated', ok2xx),
+  },
+  'update-sapi-metadata': { prepare: (ctx, a) => settingsAlreadySet(ctx, a), execute: httpAction('updated', ok2xx) },
+  'update-boot-params': { prepare: (ctx, a) => settingsAlreadySet(ctx, a), execute: httpAction('updated', ok2xx) },
+};
+
+export function prepare(ctx: ActionContext, a: PlanAction): Promise<Prepared> {
+  const t = { timeoutMs: ctx.timing.commandTimeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) };
+  return KINDS[a.kind].prepare(ctx, a, { host: ctx.dc.local, t });
+}
+
+export function execute(ctx: ActionContext, a: PlanAction): Promise<string> {
+  return KINDS[a.kind].execute(ctx, a);
 }

@@ -18,6 +18,7 @@ import { describeConvertAction } from '../state/convert-describe.js';
 import { PREPARE_DIR, type ConvertAction } from '../state/convert-plan.js';
 import { secondaryHeadnodeConfig } from '../state/headnode-config.js';
 import { adminNicOf } from '../state/inventory.js';
+import type { Prepared } from './procedure/run-action.js';
 
 /** The action that packs usbkey-base.tgz (convert-plan.ts). */
 const BASE_ID = 'usbkey-data/base';
@@ -70,7 +71,7 @@ export class ConvertFailed extends Error {
   }
 }
 
-export type Prepared = { done: true; why: string } | { done: false };
+export type { Prepared };
 
 const NetFile = z.object({ nictags: z.array(z.object({ name: z.string(), mac: z.string() })).refine((t) => t.some((x) => x.name === 'admin'), 'no admin nictag') });
 

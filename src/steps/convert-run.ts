@@ -3,7 +3,6 @@
 // every action, like the restore. Killed at any point, a rerun finishes it.
 import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync } from 'node:fs';
-import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Dc } from '../remote/dc.js';
 import type { Host } from '../remote/host.js';
@@ -20,6 +19,8 @@ import { takeRecoveryLock, withLockLoss } from './recovery-lock.js';
 import { stopWhy } from './stop-request.js';
 import { acquireLock, releaseLock, type LockInfo } from './lock.js';
 import { EXIT } from '../state/exit-codes.js';
+import { runJournaledAction, type ActionHandler } from './procedure/run-action.js';
+import { JobJournal, operatorName } from './procedure/job-journal.js';
 
 export type ConvertAnswer = 'go' | 'stop';
 
@@ -137,7 +138,20 @@ async function journaledRun(o: ConvertOptions, check: ConvertCheck, t: NonNullab
     if (critical.length > 0) return { exitCode: EXIT.blocked, message: `${t.hostname} cannot be converted now (${critical.length} critical problem(s)); nothing more was changed`, next: 'fix the problems listed, then run again: the conversion resumes', problems: critical, check };
   }
   if (!resuming) {
-    if (allDone && t.headnode) return { exitCode: EXIT.blocked, message: `${t.hostname} is already a headnode: its conversion finished (journal ${join(dir, 'journal.jsonl')})`, problems: check.problems, check };
+    if (allDone && t.headnode) {
+      // Every step ended, but the run that did them was cut (kill -9, a lost
+      // console) before it could say so: the conversion is done, and this run says it.
+      const lastRun = state.runs.at(-1);
+      const saidSo = lastRun !== undefined && state.lastStop?.run === lastRun.run;
+      if (!saidSo) {
+        const jj = new JobJournal(new Journal(dir, randomUUID()));
+        const message = `${t.hostname} is a secondary headnode: every step of its conversion had finished (the run that did them was cut short before saying so)`;
+        jj.started({ command: o.command, who: operatorName(), job: 'convert' });
+        jj.stopped(message, EXIT.ok);
+        return { exitCode: EXIT.ok, message, problems: [], check };
+      }
+      return { exitCode: EXIT.blocked, message: `${t.hostname} is already a headnode: its conversion finished (journal ${join(dir, 'journal.jsonl')})`, problems: check.problems, check };
+    }
     const critical = check.problems.filter((p) => p.severity === 'critical');
     if (critical.length > 0) return { exitCode: EXIT.blocked, message: `${t.hostname} cannot be converted (${critical.length} critical problem(s)); nothing was changed`, next: 'fix the problems listed, then run again', problems: critical, check };
     if (!check.plan) return { exitCode: EXIT.blocked, message: `no plan for ${t.hostname}: ${check.planError ?? 'unknown reason'}; nothing was changed`, problems: check.problems, check };
@@ -146,12 +160,13 @@ async function journaledRun(o: ConvertOptions, check: ConvertCheck, t: NonNullab
   const done = plan.steps.flatMap((x, i) => (state.finished.has(x.id) ? [i] : []));
   o.events?.planned?.(plan, done);
   const journal = new Journal(dir, randomUUID());
+  const jj = new JobJournal(journal);
   try {
-    const who = process.env['SUDO_USER'] ?? userInfo().username;
-    journal.append({ t: 'run', command: o.command, who, host: hostname(), pid: process.pid, job: 'convert' });
-    for (const n of lockNotes) journal.append({ t: 'decision', decision: 'lock', detail: n });
-    if (!resuming) journal.append({ t: 'plan', plan });
-    else journal.append({ t: 'decision', decision: 'resume', detail: `resuming the journaled conversion of ${t.hostname}; ${state.open.length} action(s) without an end are re-checked by prepare, not repeated` });
+    const who = operatorName();
+    jj.started({ command: o.command, who, job: 'convert' });
+    for (const n of lockNotes) jj.decided('lock', n);
+    if (!resuming) jj.planned(plan);
+    else jj.decided('resume', `resuming the journaled conversion of ${t.hostname}; ${state.open.length} action(s) without an end are re-checked by prepare, not repeated`);
     const journaledIds = {
       started: new Set([...state.open.map((x) => x.id), ...state.ends.keys()]),
       endedOk: new Set([...state.ends.values()].filter((x) => x.ok && !x.skipped).map((x) => x.id)),
@@ -163,6 +178,7 @@ async function journaledRun(o: ConvertOptions, check: ConvertCheck, t: NonNullab
 }
 
 async function runSteps(o: ConvertOptions, plan: ConvertPlan, journal: Journal, finished: ReadonlyMap<string, unknown>, check: ConvertCheck, journaled: ConvertContext['journaled']): Promise<ConvertOutcome> {
+  const jj = new JobJournal(journal);
   const ev = o.events ?? {};
   const timing: ConvertTiming = { ...DEFAULT_CONVERT_TIMING, ...o.timing };
   const t = plan.target;
@@ -185,7 +201,7 @@ async function runSteps(o: ConvertOptions, plan: ConvertPlan, journal: Journal, 
     },
     onOutput: (a, raw) => {
       const text = redactText(raw);
-      journal.append({ t: 'output', id: a.id, stdout: text.slice(0, 20_000), stderr: '' });
+      jj.output(a.id, text, '');
       ev.output?.(a, text);
     },
     ...(o.signal ? { signal: o.signal } : {}),
@@ -196,9 +212,9 @@ async function runSteps(o: ConvertOptions, plan: ConvertPlan, journal: Journal, 
     if (finished.has(step.id)) continue;
     if (o.confirm) {
       const ans = await o.confirm(step, i, steps.length);
-      journal.append({ t: 'decision', service: step.id, decision: ans, detail: `before: ${step.title}` });
+      jj.decided(ans, `before: ${step.title}`, step.id);
       if (ans === 'stop') {
-        journal.append({ t: 'stop', reason: `stopped before "${step.title}"`, exitCode: EXIT.blocked });
+        jj.stopped(`stopped before "${step.title}"`, EXIT.blocked);
         return { exitCode: EXIT.blocked, message: `stopped before "${step.title}"`, next: `${o.command} to continue where it stopped`, problems: [], check, plan };
       }
     }
@@ -209,43 +225,36 @@ async function runSteps(o: ConvertOptions, plan: ConvertPlan, journal: Journal, 
       for (const a of step.actions) await runAction(ctx, journal, a, step.id, ev);
     } catch (err) {
       const f = err instanceof ConvertFailed ? err : new ConvertFailed(step.actions[0]!, o.dc.local.name, step.title, (err as Error).message, 'check the host and API named above, then rerun: finished steps are not repeated');
-      journal.append({ t: 'service', service: step.id, status: 'failed', detail: f.output.split('\n')[0] ?? '' });
+      jj.stepEnded(step.id, 'failed', f.output.split('\n')[0] ?? '');
       ev.stepEnd?.(step, i, 'failed', f.output);
-      journal.append({ t: 'stop', reason: f.message, exitCode: EXIT.failed });
+      jj.stopped(f.message, EXIT.failed);
       return { exitCode: EXIT.failed, message: `"${step.title}" failed on ${f.host}: ${f.action.summary}`, next: f.hint, problems: [], check, plan, failure: f };
     }
-    journal.append({ t: 'service', service: step.id, status: 'done', detail: step.title });
+    jj.stepEnded(step.id, 'done', step.title);
     ev.stepEnd?.(step, i, 'done', step.title);
   }
   const message = `${t.hostname} is a headnode${plan.steps.find((s) => s.id === 'ha')?.actions.length ? ' with the HA layout' : ''}`;
-  journal.append({ t: 'stop', reason: message, exitCode: EXIT.ok });
+  jj.stopped(message, EXIT.ok);
   return { exitCode: EXIT.ok, message, problems: [], check, plan };
 }
 
+/** One conversion action, through the shared runner (procedure/run-action.ts). */
 async function runAction(ctx: ConvertContext, journal: Journal, a: ConvertAction, step: string, ev: ConvertEvents): Promise<void> {
-  const t0 = Date.now();
-  ev.actionStart?.(a);
-  const p = await prepareConvert(ctx, a).catch((err: unknown) => {
-    throw asFailed(ctx, a, 'checking what is already done', err);
+  const handler: ActionHandler<ConvertAction> = {
+    prepare: (x) => prepareConvert(ctx, x),
+    execute: (x) => executeConvert(ctx, x),
+    failure: (x, when, err) => asFailed(ctx, x, when, err),
+    failureDetail: (err) => {
+      const f = err as ConvertFailed;
+      return { journal: `${f.command}: ${f.output}`, shown: f.output };
+    },
+  };
+  await runJournaledAction(handler, a, {
+    journal,
+    step,
+    ...(ev.actionStart ? { onStart: ev.actionStart } : {}),
+    ...(ev.actionEnd ? { onEnd: ev.actionEnd } : {}),
   });
-  if (p.done) {
-    journal.append({ t: 'end', id: a.id, ok: true, skipped: true, detail: `already done: ${p.why}`, durationMs: Date.now() - t0 });
-    ev.actionEnd?.(a, { ok: true, skipped: true, detail: p.why, ms: Date.now() - t0 });
-    return;
-  }
-  journal.append({ t: 'start', id: a.id, service: step, kind: a.kind, host: a.host, ...(a.argv ? { argv: a.argv } : {}), ...(a.http ? { http: a.http } : {}) });
-  try {
-    const detail = await executeConvert(ctx, a).catch((err: unknown) => {
-      throw asFailed(ctx, a, 'running it', err);
-    });
-    journal.append({ t: 'end', id: a.id, ok: true, detail, durationMs: Date.now() - t0 });
-    ev.actionEnd?.(a, { ok: true, skipped: false, detail, ms: Date.now() - t0 });
-  } catch (err) {
-    const f = err as ConvertFailed;
-    journal.append({ t: 'end', id: a.id, ok: false, detail: `${f.command}: ${f.output}`, durationMs: Date.now() - t0 });
-    ev.actionEnd?.(a, { ok: false, skipped: false, detail: f.output, ms: Date.now() - t0 });
-    throw err;
-  }
 }
 
 function asFailed(ctx: ConvertContext, a: ConvertAction, when: string, err: unknown): ConvertFailed {

@@ -1,7 +1,6 @@
 // The restore: lock, check, plan (or the journaled plan on a rerun), then each
 // lost zone in order as prepare -> confirm -> execute, journaled before and
 // after every action; then reconcile and the report.
-import { hostname, userInfo } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Dc } from '../remote/dc.js';
 import { blocksRestore, type Problem } from '../state/problem.js';
@@ -27,6 +26,8 @@ import { PrimaryWatch } from './primary-watch.js';
 import { writeReport, type RestoreReport, type ServiceOutcome } from './report.js';
 import { EXIT, type RunExit } from '../state/exit-codes.js';
 import { fencingWhy } from '../state/strategies.js';
+import { runJournaledAction, type ActionHandler } from './procedure/run-action.js';
+import { JobJournal, operatorName } from './procedure/job-journal.js';
 
 export type Answer = 'go' | 'skip' | 'all' | 'pause';
 
@@ -221,22 +222,23 @@ async function journaled(
     }
   }
   const journal = new Journal(o.journalDir, randomUUID());
-  const who = process.env['SUDO_USER'] ?? userInfo().username;
-  journal.append({ t: 'run', command: o.command, who, host: hostname(), pid: process.pid, strategy: o.strategy, job: 'restore', identity });
-  if (tookOver) journal.append({ t: 'decision', decision: 'lock-takeover', detail: tookOver });
-  for (const n of lockNotes) journal.append({ t: 'decision', decision: 'lock', detail: n });
-  for (const n of notices) journal.append({ t: 'decision', decision: 'journal', detail: n });
+  const jj = new JobJournal(journal);
+  const who = operatorName();
+  jj.started({ command: o.command, who, job: 'restore', strategy: o.strategy, identity });
+  if (tookOver) jj.decided('lock-takeover', tookOver);
+  for (const n of lockNotes) jj.decided('lock', n);
+  for (const n of notices) jj.decided('journal', n);
   try {
-    if (!resumed) journal.append({ t: 'plan', plan });
-    if (fencedOk) journal.append({ t: 'decision', decision: 'fenced', detail: `${who} confirmed ${primary.hostname} is fenced` });
+    if (!resumed) jj.planned(plan);
+    if (fencedOk) jj.decided('fenced', `${who} confirmed ${primary.hostname} is fenced`);
     if (state.open.length > 0) {
-      journal.append({ t: 'decision', decision: 'recheck', detail: `${state.open.length} action(s) started without an end: re-checked by prepare, not repeated: ${state.open.map((x) => x.id).join(', ')}` });
+      jj.decided('recheck', `${state.open.length} action(s) started without an end: re-checked by prepare, not repeated: ${state.open.map((x) => x.id).join(', ')}`);
     }
     const finished = new Map<string, { status: string; detail: string }>(state.finished);
     for (const sk of o.skip ?? []) {
       if (finished.has(sk.key)) continue;
-      journal.append({ t: 'decision', service: sk.key, decision: 'skip', detail: sk.reason });
-      journal.append({ t: 'service', service: sk.key, status: 'skipped', detail: sk.reason });
+      jj.decided('skip', sk.reason, sk.key);
+      jj.stepEnded(sk.key, 'skipped', sk.reason);
       finished.set(sk.key, { status: 'skipped', detail: sk.reason });
     }
     ev.plan?.(plan, resumed, finished);
@@ -280,13 +282,14 @@ async function execPlan(
   journalNotes: string[],
 ): Promise<RestoreOutcome> {
   const ev = o.events ?? {};
+  const jj = new JobJournal(journal);
   const ctx: ActionContext = {
     dc: o.dc,
     timing,
     onOutput: (a, rawOut, rawErr) => {
       // SAPI answers with the sdc application's metadata (ufds_ldap_root_pw...): not for the log pane.
       const [stdout, stderr] = [redactText(rawOut), redactText(rawErr)];
-      if (stdout || stderr) journal.append({ t: 'output', id: a.id, stdout: stdout.slice(0, 20_000), stderr: stderr.slice(0, 20_000) });
+      if (stdout || stderr) jj.output(a.id, stdout, stderr);
       ev.output?.(a, stdout, stderr);
     },
   };
@@ -298,43 +301,26 @@ async function execPlan(
   const looking: ActionContext = o.signal ? { ...ctx, signal: o.signal } : ctx;
   const interrupted = (): Interrupted | undefined => (o.signal?.aborted ? new Interrupted(stopWhy(o.signal)) : undefined);
 
-  /** One action: prepare, then (if needed) execute; journaled before and after. Returns true when it executed. */
-  const runAction = async (a: PlanAction, service: string, knownNotDone = false): Promise<boolean> => {
-    const t0 = Date.now();
-    const before = interrupted();
-    if (before) throw before;
-    ev.actionStart?.(a);
-    const p = knownNotDone
-      ? ({ done: false } as const)
-      : await prepare(looking, a).catch((err: unknown) => {
-          throw interrupted() ?? asFailure(a, o.dc.local.name, 'checking what already exists', err);
-        });
-    if (p.done) {
-      journal.append({ t: 'end', id: a.id, ok: true, skipped: true, detail: `already done: ${p.why}`, durationMs: Date.now() - t0 });
-      ev.actionEnd?.(a, { ok: true, skipped: true, detail: p.why, ms: Date.now() - t0 });
-      return false;
-    }
-    journal.append({ t: 'start', id: a.id, service, kind: a.kind, host: a.host, ...(a.argv ? { argv: a.argv } : {}), ...(a.http ? { http: a.http } : {}) });
-    try {
-      const detail = await execute(a.kind === 'wait-healthy' ? looking : ctx, a).catch((err: unknown) => {
-        // A health wait cut short proves nothing: left open, the rerun checks again.
-        const stop = interrupted();
-        if (stop && a.kind === 'wait-healthy') {
-          ev.actionEnd?.(a, { ok: false, skipped: false, detail: stop.why, ms: Date.now() - t0 });
-          throw stop;
-        }
-        throw asFailure(a, o.dc.local.name, 'running it', err);
-      });
-      journal.append({ t: 'end', id: a.id, ok: true, detail, durationMs: Date.now() - t0 });
-      ev.actionEnd?.(a, { ok: true, skipped: false, detail, ms: Date.now() - t0 });
-      return true;
-    } catch (err) {
-      const detail = err instanceof ActionFailed ? `${err.command}: ${err.output}` : (err as Error).message;
-      journal.append({ t: 'end', id: a.id, ok: false, detail, durationMs: Date.now() - t0 });
-      ev.actionEnd?.(a, { ok: false, skipped: false, detail, ms: Date.now() - t0 });
-      throw err;
-    }
+  const handler: ActionHandler<PlanAction> = {
+    prepare: (a) => prepare(looking, a),
+    execute: (a) => execute(a.kind === 'wait-healthy' ? looking : ctx, a),
+    failure: (a, when, err) => asFailure(a, o.dc.local.name, when, err),
+    failureDetail: (err) => {
+      const d = err instanceof ActionFailed ? `${err.command}: ${err.output}` : (err as Error).message;
+      return { journal: d, shown: d };
+    },
+    isWait: (a) => a.kind === 'wait-healthy',
   };
+  /** One action, through the shared runner (procedure/run-action.ts). Returns true when it executed. */
+  const runAction = (a: PlanAction, service: string, knownNotDone = false): Promise<boolean> =>
+    runJournaledAction(handler, a, {
+      journal,
+      step: service,
+      knownNotDone,
+      interrupted,
+      ...(ev.actionStart ? { onStart: ev.actionStart } : {}),
+      ...(ev.actionEnd ? { onEnd: ev.actionEnd } : {}),
+    });
 
   // Steps the journal calls done are looked at again, so their images are staged too (installed: a quick check).
   const pendingSteps = steps.filter((s) => finished.get(key(s))?.status !== 'skipped');
@@ -367,7 +353,7 @@ async function execPlan(
   const stop = async (exitCode: RestoreOutcome['exitCode'], message: string, next: string, failure?: ActionFailed): Promise<RestoreOutcome> => {
     // Images still being installed journal their end before the stop.
     await stager.settled();
-    journal.append({ t: 'stop', reason: message, exitCode });
+    jj.stopped(message, exitCode);
     const report = finish(exitCode === EXIT.failed ? 'failed' : 'stopped', message);
     return { exitCode, message, next, problems: [], plan, report, ...(failure ? { failure } : {}) };
   };
@@ -375,7 +361,7 @@ async function execPlan(
   const stopped = (where: string): Promise<RestoreOutcome> => {
     const why = o.signal ? stopWhy(o.signal) : 'stop asked for';
     const r: unknown = o.signal?.reason;
-    journal.append({ t: 'decision', decision: 'stop', detail: `${why}: stopped ${where}` });
+    jj.decided('stop', `${why}: stopped ${where}`);
     return stop(r instanceof StopRequest ? r.exitCode : 2, `${why}: stopped ${where}; what finished is journaled`, `${o.command}   (resumes where it stopped: nothing finished is repeated)`);
   };
 
@@ -408,7 +394,7 @@ async function execPlan(
         if (seen === 'running') verifying = true;
         else {
           const why = `the journal says ${step.alias} is done, but on ${o.dc.local.name} vmadm get ${step.uuid}: ${seen}: it is restored again`;
-          journal.append({ t: 'decision', service: key(step), decision: 'redo', detail: why });
+          jj.decided('redo', why, key(step));
           ev.notice?.(why);
           journalNotes.push(why);
           out.status = 'pending';
@@ -425,11 +411,11 @@ async function execPlan(
           if (err instanceof Interrupted) return stopped(`before ${step.alias}`);
           throw err;
         }
-        journal.append({ t: 'decision', service: step.service, decision: ans, detail: `before ${step.alias}` });
+        jj.decided(ans, `before ${step.alias}`, step.service);
         if (ans === 'pause') return stop(2, `paused before ${step.alias}`, `${o.command} to continue where it stopped`);
         if (ans === 'skip') {
           const why = (await o.skipReason?.(step)) ?? 'skipped by the operator';
-          journal.append({ t: 'service', service: key(step), status: 'skipped', detail: why });
+          jj.stepEnded(key(step), 'skipped', why);
           out.status = 'skipped';
           out.detail = why;
           ev.serviceEnd?.(step, 'skipped', why);
@@ -456,14 +442,14 @@ async function execPlan(
         out.status = 'failed';
         out.detail = `${err.command}: ${err.output.split('\n')[0] ?? ''}`;
         out.seconds = Math.round((Date.now() - t0) / 1000);
-        journal.append({ t: 'service', service: key(step), status: 'failed', detail: out.detail });
+        jj.stepEnded(key(step), 'failed', out.detail);
         ev.serviceEnd?.(step, 'failed', out.detail);
         return stop(3, `${step.alias} (${step.service}) failed on ${err.host}: ${err.action.summary}`, err.hint, err);
       }
       out.status = 'done';
       out.seconds = Math.round((Date.now() - t0) / 1000);
       out.detail = verifying ? 'healthy (done in an earlier run, checked again now)' : 'healthy';
-      if (!verifying) journal.append({ t: 'service', service: key(step), status: 'done', detail: `healthy after ${out.seconds} s` });
+      if (!verifying) jj.stepEnded(key(step), 'done', `healthy after ${out.seconds} s`);
       ev.serviceEnd?.(step, 'done', out.detail);
     }
     return reconcileAndReport();
@@ -503,7 +489,7 @@ async function execPlan(
       count('NOT DONE') ? `; ${count('NOT DONE')} reconcile step(s) left for --fenced ${plan.dead.hostname}` : '',
     ].join('');
     // Everything finished: the journal is closed, a later run starts afresh.
-    journal.append({ t: 'close', reason: message });
+    jj.closed(message);
     const report = finish('done', message, rec);
     return { exitCode: EXIT.ok, message, problems: [], plan, report };
   }

@@ -170,6 +170,26 @@ describe('triton-recover convert --yes', () => {
   }, 60_000);
 });
 
+describe('a conversion cut after its last step', () => {
+  it('the rerun finishes it (exit 0, DONE) instead of refusing an "already headnode"', async () => {
+    const dir = tempDir('tr-conv-cut-');
+    const first = await execa(bin, args(dir, true), { reject: false, stdin: 'ignore' });
+    expect(first.exitCode, first.stderr).toBe(0);
+    // As if kill -9 landed after the last step's end and before the run's stop line.
+    const lines = readFileSync(journalPath(dir), 'utf8').split('\n').filter(Boolean);
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ t: 'stop', exitCode: 0 });
+    writeFileSync(journalPath(dir), lines.slice(0, -1).join('\n') + '\n');
+    const rerun = await execa(bin, args(dir, true), { reject: false, stdin: 'ignore' });
+    expect(rerun.exitCode, rerun.stderr).toBe(0);
+    expect(rerun.stdout).toMatch(/^DONE: cn0 is a secondary headnode: every step of its conversion had finished/m);
+    expect(converted(dir, true)).toEqual([]);
+    // A third run, after one that said so, is the plain refusal: nothing to convert.
+    const third = await execa(bin, args(dir, true), { reject: false, stdin: 'ignore' });
+    expect(third.exitCode).toBe(2);
+    expect(third.stdout).toContain('is already a headnode: its conversion finished');
+  }, 120_000);
+});
+
 /** Run until the journal has `lines` entries (or `ms` passed, or it shows `text` and then `after` ms passed), then SIGKILL. */
 async function killAt(dir: string, at: { lines?: number; ms?: number; text?: string; after?: number }): Promise<boolean> {
   const p: ResultPromise = execa(bin, args(dir, true), { reject: false, stdin: 'ignore' });

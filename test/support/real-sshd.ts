@@ -58,7 +58,13 @@ function launch(sshdPath: string, config: string, port: number, logFile: string)
       if (log.includes(`Server listening on 127.0.0.1 port ${port}`)) {
         child.stderr!.off('data', onData);
         // Keep draining into a file: a full pipe would block sshd, and the log explains failures.
-        child.stderr!.on('data', (d: Buffer) => appendFileSync(logFile, d));
+        child.stderr!.on('data', (d: Buffer) => {
+          try {
+            appendFileSync(logFile, d);
+          } catch {
+            // stop() removed the directory; a session still exiting has nothing left to explain.
+          }
+        });
         child.off('exit', onExit);
         resolve(child);
       }
