@@ -2,6 +2,7 @@
 // and a key hint footer, in a root box one row shorter than the terminal (a
 // full-height root makes ink 6.8 clear and repaint every frame).
 import { Box, Text, useInput, useStdin } from 'ink';
+import Spinner from 'ink-spinner';
 import { useEffect, useSyncExternalStore } from 'react';
 import type { ConsoleState } from '../state/console.js';
 import { splitChunk, toInput } from './keys.js';
@@ -52,11 +53,21 @@ export function frameLines(s: ConsoleState, theme: Theme, rows: number, cols: nu
 
 function Row({ line, theme, width }: { line: Line; theme: Theme; width: number }) {
   // ink gives an empty <Text> no height: a blank line needs a space.
-  if (line.every((seg) => seg.text === '')) return <Text> </Text>;
+  if (line.every((seg) => seg.text === '' && !seg.spinner)) return <Text> </Text>;
   let left = width;
   return (
     <Text wrap="truncate">
       {line.map((seg, i) => {
+        // Normal mode only: on a serial line every frame of it would cost bytes the operator's keys need.
+        if (seg.spinner) {
+          if (theme.serial || left < 1) return null;
+          left -= 1;
+          return (
+            <Text key={i} {...tone(theme, 'busy')}>
+              <Spinner type={theme.ascii ? 'line' : 'dots'} />
+            </Text>
+          );
+        }
         const text = sanitizeForDisplay(seg.text).slice(0, Math.max(0, left));
         left -= text.length;
         return (

@@ -4,25 +4,13 @@
 // still does after each of them reboots (their /root is a ramdisk; the key comes back
 // from the file root_authorized_keys_file names, as smartdc-config copies it).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { openSim } from '../../src/remote/sim/index.js';
 import { tempDir, until } from '../sim/helpers.js';
+import { cron, freePort } from '../support/cli.js';
 
-const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
 const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
-const cron = (args: string[]) =>
-  execa(bin, args, { reject: false, stdin: 'ignore', extendEnv: false, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '' } });
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 interface Evidence { signal: string; says: string; ok: boolean; detail: string }
 interface Report { headnodes: { hostname: string; local: boolean; evidence: Evidence[] }[] }

@@ -3,26 +3,13 @@
 // that ssh-setup made, and still does after a peer headnode reboots (SmartOS: /root
 // is a ramdisk; the key comes back from /usbkey/config.inc/root.authorized_keys).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
-import { execa } from 'execa';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSim } from '../../src/remote/sim/index.js';
 import { healthy } from '../steps/sync-helpers.js';
 import { tempDir, until } from '../sim/helpers.js';
+import { cron, freePort } from '../support/cli.js';
 
-const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
-/** As cron starts it: nothing but PATH, HOME empty. */
-const cron = (args: string[]) =>
-  execa(bin, args, { reject: false, stdin: 'ignore', extendEnv: false, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '' } });
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe('unattended sync over SSH (issue 12)', () => {
   it('fails clearly with no key, works after ssh-setup with no agent and no HOME, and still after a peer reboots', async () => {

@@ -108,6 +108,26 @@ describe('console screens', () => {
     expect(effects).toContainEqual({ t: 'startRun', fenced: 'headnode0' });
   });
 
+  it('the running action has a spinner in normal mode (ASCII with --ascii), and none on a serial line', async () => {
+    const running = (st: Store): void => {
+      st.dispatch({ t: 'runStarted', services: [{ key: 'sapi/sapi0', service: 'sapi', alias: 'sapi0', status: 'pending' }], now: Date.now() });
+      st.dispatch({ t: 'actionStart', alias: 'sapi0', summary: 'wait until sapi0 runs', command: 'svcs -xz x', now: Date.now() - 2_000 });
+    };
+    const asciiNormal = { ...color, color: false, ascii: true };
+    const n = await setup(asciiNormal);
+    running(n.store);
+    await until(() => n.frame().includes('now: wait until sapi0 runs'));
+    // cli-spinners' "line": - \ | /
+    expect(n.frame()).toMatch(/^[-\\|/] now: wait until sapi0 runs/m);
+    n.ui.unmount();
+    const sr = await setup(serial);
+    running(sr.store);
+    await until(() => sr.frame().includes('svcs -xz x'));
+    expect(sr.frame()).toMatch(/^now \d+s: svcs -xz x/m);
+    expect(sr.frame()).not.toMatch(/[-\\|/] now:/);
+    sr.ui.unmount();
+  });
+
   it('run: services with their state, the question, and a failure with its choices', async () => {
     const { store, frame, press, effects } = await setup();
     store.dispatch({ t: 'runStarted', services: [{ key: 'sapi/sapi0', service: 'sapi', alias: 'sapi0', status: 'pending' }, { key: 'ufds/ufds0', service: 'ufds', alias: 'ufds0', status: 'pending' }], now: Date.now() });

@@ -4,9 +4,9 @@
 // as the current user, so it can only log that user in.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './cli.js';
 
 export interface RealSshd {
   dir: string;
@@ -29,17 +29,6 @@ export interface RealSshd {
   /** SIGKILL every open session and what runs under it: the connection drops as if the peer died. */
   killSessions(): number;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function keygen(path: string, type: 'ed25519' | 'rsa'): void {

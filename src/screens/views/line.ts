@@ -7,6 +7,8 @@ export interface Seg {
   tone?: Tone;
   inverse?: boolean;
   bold?: boolean;
+  /** Drawn as an activity spinner (one column) where the frame allows it; never on a serial line. */
+  spinner?: true;
 }
 
 export type Line = Seg[];
