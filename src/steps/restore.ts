@@ -156,7 +156,7 @@ async function locked(o: RestoreOptions, lockInfo: LockInfo, tookOver: string | 
   if ((o.strategy === 'reuse' || primary.state === 'uncertain') && !fencedOk) {
     return {
       exitCode: EXIT.blocked,
-      message: `${fencingWhy(primary.hostname, o.strategy, primary.state === 'uncertain')}: confirm it by typing its hostname`,
+      message: `${fencingWhy(primary.hostname, o.strategy, primary.state === 'uncertain')}. Nothing was changed: confirm the fence with --fenced ${primary.hostname}`,
       next: `${o.command} --fenced ${primary.hostname}`,
       problems,
     };

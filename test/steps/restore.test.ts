@@ -81,6 +81,7 @@ describe('restore (engine, in-process)', () => {
   it('reuse without the typed hostname refuses, and says what to type', async () => {
     const { out, t } = await restore(scenario(), { fenced: undefined as unknown as string });
     expect(out.exitCode).toBe(2);
+    expect(out.message).toBe("the reuse strategy takes over headnode0's UUIDs, IPs and MACs: it must be powered off or off the admin network for good. Nothing was changed: confirm the fence with --fenced headnode0");
     expect(out.next).toContain('--fenced headnode0');
     expect(loadState(t.statePath).instances.filter((i) => i.server === 'headnode1').map((i) => i.alias).sort()).toEqual(['binder1', 'dhcpd1', 'manatee1', 'moray1']);
   });
