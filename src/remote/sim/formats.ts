@@ -1,6 +1,8 @@
 // The simulated DC's state rendered in the formats real Triton tools and APIs
-// use (see shared/reference/samples). The console cannot tell these from a real
+// use (see test/fixtures/samples). The console cannot tell these from a real
 // DC except by speed.
+// Over 300 lines on purpose: a flat list of formatters, one per tool or API
+// record, easy to scan; split by tool only if it grows further.
 import { createHash } from 'node:crypto';
 import { parseCidr } from '../../values/schemas.js';
 import { serverAdminMac } from './physics.js';

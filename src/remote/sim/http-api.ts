@@ -1,5 +1,7 @@
 // The core APIs of the simulated DC, answering like CNAPI, NAPI, SAPI, VMAPI and
 // IMGAPI do (status codes, bodies, query filters the console uses).
+// Over 300 lines on purpose: one router for five APIs, each a short block;
+// the status codes and bodies they share stay side by side.
 import { Ipv4, Uuid } from '../../values/schemas.js';
 import { DEFAULT_PLATFORM, GZ_TOOLS } from './defaults.js';
 import {

@@ -1,6 +1,8 @@
-// The scenario file: the contract of the simulated datacenter (shared/contract).
+// The scenario file: the contract of the simulated datacenter (test/fixtures/contract).
 // The same schema reads a live-state file, which adds per-instance `state` and a
 // few `sim` bookkeeping fields; every contract field keeps its meaning.
+// Over 300 lines on purpose: one zod schema per contract object, with the
+// cross-field checks beside them; the contract reads best in one place.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { Alias, Hostname, Ipv4, ServiceName, Uuid } from '../../values/schemas.js';

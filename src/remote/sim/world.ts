@@ -1,6 +1,8 @@
 // The simulated datacenter's live state and its physics. Every change is
 // persisted atomically before the command that made it returns, so a console
 // killed at any moment finds the DC exactly as it left it.
+// Over 300 lines on purpose: it is the one home of the simulator's physics;
+// splitting it would scatter the rules the physics tests read as a spec.
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { mkdirSync } from 'node:fs';
