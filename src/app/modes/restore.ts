@@ -1,0 +1,77 @@
+// `restore` on the command line: the run, with its progress, problems, failure and
+// outcome printed; signals stop it before its next action.
+import type { Command } from 'commander';
+import { journalDirOf, timingOf, type GlobalOptions } from '../open-dc.js';
+import { linePrompter } from '../console/line-prompt.js';
+import { sanitizeForDisplay as clean } from '../../state/display-text.js';
+import type { Strategy } from '../../state/plan.js';
+import { runRestore, type RestoreOutcome } from '../../steps/restore.js';
+import { SIGNAL_EXIT, STOP_SIGNALS, StopRequest, type StopSignal } from '../../steps/stop-request.js';
+import { EXIT, outcomeLabel } from '../../state/exit-codes.js';
+import { globals, openDc, problemText } from './shared.js';
+
+export async function restore(cmd: Command): Promise<number> {
+  const o = cmd.optsWithGlobals<GlobalOptions & { yes?: boolean; fenced?: string; strategy: Strategy; only?: string; withoutBinderQuorum?: boolean }>();
+  if (!o.yes && !process.stdin.isTTY) {
+    process.stderr.write(
+      'triton-recover restore: standard input is not a terminal, so nobody can answer the confirmations.\n' +
+        '  Run it from a terminal, or say yes up front: triton-recover restore --yes --fenced <dead primary hostname>\n' +
+        '  (see first: triton-recover check; triton-recover plan)\n',
+    );
+    return EXIT.blocked;
+  }
+  const dc = await openDc(globals(cmd));
+  const t = timingOf(o, dc);
+  const prompter = o.yes ? undefined : linePrompter(process.stdin, process.stderr);
+  const log = (s: string): boolean => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${clean(s)}\n`);
+  // SIGINT/SIGTERM/SIGHUP: stop cleanly (journal, locks, report, how to
+  // resume); a second one exits at once (the journal is fsync'd throughout).
+  const stop = new AbortController();
+  const onSignal = (sig: StopSignal): void => {
+    if (stop.signal.aborted) {
+      process.stderr.write(`${sig} again: exiting now, without the report; the journal holds what was done, rerun the same command to resume\n`);
+      process.exit(SIGNAL_EXIT[sig]);
+    }
+    log(`${sig} received: stopping after the command under way (a second ${sig} exits at once)`);
+    stop.abort(new StopRequest(sig));
+  };
+  const handlers = STOP_SIGNALS.map((sig) => [sig, () => onSignal(sig)] as const);
+  for (const [sig, h] of handlers) process.on(sig, h);
+  try {
+    const out: RestoreOutcome = await runRestore({
+      dc,
+      journalDir: journalDirOf(o, dc),
+      strategy: o.strategy,
+      signal: stop.signal,
+      ...(o.only ? { only: o.only.split(',').map((x) => x.trim()).filter(Boolean) } : {}),
+      ...(o.fenced ? { fenced: o.fenced } : {}),
+      ...(o.withoutBinderQuorum === true ? { confirmNoQuorum: async () => true } : {}),
+      ...(prompter ? { confirm: prompter.confirm, skipReason: prompter.skipReason } : {}),
+      timing: { pollMs: t.pollMs, healthTimeoutMs: t.healthTimeoutMs, commandTimeoutMs: t.commandTimeoutMs },
+      probeTimeoutMs: t.probeTimeoutMs,
+      ...(o.maxAge ? { maxAgeMinutes: o.maxAge } : {}),
+      command: ['triton-recover', ...process.argv.slice(2)].join(' '),
+      events: {
+        phase: (p) => log(p),
+        notice: (n) => log(`NOTE ${n}`),
+        plan: (p, resumed) => log(`${resumed ? 'resuming the journaled plan' : 'plan'}: ${p.steps.length} zone(s), ${p.strategy} strategy`),
+        serviceStart: (s, i, n) => log(`[${i + 1}/${n}] ${s.service}: ${s.alias} ${s.uuid} ${s.adminIp}`),
+        actionEnd: (a, r) => log(`    ${r.ok ? (r.skipped ? 'SKIP' : 'OK  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : ''} ${(r.ms / 1000).toFixed(1)} s`),
+        serviceEnd: (s, status, d) => log(`    ${status.toUpperCase()}: ${s.alias}${d ? ` (${d})` : ''}`),
+      },
+    });
+    for (const p of out.problems) process.stderr.write(problemText(p));
+    if (out.failure) {
+      const f = out.failure;
+      process.stderr.write(`\nFAILED on ${clean(f.host)}: ${clean(f.action.summary)}\n  command: ${clean(f.command)}\n  output:\n${f.output.split('\n').map((l) => `    ${clean(l)}`).join('\n')}\n`);
+    }
+    process.stdout.write(`${outcomeLabel(out.exitCode)}: ${clean(out.message)}\n`);
+    if (out.next) process.stdout.write(`next: ${clean(out.next)}\n`);
+    if (out.report) process.stdout.write(`report: ${out.report.md}\n`);
+    return out.exitCode;
+  } finally {
+    for (const [sig, h] of handlers) process.off(sig, h);
+    prompter?.close();
+    await dc.close();
+  }
+}
