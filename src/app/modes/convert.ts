@@ -5,8 +5,8 @@ import { convertPrompter } from '../console/line-prompt.js';
 import { sanitizeForDisplay as clean } from '../../state/display-text.js';
 import { checkConvert, formatConvertText } from '../../steps/convert.js';
 import { runConvert } from '../../steps/convert-run.js';
-import { EXIT, outcomeLabel } from '../../state/exit-codes.js';
-import { globals, openDc, problemText } from './shared.js';
+import { EXIT } from '../../state/exit-codes.js';
+import { globals, openDc, printOutcome } from './shared.js';
 
 export async function convert(server: string, cmd: Command): Promise<number> {
   const o = cmd.optsWithGlobals<GlobalOptions & { yes?: boolean; withoutBinderQuorum?: boolean }>();
@@ -42,13 +42,7 @@ export async function convert(server: string, cmd: Command): Promise<number> {
         stepEnd: (s, _i, status) => log(`    ${status.toUpperCase()}: ${s.title}`),
       },
     });
-    for (const p of out.problems) process.stderr.write(problemText(p));
-    if (out.failure) {
-      const f = out.failure;
-      process.stderr.write(`\nFAILED on ${clean(f.host)}: ${clean(f.action.summary)}\n  command: ${clean(f.command)}\n  output:\n${f.output.split('\n').map((l) => `    ${clean(l)}`).join('\n')}\n`);
-    }
-    process.stdout.write(`${outcomeLabel(out.exitCode)}: ${clean(out.message)}\n`);
-    if (out.next) process.stdout.write(`next: ${clean(out.next)}\n`);
+    printOutcome(out);
     return out.exitCode;
   } finally {
     prompter?.close();

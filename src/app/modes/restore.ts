@@ -7,8 +7,8 @@ import { sanitizeForDisplay as clean } from '../../state/display-text.js';
 import type { Strategy } from '../../state/plan.js';
 import { runRestore, type RestoreOutcome } from '../../steps/restore.js';
 import { SIGNAL_EXIT, STOP_SIGNALS, StopRequest, type StopSignal } from '../../steps/stop-request.js';
-import { EXIT, outcomeLabel } from '../../state/exit-codes.js';
-import { globals, openDc, problemText } from './shared.js';
+import { EXIT } from '../../state/exit-codes.js';
+import { globals, openDc, printOutcome } from './shared.js';
 
 export async function restore(cmd: Command): Promise<number> {
   const o = cmd.optsWithGlobals<GlobalOptions & { yes?: boolean; fenced?: string; strategy: Strategy; only?: string; withoutBinderQuorum?: boolean }>();
@@ -60,13 +60,7 @@ export async function restore(cmd: Command): Promise<number> {
         serviceEnd: (s, status, d) => log(`    ${status.toUpperCase()}: ${s.alias}${d ? ` (${d})` : ''}`),
       },
     });
-    for (const p of out.problems) process.stderr.write(problemText(p));
-    if (out.failure) {
-      const f = out.failure;
-      process.stderr.write(`\nFAILED on ${clean(f.host)}: ${clean(f.action.summary)}\n  command: ${clean(f.command)}\n  output:\n${f.output.split('\n').map((l) => `    ${clean(l)}`).join('\n')}\n`);
-    }
-    process.stdout.write(`${outcomeLabel(out.exitCode)}: ${clean(out.message)}\n`);
-    if (out.next) process.stdout.write(`next: ${clean(out.next)}\n`);
+    printOutcome(out);
     if (out.report) process.stdout.write(`report: ${out.report.md}\n`);
     return out.exitCode;
   } finally {
