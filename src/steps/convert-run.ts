@@ -144,10 +144,15 @@ async function journaledRun(o: ConvertOptions, check: ConvertCheck, t: NonNullab
       const lastRun = state.runs.at(-1);
       const saidSo = lastRun !== undefined && state.lastStop?.run === lastRun.run;
       if (!saidSo) {
-        const jj = new JobJournal(new Journal(dir, randomUUID()));
+        const journal = new Journal(dir, randomUUID());
+        const jj = new JobJournal(journal);
         const message = `${t.hostname} is a secondary headnode: every step of its conversion had finished (the run that did them was cut short before saying so)`;
-        jj.started({ command: o.command, who: operatorName(), job: 'convert' });
-        jj.stopped(message, EXIT.ok);
+        try {
+          jj.started({ command: o.command, who: operatorName(), job: 'convert' });
+          jj.stopped(message, EXIT.ok);
+        } finally {
+          journal.close();
+        }
         return { exitCode: EXIT.ok, message, problems: [], check };
       }
       return { exitCode: EXIT.blocked, message: `${t.hostname} is already a headnode: its conversion finished (journal ${join(dir, 'journal.jsonl')})`, problems: check.problems, check };
@@ -171,14 +176,13 @@ async function journaledRun(o: ConvertOptions, check: ConvertCheck, t: NonNullab
       started: new Set([...state.open.map((x) => x.id), ...state.ends.keys()]),
       endedOk: new Set([...state.ends.values()].filter((x) => x.ok && !x.skipped).map((x) => x.id)),
     };
-    return await runSteps(o, plan, journal, state.finished, check, journaledIds);
+    return await runSteps(o, plan, jj, state.finished, check, journaledIds);
   } finally {
     journal.close();
   }
 }
 
-async function runSteps(o: ConvertOptions, plan: ConvertPlan, journal: Journal, finished: ReadonlyMap<string, unknown>, check: ConvertCheck, journaled: ConvertContext['journaled']): Promise<ConvertOutcome> {
-  const jj = new JobJournal(journal);
+async function runSteps(o: ConvertOptions, plan: ConvertPlan, jj: JobJournal, finished: ReadonlyMap<string, unknown>, check: ConvertCheck, journaled: ConvertContext['journaled']): Promise<ConvertOutcome> {
   const ev = o.events ?? {};
   const timing: ConvertTiming = { ...DEFAULT_CONVERT_TIMING, ...o.timing };
   const t = plan.target;
@@ -206,6 +210,8 @@ async function runSteps(o: ConvertOptions, plan: ConvertPlan, journal: Journal, 
     },
     ...(o.signal ? { signal: o.signal } : {}),
   };
+  const handler = convertHandler(ctx);
+  const actionEvents = { ...(ev.actionStart ? { onStart: ev.actionStart } : {}), ...(ev.actionEnd ? { onEnd: ev.actionEnd } : {}) };
   const steps = plan.steps;
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!;
@@ -222,7 +228,7 @@ async function runSteps(o: ConvertOptions, plan: ConvertPlan, journal: Journal, 
     ev.stepStart?.(step, i, steps.length);
     try {
       // Every action is checked before it runs: cheap, and never wrong after a crash.
-      for (const a of step.actions) await runAction(ctx, journal, a, step.id, ev);
+      for (const a of step.actions) await runJournaledAction(handler, a, { journal: jj.journal, step: step.id, ...actionEvents });
     } catch (err) {
       const f = err instanceof ConvertFailed ? err : new ConvertFailed(step.actions[0]!, o.dc.local.name, step.title, (err as Error).message, 'check the host and API named above, then rerun: finished steps are not repeated');
       jj.stepEnded(step.id, 'failed', f.output.split('\n')[0] ?? '');
@@ -238,9 +244,9 @@ async function runSteps(o: ConvertOptions, plan: ConvertPlan, journal: Journal, 
   return { exitCode: EXIT.ok, message, problems: [], check, plan };
 }
 
-/** One conversion action, through the shared runner (procedure/run-action.ts). */
-async function runAction(ctx: ConvertContext, journal: Journal, a: ConvertAction, step: string, ev: ConvertEvents): Promise<void> {
-  const handler: ActionHandler<ConvertAction> = {
+/** How the conversion's actions go through the shared runner (procedure/run-action.ts). */
+function convertHandler(ctx: ConvertContext): ActionHandler<ConvertAction> {
+  return {
     prepare: (x) => prepareConvert(ctx, x),
     execute: (x) => executeConvert(ctx, x),
     failure: (x, when, err) => asFailed(ctx, x, when, err),
@@ -249,12 +255,6 @@ async function runAction(ctx: ConvertContext, journal: Journal, a: ConvertAction
       return { journal: `${f.command}: ${f.output}`, shown: f.output };
     },
   };
-  await runJournaledAction(handler, a, {
-    journal,
-    step,
-    ...(ev.actionStart ? { onStart: ev.actionStart } : {}),
-    ...(ev.actionEnd ? { onEnd: ev.actionEnd } : {}),
-  });
 }
 
 function asFailed(ctx: ConvertContext, a: ConvertAction, when: string, err: unknown): ConvertFailed {

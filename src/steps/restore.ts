@@ -242,7 +242,7 @@ async function journaled(
       finished.set(sk.key, { status: 'skipped', detail: sk.reason });
     }
     ev.plan?.(plan, resumed, finished);
-    return await execPlan(o, plan, journal, finished, timing, started, fencedOk ? who : null, primary.adminIp, notices);
+    return await execPlan(o, plan, jj, finished, timing, started, fencedOk ? who : null, primary.adminIp, notices);
   } finally {
     journal.close();
   }
@@ -273,7 +273,7 @@ function stoppedBeforeStart(signal: AbortSignal, problems: Problem[]): RestoreOu
 async function execPlan(
   o: RestoreOptions,
   plan: Plan,
-  journal: Journal,
+  jj: JobJournal,
   finished: ReadonlyMap<string, { status: string; detail: string }>,
   timing: Timing,
   started: number,
@@ -282,7 +282,6 @@ async function execPlan(
   journalNotes: string[],
 ): Promise<RestoreOutcome> {
   const ev = o.events ?? {};
-  const jj = new JobJournal(journal);
   const ctx: ActionContext = {
     dc: o.dc,
     timing,
@@ -314,7 +313,7 @@ async function execPlan(
   /** One action, through the shared runner (procedure/run-action.ts). Returns true when it executed. */
   const runAction = (a: PlanAction, service: string, knownNotDone = false): Promise<boolean> =>
     runJournaledAction(handler, a, {
-      journal,
+      journal: jj.journal,
       step: service,
       knownNotDone,
       interrupted,
@@ -347,7 +346,7 @@ async function execPlan(
       reconcile,
       notRestored: plan.notRestored,
       notes: [...plan.notes, ...plan.steps.flatMap((s) => s.notes.map((n) => `${s.alias}: ${n}`))],
-      journal: journal.path,
+      journal: jj.journal.path,
       journalNotes,
     });
   const stop = async (exitCode: RestoreOutcome['exitCode'], message: string, next: string, failure?: ActionFailed): Promise<RestoreOutcome> => {

@@ -6,8 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openSim } from '../../src/remote/sim/index.js';
-import { tempDir, until } from '../sim/helpers.js';
+import { rebootOtherHeadnodes, tempDir } from '../sim/helpers.js';
 import { cron, freePort } from '../support/cli.js';
 
 const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
@@ -51,16 +50,7 @@ describe('unattended check over SSH (issue 12)', () => {
     await reached('after ssh-setup');
 
     // Each other headnode reboots: its /root empties and its boot restores root's keys.
-    const sim = await openSim({ statePath: state, speed: 200 });
-    for (const p of sim.world.state.servers.filter((x) => x.headnode && x.hostname !== sim.world.state.localServer)) {
-      const booted = p.bootedAt;
-      expect((await sim.peer(p.hostname, '').run(['reboot'], { timeoutMs: 5000 })).code).toBe(0);
-      await until(`${p.hostname} back`, () => {
-        sim.world.settle();
-        return sim.world.server(p.hostname)!.bootedAt !== booted;
-      }, 10_000);
-    }
-    await sim.close();
+    await rebootOtherHeadnodes(state);
     await reached('after every peer rebooted');
   }, 120_000);
 });

@@ -5,9 +5,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openSim } from '../../src/remote/sim/index.js';
 import { healthy } from '../steps/sync-helpers.js';
-import { tempDir, until } from '../sim/helpers.js';
+import { rebootOtherHeadnodes, tempDir } from '../sim/helpers.js';
 import { cron, freePort } from '../support/cli.js';
 
 
@@ -41,19 +40,10 @@ describe('unattended sync over SSH (issue 12)', () => {
     expect(ok.stdout).toMatch(/^DONE: \d+ service\(s\) synced$/m);
 
     // Reboot every other headnode: their /root empties, config.inc stays.
-    const sim = await openSim({ statePath: state, speed: 200 });
-    const peers = sim.world.state.servers.filter((s) => s.headnode && s.hostname !== sim.world.state.localServer);
+    const peers = await rebootOtherHeadnodes(state, (sim, hostname) => {
+      expect(sim.world.server(hostname)!.files?.['/usbkey/config.inc/root.authorized_keys']).toContain('ssh-ed25519');
+    });
     expect(peers.length).toBeGreaterThan(0);
-    for (const p of peers) {
-      const booted = p.bootedAt;
-      expect((await sim.peer(p.hostname, '').run(['reboot'], { timeoutMs: 5000 })).code).toBe(0);
-      await until(`${p.hostname} back`, () => {
-        sim.world.settle();
-        return sim.world.server(p.hostname)!.bootedAt !== booted;
-      }, 10_000);
-      expect(sim.world.server(p.hostname)!.files?.['/usbkey/config.inc/root.authorized_keys']).toContain('ssh-ed25519');
-    }
-    await sim.close();
 
     const after = await cron(sync);
     expect(after.exitCode, after.stdout + after.stderr).toBe(0);

@@ -64,3 +64,25 @@ export async function until(what: string, fn: () => boolean | Promise<boolean>, 
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/**
+ * Reboots every headnode but the local one in the simulated DC at `statePath`
+ * (SmartOS: /root empties, the boot restores what config.inc names) and waits
+ * until each is back; `back` looks at each one once it is. Returns their names.
+ */
+export async function rebootOtherHeadnodes(statePath: string, back?: (sim: SimDc, hostname: string) => void): Promise<string[]> {
+  const sim = await openSim({ statePath, speed: 200 });
+  const peers = sim.world.state.servers.filter((s) => s.headnode && s.hostname !== sim.world.state.localServer);
+  for (const p of peers) {
+    const booted = p.bootedAt;
+    const r = await sim.peer(p.hostname, '').run(['reboot'], { timeoutMs: 5000 });
+    if (r.code !== 0) throw new Error(`reboot of ${p.hostname} exited ${r.code}: ${r.stderr}`);
+    await until(`${p.hostname} back`, () => {
+      sim.world.settle();
+      return sim.world.server(p.hostname)!.bootedAt !== booted;
+    }, 10_000);
+    back?.(sim, p.hostname);
+  }
+  await sim.close();
+  return peers.map((p) => p.hostname);
+}
