@@ -33,7 +33,8 @@ export function clock(ms: number, withSeconds = true): string {
   const hh = String(Math.floor(s / 3600)).padStart(2, '0');
   const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
   const ss = String(s % 60).padStart(2, '0');
-  return withSeconds ? `${hh}:${mm}:${ss}` : `${hh}:${mm}`;
+  // Without seconds (a serial line's header) "00:00" would read as minutes and seconds, a clock that stopped: say 0h00m.
+  return withSeconds ? `${hh}:${mm}:${ss}` : `${Number(hh)}h${mm}m`;
 }
 
 export function fit(s: string, width: number): string {

@@ -96,6 +96,8 @@ describe('console screens', () => {
     await press('k\r');
     expect(effects).toContainEqual({ t: 'plan', strategy: 'reuse' });
     await until(() => frame().includes('21 zone(s) of headnode0'));
+    // At 80 columns the plan's first sentence is wrapped, not cut.
+    expect(frame().replace(/\s+/g, ' ')).toContain('reuse strategy. Nothing has run yet.');
     expect(frame()).toContain('headnode1$ vmadm create < payload.json');
     await press('G');
     expect(frame()).toMatch(/-- lines \d+-\d+ of \d+/);
@@ -119,6 +121,10 @@ describe('console screens', () => {
     await until(() => n.frame().includes('now: wait until sapi0 runs'));
     // cli-spinners' "line": - \ | /
     expect(n.frame()).toMatch(/^[-\\|/] now: wait until sapi0 runs/m);
+    // A summary too long for 80 columns is cut, its elapsed seconds are not.
+    n.store.dispatch({ t: 'actionStart', alias: 'sapi0', summary: `wait until sapi0 runs, its setup is complete, svcs -xz is clean and /ping answers`, command: 'svcs -xz x', now: Date.now() - 3_000 });
+    await until(() => /~ \(\d+ s\)$/m.test(n.frame()));
+    expect(n.frame()).toMatch(/ now: wait until sapi0 runs, its setup is complete.*~ \(\d+ s\)$/m);
     n.ui.unmount();
     const sr = await setup(serial);
     running(sr.store);

@@ -76,8 +76,12 @@ export function strategyView(s: ConsoleState, c: ViewCtx): Line[] {
 export function planLines(s: ConsoleState, c: ViewCtx): Line[] {
   const p = s.plan;
   if (!p) return [L(`${s.loading ?? 'building the plan'}...`, 'busy')];
-  const out: Line[] = [L(`${p.steps.length} zone(s) of ${p.dead.hostname} re-created on ${p.local.hostname}, ${p.strategy} strategy. Nothing has run yet.`)];
-  for (const b of p.blocked) out.push([{ text: 'BLOCKED ', tone: 'fail', bold: true }, { text: `${b.code}: ${b.message}` }]);
+  // Wrapped, never cut: "Nothing has run yet" is what the operator must not miss at 80 columns.
+  const out: Line[] = wrap(`${p.steps.length} zone(s) of ${p.dead.hostname} re-created on ${p.local.hostname}, ${p.strategy} strategy. Nothing has run yet.`, c.width - 1).map((w) => L(w));
+  for (const b of p.blocked) {
+    const [first = '', ...rest] = wrap(`${b.code}: ${b.message}`, c.width - 9);
+    out.push([{ text: 'BLOCKED ', tone: 'fail', bold: true }, { text: first }], ...rest.map((w) => L(`        ${w}`)));
+  }
   p.steps.forEach((st, i) => {
     out.push(blank);
     out.push([{ text: `${String(i + 1).padStart(2)}. ${st.service}`, bold: true }, { text: `  ${st.alias} ${st.uuid} ${st.adminIp}` }]);

@@ -49,7 +49,11 @@ export function runView(s: ConsoleState, c: ViewCtx, promptLines: number): Line[
   const secs = cur ? Math.max(0, Math.floor((s.now - cur.startedAt) / 1000)) : 0;
   if (cur && (!c.theme.serial || secs >= 1)) {
     if (c.theme.serial) out.push(L(fit(`now ${secs}s: ${cur.command}`, c.width)));
-    else out.push([{ text: '', spinner: true }, { text: ' now: ', bold: true }, { text: fit(`${cur.summary} (${secs} s)`, c.width - 8) }], L(fit(`  ${cur.command}`, c.width), 'dim'));
+    else {
+      // The elapsed time is never the part cut off: a long summary gives way first.
+      const took = ` (${secs} s)`;
+      out.push([{ text: '', spinner: true }, { text: ' now: ', bold: true }, { text: `${fit(cur.summary, c.width - 8 - took.length)}${took}` }], L(fit(`  ${cur.command}`, c.width), 'dim'));
+    }
   } else out.push(...(c.theme.serial ? [blank] : [blank, blank]));
   const room = Math.max(0, c.height - out.length - promptLines - 1);
   out.push(L(c.theme.serial ? '-- zones done (full log: the journal) --' : '-- log ' + '-'.repeat(Math.max(0, c.width - 8)), 'dim'));
