@@ -41,6 +41,7 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .option('--demo', 'use the simulated datacenter of the built-in scenario')
     .option('--sim-state <file>', "the simulated DC's live state (created from --sim if absent)")
     .option('--sim-speed <factor>', 'divide every simulated latency by this factor', positive('--sim-speed'), 1)
+    .option('--sim-latencies <profile>', "lay a latency profile over the scenario's: 'real' (a real headnode's, with sources) or a file")
     .option('--restore-data <dir>', 'restore-data directory (default /var/sdcadm/restore-data)')
     .option('--journal-dir <dir>', 'where the journal, transcript and reports go')
     .option('--max-age <minutes>', 'restore-data older than this is stale (default 30)', positive('--max-age'))

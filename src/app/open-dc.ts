@@ -8,6 +8,7 @@ import { ZkCoordination } from '../remote/zk-coordination.js';
 import { readConfigFile, resolveSshSettings, type SshSettings } from '../remote/ssh-config.js';
 import { builtinScenarioPath, openSim, type SimDc } from '../remote/sim/index.js';
 import { generateKeyPair } from '../remote/sim/keys.js';
+import { loadLatencyProfile } from '../remote/sim/latency-profile.js';
 import { serveSimOverSsh } from '../remote/sim/serve-ssh.js';
 import { DEFAULT_RESTORE_DATA_DIR } from '../state/restore-data-layout.js';
 
@@ -16,6 +17,8 @@ export interface GlobalOptions {
   demo?: boolean;
   simState?: string;
   simSpeed?: number;
+  /** --sim-latencies: 'real' or a profile file (src/remote/sim/latency-profile.ts). */
+  simLatencies?: string;
   restoreData?: string;
   journalDir?: string;
   maxAge?: number;
@@ -38,6 +41,7 @@ export async function openDc(g: GlobalOptions): Promise<Dc> {
       ...(g.simState ? { statePath: g.simState } : {}),
       ...(g.restoreData ? { restoreDataDir: g.restoreData } : {}),
       speed: g.simSpeed ?? 1,
+      ...(g.simLatencies ? { latencies: (await loadLatencyProfile(g.simLatencies)).latencyMs } : {}),
       ...(g.simBinder ? { coordination: (o?: { connectTimeoutMs?: number }) => new ZkCoordination(g.simBinder!.split(',').map((ip, i) => ({ alias: `binder${i}`, ip: ip.trim() })), o) } : {}),
     });
     return g.simSsh !== undefined ? simOverSsh(sim, g, g.simSsh) : sim;

@@ -22,6 +22,21 @@ export type ActionKind =
   | 'update-sapi-instance'
   | 'update-boot-params';
 
+/**
+ * Actions that may run ahead of their zone's turn, while earlier zones boot:
+ * nothing on the network can observe them (an image in the local pool, a zone
+ * created stopped with autoboot off and no address up, its dataset received).
+ * A step's preparation is the run of these at its start; `vmadm start` and
+ * everything after it wait for the order.
+ */
+export const PREPARED_AHEAD: ReadonlySet<ActionKind> = new Set<ActionKind>(['install-image', 'create-vm', 'receive-dataset']);
+
+/** How many of the step's first actions are its preparation (see PREPARED_AHEAD). */
+export function preparationLength(actions: readonly { kind: ActionKind }[]): number {
+  const n = actions.findIndex((a) => !PREPARED_AHEAD.has(a.kind));
+  return n < 0 ? actions.length : n;
+}
+
 export interface HttpCall {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;

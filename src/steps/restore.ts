@@ -27,6 +27,7 @@ import { writeReport, type RestoreReport, type ServiceOutcome } from './report.j
 import { EXIT, type RunExit } from '../state/exit-codes.js';
 import { fencingWhy } from '../state/strategies.js';
 import { runJournaledAction, type ActionHandler } from './procedure/run-action.js';
+import { ZonePreparer, type PreparationSink } from './zone-preparer.js';
 import { JobJournal, operatorName } from './procedure/job-journal.js';
 
 export type Answer = 'go' | 'skip' | 'all' | 'pause';
@@ -310,21 +311,29 @@ async function execPlan(
     },
     isWait: (a) => a.kind === 'wait-healthy',
   };
+  const shown: PreparationSink = { ...(ev.actionStart ? { start: ev.actionStart } : {}), ...(ev.actionEnd ? { end: ev.actionEnd } : {}) };
   /** One action, through the shared runner (procedure/run-action.ts). Returns true when it executed. */
-  const runAction = (a: PlanAction, service: string, knownNotDone = false): Promise<boolean> =>
+  const runAction = (a: PlanAction, service: string, knownNotDone = false, sink: PreparationSink = shown): Promise<boolean> =>
     runJournaledAction(handler, a, {
       journal: jj.journal,
       step: service,
       knownNotDone,
       interrupted,
-      ...(ev.actionStart ? { onStart: ev.actionStart } : {}),
-      ...(ev.actionEnd ? { onEnd: ev.actionEnd } : {}),
+      ...(sink.start ? { onStart: sink.start } : {}),
+      ...(sink.end ? { onEnd: sink.end } : {}),
     });
 
   // Steps the journal calls done are looked at again, so their images are staged too (installed: a quick check).
   const pendingSteps = steps.filter((s) => finished.get(key(s))?.status !== 'skipped');
   const images = pendingSteps.flatMap((s) => s.actions.filter((a) => a.kind === 'install-image'));
   const stager = new ImageStager(images, async (a) => void (await runAction(a, 'images')));
+  // The dead primary coming back mid-restore would put two of each zone on the network.
+  const watch = primaryIp ? new PrimaryWatch(o.dc.local, primaryIp, timing.pollMs) : undefined;
+  const preparer = new ZonePreparer(steps, {
+    run: (a, step, known, sink) => runAction(a, step.service, known, sink),
+    imageReady: (image) => stager.ready(image),
+    mayGoOn: () => !o.signal?.aborted && !watch?.returned(),
+  });
 
   const outcomes: ServiceOutcome[] = steps.map((s) => {
     const f = finished.get(key(s));
@@ -350,8 +359,9 @@ async function execPlan(
       journalNotes,
     });
   const stop = async (exitCode: RestoreOutcome['exitCode'], message: string, next: string, failure?: ActionFailed): Promise<RestoreOutcome> => {
-    // Images still being installed journal their end before the stop.
-    await stager.settled();
+    // Images still being installed, and zones being prepared ahead, journal their end before the stop.
+    preparer.halt();
+    await Promise.all([stager.settled(), preparer.settled()]);
     jj.stopped(message, exitCode);
     const report = finish(exitCode === EXIT.failed ? 'failed' : 'stopped', message);
     return { exitCode, message, next, problems: [], plan, report, ...(failure ? { failure } : {}) };
@@ -364,16 +374,25 @@ async function execPlan(
     return stop(r instanceof StopRequest ? r.exitCode : 2, `${why}: stopped ${where}; what finished is journaled`, `${o.command}   (resumes where it stopped: nothing finished is repeated)`);
   };
 
-  // The dead primary coming back mid-restore would put two of each zone on the network.
-  const watch = primaryIp ? new PrimaryWatch(o.dc.local, primaryIp, timing.pollMs) : undefined;
   try {
     return await runSteps();
   } finally {
+    preparer.halt();
+    await preparer.settled();
     await watch?.stop();
   }
 
   async function runSteps(): Promise<RestoreOutcome> {
     let goAll = o.confirm === undefined;
+    // Ahead of its turn, a zone is prepared only once the operator can no longer
+    // skip it: with "all" (or --yes), every pending zone; when asked zone by zone,
+    // each only after its "go". A stopped zone is not visible on the network, but
+    // vm-agent reports it to VMAPI, which would then hold the instance on this
+    // server, and removing it again on a skip would have VMAPI mark it destroyed:
+    // a skip must change nothing, so nothing is created before the answer.
+    const pending = (i: number): boolean => outcomes[i]!.status === 'pending';
+    const prepareAhead = (from: number): void => preparer.through(goAll ? steps.length - 1 : from, pending);
+    if (goAll) prepareAhead(0);
     const returned = (before: string): Promise<RestoreOutcome> | undefined => {
       const at = watch?.returned();
       if (!at) return undefined;
@@ -422,12 +441,17 @@ async function execPlan(
         }
         if (ans === 'all') goAll = true;
       }
+      if (!verifying) prepareAhead(i);
       const t0 = Date.now();
       ev.serviceStart?.(step, i, steps.length);
       try {
         // After an action ran in this run, what follows in the step is known not done yet.
         let known = false;
-        for (const a of step.actions) {
+        let from = 0;
+        // Its preparation (image, stopped zone, dataset) may have run ahead: shown now, in order.
+        const prep = verifying ? undefined : preparer.of(i);
+        if (prep) ({ executed: known, count: from } = await prep.attach(shown));
+        for (const a of step.actions.slice(from)) {
           if (a.kind === 'install-image') {
             await stager.ready(a.image!);
             continue;

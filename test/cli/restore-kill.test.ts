@@ -21,13 +21,34 @@ function journalLines(dir: string): number {
   return readFileSync(f, 'utf8').split('\n').filter(Boolean).length;
 }
 
-/** Run until the journal has `lines` entries (or `ms` passed), then SIGKILL. */
-async function killAt(dir: string, at: { lines?: number; ms?: number }): Promise<boolean> {
+/**
+ * A zone prepared ahead of its turn is in the journal: more zones have begun
+ * this kind of action (create-vm, receive-dataset) than are finished plus the
+ * one running. Torn last lines are ignored.
+ */
+function preparingAhead(dir: string, kind: string): boolean {
+  const f = join(dir, 's.journal', 'journal.jsonl');
+  if (!existsSync(f)) return false;
+  let begun = 0;
+  let finished = 0;
+  for (const l of readFileSync(f, 'utf8').split('\n')) {
+    if (l.includes('"t":"service"')) finished++;
+    else if (l.includes('"t":"start"') && l.includes(`/${kind}"`)) begun++;
+  }
+  return begun >= finished + 2;
+}
+
+/** Run until the journal has `lines` entries (or `ms` passed, or a zone is being prepared ahead), then SIGKILL. */
+async function killAt(dir: string, at: { lines?: number; ms?: number; ahead?: string }): Promise<boolean> {
   const p: ResultPromise = execa(bin, args(dir), { reject: false, stdin: 'ignore' });
   const start = Date.now();
   let killed = false;
   while (p.exitCode === null && !killed) {
-    if ((at.lines !== undefined && journalLines(dir) >= at.lines) || (at.ms !== undefined && Date.now() - start >= at.ms)) {
+    if (
+      (at.lines !== undefined && journalLines(dir) >= at.lines) ||
+      (at.ms !== undefined && Date.now() - start >= at.ms) ||
+      (at.ahead !== undefined && preparingAhead(dir, at.ahead))
+    ) {
       p.kill('SIGKILL');
       killed = true;
     }
@@ -40,9 +61,13 @@ async function killAt(dir: string, at: { lines?: number; ms?: number }): Promise
 // Journal line counts land right before/after actions (mutations happen at a
 // command's start, so many kills fall between "done" and "seen done"); time
 // offsets land mid-command and mid-detection.
-const POINTS: { lines?: number; ms?: number }[] = [
+// The `ahead` points land while a later zone is created or received ahead of
+// its turn (src/steps/zone-preparer.ts), an earlier one still booting.
+const POINTS: { lines?: number; ms?: number; ahead?: string }[] = [
   ...[1, 2, 3, 4, 5, 7, 9, 12, 15, 19, 24, 30, 37, 45, 55, 66, 80, 95].map((lines) => ({ lines })),
   ...[120, 250, 400, 550, 700, 850].map((ms) => ({ ms })),
+  { ahead: 'create-vm' },
+  { ahead: 'receive-dataset' },
 ];
 
 describe('kill -9 during a restore, then rerun', () => {

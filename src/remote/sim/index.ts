@@ -25,6 +25,8 @@ export interface SimOptions {
   restoreDataDir?: string;
   /** --sim-speed */
   speed?: number;
+  /** --sim-latencies: laid over the scenario's (and a resumed state's) latencyMs. */
+  latencies?: Record<string, number>;
   /** Replaces the simulated binder lock (hidden --sim-binder: a real ensemble). */
   coordination?: (o?: { connectTimeoutMs?: number }) => Coordination;
 }
@@ -46,6 +48,7 @@ export async function openSim(opts: SimOptions): Promise<SimDc> {
   if (statePath && existsSync(statePath)) scenario = await loadScenarioFile(statePath);
   else if (opts.scenario) scenario = opts.scenario;
   else scenario = await loadScenarioFile(opts.scenarioPath ?? builtinScenarioPath());
+  if (opts.latencies) scenario = { ...scenario, latencyMs: { ...scenario.latencyMs, ...opts.latencies } };
   const world = new SimWorld(scenario, { speed: opts.speed ?? 1, ...(statePath ? { statePath } : {}) });
   world.commit();
 
