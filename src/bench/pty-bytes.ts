@@ -49,6 +49,12 @@ export interface PtySpawnOptions {
   term?: string;
   /** Added to the child's environment; NO_COLOR only reaches it from here. */
   env?: Record<string, string>;
+  /**
+   * A serial line's speed (960 for 9600 baud): the screen receives at most this
+   * many bytes a second, and the program is held back (pty flow control) while
+   * the line is busy, as on a real serial console.
+   */
+  lineBytesPerSec?: number;
 }
 
 export type ScreenCondition = string | RegExp | ((screen: string[]) => boolean);
@@ -110,6 +116,14 @@ export function openPtySession(mods: PtyModules, opts: PtySpawnOptions): PtySess
     Array.from({ length: rows }, (_, i) => xterm.buffer.active.getLine(i)?.translateToString(true) ?? '');
   const flush = () => new Promise<void>((r) => xterm.write('', r));
 
+  const show = (d: string): void => {
+    const at = performance.now() - start;
+    if (disposed) return;
+    xterm.write(d, () => {
+      if (firstScreen === undefined && screen().some((l) => l.trim() !== '')) firstScreen = at;
+    });
+  };
+  const line = opts.lineBytesPerSec ? serialLine(opts.lineBytesPerSec, show, () => child.pause(), () => child.resume()) : undefined;
   child.onData((d) => {
     const n = Buffer.byteLength(d);
     const sec = Math.floor((performance.now() - start) / 1000);
@@ -117,11 +131,8 @@ export function openPtySession(mods: PtyModules, opts: PtySpawnOptions): PtySess
     buckets[sec] = (buckets[sec] ?? 0) + n;
     total += n;
     if (written.length < 1 << 20) written += d;
-    const at = performance.now() - start;
-    if (disposed) return;
-    xterm.write(d, () => {
-      if (firstScreen === undefined && screen().some((l) => l.trim() !== '')) firstScreen = at;
-    });
+    if (line) line.send(d);
+    else show(d);
   });
   const exited = new Promise<number>((resolve) => {
     child.onExit((e) => {
@@ -165,8 +176,43 @@ export function openPtySession(mods: PtyModules, opts: PtySpawnOptions): PtySess
     kill() {
       if (disposed) return;
       disposed = true;
+      line?.stop();
       if (exitCode === undefined) child.kill();
       xterm.dispose();
+    },
+  };
+}
+
+/**
+ * A serial line between the program and the screen: characters reach the
+ * screen at `bytesPerSec`, in 20 ms slices; while more than a slice or two
+ * waits, the pty is paused, so the program's writes block as they do behind
+ * a real 9600-baud console. ASCII is assumed (serial mode), one byte a char.
+ */
+function serialLine(bytesPerSec: number, show: (d: string) => void, pause: () => void, resume: () => void) {
+  const TICK_MS = 20;
+  const perTick = Math.max(1, Math.round((bytesPerSec * TICK_MS) / 1000));
+  let queue = '';
+  let paused = false;
+  const timer = setInterval(() => {
+    if (queue.length === 0) return;
+    show(queue.slice(0, perTick));
+    queue = queue.slice(perTick);
+    if (paused && queue.length <= perTick * 2) {
+      paused = false;
+      resume();
+    }
+  }, TICK_MS);
+  return {
+    send(d: string) {
+      queue += d;
+      if (!paused && queue.length > perTick * 2) {
+        paused = true;
+        pause();
+      }
+    },
+    stop() {
+      clearInterval(timer);
     },
   };
 }

@@ -17,7 +17,8 @@ import { sanitizeForDisplay } from '../state/display-text.js';
 
 function footer(s: ConsoleState): string {
   if (s.help) return 'any key: close help';
-  if (s.prompt) return '?:help  Ctrl-C:quit';
+  // The quit question keeps the screen's footer: on a serial line every changed line costs bytes.
+  if (s.prompt && s.prompt.kind !== 'quit') return '?:help  Ctrl-C:quit';
   return SCREENS[s.screen].footer(s);
 }
 

@@ -17,6 +17,7 @@ export class PacedOutput extends EventEmitter {
   private timer: NodeJS.Timeout | undefined;
   private readonly perTick: number;
   private readonly tickMs: number;
+  private lastTickAt = 0;
   private readonly onResize = (): void => void this.emit('resize');
 
   constructor(
@@ -24,7 +25,8 @@ export class PacedOutput extends EventEmitter {
     o: PacedOptions,
   ) {
     super();
-    this.tickMs = o.tickMs ?? 100;
+    // 20 ms slices: a frame goes out in its own transmission time, not in 100 ms steps.
+    this.tickMs = o.tickMs ?? 20;
     this.perTick = Math.max(1, Math.floor((o.bytesPerSecond * this.tickMs) / 1000));
     out.on('resize', this.onResize);
   }
@@ -41,7 +43,12 @@ export class PacedOutput extends EventEmitter {
 
   write(chunk: string | Uint8Array): boolean {
     this.queue.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
-    this.timer ??= setInterval(() => this.tick(), this.tickMs);
+    if (!this.timer) {
+      // An idle line sends the first slice now (a key's answer should not wait a
+      // tick), but never sooner than a tick after the last one: no second carries more.
+      if (Date.now() - this.lastTickAt >= this.tickMs) this.tick();
+      if (this.queue.length > 0) this.timer ??= setInterval(() => this.tick(), this.tickMs);
+    }
     return true;
   }
 
@@ -51,6 +58,7 @@ export class PacedOutput extends EventEmitter {
   }
 
   private tick(): void {
+    this.lastTickAt = Date.now();
     let left = this.perTick;
     const parts: Buffer[] = [];
     while (left > 0 && this.queue.length > 0) {

@@ -13,6 +13,8 @@ import type { Theme } from '../../screens/theme.js';
 
 /** 9600 baud is ~960 bytes a second; stay a little under it. */
 const SERIAL_BYTES_PER_SECOND = 900;
+/** At most two engine-driven frames a second on a serial line. */
+const SERIAL_ENGINE_FRAME_MS = 500;
 
 export interface ConsoleOptions extends SessionOptions {
   flags: TerminalFlags;
@@ -23,7 +25,8 @@ export async function runConsole(dc: Dc, o: ConsoleOptions): Promise<number> {
   applyTerminalSize(process.stdout, term.rows, term.cols);
   const theme: Theme = { color: term.color, ascii: term.ascii, serial: term.serial, tickMs: term.serial ? 5_000 : 1_000 };
   let session: ConsoleSession | undefined;
-  const store = createStore(initialState(dc.label, Date.now()), (e) => session?.handle(e));
+  // On a serial line the engine's changes reach the screen at most twice a second; keys at once.
+  const store = createStore(initialState(dc.label, Date.now()), (e) => session?.handle(e), { engineFrameMs: term.serial ? SERIAL_ENGINE_FRAME_MS : 0 });
   session = new ConsoleSession(dc, o, (e) => store.dispatch(e));
   // On home, not in the run log: the operator must see it before the screen misleads them.
   if (term.sizeGuessed) store.dispatch({ t: 'notice', text: `terminal size unknown: assuming ${term.rows}x${term.cols}; set it with: ${sttyHint(term)}` });
@@ -39,8 +42,10 @@ export async function runConsole(dc: Dc, o: ConsoleOptions): Promise<number> {
     ...(paced ? { stdout: paced as unknown as NodeJS.WriteStream } : {}),
     // Only changed lines are redrawn (ink 6.8 + the #910 fix in patches/).
     incrementalRendering: true,
-    // Fewer frames on a slow line: each costs ~90 bytes of cursor movement.
-    maxFps: term.serial ? 2 : 10,
+    // On a slow line the store already holds the engine's frames to two a second
+    // (each costs ~90 bytes of cursor movement); ink's own limit only spaces a
+    // key's frame from the one before it.
+    maxFps: term.serial ? 20 : 10,
     exitOnCtrlC: false,
     patchConsole: false,
   });

@@ -61,7 +61,7 @@ export function promptView(p: Prompt, s: ConsoleState, c: ViewCtx): Line[] {
       ];
     case 'quit':
       return [
-        [{ text: 'Quit now? The journal keeps everything; reopening the console resumes.', bold: true }, ...choices(YES_NO, p.choice)],
+        [{ text: 'Quit now? The journal keeps it all; reopen to resume.', bold: true }, ...choices(YES_NO, p.choice)],
         L('y quit, n or Esc stay', 'dim'),
       ];
   }
