@@ -4,7 +4,7 @@
 import { Box, Text, useInput, useStdin } from 'ink';
 import Spinner from 'ink-spinner';
 import { useEffect, useSyncExternalStore } from 'react';
-import type { ConsoleState } from '../state/console.js';
+import type { ConsoleState } from '../state/console/index.js';
 import { splitChunk, toInput } from './keys.js';
 import type { Store } from './store.js';
 import { tone, fit, type Theme } from './theme.js';

@@ -1,7 +1,7 @@
 // Keys -> what they mean. Arrows and j/k, Enter, Esc/q back, ? help, digits
 // for menu items (some serial terminals mangle arrows), g/G top/bottom.
 import type { Key } from 'ink';
-import type { Input } from '../state/console.js';
+import type { Input } from '../state/console/index.js';
 
 /**
  * One chunk of input as single keys. Pasted text, a fast typist or a serial

@@ -2,7 +2,7 @@
 // its body is drawn ('view': it scrolls itself or fits; 'frame': the frame
 // pages it with j/k). Adding a screen means one entry here, and the compiler
 // asks for it (Record over every Screen).
-import type { ConsoleState } from '../state/console.js';
+import type { ConsoleState } from '../state/console/index.js';
 import { convertLines, convertRunView } from './views/convert.js';
 import { homeView } from './views/home.js';
 import type { Line, ViewCtx } from './views/line.js';

@@ -1,6 +1,6 @@
 // Holds the console state outside React: events go through the pure reducer,
 // the effects it asks for go to the session. Screens subscribe and render.
-import { reduce, type ConsoleState, type Effect, type Event } from '../state/console.js';
+import { reduce, type ConsoleState, type Effect, type Event } from '../state/console/index.js';
 
 export interface Store {
   get(): ConsoleState;

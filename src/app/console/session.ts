@@ -4,7 +4,7 @@
 import { strategyProblems } from '../../state/strategy-gate.js';
 import type { Dc } from '../../remote/dc.js';
 import { blocksRestore } from '../../state/problem.js';
-import type { Effect, Event, RunService } from '../../state/console.js';
+import type { Effect, Event, RunService } from '../../state/console/index.js';
 import { describeAction, type Strategy } from '../../state/plan.js';
 import { runCheck, type CheckResult } from '../../steps/check.js';
 import { buildPlan } from '../../steps/plan.js';

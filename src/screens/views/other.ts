@@ -1,6 +1,6 @@
 // Readiness inspection and the key help.
 import type { ServiceEntry } from '../../state/check-report.js';
-import type { ConsoleState } from '../../state/console.js';
+import type { ConsoleState } from '../../state/console/index.js';
 import type { HeadnodeReadiness } from '../../state/headnode-readiness.js';
 import { FAILURE_CHOICES, STEP_CHOICES, choiceHints } from '../../state/choices.js';
 import { blank, hardWrap, L, wrap, type Line, type ViewCtx } from './line.js';

@@ -1,6 +1,6 @@
 // The question at the bottom of the screen, when the run needs the operator.
 import { CONVERT_CHOICES, FAILURE_CHOICES, STEP_CHOICES, YES_NO, choiceHints, type Choice } from '../../state/choices.js';
-import type { ConsoleState, Prompt } from '../../state/console.js';
+import type { ConsoleState, Prompt } from '../../state/console/index.js';
 import { spec } from '../../catalogue.js';
 import { fit } from '../theme.js';
 import { L, wrap, type Line, type Seg, type ViewCtx } from './line.js';
