@@ -10,7 +10,7 @@ import type { Store } from './store.js';
 import { tone, fit, type Theme } from './theme.js';
 import { SCREENS } from './screens.js';
 import { L, type Line, type ViewCtx } from './views/line.js';
-import { helpView } from './views/other.js';
+import { helpView } from './views/help.js';
 import { promptView } from './views/prompt.js';
 import { runClock } from './views/run.js';
 import { sanitizeForDisplay } from '../state/display-text.js';

@@ -6,7 +6,7 @@ import type { ConsoleState } from '../state/console/index.js';
 import { convertLines, convertRunView } from './views/convert.js';
 import { homeView } from './views/home.js';
 import type { Line, ViewCtx } from './views/line.js';
-import { inspectView } from './views/other.js';
+import { inspectView } from './views/inspect.js';
 import { detectView, planLines, preflightView, strategyView } from './views/restore.js';
 import { runView, summaryView } from './views/run.js';
 
