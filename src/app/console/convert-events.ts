@@ -12,11 +12,11 @@ type Dispatch = (e: Event) => void;
 
 /** The check's text, or, for a journaled conversion, how Enter resumes it; runnable when Enter may start. */
 export function convertCheckedEvent(c: ConvertCheck, journalDir: string): Event {
-  const t = c.facts.target;
-  const underWay = t ? convertUnderWay(journalDir, t.uuid) : false;
+  const target = c.facts.target;
+  const underWay = target ? convertUnderWay(journalDir, target.uuid) : false;
   const text =
-    t && underWay
-      ? [`A conversion of ${t.hostname} is under way (journal ${convertJournalDir(journalDir, t.uuid)}).`, 'Enter resumes it: finished steps are not repeated, the rest is checked before it runs.']
+    target && underWay
+      ? [`A conversion of ${target.hostname} is under way (journal ${convertJournalDir(journalDir, target.uuid)}).`, 'Enter resumes it: finished steps are not repeated, the rest is checked before it runs.']
       : formatConvertText(c).trimEnd().split('\n');
   const runnable = underWay || (c.plan !== undefined && !c.problems.some((p) => p.severity === 'critical'));
   return { t: 'convertChecked', text, runnable };

@@ -9,6 +9,10 @@ function choices(list: readonly Choice[], at: number): Seg[] {
   return list.flatMap((c, i) => [{ text: ' ' }, { text: i === at ? `[${c.id}]` : ` ${c.id} `, inverse: i === at, bold: i === at }]);
 }
 
+/** "y yes, n or Esc no": Esc declines every yes/no question. */
+const [NO, YES] = YES_NO;
+const yesNoHint = (yes: string, no: string): string => `${YES.keys[0]} ${yes}, ${NO.keys[0]} or Esc ${no}`;
+
 export function promptView(p: Prompt, s: ConsoleState, c: ViewCtx): Line[] {
   switch (p.kind) {
     case 'step':
@@ -17,7 +21,7 @@ export function promptView(p: Prompt, s: ConsoleState, c: ViewCtx): Line[] {
         L(`${choiceHints(STEP_CHOICES)}   or 1-${STEP_CHOICES.length}, arrows+Enter`, 'dim'),
       ];
     case 'all':
-      return [[{ text: `Run the remaining ${p.remaining} zone(s) without asking again?`, bold: true }, ...choices(YES_NO, p.choice)], L('y yes, n or Esc no', 'dim')];
+      return [[{ text: `Run the remaining ${p.remaining} zone(s) without asking again?`, bold: true }, ...choices(YES_NO, p.choice)], L(yesNoHint('yes', 'no'), 'dim')];
     case 'hostname':
       return [
         ...wrap(p.why, c.width - 1).map((w) => L(w, 'warn')),
@@ -62,7 +66,7 @@ export function promptView(p: Prompt, s: ConsoleState, c: ViewCtx): Line[] {
     case 'quit':
       return [
         [{ text: 'Quit now? The journal keeps everything; reopening the console resumes.', bold: true }, ...choices(YES_NO, p.choice)],
-        L('y quit, n or Esc stay', 'dim'),
+        L(yesNoHint('quit', 'stay'), 'dim'),
       ];
   }
 }
