@@ -4,13 +4,13 @@
 import { Box, Text, useInput, useStdin } from 'ink';
 import Spinner from 'ink-spinner';
 import { useEffect, useSyncExternalStore } from 'react';
-import type { ConsoleState } from '../state/console.js';
+import type { ConsoleState } from '../state/console/index.js';
 import { splitChunk, toInput } from './keys.js';
 import type { Store } from './store.js';
 import { tone, fit, type Theme } from './theme.js';
 import { SCREENS } from './screens.js';
 import { L, type Line, type ViewCtx } from './views/line.js';
-import { helpView } from './views/other.js';
+import { helpView } from './views/help.js';
 import { promptView } from './views/prompt.js';
 import { runClock } from './views/run.js';
 import { sanitizeForDisplay } from '../state/display-text.js';

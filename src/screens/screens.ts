@@ -2,11 +2,11 @@
 // its body is drawn ('view': it scrolls itself or fits; 'frame': the frame
 // pages it with j/k). Adding a screen means one entry here, and the compiler
 // asks for it (Record over every Screen).
-import type { ConsoleState } from '../state/console.js';
+import type { ConsoleState } from '../state/console/index.js';
 import { convertLines, convertRunView } from './views/convert.js';
 import { homeView } from './views/home.js';
 import type { Line, ViewCtx } from './views/line.js';
-import { inspectView } from './views/other.js';
+import { inspectView } from './views/inspect.js';
 import { detectView, planLines, preflightView, strategyView } from './views/restore.js';
 import { runView, summaryView } from './views/run.js';
 

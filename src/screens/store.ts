@@ -5,7 +5,7 @@
 // events may not fill the line: with `engineFrameMs`, what the engine changes
 // is shown at most that often (coalesced), and a key's change (with whatever
 // the engine changed before it) is shown immediately.
-import { reduce, type ConsoleState, type Effect, type Event } from '../state/console.js';
+import { reduce, type ConsoleState, type Effect, type Event } from '../state/console/index.js';
 
 export interface Store {
   get(): ConsoleState;

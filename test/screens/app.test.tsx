@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { App } from '../../src/screens/App.js';
 import { createStore, type Store } from '../../src/screens/store.js';
 import type { Theme } from '../../src/screens/theme.js';
-import { initialState, type Effect } from '../../src/state/console.js';
+import { initialState, type Effect } from '../../src/state/console/index.js';
 import { runCheck } from '../../src/steps/check.js';
 import { buildPlan } from '../../src/steps/plan.js';
 import { openTestSim } from '../sim/helpers.js';

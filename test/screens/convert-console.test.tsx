@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { App } from '../../src/screens/App.js';
 import { createStore, type Store } from '../../src/screens/store.js';
 import type { Theme } from '../../src/screens/theme.js';
-import { initialState } from '../../src/state/console.js';
+import { initialState } from '../../src/state/console/index.js';
 import { ConsoleSession } from '../../src/app/console/session.js';
 import { openTestSim, scenario, until } from '../sim/helpers.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../src/state/check-report.js';
-import { initialState, reduce, type ConsoleState, type Effect, type Event, type Input } from '../../src/state/console.js';
+import { initialState, reduce, type ConsoleState, type Effect, type Event, type Input } from '../../src/state/console/index.js';
 import type { Plan } from '../../src/state/plan.js';
 
 const report = (over: Partial<CheckReport> = {}): CheckReport => ({

@@ -7,10 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../src/remote/sim/scenario.js';
 import type { Theme } from '../../src/screens/theme.js';
-import { inspectView } from '../../src/screens/views/other.js';
+import { inspectView } from '../../src/screens/views/inspect.js';
 import type { CheckReport } from '../../src/state/check-report.js';
 import type { Problem, ProblemCode } from '../../src/state/problem.js';
-import { initialState } from '../../src/state/console.js';
+import { initialState } from '../../src/state/console/index.js';
 import type { HeadnodeReadiness, ReadinessService } from '../../src/state/headnode-readiness.js';
 import { formatPrometheus } from '../../src/state/prometheus.js';
 import { runCheck, type CheckOptions, type CheckResult } from '../../src/steps/check.js';

@@ -2,7 +2,7 @@
 // a size and its cheapest renderer, and connect the screens to a session.
 import { render } from 'ink';
 import type { Dc } from '../../remote/dc.js';
-import { initialState } from '../../state/console.js';
+import { initialState } from '../../state/console/index.js';
 import { ConsoleSession, type SessionOptions } from './session.js';
 import { App } from '../../screens/App.js';
 import { EscapeJoiner } from '../../screens/escape-joiner.js';

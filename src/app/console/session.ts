@@ -1,21 +1,22 @@
-// The console's link to the engine: it runs check, plan and restore for the
-// screens, turns engine events into console events, and answers the engine's
-// questions with what the operator chose. The screens never call remote/.
+// The console's link to the engine: it runs the effects the reducer asks for
+// (check, plan, restore, convert), and answers the engine's questions with
+// what the operator chose. Engine events become console events in
+// restore-events.ts and convert-events.ts. The screens never call remote/.
 import { strategyProblems } from '../../state/strategy-gate.js';
 import type { Dc } from '../../remote/dc.js';
 import { blocksRestore } from '../../state/problem.js';
-import type { Effect, Event, RunService } from '../../state/console.js';
-import { describeAction, type Strategy } from '../../state/plan.js';
+import type { Effect, Event } from '../../state/console/index.js';
+import type { Strategy } from '../../state/plan.js';
 import { runCheck, type CheckResult } from '../../steps/check.js';
 import { buildPlan } from '../../steps/plan.js';
 import { NO_QUORUM_WORD } from '../../steps/recovery-lock.js';
 import { runRestore, type Answer, type RestoreOptions } from '../../steps/restore.js';
-import { describeConvertAction } from '../../state/convert-describe.js';
 import type { ConvertTiming } from '../../steps/convert-actions.js';
-import { checkConvert, formatConvertText } from '../../steps/convert.js';
-import { convertJournalDir, convertUnderWay, runConvert, type ConvertAnswer } from '../../steps/convert-run.js';
+import { checkConvert } from '../../steps/convert.js';
+import { runConvert, type ConvertAnswer } from '../../steps/convert-run.js';
 import { EXIT } from '../../state/exit-codes.js';
-import { problemLines } from '../../state/problem.js';
+import { convertCheckedEvent, convertEvents, convertOutcomeEvents, convertStepPrompt } from './convert-events.js';
+import { restoreEvents, restoreOutcomeEvent } from './restore-events.js';
 
 export interface SessionOptions {
   journalDir: string;
@@ -106,14 +107,7 @@ export class ConsoleSession {
 
   private async convertCheck(server: string): Promise<void> {
     try {
-      const c = await checkConvert(this.dc, server, this.o.probeTimeoutMs);
-      const t = c.facts.target;
-      const underWay = t ? convertUnderWay(this.o.journalDir, t.uuid) : false;
-      const text = underWay
-        ? [`A conversion of ${t!.hostname} is under way (journal ${convertJournalDir(this.o.journalDir, t!.uuid)}).`, 'Enter resumes it: finished steps are not repeated, the rest is checked before it runs.']
-        : formatConvertText(c).trimEnd().split('\n');
-      const runnable = underWay || (c.plan !== undefined && !c.problems.some((p) => p.severity === 'critical'));
-      this.dispatch({ t: 'convertChecked', text, runnable });
+      this.dispatch(convertCheckedEvent(await checkConvert(this.dc, server, this.o.probeTimeoutMs), this.o.journalDir));
     } catch (err) {
       this.dispatch({ t: 'convertChecked', text: [`cannot check ${server}: ${(err as Error).message}`], runnable: false });
     }
@@ -131,27 +125,11 @@ export class ConsoleSession {
         new Promise<ConvertAnswer>((resolve) => {
           this.convertPending = resolve;
           this.dispatch({ t: 'convertStep', index, status: 'pending' });
-          this.dispatch({ t: 'ask', prompt: { kind: 'convert-step', title: step.title, index, total, choice: 0, commands: [...step.notes.map((n) => `note: ${n}`), ...step.actions.map((a) => describeConvertAction(a))] } });
+          this.dispatch({ t: 'ask', prompt: convertStepPrompt(step, index, total) });
         }),
-      events: {
-        stepStart: (_s, i) => this.dispatch({ t: 'convertStep', index: i, status: 'running' }),
-        actionStart: (a) => this.dispatch({ t: 'convertAction', summary: `${a.summary}   ${describeConvertAction(a)}` }),
-        actionEnd: (a, r) => {
-          this.dispatch({ t: 'convertAction', summary: undefined });
-          this.dispatch({ t: 'convertLog', lines: [`${r.ok ? (r.skipped ? 'skip' : 'ok  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : r.ok ? `: ${r.detail}` : ''} ${(r.ms / 1000).toFixed(1)}s`], level: r.ok ? 'detail' : 'error' });
-        },
-        stepEnd: (s, i, status) => {
-          this.dispatch({ t: 'convertStep', index: i, status });
-          this.dispatch({ t: 'convertLog', lines: [`${status.toUpperCase().padEnd(7)} ${s.title}`], level: status === 'failed' ? 'error' : 'result' });
-        },
-        planned: (plan, done) => {
-          this.dispatch({ t: 'convertStarted', steps: plan.steps.map((x) => x.title), done });
-        },
-      },
+      events: convertEvents(this.dispatch),
     });
-    if (out.failure) this.dispatch({ t: 'convertLog', lines: [`FAILED on ${out.failure.host}: ${out.failure.command}`, ...out.failure.output.split('\n').slice(0, 5).map((l) => `  | ${l}`)], level: 'error' });
-    for (const p of out.problems) this.dispatch({ t: 'convertLog', lines: [problemLines(p).line], level: 'error' });
-    this.dispatch({ t: 'convertFinished', exitCode: out.exitCode, message: out.message, ...(out.next ? { next: out.next } : {}) });
+    for (const e of convertOutcomeEvents(out)) this.dispatch(e);
   }
 
   async check(): Promise<void> {
@@ -185,7 +163,6 @@ export class ConsoleSession {
   }
 
   private async restore(): Promise<void> {
-    const now = (): number => Date.now();
     const out = await runRestore({
       dc: this.dc,
       journalDir: this.o.journalDir,
@@ -208,49 +185,8 @@ export class ConsoleSession {
           this.pendingNoQuorum = resolve;
           this.dispatch({ t: 'ask', prompt: { kind: 'no-quorum', risk, word: NO_QUORUM_WORD, typed: '' } });
         }),
-      events: {
-        phase: (text) => this.dispatch({ t: 'phase', text }),
-        plan: (plan, _resumed, finished) => {
-          const services: RunService[] = plan.steps.map((s) => {
-            const key = `${s.service}/${s.alias}`;
-            const f = finished.get(key)?.status;
-            return { key, service: s.service, alias: s.alias, status: f === 'done' ? 'done' : f === 'skipped' ? 'skipped' : 'pending' };
-          });
-          this.dispatch({ t: 'runStarted', services, now: now() });
-        },
-        serviceStart: (s) => this.dispatch({ t: 'serviceStart', key: `${s.service}/${s.alias}`, now: now() }),
-        actionStart: (a) => this.dispatch({ t: 'actionStart', alias: a.id.split('/')[1] ?? '', summary: a.summary, command: `${a.host}$ ${describeAction(a)}`, now: now() }),
-        actionEnd: (a, r) =>
-          this.dispatch({
-            t: 'log',
-            lines: [`${r.ok ? (r.skipped ? 'skip' : 'ok  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : ''} ${(r.ms / 1000).toFixed(1)}s`],
-            level: r.ok ? 'detail' : 'error',
-          }),
-        output: (_a, stdout, stderr) => {
-          const lines = `${stdout}${stderr}`.split('\n').filter((l) => l.trim() !== '').slice(-5).map((l) => `  | ${l}`);
-          if (lines.length > 0) this.dispatch({ t: 'log', lines });
-        },
-        serviceEnd: (s, status, detail) => {
-          if (status === 'failed') this.failedKey = `${s.service}/${s.alias}`;
-          this.dispatch({ t: 'serviceEnd', key: `${s.service}/${s.alias}`, status });
-          this.dispatch({ t: 'log', lines: [`${status.toUpperCase().padEnd(7)} ${s.alias} ${s.uuid}${detail ? `: ${detail}` : ''}`], level: status === 'failed' ? 'error' : 'result' });
-        },
-      },
+      events: restoreEvents(this.dispatch, (key) => (this.failedKey = key)),
     });
-    if (out.failure) {
-      const f = out.failure;
-      this.dispatch({ t: 'failed', failure: { what: out.message, host: f.host, command: f.command, output: f.output, hint: f.hint } });
-      return;
-    }
-    const problems = out.problems.map((p) => `${p.code}: ${p.message}`);
-    this.dispatch({
-      t: 'finished',
-      outcome: {
-        exitCode: out.exitCode,
-        message: [out.message, ...problems].join('\n'),
-        ...(out.next ? { next: out.next } : {}),
-        ...(out.report ? { report: out.report.md } : {}),
-      },
-    });
+    this.dispatch(restoreOutcomeEvent(out));
   }
 }

@@ -1,6 +1,6 @@
 // The conversion job: which server, its pre-checks and steps (the exact
 // commands), then the steps as they run.
-import type { ConsoleState } from '../../state/console.js';
+import type { ConsoleState } from '../../state/console/index.js';
 import { fit } from '../theme.js';
 import { blank, L, wrap, type Line, type ViewCtx } from './line.js';
 

@@ -1,5 +1,5 @@
 // Home: the DC at a glance, then the three jobs.
-import { HOME_ITEMS, type ConsoleState } from '../../state/console.js';
+import { HOME_ITEMS, type ConsoleState } from '../../state/console/index.js';
 import type { HeadnodeEntry } from '../../state/check-report.js';
 import { pointer } from '../theme.js';
 import { blank, L, type Line, type ViewCtx } from './line.js';

@@ -1,6 +1,6 @@
 // The question at the bottom of the screen, when the run needs the operator.
 import { CONVERT_CHOICES, FAILURE_CHOICES, STEP_CHOICES, YES_NO, choiceHints, type Choice } from '../../state/choices.js';
-import type { ConsoleState, Prompt } from '../../state/console.js';
+import type { ConsoleState, Prompt } from '../../state/console/index.js';
 import { spec } from '../../catalogue.js';
 import { fit } from '../theme.js';
 import { L, wrap, type Line, type Seg, type ViewCtx } from './line.js';
@@ -8,6 +8,10 @@ import { L, wrap, type Line, type Seg, type ViewCtx } from './line.js';
 function choices(list: readonly Choice[], at: number): Seg[] {
   return list.flatMap((c, i) => [{ text: ' ' }, { text: i === at ? `[${c.id}]` : ` ${c.id} `, inverse: i === at, bold: i === at }]);
 }
+
+/** "y yes, n or Esc no": Esc declines every yes/no question. */
+const [NO, YES] = YES_NO;
+const yesNoHint = (yes: string, no: string): string => `${YES.keys[0]} ${yes}, ${NO.keys[0]} or Esc ${no}`;
 
 export function promptView(p: Prompt, s: ConsoleState, c: ViewCtx): Line[] {
   switch (p.kind) {
@@ -17,7 +21,7 @@ export function promptView(p: Prompt, s: ConsoleState, c: ViewCtx): Line[] {
         L(`${choiceHints(STEP_CHOICES)}   or 1-${STEP_CHOICES.length}, arrows+Enter`, 'dim'),
       ];
     case 'all':
-      return [[{ text: `Run the remaining ${p.remaining} zone(s) without asking again?`, bold: true }, ...choices(YES_NO, p.choice)], L('y yes, n or Esc no', 'dim')];
+      return [[{ text: `Run the remaining ${p.remaining} zone(s) without asking again?`, bold: true }, ...choices(YES_NO, p.choice)], L(yesNoHint('yes', 'no'), 'dim')];
     case 'hostname':
       return [
         ...wrap(p.why, c.width - 1).map((w) => L(w, 'warn')),
@@ -62,7 +66,7 @@ export function promptView(p: Prompt, s: ConsoleState, c: ViewCtx): Line[] {
     case 'quit':
       return [
         [{ text: 'Quit now? The journal keeps it all; reopen to resume.', bold: true }, ...choices(YES_NO, p.choice)],
-        L('y quit, n or Esc stay', 'dim'),
+        L(yesNoHint('quit', 'stay'), 'dim'),
       ];
   }
 }

@@ -1,6 +1,6 @@
 // The restore flow before the run: detection, pre-flight, strategy, plan review.
 import { STRATEGY } from '../../state/strategies.js';
-import { criticalCount, type ConsoleState } from '../../state/console.js';
+import { criticalCount, type ConsoleState } from '../../state/console/index.js';
 import { describeAction } from '../../state/plan.js';
 import { pointer } from '../theme.js';
 import { headnodeLine } from './home.js';

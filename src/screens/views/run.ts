@@ -1,6 +1,6 @@
 // The run: every service with its state, what runs now and for how long, the
 // command output, and the clock against RFD 67's one-hour goal.
-import type { ConsoleState } from '../../state/console.js';
+import type { ConsoleState } from '../../state/console/index.js';
 import { clock, fit, STATUS_TONE, STATUS_WORD } from '../theme.js';
 import { blank, hardWrap, L, wrap, type Line, type ViewCtx } from './line.js';
 import { EXIT, outcomeWord } from '../../state/exit-codes.js';

@@ -1,8 +1,8 @@
-// Readiness inspection and the key help.
+// The readiness inspection's report: per headnode, could its zones be restored
+// from here, and the DC's problems; within 79 columns on any terminal.
 import type { ServiceEntry } from '../../state/check-report.js';
-import type { ConsoleState } from '../../state/console.js';
+import type { ConsoleState } from '../../state/console/index.js';
 import type { HeadnodeReadiness } from '../../state/headnode-readiness.js';
-import { FAILURE_CHOICES, STEP_CHOICES, choiceHints } from '../../state/choices.js';
 import { blank, hardWrap, L, wrap, type Line, type ViewCtx } from './line.js';
 import { problemLines } from '../../state/problem.js';
 
@@ -31,7 +31,7 @@ export function inspectView(s: ConsoleState, c: ViewCtx): Line[] {
   if (r.mode === 'disaster') out.push(...serviceTable(r.services), blank);
   for (const h of r.readiness ?? []) {
     if (r.mode === 'readiness') out.push(...headnodeBlock(h, width), blank);
-    else out.push(headnodeLine(h, r.headnodes.find((x) => x.uuid === h.uuid)?.state ?? 'alive'));
+    else out.push(verdictLine(h, r.headnodes.find((x) => x.uuid === h.uuid)?.state ?? 'alive'));
   }
   if (r.mode === 'disaster' && (r.readiness ?? []).length > 0) out.push(blank);
   out.push(L(r.problems.length === 0 ? 'DC problems: none' : 'DC problems:'));
@@ -45,14 +45,16 @@ export function inspectView(s: ConsoleState, c: ViewCtx): Line[] {
 }
 
 const verdictSeg = (ok: boolean): Line[number] => ({ text: ok ? 'YES' : 'NO', tone: ok ? 'ok' : 'fail' });
+/** A headnode's own zones are restored by another headnode. */
+const restorableFrom = (h: HeadnodeReadiness): string => (h.local ? 'from another headnode' : 'from here');
 
-function headnodeLine(h: HeadnodeReadiness, state: string): Line {
-  const from = h.local ? 'from another headnode' : 'from here';
-  return [{ text: `${h.hostname.padEnd(12)} ${state === 'alive' ? '' : `${state.toUpperCase()}, `}restorable ${from}: ` }, verdictSeg(h.restorable)];
+/** Disaster mode: one headnode's verdict in one line (home's headnodeLine shows its liveness). */
+function verdictLine(h: HeadnodeReadiness, state: string): Line {
+  return [{ text: `${h.hostname.padEnd(12)} ${state === 'alive' ? '' : `${state.toUpperCase()}, `}restorable ${restorableFrom(h)}: ` }, verdictSeg(h.restorable)];
 }
 
 function headnodeBlock(h: HeadnodeReadiness, width: number): Line[] {
-  const out: Line[] = [[{ text: `${h.hostname}${h.local ? ' (this one)' : ''}: restorable ${h.local ? 'from another headnode' : 'from here'}: ` }, verdictSeg(h.restorable)]];
+  const out: Line[] = [[{ text: `${h.hostname}${h.local ? ' (this one)' : ''}: restorable ${restorableFrom(h)}: ` }, verdictSeg(h.restorable)]];
   if (h.why) for (const w of fitWrap(h.why, width, '  ')) out.push(L(w, 'dim'));
   if (h.services.length === 0) return [...out, L('  no zones known on it', 'dim')];
   out.push(L('  SERVICE    READY DATA AGE     IMAGE DATASET ZONE', 'dim'));
@@ -86,24 +88,4 @@ function serviceTable(services: readonly ServiceEntry[]): Line[] {
     ]);
   }
   return out;
-}
-
-export const HELP: [string, string][] = [
-  ['Up/Down, k/j', 'move; scroll long views'],
-  ['1-9', 'pick a menu item or a choice'],
-  ['Enter', 'select, confirm, go on'],
-  ['Esc, q', 'back; q on the home screen quits'],
-  ['space, b', 'page down, page up'],
-  ['g, G', 'top, bottom'],
-  ['?', 'this help (any key closes it)'],
-  ['Ctrl-C', 'quit (asks while a restore runs)'],
-  ['', ''],
-  ['During a restore', choiceHints(STEP_CHOICES, ', ')],
-  ['After a failure', choiceHints(FAILURE_CHOICES, ', ')],
-  ['', ''],
-  ['Quitting is safe', 'the journal keeps every step; reopen to resume'],
-];
-
-export function helpView(_s: ConsoleState, _c: ViewCtx): Line[] {
-  return [L('Keys', 'plain'), blank, ...HELP.map(([k, v]) => L(k ? `  ${k.padEnd(18)} ${v}` : ''))];
 }
