@@ -11,7 +11,7 @@ import { buildPlan } from '../../steps/plan.js';
 import { NO_QUORUM_WORD } from '../../steps/recovery-lock.js';
 import { runRestore, type Answer, type RestoreOptions } from '../../steps/restore.js';
 import { describeConvertAction } from '../../state/convert-describe.js';
-import type { ConvertTiming } from '../../steps/convert-actions.js';
+import type { ConvertTiming } from '../../steps/convert/index.js';
 import { checkConvert, formatConvertText } from '../../steps/convert.js';
 import { convertJournalDir, convertUnderWay, runConvert, type ConvertAnswer } from '../../steps/convert-run.js';
 import { EXIT } from '../../state/exit-codes.js';
