@@ -11,17 +11,9 @@ import { atRisk, type AtRisk } from '../state/at-risk.js';
 import { type ServiceEntry } from '../state/check-report.js';
 import { PROBLEM_CODES, type Problem } from '../state/problem.js';
 import { binderProblems, manateeProblems, morayProblems } from '../state/cluster-health.js';
-import {
-  dhcpdProblems,
-  dhcpdReadinessProblems,
-  headnodeCountProblems,
-  lockProblem,
-  binderLockProblem,
-  notAHeadnodeProblem,
-  primaryProblems,
-  usbkeyProblems,
-  type UsbkeyFact,
-} from '../state/headnode-problems.js';
+import { binderLockProblem, headnodeCountProblems, lockProblem, notAHeadnodeProblem, primaryProblems } from '../state/headnode-problems.js';
+import { dhcpdProblems, dhcpdReadinessProblems } from '../state/dhcpd-problems.js';
+import { usbkeyProblems, type UsbkeyFact } from '../state/usbkey-problems.js';
 import { headnodeReadiness, type HeadnodeReadiness } from '../state/headnode-readiness.js';
 import { platformProblems, type CnBoot } from '../state/platform-problems.js';
 import { imagesToAsk, missingImages, type Installed } from '../state/image-chain.js';
