@@ -19,6 +19,7 @@ import { takeRecoveryLock, withLockLoss } from './recovery-lock.js';
 
 // The run's contract lives in convert-options.ts; callers import it from here, with runConvert.
 export type { ConvertAnswer, ConvertEvents, ConvertOptions, ConvertOutcome } from './convert-options.js';
+
 /** Where the conversion of one server is journaled, apart from any restore's journal. */
 export const convertJournalDir = (journalDir: string, serverUuid: string): string => join(journalDir, `convert-${serverUuid}`);
 
