@@ -1,8 +1,10 @@
 // What a conversion does, step by step (RFD 67 M0, the headnode-setup
 // prototype and its headnode-prepare.sh; reference A3, A4): exact commands and
 // HTTP calls, for the operator to read before anything runs, journaled and run
-// as they are. Pure.
-import { sdcadmCreateDhcpd } from './sdcadm-commands.js';
+// as they are. Pure. The HA step is convert-ha-step.ts; an action's shape by
+// kind is convert-action.ts.
+import type { ConvertAction } from './convert-action.js';
+import { haActions, type HaStepInput } from './convert-ha-step.js';
 
 export const PREPARE_DIR = '/usbkey/extra/headnode-prepare';
 /** Where `sdc-usbkey mount` puts the physical key (sdc-headnode tools/lib/usbkey.js DEFAULT_MOUNTPOINT). */
@@ -26,38 +28,6 @@ export const SDCADM_INSTALLER_DIR = '/usbkey/extra/sdcadm';
 /** The running sdcadm's build, "$branch-$buildtime-g$sha" (sdcadm tools/mk-shar, lib/sdcadm.js). */
 export const SDCADM_BUILDSTAMP = '/opt/smartdc/sdcadm/etc/buildstamp';
 
-export type ConvertActionKind =
-  | 'mkdir'
-  | 'fetch-sdcadm'
-  | 'usbkey-mount'
-  | 'write-base'
-  | 'usbkey-unmount'
-  | 'write-netfile'
-  | 'write-config'
-  | 'prepare-server'
-  | 'remove-file'
-  | 'reboot'
-  | 'wait-headnode'
-  | 'create-instance'
-  | 'wait-instance';
-
-export interface ConvertAction {
-  id: string;
-  kind: ConvertActionKind;
-  /** Hostname of the GZ it runs in (HTTP calls: where the console runs). */
-  host: string;
-  summary: string;
-  argv?: string[];
-  http?: { method: 'GET' | 'POST'; url: string; body?: unknown };
-  /** The file it writes (write-*), the service it creates (create/wait-instance). */
-  path?: string;
-  service?: string;
-  /** Commands run elsewhere to get the content (hn-netfile, cat /usbkey/config). */
-  source?: { host: string; argv: string[] };
-  /** fetch-sdcadm: the file with the running build, and the list that finds its image (BUILDSTAMP replaced). */
-  stamp?: { path: string; argv: string[] };
-}
-
 export type ConvertStepId = 'usbkey-data' | 'prepare' | 'reboot' | 'ha';
 
 export interface ConvertStepPlan {
@@ -73,16 +43,7 @@ export interface ConvertPlan {
   steps: ConvertStepPlan[];
 }
 
-export interface LiveInstance {
-  service: string;
-  alias: string;
-  uuid: string;
-  serverUuid: string;
-  serverHostname: string;
-}
-
-export interface ConvertPlanInput {
-  local: string;
+export interface ConvertPlanInput extends HaStepInput {
   target: { hostname: string; uuid: string; adminIp: string };
   /** The headnode whose GZ holds the /usbkey/extra that assets serves, and the assets zone's IP. */
   assets: { hostname: string; ip: string } | undefined;
@@ -90,18 +51,8 @@ export interface ConvertPlanInput {
   usbkeyMounted?: boolean;
   /** A dhcpd zone (booter) to generate the new headnode's networking.json with hn-netfile. */
   dhcpd: { hostname: string; zone: string } | undefined;
-  /** The headnode with the sdc zone: sdcadm create and post-setup need it (reference C3). */
-  sdcHost: string | undefined;
-  headnodes: { hostname: string; uuid: string }[];
-  instances: LiveInstance[];
-  sapiUrl: string;
   cnapiUrl: string;
-  vmapiUrl: string;
-  manateeServiceUuid: string | undefined;
 }
-
-/** Binder, manatee and moray members a DC should have; a dhcpd on every headnode. */
-export const HA_SIZE = 3;
 
 export function buildConvertPlan(i: ConvertPlanInput): ConvertPlan {
   const t = i.target;
@@ -221,58 +172,6 @@ export function buildConvertPlan(i: ConvertPlanInput): ConvertPlan {
       },
     ],
   });
-  steps.push(haStep(i));
+  steps.push({ id: 'ha', title: 'HA layout', ...haActions(i) });
   return { target: t, steps };
-}
-
-function haStep(i: ConvertPlanInput): ConvertStepPlan {
-  const t = i.target;
-  const sdc = i.sdcHost ?? 'UNKNOWN-SDC-HEADNODE';
-  const of = (svc: string): LiveInstance[] => i.instances.filter((x) => x.service === svc);
-  const onTarget = (svc: string): boolean => of(svc).some((x) => x.serverUuid === t.uuid);
-  const actions: ConvertAction[] = [];
-  const notes: string[] = [];
-  const create = (svc: string, how: Omit<ConvertAction, 'id' | 'kind' | 'service'>): void => {
-    actions.push({ id: `ha/${svc}`, kind: 'create-instance', service: svc, ...how });
-    actions.push({
-      id: `ha/${svc}-wait`,
-      kind: 'wait-instance',
-      service: svc,
-      host: i.local,
-      summary: `wait until the new ${svc} on ${t.hostname} is running and healthy`,
-      http: { method: 'GET', url: `${i.vmapiUrl}/vms?tag.smartdc_role=${svc}&server_uuid=${t.uuid}&state=active` },
-    });
-  };
-  const binders = of('binder');
-  if (binders.length < HA_SIZE && !onTarget('binder')) {
-    // ha-binder takes 1, 3 or 5 servers, the existing binders' included.
-    const servers = [...new Set(binders.map((b) => b.serverHostname))];
-    const spare = i.headnodes.map((h) => h.hostname).filter((h) => h !== t.hostname && !servers.includes(h));
-    while (servers.length + 1 < HA_SIZE && spare.length > 0) servers.push(spare.shift()!);
-    servers.push(t.hostname);
-    if (servers.length === HA_SIZE) {
-      create('binder', { host: sdc, summary: `binder HA on ${servers.join(', ')} (sdcadm post-setup ha-binder)`, argv: ['sdcadm', 'post-setup', 'ha-binder', '-y', ...servers] });
-    } else notes.push(`binders: ${binders.length}; ha-binder needs 3 servers and only ${servers.length} headnode(s) are available: add a headnode, then run sdcadm post-setup ha-binder`);
-  }
-  const manatees = of('manatee');
-  if (manatees.length < HA_SIZE && !onTarget('manatee')) {
-    if (manatees.length === HA_SIZE - 1 && i.manateeServiceUuid) {
-      const n = Math.max(-1, ...manatees.map((m) => Number(/(\d+)$/.exec(m.alias)?.[1] ?? -1))) + 1;
-      create('manatee', {
-        host: i.local,
-        summary: `a third manatee peer, manatee${n}, on ${t.hostname} (SAPI CreateInstance: it joins the shard as an async)`,
-        http: { method: 'POST', url: `${i.sapiUrl}/instances`, body: { service_uuid: i.manateeServiceUuid, params: { alias: `manatee${n}`, server_uuid: t.uuid } } },
-      });
-    } else notes.push(`manatee peers: ${manatees.length}; from one peer, HA is "sdcadm post-setup ha-manatee -s SERVER1 -s SERVER2" (two servers at once): run it by hand`);
-  }
-  if (of('moray').length < HA_SIZE && !onTarget('moray')) {
-    create('moray', { host: sdc, summary: `a moray on ${t.hostname} (sdcadm create moray)`, argv: ['sdcadm', 'create', 'moray', '-s', t.hostname, '-y'] });
-  }
-  // dhcpd is outside sdcadm's HA-ready list: without the dev flag sdcadm
-  // refuses a second instance (sdcadm lib/procedures/index.js ALL_HA_READY_SVCS).
-  if (!onTarget('dhcpd')) {
-    create('dhcpd', { host: sdc, summary: `a dhcpd on ${t.hostname}: compute nodes boot while any one headnode is down (sdcadm create dhcpd)`, argv: sdcadmCreateDhcpd(t.hostname) });
-  }
-  if (actions.length === 0) notes.push(`nothing to add: the DC has ${HA_SIZE} binders, manatees and morays, and ${t.hostname} has a dhcpd`);
-  return { id: 'ha', title: 'HA layout', where: sdc, actions, notes };
 }

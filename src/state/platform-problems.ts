@@ -5,7 +5,7 @@
 // sdc-booter lib/menulst.js). A platform only the dead primary's key held is
 // gone until it is put on a survivor's key. Pure.
 import type { Problem } from './problem.js';
-import type { UsbkeyFact } from './headnode-problems.js';
+import type { UsbkeyFact } from './usbkey-problems.js';
 
 type Mode = 'readiness' | 'disaster';
 

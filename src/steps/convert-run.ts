@@ -1,64 +1,24 @@
 // Running a conversion: pre-checks, the plan (or the journaled one on a rerun),
 // then each step as prepare -> confirm -> execute, journaled before and after
 // every action, like the restore. Killed at any point, a rerun finishes it.
+// This file holds the gates and the resume; the step loop is convert-steps.ts.
 import { randomUUID } from 'node:crypto';
-import { readFileSync, renameSync } from 'node:fs';
+import { renameSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Dc } from '../remote/dc.js';
-import type { Host } from '../remote/host.js';
-import type { ConvertProblem } from '../state/convert-checks.js';
-import { describeConvertAction } from '../state/convert-describe.js';
-import type { ConvertAction, ConvertPlan, ConvertStepPlan } from '../state/convert-plan.js';
-import { ConvertFailed, DEFAULT_CONVERT_TIMING, executeConvert, prepareConvert, type ConvertContext, type ConvertTiming } from './convert-actions.js';
-import { checkConvert, type ConvertCheck } from './convert.js';
-import type { JournalState } from '../state/journal.js';
-import { redactText } from '../state/redact.js';
-import { Journal, readJournal } from './journal.js';
-import type { Place } from './dc-lock.js';
-import { takeRecoveryLock, withLockLoss } from './recovery-lock.js';
-import { stopWhy } from './stop-request.js';
-import { acquireLock, releaseLock, type LockInfo } from './lock.js';
+import type { ConvertPlan } from '../state/convert-plan.js';
 import { EXIT } from '../state/exit-codes.js';
-import { runJournaledAction, type ActionHandler } from './procedure/run-action.js';
+import type { JournalState } from '../state/journal.js';
+import { checkConvert, type ConvertCheck } from './convert.js';
+import type { ConvertOptions, ConvertOutcome } from './convert-options.js';
+import { runSteps } from './convert-steps.js';
+import type { Place } from './dc-lock.js';
+import { Journal, readJournal } from './journal.js';
+import { acquireLock, releaseLock, type LockInfo } from './lock.js';
 import { JobJournal, operatorName } from './procedure/job-journal.js';
+import { takeRecoveryLock, withLockLoss } from './recovery-lock.js';
 
-export type ConvertAnswer = 'go' | 'stop';
-
-export interface ConvertEvents {
-  checked?(c: ConvertCheck, resumed: boolean): void;
-  /** The plan that runs (new or journaled), and the indexes of steps already done. */
-  planned?(plan: ConvertPlan, done: number[]): void;
-  stepStart?(s: ConvertStepPlan, index: number, total: number): void;
-  actionStart?(a: ConvertAction): void;
-  actionEnd?(a: ConvertAction, r: { ok: boolean; skipped: boolean; detail: string; ms: number }): void;
-  output?(a: ConvertAction, text: string): void;
-  stepEnd?(s: ConvertStepPlan, index: number, status: 'done' | 'failed', detail: string): void;
-}
-
-export interface ConvertOptions {
-  dc: Dc;
-  journalDir: string;
-  server: string;
-  command: string;
-  /** Asked before each step; absent (--yes): every step runs. */
-  confirm?: (s: ConvertStepPlan, index: number, total: number) => Promise<ConvertAnswer>;
-  events?: ConvertEvents;
-  timing?: Partial<ConvertTiming>;
-  probeTimeoutMs?: number;
-  signal?: AbortSignal;
-  /** binder has no quorum: may the per-headnode lock stand in (recovery-lock.ts)? Absent = no. */
-  confirmNoQuorum?: (atRisk: string) => Promise<boolean>;
-}
-
-export interface ConvertOutcome {
-  exitCode: typeof EXIT.ok | typeof EXIT.blocked | typeof EXIT.failed;
-  message: string;
-  next?: string;
-  problems: ConvertProblem[];
-  check?: ConvertCheck;
-  plan?: ConvertPlan;
-  failure?: ConvertFailed;
-}
+// The run's contract lives in convert-options.ts; callers import it from here, with runConvert.
+export type { ConvertAnswer, ConvertEvents, ConvertOptions, ConvertOutcome } from './convert-options.js';
 
 /** Where the conversion of one server is journaled, apart from any restore's journal. */
 export const convertJournalDir = (journalDir: string, serverUuid: string): string => join(journalDir, `convert-${serverUuid}`);
@@ -72,8 +32,6 @@ function underWay(st: JournalState): boolean {
   const plan = st.plan as ConvertPlan | undefined;
   return plan !== undefined && !plan.steps.every((x) => st.finished.has(x.id));
 }
-
-const SCRIPT = new URL('../../share/headnode-prepare.sh', import.meta.url);
 
 export async function runConvert(o: ConvertOptions): Promise<ConvertOutcome> {
   // The same lock as the restore: a conversion and a restore never run together.
@@ -182,83 +140,3 @@ async function journaledRun(o: ConvertOptions, check: ConvertCheck, t: NonNullab
   }
 }
 
-async function runSteps(o: ConvertOptions, plan: ConvertPlan, jj: JobJournal, finished: ReadonlyMap<string, unknown>, check: ConvertCheck, journaled: ConvertContext['journaled']): Promise<ConvertOutcome> {
-  const ev = o.events ?? {};
-  const timing: ConvertTiming = { ...DEFAULT_CONVERT_TIMING, ...o.timing };
-  const t = plan.target;
-  const ips = new Map<string, string>();
-  const hosts = new Map<string, Host>();
-  const ctx: ConvertContext = {
-    dc: o.dc,
-    timing,
-    target: { hostname: t.hostname, uuid: t.uuid },
-    cnapiUrl: check.cnapiUrl,
-    vmapiUrl: check.vmapiUrl,
-    sapiUrl: check.sapiUrl,
-    journaled,
-    prepareScript: readFileSync(SCRIPT, 'utf8'),
-    host: (h: string): Host => {
-      if (h === o.dc.local.name) return o.dc.local;
-      let x = hosts.get(h);
-      if (!x) hosts.set(h, (x = o.dc.peer(h, ips.get(h) ?? check.serverIps.get(h) ?? '')));
-      return x;
-    },
-    onOutput: (a, raw) => {
-      const text = redactText(raw);
-      jj.output(a.id, text, '');
-      ev.output?.(a, text);
-    },
-    ...(o.signal ? { signal: o.signal } : {}),
-  };
-  const handler = convertHandler(ctx);
-  const actionEvents = { ...(ev.actionStart ? { onStart: ev.actionStart } : {}), ...(ev.actionEnd ? { onEnd: ev.actionEnd } : {}) };
-  const steps = plan.steps;
-  for (let i = 0; i < steps.length; i++) {
-    const step = steps[i]!;
-    if (finished.has(step.id)) continue;
-    if (o.confirm) {
-      const ans = await o.confirm(step, i, steps.length);
-      jj.decided(ans, `before: ${step.title}`, step.id);
-      if (ans === 'stop') {
-        jj.stopped(`stopped before "${step.title}"`, EXIT.blocked);
-        return { exitCode: EXIT.blocked, message: `stopped before "${step.title}"`, next: `${o.command} to continue where it stopped`, problems: [], check, plan };
-      }
-    }
-    if (o.signal?.aborted) return { exitCode: EXIT.blocked, message: `${stopWhy(o.signal)}: stopped before "${step.title}"`, next: `${o.command} to continue`, problems: [], check, plan };
-    ev.stepStart?.(step, i, steps.length);
-    try {
-      // Every action is checked before it runs: cheap, and never wrong after a crash.
-      for (const a of step.actions) await runJournaledAction(handler, a, { journal: jj.journal, step: step.id, ...actionEvents });
-    } catch (err) {
-      const f = err instanceof ConvertFailed ? err : new ConvertFailed(step.actions[0]!, o.dc.local.name, step.title, (err as Error).message, 'check the host and API named above, then rerun: finished steps are not repeated');
-      jj.stepEnded(step.id, 'failed', f.output.split('\n')[0] ?? '');
-      ev.stepEnd?.(step, i, 'failed', f.output);
-      jj.stopped(f.message, EXIT.failed);
-      return { exitCode: EXIT.failed, message: `"${step.title}" failed on ${f.host}: ${f.action.summary}`, next: f.hint, problems: [], check, plan, failure: f };
-    }
-    jj.stepEnded(step.id, 'done', step.title);
-    ev.stepEnd?.(step, i, 'done', step.title);
-  }
-  const message = `${t.hostname} is a headnode${plan.steps.find((s) => s.id === 'ha')?.actions.length ? ' with the HA layout' : ''}`;
-  jj.stopped(message, EXIT.ok);
-  return { exitCode: EXIT.ok, message, problems: [], check, plan };
-}
-
-/** How the conversion's actions go through the shared runner (procedure/run-action.ts). */
-function convertHandler(ctx: ConvertContext): ActionHandler<ConvertAction> {
-  return {
-    prepare: (x) => prepareConvert(ctx, x),
-    execute: (x) => executeConvert(ctx, x),
-    failure: (x, when, err) => asFailed(ctx, x, when, err),
-    failureDetail: (err) => {
-      const f = err as ConvertFailed;
-      return { journal: `${f.command}: ${f.output}`, shown: f.output };
-    },
-  };
-}
-
-function asFailed(ctx: ConvertContext, a: ConvertAction, when: string, err: unknown): ConvertFailed {
-  if (err instanceof ConvertFailed) return err;
-  const hint = (err as { hint?: unknown }).hint;
-  return new ConvertFailed(a, a.host, describeConvertAction(a), `${when}: ${(err as Error).message}`, typeof hint === 'string' ? hint : 'check the host and API named above, then rerun: finished steps are not repeated');
-}

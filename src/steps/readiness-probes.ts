@@ -12,7 +12,8 @@ import { USBKEY_OS, fileExists, usbkeyPlatforms } from '../remote/triton/usbkey.
 import { vmadmGet } from '../remote/triton/vmadm.js';
 import { zkStat } from '../remote/triton/zookeeper.js';
 import type { ClusterMember, ManateeProbe, MorayMember, ZkMember } from '../state/cluster-health.js';
-import { USBKEY_EXTRA_NEEDED, type DhcpdFact, type UsbkeyFact } from '../state/headnode-problems.js';
+import type { DhcpdFact } from '../state/dhcpd-problems.js';
+import { USBKEY_EXTRA_NEEDED, type UsbkeyFact } from '../state/usbkey-problems.js';
 import type { Installed } from '../state/image-chain.js';
 import type { InvInstance, Inventory } from '../state/inventory.js';
 import { REMOTE_LAYOUT, REMOTE_SYNCED, type RestoreDataHolding } from '../state/restore-data-holding.js';

@@ -6,25 +6,18 @@
 // headnode's zones, and whether every headnode holds restore-data of its own).
 import { strategyProblems } from '../state/strategy-gate.js';
 import type { Dc } from '../remote/dc.js';
-import { adminIpPool, adminIpsNeeded, type AdminIpPool, type IpRecord, type Strategy } from '../state/admin-ips.js';
-import { atRisk, type AtRisk } from '../state/at-risk.js';
+import { adminIpsNeeded, type Strategy } from '../state/admin-ips.js';
+import { atRisk } from '../state/at-risk.js';
 import { type ServiceEntry } from '../state/check-report.js';
 import { PROBLEM_CODES, type Problem } from '../state/problem.js';
 import { binderProblems, manateeProblems, morayProblems } from '../state/cluster-health.js';
-import {
-  dhcpdProblems,
-  dhcpdReadinessProblems,
-  headnodeCountProblems,
-  lockProblem,
-  binderLockProblem,
-  notAHeadnodeProblem,
-  primaryProblems,
-  usbkeyProblems,
-  type UsbkeyFact,
-} from '../state/headnode-problems.js';
+import { binderLockProblem, headnodeCountProblems, lockProblem, notAHeadnodeProblem, primaryProblems } from '../state/headnode-problems.js';
+import { dhcpdProblems, dhcpdReadinessProblems } from '../state/dhcpd-problems.js';
+import { usbkeyProblems, type UsbkeyFact } from '../state/usbkey-problems.js';
 import { headnodeReadiness, type HeadnodeReadiness } from '../state/headnode-readiness.js';
 import { platformProblems, type CnBoot } from '../state/platform-problems.js';
-import { imagesToAsk, missingImages, type Installed } from '../state/image-chain.js';
+import { imagesToAsk } from '../state/image-chain.js';
+import { imageProblems, imagesAvailable } from '../state/image-problems.js';
 import { ipPreflightProblems, zonesOnLiveServers } from './ip-preflight.js';
 import type { Inventory } from '../state/inventory.js';
 import { holdingProblems, type RestoreDataHolding } from '../state/restore-data-holding.js';
@@ -36,7 +29,7 @@ import type { DetectionReport } from '../state/detection.js';
 import { DC_LOCK_DIR, dcLockHolder } from './dc-lock.js';
 import { binderLockHolder, bindersOf } from './recovery-lock.js';
 import { isOwnOrStale, lockHeldByOther, lockPath } from './lock.js';
-import type { Outcome } from './deadline.js';
+import { adminIpProblems, adminPool } from './readiness-admin-ips.js';
 import {
   dhcpdFacts,
   hostnameOf,
@@ -71,8 +64,6 @@ export interface Readiness {
 }
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 5_000;
-/** Candidate admin IPs listed (the count of available ones stays exact). */
-const CANDIDATES_LISTED = 256;
 
 export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Readiness> {
   const { rd, inv, det } = input;
@@ -120,7 +111,7 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
   );
   problems.push(...imageProblems(risk, installed, rd, det.local.hostname));
   const needed = adminIpsNeeded(input.strategy, risk.largestRestore);
-  const pool = adminPool(input, inv, napiIps, needed);
+  const pool = adminPool(rd, inv, napiIps, needed);
   problems.push(...adminIpProblems(needed, pool.pool, pool.source, risk, rd));
   // Every IP the plan would use, against what holds IPs now and the network.
   problems.push(
@@ -217,98 +208,4 @@ function cnBoots(inv: Inventory): CnBoot[] {
     .filter((s) => !s.headnode && s.bootPlatform !== undefined)
     .map((s) => ({ hostname: s.hostname, uuid: s.uuid, platform: s.bootPlatform! }))
     .sort((a, b) => a.hostname.localeCompare(b.hostname));
-}
-
-function imageProblems(
-  risk: AtRisk,
-  installed: ReadonlyMap<string, Installed>,
-  rd: RestoreData,
-  here: string,
-): Problem[] {
-  const problems: Problem[] = [];
-  const reported = new Set<string>();
-  for (const inst of risk.instances) {
-    if (!inst.image) {
-      problems.push({
-        severity: 'critical',
-        code: 'IMAGE_MISSING',
-        service: inst.service,
-        message: `the vm dump of ${inst.alias} (${inst.uuid}) in restore-data names no image_uuid: the zone cannot be re-created`,
-        fix: `look up its image in SAPI (the ${inst.service} service's params.image_uuid) and run the sync on ${here} again`,
-      });
-      continue;
-    }
-    for (const m of missingImages(inst.image, installed, rd.images)) {
-      const key = `${inst.service}/${m.uuid}`;
-      if (reported.has(key)) continue;
-      reported.add(key);
-      const users = risk.instances.filter((i) => i.service === inst.service).map((i) => i.alias).join(', ');
-      problems.push({
-        severity: 'critical',
-        code: 'IMAGE_MISSING',
-        service: inst.service,
-        message: `image ${m.label ? `${m.label} (${m.uuid})` : m.uuid}${m.originOf ? `, the origin of ${m.originOf},` : ''} needed to re-create ${users} is not at hand on ${here}: ${m.why}`,
-        fix: `on ${here}: imgadm import -S https://updates.tritondatacenter.com ${m.uuid} (needs outbound access), or imgadm install -m <manifest> -f <file> from /usbkey/images of a headnode that has it`,
-      });
-    }
-  }
-  return problems;
-}
-
-/** Per restorable service: can every instance's image chain be had here (installed or restore-data)? */
-function imagesAvailable(inv: Inventory, installed: ReadonlyMap<string, Installed>, rd: RestoreData): Map<string, boolean> {
-  const out = new Map<string, boolean>();
-  for (const [svc, insts] of groupBy(inv.instances.filter((i) => isRestored(i.service)), (i) => i.service)) {
-    out.set(svc, insts.every((i) => !!i.image && missingImages(i.image, installed, rd.images).length === 0));
-  }
-  return out;
-}
-
-function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const x of xs) m.set(key(x), [...(m.get(key(x)) ?? []), x]);
-  return m;
-}
-
-function adminPool(
-  input: ReadinessInput,
-  inv: Inventory,
-  live: Outcome<{ records: IpRecord[]; from: string }>,
-  needed: number,
-): { pool: AdminIpPool; source: string } {
-  const net = input.rd.dc.adminNetwork;
-  const records = live.ok ? live.value.records : (input.rd.dc.adminIps ?? []);
-  const source = live.ok
-    ? `IP records from NAPI ${live.value.from}`
-    : `IP records from restore-data dc/admin-ips.json${input.rd.dc.adminIps ? '' : ' (missing)'}, NAPI: ${live.why}`;
-  const pool = adminIpPool({
-    network: net
-      ? { subnet: net.subnet, provisionStart: net.provision_start_ip, provisionEnd: net.provision_end_ip, ...(net.gateway ? { gateway: net.gateway } : {}) }
-      : undefined,
-    records,
-    recoveryIps: (input.rd.dc.recoveryIps ?? []).map((r) => r.ip),
-    inUse: [...inv.instances.map((i) => i.adminIp), ...inv.servers.map((s) => s.adminIp)].filter((ip): ip is string => ip !== undefined),
-    // The plan hands these out in order: list at least as many as it needs.
-    listLimit: Math.max(CANDIDATES_LISTED, needed),
-  });
-  return { pool, source };
-}
-
-function adminIpProblems(needed: number, pool: AdminIpPool, source: string, risk: AtRisk, rd: RestoreData): Problem[] {
-  if (needed <= pool.available) return [];
-  const worst = [...risk.byHeadnode].sort((a, b) => b.count - a.count)[0];
-  const net = rd.dc.adminNetwork;
-  const range = net ? `${net.provision_start_ip}-${net.provision_end_ip}` : 'unknown (no dc/admin-network.json)';
-  return [
-    {
-      severity: 'critical',
-      code: 'ADMIN_IPS_SHORT',
-      message:
-        `the new strategy needs ${needed} admin IPs (one per zone to re-create${risk.mode === 'readiness' && worst ? ` if ${worst.hostname} died` : ''}), ` +
-        `only ${pool.available} are available: ${pool.reserved.length} free recovery IPs` +
-        `${pool.reservedHeld.length > 0 ? ` (${pool.reservedHeld.length} more reserved but held by a NIC or zone)` : ''}` +
-        ` and ${pool.freeInRange} free in the provision range ${range} (${source})`,
-      fix: `reserve at least ${needed - pool.available} more admin IPs for recovery in NAPI (PUT /networks/<admin uuid>/ips/<ip> reserved=true) and let the sync record them, or use --strategy reuse (keeps the old IPs; the dead primary must be fenced)`,
-    },
-  ];
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildConvertPlan, type ConvertPlanInput, type LiveInstance } from '../../src/state/convert-plan.js';
+import { buildConvertPlan, type ConvertPlanInput } from '../../src/state/convert-plan.js';
+import type { LiveInstance } from '../../src/state/convert-ha-step.js';
 import { secondaryHeadnodeConfig } from '../../src/state/headnode-config.js';
 
 const T = { hostname: 'cn0', uuid: '91cd462d-c036-5f49-97cb-9a2cdce4e2b7', adminIp: '10.99.99.43' };

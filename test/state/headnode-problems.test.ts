@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { blocksRestore } from '../../src/state/problem.js';
-import { dhcpdProblems, headnodeCountProblems, usbkeyProblems, type UsbkeyFact } from '../../src/state/headnode-problems.js';
+import { dhcpdProblems } from '../../src/state/dhcpd-problems.js';
+import { headnodeCountProblems } from '../../src/state/headnode-problems.js';
+import { usbkeyProblems, type UsbkeyFact } from '../../src/state/usbkey-problems.js';
 import { platformProblems } from '../../src/state/platform-problems.js';
 
 const hn = (hostname: string, state: 'alive' | 'dead' = 'alive') => ({ hostname, uuid: `${hostname}-uuid`, state });

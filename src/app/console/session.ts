@@ -11,7 +11,7 @@ import { runCheck, type CheckResult } from '../../steps/check.js';
 import { buildPlan } from '../../steps/plan.js';
 import { NO_QUORUM_WORD } from '../../steps/recovery-lock.js';
 import { runRestore, type Answer, type RestoreOptions } from '../../steps/restore.js';
-import type { ConvertTiming } from '../../steps/convert-actions.js';
+import type { ConvertTiming } from '../../steps/convert/index.js';
 import { checkConvert } from '../../steps/convert.js';
 import { runConvert, type ConvertAnswer } from '../../steps/convert-run.js';
 import { EXIT } from '../../state/exit-codes.js';
