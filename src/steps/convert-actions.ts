@@ -19,6 +19,7 @@ import { PREPARE_DIR, type ConvertAction } from '../state/convert-plan.js';
 import { secondaryHeadnodeConfig } from '../state/headnode-config.js';
 import { adminNicOf } from '../state/inventory.js';
 import type { Prepared } from './procedure/run-action.js';
+import { ActionFailed } from './procedure/action-failed.js';
 
 /** The action that packs usbkey-base.tgz (convert-plan.ts). */
 const BASE_ID = 'usbkey-data/base';
@@ -58,25 +59,15 @@ export interface ConvertContext {
   rebootSentAt?: number;
 }
 
-export class ConvertFailed extends Error {
-  constructor(
-    readonly action: ConvertAction,
-    readonly host: string,
-    readonly command: string,
-    readonly output: string,
-    readonly hint: string,
-  ) {
-    super(`${action.summary} failed on ${host}: ${output.split('\n')[0] ?? ''}`);
-    this.name = 'ConvertFailed';
-  }
-}
+/** The conversion's failures are the shared ActionFailed (procedure/action-failed.ts). */
+export { ActionFailed };
 
 export type { Prepared };
 
 const NetFile = z.object({ nictags: z.array(z.object({ name: z.string(), mac: z.string() })).refine((t) => t.some((x) => x.name === 'admin'), 'no admin nictag') });
 
-function fail(a: ConvertAction, host: string, output: string, hint: string): ConvertFailed {
-  return new ConvertFailed(a, host, describeConvertAction(a), output, hint);
+function fail(a: ConvertAction, host: string, output: string, hint: string): ActionFailed<ConvertAction> {
+  return new ActionFailed(a, host, describeConvertAction(a), output, hint);
 }
 
 interface RunOpts {
@@ -332,7 +323,7 @@ export async function executeConvert(ctx: ConvertContext, a: ConvertAction): Pro
         const r = await run(ctx, a, a.host, a.argv!, { timeoutMs: Math.min(ctx.timing.commandTimeoutMs, 60_000) });
         if (r.code !== 0) throw fail(a, a.host, `exit ${r.code}: ${(r.stderr || r.stdout).trim()}`, `reboot ${a.host} by hand (its console, or IPMI), then rerun: the wait picks it up`);
       } catch (err) {
-        if (err instanceof ConvertFailed) throw err;
+        if (err instanceof ActionFailed) throw err;
         // The link goes down with the server: that is the reboot happening.
         if (!(err instanceof RemoteError && err.mayHaveRun)) throw err;
       }

@@ -6,11 +6,13 @@ import type { Dc } from '../remote/dc.js';
 import { blocksRestore, type Problem } from '../state/problem.js';
 import { primaryAliveRefusal } from '../state/headnode-problems.js';
 import { describeAction, type Plan, type PlanAction, type PlanStep, type Strategy } from '../state/plan.js';
+import { argvOf, httpOf } from '../state/plan-action.js';
 import { redactText } from '../state/redact.js';
 import { onlyUsage, unknownServices } from '../state/only-services.js';
 import type { RunIdentity } from '../state/run-identity.js';
 import { vmadmGet } from '../remote/triton/vmadm.js';
-import { ActionFailed, DEFAULT_TIMING, execute, prepare, type ActionContext, type Timing } from './actions.js';
+import { DEFAULT_TIMING, execute, prepare, type ActionContext, type Timing } from './actions.js';
+import { ActionFailed } from './procedure/action-failed.js';
 import { CATALOGUE } from '../catalogue.js';
 import { runCheck } from './check.js';
 import { ImageStager } from './image-stager.js';
@@ -309,6 +311,7 @@ async function execPlan(
       return { journal: d, shown: d };
     },
     isWait: (a) => a.kind === 'wait-healthy',
+    journaled: (a) => ({ argv: argvOf(a), http: httpOf(a) }),
   };
   /** One action, through the shared runner (procedure/run-action.ts). Returns true when it executed. */
   const runAction = (a: PlanAction, service: string, knownNotDone = false): Promise<boolean> =>
@@ -429,7 +432,7 @@ async function execPlan(
         let known = false;
         for (const a of step.actions) {
           if (a.kind === 'install-image') {
-            await stager.ready(a.image!);
+            await stager.ready(a.image);
             continue;
           }
           if (a.kind !== 'wait-healthy' && watch?.returned()) return returned(`${step.alias}: ${a.summary}`)!;
