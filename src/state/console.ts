@@ -1,11 +1,10 @@
 // The console's state and how it changes: pure, so every screen rule (which
 // key does what, what a confirmation needs) is unit-tested without a terminal.
 import { type CheckReport } from './check-report.js';
-import { blocksRestore } from './problem.js';
 import type { Plan, Strategy } from './plan.js';
 import { CONVERT_CHOICES, FAILURE_CHOICES, STEP_CHOICES, YES_NO, choiceByKey, type Choice } from './choices.js';
 import { EXIT, runPhase } from './exit-codes.js';
-import { fencingWhy } from './strategies.js';
+import { blockingProblems, fencingNeed } from './restore-gate.js';
 
 export type Screen = 'home' | 'detect' | 'preflight' | 'strategy' | 'plan' | 'run' | 'summary' | 'inspect' | 'convert';
 
@@ -205,11 +204,12 @@ function back(s: ConsoleState): ConsoleState {
  * releasing its records in NAPI and CNAPI.
  */
 export function fencingReason(s: ConsoleState): string {
-  return fencingWhy(s.check?.primary?.hostname ?? 'the dead primary', s.strategy, s.check?.primary?.state === 'uncertain');
+  return fencingNeed(s.check?.primary ?? undefined, s.strategy).why;
 }
 
+/** What blocks a restore here: the console always asks for the fence before it runs, so what fencing answers does not count. */
 export function criticalCount(s: ConsoleState): number {
-  return (s.check?.problems ?? []).filter((p) => blocksRestore(p) && !(p.code === 'PRIMARY_UNCERTAIN')).length;
+  return blockingProblems(s.check?.problems ?? [], { fenced: true }).length;
 }
 
 export interface Result {
