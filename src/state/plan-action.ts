@@ -150,7 +150,3 @@ export function stdinOf(a: PlanAction): { json: Record<string, unknown> } | { fi
   if (a.kind === 'receive-dataset') return { file: a.stream };
   return undefined;
 }
-
-export function isCommandAction(a: PlanAction): a is CommandAction {
-  return argvOf(a) !== undefined;
-}

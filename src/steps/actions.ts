@@ -9,7 +9,7 @@ import { imgadmGet } from '../remote/triton/imgadm.js';
 import { vmadmGet } from '../remote/triton/vmadm.js';
 import { zfsListSnapshots } from '../remote/triton/zfs.js';
 import { z } from 'zod';
-import { argvOf, type ActionKind, type ApiAction, type CommandAction, type PlanAction, type UpdateBootParams, type UpdateSapiMetadata } from '../state/plan-action.js';
+import { argvOf, stdinOf, type ActionKind, type ApiAction, type CommandAction, type PlanAction, type UpdateBootParams, type UpdateSapiMetadata } from '../state/plan-action.js';
 import { delegatedDatasetName } from '../catalogue.js';
 import type { Prepared } from './procedure/run-action.js';
 import { ActionFailed } from './procedure/action-failed.js';
@@ -28,8 +28,9 @@ async function http(ctx: ActionContext, a: PlanAction, method: 'GET' | 'POST' | 
 
 async function runArgv(ctx: ActionContext, a: CommandAction, host: Host): Promise<void> {
   const argv = argvOf(a);
-  const stdin = a.kind === 'receive-dataset' ? createReadStream(a.stream) : a.kind === 'create-vm' ? JSON.stringify(a.payload) : undefined;
-  const cmd = formatCommand(argv) + (a.kind === 'receive-dataset' ? ` < ${a.stream}` : '');
+  const feed = stdinOf(a);
+  const stdin = feed && 'file' in feed ? createReadStream(feed.file) : feed ? JSON.stringify(feed.json) : undefined;
+  const cmd = formatCommand(argv) + (feed && 'file' in feed ? ` < ${feed.file}` : '');
   let r;
   try {
     r = await host.run(argv, { timeoutMs: ctx.timing.commandTimeoutMs, ...(stdin !== undefined ? { stdin } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });

@@ -8,7 +8,7 @@ import { ipadmArgv, zoneAddrs } from '../remote/triton/ipadm.js';
 import { svcsXz } from '../remote/triton/svcs.js';
 import { vmadmGet, type VmadmVm } from '../remote/triton/vmadm.js';
 import { setupMarker, zoneSetup } from '../remote/triton/zone-setup.js';
-import type { PlanAction, WaitHealthy } from '../state/plan-action.js';
+import type { WaitHealthy } from '../state/plan-action.js';
 import { Ipv4 } from '../values/schemas.js';
 import { formatCommand } from '../values/shell-quote.js';
 import type { ActionContext } from './action-context.js';
@@ -29,7 +29,7 @@ function firstBootFailedHint(uuid: string, look: string): string {
  * up; else what is still pending. A duplicate is an immediate failure: it does
  * not clear while the other holder keeps the IP.
  */
-async function addressesUp(a: PlanAction, host: Host, vm: VmadmVm, t: { timeoutMs: number; signal?: AbortSignal }): Promise<string> {
+async function addressesUp(a: WaitHealthy, host: Host, vm: VmadmVm, t: { timeoutMs: number; signal?: AbortSignal }): Promise<string> {
   const ips = vm.nics.filter((n) => n.ip !== undefined && Ipv4.safeParse(n.ip).success);
   if (ips.length === 0) return '';
   const cmd = formatCommand(ipadmArgv(vm.uuid));
