@@ -34,8 +34,6 @@ export interface ServiceSpec {
   needsUsbkey?: boolean;
   /** Zones that configure themselves at first boot without asking SAPI (SAPI-294). */
   bootsWithoutSapi?: boolean;
-  /** Must never run twice in the DC (two would fight). */
-  single?: boolean;
   /** When several of its instances died together, one re-created here is enough. */
   restoreOne?: boolean;
   /** Said when the operator skips it: what the zones after it will miss. */
@@ -59,7 +57,6 @@ const http = (path = '/ping', port = 80): ServiceSpec['ping'] => ({ path, port }
 export const CATALOGUE: readonly ServiceSpec[] = [
   S('assets', 'restore', {
     needsUsbkey: true,
-    single: true,
     // headnode.sh creates assets0 before sapi0 exists and waits for its setup to complete.
     bootsWithoutSapi: true,
     notes: {
@@ -75,13 +72,11 @@ export const CATALOGUE: readonly ServiceSpec[] = [
   }),
   S('amonredis', 'restore'),
   S('ufds', 'restore', {
-    single: true,
     notes: { all: ['in a multi-DC setup, check ufds replication (ufds_is_master, replication firewall rules) afterwards'] },
   }),
   S('workflow', 'restore', { ping: http() }),
   S('amon', 'restore', { ping: http() }),
   S('sdc', 'restore', {
-    single: true,
     notes: { all: ['only one sdc zone may run hermes and napi-ufds-watcher: never start the old sdc0 again'] },
   }),
   S('papi', 'restore', { ping: http() }),
@@ -91,7 +86,6 @@ export const CATALOGUE: readonly ServiceSpec[] = [
   }),
   S('imgapi', 'restore', {
     ping: http(),
-    single: true,
     notes: { all: ['image files live on its delegated dataset (unless Manta is configured): the stream carries them'] },
   }),
   S('cnapi', 'restore', { ping: http() }),

@@ -14,24 +14,51 @@ const HttpCallSchema = z.strictObject({
   tls: z.literal('accept-self-signed').optional(),
 });
 
-export const PlanActionSchema = z
-  .strictObject({
-    id: z.string().min(1),
-    kind: z.enum(['install-image', 'create-vm', 'sapi-instance', 'receive-dataset', 'start-vm', 'wait-healthy', 'release-nic', 'delete-server', 'update-sapi-metadata', 'update-sapi-instance', 'update-boot-params']),
-    host: z.string().min(1),
-    argv: z.array(z.string()).min(1).optional(),
-    stdinJson: z.record(z.string(), z.unknown()).optional(),
-    stdinFile: z.string().min(1).optional(),
-    http: HttpCallSchema.optional(),
-    image: z.string().optional(),
-    snapshot: z.string().optional(),
-    checks: z.array(z.array(z.string()).min(1)).optional(),
-    summary: z.string(),
-  })
-  // What execute() reads without asking: an action missing it would fail half-way.
-  .refine((a) => a.argv !== undefined || a.http !== undefined, { message: 'an action needs argv or http' })
-  .refine((a) => a.kind !== 'install-image' || a.image !== undefined, { message: 'install-image needs its image', path: ['image'] })
-  .refine((a) => a.kind !== 'wait-healthy' || a.argv !== undefined, { message: 'wait-healthy needs argv (the zone uuid last)', path: ['argv'] });
+/** What every action has; each kind adds the typed fields its handler reads (plan-action.ts). */
+const base = { id: z.string().min(1), host: z.string().min(1), summary: z.string() };
+const Argv = z.array(z.string()).min(1);
+const Strings = z.record(z.string(), z.string());
+
+// One schema per kind: a field a handler reads is there, typed, or the plan is refused.
+export const PlanActionSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ ...base, kind: z.literal('install-image'), image: z.string().min(1), manifest: z.string().min(1), file: z.string().min(1) }),
+  z.strictObject({ ...base, kind: z.literal('create-vm'), uuid: Uuid, alias: z.string().min(1), payload: z.record(z.string(), z.unknown()) }),
+  z.strictObject({ ...base, kind: z.literal('receive-dataset'), uuid: Uuid, stream: z.string().min(1), snapshot: z.string().min(1).optional() }),
+  z.strictObject({ ...base, kind: z.literal('start-vm'), uuid: Uuid }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('wait-healthy'),
+    uuid: Uuid,
+    checks: z.array(Argv),
+    http: z.strictObject({ method: z.literal('GET'), url: z.url(), tls: z.literal('accept-self-signed').optional() }).optional(),
+  }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('sapi-instance'),
+    http: z.strictObject({
+      method: z.literal('POST'),
+      url: z.url(),
+      body: z.strictObject({ service_uuid: z.string(), uuid: Uuid, params: z.strictObject({ alias: z.string().min(1), server_uuid: z.string() }) }),
+    }),
+  }),
+  z.strictObject({ ...base, kind: z.literal('release-nic'), http: z.strictObject({ method: z.literal('DELETE'), url: z.url() }) }),
+  z.strictObject({ ...base, kind: z.literal('delete-server'), http: z.strictObject({ method: z.literal('DELETE'), url: z.url() }) }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('update-sapi-metadata'),
+    http: z.strictObject({ method: z.literal('PUT'), url: z.url(), body: z.strictObject({ action: z.literal('update'), metadata: Strings }) }),
+  }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('update-sapi-instance'),
+    http: z.strictObject({ method: z.literal('PUT'), url: z.url(), body: z.strictObject({ action: z.literal('update'), params: z.strictObject({ server_uuid: z.string() }) }) }),
+  }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('update-boot-params'),
+    http: z.strictObject({ method: z.literal('POST'), url: z.url(), body: z.strictObject({ kernel_args: Strings }) }),
+  }),
+]);
 
 const Ident = z.strictObject({ uuid: Uuid, alias: z.string().min(1), adminIp: z.string().min(1) });
 
@@ -57,7 +84,8 @@ const ProblemSchema = z.strictObject({
 });
 
 export const PlanSchema = z.strictObject({
-  version: z.literal(1),
+  // A plan journaled by version 1 (untyped actions) is refused here, by name.
+  version: z.literal(2, { error: 'a plan of another triton-recover version (this one reads version 2)' }),
   strategy: z.enum(['reuse', 'new']),
   createdAt: z.string(),
   local: z.strictObject({ hostname: z.string().min(1), uuid: Uuid }),

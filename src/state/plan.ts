@@ -6,21 +6,10 @@ import { redact } from './redact.js';
 import { displayLines } from './display-text.js';
 import { STRATEGY } from './strategies.js';
 
+import { argvOf, httpOf, stdinOf, type ActionKind, type HttpCall, type PlanAction } from './plan-action.js';
 import type { Strategy } from './strategies.js';
 export type { Strategy };
-
-export type ActionKind =
-  | 'install-image'
-  | 'create-vm'
-  | 'sapi-instance'
-  | 'receive-dataset'
-  | 'start-vm'
-  | 'wait-healthy'
-  | 'release-nic'
-  | 'delete-server'
-  | 'update-sapi-metadata'
-  | 'update-sapi-instance'
-  | 'update-boot-params';
+export type { ActionKind, HttpCall, PlanAction } from './plan-action.js';
 
 /**
  * Actions that may run ahead of their zone's turn, while earlier zones boot:
@@ -35,32 +24,6 @@ export const PREPARED_AHEAD: ReadonlySet<ActionKind> = new Set<ActionKind>(['ins
 export function preparationLength(actions: readonly { kind: ActionKind }[]): number {
   const n = actions.findIndex((a) => !PREPARED_AHEAD.has(a.kind));
   return n < 0 ? actions.length : n;
-}
-
-export interface HttpCall {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  url: string;
-  body?: unknown;
-  /** The zone serves HTTPS with its own self-signed certificate: do not verify it (curl -k). */
-  tls?: 'accept-self-signed';
-}
-
-export interface PlanAction {
-  /** Stable across runs: "sapi/sapi0/create-vm". The journal matches on it. */
-  id: string;
-  kind: ActionKind;
-  host: string;
-  argv?: string[];
-  /** Fed to the command's stdin: a JSON payload, or a file (dataset streams). */
-  stdinJson?: Record<string, unknown>;
-  stdinFile?: string;
-  http?: HttpCall;
-  /** For install-image: the image; for receive-dataset: the snapshot the stream carries. */
-  image?: string;
-  snapshot?: string;
-  /** wait-healthy: the commands it polls, in the order it checks them (shown to the operator). */
-  checks?: string[][];
-  summary: string;
 }
 
 export interface PlanStep {
@@ -84,7 +47,8 @@ export interface NotRestored {
 }
 
 export interface Plan {
-  version: 1;
+  /** 2: typed actions (issue 14); a journal of version 1 is refused on resume. */
+  version: 2;
   strategy: Strategy;
   createdAt: string;
   local: { hostname: string; uuid: string };
@@ -108,14 +72,17 @@ export function describeAction(a: PlanAction): string {
   if (a.kind === 'wait-healthy') {
     // The order the restore checks in: setup finished (headnode.sh's signal), then SMF,
     // then its addresses are its own (not duplicate), then the ping.
-    const checks = [...(a.checks ?? [a.argv!]).map((c) => formatCommand(c)), ...(a.http ? [curlOf(a.http)] : [])];
+    const checks = [...a.checks.map((c) => formatCommand(c)), ...(a.http ? [curlOf(a.http)] : [])];
     return `${checks.join('; ')}   # until healthy; stops on setup_failed or SMF maintenance`;
   }
-  if (a.http) return curlOf(a.http);
-  if (!a.argv) return a.summary;
-  const cmd = formatCommand(a.argv);
-  if (a.stdinFile) return `${cmd} < ${formatCommand([a.stdinFile])}`;
-  if (a.stdinJson) return `${cmd} < payload.json   # ${payloadSummary(a.stdinJson)}`;
+  const http = httpOf(a);
+  if (http) return curlOf(http);
+  const argv = argvOf(a);
+  if (!argv) return a.summary;
+  const cmd = formatCommand(argv);
+  const stdin = stdinOf(a);
+  if (stdin && 'file' in stdin) return `${cmd} < ${formatCommand([stdin.file])}`;
+  if (stdin) return `${cmd} < payload.json   # ${payloadSummary(stdin.json)}`;
   return cmd;
 }
 
@@ -141,15 +108,21 @@ export function planJson(p: Plan): Record<string, unknown> {
 }
 
 function planShape(p: Plan): Record<string, unknown> {
-  const action = (a: PlanAction): Record<string, unknown> => ({
-    kind: a.kind,
-    host: a.host,
-    ...(a.argv ? { argv: a.argv } : {}),
-    ...(a.http ? { http: a.http } : {}),
-    ...(a.stdinJson ? { stdin: a.stdinJson } : {}),
-    ...(a.stdinFile ? { stdinFile: a.stdinFile } : {}),
-    summary: a.summary,
-  });
+  // The contract's fields, derived from the typed action: kind, host, argv?, http?, stdin?, stdinFile?, summary.
+  const action = (a: PlanAction): Record<string, unknown> => {
+    const argv = argvOf(a);
+    const http = httpOf(a);
+    const stdin = stdinOf(a);
+    return {
+      kind: a.kind,
+      host: a.host,
+      ...(argv ? { argv } : {}),
+      ...(http ? { http } : {}),
+      ...(stdin && 'json' in stdin ? { stdin: stdin.json } : {}),
+      ...(stdin && 'file' in stdin ? { stdinFile: stdin.file } : {}),
+      summary: a.summary,
+    };
+  };
   return {
     strategy: p.strategy,
     blocked: p.blocked,

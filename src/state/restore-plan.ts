@@ -4,7 +4,7 @@
 // DC can tell (which images are installed) and calls planRestore.
 // Over 300 lines for now: identities, per-zone actions and reconcile actions
 // are one planner; splitting them into named functions is issue 14's next step.
-import { delegatedDatasetName, healthUrl, spec, SURVIVOR_SERVICES, type ServiceSpec } from '../catalogue.js';
+import { healthUrl, spec, SURVIVOR_SERVICES, type ServiceSpec } from '../catalogue.js';
 import type { VmadmVm } from '../remote/triton/vmadm.js';
 import type { Problem } from './problem.js';
 import type { DetectionReport } from './detection.js';
@@ -13,7 +13,8 @@ import type { Inventory } from './inventory.js';
 import { lostInstances, toRestore, type LostInstance } from './lost.js';
 import { recreatePayload, rewriteIpsIn } from './payload.js';
 import { adminIpsFor } from './planned-ips.js';
-import type { HttpCall, Plan, PlanAction, PlanStep, Strategy } from './plan.js';
+import type { Plan, PlanAction, PlanStep, Strategy } from './plan.js';
+import type { SapiInstance, WaitHealthy } from './plan-action.js';
 import type { RestoreData } from './restore-data.js';
 
 export interface RestorePlanInput {
@@ -35,7 +36,7 @@ export interface RestorePlanInput {
 }
 
 /** The health ping of a zone at its admin IP, with the TLS handling its catalogue entry asks for. */
-function pingCall(ping: NonNullable<ServiceSpec['ping']>, ip: string): HttpCall {
+function pingCall(ping: NonNullable<ServiceSpec['ping']>, ip: string): NonNullable<WaitHealthy['http']> {
   return { method: 'GET', url: healthUrl(ping, ip), ...(ping.tls ? { tls: ping.tls } : {}) };
 }
 
@@ -117,7 +118,7 @@ export function planRestore(input: RestorePlanInput): Plan {
   const steps: PlanStep[] = [];
   // SAPI records of zones restored before SAPI itself: written once SAPI answers.
   const sapiRestored = chosen.some((l) => l.service === 'sapi');
-  const deferredRecords: PlanAction[] = [];
+  const deferredRecords: SapiInstance[] = [];
   const notRestored = lost.filter((l) => l.notRestored).map((l) => ({ service: l.service, alias: l.alias, why: l.notRestored! }));
   for (const l of chosen) {
     const vm = vmOf(rd, l);
@@ -139,12 +140,13 @@ export function planRestore(input: RestorePlanInput): Plan {
         kind: 'install-image',
         host: local,
         image: img,
-        argv: ['imgadm', 'install', '-m', file?.manifestPath ?? `MISSING-${img}.json`, '-f', file?.filePath ?? `MISSING-${img}.file`],
+        manifest: file?.manifestPath ?? `MISSING-${img}.json`,
+        file: file?.filePath ?? `MISSING-${img}.file`,
         summary: `install image ${img}${file?.manifest ? ` (${String(file.manifest.name)}@${String(file.manifest.version)})` : ''}`,
       });
     }
     const serviceUuid = rd.dc.services?.find((x) => x.name === l.service)?.uuid;
-    const sapiRecord: PlanAction = {
+    const sapiRecord: SapiInstance = {
       id: `${key}/sapi-instance`,
       kind: 'sapi-instance',
       host: local,
@@ -157,8 +159,9 @@ export function planRestore(input: RestorePlanInput): Plan {
       id: `${key}/create-vm`,
       kind: 'create-vm',
       host: local,
-      argv: ['vmadm', 'create'],
-      stdinJson: recreatePayload(vm, { ...id, ipMap }),
+      uuid: id.uuid,
+      alias: id.alias,
+      payload: recreatePayload(vm, { ...id, ipMap }),
       summary: `create ${id.alias} (${id.uuid}) stopped, ${id.adminIp}`,
     });
     const ds = rd.services.get(l.service)?.datasets.find((d) => d.instanceUuid === l.uuid);
@@ -171,13 +174,12 @@ export function planRestore(input: RestorePlanInput): Plan {
       // only race that and could take the next sync's base.
       const chain = ds?.chain ?? [];
       const base = ds?.meta?.base?.snapshot ?? ds?.meta?.snapshot;
-      const recv = ['zfs', 'recv', '-F', delegatedDatasetName(id.uuid)];
       actions.push({
         id: `${key}/receive-dataset`,
         kind: 'receive-dataset',
         host: local,
-        argv: recv,
-        stdinFile: ds?.streamPath ?? `MISSING-dataset-${l.uuid}.zfs`,
+        uuid: id.uuid,
+        stream: ds?.streamPath ?? `MISSING-dataset-${l.uuid}.zfs`,
         ...(base ? { snapshot: shortSnap(base) } : {}),
         summary: chain.length === 0
           ? `receive its delegated dataset${ds?.meta ? ` (snapshot of ${ds.meta.time}, ${ds.meta.bytes} bytes)` : ''} before the first boot`
@@ -188,19 +190,19 @@ export function planRestore(input: RestorePlanInput): Plan {
           id: `${key}/receive-dataset-i${i + 1}`,
           kind: 'receive-dataset',
           host: local,
-          argv: [...recv],
-          stdinFile: c.path,
+          uuid: id.uuid,
+          stream: c.path,
           snapshot: shortSnap(c.snapshot),
           summary: `apply incremental ${i + 1} of ${chain.length} of its delegated dataset (snapshot of ${c.time}, ${c.bytes} bytes)`,
         });
       });
     }
-    actions.push({ id: `${key}/start-vm`, kind: 'start-vm', host: local, argv: ['vmadm', 'start', id.uuid], summary: `start ${id.alias}: first boot configures it from SAPI` });
+    actions.push({ id: `${key}/start-vm`, kind: 'start-vm', host: local, uuid: id.uuid, summary: `start ${id.alias}: first boot configures it from SAPI` });
     actions.push({
       id: `${key}/wait-healthy`,
       kind: 'wait-healthy',
       host: local,
-      argv: ['svcs', '-xz', id.uuid],
+      uuid: id.uuid,
       checks: input.healthChecks(id.uuid),
       ...(s?.ping ? { http: pingCall(s.ping, id.adminIp) } : {}),
       summary: `wait until ${id.alias} runs, its setup is complete, svcs -xz is clean${s?.ping ? ` and ${s.ping.path} answers` : ''}`,
@@ -283,7 +285,7 @@ export function planRestore(input: RestorePlanInput): Plan {
     notes.push(`lost HA members (${lostSurvivors.map((l) => l.alias).join(', ')}) are not re-created here: afterwards restore HA (sdcadm post-setup ha-binder, a new manatee peer via SAPI then manatee-adm reap of the deposed one, sdcadm create moray)`);
   }
   return {
-    version: 1,
+    version: 2,
     strategy,
     createdAt: input.now.toISOString(),
     local: { hostname: local, uuid: localUuid },

@@ -6,7 +6,8 @@ import type { ConvertProblem } from '../state/convert-checks.js';
 import type { ConvertAction } from '../state/convert-action.js';
 import type { ConvertPlan, ConvertStepPlan } from '../state/convert-plan.js';
 import type { EXIT } from '../state/exit-codes.js';
-import type { ConvertFailed, ConvertTiming } from './convert/index.js';
+import type { ConvertTiming } from './convert/index.js';
+import type { ActionFailed } from './procedure/action-failed.js';
 import type { ConvertCheck } from './convert.js';
 
 export type ConvertAnswer = 'go' | 'stop';
@@ -44,6 +45,6 @@ export interface ConvertOutcome {
   problems: ConvertProblem[];
   check?: ConvertCheck;
   plan?: ConvertPlan;
-  failure?: ConvertFailed;
+  failure?: ActionFailed;
 }
 

@@ -8,7 +8,7 @@ import { describeConvertAction } from '../state/convert-describe.js';
 import type { ConvertPlan } from '../state/convert-plan.js';
 import { EXIT } from '../state/exit-codes.js';
 import { redactText } from '../state/redact.js';
-import { ConvertFailed, DEFAULT_CONVERT_TIMING, executeConvert, prepareConvert, type ConvertContext, type ConvertTiming } from './convert/index.js';
+import { ActionFailed, DEFAULT_CONVERT_TIMING, executeConvert, prepareConvert, type ConvertContext, type ConvertTiming } from './convert/index.js';
 import type { ConvertCheck } from './convert.js';
 import type { ConvertOptions, ConvertOutcome } from './convert-options.js';
 import type { JobJournal } from './procedure/job-journal.js';
@@ -66,7 +66,7 @@ export async function runSteps(o: ConvertOptions, plan: ConvertPlan, jj: JobJour
       // Every action is checked before it runs: cheap, and never wrong after a crash.
       for (const a of step.actions) await runJournaledAction(handler, a, { journal: jj.journal, step: step.id, ...actionEvents });
     } catch (err) {
-      const f = err instanceof ConvertFailed ? err : new ConvertFailed(step.actions[0]!, o.dc.local.name, step.title, (err as Error).message, 'check the host and API named above, then rerun: finished steps are not repeated');
+      const f = err instanceof ActionFailed ? err : new ActionFailed(step.actions[0]!, o.dc.local.name, step.title, (err as Error).message, 'check the host and API named above, then rerun: finished steps are not repeated');
       jj.stepEnded(step.id, 'failed', f.output.split('\n')[0] ?? '');
       ev.stepEnd?.(step, i, 'failed', f.output);
       jj.stopped(f.message, EXIT.failed);
@@ -87,14 +87,14 @@ function convertHandler(ctx: ConvertContext): ActionHandler<ConvertAction> {
     execute: (x) => executeConvert(ctx, x),
     failure: (x, when, err) => asFailed(ctx, x, when, err),
     failureDetail: (err) => {
-      const f = err as ConvertFailed;
+      const f = err as ActionFailed;
       return { journal: `${f.command}: ${f.output}`, shown: f.output };
     },
   };
 }
 
-function asFailed(ctx: ConvertContext, a: ConvertAction, when: string, err: unknown): ConvertFailed {
-  if (err instanceof ConvertFailed) return err;
+function asFailed(ctx: ConvertContext, a: ConvertAction, when: string, err: unknown): ActionFailed {
+  if (err instanceof ActionFailed) return err;
   const hint = (err as { hint?: unknown }).hint;
-  return new ConvertFailed(a, a.host, describeConvertAction(a), `${when}: ${(err as Error).message}`, typeof hint === 'string' ? hint : 'check the host and API named above, then rerun: finished steps are not repeated');
+  return new ActionFailed(a, a.host, describeConvertAction(a), `${when}: ${(err as Error).message}`, typeof hint === 'string' ? hint : 'check the host and API named above, then rerun: finished steps are not repeated');
 }

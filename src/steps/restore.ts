@@ -3,14 +3,16 @@
 // after every action; then reconcile and the report.
 import { randomUUID } from 'node:crypto';
 import type { Dc } from '../remote/dc.js';
-import { blocksRestore, type Problem } from '../state/problem.js';
-import { primaryAliveRefusal } from '../state/headnode-problems.js';
+import type { Problem } from '../state/problem.js';
+import { restoreGate } from '../state/restore-gate.js';
 import { describeAction, type Plan, type PlanAction, type PlanStep, type Strategy } from '../state/plan.js';
+import { argvOf, httpOf } from '../state/plan-action.js';
 import { redactText } from '../state/redact.js';
 import { onlyUsage, unknownServices } from '../state/only-services.js';
 import type { RunIdentity } from '../state/run-identity.js';
 import { vmadmGet } from '../remote/triton/vmadm.js';
-import { ActionFailed, DEFAULT_TIMING, execute, prepare, type ActionContext, type Timing } from './actions.js';
+import { DEFAULT_TIMING, execute, prepare, type ActionContext, type Timing } from './actions.js';
+import { ActionFailed } from './procedure/action-failed.js';
 import { CATALOGUE } from '../catalogue.js';
 import { runCheck } from './check.js';
 import { ImageStager } from './image-stager.js';
@@ -25,7 +27,6 @@ import { buildPlan } from './plan.js';
 import { PrimaryWatch } from './primary-watch.js';
 import { writeReport, type RestoreReport, type ServiceOutcome } from './report.js';
 import { EXIT, type RunExit } from '../state/exit-codes.js';
-import { fencingWhy } from '../state/strategies.js';
 import { runJournaledAction, type ActionHandler } from './procedure/run-action.js';
 import { ZonePreparer, type PreparationSink } from './zone-preparer.js';
 import { JobJournal, operatorName } from './procedure/job-journal.js';
@@ -92,9 +93,6 @@ export interface RestoreOutcome {
 /** Reconcile actions that give up the dead server's identity in NAPI/CNAPI. */
 const DESTRUCTIVE: ReadonlySet<string> = new Set(['release-nic', 'delete-server']);
 
-/** Problems a fenced confirmation answers; everything else critical blocks. */
-const ANSWERED_BY_FENCING = new Set(['PRIMARY_UNCERTAIN']);
-
 export async function runRestore(o: RestoreOptions): Promise<RestoreOutcome> {
   const lock = acquireLock(o.journalDir, o.command);
   if (!lock.ok) {
@@ -140,35 +138,9 @@ async function locked(o: RestoreOptions, lockInfo: LockInfo, tookOver: string | 
     const unknown = o.only.length === 0 ? [''] : unknownServices(o.only, known);
     if (unknown.length > 0) return { exitCode: EXIT.usage, message: `${onlyUsage(unknown, known)}; nothing was changed`, next: `${o.command.replace(/--only[ =]\S*/, '').trim()} --only <services from the list>`, problems: [] };
   }
-  if (!primary) return { exitCode: EXIT.blocked, message: 'no primary headnode could be identified (no restore-data, no CNAPI)', problems };
-  if (primary.state === 'alive') {
-    return {
-      exitCode: EXIT.blocked,
-      message: `the primary ${primary.hostname} is ALIVE: nothing was changed`,
-      next: 'a restore is only for a dead primary; see `triton-recover check` for the evidence',
-      problems: [primaryAliveRefusal(primary.hostname), ...problems.filter((p) => p.code !== 'PRIMARY_ALIVE')],
-    };
-  }
-  if (primary.local) return { exitCode: EXIT.blocked, message: 'this is the primary headnode itself: run the restore on a surviving secondary', problems };
-  const fencedOk = o.fenced === primary.hostname;
-  if (o.fenced !== undefined && !fencedOk) {
-    return { exitCode: EXIT.blocked, message: `--fenced ${o.fenced} does not name the dead primary (${primary.hostname}): nothing was changed`, problems };
-  }
-  if ((o.strategy === 'reuse' || primary.state === 'uncertain') && !fencedOk) {
-    return {
-      exitCode: EXIT.blocked,
-      message: `${fencingWhy(primary.hostname, o.strategy, primary.state === 'uncertain')}. Nothing was changed: confirm the fence with --fenced ${primary.hostname}`,
-      next: `${o.command} --fenced ${primary.hostname}`,
-      problems,
-    };
-  }
-  const scoped = new Set(o.only ?? []);
-  const blocking = problems.filter(
-    (p) => blocksRestore(p) && !(fencedOk && ANSWERED_BY_FENCING.has(p.code)) && (!p.service || scoped.size === 0 || scoped.has(p.service)),
-  );
-  if (blocking.length > 0) {
-    return { exitCode: EXIT.blocked, message: `not ready to restore (${blocking.length} critical problem(s)); nothing was changed`, next: 'fix the problems listed, then run again', problems: blocking };
-  }
+  // The refusals before anything changes: one pure gate (state/restore-gate.ts), shared with the console.
+  const gate = restoreGate({ primary, problems }, { strategy: o.strategy, command: o.command, ...(o.fenced !== undefined ? { fenced: o.fenced } : {}), ...(o.only ? { only: o.only } : {}) });
+  if (!gate.ok) return { exitCode: gate.exitCode, message: gate.message, ...(gate.next !== undefined ? { next: gate.next } : {}), problems: gate.problems };
 
   // The DC-wide lock in binder: a console on any headnode sees it, and one on
   // the minority side of a partition cannot take it.
@@ -310,6 +282,7 @@ async function execPlan(
       return { journal: d, shown: d };
     },
     isWait: (a) => a.kind === 'wait-healthy',
+    journaled: (a) => ({ argv: argvOf(a), http: httpOf(a) }),
   };
   const shown: PreparationSink = { ...(ev.actionStart ? { start: ev.actionStart } : {}), ...(ev.actionEnd ? { end: ev.actionEnd } : {}) };
   /** One action, through the shared runner (procedure/run-action.ts). Returns true when it executed. */
@@ -453,7 +426,7 @@ async function execPlan(
         if (prep) ({ executed: known, count: from } = await prep.attach(shown));
         for (const a of step.actions.slice(from)) {
           if (a.kind === 'install-image') {
-            await stager.ready(a.image!);
+            await stager.ready(a.image);
             continue;
           }
           if (a.kind !== 'wait-healthy' && watch?.returned()) return returned(`${step.alias}: ${a.summary}`)!;

@@ -112,7 +112,7 @@ export class ZonePreparer {
     let count = 0;
     for (const a of step.actions.slice(0, n)) {
       if (this.halted || !this.deps.mayGoOn()) break;
-      if (a.kind === 'install-image') await this.deps.imageReady(a.image!);
+      if (a.kind === 'install-image') await this.deps.imageReady(a.image);
       else executed = (await this.deps.run(a, step, executed, prep.events)) || executed;
       count++;
     }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ActionFailed, execute, prepare, type ActionContext, type Prepared } from '../../src/steps/actions.js';
-import type { PlanAction } from '../../src/state/plan.js';
+import { argvOf, type ApiAction, type CreateVm, type InstallImage, type PlanAction } from '../../src/state/plan-action.js';
 import { FakeDc } from '../support/fake-dc.js';
 
 const VM = '67be4635-bfdb-527a-8b91-44daa9249090';
@@ -33,20 +33,20 @@ function vmJson(extra: Record<string, unknown> = {}): string {
 const NO_ZONE = { code: 1, stderr: `Could not load VM ${VM}: No such zone configured\n` };
 
 const A = {
-  installImage: (): PlanAction => ({ id: `image/${IMG}/install-image`, kind: 'install-image', host: 'headnode1', image: IMG, argv: ['imgadm', 'install', '-m', '/rd/images/m.json', '-f', '/rd/images/i.file'], summary: 'install image' }),
-  createVm: (): PlanAction => ({ id: 'sapi/sapi0/create-vm', kind: 'create-vm', host: 'headnode1', argv: ['vmadm', 'create'], stdinJson: { uuid: VM, alias: 'sapi0', autoboot: false }, summary: 'create sapi0' }),
-  receive: (stdinFile: string, snapshot?: string): PlanAction => ({
-    id: 'sapi/sapi0/receive-dataset', kind: 'receive-dataset', host: 'headnode1', argv: ['zfs', 'recv', '-F', `zones/${VM}/data`], stdinFile, ...(snapshot ? { snapshot } : {}), summary: 'receive its data',
+  installImage: (): InstallImage => ({ id: `image/${IMG}/install-image`, kind: 'install-image', host: 'headnode1', image: IMG, manifest: '/rd/images/m.json', file: '/rd/images/i.file', summary: 'install image' }),
+  createVm: (): CreateVm => ({ id: 'sapi/sapi0/create-vm', kind: 'create-vm', host: 'headnode1', uuid: VM, alias: 'sapi0', payload: { uuid: VM, alias: 'sapi0', autoboot: false }, summary: 'create sapi0' }),
+  receive: (stream: string, snapshot?: string): PlanAction => ({
+    id: 'sapi/sapi0/receive-dataset', kind: 'receive-dataset', host: 'headnode1', uuid: VM, stream, ...(snapshot ? { snapshot } : {}), summary: 'receive its data',
   }),
-  start: (): PlanAction => ({ id: 'sapi/sapi0/start-vm', kind: 'start-vm', host: 'headnode1', argv: ['vmadm', 'start', VM], summary: 'start sapi0' }),
+  start: (): PlanAction => ({ id: 'sapi/sapi0/start-vm', kind: 'start-vm', host: 'headnode1', uuid: VM, summary: 'start sapi0' }),
   waitHealthy: (ping = true): PlanAction => ({
-    id: 'sapi/sapi0/wait-healthy', kind: 'wait-healthy', host: 'headnode1', argv: ['svcs', '-xz', VM], ...(ping ? { http: { method: 'GET' as const, url: `${SAPI}/ping` } } : {}), summary: 'wait',
+    id: 'sapi/sapi0/wait-healthy', kind: 'wait-healthy', host: 'headnode1', uuid: VM, checks: [], ...(ping ? { http: { method: 'GET' as const, url: `${SAPI}/ping` } } : {}), summary: 'wait',
   }),
-  sapiInstance: (): PlanAction => ({ id: 'sapi/sapi0/sapi-instance', kind: 'sapi-instance', host: 'headnode1', http: { method: 'POST', url: `${SAPI}/instances`, body: { service_uuid: 'svc', uuid: VM, params: { alias: 'sapi0' } } }, summary: 'record' }),
-  releaseNic: (): PlanAction => ({ id: 'reconcile/release-nic', kind: 'release-nic', host: 'headnode1', http: { method: 'DELETE', url: 'http://10.99.99.10/nics/90daa9249090' }, summary: 'release' }),
-  updateSapiInstance: (): PlanAction => ({ id: 'reconcile/sapi0/update-sapi-instance', kind: 'update-sapi-instance', host: 'headnode1', http: { method: 'PUT', url: `${SAPI}/instances/${VM}`, body: { action: 'update', params: { server_uuid: SERVER } } }, summary: 'move' }),
-  updateMetadata: (): PlanAction => ({ id: 'reconcile/update-sapi-metadata', kind: 'update-sapi-metadata', host: 'headnode1', http: { method: 'PUT', url: `${SAPI}/applications/app`, body: { action: 'update', metadata: { sapi_admin_ips: '10.99.99.30', 'sapi-url': SAPI } } }, summary: 'metadata' }),
-  updateBoot: (): PlanAction => ({ id: 'reconcile/update-boot-params', kind: 'update-boot-params', host: 'headnode1', http: { method: 'POST', url: 'http://10.99.99.22/boot/default', body: { kernel_args: { rabbitmq: 'guest:guest:10.99.99.20:5672' } } }, summary: 'boot params' }),
+  sapiInstance: (): ApiAction => ({ id: 'sapi/sapi0/sapi-instance', kind: 'sapi-instance', host: 'headnode1', http: { method: 'POST', url: `${SAPI}/instances`, body: { service_uuid: 'svc', uuid: VM, params: { alias: 'sapi0', server_uuid: SERVER } } }, summary: 'record' }),
+  releaseNic: (): ApiAction => ({ id: 'reconcile/release-nic', kind: 'release-nic', host: 'headnode1', http: { method: 'DELETE', url: 'http://10.99.99.10/nics/90daa9249090' }, summary: 'release' }),
+  updateSapiInstance: (): ApiAction => ({ id: 'reconcile/sapi0/update-sapi-instance', kind: 'update-sapi-instance', host: 'headnode1', http: { method: 'PUT', url: `${SAPI}/instances/${VM}`, body: { action: 'update', params: { server_uuid: SERVER } } }, summary: 'move' }),
+  updateMetadata: (): ApiAction => ({ id: 'reconcile/update-sapi-metadata', kind: 'update-sapi-metadata', host: 'headnode1', http: { method: 'PUT', url: `${SAPI}/applications/app`, body: { action: 'update', metadata: { sapi_admin_ips: '10.99.99.30', 'sapi-url': SAPI } } }, summary: 'metadata' }),
+  updateBoot: (): ApiAction => ({ id: 'reconcile/update-boot-params', kind: 'update-boot-params', host: 'headnode1', http: { method: 'POST', url: 'http://10.99.99.22/boot/default', body: { kernel_args: { rabbitmq: 'guest:guest:10.99.99.20:5672' } } }, summary: 'boot params' }),
 };
 
 function ctx(dc: FakeDc, over: Partial<ActionContext['timing']> = {}): ActionContext {
@@ -77,10 +77,10 @@ describe('install-image', () => {
   });
   it('execute: runs the install once; a non-zero exit names the host and the command', async () => {
     const a = A.installImage();
-    const ok = new FakeDc().expectRun(a.argv!);
+    const ok = new FakeDc().expectRun(argvOf(a));
     expect(await execute(ctx(ok), a)).toBe('ok');
     ok.verify();
-    const bad = new FakeDc().expectRun(a.argv!, { code: 1, stderr: 'imgadm install: error: no space left' });
+    const bad = new FakeDc().expectRun(argvOf(a), { code: 1, stderr: 'imgadm install: error: no space left' });
     const f = await failure(execute(ctx(bad), a));
     expect(f.host).toBe('headnode1');
     expect(f.command).toBe('imgadm install -m /rd/images/m.json -f /rd/images/i.file');
@@ -113,7 +113,7 @@ describe('create-vm', () => {
   });
   it('execute: vmadm create with the payload on stdin', async () => {
     const a = A.createVm();
-    const dc = new FakeDc().expectRun(['vmadm', 'create'], { stderr: `Successfully created VM ${VM}` }, JSON.stringify(a.stdinJson));
+    const dc = new FakeDc().expectRun(['vmadm', 'create'], { stderr: `Successfully created VM ${VM}` }, JSON.stringify(a.payload));
     expect(await execute(ctx(dc), a)).toBe('ok');
     dc.verify();
   });
@@ -191,7 +191,7 @@ describe('the API actions', () => {
     ['update-boot-params', A.updateBoot, 200, 'updated'],
   ] as const)('execute: %s sends its call once, with its body', async (_name, make, status, want) => {
     const a = make();
-    const dc = new FakeDc().expectHttp(a.http!.method, a.http!.url, { status, body: '{}' }, a.http!.body);
+    const dc = new FakeDc().expectHttp(a.http.method, a.http.url, { status, body: '{}' }, 'body' in a.http ? a.http.body : undefined);
     expect(await execute(ctx(dc), a)).toBe(want);
     dc.verify();
   });

@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import type { ConvertAction } from '../../src/state/convert-action.js';
 import type { LiveInstance } from '../../src/state/convert-ha-step.js';
 import { buildConvertPlan, type ConvertPlanInput } from '../../src/state/convert-plan.js';
-import { ConvertFailed, DEFAULT_CONVERT_TIMING, executeConvert, prepareConvert, type ConvertContext, type ConvertTiming } from '../../src/steps/convert/index.js';
+import { ActionFailed, DEFAULT_CONVERT_TIMING, executeConvert, prepareConvert, type ConvertContext, type ConvertTiming } from '../../src/steps/convert/index.js';
 import type { Prepared } from '../../src/steps/procedure/run-action.js';
 import type { FakeDc } from '../support/fake-dc.js';
 
@@ -76,12 +76,12 @@ export async function executed(dc: FakeDc, id: string, o: Ctx = {}, output: stri
   return r;
 }
 
-/** The ConvertFailed execute rejects with, after every expected call was made. */
-export async function failed(dc: FakeDc, id: string, o: Ctx = {}): Promise<ConvertFailed> {
+/** The ActionFailed execute rejects with, after every expected call was made. */
+export async function failed(dc: FakeDc, id: string, o: Ctx = {}): Promise<ActionFailed> {
   const err = await executeConvert(ctx(dc, o), action(id)).then(() => undefined, (e: unknown) => e);
   dc.verify();
-  expect(err).toBeInstanceOf(ConvertFailed);
-  return err as ConvertFailed;
+  expect(err).toBeInstanceOf(ActionFailed);
+  return err as ActionFailed;
 }
 
 export const sysinfo = (o: { headnode: boolean; bootMs: number; admin?: boolean }): Record<string, unknown> => ({

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { openSim } from '../../src/remote/sim/index.js';
 import type { Scenario } from '../../src/remote/sim/scenario.js';
 import { readJournal } from '../../src/steps/journal.js';
+import { argvOf, httpOf, stdinOf, type PlanAction } from '../../src/state/plan-action.js';
+import type { Plan } from '../../src/state/plan.js';
 import { runRestore, type RestoreOptions } from '../../src/steps/restore.js';
 import { openTestSim, scenario } from '../sim/helpers.js';
 import { loadState, RESTORED, violations } from './restore-helpers.js';
@@ -87,6 +89,31 @@ describe('restore journal: whose it is, and how far it is trusted', () => {
     expect(out.exitCode).toBe(2);
     expect(out.message).toContain(`journal.jsonl line ${at + 1}) does not parse: plan.steps.2.uuid: not a UUID`);
     expect(out.next).toContain('mv ');
+    expect(loadState(t.statePath).instances.length).toBe(before);
+  });
+
+  it('a plan journaled by the previous version (untyped actions, version 1) is refused the same way, not run', async () => {
+    const { journalPath, opts, t } = await setup(scenario((x) => (x.faults = [{ command: 'vmadm create', match: 'ufds0', effect: 'fail', times: 1 }])));
+    expect((await runRestore(opts())).exitCode).toBe(3);
+    const lines = readFileSync(journalPath, 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.includes('"t":"plan"'));
+    const entry = JSON.parse(lines[at]!) as { plan: Plan };
+    // The shape version 1 journaled: argv, stdinJson, stdinFile beside the summary.
+    const v1 = (a: PlanAction) => {
+      const stdin = stdinOf(a);
+      return {
+        id: a.id, kind: a.kind, host: a.host, argv: argvOf(a), http: httpOf(a),
+        ...(stdin && 'json' in stdin ? { stdinJson: stdin.json } : {}), ...(stdin && 'file' in stdin ? { stdinFile: stdin.file } : {}), summary: a.summary,
+      };
+    };
+    const old = { ...entry.plan, version: 1, steps: entry.plan.steps.map((st) => ({ ...st, actions: st.actions.map(v1) })), reconcile: entry.plan.reconcile.map(v1) };
+    lines[at] = JSON.stringify({ ...entry, plan: old });
+    writeFileSync(journalPath, lines.join('\n'));
+    const before = loadState(t.statePath).instances.length;
+    const out = await runRestore(opts());
+    expect(out.exitCode).toBe(2);
+    expect(out.message).toContain(`journal.jsonl line ${at + 1}) does not parse: plan.version: a plan of another triton-recover version (this one reads version 2)`);
+    expect(out.message).toContain('so nothing was changed rather than guess');
     expect(loadState(t.statePath).instances.length).toBe(before);
   });
 

@@ -2,7 +2,7 @@
 // once its setup says it finished (setup_complete), as headnode.sh does.
 import { describe, expect, it } from 'vitest';
 import { ActionFailed, execute, type ActionContext } from '../../src/steps/actions.js';
-import type { PlanAction } from '../../src/state/plan.js';
+import type { WaitHealthy } from '../../src/state/plan-action.js';
 import { openTestSim, scenario, type TestSim } from '../sim/helpers.js';
 import { AMONREDIS_IMG, corePayload, SAPI0, SAPI_IMG } from '../sim/reference.js';
 import type { Scenario } from '../../src/remote/sim/scenario.js';
@@ -20,7 +20,7 @@ const timing = { pollMs: 5, healthTimeoutMs: 5_000, commandTimeoutMs: 5_000 };
 
 const payload = corePayload;
 
-const waitAction = (uuid: string): PlanAction => ({ id: `x/${uuid}/wait-healthy`, kind: 'wait-healthy', host: 'headnode1', argv: ['svcs', '-xz', uuid], summary: 'wait' });
+const waitAction = (uuid: string): WaitHealthy => ({ id: `x/${uuid}/wait-healthy`, kind: 'wait-healthy', host: 'headnode1', uuid, checks: [], summary: 'wait' });
 
 async function boot(t: TestSim, uuid: string, alias: string, image: string, ip: string): Promise<ActionContext> {
   expect((await t.run('headnode1', ['vmadm', 'create'], payload(uuid, alias, image, ip))).code).toBe(0);
@@ -69,7 +69,7 @@ describe('wait-healthy', () => {
     const moray2 = t.sim.world.state.instances.find((i) => i.alias === 'moray2')!;
     const ctx = await boot(t, SAPI0, 'sapi0', SAPI_IMG, moray2.adminIp);
     expect((await t.http('GET', `http://${moray2.adminIp}/ping`)).status).toBe(200);
-    const wait: PlanAction = { ...waitAction(SAPI0), http: { method: 'GET', url: `http://${moray2.adminIp}/ping` } };
+    const wait: WaitHealthy = { ...waitAction(SAPI0), http: { method: 'GET', url: `http://${moray2.adminIp}/ping` } };
     const err = await execute(ctx, wait).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ActionFailed);
     const f = err as ActionFailed;

@@ -1,8 +1,8 @@
 // The two refusals the console asks before a restore: why the dead primary's
-// hostname must be typed, and how many problems block the run. Small and
-// apart so the gate they come from can change without touching a reducer.
-import { blocksRestore } from '../problem.js';
-import { fencingWhy } from '../strategies.js';
+// hostname must be typed, and how many problems block the run. Both come from
+// the restore's own gate (state/restore-gate.ts), so the console and the CLI
+// refuse for the same reasons.
+import { blockingProblems, fencingNeed } from '../restore-gate.js';
 import type { ConsoleState } from './state.js';
 
 /**
@@ -11,9 +11,10 @@ import type { ConsoleState } from './state.js';
  * releasing its records in NAPI and CNAPI.
  */
 export function fencingReason(s: ConsoleState): string {
-  return fencingWhy(s.check?.primary?.hostname ?? 'the dead primary', s.strategy, s.check?.primary?.state === 'uncertain');
+  return fencingNeed(s.check?.primary ?? undefined, s.strategy).why;
 }
 
+/** What blocks a restore here: the console always asks for the fence before it runs, so what fencing answers does not count. */
 export function criticalCount(s: ConsoleState): number {
-  return (s.check?.problems ?? []).filter((p) => blocksRestore(p) && !(p.code === 'PRIMARY_UNCERTAIN')).length;
+  return blockingProblems(s.check?.problems ?? [], { fenced: true }).length;
 }

@@ -10,7 +10,7 @@ import type { ConvertAction } from '../../state/convert-action.js';
 import { describeConvertAction } from '../../state/convert-describe.js';
 import { adminNicOf } from '../../state/inventory.js';
 import type { Prepared } from '../procedure/run-action.js';
-import { ConvertFailed } from './failed.js';
+import { ActionFailed } from '../procedure/action-failed.js';
 
 export interface ConvertTiming {
   pollMs: number;
@@ -55,8 +55,8 @@ export interface KindHandler<A extends ConvertAction> {
   execute(ctx: ConvertContext, a: A): Promise<string>;
 }
 
-export function fail(a: ConvertAction, host: string, output: string, hint: string): ConvertFailed {
-  return new ConvertFailed(a, host, describeConvertAction(a), output, hint);
+export function fail(a: ConvertAction, host: string, output: string, hint: string): ActionFailed<ConvertAction> {
+  return new ActionFailed(a, host, describeConvertAction(a), output, hint);
 }
 
 export interface RunOpts {

@@ -11,7 +11,7 @@ import { createInstance, waitInstance } from './instances.js';
 import { prepareServer, reboot, waitHeadnode } from './reboot.js';
 import { fetchSdcadm, usbkeyMount, usbkeyUnmount } from './usbkey.js';
 
-export { ConvertFailed } from './failed.js';
+export { ActionFailed } from '../procedure/action-failed.js';
 export { DEFAULT_CONVERT_TIMING, type ConvertContext, type ConvertTiming } from './context.js';
 
 const KINDS: { [K in ConvertActionKind]: KindHandler<ConvertActionOf<K>> } = {

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RemoteError } from '../../remote/errors.js';
 import { bootTimeMs, getSysinfo, isHeadnode } from '../../remote/triton/sysinfo.js';
 import type { ConvertAction, PrepareServerAction, RebootAction, WaitHeadnodeAction } from '../../state/convert-action.js';
-import { ConvertFailed } from './failed.js';
+import { ActionFailed } from '../procedure/action-failed.js';
 import { fail, isHeadnodeNow, run, runOk, server, waitFor, type ConvertContext, type KindHandler } from './context.js';
 
 /** When headnode-prepare.sh last said "prepared" (epoch ms), from its log on the server. */
@@ -101,7 +101,7 @@ export const reboot: KindHandler<RebootAction> = {
       const r = await run(ctx, a, a.host, a.argv, { timeoutMs: Math.min(ctx.timing.commandTimeoutMs, 60_000) });
       if (r.code !== 0) throw fail(a, a.host, `exit ${r.code}: ${(r.stderr || r.stdout).trim()}`, `reboot ${a.host} by hand (its console, or IPMI), then rerun: the wait picks it up`);
     } catch (err) {
-      if (err instanceof ConvertFailed) throw err;
+      if (err instanceof ActionFailed) throw err;
       // The link goes down with the server: that is the reboot happening.
       if (!(err instanceof RemoteError && err.mayHaveRun)) throw err;
     }

@@ -38,6 +38,8 @@ export interface ActionHandler<A extends JournaledAction> {
   failureDetail(err: unknown): { journal: string; shown: string };
   /** A wait that changes nothing (a health wait): a stop may cut it short, and it is then left open. */
   isWait?(a: A): boolean;
+  /** The command or call the start line keeps, when the action derives it (default: its own argv and http). */
+  journaled?(a: A): Pick<JournaledAction, 'argv' | 'http'>;
 }
 
 export interface RunActionOptions<A> {
@@ -70,7 +72,8 @@ export async function runJournaledAction<A extends JournaledAction>(handler: Act
     o.onEnd?.(a, { ok: true, skipped: true, detail: p.why, ms: ms() });
     return false;
   }
-  o.journal.append({ t: 'start', id: a.id, service: o.step, kind: a.kind, host: a.host, ...(a.argv ? { argv: [...a.argv] } : {}), ...(a.http ? { http: a.http } : {}) });
+  const call = handler.journaled?.(a) ?? a;
+  o.journal.append({ t: 'start', id: a.id, service: o.step, kind: a.kind, host: a.host, ...(call.argv ? { argv: [...call.argv] } : {}), ...(call.http ? { http: call.http } : {}) });
   try {
     const detail = await handler.execute(a).catch((err: unknown) => {
       // A wait cut short proves nothing: the rerun checks again.
