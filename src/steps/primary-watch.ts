@@ -7,6 +7,7 @@ import type { Host } from '../remote/host.js';
 export class PrimaryWatch {
   private answeredAt: Date | undefined;
   private stopped = false;
+  private readonly waiting: (() => void)[] = [];
   private readonly loop: Promise<void>;
   /** Completed probes, for the report (how closely it was watched). */
   probes = 0;
@@ -29,8 +30,18 @@ export class PrimaryWatch {
         /* no answer is what we hope for */
       }
       this.probes++;
+      for (const w of this.waiting.splice(0)) w();
       if (!this.answeredAt && !this.stopped) await sleep(this.gapMs);
     }
+  }
+
+  /**
+   * Resolves after the next completed probe (at once when the watch ended): a
+   * change made right after it is at most one probe late if the primary is back.
+   */
+  probed(): Promise<void> {
+    if (this.stopped || this.answeredAt) return Promise.resolve();
+    return new Promise((r) => this.waiting.push(r));
   }
 
   /** When the primary answered again, if it did. */
@@ -41,5 +52,6 @@ export class PrimaryWatch {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.loop;
+    for (const w of this.waiting.splice(0)) w();
   }
 }

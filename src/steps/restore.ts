@@ -306,6 +306,7 @@ async function execPlan(
     run: (a, step, known, sink) => runAction(a, step.service, known, sink),
     imageReady: (image) => stager.ready(image),
     mayGoOn: () => !o.signal?.aborted && !watch?.returned(),
+    fresh: () => watch?.probed() ?? Promise.resolve(),
   });
 
   const outcomes: ServiceOutcome[] = steps.map((s) => {

@@ -32,6 +32,12 @@ export interface PreparerDeps {
   imageReady(image: string): Promise<void>;
   /** False once nothing more may start ahead: a stop was asked for, or the dead primary answers. */
   mayGoOn(): boolean;
+  /**
+   * Resolves when the next change ahead may be made: after a fresh look at the
+   * dead primary, so work running ahead of the order changes at most one thing
+   * after it answers again, as the restore itself does.
+   */
+  fresh(): Promise<void>;
 }
 
 /** One step's preparation: its events held until the restore reaches the step, then passed on live. */
@@ -113,7 +119,11 @@ export class ZonePreparer {
     for (const a of step.actions.slice(0, n)) {
       if (this.halted || !this.deps.mayGoOn()) break;
       if (a.kind === 'install-image') await this.deps.imageReady(a.image);
-      else executed = (await this.deps.run(a, step, executed, prep.events)) || executed;
+      else {
+        await this.deps.fresh();
+        if (this.halted || !this.deps.mayGoOn()) break;
+        executed = (await this.deps.run(a, step, executed, prep.events)) || executed;
+      }
       count++;
     }
     return { executed, count };
