@@ -3,7 +3,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { Uuid } from '../../values/schemas.js';
 import type { CmdResult } from './cmd-result.js';
-import { imageManifest, manateeShow, svcsX, sysinfoObject, vmadmObject, zkStat } from './formats.js';
+import { imageManifest } from './formats/images.js';
+import { manateeShow, svcsX, zkStat } from './formats/manatee-zk-svcs.js';
+import { sysinfoObject } from './formats/server.js';
+import { vmadmObject } from './formats/vm.js';
 import { generatedMac } from './physics.js';
 import type { ScenarioInstance, ScenarioServer } from './scenario.js';
 import { SIM_CHANGE_BYTES_PER_SECOND, SIM_COMPRESS_RATIO, SIM_DATASET_BYTES, SIM_SEND_C_SINCE, incrementalPayload, makeSimStream, parseSimStream, simStreamLength } from './zfs-stream.js';

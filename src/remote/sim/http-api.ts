@@ -4,21 +4,11 @@
 // the status codes and bodies they share stay side by side.
 import { Ipv4, Uuid } from '../../values/schemas.js';
 import { DEFAULT_PLATFORM, GZ_TOOLS } from './defaults.js';
-import {
-  cnapiServer,
-  customerVms,
-  gzToolsImage,
-  imageFileBytes,
-  imageManifest,
-  napiIps,
-  napiNetwork,
-  napiNic,
-  sapiInstance,
-  sapiServiceUuid,
-  sapiServices,
-  sdcApplication,
-  vmapiObject,
-} from './formats.js';
+import { gzToolsImage, imageFileBytes, imageManifest } from './formats/images.js';
+import { napiIps, napiNetwork, napiNic } from './formats/napi.js';
+import { sapiInstance, sapiServiceUuid, sapiServices, sdcApplication } from './formats/sapi.js';
+import { cnapiServer } from './formats/server.js';
+import { customerVms, vmapiObject } from './formats/vm.js';
 import type { ScenarioInstance } from './scenario.js';
 import type { SimWorld } from './world.js';
 import { provisionInstance } from './provision.js';

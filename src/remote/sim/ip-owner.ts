@@ -12,7 +12,7 @@ import type { ScenarioInstance, ScenarioServer, SimNic } from './scenario.js';
 import type { SimWorld } from './world.js';
 import { nicsOf } from './zone-nics.js';
 
-/** A server that booted before the simulation: 12 days before it (formats.ts says the same). */
+/** A server that booted before the simulation: 12 days before it (formats/server.ts says the same). */
 const DEFAULT_UPTIME_MS = 86_400_000 * 12;
 
 export type IpClaim =
