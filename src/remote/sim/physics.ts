@@ -3,6 +3,7 @@
 // (src/steps): if the console's beliefs are wrong, the simulator must not share
 // the mistake.
 import { createHash } from 'node:crypto';
+import type { Scenario } from './scenario.js';
 
 /** Services an API needs running before it answers (moray implies manatee writes). */
 export const SERVICE_DEPENDS_ON: Readonly<Record<string, readonly string[]>> = {
@@ -64,3 +65,32 @@ export function serverAdminMac(serverUuid: string): string {
 export const API_LISTENERS: Readonly<Record<string, { scheme: 'https'; port: number; selfSigned: true }>> = {
   cloudapi: { scheme: 'https', port: 443, selfSigned: true },
 };
+
+/**
+ * Manatee's state machine after a loss: the sync takes over only if an async is
+ * there to become the new sync; the lost primary is deposed. Lost asyncs drop out.
+ */
+export function manateeTakeover(state: Pick<Scenario, 'manatee' | 'instances' | 'servers'>): void {
+  const m = state.manatee;
+  if (!m) return;
+  const alive = (alias: string | null | undefined): boolean => {
+    const inst = state.instances.find((i) => i.alias === alias && i.service === 'manatee');
+    return !!inst && state.servers.some((s) => s.hostname === inst.server && s.alive);
+  };
+  const asyncs = m.async.filter(alive);
+  m.deposed ??= [];
+  if (!alive(m.primary)) {
+    if (alive(m.sync) && asyncs.length > 0) {
+      m.deposed.push(m.primary);
+      m.primary = m.sync!;
+      m.sync = asyncs.shift()!;
+      delete m.syncReplication; // a new generation: the new sync connects afresh
+    }
+  } else if (m.sync && !alive(m.sync) && asyncs.length > 0) {
+    // The primary picks a new sync only from a present async; with none, the lost
+    // sync stays assigned and writes wait (TritonDataCenter/manatee-state-machine README.md).
+    m.sync = asyncs.shift()!;
+    delete m.syncReplication;
+  }
+  m.async = asyncs;
+}
