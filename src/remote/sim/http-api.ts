@@ -12,6 +12,7 @@ import { customerVms, vmapiObject } from './formats/vm.js';
 import type { ScenarioInstance } from './scenario.js';
 import type { SimWorld } from './world.js';
 import { provisionInstance } from './provision.js';
+import { NEEDS_MORAY } from './physics.js';
 
 export interface ApiAnswer {
   status: number;
@@ -22,9 +23,6 @@ const json = (status: number, body: unknown): ApiAnswer => ({ status, body });
 const notFound = (what: string): ApiAnswer => json(404, { code: 'ResourceNotFound', message: `${what} not found` });
 const unavailable = (svc: string, dep: string): ApiAnswer =>
   json(503, { code: 'ServiceUnavailableError', message: `${svc}: ${dep} is not available` });
-
-/** Services whose every call needs moray (SAPI serves from a local copy instead). */
-const NEEDS_MORAY = new Set(['napi', 'cnapi', 'vmapi', 'imgapi', 'papi', 'fwapi', 'workflow', 'ufds']);
 
 export function handleApi(world: SimWorld, service: string, method: string, url: URL, body: unknown): ApiAnswer {
   world.settle();

@@ -17,7 +17,7 @@
 //   -> coordination: "a partition that cuts headnode2 off"
 // An API answers only while an instance runs on a live server and its
 // dependencies (moray; manatee for moray) are up
-//   -> SimWorld.serviceUp + SERVICE_DEPENDS_ON; http-api.ts answers 503
+//   -> SimWorld.serviceUp + SERVICE_DEPENDS_ON, NEEDS_MORAY; http-api.ts answers 503
 //   -> physics: "an API answers only while its zone runs"
 // Manatee takes writes with a live primary and a live sync that streams as sync
 // (manatee-state-machine README "Cluster state")
@@ -114,6 +114,9 @@ export const SERVICE_DEPENDS_ON: Readonly<Record<string, readonly string[]>> = {
   cmon: ['cnapi', 'vmapi', 'mahi'],
   portolan: ['moray'],
 };
+
+/** Services whose every call needs moray (SAPI serves from a local copy instead). */
+export const NEEDS_MORAY: ReadonlySet<string> = new Set(['napi', 'cnapi', 'vmapi', 'imgapi', 'papi', 'fwapi', 'workflow', 'ufds']);
 
 /**
  * Zones that configure themselves without asking SAPI on first boot. SAPI has

@@ -1,10 +1,9 @@
-// The simulated datacenter's live state and its physics. Every change is
-// persisted atomically before the command that made it returns, so a console
-// killed at any moment finds the DC exactly as it left it.
+// The simulated datacenter's physics: what a server, a zone, a service, manatee
+// and binder do, and what each command's effect is allowed to be. Handlers
+// (gz/, http-api.ts) ask these methods; physics.ts's INDEX maps each rule here
+// to its test. The state, lookups, faults and persistence are WorldCore's.
 // Over 300 lines on purpose: it is the one home of the simulator's physics;
 // splitting it would scatter the rules the physics tests read as a spec.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
 import {
   BOOTS_WITHOUT_SAPI,
   FIRST_BOOT_SAPI_WINDOW_MS,
@@ -12,30 +11,21 @@ import {
   generatedMac,
   manateeTakeover,
 } from './physics.js';
-import type { Scenario, ScenarioInstance, ScenarioServer } from './scenario.js';
+import type { ScenarioInstance, ScenarioServer } from './scenario.js';
 import { USBKEY_EXTRA_CONVERTED, usbkeyConfig } from './usbkey.js';
 import { CONFIG_INC_GENERIC, filesAfterBoot } from './gz-ramdisk.js';
-import { initialState, type SimState } from './initial-state.js';
+import { WorldCore } from './world-core.js';
 import { checkCreatePayload } from './vmadm-payload.js';
 import { nicsOf } from './zone-nics.js';
 import { inSubnet } from './subnets.js';
 
 export type { SimState } from './initial-state.js';
+export type { FaultEffect, WorldOptions } from './world-core.js';
 
 /** A server's boot, POST to headnode.sh done (unscaled; "server boot" in latencyMs overrides). */
 const SERVER_BOOT_MS = 180_000;
 /** From `reboot` until the server stops answering (unscaled; "server shutdown" overrides). */
 const SERVER_SHUTDOWN_MS = 20_000;
-
-export interface WorldOptions {
-  /** Divides every latency. */
-  speed?: number;
-  /** Live state is written here after every change. */
-  statePath?: string;
-  now?: () => number;
-}
-
-export type FaultEffect = 'fail' | 'hang' | 'disconnect';
 
 /** What `vmadm create` came to: a zone, or vmadm's refusal before anything changed. */
 export type ZoneCreation =
@@ -46,48 +36,8 @@ export type ZoneCreation =
 /** What `zfs recv` into a zone's delegated dataset came to. */
 export type DatasetReceipt = 'received' | 'zone-running' | 'not-on-newest-snapshot' | 'exists-without-force';
 
-
-export class SimWorld {
-  readonly state: SimState;
-  readonly speed: number;
-  readonly statePath: string | undefined;
-  private readonly clock: () => number;
-
-  constructor(scenario: Scenario, opts: WorldOptions = {}) {
-    this.speed = opts.speed && opts.speed > 0 ? opts.speed : 1;
-    this.statePath = opts.statePath;
-    this.clock = opts.now ?? Date.now;
-    this.state = scenario.sim ? (scenario as SimState) : initialState(scenario, this.clock());
-  }
-
-  now(): number {
-    return this.clock();
-  }
-
-  /** A scenario latency, scaled by --sim-speed. */
-  latency(key: string): number {
-    const l = this.state.latencyMs;
-    const ms = l[key] ?? l[key.split(' ')[0]!] ?? l['default'] ?? 0;
-    return ms / this.speed;
-  }
-
-  scaled(ms: number): number {
-    return ms / this.speed;
-  }
-
-  // ---- lookups ---------------------------------------------------------
-
-  server(hostname: string): ScenarioServer | undefined {
-    return this.state.servers.find((s) => s.hostname === hostname);
-  }
-
-  serverByUuid(uuid: string): ScenarioServer | undefined {
-    return this.state.servers.find((s) => s.uuid === uuid);
-  }
-
-  serverByIp(ip: string): ScenarioServer | undefined {
-    return this.state.servers.find((s) => s.adminIp === ip);
-  }
+export class SimWorld extends WorldCore {
+  // ---- physics: servers ---------------------------------------------------
 
   /** Powered on, not in the middle of a reboot, and not partitioned away from the console's headnode. */
   isAlive(hostname: string): boolean {
@@ -112,29 +62,12 @@ export class SimWorld {
     this.commit();
   }
 
-  /** A scenario latency with a default of its own (not the scenario's "default"). */
-  latencyOr(key: string, fallbackMs: number): number {
-    return (this.state.latencyMs[key] ?? fallbackMs) / this.speed;
-  }
-
-  instancesOn(hostname: string): ScenarioInstance[] {
-    return this.state.instances.filter((i) => i.server === hostname && i.state !== 'destroyed');
-  }
-
-  instanceOn(hostname: string, uuid: string): ScenarioInstance | undefined {
-    return this.instancesOn(hostname).find((i) => i.uuid === uuid);
-  }
-
   /** Instances reachable right now: on a live server, not destroyed. */
   liveInstances(): ScenarioInstance[] {
     return this.state.instances.filter((i) => i.state !== 'destroyed' && this.isAlive(i.server));
   }
 
-  imagesOn(server: ScenarioServer): string[] {
-    return server.images ?? this.state.images.map((i) => i.uuid);
-  }
-
-  // ---- physics -----------------------------------------------------------
+  // ---- physics: services, manatee, binder, first boots ---------------------
 
   /** Zone is running and finished its first-boot setup. */
   isUp(inst: ScenarioInstance): boolean {
@@ -424,28 +357,7 @@ export class SimWorld {
     return 'received';
   }
 
-  // ---- faults ------------------------------------------------------------
-
-  /**
-   * The fault that applies to this command or HTTP call, if any; consumes one
-   * of its `times`. `what` is "vmadm create ..." or "GET /vms?..."; `payload`
-   * what was fed on stdin, which `match` also sees.
-   */
-  takeFault(tool: string, sub: string | undefined, what: string, payload?: string): FaultEffect | undefined {
-    for (const f of this.state.faults) {
-      if (!('command' in f)) continue;
-      const [ft, fs] = f.command.split(/\s+/, 2);
-      if (ft !== tool) continue;
-      if (fs !== undefined && !(sub ?? '').startsWith(fs)) continue;
-      if (f.match !== undefined && !what.includes(f.match) && !(payload ?? '').includes(f.match)) continue;
-      const fired = f.fired ?? 0;
-      if (f.times !== undefined && fired >= f.times) continue;
-      f.fired = fired + 1;
-      this.commit();
-      return f.effect;
-    }
-    return undefined;
-  }
+  // ---- scenario events --------------------------------------------------------
 
   /** Fire `primary-returns` once the named service has a new instance up. */
   checkEvents(): void {
@@ -468,10 +380,6 @@ export class SimWorld {
     }
   }
 
-  event(what: string): void {
-    this.state.sim.events.push({ at: this.now(), what });
-  }
-
   // ---- test and drill controls (sync) ---------------------------------------
 
   /** A server dies now (power loss, zpool gone): it answers nothing, and manatee reacts as at load. */
@@ -482,29 +390,6 @@ export class SimWorld {
     manateeTakeover(this.state);
     this.event(`${hostname} died`);
     this.commit();
-  }
-
-  /** Make every delegated-dataset snapshot older by this much simulated time (a drill's "5 minutes later"). */
-  backdateSnapshots(simulatedMs: number): void {
-    for (const i of this.state.instances) for (const s of i.snapshots ?? []) s.at -= simulatedMs / this.speed;
-    this.commit();
-  }
-
-  // ---- persistence ---------------------------------------------------------
-
-  /** Write the live state: temp file, fsync, rename (atomic on one filesystem). */
-  commit(): void {
-    if (!this.statePath) return;
-    mkdirSync(dirname(this.statePath), { recursive: true });
-    const tmp = `${this.statePath}.tmp-${process.pid}`;
-    const fd = openSync(tmp, 'w', 0o644);
-    try {
-      writeSync(fd, JSON.stringify(this.state, null, 2) + '\n');
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.statePath);
   }
 }
 
