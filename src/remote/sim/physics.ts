@@ -1,7 +1,7 @@
 // The simulated DC's physics: its index, the service dependency table, the
 // first-boot constants, MACs, listeners and manatee's takeover. The rules
 // themselves live in SimWorld (world.ts, "---- physics"); protocol handlers
-// (gz/, http-api.ts, sdcadm.ts) only parse, ask the world and format.
+// (gz/, api/, sdcadm.ts) only parse, ask the world and format.
 //
 // The dependency table is the simulated DC's own truth, kept apart on purpose
 // from the console's service catalogue (src/steps, and the arrows forbid the
@@ -17,7 +17,7 @@
 //   -> coordination: "a partition that cuts headnode2 off"
 // An API answers only while an instance runs on a live server and its
 // dependencies (moray; manatee for moray) are up
-//   -> SimWorld.serviceUp + SERVICE_DEPENDS_ON, NEEDS_MORAY; http-api.ts answers 503
+//   -> SimWorld.serviceUp + SERVICE_DEPENDS_ON, NEEDS_MORAY; api/index.ts answers 503
 //   -> physics: "an API answers only while its zone runs"
 // Manatee takes writes with a live primary and a live sync that streams as sync
 // (manatee-state-machine README "Cluster state")
@@ -70,7 +70,7 @@
 // cloudapi serves HTTPS on 443 with a self-signed certificate (sdc-cloudapi)
 //   -> API_LISTENERS (below), sim-host.ts listenerRefusal -> physics: "cloudapi serves HTTPS on 443 only"
 // SAPI in full mode provisions through VMAPI on CreateInstance (sdc-sapi model.js)
-//   -> http-api.ts sapiCreate + provision.ts -> real-shape: "SAPI in full mode" (both)
+//   -> api/sapi.ts sapiCreate + provision.ts -> real-shape: "SAPI in full mode" (both)
 // sdcadm refuses extra instances of services it does not call HA-ready
 //   -> sdcadm.ts HA_READY -> real-shape: "refuses a service outside the HA-ready list"
 // illumos tar has no -C key -> gz/files.ts illumosTar -> real-shape: "is illumos tar"
@@ -83,7 +83,7 @@
 // server (sdc-vmapi updateVmFromServerStatus) -> formats/vm.ts vmapiObject
 //   -> world-rules: "VMAPI: a dead server's VMs are unknown until CNAPI forgets the server"
 // VMAPI holds one record per uuid, the one a live vm-agent reported
-//   -> http-api.ts vmapiRecords -> world-rules: "VMAPI: ... one record per uuid, the live one"
+//   -> api/vmapi-imgapi.ts vmapiRecords -> world-rules: "VMAPI: ... one record per uuid, the live one"
 // A pre-2013-01-18 platform has no sysinfo "Setup" (OS-1824) -> formats/server.ts
 //   -> physics: "a server on a platform from before 2013-01-18"
 // VMAPI answers null for what only vmadm knows while provisioning -> formats/vm.ts

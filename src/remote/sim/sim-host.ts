@@ -8,7 +8,7 @@ import type { HttpRequest, HttpResponse, HttpTransport } from '../http.js';
 import type { Host, RunOptions, RunResult } from '../host.js';
 import { faultFailure, runGzCommand } from './gz/index.js';
 import { pingTimeoutMs } from './gz/net.js';
-import { handleApi } from './http-api.js';
+import { handleApi } from './api/index.js';
 import { ipOwner, plumbed } from './ip-owner.js';
 import { API_LISTENERS } from './physics.js';
 import type { ScenarioInstance } from './scenario.js';

@@ -1,6 +1,6 @@
 // The simulated datacenter's physics: what a server, a zone, a service, manatee
 // and binder do, and what each command's effect is allowed to be. Handlers
-// (gz/, http-api.ts) ask these methods; physics.ts's INDEX maps each rule here
+// (gz/, api/) ask these methods; physics.ts's INDEX maps each rule here
 // to its test. The state, lookups, faults and persistence are WorldCore's.
 // Over 300 lines on purpose: it is the one home of the simulator's physics;
 // splitting it would scatter the rules the physics tests read as a spec.
