@@ -13,6 +13,7 @@ import { nc, ping } from './net.js';
 import { svcs, zlogin } from './svcs-zlogin.js';
 import { vmadm } from './vmadm.js';
 import { zfs } from './zfs.js';
+
 /** Realistic stderr for an injected `fail` fault. */
 export function faultFailure(argv: readonly string[]): CmdResult {
   const tool = argv[0] ?? 'sh';

@@ -6,6 +6,7 @@ import { SIM_CHANGE_BYTES_PER_SECOND, SIM_COMPRESS_RATIO, SIM_DATASET_BYTES, SIM
 import { snapshotsOf, type SimWorld, type Snapshot } from '../world.js';
 
 const DS_RE = /^zones\/([0-9a-f-]{36})\/data$/;
+
 /** zones/<uuid>/data of an instance on this server that has one; undefined otherwise. */
 function datasetOn(world: SimWorld, srv: ScenarioServer, name: string): ScenarioInstance | undefined {
   const m = DS_RE.exec(name);
