@@ -7,45 +7,18 @@
 // reach that holder, never the newcomer. (illumos retries a duplicate address
 // every ip_dup_recovery, 5 min; here the newcomer takes over as soon as the
 // first holder is gone.)
-import { Ipv4, ipToInt, parseCidr } from '../../values/schemas.js';
 import type { ScenarioInstance, ScenarioServer, SimNic } from './scenario.js';
 import type { SimWorld } from './world.js';
 import { nicsOf } from './zone-nics.js';
+import { onItsSegment } from './subnets.js';
 
-/** A server that booted before the simulation: 12 days before it (formats.ts says the same). */
+/** A server that booted before the simulation: 12 days before it (formats/server.ts says the same). */
 const DEFAULT_UPTIME_MS = 86_400_000 * 12;
 
 export type IpClaim =
   | { kind: 'router'; since: number }
   | { kind: 'server'; server: ScenarioServer; since: number }
   | { kind: 'zone'; inst: ScenarioInstance; nic: SimNic; since: number };
-
-/**
- * Whether a zone NIC's IP is a host address of the network its tag puts it on
- * (inside the subnet, not its network or broadcast address). One that is not
- * is configured inside the zone, but nothing on the segment reaches it: hosts
- * send off-subnet traffic to their router, which does not route it back onto
- * the admin VLAN (and NAPI refuses such a NIC, see registerNic).
- */
-export function onItsSegment(world: SimWorld, nic: SimNic): boolean {
-  const where = placeIn(world, nic);
-  return where === 'host' || where === 'no-network';
-}
-
-/** Inside the subnet of the network its tag puts it on (NAPI's own test, see registerNic). */
-export function inSubnet(world: SimWorld, nic: SimNic): boolean {
-  return placeIn(world, nic) !== 'outside';
-}
-
-function placeIn(world: SimWorld, nic: SimNic): 'host' | 'network-or-broadcast' | 'outside' | 'no-network' {
-  const net = nic.nic_tag === 'admin' ? world.state.adminNetwork : nic.nic_tag === 'external' ? world.state.externalNetwork : undefined;
-  if (!net) return 'no-network';
-  if (!Ipv4.safeParse(nic.ip).success) return 'outside';
-  const c = parseCidr(net.subnet);
-  const n = ipToInt(nic.ip);
-  if (((n & ipToInt(c.netmask)) >>> 0) !== c.network) return 'outside';
-  return n === c.network || n === c.broadcast ? 'network-or-broadcast' : 'host';
-}
 
 function serverUpSince(world: SimWorld, srv: ScenarioServer): number {
   return srv.bootedAt ?? world.state.sim.createdAt - DEFAULT_UPTIME_MS;
@@ -65,7 +38,7 @@ export function ipClaims(world: SimWorld, ip: string): IpClaim[] {
   for (const inst of world.liveInstances()) {
     if (!plumbed(inst)) continue;
     const nic = nicsOf(world.state, inst).find((n) => n.ip === ip);
-    if (!nic || !onItsSegment(world, nic)) continue;
+    if (!nic || !onItsSegment(world.state, nic)) continue;
     const srv = world.server(inst.server)!;
     const since = Math.max(serverUpSince(world, srv), inst.netUpAt ?? inst.bootStartedAt ?? -Infinity);
     claims.push({ kind: 'zone', inst, nic, since });
@@ -82,7 +55,7 @@ export function ipOwner(world: SimWorld, ip: string): IpClaim | undefined {
 /** Whether this zone's NIC holds its IP (ok), or lost it to an earlier holder (duplicate). */
 export function nicAddressState(world: SimWorld, inst: ScenarioInstance, nic: SimNic): 'ok' | 'duplicate' {
   // Off its segment nothing contends for it: up inside the zone, unreachable from outside.
-  if (!onItsSegment(world, nic)) return 'ok';
+  if (!onItsSegment(world.state, nic)) return 'ok';
   const owner = ipOwner(world, nic.ip);
   return owner?.kind === 'zone' && owner.inst === inst ? 'ok' : 'duplicate';
 }

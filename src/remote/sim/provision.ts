@@ -41,7 +41,7 @@ export type Provisioned = { ok: true; inst: ScenarioInstance } | { ok: false; er
 export function provisionInstance(world: SimWorld, service: string, srv: ScenarioServer, alias = nextAlias(world, service), uuidAsked?: string): Provisioned {
   const model = [...world.state.instances].reverse().find((i) => i.service === service);
   if (!model) return { ok: false, error: `no ${service} instance to take the image from` };
-  if (!world.imagesOn(srv).includes(model.image)) return { ok: false, error: `image ${model.image} is not installed on ${srv.hostname} (imgadm import it first)` };
+  if (!world.imageInstalled(srv, model.image)) return { ok: false, error: `image ${model.image} is not installed on ${srv.hostname} (imgadm import it first)` };
   const ip = freeAdminIp(world);
   if (!ip) return { ok: false, error: 'NAPI: no free IP on the admin network (SubnetFull)' };
   const uuid = uuidAsked ?? stableUuid('provision', service, alias, srv.uuid);

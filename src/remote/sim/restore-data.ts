@@ -5,17 +5,11 @@ import { join } from 'node:path';
 import { LAYOUT_VERSION, paths } from '../../state/restore-data-layout.js';
 import { privateDir } from '../private-files.js';
 import { writeFileAtomic, writeJsonAtomic } from '../restore-data-files.js';
-import {
-  cnapiServer,
-  imageFileBytes,
-  imageManifest,
-  napiIps,
-  napiNetwork,
-  sapiInstance,
-  sapiServices,
-  sdcApplication,
-  vmadmObject,
-} from './formats.js';
+import { imageFileBytes, imageManifest } from './formats/images.js';
+import { napiIps, napiNetwork } from './formats/napi.js';
+import { sapiInstance, sapiServices, sdcApplication } from './formats/sapi.js';
+import { cnapiServer } from './formats/server.js';
+import { vmadmObject } from './formats/vm.js';
 import { makeSimStream } from './zfs-stream.js';
 import type { SimWorld } from './world.js';
 

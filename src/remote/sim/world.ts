@@ -1,81 +1,43 @@
-// The simulated datacenter's live state and its physics. Every change is
-// persisted atomically before the command that made it returns, so a console
-// killed at any moment finds the DC exactly as it left it.
+// The simulated datacenter's physics: what a server, a zone, a service, manatee
+// and binder do, and what each command's effect is allowed to be. Handlers
+// (gz/, api/) ask these methods; physics.ts's INDEX maps each rule here
+// to its test. The state, lookups, faults and persistence are WorldCore's.
 // Over 300 lines on purpose: it is the one home of the simulator's physics;
 // splitting it would scatter the rules the physics tests read as a spec.
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import {
   BOOTS_WITHOUT_SAPI,
   FIRST_BOOT_SAPI_WINDOW_MS,
   SERVICE_DEPENDS_ON,
-  macFor,
-  serverAdminMac,
+  generatedMac,
+  manateeTakeover,
 } from './physics.js';
-import type { Scenario, ScenarioInstance, ScenarioServer } from './scenario.js';
-import { GZ_TOOLS, SIM_SDCADM_BUILDSTAMP, stableUuid } from './defaults.js';
+import type { ScenarioInstance, ScenarioServer } from './scenario.js';
 import { USBKEY_EXTRA_CONVERTED, usbkeyConfig } from './usbkey.js';
 import { CONFIG_INC_GENERIC, filesAfterBoot } from './gz-ramdisk.js';
+import { WorldCore } from './world-core.js';
+import { checkCreatePayload } from './vmadm-payload.js';
+import { nicsOf } from './zone-nics.js';
+import { inSubnet } from './subnets.js';
+
+export type { SimState } from './initial-state.js';
+export type { FaultEffect, WorldOptions } from './world-core.js';
 
 /** A server's boot, POST to headnode.sh done (unscaled; "server boot" in latencyMs overrides). */
 const SERVER_BOOT_MS = 180_000;
 /** From `reboot` until the server stops answering (unscaled; "server shutdown" overrides). */
 const SERVER_SHUTDOWN_MS = 20_000;
 
-export type SimState = Scenario & { sim: NonNullable<Scenario['sim']> };
+/** What `vmadm create` came to: a zone, or vmadm's refusal before anything changed. */
+export type ZoneCreation =
+  | { kind: 'created'; inst: ScenarioInstance; warnings: string[] }
+  | { kind: 'refused'; error: string }
+  | { kind: 'image-missing'; image: string };
 
-export interface WorldOptions {
-  /** Divides every latency. */
-  speed?: number;
-  /** Live state is written here after every change. */
-  statePath?: string;
-  now?: () => number;
-}
+/** What `zfs recv` into a zone's delegated dataset came to. */
+export type DatasetReceipt = 'received' | 'zone-running' | 'not-on-newest-snapshot' | 'exists-without-force';
 
-export type FaultEffect = 'fail' | 'hang' | 'disconnect';
-
-export class SimWorld {
-  readonly state: SimState;
-  readonly speed: number;
-  readonly statePath: string | undefined;
-  private readonly clock: () => number;
-
-  constructor(scenario: Scenario, opts: WorldOptions = {}) {
-    this.speed = opts.speed && opts.speed > 0 ? opts.speed : 1;
-    this.statePath = opts.statePath;
-    this.clock = opts.now ?? Date.now;
-    this.state = scenario.sim ? (scenario as SimState) : initialize(scenario, this.clock());
-  }
-
-  now(): number {
-    return this.clock();
-  }
-
-  /** A scenario latency, scaled by --sim-speed. */
-  latency(key: string): number {
-    const l = this.state.latencyMs;
-    const ms = l[key] ?? l[key.split(' ')[0]!] ?? l['default'] ?? 0;
-    return ms / this.speed;
-  }
-
-  scaled(ms: number): number {
-    return ms / this.speed;
-  }
-
-  // ---- lookups ---------------------------------------------------------
-
-  server(hostname: string): ScenarioServer | undefined {
-    return this.state.servers.find((s) => s.hostname === hostname);
-  }
-
-  serverByUuid(uuid: string): ScenarioServer | undefined {
-    return this.state.servers.find((s) => s.uuid === uuid);
-  }
-
-  serverByIp(ip: string): ScenarioServer | undefined {
-    return this.state.servers.find((s) => s.adminIp === ip);
-  }
+export class SimWorld extends WorldCore {
+  // ---- physics: servers ---------------------------------------------------
 
   /** Powered on, not in the middle of a reboot, and not partitioned away from the console's headnode. */
   isAlive(hostname: string): boolean {
@@ -100,29 +62,12 @@ export class SimWorld {
     this.commit();
   }
 
-  /** A scenario latency with a default of its own (not the scenario's "default"). */
-  latencyOr(key: string, fallbackMs: number): number {
-    return (this.state.latencyMs[key] ?? fallbackMs) / this.speed;
-  }
-
-  instancesOn(hostname: string): ScenarioInstance[] {
-    return this.state.instances.filter((i) => i.server === hostname && i.state !== 'destroyed');
-  }
-
-  instanceOn(hostname: string, uuid: string): ScenarioInstance | undefined {
-    return this.instancesOn(hostname).find((i) => i.uuid === uuid);
-  }
-
   /** Instances reachable right now: on a live server, not destroyed. */
   liveInstances(): ScenarioInstance[] {
     return this.state.instances.filter((i) => i.state !== 'destroyed' && this.isAlive(i.server));
   }
 
-  imagesOn(server: ScenarioServer): string[] {
-    return server.images ?? this.state.images.map((i) => i.uuid);
-  }
-
-  // ---- physics -----------------------------------------------------------
+  // ---- physics: services, manatee, binder, first boots ---------------------
 
   /** Zone is running and finished its first-boot setup. */
   isUp(inst: ScenarioInstance): boolean {
@@ -260,28 +205,159 @@ export class SimWorld {
     if (changed) this.commit();
   }
 
-  // ---- faults ------------------------------------------------------------
+  // ---- physics: zones and their NICs ------------------------------------------
+
+  /** An image is in the server's zpool (a scenario without per-server images has them all). */
+  imageInstalled(srv: ScenarioServer, image: string): boolean {
+    return this.imagesOn(srv).includes(image);
+  }
 
   /**
-   * The fault that applies to this command or HTTP call, if any; consumes one
-   * of its `times`. `what` is "vmadm create ..." or "GET /vms?..."; `payload`
-   * what was fed on stdin, which `match` also sees.
+   * `vmadm create` on a server. vmadm refuses what VM.js refuses (vmadm-payload.ts),
+   * and an image not in the zpool (imgadm must install it first). The admin IP is
+   * the IP of the NIC tagged admin, whichever NIC is primary (triton-netconfig
+   * adminIpFromVmMetadata, used by sdcadm). With autoboot the zone boots at once:
+   * a delegated dataset is created empty, so its data is lost for good.
    */
-  takeFault(tool: string, sub: string | undefined, what: string, payload?: string): FaultEffect | undefined {
-    for (const f of this.state.faults) {
-      if (!('command' in f)) continue;
-      const [ft, fs] = f.command.split(/\s+/, 2);
-      if (ft !== tool) continue;
-      if (fs !== undefined && !(sub ?? '').startsWith(fs)) continue;
-      if (f.match !== undefined && !what.includes(f.match) && !(payload ?? '').includes(f.match)) continue;
-      const fired = f.fired ?? 0;
-      if (f.times !== undefined && fired >= f.times) continue;
-      f.fired = fired + 1;
-      this.commit();
-      return f.effect;
+  createZone(srv: ScenarioServer, raw: Record<string, unknown>): ZoneCreation {
+    const checked = checkCreatePayload(raw, this.instancesOn(srv.hostname), (z) => nicsOf(this.state, z));
+    if (!checked.ok) return { kind: 'refused', error: checked.error };
+    const { payload, warnings } = checked;
+    const uuid = String(raw['uuid']);
+    const image = String(payload['image_uuid'] ?? '');
+    if (!this.imageInstalled(srv, image)) return { kind: 'image-missing', image };
+    const tags = (payload['tags'] ?? {}) as Record<string, unknown>;
+    const nics = checked.nics.map((n) => (n.mac ? n : { ...n, mac: generatedMac(`${uuid}/${n.interface}/${this.now()}`) }));
+    const adminNic = nics.find((n) => n.nic_tag === 'admin');
+    const ext = nics.find((n) => n.nic_tag === 'external');
+    const alias = String(payload['alias'] ?? '');
+    const inst: ScenarioInstance = {
+      service: String(tags['smartdc_role'] ?? alias.replace(/\d+$/, '')),
+      alias,
+      uuid,
+      server: srv.hostname,
+      image,
+      adminIp: adminNic?.ip ?? '',
+      delegatedDataset: payload['delegate_dataset'] === true,
+      ...(ext ? { externalIp: ext.ip } : {}),
+      primaryNic: ext?.primary ? 'external' : 'admin',
+      firewallEnabled: payload['firewall_enabled'] === true,
+      nics,
+      state: 'stopped',
+      data: payload['delegate_dataset'] === true ? 'empty' : 'none',
+      mac: adminNic?.mac ?? generatedMac(`${uuid}/admin/${this.now()}`),
+      autoboot: payload['autoboot'] !== false,
+      payload,
+    };
+    this.state.instances.push(inst);
+    this.registerNic(inst);
+    if (inst.autoboot) {
+      inst.state = 'running';
+      inst.bootStartedAt = this.now();
+      inst.netUpAt = this.now();
+      if (inst.delegatedDataset) {
+        inst.bootedWithoutData = true;
+        this.event(`${alias} booted at create with an EMPTY delegated dataset: its data is lost`);
+      }
     }
-    return undefined;
+    this.event(`vmadm create ${alias} (${uuid}) on ${srv.hostname}`);
+    this.commit();
+    return { kind: 'created', inst, warnings };
   }
+
+  /**
+   * net-agent puts a new zone's admin NIC into NAPI, which refuses an IP
+   * outside the network's subnet (sdc-napi lib/models/nic/common.js
+   * validateSubnetContainsIP, IP_OUTSIDE) and an IP another NIC record holds.
+   */
+  private registerNic(inst: ScenarioInstance): void {
+    const nics = this.state.sim.napiNics;
+    const admin = nicsOf(this.state, inst).find((n) => n.nic_tag === 'admin');
+    if (admin && !inSubnet(this.state, admin)) {
+      inst.nicRegistration = 'failed';
+      this.event(`net-agent: NIC ${inst.mac} of ${inst.alias}: ip ${inst.adminIp} cannot be outside subnet ${this.state.adminNetwork.subnet}`);
+      return;
+    }
+    const holder = nics.find((n) => n.ip === inst.adminIp && n.mac !== inst.mac);
+    if (holder) {
+      inst.nicRegistration = 'failed';
+      this.event(`net-agent: NIC ${inst.mac} of ${inst.alias}: IP ${inst.adminIp} is in use by ${holder.belongs_to_type} ${holder.belongs_to_uuid}`);
+      return;
+    }
+    inst.nicRegistration = 'ok';
+    const same = nics.findIndex((n) => n.mac === inst.mac);
+    const rec = { mac: inst.mac!, ip: inst.adminIp, belongs_to_uuid: inst.uuid, belongs_to_type: 'zone' as const, owner_uuid: this.state.datacenter.adminUuid };
+    if (same >= 0) nics[same] = rec;
+    else nics.push(rec);
+  }
+
+  /**
+   * `vmadm start`. Starting a running VM is done already (vmadm exits 0). VM.js
+   * startZone sets autoboot: a started zone comes back after a reboot. Its NICs
+   * come up now, so a later claimant of an IP loses it (ip-owner.ts). A created
+   * zone's first boot with its delegated dataset still empty loses the data.
+   */
+  startZone(inst: ScenarioInstance): 'started' | 'already-running' {
+    if (inst.state === 'running' || inst.state === 'setup_failed') return 'already-running';
+    inst.state = 'running';
+    inst.netUpAt = this.now();
+    inst.autoboot = true;
+    if (inst.bootStartedAt === undefined && inst.payload) {
+      inst.bootStartedAt = this.now();
+      if (inst.delegatedDataset && inst.data === 'empty') {
+        inst.bootedWithoutData = true;
+        this.event(`${inst.alias} first boot with an EMPTY delegated dataset: its data is lost`);
+      }
+    }
+    this.commit();
+    return 'started';
+  }
+
+  /** `vmadm stop`. VM.js stopZone clears autoboot: a stopped zone stays down after a reboot. */
+  stopZone(inst: ScenarioInstance): 'stopped' | 'already-stopped' {
+    if (inst.state === 'stopped') return 'already-stopped';
+    inst.state = 'stopped';
+    inst.autoboot = false;
+    this.commit();
+    return 'stopped';
+  }
+
+  /** `imgadm install`: an image whose origin is not in the zpool cannot be installed (imgadm OriginNotInstalled). */
+  installImage(srv: ScenarioServer, uuid: string, origin: string | undefined): 'installed' | 'already-installed' | 'origin-missing' {
+    const installed = this.imagesOn(srv);
+    if (installed.includes(uuid)) return 'already-installed';
+    if (origin && !installed.includes(origin)) return 'origin-missing';
+    srv.images = [...installed, uuid];
+    this.commit();
+    return 'installed';
+  }
+
+  /**
+   * `zfs recv` into a zone's delegated dataset. A running zone holds it busy;
+   * an incremental stream applies only on top of the snapshot it was made
+   * from; a full stream replaces an existing dataset only with -F.
+   */
+  receiveDataset(inst: ScenarioInstance, stream: { snapshot: string; from?: string | undefined; bytes: number }, force: boolean): DatasetReceipt {
+    if (inst.state === 'running' || inst.state === 'setup_failed') return 'zone-running';
+    const snap = stream.snapshot.split('@')[1] ?? 'received';
+    const snaps = snapshotsOf(inst);
+    if (stream.from !== undefined) {
+      const newest = snaps.at(-1);
+      if (inst.data !== 'received' || !newest || newest.name !== stream.from.split('@')[1]) return 'not-on-newest-snapshot';
+      inst.snapshots = [...snaps, { name: snap, at: this.now() }];
+    } else {
+      if (inst.delegatedDataset && !force) return 'exists-without-force';
+      inst.snapshots = [{ name: snap, at: this.now() }];
+    }
+    inst.data = 'received';
+    const name = `zones/${inst.uuid}/data`;
+    inst.receivedSnapshot = `${name}@${snap}`;
+    this.event(`zfs recv ${name} (${stream.from ? `incremental from ${stream.from}, ` : ''}${stream.bytes} bytes, snapshot ${stream.snapshot})`);
+    this.commit();
+    return 'received';
+  }
+
+  // ---- scenario events --------------------------------------------------------
 
   /** Fire `primary-returns` once the named service has a new instance up. */
   checkEvents(): void {
@@ -304,10 +380,6 @@ export class SimWorld {
     }
   }
 
-  event(what: string): void {
-    this.state.sim.events.push({ at: this.now(), what });
-  }
-
   // ---- test and drill controls (sync) ---------------------------------------
 
   /** A server dies now (power loss, zpool gone): it answers nothing, and manatee reacts as at load. */
@@ -319,117 +391,13 @@ export class SimWorld {
     this.event(`${hostname} died`);
     this.commit();
   }
-
-  /** Make every delegated-dataset snapshot older by this much simulated time (a drill's "5 minutes later"). */
-  backdateSnapshots(simulatedMs: number): void {
-    for (const i of this.state.instances) for (const s of i.snapshots ?? []) s.at -= simulatedMs / this.speed;
-    this.commit();
-  }
-
-  // ---- persistence ---------------------------------------------------------
-
-  /** Write the live state: temp file, fsync, rename (atomic on one filesystem). */
-  commit(): void {
-    if (!this.statePath) return;
-    mkdirSync(dirname(this.statePath), { recursive: true });
-    const tmp = `${this.statePath}.tmp-${process.pid}`;
-    const fd = openSync(tmp, 'w', 0o644);
-    try {
-      writeSync(fd, JSON.stringify(this.state, null, 2) + '\n');
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.statePath);
-  }
 }
 
-/** First load of a scenario: derive what the DC's APIs hold, and let manatee react. */
-function initialize(scenario: Scenario, now: number): SimState {
-  const s = structuredClone(scenario) as Scenario;
-  const adminUuid = s.datacenter.adminUuid;
-  for (const inst of s.instances) {
-    inst.state ??= 'running';
-    inst.data ??= inst.delegatedDataset ? 'intact' : 'none';
-    inst.mac ??= macFor(inst.uuid);
-  }
-  for (const srv of s.servers) srv.setup ??= true;
-  const rabbit = s.instances.find((i) => i.service === 'rabbitmq');
-  const sim: SimState['sim'] = {
-    createdAt: now,
-    napiNics: [
-      ...s.servers.map((srv) => ({
-        mac: serverAdminMac(srv.uuid),
-        ip: srv.adminIp,
-        belongs_to_uuid: srv.uuid,
-        belongs_to_type: 'server' as const,
-        owner_uuid: adminUuid,
-      })),
-      ...s.instances.map((i) => ({
-        mac: i.mac!,
-        ip: i.adminIp,
-        belongs_to_uuid: i.uuid,
-        belongs_to_type: 'zone' as const,
-        owner_uuid: adminUuid,
-      })),
-    ],
-    napiReservedIps: [...s.recoveryIps],
-    sapiInstances: s.instances.map((i) => ({
-      uuid: i.uuid,
-      service: i.service,
-      alias: i.alias,
-      server: s.servers.find((x) => x.hostname === i.server)!.uuid,
-    })),
-    sapiMode: 'full',
-    deletedServers: [],
-    bootParams: rabbit ? { rabbitmq: `guest:guest:${rabbit.adminIp}:5672` } : {},
-    events: [],
-  };
-  const state = { ...s, sim } as SimState;
-  manateeTakeover(state);
-  // gz-tools records its image in a file (sdcadm reads it the same way).
-  for (const srv of state.servers) {
-    srv.files = { ...(srv.files ?? {}), '/opt/smartdc/etc/': '', '/opt/smartdc/etc/gz-tools.image': `${stableUuid('gz-tools', srv.gzTools ?? GZ_TOOLS)}\n` };
-    // sdcadm runs on the headnodes (installed from its shar, which leaves etc/buildstamp).
-    if (srv.usbkey) srv.files['/opt/smartdc/sdcadm/etc/buildstamp'] ??= `${SIM_SDCADM_BUILDSTAMP}\n`;
-    if (srv.usbkey) Object.assign(srv.files, { '/usbkey/config': usbkeyConfig(state, srv), '/usbkey/config.inc/': '', '/usbkey/config.inc/generic': CONFIG_INC_GENERIC });
-  }
-  // Other headnodes' restore-data, as far as a remote look shows it: the layout
-  // marker and when their sync last succeeded (the console's own is real files).
-  const rd = '/var/sdcadm/restore-data';
-  for (const srv of state.servers) {
-    if (!state.restoreData.on.includes(srv.hostname)) continue;
-    const time = new Date(now - state.restoreData.syncedSecondsAgo * 1000).toISOString();
-    srv.files = { ...(srv.files ?? {}), [`${rd}/`]: '', [`${rd}/LAYOUT`]: '1\n', [`${rd}/dc/`]: '', [`${rd}/dc/synced.json`]: JSON.stringify({ time, ok: true }) + '\n' };
-  }
-  return state;
-}
+export type Snapshot = NonNullable<ScenarioInstance['snapshots']>[number];
 
-/**
- * Manatee's state machine after a loss: the sync takes over only if an async is
- * there to become the new sync; the lost primary is deposed. Lost asyncs drop out.
- */
-function manateeTakeover(state: SimState): void {
-  const m = state.manatee;
-  if (!m) return;
-  const alive = (alias: string | null | undefined): boolean => {
-    const inst = state.instances.find((i) => i.alias === alias && i.service === 'manatee');
-    return !!inst && state.servers.some((s) => s.hostname === inst.server && s.alive);
-  };
-  const asyncs = m.async.filter(alive);
-  m.deposed ??= [];
-  if (!alive(m.primary)) {
-    if (alive(m.sync) && asyncs.length > 0) {
-      m.deposed.push(m.primary);
-      m.primary = m.sync!;
-      m.sync = asyncs.shift()!;
-      delete m.syncReplication; // a new generation: the new sync connects afresh
-    }
-  } else if (m.sync && !alive(m.sync) && asyncs.length > 0) {
-    // The primary picks a new sync only from a present async; with none, the lost
-    // sync stays assigned and writes wait (TritonDataCenter/manatee-state-machine README.md).
-    m.sync = asyncs.shift()!;
-    delete m.syncReplication;
-  }
-  m.async = asyncs;
+/** A dataset's snapshots, oldest first (a live state from before snapshots: the received one). */
+export function snapshotsOf(inst: ScenarioInstance): Snapshot[] {
+  if (inst.snapshots) return inst.snapshots;
+  const recv = inst.receivedSnapshot?.split('@')[1];
+  return recv ? [{ name: recv, at: 0 }] : [];
 }
