@@ -9,7 +9,7 @@ import { createStore, type Store } from '../../src/screens/store.js';
 import type { Theme } from '../../src/screens/theme.js';
 import { initialState } from '../../src/state/console.js';
 import { ConsoleSession } from '../../src/app/console/session.js';
-import { openTestSim, scenario, until } from '../sim/helpers.js';
+import { openTestSim, scenario, until } from '../support/sim-dc.js';
 
 const serial: Theme = { color: false, ascii: true, serial: true, tickMs: 5000 };
 const FAST = { pollMs: 5, commandTimeoutMs: 5_000, bootTimeoutMs: 10_000, provisionTimeoutMs: 10_000, shutdownGraceMs: 2_000, settleMs: 100 };

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../sim/helpers.js';
+import { tempDir } from '../support/sim-dc.js';
 
 const script = resolve(import.meta.dirname, '..', '..', 'share', 'headnode-prepare.sh');
 const UUID = '91cd462d-c036-5f49-97cb-9a2cdce4e2b7';

@@ -4,7 +4,7 @@
 // reaches the first holder.
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/remote/errors.js';
-import { openTestSim, until, type TestSim } from './helpers.js';
+import { openTestSim, until, type TestSim } from '../support/sim-dc.js';
 
 const ADMIN = '317a3314-d536-5367-9173-21bc7a2e5020';
 const SAPI_IMG = '94219f1a-73c3-576b-bba6-d3359638c4e1';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError, RemoteError } from '../../src/remote/errors.js';
-import { openTestSim, scenario, until } from './helpers.js';
+import { openTestSim, scenario, until } from '../support/sim-dc.js';
 
 const BINDER2 = 'b0b40a38-bbf6-5043-8b84-14f8e82c614f';
 

@@ -9,7 +9,7 @@ import { createVmapi } from '../../src/remote/triton/vmapi.js';
 import { makeSimStream } from '../../src/remote/sim/zfs-stream.js';
 import { PREPARE_MARKER } from '../../src/remote/sim/headnode-prepare.js';
 import { paths } from '../../src/state/restore-data-layout.js';
-import { openTestSim, scenario, sleep, until } from './helpers.js';
+import { openTestSim, scenario, sleep, until } from '../support/sim-dc.js';
 import { AMONREDIS_IMG, corePayload, HN1, SAPI0, SAPI_IMG } from './reference.js';
 
 const ORIGIN = 'bfa268a6-f44a-5456-8bba-d3dc65dd3265';

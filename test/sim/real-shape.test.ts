@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { paths } from '../../src/state/restore-data-layout.js';
-import { openTestSim, scenario, until } from './helpers.js';
+import { openTestSim, scenario, until } from '../support/sim-dc.js';
 import { ADMIN, AMONREDIS_IMG, HN1, SAPI0, SAPI_IMG } from './reference.js';
 
 const CLOUDAPI0 = '2db9dbaa-1898-5b16-a14d-f5dc9caad402';

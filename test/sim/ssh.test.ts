@@ -6,7 +6,7 @@ import { getSysinfo } from '../../src/remote/triton/sysinfo.js';
 import { vmadmLookup } from '../../src/remote/triton/vmadm.js';
 import { detect } from '../../src/steps/detect.js';
 import { inventoryFromRestoreData, readRestoreData } from '../../src/steps/restore-data.js';
-import { openTestSim, scenario, tempDir } from './helpers.js';
+import { openTestSim, scenario, tempDir } from '../support/sim-dc.js';
 
 async function serve(edit?: Parameters<typeof scenario>[0]): Promise<SimSshService> {
   const t = await openTestSim(scenario(edit), 100);

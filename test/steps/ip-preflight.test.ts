@@ -9,8 +9,8 @@ import { exitCodeOf } from '../../src/state/check-report.js';
 import { type Problem } from '../../src/state/problem.js';
 import { runCheck } from '../../src/steps/check.js';
 import { runRestore } from '../../src/steps/restore.js';
-import { openTestSim, scenario, type TestSim } from '../sim/helpers.js';
-import { loadState } from './restore-helpers.js';
+import { openTestSim, scenario, type TestSim } from '../support/sim-dc.js';
+import { loadState } from '../support/restore-oracle.js';
 
 const SPEED = 400;
 const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };

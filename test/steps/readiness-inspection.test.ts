@@ -14,7 +14,7 @@ import { initialState } from '../../src/state/console.js';
 import type { HeadnodeReadiness, ReadinessService } from '../../src/state/headnode-readiness.js';
 import { formatPrometheus } from '../../src/state/prometheus.js';
 import { runCheck, type CheckOptions, type CheckResult } from '../../src/steps/check.js';
-import { openTestSim, scenario, type TestSim } from '../sim/helpers.js';
+import { openTestSim, scenario, type TestSim } from '../support/sim-dc.js';
 import { parsePrometheus, valueOf } from '../state/prometheus-parse.js';
 
 const T = 400; // probe deadline (ms): the sim runs at speed 1000

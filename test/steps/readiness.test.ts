@@ -12,7 +12,7 @@ import { formatCheckText } from '../../src/state/check-report.js';
 import { type Problem, type ProblemCode } from '../../src/state/problem.js';
 import { runCheck, type CheckOptions, type CheckResult } from '../../src/steps/check.js';
 import { assessReadiness } from '../../src/steps/readiness.js';
-import { openTestSim, scenario, tempDir, type TestSim } from '../sim/helpers.js';
+import { openTestSim, scenario, tempDir, type TestSim } from '../support/sim-dc.js';
 
 const T = 400; // probe deadline (ms): the sim runs at speed 1000
 

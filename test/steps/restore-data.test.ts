@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inventoryFromRestoreData, readRestoreData } from '../../src/steps/restore-data.js';
 import { primaryOf } from '../../src/state/inventory.js';
-import { openTestSim, scenario, tempDir } from '../sim/helpers.js';
+import { openTestSim, scenario, tempDir } from '../support/sim-dc.js';
 
 describe('restore-data as the simulator writes it and the console reads it', () => {
   it('the reference scenario reads back whole: every service, vm, dataset and image', async () => {

@@ -9,9 +9,9 @@ import { paths } from '../../src/state/restore-data-layout.js';
 import { describeAction, formatPlanText, planJson } from '../../src/state/plan.js';
 import { runRestore } from '../../src/steps/restore.js';
 import { runSync } from '../../src/steps/sync/run.js';
-import { openTestSim, scenario } from '../sim/helpers.js';
-import { loadState } from './restore-helpers.js';
-import { openHealthy, syncOpts } from './sync-helpers.js';
+import { openTestSim, scenario } from '../support/sim-dc.js';
+import { loadState } from '../support/restore-oracle.js';
+import { openHealthy, syncOpts } from '../support/sync-dc.js';
 
 const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };
 const SAPI0 = '67be4635-bfdb-527a-8b91-44daa9249090';

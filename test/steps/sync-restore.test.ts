@@ -9,8 +9,8 @@ import { runCheck } from '../../src/steps/check.js';
 import { readRestoreData } from '../../src/steps/restore-data.js';
 import { runRestore } from '../../src/steps/restore.js';
 import { runSync } from '../../src/steps/sync/run.js';
-import { loadState, violations } from './restore-helpers.js';
-import { inst, openHealthy, syncOpts } from './sync-helpers.js';
+import { loadState, violations } from '../support/restore-oracle.js';
+import { inst, openHealthy, syncOpts } from '../support/sync-dc.js';
 
 const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };
 

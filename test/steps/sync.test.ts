@@ -9,8 +9,8 @@ import { readRestoreData } from '../../src/steps/restore-data.js';
 import { runSync } from '../../src/steps/sync/run.js';
 import { DiskGuard, freeBytes } from '../../src/steps/sync/disk.js';
 import { DiskFloorError } from '../../src/steps/sync/errors.js';
-import { healthy, inst, openHealthy, picture, readJsonFile, syncOpts, TIMING } from './sync-helpers.js';
-import { openTestSim } from '../sim/helpers.js';
+import { healthy, inst, openHealthy, picture, readJsonFile, syncOpts, TIMING } from '../support/sync-dc.js';
+import { openTestSim } from '../support/sim-dc.js';
 import { SimHost } from '../../src/remote/sim/sim-host.js';
 
 const SURVIVORS = ['manatee', 'moray', 'binder', 'dhcpd'];

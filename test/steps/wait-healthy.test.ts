@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ActionFailed, execute, type ActionContext } from '../../src/steps/actions.js';
 import type { PlanAction } from '../../src/state/plan.js';
-import { openTestSim, scenario, type TestSim } from '../sim/helpers.js';
+import { openTestSim, scenario, type TestSim } from '../support/sim-dc.js';
 import { AMONREDIS_IMG, corePayload, SAPI0, SAPI_IMG } from '../sim/reference.js';
 import type { Scenario } from '../../src/remote/sim/scenario.js';
 
