@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useZkEnsemble, zookeeperProgram } from '../support/zk-ensemble.js';
 import { tempDir } from '../support/sim-dc.js';
+import { REF } from '../support/reference.js';
 
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
 const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
@@ -62,7 +63,7 @@ describe('the DC-wide lock between two consoles', () => {
     expect(out).toContain('--without-binder-quorum');
     const journal = join(dir, 's.journal');
     const ok = await execa(bin, [...args, '--without-binder-quorum'], { reject: false, stdin: 'ignore' });
-    const jl = readFileSync(join(journal, 'convert-91cd462d-c036-5f49-97cb-9a2cdce4e2b7', 'journal.jsonl'), 'utf8');
+    const jl = readFileSync(join(journal, `convert-${REF.cn0.uuid}`, 'journal.jsonl'), 'utf8');
     expect(jl, ok.stderr.slice(-2000)).toContain('the operator confirmed the per-headnode lock');
   }, 120_000);
 

@@ -8,10 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { SIM_SDCADM_BUILDSTAMP, SIM_SDCADM_DEPLOYED_IMAGE, SIM_SDCADM_IMAGE, tgzMembers } from '../../src/remote/sim/usbkey-key.js';
 import { USBKEY_BASE_NAMES } from '../../src/state/convert-plan.js';
 import { tempDir } from '../support/sim-dc.js';
+import { REF } from '../support/reference.js';
 
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
 const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
-const CN0 = '91cd462d-c036-5f49-97cb-9a2cdce4e2b7';
+const CN0 = REF.cn0.uuid;
 
 interface Inst { service: string; alias: string; server: string; state?: string }
 interface State { servers: { hostname: string; headnode: boolean; usbkey: boolean }[]; instances: Inst[]; manatee: { async: string[] }; sim: { events: { what: string }[] } }

@@ -6,9 +6,10 @@ import { expect, it } from 'vitest';
 import { tempDir } from '../support/sim-dc.js';
 import { violations } from '../support/restore-oracle.js';
 import { describePty, startPty } from '../support/pty.js';
+import { REF } from '../support/reference.js';
 
 const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
-const UFDS = '9e255cfd-7463-5df6-8659-3990ea9475cd';
+const UFDS = REF.ufds0.uuid;
 
 function scenarioWithFault(dir: string): string {
   const s = JSON.parse(readFileSync(contract, 'utf8'));

@@ -6,9 +6,10 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileS
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/sim-dc.js';
+import { REF } from '../support/reference.js';
 
 const script = resolve(import.meta.dirname, '..', '..', 'share', 'headnode-prepare.sh');
-const UUID = '91cd462d-c036-5f49-97cb-9a2cdce4e2b7';
+const UUID = REF.cn0.uuid;
 
 function rig(opts: { headnode?: boolean; setup?: boolean; netBootConfig?: boolean; setupJson?: Record<string, unknown> } = {}): { dir: string; key: string; env: Record<string, string> } {
   const dir = tempDir('tr-hnp-');

@@ -5,11 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/remote/errors.js';
 import { openTestSim, until, type TestSim } from '../support/sim-dc.js';
+import { REF } from '../support/reference.js';
 
-const ADMIN = '317a3314-d536-5367-9173-21bc7a2e5020';
-const SAPI_IMG = '94219f1a-73c3-576b-bba6-d3359638c4e1';
+const ADMIN = REF.admin.uuid;
+const SAPI_IMG = REF.sapi0.image;
 /** sapi0's uuid: its SAPI record exists, so its first boot completes. */
-const SAPI0 = '67be4635-bfdb-527a-8b91-44daa9249090';
+const SAPI0 = REF.sapi0.uuid;
 const MORAY2 = 'moray2';
 
 async function startSapi(t: TestSim, ip: string): Promise<void> {

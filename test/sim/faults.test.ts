@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError, RemoteError } from '../../src/remote/errors.js';
 import { openTestSim, scenario, until } from '../support/sim-dc.js';
+import { REF } from '../support/reference.js';
 
-const BINDER2 = 'b0b40a38-bbf6-5043-8b84-14f8e82c614f';
+const BINDER2 = REF.binder2.uuid;
 
 describe('simulated faults', () => {
   it('fail N times: realistic stderr, no effect, then the command works', async () => {
@@ -49,11 +50,11 @@ describe('simulated faults', () => {
 
   it('primary-returns: once the named service is restored, the dead primary boots back', async () => {
     const t = await openTestSim(scenario((s) => (s.faults = [{ event: 'primary-returns', after: 'sapi' }])));
-    const sapi = '67be4635-bfdb-527a-8b91-44daa9249090'; // sapi0's own uuid: its SAPI record exists (reuse)
+    const sapi = REF.sapi0.uuid; // sapi0's own uuid: its SAPI record exists (reuse)
     const payload = JSON.stringify({
       uuid: sapi,
       alias: 'sapi1',
-      image_uuid: '94219f1a-73c3-576b-bba6-d3359638c4e1',
+      image_uuid: REF.sapi0.image,
       tags: { smartdc_role: 'sapi' },
       nics: [{ ip: '10.99.99.60', nic_tag: 'admin', primary: true }],
       autoboot: false,

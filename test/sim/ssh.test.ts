@@ -7,6 +7,7 @@ import { vmadmLookup } from '../../src/remote/triton/vmadm.js';
 import { detect } from '../../src/steps/detect.js';
 import { inventoryFromRestoreData, readRestoreData } from '../../src/steps/restore-data.js';
 import { openTestSim, scenario, tempDir } from '../support/sim-dc.js';
+import { REF } from '../support/reference.js';
 
 async function serve(edit?: Parameters<typeof scenario>[0]): Promise<SimSshService> {
   const t = await openTestSim(scenario(edit), 100);
@@ -41,11 +42,11 @@ describe('simulated DC over SSH', () => {
   it('a disconnect fault drops the link mid-command: the effect happened, the client cannot know', async () => {
     svc = await serve((s) => (s.faults = [{ command: 'vmadm stop', effect: 'disconnect', times: 1 }]));
     const hn2 = svc.dc.peer('headnode2', '10.99.99.42');
-    const err = await hn2.run(['vmadm', 'stop', 'b0b40a38-bbf6-5043-8b84-14f8e82c614f'], { timeoutMs: 5_000 }).catch((e: unknown) => e);
+    const err = await hn2.run(['vmadm', 'stop', REF.binder2.uuid], { timeoutMs: 5_000 }).catch((e: unknown) => e);
     expect((err as RemoteError).kind).toBe('connection-lost');
     expect((err as RemoteError).mayHaveRun).toBe(true);
     // The next command reconnects, and sees the stop did happen.
-    const vm = await hn2.run(['vmadm', 'get', 'b0b40a38-bbf6-5043-8b84-14f8e82c614f'], { timeoutMs: 5_000 });
+    const vm = await hn2.run(['vmadm', 'get', REF.binder2.uuid], { timeoutMs: 5_000 });
     expect(JSON.parse(vm.stdout).state).toBe('stopped');
   });
 

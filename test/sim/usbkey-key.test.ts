@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { PREPARE_MARKER } from '../../src/remote/sim/headnode-prepare.js';
 import { SIM_SDCADM_BUILDSTAMP, SIM_SDCADM_DEPLOYED_IMAGE, SIM_SDCADM_IMAGE, tgzMembers } from '../../src/remote/sim/usbkey-key.js';
 import { openTestSim, scenario } from '../support/sim-dc.js';
+import { REF } from '../support/reference.js';
 
-const CN0 = '91cd462d-c036-5f49-97cb-9a2cdce4e2b7';
+const CN0 = REF.cn0.uuid;
 const DIR = '/usbkey/extra/headnode-prepare';
 
 describe('sdc-usbkey (sdc-headnode tools/cmd/sdc-usbkey.js)', () => {

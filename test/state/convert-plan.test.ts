@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildConvertPlan, type ConvertPlanInput, type LiveInstance } from '../../src/state/convert-plan.js';
 import { secondaryHeadnodeConfig } from '../../src/state/headnode-config.js';
+import { REF } from '../support/reference.js';
 
-const T = { hostname: 'cn0', uuid: '91cd462d-c036-5f49-97cb-9a2cdce4e2b7', adminIp: '10.99.99.43' };
+const T = { hostname: 'cn0', uuid: REF.cn0.uuid, adminIp: '10.99.99.43' };
 const hn = (n: number): { hostname: string; uuid: string } => ({ hostname: `headnode${n}`, uuid: `00000000-0000-4000-8000-00000000000${n}` });
 const inst = (service: string, alias: string, on: number): LiveInstance => ({ service, alias, uuid: `${alias}-uuid`, serverUuid: hn(on).uuid, serverHostname: hn(on).hostname });
 

@@ -11,11 +11,12 @@ import { runCheck } from '../../src/steps/check.js';
 import { runRestore } from '../../src/steps/restore.js';
 import { openTestSim, scenario, type TestSim } from '../support/sim-dc.js';
 import { loadState } from '../support/restore-oracle.js';
+import { REF } from '../support/reference.js';
 
 const SPEED = 400;
 const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };
-const ADMIN = '317a3314-d536-5367-9173-21bc7a2e5020';
-const SAPI0 = '67be4635-bfdb-527a-8b91-44daa9249090';
+const ADMIN = REF.admin.uuid;
+const SAPI0 = REF.sapi0.uuid;
 const ROGUE = '11111111-2222-4333-8444-555555555577';
 const inst = (s: Scenario, alias: string) => s.instances.find((i) => i.alias === alias)!;
 
@@ -28,7 +29,7 @@ async function rogueOnSapiIp(t: TestSim): Promise<void> {
   const payload = JSON.stringify({
     uuid: ROGUE,
     alias: 'rogue0',
-    image_uuid: 'ddd0411e-3934-5e05-a0bd-d76762a748b8',
+    image_uuid: REF.assets0.image,
     brand: 'joyent-minimal',
     owner_uuid: ADMIN,
     tags: { smartdc_role: 'assets', smartdc_type: 'core' },
@@ -70,14 +71,14 @@ describe('IP pre-flight: a clash refuses the restore before anything changes', (
     const p = ps.find((x) => x.message.includes('is held by server cn0'))!;
     expect(p).toMatchObject({ code: 'IP_CONFLICT', service: 'sapi' });
     expect(p.message).toContain(`gives sapi0 (${SAPI0})`);
-    expect(p.message).toContain('server cn0 (91cd462d-c036-5f49-97cb-9a2cdce4e2b7), its admin IP');
+    expect(p.message).toContain(`server cn0 (${REF.cn0.uuid}), its admin IP`);
     expect(p.fix).toContain("a server's admin IP is not the restore's to take");
   });
 
   it('two lost zones with one IP', async () => {
     const ps = await refused(scenario((s) => (inst(s, 'assets0').adminIp = '10.99.99.30')));
     const p = ps.find((x) => x.message.includes('is given to two re-created zones'))!;
-    expect(p.message).toBe(`10.99.99.30 is given to two re-created zones: assets0 (1aec4f59-36a6-5a00-ad08-b36157eb094d) (from its vm dump in restore-data (svc-assets/vm-1aec4f59-36a6-5a00-ad08-b36157eb094d.json)) and sapi0 (${SAPI0}) (from its vm dump in restore-data (svc-sapi/vm-${SAPI0}.json)): the one restored second would come up duplicate and answer nothing on it`);
+    expect(p.message).toBe(`10.99.99.30 is given to two re-created zones: assets0 (${REF.assets0.uuid}) (from its vm dump in restore-data (svc-assets/vm-${REF.assets0.uuid}.json)) and sapi0 (${SAPI0}) (from its vm dump in restore-data (svc-sapi/vm-${SAPI0}.json)): the one restored second would come up duplicate and answer nothing on it`);
     expect(p.service).toBe('sapi');
   });
 

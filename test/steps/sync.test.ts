@@ -12,6 +12,7 @@ import { DiskFloorError } from '../../src/steps/sync/errors.js';
 import { healthy, inst, openHealthy, picture, readJsonFile, syncOpts, TIMING } from '../support/sync-dc.js';
 import { openTestSim } from '../support/sim-dc.js';
 import { SimHost } from '../../src/remote/sim/sim-host.js';
+import { REF } from '../support/reference.js';
 
 const SURVIVORS = ['manatee', 'moray', 'binder', 'dhcpd'];
 const sourceSnaps = (t: Awaited<ReturnType<typeof openHealthy>>, alias: string): string[] =>
@@ -113,8 +114,8 @@ describe('sync (in-process simulator)', () => {
     // One base per headnode on the source, named after its server.
     const snaps = sourceSnaps(t, 'sapi0');
     expect(snaps).toHaveLength(2);
-    expect(snaps.filter((n) => n.includes('7441d100-2e6d-5cc1-a297-ab9735a04c92'))).toHaveLength(1);
-    expect(snaps.filter((n) => n.includes('181f8483-a318-54d7-9f36-5ccad5d9a091'))).toHaveLength(1);
+    expect(snaps.filter((n) => n.includes(REF.headnode1.uuid))).toHaveLength(1);
+    expect(snaps.filter((n) => n.includes(REF.headnode2.uuid))).toHaveLength(1);
   });
 
   it.each(['hang', 'disconnect'] as const)('a %s on one source\'s zfs send fails that service only; its data stays byte-identical', async (effect) => {
