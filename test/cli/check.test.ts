@@ -22,10 +22,10 @@ describe('triton-recover check', () => {
     expect(out.primary).toMatchObject({ hostname: 'headnode0', uuid: REF.headnode0.uuid, state: 'dead' });
     const signals = Object.fromEntries(out.primary.evidence.map((e: any) => [e.signal, e]));
     expect(Object.keys(signals).sort()).toEqual(['binder', 'cnapi', 'manatee', 'ping', 'ssh']);
-    expect(signals.ping).toMatchObject({ ok: false, detail: 'no answer from 10.99.99.7' });
+    expect(signals.ping).toMatchObject({ ok: false, detail: `no answer from ${REF.headnode0.adminIp}` });
     expect(signals.manatee.detail).toContain('manatee0 was deposed');
     // The SSH probe's own timeout fires before the probe deadline: a typed "dead", not "cannot tell".
-    expect(signals.ssh).toMatchObject({ says: 'dead', detail: 'SSH to 10.99.99.7: connection timed out' });
+    expect(signals.ssh).toMatchObject({ says: 'dead', detail: `SSH to ${REF.headnode0.adminIp}: connection timed out` });
     for (const e of out.primary.evidence) expect(Object.keys(e)).toEqual(expect.arrayContaining(['signal', 'ok', 'detail']));
     expect(out.headnodes.map((h: any) => [h.hostname, h.state, h.local])).toEqual([
       ['headnode0', 'dead', false],

@@ -72,7 +72,7 @@ describe('triton-recover convert --yes', () => {
     // The new headnode's USB key got its own config: its hostname and IP, not the primary's external IP.
     const cn0 = (JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')) as { servers: { hostname: string; files: Record<string, string> }[] }).servers.find((x) => x.hostname === 'cn0')!;
     expect(cn0.files['/usbkey/config']).toContain('hostname=cn0\n');
-    expect(cn0.files['/usbkey/config']).toContain('admin_ip=10.99.99.43\n');
+    expect(cn0.files['/usbkey/config']).toContain(`admin_ip=${REF.cn0.adminIp}\n`);
     expect(cn0.files['/usbkey/config']).not.toContain('external_ip=');
     // The config holds password hashes on a real DC: not in the journal, not left where assets serves it.
     const journal = readFileSync(journalPath(dir), 'utf8');

@@ -24,15 +24,15 @@ describe('triton-recover plan / restore', () => {
     expect(sapi.actions.map((a: any) => a.kind)).toEqual(['create-vm', 'receive-dataset', 'start-vm', 'wait-healthy']);
     expect(sapi.actions[0]).toMatchObject({ host: 'headnode1', argv: ['vmadm', 'create'] });
     expect(sapi.actions[0].stdin).toMatchObject({ uuid: sapi.uuid, alias: 'sapi0', autoboot: false, delegate_dataset: true });
-    expect(sapi.actions[0].stdin.nics[0]).toMatchObject({ ip: '10.99.99.30', mac: expect.stringMatching(/^90:/) });
+    expect(sapi.actions[0].stdin.nics[0]).toMatchObject({ ip: REF.sapi0.adminIp, mac: expect.stringMatching(/^90:/) });
     expect(sapi.actions[1].argv).toEqual(['zfs', 'recv', '-F', `zones/${REF.sapi0.uuid}/data`]);
-    expect(sapi.actions[3].http).toEqual({ method: 'GET', url: 'http://10.99.99.30/ping' });
+    expect(sapi.actions[3].http).toEqual({ method: 'GET', url: `http://${REF.sapi0.adminIp}/ping` });
     // cloudapi's ping goes to its self-signed HTTPS, accepted for that call only.
     const cloudapi = p.steps.find((s: any) => s.service === 'cloudapi');
-    expect(cloudapi.actions.at(-1).http).toEqual({ method: 'GET', url: 'https://10.99.99.52/--ping', tls: 'accept-self-signed' });
+    expect(cloudapi.actions.at(-1).http).toEqual({ method: 'GET', url: `https://${REF.cloudapi0.adminIp}/--ping`, tls: 'accept-self-signed' });
     const rec = p.reconcile.map((a: any) => a.http.method + ' ' + a.http.url);
     // SAPI learns where each re-created zone runs; the dead server stays in CNAPI (VMAPI then shows its HA members as unknown).
-    expect(rec).toContain(`PUT http://10.99.99.30/instances/${REF.sapi0.uuid}`);
+    expect(rec).toContain(`PUT http://${REF.sapi0.adminIp}/instances/${REF.sapi0.uuid}`);
     expect(rec.filter((x: string) => x.includes('/servers/'))).toEqual([]);
     expect(p.notRestored.map((n: any) => n.alias).sort()).toEqual(['binder0', 'dhcpd0', 'manatee0', 'moray0']);
   });
@@ -42,7 +42,7 @@ describe('triton-recover plan / restore', () => {
     expect(r.stdout).toContain(`headnode1$ vmadm start ${REF.sapi0.uuid}`);
     expect(r.stdout).toMatch(/headnode1\$ zfs recv -F zones\/67be4635-bfdb-527a-8b91-44daa9249090\/data < \S+dataset-67be4635/);
     // The health wait as it is checked: setup finished first, then SMF, then the ping (-k: cloudapi's own certificate).
-    expect(r.stdout).toContain(`headnode1$ test -f /zones/${REF.cloudapi0.uuid}/root/var/svc/setup_complete; svcs -xz ${REF.cloudapi0.uuid}; zlogin ${REF.cloudapi0.uuid} ipadm show-addr -p -o addrobj,state,addr; curl -sS -k -X GET https://10.99.99.52/--ping   # until healthy`);
+    expect(r.stdout).toContain(`headnode1$ test -f /zones/${REF.cloudapi0.uuid}/root/var/svc/setup_complete; svcs -xz ${REF.cloudapi0.uuid}; zlogin ${REF.cloudapi0.uuid} ipadm show-addr -p -o addrobj,state,addr; curl -sS -k -X GET https://${REF.cloudapi0.adminIp}/--ping   # until healthy`);
   });
 
   it('plan and plan --json redact sapi0\'s usbkey_config and the UFDS root password (fidelity audit 17)', async () => {

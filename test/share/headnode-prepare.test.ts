@@ -55,7 +55,7 @@ function rig(opts: { headnode?: boolean; setup?: boolean; netBootConfig?: boolea
 
 async function prepare(r: ReturnType<typeof rig>): Promise<{ exitCode: number | undefined; stdout: string }> {
   await execa('tar', ['-C', join(r.env['SERVED']!, 'base'), '-czf', join(r.env['SERVED']!, 'usbkey-base.tgz'), 'os']);
-  const res = await execa('bash', ['-s', '--', '10.99.99.8', UUID], { input: readFileSync(script, 'utf8'), env: r.env, reject: false, extendEnv: false });
+  const res = await execa('bash', ['-s', '--', REF.assets0.adminIp, UUID], { input: readFileSync(script, 'utf8'), env: r.env, reject: false, extendEnv: false });
   return { exitCode: res.exitCode, stdout: res.stdout + res.stderr };
 }
 

@@ -41,11 +41,11 @@ describe('simulated faults', () => {
     ])));
     // A live API is needed: the scenario's are all on the dead headnode, so revive one.
     t.sim.world.state.servers[0]!.alive = true;
-    const ping = await t.http('GET', 'http://10.99.99.22/ping');
+    const ping = await t.http('GET', `http://${REF.cnapi0.adminIp}/ping`);
     expect(ping.status).toBe(500);
-    const err = await t.http('GET', 'http://10.99.99.22/servers', undefined, 100).catch((e: unknown) => e);
+    const err = await t.http('GET', `http://${REF.cnapi0.adminIp}/servers`, undefined, 100).catch((e: unknown) => e);
     expect((err as HttpError).kind).toBe('timeout');
-    expect((await t.http('GET', 'http://10.99.99.22/servers')).status).toBe(200);
+    expect((await t.http('GET', `http://${REF.cnapi0.adminIp}/servers`)).status).toBe(200);
   });
 
   it('primary-returns: once the named service is restored, the dead primary boots back', async () => {
@@ -65,7 +65,7 @@ describe('simulated faults', () => {
     await until('sapi1 up', () => t.sim.world.isUp(t.sim.world.instanceOn('headnode1', sapi)!));
     await t.run('headnode1', ['true']);
     expect(t.sim.world.isAlive('headnode0')).toBe(true);
-    expect((await t.run('headnode1', ['ping', '10.99.99.7', '2'])).code).toBe(0);
+    expect((await t.run('headnode1', ['ping', REF.headnode0.adminIp, '2'])).code).toBe(0);
     expect(t.sim.world.state.sim.events.map((e) => e.what)).toContain('headnode0 came back with its old zones');
   });
 });

@@ -30,14 +30,14 @@ describe('simulated DC physics', () => {
     expect(err).toBeInstanceOf(RemoteError);
     expect((err as RemoteError).kind).toBe('unreachable');
     expect((err as RemoteError).mayHaveRun).toBe(false);
-    const ping = await t.run('headnode1', ['ping', '10.99.99.7', '2']);
+    const ping = await t.run('headnode1', ['ping', REF.headnode0.adminIp, '2']);
     expect(ping.code).toBe(1);
-    expect(ping.stderr).toContain('no answer from 10.99.99.7');
-    const api = await t.http('GET', 'http://10.99.99.30/ping', undefined, 200).catch((e: unknown) => e);
+    expect(ping.stderr).toContain(`no answer from ${REF.headnode0.adminIp}`);
+    const api = await t.http('GET', `http://${REF.sapi0.adminIp}/ping`, undefined, 200).catch((e: unknown) => e);
     expect(api).toBeInstanceOf(HttpError);
     expect((api as HttpError).kind).toBe('timeout');
-    const alive = await t.run('headnode1', ['ping', '10.99.99.42', '2']);
-    expect(alive.stdout).toBe('10.99.99.42 is alive\n');
+    const alive = await t.run('headnode1', ['ping', REF.headnode2.adminIp, '2']);
+    expect(alive.stdout).toBe(`${REF.headnode2.adminIp} is alive\n`);
   });
 
   it('manatee takes over with 3 peers: the sync becomes primary, the lost primary is deposed', async () => {
@@ -154,12 +154,12 @@ describe('simulated DC physics', () => {
 
   it('binder quorum: 2 of 3 members answer stat as leader/follower; ruok from a dead one fails', async () => {
     const t = await openTestSim();
-    const stat = await t.run('headnode1', ['nc', '-w', '5', '10.99.99.45', '2181'], 'stat');
+    const stat = await t.run('headnode1', ['nc', '-w', '5', REF.binder1.adminIp, '2181'], 'stat');
     expect(stat.stdout).toMatch(/^Mode: (leader|follower)$/m);
-    const dead = await t.run('headnode1', ['nc', '-w', '5', '10.99.99.11', '2181'], 'ruok');
+    const dead = await t.run('headnode1', ['nc', '-w', '5', REF.binder0.adminIp, '2181'], 'ruok');
     expect(dead.code).not.toBe(0);
     await t.run('headnode2', ['vmadm', 'stop', REF.binder2.uuid]);
-    const lost = await t.run('headnode1', ['nc', '-w', '5', '10.99.99.45', '2181'], 'stat');
+    const lost = await t.run('headnode1', ['nc', '-w', '5', REF.binder1.adminIp, '2181'], 'stat');
     expect(lost.stdout).toContain('not currently serving requests');
   });
 
@@ -253,16 +253,16 @@ describe('simulated DC physics', () => {
     const t = await openTestSim(scenario((x) => (x.servers.find((s) => s.hostname === 'headnode0')!.alive = true)));
     const get = (url: string, tls?: 'accept-self-signed'): Promise<unknown> =>
       t.sim.http({ method: 'GET', url, timeoutMs: 5_000, ...(tls ? { tls } : {}) }).catch((e: unknown) => e);
-    const verified = await get('https://10.99.99.52/--ping');
+    const verified = await get(`https://${REF.cloudapi0.adminIp}/--ping`);
     expect(verified).toBeInstanceOf(HttpError);
     expect((verified as HttpError).kind).toBe('unreachable');
     expect((verified as HttpError).message).toContain('self-signed certificate');
     expect(((verified as HttpError).cause as Error & { cause: { code: string } }).cause.code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
-    expect(await get('https://10.99.99.52/--ping', 'accept-self-signed')).toMatchObject({ status: 200 });
-    const plain = await get('http://10.99.99.52/--ping');
-    expect((plain as HttpError).message).toContain('ECONNREFUSED 10.99.99.52:80');
+    expect(await get(`https://${REF.cloudapi0.adminIp}/--ping`, 'accept-self-signed')).toMatchObject({ status: 200 });
+    const plain = await get(`http://${REF.cloudapi0.adminIp}/--ping`);
+    expect((plain as HttpError).message).toContain(`ECONNREFUSED ${REF.cloudapi0.adminIp}:80`);
     // The other APIs stay plain HTTP.
-    expect((await t.http('GET', 'http://10.99.99.30/ping')).status).toBe(200);
+    expect((await t.http('GET', `http://${REF.sapi0.adminIp}/ping`)).status).toBe(200);
   });
 
   it('delegated data is lost if the zone boots before the stream is received', async () => {
@@ -293,20 +293,20 @@ describe('simulated DC physics', () => {
     const t = await openTestSim();
     // sapi0's old IP is still held in NAPI by sapi0's NIC (on the dead headnode).
     const other = '11111111-2222-4333-8444-555555555505';
-    await t.run('headnode1', ['vmadm', 'create'], payload(other, 'sapi1', REF.sapi0.image, '10.99.99.30'));
+    await t.run('headnode1', ['vmadm', 'create'], payload(other, 'sapi1', REF.sapi0.image, REF.sapi0.adminIp));
     expect(t.sim.world.instanceOn('headnode1', other)!.nicRegistration).toBe('failed');
-    expect(t.sim.world.state.sim.events.at(-2)?.what).toContain('IP 10.99.99.30 is in use by zone 67be4635');
+    expect(t.sim.world.state.sim.events.at(-2)?.what).toContain(`IP ${REF.sapi0.adminIp} is in use by zone 67be4635`);
     // Released first, the IP registers.
-    const nics = t.sim.world.state.sim.napiNics.filter((n) => n.ip === '10.99.99.31');
+    const nics = t.sim.world.state.sim.napiNics.filter((n) => n.ip === REF.mahi0.adminIp);
     expect(nics).toHaveLength(1);
     const napi = t.sim.world.liveInstances().find((i) => i.service === 'napi');
     expect(napi).toBeUndefined(); // NAPI itself died with the primary: nothing to release it through
     const w = t.sim.world;
-    w.state.sim.napiNics = w.state.sim.napiNics.filter((n) => n.ip !== '10.99.99.31');
+    w.state.sim.napiNics = w.state.sim.napiNics.filter((n) => n.ip !== REF.mahi0.adminIp);
     const fresh = '11111111-2222-4333-8444-555555555506';
-    await t.run('headnode1', ['vmadm', 'create'], payload(fresh, 'mahi1', REF.mahi0.image, '10.99.99.31'));
+    await t.run('headnode1', ['vmadm', 'create'], payload(fresh, 'mahi1', REF.mahi0.image, REF.mahi0.adminIp));
     expect(w.instanceOn('headnode1', fresh)!.nicRegistration).toBe('ok');
-    expect(w.state.sim.napiNics.find((n) => n.ip === '10.99.99.31')?.belongs_to_uuid).toBe(fresh);
+    expect(w.state.sim.napiNics.find((n) => n.ip === REF.mahi0.adminIp)?.belongs_to_uuid).toBe(fresh);
   });
 
   it('a service whose new instance never came up healthy stays down for the services after it', async () => {
@@ -412,7 +412,7 @@ describe('the USB key: /usbkey/os and /usbkey/extra', () => {
         hn0.files = { [`${dir}/`]: '', [`${dir}/usbkey-base.tgz`]: 'tgz', [`${dir}/${CN0}.config`]: 'hostname=cn0\n', [`${dir}/${CN0}.networking.json`]: '{}' };
       }),
     );
-    const r = await t.run('cn0', ['bash', '-s', '--', '10.99.99.8', CN0], `${PREPARE_MARKER}\n`);
+    const r = await t.run('cn0', ['bash', '-s', '--', REF.assets0.adminIp, CN0], `${PREPARE_MARKER}\n`);
     expect(r.code, r.stdout).toBe(0);
     expect(t.sim.world.server('cn0')!.usbkeyPlatforms).toEqual([OLD]);
   });
@@ -424,9 +424,9 @@ describe('the USB key: /usbkey/os and /usbkey/extra', () => {
         s.servers.find((x) => x.hostname === 'cn0')!.platform = OLD;
       }),
     );
-    const boot = await t.http('GET', `http://10.99.99.22/boot/${CN0}`);
+    const boot = await t.http('GET', `http://${REF.cnapi0.adminIp}/boot/${CN0}`);
     expect((boot.json as { platform: string }).platform).toBe(OLD);
-    const server = await t.http('GET', `http://10.99.99.22/servers/${CN0}`);
+    const server = await t.http('GET', `http://${REF.cnapi0.adminIp}/servers/${CN0}`);
     expect(server.json).toMatchObject({ boot_platform: OLD, current_platform: OLD });
   });
 });

@@ -39,7 +39,7 @@ describe('zones as vmadm shows them', () => {
       JSON.parse(readFileSync(join(t.sim.restoreDataDir, paths.vm(svc, uuid)), 'utf8'));
     const cloudapi = dump('cloudapi', CLOUDAPI0);
     expect(cloudapi.nics.map((n) => n['interface'])).toEqual(['net0', 'net1']);
-    expect(cloudapi.nics[0]).toMatchObject({ nic_tag: 'admin', ip: '10.99.99.52' });
+    expect(cloudapi.nics[0]).toMatchObject({ nic_tag: 'admin', ip: REF.cloudapi0.adminIp });
     expect('primary' in cloudapi.nics[0]!).toBe(false);
     expect(cloudapi.nics[1]).toMatchObject({ nic_tag: 'external', ip: '10.88.88.5', primary: true, gateway: '10.88.88.2', netmask: '255.255.255.0', vlan_id: 0 });
     expect(cloudapi.firewall_enabled).toBe(false);
@@ -55,7 +55,7 @@ describe('vmadm create checks its payload before it changes anything', () => {
     ['a NIC without nic_tag', [{ interface: 'net0', ip: '10.99.99.70', netmask: '255.255.255.0' }], {}, 'invalid or missing .nic_tag option for NIC'],
     ['a nic tag the server lacks', [adminNic('10.99.99.70', { nic_tag: 'storage' })], {}, 'Invalid nic tag "storage"'],
     ['one IP on two NICs', [adminNic('10.99.99.70'), extNic('10.99.99.70')], {}, 'Cannot add multiple NICs with the same IP: 10.99.99.70'],
-    ['an IP a zone on this server uses', [adminNic('10.99.99.45')], {}, 'Conflict detected with another vm, please check the MAC, IP, and VRID'],
+    ['an IP a zone on this server uses', [adminNic(REF.binder1.adminIp)], {}, 'Conflict detected with another vm, please check the MAC, IP, and VRID'],
     ['a MAC a zone on this server uses', [adminNic('10.99.99.70', { mac: 'MAC-OF-BINDER1' })], {}, 'Conflict detected with another vm'],
     ['an existing uuid', [adminNic('10.99.99.70')], { uuid: BINDER1 }, `VM with UUID ${BINDER1} already exists`],
     ['an integer of the wrong type', [adminNic('10.99.99.70')], { max_physical_memory: 'lots' }, 'Invalid value for max_physical_memory'],
@@ -134,11 +134,11 @@ describe('SAPI in full mode', () => {
 
   it('with VMAPI up: without exists it provisions a second VM under that uuid; with exists it wants the VM', async () => {
     const t = await openTestSim(scenario((s) => (s.servers.find((x) => x.hostname === 'headnode0')!.alive = true)));
-    const svc = await svcUuid(t, '10.99.99.30');
-    const known = await t.http('POST', 'http://10.99.99.30/instances', { service_uuid: svc, uuid: NEW, params: { alias: 'amonredis1', server_uuid: REF.headnode1.uuid }, exists: true });
+    const svc = await svcUuid(t, REF.sapi0.adminIp);
+    const known = await t.http('POST', `http://${REF.sapi0.adminIp}/instances`, { service_uuid: svc, uuid: NEW, params: { alias: 'amonredis1', server_uuid: REF.headnode1.uuid }, exists: true });
     expect(known.status).toBe(409);
     expect(JSON.stringify(known.json)).toContain(`no such zone: ${NEW}`);
-    const made = await t.http('POST', 'http://10.99.99.30/instances', { service_uuid: svc, uuid: NEW, params: { alias: 'amonredis1', server_uuid: REF.headnode1.uuid } });
+    const made = await t.http('POST', `http://${REF.sapi0.adminIp}/instances`, { service_uuid: svc, uuid: NEW, params: { alias: 'amonredis1', server_uuid: REF.headnode1.uuid } });
     expect(made.status).toBe(200);
     const vm = t.sim.world.instanceOn('headnode1', NEW)!;
     expect(vm).toMatchObject({ state: 'running', autoboot: true });

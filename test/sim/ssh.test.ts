@@ -23,7 +23,7 @@ describe('simulated DC over SSH', () => {
 
   it('runs GZ commands on a peer headnode in real output formats', async () => {
     svc = await serve();
-    const hn2 = svc.dc.peer('headnode2', '10.99.99.42');
+    const hn2 = svc.dc.peer('headnode2', REF.headnode2.adminIp);
     const si = await getSysinfo(hn2, { timeoutMs: 5_000 });
     expect(si.Hostname).toBe('headnode2');
     expect(si['Boot Parameters']['headnode']).toBe('true');
@@ -33,7 +33,7 @@ describe('simulated DC over SSH', () => {
 
   it('a dead server never answers: the SSH connect times out as unreachable', async () => {
     svc = await serve();
-    const err = await svc.dc.peer('headnode0', '10.99.99.7').run(['sysinfo'], { timeoutMs: 5_000 }).catch((e: unknown) => e);
+    const err = await svc.dc.peer('headnode0', REF.headnode0.adminIp).run(['sysinfo'], { timeoutMs: 5_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RemoteError);
     expect((err as RemoteError).kind).toBe('unreachable');
     expect((err as RemoteError).mayHaveRun).toBe(false);
@@ -41,7 +41,7 @@ describe('simulated DC over SSH', () => {
 
   it('a disconnect fault drops the link mid-command: the effect happened, the client cannot know', async () => {
     svc = await serve((s) => (s.faults = [{ command: 'vmadm stop', effect: 'disconnect', times: 1 }]));
-    const hn2 = svc.dc.peer('headnode2', '10.99.99.42');
+    const hn2 = svc.dc.peer('headnode2', REF.headnode2.adminIp);
     const err = await hn2.run(['vmadm', 'stop', REF.binder2.uuid], { timeoutMs: 5_000 }).catch((e: unknown) => e);
     expect((err as RemoteError).kind).toBe('connection-lost');
     expect((err as RemoteError).mayHaveRun).toBe(true);

@@ -33,7 +33,7 @@ async function rogueOnSapiIp(t: TestSim): Promise<void> {
     brand: 'joyent-minimal',
     owner_uuid: ADMIN,
     tags: { smartdc_role: 'assets', smartdc_type: 'core' },
-    nics: [{ interface: 'net0', nic_tag: 'admin', ip: '10.99.99.30', netmask: '255.255.255.0', primary: true }],
+    nics: [{ interface: 'net0', nic_tag: 'admin', ip: REF.sapi0.adminIp, netmask: '255.255.255.0', primary: true }],
     autoboot: true,
   });
   const r = await t.run('headnode2', ['vmadm', 'create'], payload);
@@ -62,12 +62,12 @@ describe('IP pre-flight: a clash refuses the restore before anything changes', (
     const ps = await refused(scenario(), rogueOnSapiIp);
     expect(ps).toHaveLength(1);
     expect(ps[0]).toMatchObject({ code: 'IP_CONFLICT', service: 'sapi' });
-    expect(ps[0]!.message).toBe(`10.99.99.30, which the restore gives sapi0 (${SAPI0}) on its admin NIC (from its vm dump in restore-data (svc-sapi/vm-${SAPI0}.json)), is held by zone rogue0 (${ROGUE}) on headnode2, running (seen by vmadm lookup on headnode2): two NICs on one IP break one of them (the second to come up is marked duplicate and stays down), and a health check by IP would hear the other's answers`);
-    expect(ps[0]!.fix).toContain('if zone rogue0 should not have 10.99.99.30, give it another IP or stop it');
+    expect(ps[0]!.message).toBe(`${REF.sapi0.adminIp}, which the restore gives sapi0 (${SAPI0}) on its admin NIC (from its vm dump in restore-data (svc-sapi/vm-${SAPI0}.json)), is held by zone rogue0 (${ROGUE}) on headnode2, running (seen by vmadm lookup on headnode2): two NICs on one IP break one of them (the second to come up is marked duplicate and stays down), and a health check by IP would hear the other's answers`);
+    expect(ps[0]!.fix).toContain(`if zone rogue0 should not have ${REF.sapi0.adminIp}, give it another IP or stop it`);
   });
 
   it('a reused admin IP that is a live server\'s admin IP', async () => {
-    const ps = await refused(scenario((s) => (s.servers.find((x) => x.hostname === 'cn0')!.adminIp = '10.99.99.30')));
+    const ps = await refused(scenario((s) => (s.servers.find((x) => x.hostname === 'cn0')!.adminIp = REF.sapi0.adminIp)));
     const p = ps.find((x) => x.message.includes('is held by server cn0'))!;
     expect(p).toMatchObject({ code: 'IP_CONFLICT', service: 'sapi' });
     expect(p.message).toContain(`gives sapi0 (${SAPI0})`);
@@ -76,9 +76,9 @@ describe('IP pre-flight: a clash refuses the restore before anything changes', (
   });
 
   it('two lost zones with one IP', async () => {
-    const ps = await refused(scenario((s) => (inst(s, 'assets0').adminIp = '10.99.99.30')));
+    const ps = await refused(scenario((s) => (inst(s, 'assets0').adminIp = REF.sapi0.adminIp)));
     const p = ps.find((x) => x.message.includes('is given to two re-created zones'))!;
-    expect(p.message).toBe(`10.99.99.30 is given to two re-created zones: assets0 (${REF.assets0.uuid}) (from its vm dump in restore-data (svc-assets/vm-${REF.assets0.uuid}.json)) and sapi0 (${SAPI0}) (from its vm dump in restore-data (svc-sapi/vm-${SAPI0}.json)): the one restored second would come up duplicate and answer nothing on it`);
+    expect(p.message).toBe(`${REF.sapi0.adminIp} is given to two re-created zones: assets0 (${REF.assets0.uuid}) (from its vm dump in restore-data (svc-assets/vm-${REF.assets0.uuid}.json)) and sapi0 (${SAPI0}) (from its vm dump in restore-data (svc-sapi/vm-${SAPI0}.json)): the one restored second would come up duplicate and answer nothing on it`);
     expect(p.service).toBe('sapi');
   });
 
@@ -136,11 +136,11 @@ describe('IP pre-flight: a clash refuses the restore before anything changes', (
     expect(out.exitCode).toBe(3);
     expect(out.message).toBe('sapi0 (sapi) failed on headnode1: wait until sapi0 runs, its setup is complete, svcs -xz is clean and /ping answers');
     expect(out.failure?.command).toBe(`zlogin ${SAPI0} ipadm show-addr -p -o addrobj,state,addr`);
-    expect(out.failure?.output).toContain('10.99.99.30 of sapi0');
-    expect(out.failure?.output).toContain('is DUPLICATE: another host on the network held 10.99.99.30 first');
-    expect(out.next).toContain('arp -an | grep 10.99.99.30');
+    expect(out.failure?.output).toContain(`${REF.sapi0.adminIp} of sapi0`);
+    expect(out.failure?.output).toContain(`is DUPLICATE: another host on the network held ${REF.sapi0.adminIp} first`);
+    expect(out.next).toContain(`arp -an | grep ${REF.sapi0.adminIp}`);
     // What a check by IP alone would have taken for sapi0's answer: the rogue zone's.
-    expect((await t.http('GET', 'http://10.99.99.30/ping')).status).toBe(200);
+    expect((await t.http('GET', `http://${REF.sapi0.adminIp}/ping`)).status).toBe(200);
     // Nothing after sapi0 was touched.
     expect(loadState(t.statePath).instances.filter((i) => i.server === 'headnode1' && i.payload).map((i) => i.alias)).toEqual(['assets0', 'sapi0']);
   });

@@ -272,7 +272,7 @@ describe('one thing broken at a time', () => {
     expect(p.message).toBe(
       `compute node cn0 boots platform ${OLD_PLATFORM}, which only headnode0's /usbkey/os holds (headnode0: ${OLD_PLATFORM}, ${NEW_PLATFORM}; headnode1: ${NEW_PLATFORM}; headnode2: ${NEW_PLATFORM}): if headnode0 died, it could not boot again`,
     );
-    expect(p.fix).toContain(`on headnode1: copy it from headnode0: scp -rp 10.99.99.7:/usbkey/os/${OLD_PLATFORM} /usbkey/os/`);
+    expect(p.fix).toContain(`on headnode1: copy it from headnode0: scp -rp ${REF.headnode0.adminIp}:/usbkey/os/${OLD_PLATFORM} /usbkey/os/`);
     expect(p.fix).toContain('on headnode2: copy it from headnode0');
     expect(restorable(r)).toEqual({ headnode0: true, headnode1: true, headnode2: true });
     expect(valueOf(prom(r), 'triton_recover_problems', { code: 'PLATFORM_MISSING', severity: 'warning' })).toBe(1);
@@ -298,7 +298,7 @@ describe('one thing broken at a time', () => {
     expect(p.message).toBe(
       "headnode2's /usbkey/extra lacks agents/latest: compute node setup downloads it from assets, which serves /usbkey/extra, so an assets zone on headnode2 could not set up new compute nodes",
     );
-    expect(p.fix).toBe('on headnode2: scp -rp 10.99.99.7:/usbkey/extra/agents /usbkey/extra/');
+    expect(p.fix).toBe(`on headnode2: scp -rp ${REF.headnode0.adminIp}:/usbkey/extra/agents /usbkey/extra/`);
     expect(restorable(r)).toEqual({ headnode0: true, headnode1: true, headnode2: true });
   });
 

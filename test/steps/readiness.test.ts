@@ -78,7 +78,7 @@ describe('the reference scenario', () => {
     expect(res.adminIps.available).toBe(195);
     expect(res.adminIps.candidates.slice(0, 30)).toEqual(Array.from({ length: 30 }, (_, k) => `10.99.99.${220 + k}`));
     expect(res.adminIps.candidates[30]).toBe('10.99.99.40'); // then the bottom of the provision range
-    expect(res.adminIps.candidates).not.toContain('10.99.99.41'); // headnode1's own IP
+    expect(res.adminIps.candidates).not.toContain(REF.headnode1.adminIp); // headnode1's own IP
   });
 });
 
@@ -97,7 +97,7 @@ describe('primary and where the console runs', () => {
   it('PRIMARY_UNCERTAIN: no cluster signal says dead (binder and manatee probes hang)', async () => {
     const r = await check((s) => {
       s.faults = [
-        { command: 'nc', match: '10.99.99.11', effect: 'hang' },
+        { command: 'nc', match: REF.binder0.adminIp, effect: 'hang' },
         { command: 'zlogin', effect: 'hang' },
       ];
     });
@@ -305,7 +305,7 @@ describe('HA clusters', () => {
     const p = one(r, 'BINDER_NO_QUORUM', 'binder');
     expect(p.severity).toBe('critical');
     expect(p.message).toContain('0 of 3 members serve, 2 needed');
-    expect(p.message).toContain('binder2 10.99.99.46: up but not serving');
+    expect(p.message).toContain(`binder2 ${REF.binder2.adminIp}: up but not serving`);
     expect(p.fix).toContain(`vmadm start ${REF.binder1.uuid} on headnode1`);
     none(r, 'BINDER_DEGRADED');
   });
@@ -315,7 +315,7 @@ describe('HA clusters', () => {
       server(s, 'headnode0').alive = true;
       inst(s, 'binder2').state = 'stopped';
     });
-    expect(one(r, 'BINDER_DEGRADED').message).toContain('2 of 3 members: one more loss stops it (binder2 10.99.99.46:');
+    expect(one(r, 'BINDER_DEGRADED').message).toContain(`2 of 3 members: one more loss stops it (binder2 ${REF.binder2.adminIp}:`);
     none(r, 'BINDER_NO_QUORUM');
   });
 
@@ -443,7 +443,7 @@ describe('headnodes, dhcpd, /usbkey', () => {
     expect(p.message).toBe(
       "headnode1's /usbkey/extra lacks agents/latest: compute node setup downloads it from assets, which serves /usbkey/extra, so the assets restored on headnode1 would answer 404",
     );
-    expect(p.fix).toBe('on headnode1: scp -rp 10.99.99.42:/usbkey/extra/agents /usbkey/extra/');
+    expect(p.fix).toBe(`on headnode1: scp -rp ${REF.headnode2.adminIp}:/usbkey/extra/agents /usbkey/extra/`);
   });
 
   it('the simulator answers test -d for the /usbkey directories', async () => {

@@ -20,7 +20,7 @@ describe('restore-data as the simulator writes it and the console reads it', () 
     expect(rd.dc.recoveryIps).toHaveLength(30);
     const inv = inventoryFromRestoreData(rd);
     expect(primaryOf(inv)?.hostname).toBe('headnode0');
-    expect(inv.instances.find((i) => i.alias === 'sapi0')).toMatchObject({ adminIp: '10.99.99.30', delegatedDataset: true });
+    expect(inv.instances.find((i) => i.alias === 'sapi0')).toMatchObject({ adminIp: REF.sapi0.adminIp, delegatedDataset: true });
   });
 
   it('a corrupt file is a problem for its service, the rest still reads', async () => {

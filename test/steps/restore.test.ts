@@ -40,7 +40,7 @@ describe('restore (engine, in-process)', () => {
     expect(st.sim.sapiInstances.filter((r) => RESTORED.includes(r.service) && r.server !== hn1).map((r) => r.alias)).toEqual([]);
     // The dead server stays in CNAPI, so VMAPI shows what it still holds as unknown, not running.
     expect(st.sim.deletedServers).toEqual([]);
-    const manatee0 = await t.http('GET', `http://10.99.99.26/vms/${REF.manatee0.uuid}`);
+    const manatee0 = await t.http('GET', `http://${REF.vmapi0.adminIp}/vms/${REF.manatee0.uuid}`);
     expect(manatee0.json).toMatchObject({ alias: 'manatee0', state: 'unknown' });
   });
 

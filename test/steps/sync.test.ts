@@ -301,7 +301,7 @@ describe('sync (in-process simulator)', () => {
     expect(r.exitCode).toBe(2);
     expect(r.message).toMatch(/no SAPI address known/);
     expect(r.next).toContain('--sapi-url');
-    const r2 = await runSync(syncOpts(t, { sapiUrl: 'http://10.99.99.30' }));
+    const r2 = await runSync(syncOpts(t, { sapiUrl: `http://${REF.sapi0.adminIp}` }));
     expect(r2.exitCode).toBe(0);
   });
   it('APIs replaced with new IPs (the setup-time <svc>_admin_ips stale) are reached where they run now', async () => {
