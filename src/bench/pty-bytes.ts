@@ -1,6 +1,6 @@
 // Runs the console in a real pseudo-terminal and rebuilds its screen with
 // @xterm/headless, counting every byte the app writes: what a 9600-baud line
-// would have to carry. Shared by the bench and by test/pty/harness.ts, so it
+// would have to carry. Shared by the bench and by test/support/pty.ts, so it
 // must not import vitest. node-pty and @xterm/headless are dev dependencies,
 // loaded on demand so a missing native build is reported, not thrown at import.
 import { spawnSync } from 'node:child_process';

@@ -5,9 +5,10 @@
 import { execa } from 'execa';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZkEnsemble, zookeeperProgram } from '../support/zk-ensemble.js';
-import { tempDir } from '../sim/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { useZkEnsemble, zookeeperProgram } from '../support/zk-ensemble.js';
+import { tempDir } from '../support/sim-dc.js';
+import { REF } from '../support/reference.js';
 
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
 const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
@@ -62,7 +63,7 @@ describe('the DC-wide lock between two consoles', () => {
     expect(out).toContain('--without-binder-quorum');
     const journal = join(dir, 's.journal');
     const ok = await execa(bin, [...args, '--without-binder-quorum'], { reject: false, stdin: 'ignore' });
-    const jl = readFileSync(join(journal, 'convert-91cd462d-c036-5f49-97cb-9a2cdce4e2b7', 'journal.jsonl'), 'utf8');
+    const jl = readFileSync(join(journal, `convert-${REF.cn0.uuid}`, 'journal.jsonl'), 'utf8');
     expect(jl, ok.stderr.slice(-2000)).toContain('the operator confirmed the per-headnode lock');
   }, 120_000);
 
@@ -80,19 +81,12 @@ describe('the DC-wide lock between two consoles', () => {
 // The same race with the simulator's lock in a real ZooKeeper ensemble (hidden --sim-binder).
 const zk = zookeeperProgram();
 describe.skipIf(zk.skip)('two consoles, the lock in a real ZooKeeper ensemble', () => {
-  let ens: ZkEnsemble;
-  beforeAll(async () => {
-    ens = new ZkEnsemble(zk.java!);
-    await ens.startAll();
-  }, 40_000);
-  afterAll(async () => {
-    await ens?.stop();
-  });
+  const ens = useZkEnsemble(zk.java);
 
   it('two restores at once: exactly one runs; with the ensemble down to one member, a restore refuses', async () => {
     const dir = tempDir('tr-binder-');
     const sim = scenario(dir);
-    const real = ['--sim-binder', ens.ips.join(',')];
+    const real = ['--sim-binder', ens().ips.join(',')];
     await execa(bin, ['check', '--sim', sim, '--sim-state', join(dir, 's.json')], { reject: false });
     const a = restore(dir, sim, 'journal-a', real);
     const b = restore(dir, sim, 'journal-b', real);
@@ -101,8 +95,8 @@ describe.skipIf(zk.skip)('two consoles, the lock in a real ZooKeeper ensemble', 
     const [winner, loser] = ra.exitCode === 0 ? [a, rb] : [b, ra];
     expect(loser.stdout + loser.stderr).toContain(`pid ${winner.pid}`);
 
-    await ens.kill(0);
-    await ens.kill(1);
+    await ens().kill(0);
+    await ens().kill(1);
     const dir2 = tempDir('tr-binder-');
     const r = await restore(dir2, scenario(dir2), 'journal', real);
     expect(r.exitCode, r.stderr.slice(-1500)).toBe(2);

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROBLEM_CODES } from '../../src/state/problem.js';
-import { tempDir } from '../sim/helpers.js';
+import { tempDir } from '../support/sim-dc.js';
 import { findProgram } from '../support/programs.js';
 import { parsePrometheus, valueOf, type ParsedFamily } from '../state/prometheus-parse.js';
 

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rebootOtherHeadnodes, tempDir } from '../sim/helpers.js';
+import { rebootOtherHeadnodes, tempDir } from '../support/sim-dc.js';
 import { cron, freePort } from '../support/cli.js';
 
 const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');

@@ -3,7 +3,8 @@ import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../sim/helpers.js';
+import { tempDir } from '../support/sim-dc.js';
+import { REF } from '../support/reference.js';
 
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
 const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
@@ -18,13 +19,13 @@ describe('triton-recover check', () => {
     const r = await cli(['check', '--json', '--sim', contract, '--sim-state', join(dir, 's.json'), '--sim-speed', '50']);
     const out = JSON.parse(r.stdout) as Record<string, any>;
     expect(out.mode).toBe('disaster');
-    expect(out.primary).toMatchObject({ hostname: 'headnode0', uuid: '65cfe27b-76b2-5bf2-af14-58bdb727b3a0', state: 'dead' });
+    expect(out.primary).toMatchObject({ hostname: 'headnode0', uuid: REF.headnode0.uuid, state: 'dead' });
     const signals = Object.fromEntries(out.primary.evidence.map((e: any) => [e.signal, e]));
     expect(Object.keys(signals).sort()).toEqual(['binder', 'cnapi', 'manatee', 'ping', 'ssh']);
-    expect(signals.ping).toMatchObject({ ok: false, detail: 'no answer from 10.99.99.7' });
+    expect(signals.ping).toMatchObject({ ok: false, detail: `no answer from ${REF.headnode0.adminIp}` });
     expect(signals.manatee.detail).toContain('manatee0 was deposed');
     // The SSH probe's own timeout fires before the probe deadline: a typed "dead", not "cannot tell".
-    expect(signals.ssh).toMatchObject({ says: 'dead', detail: 'SSH to 10.99.99.7: connection timed out' });
+    expect(signals.ssh).toMatchObject({ says: 'dead', detail: `SSH to ${REF.headnode0.adminIp}: connection timed out` });
     for (const e of out.primary.evidence) expect(Object.keys(e)).toEqual(expect.arrayContaining(['signal', 'ok', 'detail']));
     expect(out.headnodes.map((h: any) => [h.hostname, h.state, h.local])).toEqual([
       ['headnode0', 'dead', false],

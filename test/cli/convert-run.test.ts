@@ -7,11 +7,12 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SIM_SDCADM_BUILDSTAMP, SIM_SDCADM_DEPLOYED_IMAGE, SIM_SDCADM_IMAGE, tgzMembers } from '../../src/remote/sim/usbkey-key.js';
 import { USBKEY_BASE_NAMES } from '../../src/state/convert-plan.js';
-import { tempDir } from '../sim/helpers.js';
+import { tempDir } from '../support/sim-dc.js';
+import { REF } from '../support/reference.js';
 
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
 const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
-const CN0 = '91cd462d-c036-5f49-97cb-9a2cdce4e2b7';
+const CN0 = REF.cn0.uuid;
 
 interface Inst { service: string; alias: string; server: string; state?: string }
 interface State { servers: { hostname: string; headnode: boolean; usbkey: boolean }[]; instances: Inst[]; manatee: { async: string[] }; sim: { events: { what: string }[] } }
@@ -71,7 +72,7 @@ describe('triton-recover convert --yes', () => {
     // The new headnode's USB key got its own config: its hostname and IP, not the primary's external IP.
     const cn0 = (JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')) as { servers: { hostname: string; files: Record<string, string> }[] }).servers.find((x) => x.hostname === 'cn0')!;
     expect(cn0.files['/usbkey/config']).toContain('hostname=cn0\n');
-    expect(cn0.files['/usbkey/config']).toContain('admin_ip=10.99.99.43\n');
+    expect(cn0.files['/usbkey/config']).toContain(`admin_ip=${REF.cn0.adminIp}\n`);
     expect(cn0.files['/usbkey/config']).not.toContain('external_ip=');
     // The config holds password hashes on a real DC: not in the journal, not left where assets serves it.
     const journal = readFileSync(journalPath(dir), 'utf8');

@@ -3,7 +3,8 @@ import { execa } from 'execa';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../sim/helpers.js';
+import { tempDir } from '../support/sim-dc.js';
+import { REF } from '../support/reference.js';
 
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
 const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
@@ -35,7 +36,7 @@ describe('triton-recover convert', () => {
   });
 
   it('by UUID too; an unknown server is named', async () => {
-    expect((await convert('fdc88087-dcb5-5a85-8481-d3317dd66fd6', scenario(() => {}))).stdout).toContain('Convert cn1 (fdc88087');
+    expect((await convert(REF.cn1.uuid, scenario(() => {}))).stdout).toContain('Convert cn1 (fdc88087');
     expect((await convert('cn9', scenario(() => {}))).stdout).toContain('no server "cn9" in CNAPI');
   });
 

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtinPath, tempDir } from '../sim/helpers.js';
+import { builtinPath, tempDir } from '../support/sim-dc.js';
 
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
 const cli = (args: string[]) => execa(bin, args, { reject: false, timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });

@@ -5,8 +5,8 @@ import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../sim/helpers.js';
-import { loadState, violations } from '../steps/restore-helpers.js';
+import { tempDir } from '../support/sim-dc.js';
+import { loadState, violations } from '../support/restore-oracle.js';
 
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
 const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');

@@ -5,8 +5,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { healthy } from '../steps/sync-helpers.js';
-import { rebootOtherHeadnodes, tempDir } from '../sim/helpers.js';
+import { healthy } from '../support/sync-dc.js';
+import { rebootOtherHeadnodes, tempDir } from '../support/sim-dc.js';
 import { cron, freePort } from '../support/cli.js';
 
 

@@ -4,8 +4,8 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { healthy } from '../steps/sync-helpers.js';
-import { tempDir } from '../sim/helpers.js';
+import { healthy } from '../support/sync-dc.js';
+import { tempDir } from '../support/sim-dc.js';
 
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
 const cli = (args: string[]) => execa(bin, args, { reject: false, stdin: 'ignore' });

@@ -3,12 +3,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
-import { tempDir } from '../sim/helpers.js';
-import { violations } from '../steps/restore-helpers.js';
-import { describePty, startPty } from './harness.js';
+import { tempDir } from '../support/sim-dc.js';
+import { violations } from '../support/restore-oracle.js';
+import { describePty, startPty } from '../support/pty.js';
+import { REF } from '../support/reference.js';
 
 const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
-const UFDS = '9e255cfd-7463-5df6-8659-3990ea9475cd';
+const UFDS = REF.ufds0.uuid;
 
 function scenarioWithFault(dir: string): string {
   const s = JSON.parse(readFileSync(contract, 'utf8'));

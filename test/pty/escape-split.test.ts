@@ -4,7 +4,7 @@
 // which `npm test` runs before vitest.
 import { existsSync } from 'node:fs';
 import { beforeAll, expect, it } from 'vitest';
-import { describePty, fixture, pause, startPty } from './harness.js';
+import { describePty, fixture, pause, startPty } from '../support/pty.js';
 
 const ESC = '\u001b';
 const app = fixture('escape-app.mjs');

@@ -4,7 +4,7 @@
 // on rows 0 and 1, and `j` leaves the old selection behind.
 import { expect, it } from 'vitest';
 import { measurePty } from '../../src/bench/pty-bytes.js';
-import { describePty, fixture, startPty } from './harness.js';
+import { describePty, fixture, startPty } from '../support/pty.js';
 
 const app = fixture('incremental-app.mjs');
 const header = (n: number) => `Header tick ${n}`;

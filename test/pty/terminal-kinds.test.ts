@@ -1,7 +1,7 @@
 // Terminals the console meets at 3 a.m.: a dumb one, and a serial line nobody
 // ran stty on (a tty that reports no size).
 import { expect, it } from 'vitest';
-import { describePty, fixture, startPty } from './harness.js';
+import { describePty, fixture, startPty } from '../support/pty.js';
 
 describePty('terminal kinds (real pty)', () => {
   it('TERM=dumb: no full-screen console, not one escape sequence, and what to run instead', async () => {

@@ -6,7 +6,7 @@ import { RemoteError } from '../../src/remote/errors.js';
 import { DEFAULT_IDENTITY, DEFAULT_KNOWN_HOSTS, resolveSshSettings } from '../../src/remote/ssh-config.js';
 import { SshHost } from '../../src/remote/ssh.js';
 import { UsageError } from '../../src/remote/dir-options.js';
-import { tempDir } from '../sim/helpers.js';
+import { tempDir } from '../support/sim-dc.js';
 
 describe('SSH settings', () => {
   it('default to files under /var (persistent on SmartOS), not ~/.ssh', () => {

@@ -3,18 +3,18 @@
 // gone with its session, and no lock without a quorum (a partition's minority).
 import { execa } from 'execa';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BinderMember, HeldLock } from '../../src/remote/coordination.js';
 import { ZkCoordination } from '../../src/remote/zk-coordination.js';
-import { ZkEnsemble, zookeeperProgram } from '../support/zk-ensemble.js';
+import { useZkEnsemble, zookeeperProgram, type ZkEnsemble } from '../support/zk-ensemble.js';
 
 const zk = zookeeperProgram();
 const repo = resolve(import.meta.dirname, '..', '..');
-let ens: ZkEnsemble;
+let ens: () => ZkEnsemble;
 
 const SESSION_MS = 2_000;
 function members(idx = [0, 1, 2]): BinderMember[] {
-  return idx.map((i) => ({ alias: `binder${i}`, ip: ens.ips[i]! }));
+  return idx.map((i) => ({ alias: `binder${i}`, ip: ens().ips[i]! }));
 }
 function console_(idx?: number[]): ZkCoordination {
   return new ZkCoordination(members(idx), { sessionTimeoutMs: SESSION_MS, connectTimeoutMs: 3_000 });
@@ -31,13 +31,7 @@ async function waitFree(c: ZkCoordination, timeoutMs: number): Promise<number> {
 }
 
 describe.skipIf(zk.skip)('the DC-wide lock in a real ZooKeeper ensemble', () => {
-  beforeAll(async () => {
-    ens = new ZkEnsemble(zk.java!);
-    await ens.startAll();
-  }, 40_000);
-  afterAll(async () => {
-    await ens?.stop();
-  });
+  ens = useZkEnsemble(zk.java);
 
   it('two consoles at once: exactly one takes it, on every interleaving; a third sees the holder; release frees it', async () => {
     for (let round = 0; round < 20; round++) {
@@ -79,23 +73,23 @@ describe.skipIf(zk.skip)('the DC-wide lock in a real ZooKeeper ensemble', () => 
   }, 30_000);
 
   it('one member down: quorum kept, the lock works; two down: it refuses, saying no quorum', async () => {
-    await ens.kill(0);
+    await ens().kill(0);
     const r = await console_().take('one-down');
     expect(r.kind).toBe('taken');
     if (r.kind === 'taken') await r.lock.release();
 
-    await ens.kill(1);
-    await ens.waitForNotServing(2);
+    await ens().kill(1);
+    await ens().waitForNotServing(2);
     const refused = await console_().take('two-down');
     expect(refused.kind).toBe('unavailable');
     if (refused.kind === 'unavailable') {
-      expect(refused.reason).toContain(`${ens.ips[2]}: up, not serving (no quorum)`);
-      expect(refused.reason).toContain(`${ens.ips[0]}: no answer`);
+      expect(refused.reason).toContain(`${ens().ips[2]}: up, not serving (no quorum)`);
+      expect(refused.reason).toContain(`${ens().ips[0]}: no answer`);
     }
     expect((await console_().holder()).kind).toBe('unavailable');
-    ens.start(0);
-    ens.start(1);
-    await ens.waitForQuorum([0, 1, 2]);
+    ens().start(0);
+    ens().start(1);
+    await ens().waitForQuorum([0, 1, 2]);
   }, 40_000);
 
   it('partition: the holder loses its session when its side has no quorum, and the minority side cannot take it', async () => {
@@ -103,8 +97,8 @@ describe.skipIf(zk.skip)('the DC-wide lock in a real ZooKeeper ensemble', () => 
     const r = await holder.take('holder');
     expect(r.kind).toBe('taken');
     if (r.kind !== 'taken') return;
-    await ens.kill(0);
-    await ens.kill(1);
+    await ens().kill(0);
+    await ens().kill(1);
     const lostIn = Date.now();
     await new Promise<void>((res) => (r.lock.lost.aborted ? res() : r.lock.lost.addEventListener('abort', () => res())));
     expect(Date.now() - lostIn).toBeLessThan(3 * SESSION_MS);
@@ -114,9 +108,9 @@ describe.skipIf(zk.skip)('the DC-wide lock in a real ZooKeeper ensemble', () => 
     expect(refused.kind).toBe('unavailable');
     await r.lock.release();
     // The majority back: the old holder's node went with its session.
-    ens.start(0);
-    ens.start(1);
-    await ens.waitForQuorum([0, 1, 2]);
+    ens().start(0);
+    ens().start(1);
+    await ens().waitForQuorum([0, 1, 2]);
     await waitFree(console_(), 4 * SESSION_MS);
   }, 40_000);
 });

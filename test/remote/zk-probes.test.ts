@@ -14,7 +14,7 @@ import type { Inventory } from '../../src/state/inventory.js';
 import { binderSignal } from '../../src/steps/detect.js';
 import { zkMembers } from '../../src/steps/readiness-probes.js';
 import { findProgram } from '../support/programs.js';
-import { ZkEnsemble, zookeeperProgram } from '../support/zk-ensemble.js';
+import { useZkEnsemble, zookeeperProgram } from '../support/zk-ensemble.js';
 
 const zk = zookeeperProgram();
 const nc = findProgram('nc', 'netcat-openbsd');
@@ -33,68 +33,62 @@ const codes = async (ips: string[]): Promise<string[]> =>
   binderProblems(await zkMembers({ dc, inv: inventory(ips), localUuid: '00000000-0000-4000-8000-000000000000', dead: new Set(), timeoutMs: 5_000 })).map((p) => p.code);
 
 describe.skipIf(skip)('binder probes against a real ensemble, through nc', () => {
-  let ens: ZkEnsemble;
-  beforeAll(async () => {
+  const ens = useZkEnsemble(zk.java);
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'triton-recover-zkp-'));
     dc = openRealDc({ restoreDataDir: dir });
-    ens = new ZkEnsemble(zk.java!);
-    await ens.startAll();
-  }, 40_000);
+  });
   afterAll(async () => {
-    await ens?.stop();
     await dc?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('all up: each member answers imok and serves; no binder problem', async () => {
-    for (const [i, ip] of ens.ips.entries()) {
+    for (const [i, ip] of ens().ips.entries()) {
       const s = await binderSignal(dc.local, { alias: `binder${i}`, ip }, 5_000);
       expect(s.says, s.detail).toBe('alive');
     }
-    const modes = await Promise.all(ens.ips.map(async (ip) => (await zkStat(dc.local, ip))?.mode));
+    const modes = await Promise.all(ens().ips.map(async (ip) => (await zkStat(dc.local, ip))?.mode));
     expect(modes.sort()).toEqual(['follower', 'follower', 'leader']);
-    expect(await codes(ens.ips)).toEqual([]);
+    expect(await codes(ens().ips)).toEqual([]);
   });
 
   it('one member down: detection says it is dead, readiness BINDER_DEGRADED', async () => {
-    await ens.kill(0);
-    const s = await binderSignal(dc.local, { alias: 'binder0', ip: ens.ips[0]! }, 5_000);
+    await ens().kill(0);
+    const s = await binderSignal(dc.local, { alias: 'binder0', ip: ens().ips[0]! }, 5_000);
     expect(s.says).toBe('dead');
     expect(s.detail).toContain('does not answer');
-    await ens.waitForQuorum([1, 2]);
-    expect(await codes(ens.ips)).toEqual(['BINDER_DEGRADED']);
+    await ens().waitForQuorum([1, 2]);
+    expect(await codes(ens().ips)).toEqual(['BINDER_DEGRADED']);
   });
 
   it('two down: BINDER_NO_QUORUM; the survivor is up but not serving', async () => {
-    await ens.kill(1);
-    await ens.waitForNotServing(2);
-    expect((await binderSignal(dc.local, { alias: 'binder1', ip: ens.ips[1]! }, 5_000)).says).toBe('dead');
-    expect((await zkStat(dc.local, ens.ips[2]!))?.mode).toBe('not-serving');
-    expect(await codes(ens.ips)).toEqual(['BINDER_NO_QUORUM']);
+    await ens().kill(1);
+    await ens().waitForNotServing(2);
+    expect((await binderSignal(dc.local, { alias: 'binder1', ip: ens().ips[1]! }, 5_000)).says).toBe('dead');
+    expect((await zkStat(dc.local, ens().ips[2]!))?.mode).toBe('not-serving');
+    expect(await codes(ens().ips)).toEqual(['BINDER_NO_QUORUM']);
   });
 });
 
 describe.skipIf(skip)('a ZooKeeper that answers only whitelisted four-letter words (3.5 and later)', () => {
-  let ens: ZkEnsemble;
-  beforeAll(async () => {
+  const ens = useZkEnsemble(zk.java, { whitelist: 'srvr' });
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'triton-recover-zkp-'));
     dc = openRealDc({ restoreDataDir: dir });
-    ens = new ZkEnsemble(zk.java!, { whitelist: 'srvr' });
-    await ens.startAll();
-  }, 40_000);
+  });
   afterAll(async () => {
-    await ens?.stop();
     await dc?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('ruok and stat refused: the member is up (not dead), and readiness says four-letter words are disabled', async () => {
-    expect(await zkRuok(dc.local, ens.ips[0]!)).toBe('disabled');
-    expect((await zkStat(dc.local, ens.ips[0]!))?.mode).toBe('four-letter-words-disabled');
-    const s = await binderSignal(dc.local, { alias: 'binder0', ip: ens.ips[0]! }, 5_000);
+    expect(await zkRuok(dc.local, ens().ips[0]!)).toBe('disabled');
+    expect((await zkStat(dc.local, ens().ips[0]!))?.mode).toBe('four-letter-words-disabled');
+    const s = await binderSignal(dc.local, { alias: 'binder0', ip: ens().ips[0]! }, 5_000);
     expect(s.says).toBe('alive');
     expect(s.detail).toContain('four-letter words are disabled');
-    const problems = binderProblems(await zkMembers({ dc, inv: inventory(ens.ips), localUuid: '00000000-0000-4000-8000-000000000000', dead: new Set(), timeoutMs: 5_000 }));
+    const problems = binderProblems(await zkMembers({ dc, inv: inventory(ens().ips), localUuid: '00000000-0000-4000-8000-000000000000', dead: new Set(), timeoutMs: 5_000 }));
     expect(problems.map((p) => p.code)).toEqual(['BINDER_4LW_DISABLED']);
     expect(problems[0]!.message).toContain('binder answers but four-letter words are disabled');
   });

@@ -8,7 +8,7 @@ import type { Theme } from '../../src/screens/theme.js';
 import { initialState, type Effect } from '../../src/state/console/index.js';
 import { runCheck } from '../../src/steps/check.js';
 import { buildPlan } from '../../src/steps/plan.js';
-import { openTestSim } from '../sim/helpers.js';
+import { openTestSim } from '../support/sim-dc.js';
 
 const serial: Theme = { color: false, ascii: true, serial: true, tickMs: 5000 };
 const color: Theme = { color: true, ascii: false, serial: false, tickMs: 1000 };

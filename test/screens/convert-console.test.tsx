@@ -9,7 +9,8 @@ import { createStore, type Store } from '../../src/screens/store.js';
 import type { Theme } from '../../src/screens/theme.js';
 import { initialState } from '../../src/state/console/index.js';
 import { ConsoleSession } from '../../src/app/console/session.js';
-import { openTestSim, scenario, until } from '../sim/helpers.js';
+import { openTestSim, scenario, until } from '../support/sim-dc.js';
+import { REF } from '../support/reference.js';
 
 const serial: Theme = { color: false, ascii: true, serial: true, tickMs: 5000 };
 const FAST = { pollMs: 5, commandTimeoutMs: 5_000, bootTimeoutMs: 10_000, provisionTimeoutMs: 10_000, shutdownGraceMs: 2_000, settleMs: 100 };
@@ -43,7 +44,7 @@ describe('console: secondary-headnode conversion', () => {
       await until(`step ${step} asked`, () => store.get().prompt?.kind === 'convert-step', 10_000);
       expect(frame()).toMatch(new RegExp(`\\[${step}/4\\] `));
       // What the step runs is on the screen before "go".
-      if (step === 2) expect(frame()).toContain('cn0$ bash -s -- 10.99.99.8 91cd462d');
+      if (step === 2) expect(frame()).toContain(`cn0$ bash -s -- ${REF.assets0.adminIp} 91cd462d`);
       if (step === 3) expect(frame()).toContain('cn0$ reboot');
       await press('g');
     }

@@ -5,10 +5,11 @@ import { execa } from 'execa';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../sim/helpers.js';
+import { tempDir } from '../support/sim-dc.js';
+import { REF } from '../support/reference.js';
 
 const script = resolve(import.meta.dirname, '..', '..', 'share', 'headnode-prepare.sh');
-const UUID = '91cd462d-c036-5f49-97cb-9a2cdce4e2b7';
+const UUID = REF.cn0.uuid;
 
 function rig(opts: { headnode?: boolean; setup?: boolean; netBootConfig?: boolean; setupJson?: Record<string, unknown> } = {}): { dir: string; key: string; env: Record<string, string> } {
   const dir = tempDir('tr-hnp-');
@@ -54,7 +55,7 @@ function rig(opts: { headnode?: boolean; setup?: boolean; netBootConfig?: boolea
 
 async function prepare(r: ReturnType<typeof rig>): Promise<{ exitCode: number | undefined; stdout: string }> {
   await execa('tar', ['-C', join(r.env['SERVED']!, 'base'), '-czf', join(r.env['SERVED']!, 'usbkey-base.tgz'), 'os']);
-  const res = await execa('bash', ['-s', '--', '10.99.99.8', UUID], { input: readFileSync(script, 'utf8'), env: r.env, reject: false, extendEnv: false });
+  const res = await execa('bash', ['-s', '--', REF.assets0.adminIp, UUID], { input: readFileSync(script, 'utf8'), env: r.env, reject: false, extendEnv: false });
   return { exitCode: res.exitCode, stdout: res.stdout + res.stderr };
 }
 

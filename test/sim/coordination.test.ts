@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SimCoordination, simLockPath } from '../../src/remote/sim/coordination.js';
 import { writeFileSync } from 'node:fs';
-import { openTestSim, scenario, until } from './helpers.js';
+import { openTestSim, scenario, until } from '../support/sim-dc.js';
 
 const info = (who: string): string => JSON.stringify({ who, host: 'hn', pid: 1, since: 'now', command: 'x' });
 

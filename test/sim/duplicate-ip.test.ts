@@ -4,12 +4,13 @@
 // reaches the first holder.
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/remote/errors.js';
-import { openTestSim, until, type TestSim } from './helpers.js';
+import { openTestSim, until, type TestSim } from '../support/sim-dc.js';
+import { REF } from '../support/reference.js';
 
-const ADMIN = '317a3314-d536-5367-9173-21bc7a2e5020';
-const SAPI_IMG = '94219f1a-73c3-576b-bba6-d3359638c4e1';
+const ADMIN = REF.admin.uuid;
+const SAPI_IMG = REF.sapi0.image;
 /** sapi0's uuid: its SAPI record exists, so its first boot completes. */
-const SAPI0 = '67be4635-bfdb-527a-8b91-44daa9249090';
+const SAPI0 = REF.sapi0.uuid;
 const MORAY2 = 'moray2';
 
 async function startSapi(t: TestSim, ip: string): Promise<void> {
@@ -38,12 +39,12 @@ async function addrState(t: TestSim, server: string, uuid: string): Promise<stri
 describe('two NICs on one IP (duplicate address detection)', () => {
   it('a zone on a live server\'s admin IP does not get it: HTTP reaches the server\'s GZ, the zone\'s address is duplicate', async () => {
     const t = await openTestSim();
-    await startSapi(t, '10.99.99.42'); // headnode2's admin IP
-    const err = await t.http('GET', 'http://10.99.99.42/ping').catch((e: unknown) => e);
+    await startSapi(t, REF.headnode2.adminIp); // headnode2's admin IP
+    const err = await t.http('GET', `http://${REF.headnode2.adminIp}/ping`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpError);
     expect((err as HttpError).message).toContain('ECONNREFUSED');
-    expect(await addrState(t, 'headnode1', SAPI0)).toBe('net0/_a:duplicate:10.99.99.42/24');
-    expect((await t.run('headnode1', ['ping', '10.99.99.42', '2'])).stdout).toBe('10.99.99.42 is alive\n');
+    expect(await addrState(t, 'headnode1', SAPI0)).toBe(`net0/_a:duplicate:${REF.headnode2.adminIp}/24`);
+    expect((await t.run('headnode1', ['ping', REF.headnode2.adminIp, '2'])).stdout).toBe(`${REF.headnode2.adminIp} is alive\n`);
   });
 
   it('the zone that came up first keeps the IP, whichever is listed first; the other answers nothing on it', async () => {

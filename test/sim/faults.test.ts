@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError, RemoteError } from '../../src/remote/errors.js';
-import { openTestSim, scenario, until } from './helpers.js';
+import { openTestSim, scenario, until } from '../support/sim-dc.js';
+import { REF } from '../support/reference.js';
 
-const BINDER2 = 'b0b40a38-bbf6-5043-8b84-14f8e82c614f';
+const BINDER2 = REF.binder2.uuid;
 
 describe('simulated faults', () => {
   it('fail N times: realistic stderr, no effect, then the command works', async () => {
@@ -40,20 +41,20 @@ describe('simulated faults', () => {
     ])));
     // A live API is needed: the scenario's are all on the dead headnode, so revive one.
     t.sim.world.state.servers[0]!.alive = true;
-    const ping = await t.http('GET', 'http://10.99.99.22/ping');
+    const ping = await t.http('GET', `http://${REF.cnapi0.adminIp}/ping`);
     expect(ping.status).toBe(500);
-    const err = await t.http('GET', 'http://10.99.99.22/servers', undefined, 100).catch((e: unknown) => e);
+    const err = await t.http('GET', `http://${REF.cnapi0.adminIp}/servers`, undefined, 100).catch((e: unknown) => e);
     expect((err as HttpError).kind).toBe('timeout');
-    expect((await t.http('GET', 'http://10.99.99.22/servers')).status).toBe(200);
+    expect((await t.http('GET', `http://${REF.cnapi0.adminIp}/servers`)).status).toBe(200);
   });
 
   it('primary-returns: once the named service is restored, the dead primary boots back', async () => {
     const t = await openTestSim(scenario((s) => (s.faults = [{ event: 'primary-returns', after: 'sapi' }])));
-    const sapi = '67be4635-bfdb-527a-8b91-44daa9249090'; // sapi0's own uuid: its SAPI record exists (reuse)
+    const sapi = REF.sapi0.uuid; // sapi0's own uuid: its SAPI record exists (reuse)
     const payload = JSON.stringify({
       uuid: sapi,
       alias: 'sapi1',
-      image_uuid: '94219f1a-73c3-576b-bba6-d3359638c4e1',
+      image_uuid: REF.sapi0.image,
       tags: { smartdc_role: 'sapi' },
       nics: [{ ip: '10.99.99.60', nic_tag: 'admin', primary: true }],
       autoboot: false,
@@ -64,7 +65,7 @@ describe('simulated faults', () => {
     await until('sapi1 up', () => t.sim.world.isUp(t.sim.world.instanceOn('headnode1', sapi)!));
     await t.run('headnode1', ['true']);
     expect(t.sim.world.isAlive('headnode0')).toBe(true);
-    expect((await t.run('headnode1', ['ping', '10.99.99.7', '2'])).code).toBe(0);
+    expect((await t.run('headnode1', ['ping', REF.headnode0.adminIp, '2'])).code).toBe(0);
     expect(t.sim.world.state.sim.events.map((e) => e.what)).toContain('headnode0 came back with its old zones');
   });
 });

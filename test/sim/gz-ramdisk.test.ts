@@ -1,7 +1,7 @@
 // SmartOS GZ root is a ramdisk: a reboot loses /root, keeps /usbkey, /opt, /var, /zones.
 import { describe, expect, it } from 'vitest';
 import { bootAuthorizedKeysSource, CONFIG_INC_GENERIC, filesAfterBoot } from '../../src/remote/sim/gz-ramdisk.js';
-import { openTestSim, until } from './helpers.js';
+import { openTestSim, until } from '../support/sim-dc.js';
 
 describe('simulated reboot: the GZ ramdisk', () => {
   it('empties /root (keys, known_hosts, crontab), keeps /var and /usbkey, and restores authorized_keys from config.inc', async () => {

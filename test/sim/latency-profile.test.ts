@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { loadLatencyProfile, realHeadnodeProfilePath } from '../../src/remote/sim/latency-profile.js';
 import { openSim } from '../../src/remote/sim/index.js';
-import { scenario, tempDir } from './helpers.js';
+import { scenario, tempDir } from '../support/sim-dc.js';
 
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
 

@@ -9,12 +9,12 @@ import { createVmapi } from '../../src/remote/triton/vmapi.js';
 import { makeSimStream } from '../../src/remote/sim/zfs-stream.js';
 import { PREPARE_MARKER } from '../../src/remote/sim/headnode-prepare.js';
 import { paths } from '../../src/state/restore-data-layout.js';
-import { openTestSim, scenario, sleep, until } from './helpers.js';
-import { AMONREDIS_IMG, corePayload, HN1, SAPI0, SAPI_IMG } from './reference.js';
+import { openTestSim, scenario, sleep, until } from '../support/sim-dc.js';
+import { corePayload, REF } from '../support/reference.js';
 
-const ORIGIN = 'bfa268a6-f44a-5456-8bba-d3dc65dd3265';
+const ORIGIN = REF.origin.uuid;
 /** sapi0's own uuid: a sapi zone re-created with it finds its record (reuse); a new uuid has none. */
-const NEW_SAPI = SAPI0;
+const NEW_SAPI = REF.sapi0.uuid;
 const NEW_REDIS = '11111111-2222-4333-8444-555555555502';
 const payload = corePayload;
 
@@ -30,21 +30,21 @@ describe('simulated DC physics', () => {
     expect(err).toBeInstanceOf(RemoteError);
     expect((err as RemoteError).kind).toBe('unreachable');
     expect((err as RemoteError).mayHaveRun).toBe(false);
-    const ping = await t.run('headnode1', ['ping', '10.99.99.7', '2']);
+    const ping = await t.run('headnode1', ['ping', REF.headnode0.adminIp, '2']);
     expect(ping.code).toBe(1);
-    expect(ping.stderr).toContain('no answer from 10.99.99.7');
-    const api = await t.http('GET', 'http://10.99.99.30/ping', undefined, 200).catch((e: unknown) => e);
+    expect(ping.stderr).toContain(`no answer from ${REF.headnode0.adminIp}`);
+    const api = await t.http('GET', `http://${REF.sapi0.adminIp}/ping`, undefined, 200).catch((e: unknown) => e);
     expect(api).toBeInstanceOf(HttpError);
     expect((api as HttpError).kind).toBe('timeout');
-    const alive = await t.run('headnode1', ['ping', '10.99.99.42', '2']);
-    expect(alive.stdout).toBe('10.99.99.42 is alive\n');
+    const alive = await t.run('headnode1', ['ping', REF.headnode2.adminIp, '2']);
+    expect(alive.stdout).toBe(`${REF.headnode2.adminIp} is alive\n`);
   });
 
   it('manatee takes over with 3 peers: the sync becomes primary, the lost primary is deposed', async () => {
     const t = await openTestSim();
     expect(t.sim.world.state.manatee).toMatchObject({ primary: 'manatee1', sync: 'manatee2', async: [], deposed: ['manatee0'] });
     expect(t.sim.world.manateeWritable()).toBe(true);
-    const show = await t.run('headnode1', ['zlogin', '95719f01-24e8-5c98-918a-876223a2e910', 'source ~/.bashrc; manatee-adm show']);
+    const show = await t.run('headnode1', ['zlogin', REF.manatee1.uuid, 'source ~/.bashrc; manatee-adm show']);
     expect(show.stdout).toMatch(/^primary\s+95719f01 ok\s+sync/m);
     expect(show.stdout).toMatch(/^deposed\s+94dbf717 fail/m);
     expect(show.stdout).toContain('warning: cluster has a deposed peer');
@@ -70,16 +70,16 @@ describe('simulated DC physics', () => {
     const asAsync = await openTestSim(allAlive('async'));
     expect(asAsync.sim.world.manateeWritable()).toBe(false);
     expect(asAsync.sim.world.serviceUp('moray')).toBe(false);
-    const a = (await asAsync.run('headnode1', ['zlogin', '95719f01-24e8-5c98-918a-876223a2e910', SHOW])).stdout;
+    const a = (await asAsync.run('headnode1', ['zlogin', REF.manatee1.uuid, SHOW])).stdout;
     expect(a).toMatch(/^primary\s+94dbf717 ok\s+async/m);
     expect(a).toContain('\nerror: peer "94dbf717": expected downstream replication to be "sync", but found "async"\n');
     const notConnected = await openTestSim(allAlive('none'));
     expect(notConnected.sim.world.manateeWritable()).toBe(false);
-    const n = (await notConnected.run('headnode1', ['zlogin', '95719f01-24e8-5c98-918a-876223a2e910', SHOW])).stdout;
+    const n = (await notConnected.run('headnode1', ['zlogin', REF.manatee1.uuid, SHOW])).stdout;
     expect(n).toMatch(/^primary\s+94dbf717 ok\s+-/m);
     expect(n).toContain('\nerror: peer "94dbf717": downstream replication peer not connected\n');
     // pg-status: the table on stdout, the issues on stderr.
-    const pg = await notConnected.run('headnode1', ['zlogin', '95719f01-24e8-5c98-918a-876223a2e910', 'source ~/.bashrc; manatee-adm pg-status']);
+    const pg = await notConnected.run('headnode1', ['zlogin', REF.manatee1.uuid, 'source ~/.bashrc; manatee-adm pg-status']);
     expect(pg.stdout).not.toContain('error:');
     expect(pg.stderr).toBe('\nerror: peer "94dbf717": downstream replication peer not connected\n');
     // A takeover is a new generation: the new sync connects afresh.
@@ -98,7 +98,7 @@ describe('simulated DC physics', () => {
     t.sim.world.killServer('headnode1');
     expect(t.sim.world.state.manatee).toMatchObject({ primary: 'manatee0', sync: 'manatee1', async: [] });
     expect(t.sim.world.manateeWritable()).toBe(false);
-    const show = (await t.run('headnode0', ['zlogin', '94dbf717-80b5-5514-9c07-cad32d931427', 'source ~/.bashrc; manatee-adm show'])).stdout;
+    const show = (await t.run('headnode0', ['zlogin', REF.manatee0.uuid, 'source ~/.bashrc; manatee-adm show'])).stdout;
     expect(show).toMatch(/^sync\s+95719f01 fail/m);
     expect(show.split('\n').filter((l) => /^(error|warning):/.test(l))).toEqual(['error: cannot query postgres on sync', 'warning: cluster has no async peers']);
   });
@@ -154,50 +154,50 @@ describe('simulated DC physics', () => {
 
   it('binder quorum: 2 of 3 members answer stat as leader/follower; ruok from a dead one fails', async () => {
     const t = await openTestSim();
-    const stat = await t.run('headnode1', ['nc', '-w', '5', '10.99.99.45', '2181'], 'stat');
+    const stat = await t.run('headnode1', ['nc', '-w', '5', REF.binder1.adminIp, '2181'], 'stat');
     expect(stat.stdout).toMatch(/^Mode: (leader|follower)$/m);
-    const dead = await t.run('headnode1', ['nc', '-w', '5', '10.99.99.11', '2181'], 'ruok');
+    const dead = await t.run('headnode1', ['nc', '-w', '5', REF.binder0.adminIp, '2181'], 'ruok');
     expect(dead.code).not.toBe(0);
-    await t.run('headnode2', ['vmadm', 'stop', 'b0b40a38-bbf6-5043-8b84-14f8e82c614f']);
-    const lost = await t.run('headnode1', ['nc', '-w', '5', '10.99.99.45', '2181'], 'stat');
+    await t.run('headnode2', ['vmadm', 'stop', REF.binder2.uuid]);
+    const lost = await t.run('headnode1', ['nc', '-w', '5', REF.binder1.adminIp, '2181'], 'stat');
     expect(lost.stdout).toContain('not currently serving requests');
   });
 
   it('an API answers only while its zone runs on a live server and its dependencies are up', async () => {
     const t = await openTestSim();
     // sapi0 re-created on headnode1 (it needs no other SAPI for its own first boot).
-    expect((await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', SAPI_IMG, '10.99.99.60'))).code).toBe(0);
+    expect((await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', REF.sapi0.image, '10.99.99.60'))).code).toBe(0);
     const refused = await t.http('GET', 'http://10.99.99.60/ping').catch((e: unknown) => e);
     expect((refused as HttpError).kind).toBe('unreachable');
     await t.run('headnode1', ['vmadm', 'start', NEW_SAPI]);
     await until('sapi1 set up', () => t.sim.world.isUp(t.sim.world.instanceOn('headnode1', NEW_SAPI)!));
     expect((await t.http('GET', 'http://10.99.99.60/ping')).status).toBe(200);
     // Without moray, SAPI's ping fails (it still serves configs from its local copy).
-    await t.run('headnode1', ['vmadm', 'stop', 'c0c95f13-737c-56f2-b596-290c912dcb8d']);
-    await t.run('headnode2', ['vmadm', 'stop', '1db6db41-5b72-5c5b-842d-8bfbbaaeecd2']);
+    await t.run('headnode1', ['vmadm', 'stop', REF.moray1.uuid]);
+    await t.run('headnode2', ['vmadm', 'stop', REF.moray2.uuid]);
     expect((await t.http('GET', 'http://10.99.99.60/ping')).status).toBe(500);
   });
 
   it('vmadm create fails when the image is not installed; imgadm install needs the origin first', async () => {
     const t = await openTestSim(scenario((x) => (x.servers.find((s) => s.hostname === 'headnode1')!.images = [])));
-    const create = await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', SAPI_IMG, '10.99.99.60'));
+    const create = await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', REF.sapi0.image, '10.99.99.60'));
     expect(create.code).toBe(1);
-    expect(create.stderr).toContain(`image ${SAPI_IMG} does not exist`);
+    expect(create.stderr).toContain(`image ${REF.sapi0.image} does not exist`);
     const rd = t.sim.restoreDataDir;
     const inst = (u: string): string[] => ['imgadm', 'install', '-m', join(rd, paths.imageManifest(u)), '-f', join(rd, paths.imageFile(u))];
-    const noOrigin = await t.run('headnode1', inst(SAPI_IMG));
+    const noOrigin = await t.run('headnode1', inst(REF.sapi0.image));
     expect(noOrigin.code).toBe(1);
     expect(noOrigin.stderr).toContain(`OriginNotInstalled): origin image "${ORIGIN}"`);
-    expect((await t.run('headnode1', ['imgadm', 'get', SAPI_IMG])).code).toBe(3);
+    expect((await t.run('headnode1', ['imgadm', 'get', REF.sapi0.image])).code).toBe(3);
     expect((await t.run('headnode1', inst(ORIGIN))).code).toBe(0);
-    expect((await t.run('headnode1', inst(SAPI_IMG))).code).toBe(0);
-    expect((await t.run('headnode1', ['imgadm', 'get', SAPI_IMG])).code).toBe(0);
-    expect((await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', SAPI_IMG, '10.99.99.60'))).code).toBe(0);
+    expect((await t.run('headnode1', inst(REF.sapi0.image))).code).toBe(0);
+    expect((await t.run('headnode1', ['imgadm', 'get', REF.sapi0.image])).code).toBe(0);
+    expect((await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', REF.sapi0.image, '10.99.99.60'))).code).toBe(0);
   });
 
   it('a first boot without a SAPI record ends setup_failed with SMF maintenance', async () => {
     const t = await openTestSim();
-    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_REDIS, 'amonredis1', AMONREDIS_IMG, '10.99.99.61'));
+    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_REDIS, 'amonredis1', REF.amonredis0.image, '10.99.99.61'));
     await t.run('headnode1', ['vmadm', 'start', NEW_REDIS]);
     // Once the user-script runs, SMF shows it starting.
     await until('user-script running', async () => (await t.run('headnode1', ['svcs', '-xz', NEW_REDIS])).stdout.includes('offline* transitioning to online'));
@@ -212,15 +212,15 @@ describe('simulated DC physics', () => {
     // In proto mode SAPI records an instance without asking VMAPI (dead here with headnode0).
     t.sim.world.state.sim.sapiMode = 'proto';
     // SAPI first (it boots on its own), then the instance record, then the zone.
-    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', SAPI_IMG, '10.99.99.60'));
+    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', REF.sapi0.image, '10.99.99.60'));
     await t.run('headnode1', ['vmadm', 'start', NEW_SAPI]);
     await until('sapi up', () => t.sim.world.isUp(t.sim.world.instanceOn('headnode1', NEW_SAPI)!));
-    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_REDIS, 'amonredis1', AMONREDIS_IMG, '10.99.99.61'));
+    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_REDIS, 'amonredis1', REF.amonredis0.image, '10.99.99.61'));
     await t.run('headnode1', ['vmadm', 'start', NEW_REDIS]);
     // The record arrives while the zone is already asking: still inside the window.
     await sleep(15);
     const svc = await sapiServiceUuid(t, '10.99.99.60', 'amonredis');
-    const created = await t.http('POST', 'http://10.99.99.60/instances', { service_uuid: svc, uuid: NEW_REDIS, params: { alias: 'amonredis1', server_uuid: HN1 } });
+    const created = await t.http('POST', 'http://10.99.99.60/instances', { service_uuid: svc, uuid: NEW_REDIS, params: { alias: 'amonredis1', server_uuid: REF.headnode1.uuid } });
     expect(created.status).toBe(200);
     await until('amonredis1 set up', () => t.sim.world.isUp(t.sim.world.instanceOn('headnode1', NEW_REDIS)!));
     expect((await t.run('headnode1', ['svcs', '-xz', NEW_REDIS])).stdout).toBe('');
@@ -231,8 +231,8 @@ describe('simulated DC physics', () => {
     const t = await openTestSim(scenario(), 100);
     const marker = (u: string, f = 'setup_complete'): Promise<number> => t.run('headnode1', ['test', '-f', `/zones/${u}/root/var/svc/${f}`]).then((r) => r.code);
     // A zone that was there before the simulation set itself up long ago (binder1).
-    expect(await marker('34c371c9-7ac6-5716-a0ae-18556597227d')).toBe(0);
-    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_REDIS, 'amonredis1', AMONREDIS_IMG, '10.99.99.61'));
+    expect(await marker(REF.binder1.uuid)).toBe(0);
+    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_REDIS, 'amonredis1', REF.amonredis0.image, '10.99.99.61'));
     expect(await marker(NEW_REDIS)).toBe(1);
     await t.run('headnode1', ['vmadm', 'start', NEW_REDIS]);
     // Early in the first boot SMF has nothing to report, yet setup has not even begun.
@@ -243,7 +243,7 @@ describe('simulated DC physics', () => {
     expect(await marker(NEW_REDIS)).toBe(1);
     expect(await marker(NEW_REDIS, 'setup_failed')).toBe(1);
     // A first boot that ends well writes setup_complete (sapi needs no SAPI).
-    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', SAPI_IMG, '10.99.99.60'));
+    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', REF.sapi0.image, '10.99.99.60'));
     await t.run('headnode1', ['vmadm', 'start', NEW_SAPI]);
     await until('sapi1 set up', () => t.sim.world.isUp(t.sim.world.instanceOn('headnode1', NEW_SAPI)!));
     expect(await marker(NEW_SAPI)).toBe(0);
@@ -253,28 +253,28 @@ describe('simulated DC physics', () => {
     const t = await openTestSim(scenario((x) => (x.servers.find((s) => s.hostname === 'headnode0')!.alive = true)));
     const get = (url: string, tls?: 'accept-self-signed'): Promise<unknown> =>
       t.sim.http({ method: 'GET', url, timeoutMs: 5_000, ...(tls ? { tls } : {}) }).catch((e: unknown) => e);
-    const verified = await get('https://10.99.99.52/--ping');
+    const verified = await get(`https://${REF.cloudapi0.adminIp}/--ping`);
     expect(verified).toBeInstanceOf(HttpError);
     expect((verified as HttpError).kind).toBe('unreachable');
     expect((verified as HttpError).message).toContain('self-signed certificate');
     expect(((verified as HttpError).cause as Error & { cause: { code: string } }).cause.code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
-    expect(await get('https://10.99.99.52/--ping', 'accept-self-signed')).toMatchObject({ status: 200 });
-    const plain = await get('http://10.99.99.52/--ping');
-    expect((plain as HttpError).message).toContain('ECONNREFUSED 10.99.99.52:80');
+    expect(await get(`https://${REF.cloudapi0.adminIp}/--ping`, 'accept-self-signed')).toMatchObject({ status: 200 });
+    const plain = await get(`http://${REF.cloudapi0.adminIp}/--ping`);
+    expect((plain as HttpError).message).toContain(`ECONNREFUSED ${REF.cloudapi0.adminIp}:80`);
     // The other APIs stay plain HTTP.
-    expect((await t.http('GET', 'http://10.99.99.30/ping')).status).toBe(200);
+    expect((await t.http('GET', `http://${REF.sapi0.adminIp}/ping`)).status).toBe(200);
   });
 
   it('delegated data is lost if the zone boots before the stream is received', async () => {
     const t = await openTestSim();
     const lost = '11111111-2222-4333-8444-555555555503';
-    await t.run('headnode1', ['vmadm', 'create'], payload(lost, 'amonredis1', AMONREDIS_IMG, '10.99.99.62', { delegate_dataset: true, autoboot: true }));
+    await t.run('headnode1', ['vmadm', 'create'], payload(lost, 'amonredis1', REF.amonredis0.image, '10.99.99.62', { delegate_dataset: true, autoboot: true }));
     const i1 = t.sim.world.instanceOn('headnode1', lost)!;
     expect(i1.bootedWithoutData).toBe(true);
     expect(i1.data).toBe('empty');
 
     const kept = '11111111-2222-4333-8444-555555555504';
-    await t.run('headnode1', ['vmadm', 'create'], payload(kept, 'amonredis2', AMONREDIS_IMG, '10.99.99.63', { delegate_dataset: true }));
+    await t.run('headnode1', ['vmadm', 'create'], payload(kept, 'amonredis2', REF.amonredis0.image, '10.99.99.63', { delegate_dataset: true }));
     const stream = makeSimStream(`zones/${kept}/data`, `zones/${kept}/data@s1`, 1000);
     const noF = await t.run('headnode1', ['zfs', 'recv', `zones/${kept}/data`], stream);
     expect(noF.stderr).toContain('must specify -F');
@@ -293,25 +293,25 @@ describe('simulated DC physics', () => {
     const t = await openTestSim();
     // sapi0's old IP is still held in NAPI by sapi0's NIC (on the dead headnode).
     const other = '11111111-2222-4333-8444-555555555505';
-    await t.run('headnode1', ['vmadm', 'create'], payload(other, 'sapi1', SAPI_IMG, '10.99.99.30'));
+    await t.run('headnode1', ['vmadm', 'create'], payload(other, 'sapi1', REF.sapi0.image, REF.sapi0.adminIp));
     expect(t.sim.world.instanceOn('headnode1', other)!.nicRegistration).toBe('failed');
-    expect(t.sim.world.state.sim.events.at(-2)?.what).toContain('IP 10.99.99.30 is in use by zone 67be4635');
+    expect(t.sim.world.state.sim.events.at(-2)?.what).toContain(`IP ${REF.sapi0.adminIp} is in use by zone 67be4635`);
     // Released first, the IP registers.
-    const nics = t.sim.world.state.sim.napiNics.filter((n) => n.ip === '10.99.99.31');
+    const nics = t.sim.world.state.sim.napiNics.filter((n) => n.ip === REF.mahi0.adminIp);
     expect(nics).toHaveLength(1);
     const napi = t.sim.world.liveInstances().find((i) => i.service === 'napi');
     expect(napi).toBeUndefined(); // NAPI itself died with the primary: nothing to release it through
     const w = t.sim.world;
-    w.state.sim.napiNics = w.state.sim.napiNics.filter((n) => n.ip !== '10.99.99.31');
+    w.state.sim.napiNics = w.state.sim.napiNics.filter((n) => n.ip !== REF.mahi0.adminIp);
     const fresh = '11111111-2222-4333-8444-555555555506';
-    await t.run('headnode1', ['vmadm', 'create'], payload(fresh, 'mahi1', '16638c47-5f90-5ced-ad88-ef0e2bece4c9', '10.99.99.31'));
+    await t.run('headnode1', ['vmadm', 'create'], payload(fresh, 'mahi1', REF.mahi0.image, REF.mahi0.adminIp));
     expect(w.instanceOn('headnode1', fresh)!.nicRegistration).toBe('ok');
-    expect(w.state.sim.napiNics.find((n) => n.ip === '10.99.99.31')?.belongs_to_uuid).toBe(fresh);
+    expect(w.state.sim.napiNics.find((n) => n.ip === REF.mahi0.adminIp)?.belongs_to_uuid).toBe(fresh);
   });
 
   it('a service whose new instance never came up healthy stays down for the services after it', async () => {
     const t = await openTestSim();
-    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_REDIS, 'amonredis1', AMONREDIS_IMG, '10.99.99.61'));
+    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_REDIS, 'amonredis1', REF.amonredis0.image, '10.99.99.61'));
     await t.run('headnode1', ['vmadm', 'start', NEW_REDIS]);
     await until('setup_failed', () => (t.sim.world.settle(), t.sim.world.instanceOn('headnode1', NEW_REDIS)!.state === 'setup_failed'));
     expect(t.sim.world.serviceUp('amonredis')).toBe(false);
@@ -321,13 +321,13 @@ describe('simulated DC physics', () => {
   it('persists every change atomically and resumes from the state file', async () => {
     const t = await openTestSim();
     const FRESH_UUID = '11111111-2222-4333-8444-555555555501';
-    await t.run('headnode1', ['vmadm', 'create'], payload(FRESH_UUID, 'sapi1', SAPI_IMG, '10.99.99.60'));
+    await t.run('headnode1', ['vmadm', 'create'], payload(FRESH_UUID, 'sapi1', REF.sapi0.image, '10.99.99.60'));
     const saved = JSON.parse(readFileSync(t.statePath, 'utf8'));
     expect(saved.instances.find((i: { uuid: string }) => i.uuid === FRESH_UUID)).toMatchObject({ alias: 'sapi1', state: 'stopped', server: 'headnode1' });
     const again = await openSim({ statePath: t.statePath, speed: 1000 });
     expect(again.world.instanceOn('headnode1', FRESH_UUID)?.alias).toBe('sapi1');
     expect(again.world.state.manatee?.primary).toBe('manatee1');
-    const dup = await again.peer('headnode1', '').run(['vmadm', 'create'], { stdin: payload(FRESH_UUID, 'sapi1', SAPI_IMG, '10.99.99.60'), timeoutMs: 1000 });
+    const dup = await again.peer('headnode1', '').run(['vmadm', 'create'], { stdin: payload(FRESH_UUID, 'sapi1', REF.sapi0.image, '10.99.99.60'), timeoutMs: 1000 });
     expect(dup.stderr).toContain(`VM with UUID ${FRESH_UUID} already exists`);
   });
 
@@ -351,7 +351,7 @@ describe('simulated DC physics', () => {
 // its /usbkey/extra (sdc-headnode config/sapi/services/dhcpd/service.json,
 // zones/assets/create.json): what compute nodes can boot and set up from.
 describe('the USB key: /usbkey/os and /usbkey/extra', () => {
-  const CN0 = '91cd462d-c036-5f49-97cb-9a2cdce4e2b7';
+  const CN0 = REF.cn0.uuid;
   const OLD = '20240307T000552Z';
   const lines = (s: string): string[] => s.split('\n').filter(Boolean);
 
@@ -412,7 +412,7 @@ describe('the USB key: /usbkey/os and /usbkey/extra', () => {
         hn0.files = { [`${dir}/`]: '', [`${dir}/usbkey-base.tgz`]: 'tgz', [`${dir}/${CN0}.config`]: 'hostname=cn0\n', [`${dir}/${CN0}.networking.json`]: '{}' };
       }),
     );
-    const r = await t.run('cn0', ['bash', '-s', '--', '10.99.99.8', CN0], `${PREPARE_MARKER}\n`);
+    const r = await t.run('cn0', ['bash', '-s', '--', REF.assets0.adminIp, CN0], `${PREPARE_MARKER}\n`);
     expect(r.code, r.stdout).toBe(0);
     expect(t.sim.world.server('cn0')!.usbkeyPlatforms).toEqual([OLD]);
   });
@@ -424,9 +424,9 @@ describe('the USB key: /usbkey/os and /usbkey/extra', () => {
         s.servers.find((x) => x.hostname === 'cn0')!.platform = OLD;
       }),
     );
-    const boot = await t.http('GET', `http://10.99.99.22/boot/${CN0}`);
+    const boot = await t.http('GET', `http://${REF.cnapi0.adminIp}/boot/${CN0}`);
     expect((boot.json as { platform: string }).platform).toBe(OLD);
-    const server = await t.http('GET', `http://10.99.99.22/servers/${CN0}`);
+    const server = await t.http('GET', `http://${REF.cnapi0.adminIp}/servers/${CN0}`);
     expect(server.json).toMatchObject({ boot_platform: OLD, current_platform: OLD });
   });
 });

@@ -5,12 +5,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { paths } from '../../src/state/restore-data-layout.js';
-import { openTestSim, scenario, until } from './helpers.js';
-import { ADMIN, AMONREDIS_IMG, HN1, SAPI0, SAPI_IMG } from './reference.js';
+import { openTestSim, scenario, until } from '../support/sim-dc.js';
+import { REF } from '../support/reference.js';
 
-const CLOUDAPI0 = '2db9dbaa-1898-5b16-a14d-f5dc9caad402';
-const DHCPD1 = 'e312b5b2-b501-5bb8-8e39-d374716130d3';
-const BINDER1 = '34c371c9-7ac6-5716-a0ae-18556597227d';
+const CLOUDAPI0 = REF.cloudapi0.uuid;
+const DHCPD1 = REF.dhcpd1.uuid;
+const BINDER1 = REF.binder1.uuid;
 const NEW = '11111111-2222-4333-8444-5555555555a1';
 
 type Nic = Record<string, unknown>;
@@ -21,9 +21,9 @@ function payload(nics: Nic[], extra: Record<string, unknown> = {}): string {
   return JSON.stringify({
     uuid: NEW,
     alias: 'amonredis1',
-    image_uuid: AMONREDIS_IMG,
+    image_uuid: REF.amonredis0.image,
     brand: 'joyent-minimal',
-    owner_uuid: ADMIN,
+    owner_uuid: REF.admin.uuid,
     tags: { smartdc_role: 'amonredis', smartdc_type: 'core' },
     nics,
     autoboot: false,
@@ -39,11 +39,11 @@ describe('zones as vmadm shows them', () => {
       JSON.parse(readFileSync(join(t.sim.restoreDataDir, paths.vm(svc, uuid)), 'utf8'));
     const cloudapi = dump('cloudapi', CLOUDAPI0);
     expect(cloudapi.nics.map((n) => n['interface'])).toEqual(['net0', 'net1']);
-    expect(cloudapi.nics[0]).toMatchObject({ nic_tag: 'admin', ip: '10.99.99.52' });
+    expect(cloudapi.nics[0]).toMatchObject({ nic_tag: 'admin', ip: REF.cloudapi0.adminIp });
     expect('primary' in cloudapi.nics[0]!).toBe(false);
     expect(cloudapi.nics[1]).toMatchObject({ nic_tag: 'external', ip: '10.88.88.5', primary: true, gateway: '10.88.88.2', netmask: '255.255.255.0', vlan_id: 0 });
     expect(cloudapi.firewall_enabled).toBe(false);
-    expect(dump('sapi', SAPI0).firewall_enabled).toBe(true);
+    expect(dump('sapi', REF.sapi0.uuid).firewall_enabled).toBe(true);
     const dhcpd = JSON.parse((await t.run('headnode1', ['vmadm', 'get', DHCPD1])).stdout) as { nics: Nic[] };
     expect(dhcpd.nics[0]).toMatchObject({ nic_tag: 'admin', dhcp_server: true, primary: true });
   });
@@ -55,7 +55,7 @@ describe('vmadm create checks its payload before it changes anything', () => {
     ['a NIC without nic_tag', [{ interface: 'net0', ip: '10.99.99.70', netmask: '255.255.255.0' }], {}, 'invalid or missing .nic_tag option for NIC'],
     ['a nic tag the server lacks', [adminNic('10.99.99.70', { nic_tag: 'storage' })], {}, 'Invalid nic tag "storage"'],
     ['one IP on two NICs', [adminNic('10.99.99.70'), extNic('10.99.99.70')], {}, 'Cannot add multiple NICs with the same IP: 10.99.99.70'],
-    ['an IP a zone on this server uses', [adminNic('10.99.99.45')], {}, 'Conflict detected with another vm, please check the MAC, IP, and VRID'],
+    ['an IP a zone on this server uses', [adminNic(REF.binder1.adminIp)], {}, 'Conflict detected with another vm, please check the MAC, IP, and VRID'],
     ['a MAC a zone on this server uses', [adminNic('10.99.99.70', { mac: 'MAC-OF-BINDER1' })], {}, 'Conflict detected with another vm'],
     ['an existing uuid', [adminNic('10.99.99.70')], { uuid: BINDER1 }, `VM with UUID ${BINDER1} already exists`],
     ['an integer of the wrong type', [adminNic('10.99.99.70')], { max_physical_memory: 'lots' }, 'Invalid value for max_physical_memory'],
@@ -77,7 +77,7 @@ describe('vmadm create checks its payload before it changes anything', () => {
 
   it('drops unknown properties with the warning, and creates the zone', async () => {
     const t = await openTestSim();
-    const r = await t.run('headnode1', ['vmadm', 'create'], payload([adminNic('10.99.99.70')], { server_uuid: HN1, state: 'running' }));
+    const r = await t.run('headnode1', ['vmadm', 'create'], payload([adminNic('10.99.99.70')], { server_uuid: REF.headnode1.uuid, state: 'running' }));
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('Warning, invalid create property: [server_uuid] removing from payload.');
     expect(r.stderr).toContain(`Successfully created VM ${NEW}`);
@@ -121,12 +121,12 @@ describe('SAPI in full mode', () => {
   it('CreateInstance for a uuid VMAPI does not know, while VMAPI is down: an error, and no record is kept', async () => {
     const t = await openTestSim();
     // sapi0 re-created on headnode1 with its own uuid (its record exists); VMAPI died with headnode0.
-    await t.run('headnode1', ['vmadm', 'create'], payload([adminNic('10.99.99.60')], { uuid: SAPI0, alias: 'sapi0', image_uuid: SAPI_IMG, tags: { smartdc_role: 'sapi' } }));
-    await t.run('headnode1', ['vmadm', 'start', SAPI0]);
-    await until('sapi up', () => t.sim.world.isUp(t.sim.world.instanceOn('headnode1', SAPI0)!));
+    await t.run('headnode1', ['vmadm', 'create'], payload([adminNic('10.99.99.60')], { uuid: REF.sapi0.uuid, alias: 'sapi0', image_uuid: REF.sapi0.image, tags: { smartdc_role: 'sapi' } }));
+    await t.run('headnode1', ['vmadm', 'start', REF.sapi0.uuid]);
+    await until('sapi up', () => t.sim.world.isUp(t.sim.world.instanceOn('headnode1', REF.sapi0.uuid)!));
     const svc = await svcUuid(t, '10.99.99.60');
     for (const exists of [undefined, true]) {
-      const r = await t.http('POST', 'http://10.99.99.60/instances', { service_uuid: svc, uuid: NEW, params: { alias: 'amonredis1', server_uuid: HN1 }, ...(exists ? { exists } : {}) });
+      const r = await t.http('POST', 'http://10.99.99.60/instances', { service_uuid: svc, uuid: NEW, params: { alias: 'amonredis1', server_uuid: REF.headnode1.uuid }, ...(exists ? { exists } : {}) });
       expect(r.status).toBe(500);
       expect(t.sim.world.state.sim.sapiInstances.some((x) => x.uuid === NEW)).toBe(false);
     }
@@ -134,11 +134,11 @@ describe('SAPI in full mode', () => {
 
   it('with VMAPI up: without exists it provisions a second VM under that uuid; with exists it wants the VM', async () => {
     const t = await openTestSim(scenario((s) => (s.servers.find((x) => x.hostname === 'headnode0')!.alive = true)));
-    const svc = await svcUuid(t, '10.99.99.30');
-    const known = await t.http('POST', 'http://10.99.99.30/instances', { service_uuid: svc, uuid: NEW, params: { alias: 'amonredis1', server_uuid: HN1 }, exists: true });
+    const svc = await svcUuid(t, REF.sapi0.adminIp);
+    const known = await t.http('POST', `http://${REF.sapi0.adminIp}/instances`, { service_uuid: svc, uuid: NEW, params: { alias: 'amonredis1', server_uuid: REF.headnode1.uuid }, exists: true });
     expect(known.status).toBe(409);
     expect(JSON.stringify(known.json)).toContain(`no such zone: ${NEW}`);
-    const made = await t.http('POST', 'http://10.99.99.30/instances', { service_uuid: svc, uuid: NEW, params: { alias: 'amonredis1', server_uuid: HN1 } });
+    const made = await t.http('POST', `http://${REF.sapi0.adminIp}/instances`, { service_uuid: svc, uuid: NEW, params: { alias: 'amonredis1', server_uuid: REF.headnode1.uuid } });
     expect(made.status).toBe(200);
     const vm = t.sim.world.instanceOn('headnode1', NEW)!;
     expect(vm).toMatchObject({ state: 'running', autoboot: true });
@@ -149,7 +149,7 @@ describe('SAPI in full mode', () => {
 
   it('a new sapi zone with no record of its own uuid fails its first boot', async () => {
     const t = await openTestSim();
-    await t.run('headnode1', ['vmadm', 'create'], payload([adminNic('10.99.99.60')], { alias: 'sapi1', image_uuid: SAPI_IMG, tags: { smartdc_role: 'sapi' } }));
+    await t.run('headnode1', ['vmadm', 'create'], payload([adminNic('10.99.99.60')], { alias: 'sapi1', image_uuid: REF.sapi0.image, tags: { smartdc_role: 'sapi' } }));
     await t.run('headnode1', ['vmadm', 'start', NEW]);
     await until('setup_failed', () => (t.sim.world.settle(), t.sim.world.instanceOn('headnode1', NEW)!.state === 'setup_failed'));
   });

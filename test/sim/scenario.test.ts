@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile, parseScenario, ScenarioError } from '../../src/remote/sim/scenario.js';
-import { builtinPath, contractScenarioPath, rawScenario, tempDir } from './helpers.js';
+import { builtinPath, contractScenarioPath, rawScenario, tempDir } from '../support/sim-dc.js';
 
 describe('scenario files', () => {
   it('accepts the contract reference scenario exactly as it is', async () => {

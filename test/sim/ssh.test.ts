@@ -6,7 +6,8 @@ import { getSysinfo } from '../../src/remote/triton/sysinfo.js';
 import { vmadmLookup } from '../../src/remote/triton/vmadm.js';
 import { detect } from '../../src/steps/detect.js';
 import { inventoryFromRestoreData, readRestoreData } from '../../src/steps/restore-data.js';
-import { openTestSim, scenario, tempDir } from './helpers.js';
+import { openTestSim, scenario, tempDir } from '../support/sim-dc.js';
+import { REF } from '../support/reference.js';
 
 async function serve(edit?: Parameters<typeof scenario>[0]): Promise<SimSshService> {
   const t = await openTestSim(scenario(edit), 100);
@@ -22,7 +23,7 @@ describe('simulated DC over SSH', () => {
 
   it('runs GZ commands on a peer headnode in real output formats', async () => {
     svc = await serve();
-    const hn2 = svc.dc.peer('headnode2', '10.99.99.42');
+    const hn2 = svc.dc.peer('headnode2', REF.headnode2.adminIp);
     const si = await getSysinfo(hn2, { timeoutMs: 5_000 });
     expect(si.Hostname).toBe('headnode2');
     expect(si['Boot Parameters']['headnode']).toBe('true');
@@ -32,7 +33,7 @@ describe('simulated DC over SSH', () => {
 
   it('a dead server never answers: the SSH connect times out as unreachable', async () => {
     svc = await serve();
-    const err = await svc.dc.peer('headnode0', '10.99.99.7').run(['sysinfo'], { timeoutMs: 5_000 }).catch((e: unknown) => e);
+    const err = await svc.dc.peer('headnode0', REF.headnode0.adminIp).run(['sysinfo'], { timeoutMs: 5_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RemoteError);
     expect((err as RemoteError).kind).toBe('unreachable');
     expect((err as RemoteError).mayHaveRun).toBe(false);
@@ -40,12 +41,12 @@ describe('simulated DC over SSH', () => {
 
   it('a disconnect fault drops the link mid-command: the effect happened, the client cannot know', async () => {
     svc = await serve((s) => (s.faults = [{ command: 'vmadm stop', effect: 'disconnect', times: 1 }]));
-    const hn2 = svc.dc.peer('headnode2', '10.99.99.42');
-    const err = await hn2.run(['vmadm', 'stop', 'b0b40a38-bbf6-5043-8b84-14f8e82c614f'], { timeoutMs: 5_000 }).catch((e: unknown) => e);
+    const hn2 = svc.dc.peer('headnode2', REF.headnode2.adminIp);
+    const err = await hn2.run(['vmadm', 'stop', REF.binder2.uuid], { timeoutMs: 5_000 }).catch((e: unknown) => e);
     expect((err as RemoteError).kind).toBe('connection-lost');
     expect((err as RemoteError).mayHaveRun).toBe(true);
     // The next command reconnects, and sees the stop did happen.
-    const vm = await hn2.run(['vmadm', 'get', 'b0b40a38-bbf6-5043-8b84-14f8e82c614f'], { timeoutMs: 5_000 });
+    const vm = await hn2.run(['vmadm', 'get', REF.binder2.uuid], { timeoutMs: 5_000 });
     expect(JSON.parse(vm.stdout).state).toBe('stopped');
   });
 

@@ -3,9 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { PREPARE_MARKER } from '../../src/remote/sim/headnode-prepare.js';
 import { SIM_SDCADM_BUILDSTAMP, SIM_SDCADM_DEPLOYED_IMAGE, SIM_SDCADM_IMAGE, tgzMembers } from '../../src/remote/sim/usbkey-key.js';
-import { openTestSim, scenario } from './helpers.js';
+import { openTestSim, scenario } from '../support/sim-dc.js';
+import { REF } from '../support/reference.js';
 
-const CN0 = '91cd462d-c036-5f49-97cb-9a2cdce4e2b7';
+const CN0 = REF.cn0.uuid;
 const DIR = '/usbkey/extra/headnode-prepare';
 
 describe('sdc-usbkey (sdc-headnode tools/cmd/sdc-usbkey.js)', () => {
@@ -75,14 +76,14 @@ describe('the prepared key and how the server boots', () => {
 
   it('a key packed with case-folded os/ names does not boot (the loader finds no platform)', async () => {
     const t = await openTestSim(prepared('sim-tgz\nboot\t/usbkey\tcopy,folded\nos\t/usbkey\tcopy,folded\n'));
-    expect((await t.run('cn0', ['bash', '-s', '--', '10.99.99.8', CN0], `${PREPARE_MARKER}\n`)).code).toBe(0);
+    expect((await t.run('cn0', ['bash', '-s', '--', REF.assets0.adminIp, CN0], `${PREPARE_MARKER}\n`)).code).toBe(0);
     expect(t.sim.world.server('cn0')!.headnodeKey).toBe(false);
   });
 
   it('a server that PXE boots comes back as a compute node after its key is prepared; from the key, as a headnode', async () => {
     for (const [from, headnode] of [['pxe', undefined], ['usb', 'true']] as const) {
       const t = await openTestSim(prepared(GOOD, from), 20_000);
-      expect((await t.run('cn0', ['bash', '-s', '--', '10.99.99.8', CN0], `${PREPARE_MARKER}\n`)).code).toBe(0);
+      expect((await t.run('cn0', ['bash', '-s', '--', REF.assets0.adminIp, CN0], `${PREPARE_MARKER}\n`)).code).toBe(0);
       expect(t.sim.world.server('cn0')!.headnodeKey).toBe(true);
       await t.run('cn0', ['reboot']);
       const srv = t.sim.world.server('cn0')!;

@@ -2,14 +2,14 @@
 // each case fails if its rule is taken out of the world or the formatter.
 import { describe, expect, it } from 'vitest';
 import { SimWorld } from '../../src/remote/sim/world.js';
-import { openTestSim, scenario } from './helpers.js';
-import { AMONREDIS_IMG, corePayload } from './reference.js';
+import { openTestSim, scenario } from '../support/sim-dc.js';
+import { corePayload, REF } from '../support/reference.js';
 
 describe('simulator rules', () => {
   it('a zone created without autoboot and started before its data arrives comes up empty: the data is lost', async () => {
     const t = await openTestSim();
     const uuid = '11111111-2222-4333-8444-555555555507';
-    await t.run('headnode1', ['vmadm', 'create'], corePayload(uuid, 'amonredis1', AMONREDIS_IMG, '10.99.99.64', { delegate_dataset: true }));
+    await t.run('headnode1', ['vmadm', 'create'], corePayload(uuid, 'amonredis1', REF.amonredis0.image, '10.99.99.64', { delegate_dataset: true }));
     expect(t.sim.world.instanceOn('headnode1', uuid)!.bootedWithoutData).toBeUndefined();
     expect((await t.run('headnode1', ['vmadm', 'start', uuid])).code).toBe(0);
     expect(t.sim.world.instanceOn('headnode1', uuid)).toMatchObject({ state: 'running', data: 'empty', bootedWithoutData: true });

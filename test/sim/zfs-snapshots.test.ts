@@ -1,10 +1,11 @@
 // The simulator's zfs snapshots, send and receive behave like real zfs where sync and restore rely on it.
 import { describe, expect, it } from 'vitest';
 import { parseSimStream } from '../../src/remote/sim/zfs-stream.js';
-import { openTestSim, scenario } from './helpers.js';
+import { openTestSim, scenario } from '../support/sim-dc.js';
+import { REF } from '../support/reference.js';
 
 const healthy = () => scenario((s) => s.servers.forEach((x) => (x.alive = true)));
-const SAPI = '67be4635-bfdb-527a-8b91-44daa9249090'; // sapi0 on headnode0
+const SAPI = REF.sapi0.uuid; // sapi0 on headnode0
 const DS = `zones/${SAPI}/data`;
 
 describe('simulated zfs snapshots, send, recv', () => {

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { buildConvertPlan, type ConvertPlanInput } from '../../src/state/convert-plan.js';
 import type { LiveInstance } from '../../src/state/convert-ha-step.js';
 import { secondaryHeadnodeConfig } from '../../src/state/headnode-config.js';
+import { REF } from '../support/reference.js';
 
-const T = { hostname: 'cn0', uuid: '91cd462d-c036-5f49-97cb-9a2cdce4e2b7', adminIp: '10.99.99.43' };
+const T = { hostname: 'cn0', uuid: REF.cn0.uuid, adminIp: REF.cn0.adminIp };
 const hn = (n: number): { hostname: string; uuid: string } => ({ hostname: `headnode${n}`, uuid: `00000000-0000-4000-8000-00000000000${n}` });
 const inst = (service: string, alias: string, on: number): LiveInstance => ({ service, alias, uuid: `${alias}-uuid`, serverUuid: hn(on).uuid, serverHostname: hn(on).hostname });
 
@@ -11,13 +12,13 @@ function input(instances: LiveInstance[], headnodes = [hn(0), hn(1)]): ConvertPl
   return {
     local: 'headnode1',
     target: T,
-    assets: { hostname: 'headnode0', ip: '10.99.99.8' },
+    assets: { hostname: 'headnode0', ip: REF.assets0.adminIp },
     dhcpd: { hostname: 'headnode0', zone: 'dhcpd0-uuid' },
     sdcHost: 'headnode0',
     headnodes,
     instances,
-    sapiUrl: 'http://10.99.99.30',
-    cnapiUrl: 'http://10.99.99.22',
+    sapiUrl: `http://${REF.sapi0.adminIp}`,
+    cnapiUrl: `http://${REF.cnapi0.adminIp}`,
     vmapiUrl: 'http://10.99.99.28',
     manateeServiceUuid: 'c3b5b4a2-0000-4000-8000-000000000001',
   };
@@ -28,8 +29,8 @@ describe('buildConvertPlan', () => {
   it('always four steps; the reboot is one command, then a wait on CNAPI', () => {
     const p = buildConvertPlan(input([]));
     expect(p.steps.map((s) => s.id)).toEqual(['usbkey-data', 'prepare', 'reboot', 'ha']);
-    expect(p.steps[2]!.actions.map((a) => a.argv ?? a.http?.url)).toEqual([['reboot'], `http://10.99.99.22/servers/${T.uuid}`]);
-    expect(p.steps[1]!.actions[0]!.argv).toEqual(['bash', '-s', '--', '10.99.99.8', T.uuid]);
+    expect(p.steps[2]!.actions.map((a) => a.argv ?? a.http?.url)).toEqual([['reboot'], `http://${REF.cnapi0.adminIp}/servers/${T.uuid}`]);
+    expect(p.steps[1]!.actions[0]!.argv).toEqual(['bash', '-s', '--', REF.assets0.adminIp, T.uuid]);
   });
 
   it("packs the key base as the prototype: the physical key mounted without case folding, its whole list, the sdcadm installer; unmounted after, mounted again only if it was", () => {
@@ -79,16 +80,16 @@ describe('buildConvertPlan', () => {
 });
 
 describe('secondaryHeadnodeConfig', () => {
-  const src = ['# head', 'datacenter_name=us-west-1', 'hostname=headnode0', 'admin_nic=aa:aa:aa:aa:aa:01', 'admin_ip=10.99.99.7', 'external_nic=aa:aa:aa:aa:aa:ff', 'external_ip=203.0.113.7', 'external_gateway=203.0.113.1', 'binder_admin_ips=10.99.99.11', ''].join('\n');
+  const src = ['# head', 'datacenter_name=us-west-1', 'hostname=headnode0', 'admin_nic=aa:aa:aa:aa:aa:01', `admin_ip=${REF.headnode0.adminIp}`, 'external_nic=aa:aa:aa:aa:aa:ff', 'external_ip=203.0.113.7', 'external_gateway=203.0.113.1', `binder_admin_ips=${REF.binder0.adminIp}`, ''].join('\n');
 
   it('replaces what names one machine, keeps the DC-wide keys, never copies the external IP', () => {
-    const out = secondaryHeadnodeConfig(src, { hostname: 'cn0', adminMac: 'bb:bb:bb:bb:bb:01', adminIp: '10.99.99.43', externalMac: 'bb:bb:bb:bb:bb:ff' });
+    const out = secondaryHeadnodeConfig(src, { hostname: 'cn0', adminMac: 'bb:bb:bb:bb:bb:01', adminIp: REF.cn0.adminIp, externalMac: 'bb:bb:bb:bb:bb:ff' });
     expect(out).toContain('hostname=cn0\n');
     expect(out).toContain('admin_nic=bb:bb:bb:bb:bb:01\n');
-    expect(out).toContain('admin_ip=10.99.99.43\n');
+    expect(out).toContain(`admin_ip=${REF.cn0.adminIp}\n`);
     expect(out).toContain('external_nic=bb:bb:bb:bb:bb:ff\n');
     expect(out).toContain('datacenter_name=us-west-1\n');
-    expect(out).toContain('binder_admin_ips=10.99.99.11\n');
+    expect(out).toContain(`binder_admin_ips=${REF.binder0.adminIp}\n`);
     expect(out).not.toMatch(/external_ip|external_gateway|headnode0|10\.99\.99\.7\n/);
   });
 

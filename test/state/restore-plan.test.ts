@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { healthChecks } from '../../src/steps/plan.js';
 import { runCheck, type CheckResult } from '../../src/steps/check.js';
 import { imagesWanted, planRestore, type RestorePlanInput } from '../../src/state/restore-plan.js';
-import { openTestSim } from '../sim/helpers.js';
+import { openTestSim } from '../support/sim-dc.js';
 
 let chk: CheckResult;
 beforeAll(async () => {

@@ -11,12 +11,13 @@ import {
   snapshotsToDestroy,
   strayIncrements,
 } from '../../src/state/sync-chain.js';
+import { REF } from '../support/reference.js';
 
-const U = '67be4635-bfdb-527a-8b91-44daa9249090';
+const U = REF.sapi0.uuid;
 const DS = `zones/${U}/data`;
 const T = '2026-09-01T10:00:00.000Z';
-const ME = '7441d100-2e6d-5cc1-a297-ab9735a04c92';
-const OTHER = '181f8483-a318-54d7-9f36-5ccad5d9a091';
+const ME = REF.headnode1.uuid;
+const OTHER = REF.headnode2.uuid;
 const s = (n: number, owner = ME): string => `${DS}@triton-recover-${owner}-2026090${n}T000000.000Z`;
 
 function chain(links: number, incBytes = 10, fullBytes = 1000): DatasetMeta {

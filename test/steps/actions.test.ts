@@ -9,8 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ActionFailed, execute, prepare, type ActionContext, type Prepared } from '../../src/steps/actions.js';
 import { argvOf, type ApiAction, type CreateVm, type InstallImage, type PlanAction } from '../../src/state/plan-action.js';
 import { FakeDc } from '../support/fake-dc.js';
+import { REF } from '../support/reference.js';
 
-const VM = '67be4635-bfdb-527a-8b91-44daa9249090';
+const VM = REF.sapi0.uuid;
 const IMG = '94219f1a-7a1a-4a8f-9d2b-6a3a5b1c2d3e';
 const SERVER = '564d555a-328d-c8c4-4166-fc96982fa89f';
 const SAPI = 'http://10.99.99.30';

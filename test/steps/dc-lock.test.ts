@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acquireDcLock, DC_LOCK_DIR } from '../../src/steps/dc-lock.js';
 import { runRestore } from '../../src/steps/restore.js';
-import { openTestSim, scenario } from '../sim/helpers.js';
-import { loadState } from './restore-helpers.js';
+import { openTestSim, scenario } from '../support/sim-dc.js';
+import { loadState } from '../support/restore-oracle.js';
 
 const other = { who: 'alice', host: 'ops-console-2', pid: 4242, since: '2026-11-21T03:12:00.000Z', command: 'triton-recover restore' };
 const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };

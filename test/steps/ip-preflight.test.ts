@@ -9,13 +9,14 @@ import { exitCodeOf } from '../../src/state/check-report.js';
 import { type Problem } from '../../src/state/problem.js';
 import { runCheck } from '../../src/steps/check.js';
 import { runRestore } from '../../src/steps/restore.js';
-import { openTestSim, scenario, type TestSim } from '../sim/helpers.js';
-import { loadState } from './restore-helpers.js';
+import { openTestSim, scenario, type TestSim } from '../support/sim-dc.js';
+import { loadState } from '../support/restore-oracle.js';
+import { REF } from '../support/reference.js';
 
 const SPEED = 400;
 const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };
-const ADMIN = '317a3314-d536-5367-9173-21bc7a2e5020';
-const SAPI0 = '67be4635-bfdb-527a-8b91-44daa9249090';
+const ADMIN = REF.admin.uuid;
+const SAPI0 = REF.sapi0.uuid;
 const ROGUE = '11111111-2222-4333-8444-555555555577';
 const inst = (s: Scenario, alias: string) => s.instances.find((i) => i.alias === alias)!;
 
@@ -28,11 +29,11 @@ async function rogueOnSapiIp(t: TestSim): Promise<void> {
   const payload = JSON.stringify({
     uuid: ROGUE,
     alias: 'rogue0',
-    image_uuid: 'ddd0411e-3934-5e05-a0bd-d76762a748b8',
+    image_uuid: REF.assets0.image,
     brand: 'joyent-minimal',
     owner_uuid: ADMIN,
     tags: { smartdc_role: 'assets', smartdc_type: 'core' },
-    nics: [{ interface: 'net0', nic_tag: 'admin', ip: '10.99.99.30', netmask: '255.255.255.0', primary: true }],
+    nics: [{ interface: 'net0', nic_tag: 'admin', ip: REF.sapi0.adminIp, netmask: '255.255.255.0', primary: true }],
     autoboot: true,
   });
   const r = await t.run('headnode2', ['vmadm', 'create'], payload);
@@ -61,23 +62,23 @@ describe('IP pre-flight: a clash refuses the restore before anything changes', (
     const ps = await refused(scenario(), rogueOnSapiIp);
     expect(ps).toHaveLength(1);
     expect(ps[0]).toMatchObject({ code: 'IP_CONFLICT', service: 'sapi' });
-    expect(ps[0]!.message).toBe(`10.99.99.30, which the restore gives sapi0 (${SAPI0}) on its admin NIC (from its vm dump in restore-data (svc-sapi/vm-${SAPI0}.json)), is held by zone rogue0 (${ROGUE}) on headnode2, running (seen by vmadm lookup on headnode2): two NICs on one IP break one of them (the second to come up is marked duplicate and stays down), and a health check by IP would hear the other's answers`);
-    expect(ps[0]!.fix).toContain('if zone rogue0 should not have 10.99.99.30, give it another IP or stop it');
+    expect(ps[0]!.message).toBe(`${REF.sapi0.adminIp}, which the restore gives sapi0 (${SAPI0}) on its admin NIC (from its vm dump in restore-data (svc-sapi/vm-${SAPI0}.json)), is held by zone rogue0 (${ROGUE}) on headnode2, running (seen by vmadm lookup on headnode2): two NICs on one IP break one of them (the second to come up is marked duplicate and stays down), and a health check by IP would hear the other's answers`);
+    expect(ps[0]!.fix).toContain(`if zone rogue0 should not have ${REF.sapi0.adminIp}, give it another IP or stop it`);
   });
 
   it('a reused admin IP that is a live server\'s admin IP', async () => {
-    const ps = await refused(scenario((s) => (s.servers.find((x) => x.hostname === 'cn0')!.adminIp = '10.99.99.30')));
+    const ps = await refused(scenario((s) => (s.servers.find((x) => x.hostname === 'cn0')!.adminIp = REF.sapi0.adminIp)));
     const p = ps.find((x) => x.message.includes('is held by server cn0'))!;
     expect(p).toMatchObject({ code: 'IP_CONFLICT', service: 'sapi' });
     expect(p.message).toContain(`gives sapi0 (${SAPI0})`);
-    expect(p.message).toContain('server cn0 (91cd462d-c036-5f49-97cb-9a2cdce4e2b7), its admin IP');
+    expect(p.message).toContain(`server cn0 (${REF.cn0.uuid}), its admin IP`);
     expect(p.fix).toContain("a server's admin IP is not the restore's to take");
   });
 
   it('two lost zones with one IP', async () => {
-    const ps = await refused(scenario((s) => (inst(s, 'assets0').adminIp = '10.99.99.30')));
+    const ps = await refused(scenario((s) => (inst(s, 'assets0').adminIp = REF.sapi0.adminIp)));
     const p = ps.find((x) => x.message.includes('is given to two re-created zones'))!;
-    expect(p.message).toBe(`10.99.99.30 is given to two re-created zones: assets0 (1aec4f59-36a6-5a00-ad08-b36157eb094d) (from its vm dump in restore-data (svc-assets/vm-1aec4f59-36a6-5a00-ad08-b36157eb094d.json)) and sapi0 (${SAPI0}) (from its vm dump in restore-data (svc-sapi/vm-${SAPI0}.json)): the one restored second would come up duplicate and answer nothing on it`);
+    expect(p.message).toBe(`${REF.sapi0.adminIp} is given to two re-created zones: assets0 (${REF.assets0.uuid}) (from its vm dump in restore-data (svc-assets/vm-${REF.assets0.uuid}.json)) and sapi0 (${SAPI0}) (from its vm dump in restore-data (svc-sapi/vm-${SAPI0}.json)): the one restored second would come up duplicate and answer nothing on it`);
     expect(p.service).toBe('sapi');
   });
 
@@ -135,11 +136,11 @@ describe('IP pre-flight: a clash refuses the restore before anything changes', (
     expect(out.exitCode).toBe(3);
     expect(out.message).toBe('sapi0 (sapi) failed on headnode1: wait until sapi0 runs, its setup is complete, svcs -xz is clean and /ping answers');
     expect(out.failure?.command).toBe(`zlogin ${SAPI0} ipadm show-addr -p -o addrobj,state,addr`);
-    expect(out.failure?.output).toContain('10.99.99.30 of sapi0');
-    expect(out.failure?.output).toContain('is DUPLICATE: another host on the network held 10.99.99.30 first');
-    expect(out.next).toContain('arp -an | grep 10.99.99.30');
+    expect(out.failure?.output).toContain(`${REF.sapi0.adminIp} of sapi0`);
+    expect(out.failure?.output).toContain(`is DUPLICATE: another host on the network held ${REF.sapi0.adminIp} first`);
+    expect(out.next).toContain(`arp -an | grep ${REF.sapi0.adminIp}`);
     // What a check by IP alone would have taken for sapi0's answer: the rogue zone's.
-    expect((await t.http('GET', 'http://10.99.99.30/ping')).status).toBe(200);
+    expect((await t.http('GET', `http://${REF.sapi0.adminIp}/ping`)).status).toBe(200);
     // Nothing after sapi0 was touched.
     expect(loadState(t.statePath).instances.filter((i) => i.server === 'headnode1' && i.payload).map((i) => i.alias)).toEqual(['assets0', 'sapi0']);
   });

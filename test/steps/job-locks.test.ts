@@ -10,7 +10,7 @@ import { DC_LOCK_DIR } from '../../src/steps/dc-lock.js';
 import { runConvert } from '../../src/steps/convert-run.js';
 import { runRestore } from '../../src/steps/restore.js';
 import { syncLockDir } from '../../src/steps/sync/locks.js';
-import { openTestSim, scenario } from '../sim/helpers.js';
+import { openTestSim, scenario } from '../support/sim-dc.js';
 
 /** A process that lives while the test runs: a lock naming it is not stale. */
 function livePid(): { pid: number; stop: () => void } {

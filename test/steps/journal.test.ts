@@ -2,7 +2,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Journal, readJournal } from '../../src/steps/journal.js';
-import { tempDir } from '../sim/helpers.js';
+import { tempDir } from '../support/sim-dc.js';
 
 describe('journal', () => {
   it('a skip decides for its run only: done services stay done, skipped ones are asked again', () => {

@@ -14,11 +14,12 @@ import { initialState } from '../../src/state/console/index.js';
 import type { HeadnodeReadiness, ReadinessService } from '../../src/state/headnode-readiness.js';
 import { formatPrometheus } from '../../src/state/prometheus.js';
 import { runCheck, type CheckOptions, type CheckResult } from '../../src/steps/check.js';
-import { openTestSim, scenario, type TestSim } from '../sim/helpers.js';
+import { openTestSim, scenario, type TestSim } from '../support/sim-dc.js';
 import { parsePrometheus, valueOf } from '../state/prometheus-parse.js';
+import { REF } from '../support/reference.js';
 
 const T = 400; // probe deadline (ms): the sim runs at speed 1000
-const VMAPI_IMAGE = '4b3d011c-aa7e-5c4e-8176-4f85a92f13b5';
+const VMAPI_IMAGE = REF.vmapi0.image;
 const HEADNODES = ['headnode0', 'headnode1', 'headnode2'];
 const OLD_PLATFORM = '20240307T000552Z';
 const NEW_PLATFORM = '20260901T101010Z';
@@ -216,7 +217,7 @@ describe('one thing broken at a time', () => {
     const r = await check((s) => (s.restoreData.services['imgapi'] = { missingDataset: true }));
     expect(codes(r)).toEqual(['critical:DATASET_MISSING:imgapi']);
     expect(restorable(r)).toEqual({ headnode0: false, headnode1: true, headnode2: true });
-    expect(row(r, 'headnode0', 'imgapi0')).toMatchObject({ ready: false, restoreData: { dataset: false }, why: 'no zfs send stream of zones/a760a476-e39a-5d3e-a34a-59182efb88af/data' });
+    expect(row(r, 'headnode0', 'imgapi0')).toMatchObject({ ready: false, restoreData: { dataset: false }, why: `no zfs send stream of zones/${REF.imgapi0.uuid}/data` });
   });
 
   it('NO_DHCPD_SURVIVOR: no dhcpd on headnode2 is a warning naming it', async () => {
@@ -226,7 +227,7 @@ describe('one thing broken at a time', () => {
     expect(p.message).toBe(
       'no dhcpd runs on headnode2 (none on headnode2; dhcpd zones: dhcpd0 on headnode0, dhcpd1 on headnode1): RFD 67 wants one on every headnode, or losing the headnodes that have one leaves compute nodes unable to boot',
     );
-    expect(p.fix).toBe('on headnode2: sdcadm create dhcpd -s 181f8483-a318-54d7-9f36-5ccad5d9a091 --dev-allow-multiple-instances -y');
+    expect(p.fix).toBe(`on headnode2: sdcadm create dhcpd -s ${REF.headnode2.uuid} --dev-allow-multiple-instances -y`);
   });
 
   it('NO_DHCPD_SURVIVOR: headnode2\'s dhcpd zone is stopped', async () => {
@@ -271,7 +272,7 @@ describe('one thing broken at a time', () => {
     expect(p.message).toBe(
       `compute node cn0 boots platform ${OLD_PLATFORM}, which only headnode0's /usbkey/os holds (headnode0: ${OLD_PLATFORM}, ${NEW_PLATFORM}; headnode1: ${NEW_PLATFORM}; headnode2: ${NEW_PLATFORM}): if headnode0 died, it could not boot again`,
     );
-    expect(p.fix).toContain(`on headnode1: copy it from headnode0: scp -rp 10.99.99.7:/usbkey/os/${OLD_PLATFORM} /usbkey/os/`);
+    expect(p.fix).toContain(`on headnode1: copy it from headnode0: scp -rp ${REF.headnode0.adminIp}:/usbkey/os/${OLD_PLATFORM} /usbkey/os/`);
     expect(p.fix).toContain('on headnode2: copy it from headnode0');
     expect(restorable(r)).toEqual({ headnode0: true, headnode1: true, headnode2: true });
     expect(valueOf(prom(r), 'triton_recover_problems', { code: 'PLATFORM_MISSING', severity: 'warning' })).toBe(1);
@@ -297,7 +298,7 @@ describe('one thing broken at a time', () => {
     expect(p.message).toBe(
       "headnode2's /usbkey/extra lacks agents/latest: compute node setup downloads it from assets, which serves /usbkey/extra, so an assets zone on headnode2 could not set up new compute nodes",
     );
-    expect(p.fix).toBe('on headnode2: scp -rp 10.99.99.7:/usbkey/extra/agents /usbkey/extra/');
+    expect(p.fix).toBe(`on headnode2: scp -rp ${REF.headnode0.adminIp}:/usbkey/extra/agents /usbkey/extra/`);
     expect(restorable(r)).toEqual({ headnode0: true, headnode1: true, headnode2: true });
   });
 

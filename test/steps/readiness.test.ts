@@ -12,7 +12,8 @@ import { formatCheckText } from '../../src/state/check-report.js';
 import { type Problem, type ProblemCode } from '../../src/state/problem.js';
 import { runCheck, type CheckOptions, type CheckResult } from '../../src/steps/check.js';
 import { assessReadiness } from '../../src/steps/readiness.js';
-import { openTestSim, scenario, tempDir, type TestSim } from '../sim/helpers.js';
+import { openTestSim, scenario, tempDir, type TestSim } from '../support/sim-dc.js';
+import { REF } from '../support/reference.js';
 
 const T = 400; // probe deadline (ms): the sim runs at speed 1000
 
@@ -77,7 +78,7 @@ describe('the reference scenario', () => {
     expect(res.adminIps.available).toBe(195);
     expect(res.adminIps.candidates.slice(0, 30)).toEqual(Array.from({ length: 30 }, (_, k) => `10.99.99.${220 + k}`));
     expect(res.adminIps.candidates[30]).toBe('10.99.99.40'); // then the bottom of the provision range
-    expect(res.adminIps.candidates).not.toContain('10.99.99.41'); // headnode1's own IP
+    expect(res.adminIps.candidates).not.toContain(REF.headnode1.adminIp); // headnode1's own IP
   });
 });
 
@@ -96,7 +97,7 @@ describe('primary and where the console runs', () => {
   it('PRIMARY_UNCERTAIN: no cluster signal says dead (binder and manatee probes hang)', async () => {
     const r = await check((s) => {
       s.faults = [
-        { command: 'nc', match: '10.99.99.11', effect: 'hang' },
+        { command: 'nc', match: REF.binder0.adminIp, effect: 'hang' },
         { command: 'zlogin', effect: 'hang' },
       ];
     });
@@ -157,10 +158,10 @@ describe('restore-data', () => {
   });
 
   it('a corrupt vm dump: the file problem and the instance SAPI lists without a usable dump', async () => {
-    const r = await check((s) => (s.restoreData.services['ufds'] = { corrupt: 'vm-9e255cfd-7463-5df6-8659-3990ea9475cd.json' }));
+    const r = await check((s) => (s.restoreData.services['ufds'] = { corrupt: `vm-${REF.ufds0.uuid}.json` }));
     const ps = r.report.problems.filter((p) => p.code === 'RESTORE_DATA_MISSING' && p.service === 'ufds');
-    expect(ps.map((p) => p.message).join('\n')).toContain('svc-ufds/vm-9e255cfd-7463-5df6-8659-3990ea9475cd.json in');
-    expect(ps.map((p) => p.message).join('\n')).toContain('no vm dump for ufds0 (9e255cfd-7463-5df6-8659-3990ea9475cd) of ufds, which ran on headnode0');
+    expect(ps.map((p) => p.message).join('\n')).toContain(`svc-ufds/vm-${REF.ufds0.uuid}.json in`);
+    expect(ps.map((p) => p.message).join('\n')).toContain(`no vm dump for ufds0 (${REF.ufds0.uuid}) of ufds, which ran on headnode0`);
   });
 
   it('a corrupt synced.json is RESTORE_DATA_MISSING, not a stale warning', async () => {
@@ -183,7 +184,7 @@ describe('restore-data', () => {
     const r = await check((s) => (s.restoreData.services['imgapi'] = { missingDataset: true }));
     const p = one(r, 'DATASET_MISSING', 'imgapi');
     expect(p.severity).toBe('critical');
-    expect(p.message).toContain('no zfs send stream of zones/a760a476-e39a-5d3e-a34a-59182efb88af/data');
+    expect(p.message).toContain(`no zfs send stream of zones/${REF.imgapi0.uuid}/data`);
     expect(p.message).toContain('imgapi0');
     expect(p.fix).toContain('another headnode');
     expect(r.report.services.find((s) => s.name === 'imgapi')).toMatchObject({ ready: false, restoreData: { dataset: false } });
@@ -191,8 +192,8 @@ describe('restore-data', () => {
 });
 
 describe('images', () => {
-  const VMAPI_IMAGE = '4b3d011c-aa7e-5c4e-8176-4f85a92f13b5';
-  const ORIGIN = 'bfa268a6-f44a-5456-8bba-d3dc65dd3265';
+  const VMAPI_IMAGE = REF.vmapi0.image;
+  const ORIGIN = REF.origin.uuid;
 
   it('IMAGE_MISSING: neither installed here nor in restore-data', async () => {
     const r = await check((s) => {
@@ -217,7 +218,7 @@ describe('images', () => {
       (t) => rmSync(join(t.sim.restoreDataDir, 'images', `${ORIGIN}.file`)),
     );
     const p = one(r, 'IMAGE_MISSING', 'sapi');
-    expect(p.message).toContain(`image triton-origin-x86_64-21.4.0@master-20220322T012137Z-g9382491 (${ORIGIN}), the origin of 94219f1a-73c3-576b-bba6-d3359638c4e1,`);
+    expect(p.message).toContain(`image triton-origin-x86_64-21.4.0@master-20220322T012137Z-g9382491 (${ORIGIN}), the origin of ${REF.sapi0.image},`);
     expect(p.message).toContain('its file is missing from restore-data');
   });
 });
@@ -304,8 +305,8 @@ describe('HA clusters', () => {
     const p = one(r, 'BINDER_NO_QUORUM', 'binder');
     expect(p.severity).toBe('critical');
     expect(p.message).toContain('0 of 3 members serve, 2 needed');
-    expect(p.message).toContain('binder2 10.99.99.46: up but not serving');
-    expect(p.fix).toContain('vmadm start 34c371c9-7ac6-5716-a0ae-18556597227d on headnode1');
+    expect(p.message).toContain(`binder2 ${REF.binder2.adminIp}: up but not serving`);
+    expect(p.fix).toContain(`vmadm start ${REF.binder1.uuid} on headnode1`);
     none(r, 'BINDER_DEGRADED');
   });
 
@@ -314,7 +315,7 @@ describe('HA clusters', () => {
       server(s, 'headnode0').alive = true;
       inst(s, 'binder2').state = 'stopped';
     });
-    expect(one(r, 'BINDER_DEGRADED').message).toContain('2 of 3 members: one more loss stops it (binder2 10.99.99.46:');
+    expect(one(r, 'BINDER_DEGRADED').message).toContain(`2 of 3 members: one more loss stops it (binder2 ${REF.binder2.adminIp}:`);
     none(r, 'BINDER_NO_QUORUM');
   });
 
@@ -442,7 +443,7 @@ describe('headnodes, dhcpd, /usbkey', () => {
     expect(p.message).toBe(
       "headnode1's /usbkey/extra lacks agents/latest: compute node setup downloads it from assets, which serves /usbkey/extra, so the assets restored on headnode1 would answer 404",
     );
-    expect(p.fix).toBe('on headnode1: scp -rp 10.99.99.42:/usbkey/extra/agents /usbkey/extra/');
+    expect(p.fix).toBe(`on headnode1: scp -rp ${REF.headnode2.adminIp}:/usbkey/extra/agents /usbkey/extra/`);
   });
 
   it('the simulator answers test -d for the /usbkey directories', async () => {

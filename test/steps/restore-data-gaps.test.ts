@@ -10,8 +10,8 @@ import type { Problem } from '../../src/state/problem.js';
 import { runCheck } from '../../src/steps/check.js';
 import { runRestore } from '../../src/steps/restore.js';
 import { readRestoreData } from '../../src/steps/restore-data.js';
-import { openTestSim, type TestSim } from '../sim/helpers.js';
-import { loadState } from './restore-helpers.js';
+import { openTestSim, type TestSim } from '../support/sim-dc.js';
+import { loadState } from '../support/restore-oracle.js';
 
 const SPEED = 400;
 const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };

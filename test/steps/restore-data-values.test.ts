@@ -11,8 +11,8 @@ import { runCheck } from '../../src/steps/check.js';
 import { buildPlan } from '../../src/steps/plan.js';
 import { writeReport, type RestoreReport } from '../../src/steps/report.js';
 import { runRestore } from '../../src/steps/restore.js';
-import { openTestSim, tempDir, type TestSim } from '../sim/helpers.js';
-import { loadState } from './restore-helpers.js';
+import { openTestSim, tempDir, type TestSim } from '../support/sim-dc.js';
+import { loadState } from '../support/restore-oracle.js';
 
 const SPEED = 400;
 const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inventoryFromRestoreData, readRestoreData } from '../../src/steps/restore-data.js';
 import { primaryOf } from '../../src/state/inventory.js';
-import { openTestSim, scenario, tempDir } from '../sim/helpers.js';
+import { openTestSim, scenario, tempDir } from '../support/sim-dc.js';
+import { REF } from '../support/reference.js';
 
 describe('restore-data as the simulator writes it and the console reads it', () => {
   it('the reference scenario reads back whole: every service, vm, dataset and image', async () => {
@@ -19,7 +20,7 @@ describe('restore-data as the simulator writes it and the console reads it', () 
     expect(rd.dc.recoveryIps).toHaveLength(30);
     const inv = inventoryFromRestoreData(rd);
     expect(primaryOf(inv)?.hostname).toBe('headnode0');
-    expect(inv.instances.find((i) => i.alias === 'sapi0')).toMatchObject({ adminIp: '10.99.99.30', delegatedDataset: true });
+    expect(inv.instances.find((i) => i.alias === 'sapi0')).toMatchObject({ adminIp: REF.sapi0.adminIp, delegatedDataset: true });
   });
 
   it('a corrupt file is a problem for its service, the rest still reads', async () => {
@@ -35,8 +36,8 @@ describe('restore-data as the simulator writes it and the console reads it', () 
 
   it('a vm dump of the wrong shape names the field', async () => {
     const t = await openTestSim();
-    const f = join(t.sim.restoreDataDir, 'svc-mahi', 'vm-087b7603-64f9-51ef-8eb9-1adf599bd238.json');
-    writeFileSync(f, JSON.stringify({ uuid: '087b7603-64f9-51ef-8eb9-1adf599bd238', brand: 'joyent-minimal', state: 'running', nics: [{ mac: 'zz' }] }));
+    const f = join(t.sim.restoreDataDir, 'svc-mahi', `vm-${REF.mahi0.uuid}.json`);
+    writeFileSync(f, JSON.stringify({ uuid: REF.mahi0.uuid, brand: 'joyent-minimal', state: 'running', nics: [{ mac: 'zz' }] }));
     const rd = await readRestoreData(t.sim.restoreDataDir);
     const p = rd.services.get('mahi')!.problems[0]!;
     expect(p.kind).toBe('corrupt');
@@ -53,8 +54,8 @@ describe('restore-data as the simulator writes it and the console reads it', () 
     expect(rd.services.has('papi')).toBe(false);
     const imgapi = rd.services.get('imgapi')!;
     expect(imgapi.datasets[0]!.streamPath).toBeUndefined();
-    expect(imgapi.problems[0]).toMatchObject({ kind: 'missing', file: 'svc-imgapi/dataset-a760a476-e39a-5d3e-a34a-59182efb88af.zfs' });
-    expect(rd.images.has('4b3d011c-aa7e-5c4e-8176-4f85a92f13b5')).toBe(false);
+    expect(imgapi.problems[0]).toMatchObject({ kind: 'missing', file: `svc-imgapi/dataset-${REF.imgapi0.uuid}.zfs` });
+    expect(rd.images.has(REF.vmapi0.image)).toBe(false);
   });
 
   it('no restore-data at all is one clear problem, not an exception', async () => {

@@ -10,8 +10,9 @@ import { readJournal } from '../../src/steps/journal.js';
 import { argvOf, httpOf, stdinOf, type PlanAction } from '../../src/state/plan-action.js';
 import type { Plan } from '../../src/state/plan.js';
 import { runRestore, type RestoreOptions } from '../../src/steps/restore.js';
-import { openTestSim, scenario } from '../sim/helpers.js';
-import { loadState, RESTORED, violations } from './restore-helpers.js';
+import { openTestSim, scenario } from '../support/sim-dc.js';
+import { loadState, RESTORED, violations } from '../support/restore-oracle.js';
+import { REF } from '../support/reference.js';
 
 const SPEED = 400;
 const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };
@@ -59,7 +60,7 @@ describe('restore journal: whose it is, and how far it is trusted', () => {
     const { journalDir, journalPath, notices, opts } = await setup(scenario((x) => (x.faults = [{ command: 'vmadm create', match: 'ufds0', effect: 'fail', times: 1 }])));
     expect((await runRestore(opts())).exitCode).toBe(3);
     // The same journal, as if an earlier incident had lost another server.
-    writeFileSync(journalPath, readFileSync(journalPath, 'utf8').replaceAll('65cfe27b-76b2-5bf2-af14-58bdb727b3a0', '00000000-0000-4000-8000-000000000001'));
+    writeFileSync(journalPath, readFileSync(journalPath, 'utf8').replaceAll(REF.headnode0.uuid, '00000000-0000-4000-8000-000000000001'));
     const out = await runRestore(opts());
     expect(out.exitCode).toBe(0);
     expect(notices.join('\n')).toContain('it is for another run (dead server headnode0 (00000000-0000-4000-8000-000000000001), now headnode0 (65cfe27b');
@@ -142,7 +143,7 @@ describe('restore journal: whose it is, and how far it is trusted', () => {
     const out = await runRestore(opts({ dc }));
     expect(out.exitCode).toBe(0);
     expect(violations(t.statePath, RESTORED)).toEqual([]);
-    expect(notices.join('\n')).toContain('the journal says sapi0 is done, but on headnode1 vmadm get 67be4635-bfdb-527a-8b91-44daa9249090: no such VM');
+    expect(notices.join('\n')).toContain(`the journal says sapi0 is done, but on headnode1 vmadm get ${REF.sapi0.uuid}: no such VM`);
     await dc.close();
   });
 });

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../src/remote/sim/scenario.js';
 import { runRestore, type Answer, type RestoreOptions } from '../../src/steps/restore.js';
-import { openTestSim, scenario } from '../sim/helpers.js';
-import { loadState, RESTORED, violations } from './restore-helpers.js';
+import { openTestSim, scenario } from '../support/sim-dc.js';
+import { loadState, RESTORED, violations } from '../support/restore-oracle.js';
 
 const SPEED = 400;
 const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };

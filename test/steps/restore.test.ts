@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../src/remote/sim/scenario.js';
 import { readJournal } from '../../src/steps/journal.js';
 import { runRestore, type RestoreOptions } from '../../src/steps/restore.js';
-import { openTestSim, scenario } from '../sim/helpers.js';
-import { loadState, RESTORED, violations } from './restore-helpers.js';
+import { openTestSim, scenario } from '../support/sim-dc.js';
+import { loadState, RESTORED, violations } from '../support/restore-oracle.js';
+import { REF } from '../support/reference.js';
 
 const SPEED = 400;
 const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };
@@ -34,12 +35,12 @@ describe('restore (engine, in-process)', () => {
     expect(order).toEqual(RESTORED);
     // Reconcile: the dead server's NAPI NIC is gone; SAPI places the restored zones here.
     const st = loadState(t.statePath);
-    expect(st.sim.napiNics.some((n) => n.belongs_to_uuid === '65cfe27b-76b2-5bf2-af14-58bdb727b3a0')).toBe(false);
-    const hn1 = '7441d100-2e6d-5cc1-a297-ab9735a04c92';
+    expect(st.sim.napiNics.some((n) => n.belongs_to_uuid === REF.headnode0.uuid)).toBe(false);
+    const hn1 = REF.headnode1.uuid;
     expect(st.sim.sapiInstances.filter((r) => RESTORED.includes(r.service) && r.server !== hn1).map((r) => r.alias)).toEqual([]);
     // The dead server stays in CNAPI, so VMAPI shows what it still holds as unknown, not running.
     expect(st.sim.deletedServers).toEqual([]);
-    const manatee0 = await t.http('GET', 'http://10.99.99.26/vms/94dbf717-80b5-5514-9c07-cad32d931427');
+    const manatee0 = await t.http('GET', `http://${REF.vmapi0.adminIp}/vms/${REF.manatee0.uuid}`);
     expect(manatee0.json).toMatchObject({ alias: 'manatee0', state: 'unknown' });
   });
 

@@ -9,12 +9,13 @@ import { paths } from '../../src/state/restore-data-layout.js';
 import { describeAction, formatPlanText, planJson } from '../../src/state/plan.js';
 import { runRestore } from '../../src/steps/restore.js';
 import { runSync } from '../../src/steps/sync/run.js';
-import { openTestSim, scenario } from '../sim/helpers.js';
-import { loadState } from './restore-helpers.js';
-import { openHealthy, syncOpts } from './sync-helpers.js';
+import { openTestSim, scenario } from '../support/sim-dc.js';
+import { loadState } from '../support/restore-oracle.js';
+import { openHealthy, syncOpts } from '../support/sync-dc.js';
+import { REF } from '../support/reference.js';
 
 const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };
-const SAPI0 = '67be4635-bfdb-527a-8b91-44daa9249090';
+const SAPI0 = REF.sapi0.uuid;
 
 /** Every file and directory under `root` (itself included) whose mode is not 0600 / 0700. */
 function loose(root: string): string[] {

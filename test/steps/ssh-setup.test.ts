@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSshSetup } from '../../src/steps/ssh-setup.js';
-import { openTestSim, scenario, until, type TestSim } from '../sim/helpers.js';
+import { openTestSim, scenario, until, type TestSim } from '../support/sim-dc.js';
 
 /** Every headnode up, restore-data as sync leaves it (dc/servers.json lists the peers). */
 const openAllUp = (): Promise<TestSim> => openTestSim(scenario((s) => { for (const srv of s.servers) srv.alive = true; }));

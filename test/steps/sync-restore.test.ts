@@ -9,8 +9,9 @@ import { runCheck } from '../../src/steps/check.js';
 import { readRestoreData } from '../../src/steps/restore-data.js';
 import { runRestore } from '../../src/steps/restore.js';
 import { runSync } from '../../src/steps/sync/run.js';
-import { loadState, violations } from './restore-helpers.js';
-import { inst, openHealthy, syncOpts } from './sync-helpers.js';
+import { loadState, violations } from '../support/restore-oracle.js';
+import { inst, openHealthy, syncOpts } from '../support/sync-dc.js';
+import { REF } from '../support/reference.js';
 
 const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };
 
@@ -67,7 +68,7 @@ describe('restore from synced restore-data', () => {
     const manateeAfter = after.services.find((s) => s.service === 'manatee')!;
     expect(manateeAfter.warnings.join()).toContain(`manatee0 (${inst('manatee0').uuid}) is on headnode0, which CNAPI shows as unknown`);
     const rd2 = await readRestoreData(t.sim.restoreDataDir);
-    expect(rd2.services.get('sapi')!.vms.map((v) => `${v.alias}@${v.server_uuid}`)).toEqual(['sapi0@7441d100-2e6d-5cc1-a297-ab9735a04c92']);
+    expect(rd2.services.get('sapi')!.vms.map((v) => `${v.alias}@${v.server_uuid}`)).toEqual([`sapi0@${REF.headnode1.uuid}`]);
     expect([...rd2.services.values()].flatMap((s) => s.problems)).toEqual([]);
   });
 

@@ -7,8 +7,8 @@ import { serveSimOverSshWithFreshKeys, type SimSshService } from '../../src/remo
 import { parseSimStream } from '../../src/remote/sim/zfs-stream.js';
 import { readRestoreData } from '../../src/steps/restore-data.js';
 import { runSync } from '../../src/steps/sync/run.js';
-import { tempDir, type TestSim } from '../sim/helpers.js';
-import { inst, openHealthy, picture, syncOpts, TIMING } from './sync-helpers.js';
+import { tempDir, type TestSim } from '../support/sim-dc.js';
+import { inst, openHealthy, picture, syncOpts, TIMING } from '../support/sync-dc.js';
 
 const serve = (t: TestSim): Promise<SimSshService> => serveSimOverSshWithFreshKeys(t.sim, tempDir(), { connectTimeoutMs: 2_000 });
 

@@ -9,9 +9,10 @@ import { readRestoreData } from '../../src/steps/restore-data.js';
 import { runSync } from '../../src/steps/sync/run.js';
 import { DiskGuard, freeBytes } from '../../src/steps/sync/disk.js';
 import { DiskFloorError } from '../../src/steps/sync/errors.js';
-import { healthy, inst, openHealthy, picture, readJsonFile, syncOpts, TIMING } from './sync-helpers.js';
-import { openTestSim } from '../sim/helpers.js';
+import { healthy, inst, openHealthy, picture, readJsonFile, syncOpts, TIMING } from '../support/sync-dc.js';
+import { openTestSim } from '../support/sim-dc.js';
 import { SimHost } from '../../src/remote/sim/sim-host.js';
+import { REF } from '../support/reference.js';
 
 const SURVIVORS = ['manatee', 'moray', 'binder', 'dhcpd'];
 const sourceSnaps = (t: Awaited<ReturnType<typeof openHealthy>>, alias: string): string[] =>
@@ -113,8 +114,8 @@ describe('sync (in-process simulator)', () => {
     // One base per headnode on the source, named after its server.
     const snaps = sourceSnaps(t, 'sapi0');
     expect(snaps).toHaveLength(2);
-    expect(snaps.filter((n) => n.includes('7441d100-2e6d-5cc1-a297-ab9735a04c92'))).toHaveLength(1);
-    expect(snaps.filter((n) => n.includes('181f8483-a318-54d7-9f36-5ccad5d9a091'))).toHaveLength(1);
+    expect(snaps.filter((n) => n.includes(REF.headnode1.uuid))).toHaveLength(1);
+    expect(snaps.filter((n) => n.includes(REF.headnode2.uuid))).toHaveLength(1);
   });
 
   it.each(['hang', 'disconnect'] as const)('a %s on one source\'s zfs send fails that service only; its data stays byte-identical', async (effect) => {
@@ -300,7 +301,7 @@ describe('sync (in-process simulator)', () => {
     expect(r.exitCode).toBe(2);
     expect(r.message).toMatch(/no SAPI address known/);
     expect(r.next).toContain('--sapi-url');
-    const r2 = await runSync(syncOpts(t, { sapiUrl: 'http://10.99.99.30' }));
+    const r2 = await runSync(syncOpts(t, { sapiUrl: `http://${REF.sapi0.adminIp}` }));
     expect(r2.exitCode).toBe(0);
   });
   it('APIs replaced with new IPs (the setup-time <svc>_admin_ips stale) are reached where they run now', async () => {

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { findProgram } from './programs.js';
 
 const JAR = '/usr/share/java/zookeeper.jar';
@@ -143,4 +144,25 @@ export class ZkEnsemble {
     await Promise.all([0, 1, 2].map((i) => this.kill(i)));
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A started ensemble for the enclosing describe: made and started (quorum
+ * reached) in beforeAll, stopped and its files removed in afterAll. Returns a
+ * getter, since the ensemble exists only once beforeAll has run.
+ */
+export function useZkEnsemble(java: string | undefined, opts: { tickMs?: number; whitelist?: string } = {}): () => ZkEnsemble {
+  let ens: ZkEnsemble | undefined;
+  beforeAll(async () => {
+    if (java === undefined) throw new Error('no java: skip this suite with zookeeperProgram().skip');
+    ens = new ZkEnsemble(java, opts);
+    await ens.startAll();
+  }, 40_000);
+  afterAll(async () => {
+    await ens?.stop();
+  });
+  return () => {
+    if (!ens) throw new Error('the ZooKeeper ensemble is used before its beforeAll ran');
+    return ens;
+  };
 }

@@ -6,7 +6,6 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../src/remote/errors.js';
-import type { Host, RunOptions, RunResult } from '../../src/remote/host.js';
 import { CommandFailedError, runChecked } from '../../src/remote/triton/command.js';
 import { imgadmGet, imgadmInstall, imgadmList } from '../../src/remote/triton/imgadm.js';
 import { getSysinfo } from '../../src/remote/triton/sysinfo.js';
@@ -23,34 +22,11 @@ import {
 } from '../../src/remote/triton/vmadm.js';
 import { zfsList, zfsListSnapshots, zfsRecv } from '../../src/remote/triton/zfs.js';
 import { parseZkStat, zkRuok, zkStat } from '../../src/remote/triton/zookeeper.js';
+import { FakeHost } from '../support/fake-host.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const samplesDir = path.resolve(repoRoot, 'test', 'fixtures', 'samples');
 const sample = (name: string): string => readFileSync(path.join(samplesDir, name), 'utf8');
-
-interface Call {
-  argv: readonly string[];
-  opts: RunOptions;
-}
-
-/** Records every run; answers with the canned results in order (the last one repeats). */
-class FakeHost implements Host {
-  readonly name = 'headnode2';
-  readonly calls: Call[] = [];
-  private readonly replies: Partial<RunResult>[];
-  constructor(...replies: Partial<RunResult>[]) {
-    this.replies = replies.length > 0 ? replies : [{}];
-  }
-  async run(argv: readonly string[], opts: RunOptions): Promise<RunResult> {
-    this.calls.push({ argv: [...argv], opts });
-    const r = this.replies[Math.min(this.calls.length - 1, this.replies.length - 1)]!;
-    return { code: 0, stdout: '', stderr: '', durationMs: 5, ...r };
-  }
-  async close(): Promise<void> {}
-  get argv(): readonly string[] {
-    return this.calls[0]!.argv;
-  }
-}
 
 const VM = '7d20d279-3741-4966-a04e-f6f51f4afaf4';
 const IMG = 'cd2d08a0-83f1-11e5-8684-f383641a9854';

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../src/remote/errors.js';
-import type { Host, RunOptions, RunResult } from '../../src/remote/host.js';
 import { CommandFailedError } from '../../src/remote/triton/command.js';
 import {
   MANATEE_PG_STATUS_CMD,
@@ -14,6 +13,7 @@ import {
   parseManateeShow,
 } from '../../src/remote/triton/manatee.js';
 import { manateeCanWrite, manateeReplicationBlocked } from '../../src/state/cluster-health.js';
+import { FakeHost } from '../support/fake-host.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const samplesDir = path.resolve(repoRoot, 'test', 'fixtures', 'samples');
@@ -218,17 +218,6 @@ describe('parseManateePgStatus on every pg-status sample', () => {
     }
   });
 });
-
-class FakeHost implements Host {
-  readonly name = 'headnode2';
-  readonly calls: { argv: readonly string[]; opts: RunOptions }[] = [];
-  constructor(private readonly reply: Partial<RunResult>) {}
-  async run(argv: readonly string[], opts: RunOptions): Promise<RunResult> {
-    this.calls.push({ argv, opts });
-    return { code: 0, stdout: '', stderr: '', durationMs: 3, ...this.reply };
-  }
-  async close(): Promise<void> {}
-}
 
 describe('manateeShow / manateePgStatus through zlogin', () => {
   const zone = '5fccb103-b00c-47bd-bdf0-035adb01b3be';

@@ -42,4 +42,4 @@ export function startPty(opts: PtySpawnOptions): PtySession {
 export const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The fixture apps under test/pty/fixtures, by file name. */
-export const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+export const fixture = (name: string) => fileURLToPath(new URL(`../pty/fixtures/${name}`, import.meta.url));

@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Scenario } from '../../src/remote/sim/scenario.js';
 import type { SyncOptions } from '../../src/steps/sync/run.js';
-import { openTestSim, scenario, type TestSim } from '../sim/helpers.js';
+import { openTestSim, scenario, type TestSim } from './sim-dc.js';
 
 export const SPEED = 1000;
 export const TIMING = { commandTimeoutMs: 2_000, sendStallMs: 1_000, sendTimeoutMs: 5_000, httpTimeoutMs: 2_000 };
