@@ -43,7 +43,8 @@ const at = (lines: Line[], pred: (l: Line) => boolean): number => lines.findInde
 
 describe('restore: zones prepared ahead', () => {
   it('with --yes, the next zone is created stopped and its data received while the zone before it boots', async () => {
-    const { run, journalDir, t } = await restore(scenario());
+    // A first boot as long as a real one (20 s) against an 8 s create + receive: preparing keeps ahead.
+    const { run, journalDir, t } = await restore(scenario((x) => (x.latencyMs['zone first boot'] = 20_000)));
     const out = await run();
     expect(out.exitCode, out.message).toBe(0);
     expect(violations(t.statePath)).toEqual([]);
@@ -88,7 +89,8 @@ describe('restore: zones prepared ahead', () => {
 
   it('a failure stops the run with every zone prepared ahead journaled to its end, left stopped; the rerun repeats nothing', async () => {
     const ufds = scenario().instances.find((i) => i.alias === 'ufds0')!.uuid;
-    const s = scenario((x) => (x.faults = [{ command: 'vmadm start', match: ufds, effect: 'fail', times: 1 }]));
+    // ufds0's start hangs until the command's deadline: long enough for the zones after it to be prepared.
+    const s = scenario((x) => (x.faults = [{ command: 'vmadm start', match: ufds, effect: 'hang', times: 1 }]));
     const { run, journalDir, t } = await restore(s);
     const first = await run();
     expect(first.exitCode, first.message).toBe(3);
