@@ -35,6 +35,8 @@ export async function execPlan(
   journalNotes: string[],
 ): Promise<RestoreOutcome> {
   const ev = o.events ?? {};
+  // Output of an action running ahead of its zone's turn is shown with that zone, not amid another's.
+  const aheadOutput = new Map<string, NonNullable<PreparationSink['output']>>();
   const ctx: ActionContext = {
     dc: o.dc,
     timing,
@@ -42,7 +44,7 @@ export async function execPlan(
       // SAPI answers with the sdc application's metadata (ufds_ldap_root_pw...): not for the log pane.
       const [stdout, stderr] = [redactText(rawOut), redactText(rawErr)];
       if (stdout || stderr) jj.output(a.id, stdout, stderr);
-      ev.output?.(a, stdout, stderr);
+      (aheadOutput.get(a.id) ?? ev.output)?.(a, stdout, stderr);
     },
   };
   const only = new Set(o.only ?? []);
@@ -64,17 +66,27 @@ export async function execPlan(
     isWait: (a) => a.kind === 'wait-healthy',
     journaled: (a) => ({ argv: argvOf(a), http: httpOf(a) }),
   };
-  const shown: PreparationSink = { ...(ev.actionStart ? { start: ev.actionStart } : {}), ...(ev.actionEnd ? { end: ev.actionEnd } : {}) };
+  const shown: PreparationSink = {
+    ...(ev.actionStart ? { start: ev.actionStart } : {}),
+    ...(ev.actionEnd ? { end: ev.actionEnd } : {}),
+    ...(ev.output ? { output: ev.output } : {}),
+  };
   /** One action, through the shared runner (procedure/run-action.ts). Returns true when it executed. */
-  const runAction = (a: PlanAction, service: string, knownNotDone = false, sink: PreparationSink = shown): Promise<boolean> =>
-    runJournaledAction(handler, a, {
-      journal: jj.journal,
-      step: service,
-      knownNotDone,
-      interrupted,
-      ...(sink.start ? { onStart: sink.start } : {}),
-      ...(sink.end ? { onEnd: sink.end } : {}),
-    });
+  const runAction = async (a: PlanAction, service: string, knownNotDone = false, sink: PreparationSink = shown): Promise<boolean> => {
+    if (sink !== shown && sink.output) aheadOutput.set(a.id, sink.output);
+    try {
+      return await runJournaledAction(handler, a, {
+        journal: jj.journal,
+        step: service,
+        knownNotDone,
+        interrupted,
+        ...(sink.start ? { onStart: sink.start } : {}),
+        ...(sink.end ? { onEnd: sink.end } : {}),
+      });
+    } finally {
+      aheadOutput.delete(a.id);
+    }
+  };
 
   // Steps the journal calls done are looked at again, so their images are staged too (installed: a quick check).
   const pendingSteps = steps.filter((s) => finished.get(key(s))?.status !== 'skipped');

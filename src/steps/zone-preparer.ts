@@ -16,7 +16,10 @@ import type { ActionResult } from './procedure/run-action.js';
 export interface PreparationSink {
   start?(a: PlanAction): void;
   end?(a: PlanAction, r: ActionResult): void;
+  output?(a: PlanAction, stdout: string, stderr: string): void;
 }
+
+type Held = { kind: 'start'; a: PlanAction } | { kind: 'end'; a: PlanAction; r: ActionResult } | { kind: 'output'; a: PlanAction; out: string; err: string };
 
 export interface Prepared {
   /** An action of the step ran in this run: what follows is known not done. */
@@ -42,11 +45,12 @@ export interface PreparerDeps {
 
 /** One step's preparation: its events held until the restore reaches the step, then passed on live. */
 class StepPreparation {
-  private held: ({ kind: 'start'; a: PlanAction } | { kind: 'end'; a: PlanAction; r: ActionResult })[] = [];
+  private held: Held[] = [];
   private sink: PreparationSink | undefined;
   readonly events: Required<PreparationSink> = {
     start: (a) => (this.sink ? this.sink.start?.(a) : this.held.push({ kind: 'start', a })),
     end: (a, r) => (this.sink ? this.sink.end?.(a, r) : this.held.push({ kind: 'end', a, r })),
+    output: (a, out, err) => (this.sink ? this.sink.output?.(a, out, err) : this.held.push({ kind: 'output', a, out, err })),
   };
   constructor(readonly done: Promise<Prepared>) {
     done.catch(() => {}); // surfaced by attach(), never as an unhandled rejection
@@ -56,7 +60,8 @@ class StepPreparation {
   attach(sink: PreparationSink): Promise<Prepared> {
     for (const e of this.held) {
       if (e.kind === 'start') sink.start?.(e.a);
-      else sink.end?.(e.a, e.r);
+      else if (e.kind === 'end') sink.end?.(e.a, e.r);
+      else sink.output?.(e.a, e.out, e.err);
     }
     this.held = [];
     this.sink = sink;

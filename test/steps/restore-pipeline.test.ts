@@ -45,7 +45,24 @@ describe('restore: zones prepared ahead', () => {
   it('with --yes, the next zone is created stopped and its data received while the zone before it boots', async () => {
     // A first boot as long as a real one (20 s) against an 8 s create + receive: preparing keeps ahead.
     const { run, journalDir, t } = await restore(scenario((x) => (x.latencyMs['zone first boot'] = 20_000)));
-    const out = await run();
+    // What the operator sees stays in zone order: every action's start, end and output under its own zone.
+    let current = '';
+    const misplaced: string[] = [];
+    let zones = new Set<string>();
+    const mine = (id: string, what: string): void => {
+      const zone = id.split('/').slice(0, 2).join('/');
+      if (zones.has(zone) && zone !== current) misplaced.push(`${what} ${id} during ${current}`);
+    };
+    const out = await run({
+      events: {
+        plan: (p) => (zones = new Set(p.steps.map((x) => `${x.service}/${x.alias}`))),
+        serviceStart: (step) => (current = `${step.service}/${step.alias}`),
+        actionStart: (a) => mine(a.id, 'start'),
+        actionEnd: (a) => mine(a.id, 'end'),
+        output: (a) => mine(a.id, 'output'),
+      },
+    });
+    expect(misplaced).toEqual([]);
     expect(out.exitCode, out.message).toBe(0);
     expect(violations(t.statePath)).toEqual([]);
     const lines = journal(journalDir);
