@@ -22,20 +22,31 @@ function journalLines(dir: string): number {
 }
 
 /**
- * A zone prepared ahead of its turn is in the journal: more zones have begun
- * this kind of action (create-vm, receive-dataset) than are finished plus the
- * one running. Torn last lines are ignored.
+ * A zone prepared ahead of its turn is in the journal: this kind of action
+ * (create-vm, receive-dataset) has begun for a zone not started yet while
+ * another zone has been started and is not finished (it boots). Torn lines
+ * are ignored.
  */
 function preparingAhead(dir: string, kind: string): boolean {
   const f = join(dir, 's.journal', 'journal.jsonl');
   if (!existsSync(f)) return false;
-  let begun = 0;
-  let finished = 0;
+  const zoneOf = (id: string): string => id.split('/').slice(0, 2).join('/');
+  const started = new Set<string>();
+  const finished = new Set<string>();
+  const begun: string[] = [];
   for (const l of readFileSync(f, 'utf8').split('\n')) {
-    if (l.includes('"t":"service"')) finished++;
-    else if (l.includes('"t":"start"') && l.includes(`/${kind}"`)) begun++;
+    let e: { t?: string; id?: string; service?: string };
+    try {
+      e = JSON.parse(l) as typeof e;
+    } catch {
+      continue;
+    }
+    if (e.t === 'service' && e.service) finished.add(e.service);
+    if (e.t === 'start' && e.id?.endsWith('/start-vm')) started.add(zoneOf(e.id));
+    if (e.t === 'start' && e.id?.endsWith(`/${kind}`)) begun.push(zoneOf(e.id));
   }
-  return begun >= finished + 2;
+  const booting = [...started].some((z) => !finished.has(z));
+  return booting && begun.some((z) => !started.has(z));
 }
 
 /** Run until the journal has `lines` entries (or `ms` passed, or a zone is being prepared ahead), then SIGKILL. */
