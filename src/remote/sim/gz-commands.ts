@@ -57,9 +57,9 @@ export function runGzCommand(world: SimWorld, srv: ScenarioServer, argv: readonl
     case 'zlogin':
       return zlogin(world, srv, args);
     case 'nc':
-      return nc(world, args, stdin);
+      return nc(world, srv, args, stdin);
     case 'ping':
-      return ping(world, args);
+      return ping(world, srv, args);
     case 'true':
       return ok();
     case 'mkdir':
@@ -580,16 +580,17 @@ function ipadmShowAddr(world: SimWorld, inst: ScenarioInstance, args: string[]):
 // ---- network probes from a GZ ----------------------------------------------------
 
 /** Something answers on this IP: a live server's GZ or a running zone on one (its first holder, ip-owner.ts). */
-function ipAnswers(world: SimWorld, ip: string): boolean {
-  return ipOwner(world, ip) !== undefined;
+/** Something answers on this IP as seen from server `from` (a partition hides what is behind it). */
+function ipAnswers(world: SimWorld, ip: string, from: string): boolean {
+  return ipOwner(world, ip, from) !== undefined;
 }
 
-function nc(world: SimWorld, args: string[], stdin: Buffer): CmdResult {
+function nc(world: SimWorld, srv: ScenarioServer, args: string[], stdin: Buffer): CmdResult {
   const pos = args.filter((a, i) => !a.startsWith('-') && !(args[i - 1] === '-w'));
   const [ip, port] = pos;
   if (!ip || !port) return err(1, 'usage: nc [-z] [-w secs] host port');
-  if (!ipAnswers(world, ip)) return err(1, `nc: connect to ${ip} port ${port} (tcp) timed out`);
-  const owner = ipOwner(world, ip);
+  if (!ipAnswers(world, ip, srv.hostname)) return err(1, `nc: connect to ${ip} port ${port} (tcp) timed out`);
+  const owner = ipOwner(world, ip, srv.hostname);
   if (args.includes('-z')) {
     const open = owner?.kind === 'server' ? port === '22' : port === '2181' || port === '80' || port === '443' || port === '5432';
     return open ? ok() : err(1, `nc: connect to ${ip} port ${port} (tcp) failed: Connection refused`);
@@ -605,9 +606,10 @@ function nc(world: SimWorld, args: string[], stdin: Buffer): CmdResult {
   return err(1, `nc: connect to ${ip} port ${port} (tcp) failed: Connection refused`);
 }
 
-function ping(world: SimWorld, args: string[]): CmdResult {
+/** `ping IP [timeout]` in a server's GZ: from that server, so a partition between it and IP is a timeout. */
+function ping(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult {
   const ip = args.find((a) => !a.startsWith('-')) ?? '';
-  return ipAnswers(world, ip) ? ok(`${ip} is alive\n`) : err(1, `no answer from ${ip}\n`);
+  return ipAnswers(world, ip, srv.hostname) ? ok(`${ip} is alive\n`) : err(1, `no answer from ${ip}\n`);
 }
 
 /** How long `ping IP [timeout]` waits before saying "no answer" (seconds, default 20). */

@@ -224,6 +224,12 @@ export const Scenario = z.object({
       services: z.record(z.string(), RestoreDataService).default({}),
     })
     .default({ on: [], syncedSecondsAgo: 240, services: {} }),
+  /**
+   * Network partitions (scenario contract `partitions[]`): the two servers, and
+   * the zones on them, cannot reach each other (ping, SSH, TCP, HTTP time out
+   * as to a dead host) although both are alive; every other server reaches both.
+   */
+  partitions: z.array(z.object({ from: Hostname, to: Hostname })).optional(),
   latencyMs: z.record(z.string(), z.number().nonnegative()).default({}),
   faults: z.array(Fault).default([]),
   /** Live-state bookkeeping written by the simulator; absent in a fresh scenario. */
