@@ -80,6 +80,11 @@ export async function detect(dc: Dc, inv: Inventory, opts: DetectOptions = {}): 
   };
 }
 
+/** Every probe of one server (a headnode, or one a restore re-created the zones of), each under its deadline. */
+export function probeServer(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, opts: DetectOptions = {}): Promise<Signal[]> {
+  return probeHeadnode(dc, inv, h, localUuid, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, opts.heartbeatStaleMs ?? 60_000);
+}
+
 function probeHeadnode(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, deadline: number, staleMs: number): Promise<Signal[]> {
   // Each probe's own call gives up first, so its typed answer ("connection timed
   // out": dead) beats the probe deadline ("no answer": cannot tell).

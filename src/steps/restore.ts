@@ -23,6 +23,8 @@ import { acquireLock, lockHeldByOther, releaseLock, type LockInfo } from './lock
 import { syncLockDir } from './sync/locks.js';
 import { buildPlan } from './plan.js';
 import { PrimaryWatch } from './primary-watch.js';
+import { writeRestoredFrom } from './restored-from.js';
+import { fenceText, type FenceMethod } from '../state/fence.js';
 import { writeReport, type RestoreReport, type ServiceOutcome } from './report.js';
 import { EXIT, type RunExit } from '../state/exit-codes.js';
 import { fencingWhy } from '../state/strategies.js';
@@ -52,6 +54,8 @@ export interface RestoreOptions {
   only?: string[];
   /** The dead primary's hostname, typed by the operator. */
   fenced?: string;
+  /** How the operator says it was fenced (journaled, in the report); absent: not stated. */
+  fenceMethod?: FenceMethod;
   /** Ask before each service; without it (or with 'all') the run goes on by itself. */
   confirm?: (step: PlanStep, index: number, total: number) => Promise<Answer>;
   /** A reason for a skip, asked when the operator skips. */
@@ -231,7 +235,17 @@ async function journaled(
   for (const n of notices) jj.decided('journal', n);
   try {
     if (!resumed) jj.planned(plan);
-    if (fencedOk) jj.decided('fenced', `${who} confirmed ${primary.hostname} is fenced`);
+    if (fencedOk) jj.decided('fenced', `${who} confirmed ${fenceText(primary.hostname, o.fenceMethod ?? null)}`);
+    // Before the first change: check watches this server for a return from now on (PRIMARY_RETURNED).
+    writeRestoredFrom(o.journalDir, {
+      hostname: primary.hostname,
+      uuid: primary.uuid,
+      adminIp: primary.adminIp ?? null,
+      fenceMethod: fencedOk ? (o.fenceMethod ?? null) : null,
+      fencedBy: fencedOk ? who : null,
+      restoredOn: det.local.hostname,
+      at: new Date().toISOString(),
+    });
     if (state.open.length > 0) {
       jj.decided('recheck', `${state.open.length} action(s) started without an end: re-checked by prepare, not repeated: ${state.open.map((x) => x.id).join(', ')}`);
     }
@@ -346,6 +360,7 @@ async function execPlan(
       dead: plan.dead,
       local: plan.local,
       fencedBy,
+      fenceMethod: fencedBy ? (o.fenceMethod ?? null) : null,
       startedAt: new Date(started).toISOString(),
       endedAt: new Date().toISOString(),
       wallSeconds: (Date.now() - started) / 1000,
