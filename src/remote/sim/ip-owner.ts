@@ -64,10 +64,10 @@ export function ipClaims(world: SimWorld, ip: string, from: string = world.state
   // The networks' routers were there before anything else and keep their addresses.
   if (ip === world.state.adminNetwork.gateway || ip === world.state.externalNetwork?.gateway) claims.push({ kind: 'router', since: -Infinity });
   for (const srv of world.state.servers) {
-    if (srv.adminIp === ip && world.reaches(from, srv.hostname)) claims.push({ kind: 'server', server: srv, since: serverUpSince(world, srv) });
+    if (srv.adminIp === ip && world.sees(from, srv.hostname)) claims.push({ kind: 'server', server: srv, since: serverUpSince(world, srv) });
   }
   for (const inst of world.state.instances) {
-    if (inst.state === 'destroyed' || !world.reaches(from, inst.server) || !plumbed(inst)) continue;
+    if (inst.state === 'destroyed' || !world.sees(from, inst.server) || !plumbed(inst)) continue;
     const nic = nicsOf(world.state, inst).find((n) => n.ip === ip);
     if (!nic || !onItsSegment(world, nic)) continue;
     const srv = world.server(inst.server)!;

@@ -79,7 +79,8 @@ export class SimWorld {
 
   /** Alive as seen from the console's headnode: powered on, not rebooting, not partitioned away from it. */
   isAlive(hostname: string): boolean {
-    return this.reaches(this.state.localServer, hostname);
+    // The console's own server's power is not asked: tests stop it under a running console.
+    return this.isPowered(hostname) && !this.cut(this.state.localServer, hostname);
   }
 
   /** Powered on and not in the middle of a reboot, whoever asks. */
@@ -96,13 +97,21 @@ export class SimWorld {
    * server's `partitioned` flag is a partition from the console's headnode.
    */
   reaches(from: string, to: string): boolean {
-    if (!this.isPowered(to)) return false;
-    if (from === to) return true;
-    if (!this.isPowered(from)) return false;
+    return this.isPowered(from) && this.isPowered(to) && !this.cut(from, to);
+  }
+
+  /** What a server sees: from the console's headnode, isAlive (its own power not asked); from any other, reaches. */
+  sees(from: string, to: string): boolean {
+    return from === this.state.localServer ? this.isAlive(to) : this.reaches(from, to);
+  }
+
+  /** A partition between two servers (either way round). */
+  private cut(from: string, to: string): boolean {
+    if (from === to) return false;
     const local = this.state.localServer;
     const flagged = (a: string, b: string): boolean => a === local && this.server(b)?.partitioned === true;
-    if (flagged(from, to) || flagged(to, from)) return false;
-    return !(this.state.partitions ?? []).some((p) => (p.from === from && p.to === to) || (p.from === to && p.to === from));
+    if (flagged(from, to) || flagged(to, from)) return true;
+    return (this.state.partitions ?? []).some((p) => (p.from === from && p.to === to) || (p.from === to && p.to === from));
   }
 
   /**
