@@ -23,7 +23,7 @@ import { acquireLock, lockHeldByOther, releaseLock, type LockInfo } from './lock
 import { syncLockDir } from './sync/locks.js';
 import { buildPlan } from './plan.js';
 import { PrimaryWatch } from './primary-watch.js';
-import { writeRestoredFrom } from './restored-from.js';
+import { shareRestoredFrom, writeRestoredFrom } from './restored-from.js';
 import { fenceText, type FenceMethod } from '../state/fence.js';
 import { writeReport, type RestoreReport, type ServiceOutcome } from './report.js';
 import { EXIT, type RunExit } from '../state/exit-codes.js';
@@ -237,7 +237,7 @@ async function journaled(
     if (!resumed) jj.planned(plan);
     if (fencedOk) jj.decided('fenced', `${who} confirmed ${fenceText(primary.hostname, o.fenceMethod ?? null)}`);
     // Before the first change: check watches this server for a return from now on (PRIMARY_RETURNED).
-    writeRestoredFrom(o.journalDir, {
+    const record = {
       hostname: primary.hostname,
       uuid: primary.uuid,
       adminIp: primary.adminIp ?? null,
@@ -245,7 +245,13 @@ async function journaled(
       fencedBy: fencedOk ? who : null,
       restoredOn: det.local.hostname,
       at: new Date().toISOString(),
-    });
+    };
+    writeRestoredFrom(o.journalDir, record);
+    const peers = det.headnodes.filter((h) => h.state === 'alive' && !h.local && h.adminIp).map((h) => ({ hostname: h.hostname, host: o.dc.peer(h.hostname, h.adminIp!) }));
+    for (const n of await shareRestoredFrom(peers, o.journalDir, record)) {
+      jj.decided('restored-from', n);
+      ev.notice?.(n);
+    }
     if (state.open.length > 0) {
       jj.decided('recheck', `${state.open.length} action(s) started without an end: re-checked by prepare, not repeated: ${state.open.map((x) => x.id).join(', ')}`);
     }

@@ -1,6 +1,7 @@
 // After the restore (issue 16 item 1): the restore records whose zones it
 // re-created and how that server was fenced (item 2); `check` then watches
-// that server, and any sign of life from it is a critical PRIMARY_RETURNED.
+// that server, and any sign of life from it is a critical PRIMARY_RETURNED. The
+// record is copied to the other live headnodes, whose check reads it the same way.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +27,10 @@ describe('PRIMARY_RETURNED after a restore', () => {
     expect([0, 3]).toContain(out.exitCode);
     const record = JSON.parse(readFileSync(join(journalDir, RESTORED_FROM_FILE), 'utf8'));
     expect(record).toMatchObject({ hostname: 'headnode0', uuid: '65cfe27b-76b2-5bf2-af14-58bdb727b3a0', adminIp: '10.99.99.7', fenceMethod: 'bmc-off', restoredOn: 'headnode1' });
+    // The same record in the same directory on the other live headnode, so check there says it too.
+    const copy = t.sim.world.server('headnode2')!.files?.[join(journalDir, RESTORED_FROM_FILE)];
+    expect(copy && JSON.parse(copy)).toEqual(record);
+    expect(t.sim.world.server('cn0')!.files?.[join(journalDir, RESTORED_FROM_FILE)]).toBeUndefined();
     const journal = readFileSync(join(journalDir, 'journal.jsonl'), 'utf8');
     expect(journal).toMatch(/confirmed headnode0 fenced: powered off through its BMC/);
     expect(readFileSync(out.report!.md, 'utf8')).toMatch(/Fencing confirmed by: .*: headnode0 fenced: powered off through its BMC/);
