@@ -7,6 +7,11 @@ import type { CheckReport } from '../../src/state/check-report.js';
 import { initialState, type ConsoleState } from '../../src/state/console/index.js';
 import { primaryReturnedProblem } from '../../src/state/fence.js';
 import { signal } from '../../src/state/detection.js';
+import { runCheck } from '../../src/steps/check.js';
+import { writeRestoredFrom } from '../../src/steps/restored-from.js';
+import { openTestSim, scenario } from '../sim/helpers.js';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 const theme: Theme = { color: false, ascii: true, serial: true, tickMs: 5_000 };
 const returned = primaryReturnedProblem(
@@ -40,5 +45,16 @@ describe('the console banner', () => {
     expect(text(base)).not.toContain('Fence:');
     expect(text({ ...base, screen: 'run' }).split('\n')[0]).toBe(`Fence: ${fence}`);
     expect(text({ ...base, screen: 'summary' })).toContain(`Fence: ${fence}`);
+  });
+
+  it('from a real check: the simulated primary back after a restore puts the banner on the home screen', async () => {
+    const t = await openTestSim(scenario((x) => (x.servers.find((v) => v.hostname === 'headnode0')!.alive = true)), 1000);
+    const journalDir = join(t.dir, 'journal');
+    mkdirSync(journalDir);
+    writeRestoredFrom(journalDir, { hostname: 'headnode0', uuid: '65cfe27b-76b2-5bf2-af14-58bdb727b3a0', adminIp: '10.99.99.7', fenceMethod: 'no-pool-import', fencedBy: 'root', restoredOn: 'headnode1', at: '2026-12-01T10:00:00.000Z' });
+    const r = await runCheck(t.sim, { timeoutMs: 400, journalDir });
+    const t2 = text({ ...initialState('sim', 0), check: r.report });
+    expect(t2.split('\n')[0]).toContain('PRIMARY RETURNED');
+    expect(t2).toMatch(/old primary headnode0 \(65cfe27b/);
   });
 });
