@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG_PATH, DEFAULT_IDENTITY, DEFAULT_KNOWN_HOSTS } from './re
 import { sanitizeForDisplay as clean } from './state/display-text.js';
 import { DEFAULT_MIN_FREE_MB } from './steps/sync/run.js';
 import { EXIT } from './state/exit-codes.js';
+import { FENCE_METHODS, FENCE_METHOD_TEXT } from './state/fence.js';
 import { check, plan } from './app/modes/check.js';
 import { restore } from './app/modes/restore.js';
 import { sync } from './app/modes/sync.js';
@@ -76,6 +77,9 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .description('re-create the core zones lost with the dead primary, in order')
     .option('--yes', 'do not ask before each step')
     .option('--fenced <hostname>', 'the dead primary, typed: it is powered off or off the admin network')
+    .addOption(
+      new Option('--fence-method <method>', `how it was fenced (journaled, in the report): ${FENCE_METHODS.map((m) => `${m} = ${FENCE_METHOD_TEXT[m]}`).join('; ')}`).choices([...FENCE_METHODS]),
+    )
     .addOption(new Option('--strategy <strategy>', 'identity strategy').choices(['reuse', 'new']).default('reuse'))
     .option('--only <services>', 'only these services (comma-separated)')
     .option('--without-binder-quorum', "binder has no quorum: take the per-headnode lock instead of binder's DC-wide one (a console across a partition could restore the same zones)")

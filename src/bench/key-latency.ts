@@ -45,6 +45,7 @@ export async function measureKeyToScreen(o: { speed?: number; lineBytesPerSec?: 
     await step('> 1 reuse', '\r');
     await step('zone(s) of headnode0 re-created', '\r');
     await step('hostname to confirm', 'headnode0\r');
+    await step('fenced?', 'b');
     await step('[1/21] Restore assets0', 'a');
     await step('without asking again', 'y');
     // Let the run settle into its steady output, then ask and dismiss the question.

@@ -16,6 +16,7 @@ function restoreScript(pauseMs: number): PtyScriptStep[] {
     { waitFor: '> 1 reuse', delayMs: pauseMs, keys: '\r' },
     { waitFor: 'zone(s) of headnode0 re-created', delayMs: pauseMs, keys: '\r' },
     { waitFor: "hostname to confirm", delayMs: pauseMs, keys: 'headnode0\r' },
+    { waitFor: 'fenced?', delayMs: pauseMs, keys: 'b' },
     { waitFor: '[1/21] Restore assets0', delayMs: pauseMs, keys: 'a' },
     { waitFor: 'without asking again', delayMs: pauseMs, keys: 'y' },
     { waitFor: 'RESTORE: SUMMARY' },

@@ -12,6 +12,7 @@ import { SCREENS } from './screens.js';
 import { L, type Line, type ViewCtx } from './views/line.js';
 import { helpView } from './views/help.js';
 import { promptView } from './views/prompt.js';
+import { bannerView } from './views/banner.js';
 import { runClock } from './views/run.js';
 import { sanitizeForDisplay } from '../state/display-text.js';
 
@@ -38,7 +39,8 @@ export function frameLines(s: ConsoleState, theme: Theme, rows: number, cols: nu
   const header = fit(headRight ? `${headLeft.padEnd(Math.max(0, width - headRight.length - 1))} ${headRight}` : headLeft, width);
   const height = rows - 1 - 2; // root is rows-1; header and footer
   const prompt = s.prompt && !s.help ? promptView(s.prompt, s, { theme, width, height }) : [];
-  const ctx: ViewCtx = { theme, width, height: height - prompt.length };
+  const banner = s.help ? [] : bannerView(s, { theme, width, height });
+  const ctx: ViewCtx = { theme, width, height: height - prompt.length - banner.length };
   let maxScroll = 0;
   const scrolled = (all: Line[]): Line[] => {
     if (all.length <= ctx.height) return all;
@@ -49,7 +51,7 @@ export function frameLines(s: ConsoleState, theme: Theme, rows: number, cols: nu
   };
   const view = s.help ? { lines: helpView(s, ctx), scroll: 'view' as const } : SCREENS[s.screen].body(s, ctx);
   const body = view.scroll === 'frame' ? scrolled(view.lines) : view.lines;
-  return { header, body: body.slice(0, ctx.height), prompt, foot: fit(footer(s), width), maxScroll };
+  return { header, body: [...banner, ...body.slice(0, ctx.height)], prompt, foot: fit(footer(s), width), maxScroll };
 }
 
 function Row({ line, theme, width }: { line: Line; theme: Theme; width: number }) {

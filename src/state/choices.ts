@@ -3,6 +3,8 @@
 // letters, the prompt line and the help screen print them, so a key and its
 // label cannot drift apart (lazygit's Binding{Key, Handler, Description}).
 
+import type { FenceMethod } from './fence.js';
+
 export interface Choice<Id extends string = string> {
   id: Id;
   /** Letters that pick it, the first one shown. */
@@ -29,6 +31,13 @@ export const CONVERT_CHOICES = [
   { id: 'go', keys: 'g', hint: 'go' },
   { id: 'stop', keys: 's', hint: 'stop (resume later: finished steps are not repeated)' },
 ] as const satisfies readonly Choice[];
+
+/** How the dead primary was fenced (state/fence.ts); the letters are the methods' first letters. */
+export const FENCE_CHOICES = [
+  { id: 'bmc-off', keys: 'b', hint: 'powered off through its BMC' },
+  { id: 'cables', keys: 'c', hint: 'its network cables pulled' },
+  { id: 'no-pool-import', keys: 'i', hint: 'booted without importing its zones pool' },
+] as const satisfies readonly Choice<FenceMethod>[];
 
 /** Shown in this order: "no" first, the safe default. */
 export const YES_NO = [

@@ -1,7 +1,8 @@
 // Is a headnode dead? Never one signal: each probe says alive, dead or cannot
 // tell, with its evidence, and the verdict needs independent kinds to agree.
 
-export type SignalName = 'cnapi' | 'ping' | 'ssh' | 'binder' | 'manatee';
+/** `vantage`: other servers (compute nodes first) asked whether they reach it: our own isolation is not its death. */
+export type SignalName = 'cnapi' | 'ping' | 'ssh' | 'binder' | 'manatee' | 'vantage';
 export type Says = 'alive' | 'dead' | 'unknown';
 
 export interface Signal {
@@ -16,7 +17,7 @@ export interface Signal {
 export type HeadnodeState = 'alive' | 'dead' | 'uncertain';
 
 /** Probes of the machine itself vs. what the clusters it was part of report. */
-const NETWORK: ReadonlySet<SignalName> = new Set(['ping', 'ssh']);
+const NETWORK: ReadonlySet<SignalName> = new Set(['ping', 'ssh', 'vantage']);
 const CLUSTER: ReadonlySet<SignalName> = new Set(['cnapi', 'binder', 'manatee']);
 
 /**
@@ -54,4 +55,32 @@ export interface DetectionReport {
   headnodes: HeadnodeReport[];
   mode: 'readiness' | 'disaster';
   wallMs: number;
+}
+
+/** What one other server said when asked to ping the headnode: reached, not reached, or could not be asked. */
+export interface VantageAnswer {
+  from: string;
+  reached: boolean | undefined;
+  /** Why it could not be asked (reached undefined). */
+  why?: string;
+}
+
+/**
+ * The vantage signal from other servers' pings: one server that reaches it is
+ * a sign of life (a partition that cuts off only this headnode is not a death);
+ * "dead" only when every server asked answered and none reaches it.
+ */
+export function vantageSignal(ip: string, answers: readonly VantageAnswer[], durationMs: number): Signal {
+  const asked = answers.filter((a) => a.reached !== undefined);
+  const reach = asked.filter((a) => a.reached === true);
+  const unasked = answers.filter((a) => a.reached === undefined).map((a) => `${a.from}: ${a.why ?? 'no answer'}`);
+  const names = (xs: readonly VantageAnswer[]): string => xs.map((a) => a.from).join(', ').replace(/, ([^,]*)$/, ' and $1');
+  if (reach.length > 0) {
+    return signal('vantage', 'alive', `${names(reach)} reach${reach.length === 1 ? 'es' : ''} ${ip} by ping: alive, whatever this headnode sees`, durationMs);
+  }
+  if (asked.length === 0) {
+    return signal('vantage', 'unknown', answers.length === 0 ? 'no other server to ask' : `no other server could be asked (${unasked.join('; ')})`, durationMs);
+  }
+  const also = unasked.length > 0 ? `; not asked: ${unasked.join('; ')}` : '';
+  return signal('vantage', 'dead', `${names(asked)} do${asked.length === 1 ? 'es' : ''} not reach ${ip} either${also}`, durationMs);
 }

@@ -33,6 +33,8 @@ export const PROBLEM_CODES = [
   'IP_UNVERIFIED',
   /** A zone of a service that keeps its data on a delegated dataset has none (restored without that data). */
   'DATASET_NOT_DELEGATED',
+  /** The fenced primary answers again after a restore re-created its zones (state/fence.ts). */
+  'PRIMARY_RETURNED',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

@@ -4,9 +4,12 @@ import type { Strategy } from '../state/admin-ips.js';
 import { verdictOf, type CheckReport } from '../state/check-report.js';
 import type { Inventory } from '../state/inventory.js';
 import { DEFAULT_MAX_AGE_MINUTES } from '../state/restore-age.js';
-import { detect, type DetectOptions } from './detect.js';
+import { detect, probeServer, type DetectOptions } from './detect.js';
+import { primaryReturnedProblem } from '../state/fence.js';
+import type { Problem } from '../state/problem.js';
+import { readRestoredFrom } from './restored-from.js';
 import type { DetectionReport } from '../state/detection.js';
-import { assessReadiness } from './readiness.js';
+import { assessReadiness, sortProblems } from './readiness.js';
 import { inventoryFromRestoreData, readRestoreData } from './restore-data.js';
 import type { RestoreData } from '../state/restore-data.js';
 
@@ -41,10 +44,11 @@ export async function runCheck(dc: Dc, opts: CheckOptions = {}): Promise<CheckRe
     journalDir: opts.journalDir,
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
   });
+  const problems = sortProblems([...(await returnedPrimary(dc, inv, det, opts)), ...r.problems]);
   const p = det.primary;
   const report: CheckReport = {
     mode: det.mode,
-    verdict: verdictOf(r.problems),
+    verdict: verdictOf(problems),
     primary: p ? { hostname: p.hostname, uuid: p.uuid, state: p.state, evidence: p.evidence } : null,
     headnodes: det.headnodes.map((h) => ({
       hostname: h.hostname,
@@ -57,8 +61,25 @@ export async function runCheck(dc: Dc, opts: CheckOptions = {}): Promise<CheckRe
     })),
     services: r.services,
     adminIps: { needed: r.adminIps.needed, available: r.adminIps.available },
-    problems: r.problems,
+    problems,
     readiness: r.readiness,
   };
   return { report, detection: det, restoreData: rd, inventory: inv, ipCandidates: r.adminIps.candidates };
+}
+
+/**
+ * PRIMARY_RETURNED: a restore from this journal directory re-created the zones
+ * of a dead primary (its restored-from record); any sign of life from that
+ * server now means two of each of those zones. Detection's own probes of it
+ * are reused when it is still one of the headnodes restore-data lists.
+ */
+async function returnedPrimary(dc: Dc, inv: Inventory, det: DetectionReport, opts: CheckOptions): Promise<Problem[]> {
+  if (!opts.journalDir) return [];
+  const { record } = readRestoredFrom(opts.journalDir);
+  if (!record || record.uuid === det.local.uuid) return [];
+  const seen = det.headnodes.find((h) => h.uuid === record.uuid && !h.local);
+  const evidence =
+    seen?.evidence ??
+    (await probeServer(dc, inv, { uuid: record.uuid, hostname: record.hostname, headnode: true, adminIp: record.adminIp ?? undefined }, det.local.uuid, opts));
+  return primaryReturnedProblem(record, evidence);
 }

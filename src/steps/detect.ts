@@ -7,7 +7,7 @@ import { createCnapi } from '../remote/triton/cnapi.js';
 import { manateeShow } from '../remote/triton/manatee.js';
 import { getSysinfo, isHeadnode } from '../remote/triton/sysinfo.js';
 import { zkRuok } from '../remote/triton/zookeeper.js';
-import { signal, verdict, type DetectionReport, type HeadnodeReport, type Signal, type SignalName } from '../state/detection.js';
+import { signal, vantageSignal, verdict, type VantageAnswer, type DetectionReport, type HeadnodeReport, type Signal, type SignalName } from '../state/detection.js';
 import { headnodes, instancesOn, primaryOf, type InvServer, type Inventory } from '../state/inventory.js';
 
 export interface DetectOptions {
@@ -80,6 +80,11 @@ export async function detect(dc: Dc, inv: Inventory, opts: DetectOptions = {}): 
   };
 }
 
+/** Every probe of one server (a headnode, or one a restore re-created the zones of), each under its deadline. */
+export function probeServer(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, opts: DetectOptions = {}): Promise<Signal[]> {
+  return probeHeadnode(dc, inv, h, localUuid, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, opts.heartbeatStaleMs ?? 60_000);
+}
+
 function probeHeadnode(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, deadline: number, staleMs: number): Promise<Signal[]> {
   // Each probe's own call gives up first, so its typed answer ("connection timed
   // out": dead) beats the probe deadline ("no answer": cannot tell).
@@ -115,6 +120,8 @@ function probeHeadnode(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, 
     }),
   );
 
+  probes.push(probe('vantage', deadline, () => askVantages(dc, inv, h, localUuid, t)));
+
   const cnapis = inv.instances.filter((i) => i.service === 'cnapi' && i.adminIp);
   probes.push(
     probe('cnapi', deadline, async (abort) => {
@@ -147,6 +154,32 @@ function probeHeadnode(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, 
     probes.push(probe('manatee', deadline, (abort) => manateeView(dc, inv, h, localUuid, peer.uuid, peer.alias, t, abort)));
   }
   return Promise.all(probes);
+}
+
+/** How many other servers detection asks whether they reach a headnode (compute nodes first). */
+export const VANTAGE_SERVERS = 3;
+
+/**
+ * Ask a few other servers (compute nodes first, over SSH) to ping the headnode:
+ * this headnode cut off from it alone must not make it look dead.
+ */
+async function askVantages(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, t: number): Promise<Signal> {
+  const started = Date.now();
+  const ip = h.adminIp;
+  if (!ip) return signal('vantage', 'unknown', 'admin IP not known', 0);
+  const others = inv.servers.filter((s) => s.uuid !== h.uuid && s.uuid !== localUuid && s.adminIp);
+  const picked = [...others.filter((s) => !s.headnode), ...others.filter((s) => s.headnode)].slice(0, VANTAGE_SERVERS);
+  const answers = await Promise.all(
+    picked.map(async (s): Promise<VantageAnswer> => {
+      try {
+        const r = await dc.peer(s.hostname, s.adminIp!).run(['ping', ip, String(Math.max(1, Math.floor(t / 2000)))], { timeoutMs: t });
+        return { from: s.hostname, reached: r.code === 0 };
+      } catch (err) {
+        return { from: s.hostname, reached: undefined, why: err instanceof RemoteError ? err.kind : (err as Error).message };
+      }
+    }),
+  );
+  return vantageSignal(ip, answers, Date.now() - started);
 }
 
 /** The headnode's own binder member, asked from this GZ with ruok: answering, its zones run. */

@@ -6,6 +6,7 @@ import { writePrivateFileSync } from '../remote/private-files.js';
 import type { Plan } from '../state/plan.js';
 import { redact } from '../state/redact.js';
 import { displayLines } from '../state/display-text.js';
+import { fenceText, type FenceMethod } from '../state/fence.js';
 
 export interface ServiceOutcome {
   service: string;
@@ -23,6 +24,8 @@ export interface RestoreReport {
   dead: Plan['dead'];
   local: Plan['local'];
   fencedBy: string | null;
+  /** How it was fenced, as the operator said (null: not stated, or no fence needed). */
+  fenceMethod: FenceMethod | null;
   startedAt: string;
   endedAt: string;
   wallSeconds: number;
@@ -49,7 +52,7 @@ export function writeReport(dir: string, report: RestoreReport): { md: string; j
     `- Outcome: **${r.outcome.toUpperCase()}**: ${r.message}`,
     `- Dead headnode: ${r.dead.hostname} (${r.dead.uuid}, ${r.dead.adminIp ?? 'no admin IP known'})`,
     `- Restored on: ${r.local.hostname} (${r.local.uuid}), strategy ${r.strategy}`,
-    `- Fencing confirmed by: ${r.fencedBy ?? 'not needed'}`,
+    `- Fencing confirmed by: ${r.fencedBy ? `${r.fencedBy}: ${fenceText(r.dead.hostname, r.fenceMethod)}` : 'not needed'}`,
     `- Started ${r.startedAt}, ended ${r.endedAt}: ${Math.floor(r.wallSeconds / 60)} min ${Math.round(r.wallSeconds % 60)} s this run (RFD 67 goal: 1 h)`,
     `- Journal: ${r.journal}`,
     ...r.journalNotes.map((n) => `- Journal: ${n}`),

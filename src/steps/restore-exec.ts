@@ -112,6 +112,7 @@ export async function execPlan(
       dead: plan.dead,
       local: plan.local,
       fencedBy,
+      fenceMethod: fencedBy ? (o.fenceMethod ?? null) : null,
       startedAt: new Date(started).toISOString(),
       endedAt: new Date().toISOString(),
       wallSeconds: (Date.now() - started) / 1000,

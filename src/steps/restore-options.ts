@@ -7,6 +7,7 @@ import type { RunExit } from '../state/exit-codes.js';
 import type { Timing } from './actions.js';
 import type { ActionFailed } from './procedure/action-failed.js';
 import type { ServiceOutcome } from './report.js';
+import type { FenceMethod } from '../state/fence.js';
 
 export type Answer = 'go' | 'skip' | 'all' | 'pause';
 
@@ -30,6 +31,8 @@ export interface RestoreOptions {
   only?: string[];
   /** The dead primary's hostname, typed by the operator. */
   fenced?: string;
+  /** How the operator says it was fenced (journaled, in the report); absent: not stated. */
+  fenceMethod?: FenceMethod;
   /** Ask before each service; without it (or with 'all') the run goes on by itself. */
   confirm?: (step: PlanStep, index: number, total: number) => Promise<Answer>;
   /** A reason for a skip, asked when the operator skips. */

@@ -19,6 +19,8 @@ import { syncLockDir } from './sync/locks.js';
 import { buildPlan } from './plan.js';
 import { EXIT } from '../state/exit-codes.js';
 import { JobJournal, operatorName } from './procedure/job-journal.js';
+import { shareRestoredFrom, writeRestoredFrom } from './restored-from.js';
+import { fenceText } from '../state/fence.js';
 import { execPlan } from './restore-exec.js';
 import type { RestoreOptions, RestoreOutcome } from './restore-options.js';
 
@@ -134,7 +136,23 @@ async function journaled(
   for (const n of notices) jj.decided('journal', n);
   try {
     if (!resumed) jj.planned(plan);
-    if (fencedOk) jj.decided('fenced', `${who} confirmed ${primary.hostname} is fenced`);
+    if (fencedOk) jj.decided('fenced', `${who} confirmed ${fenceText(primary.hostname, o.fenceMethod ?? null)}`);
+    // Before the first change: check watches this server for a return from now on (PRIMARY_RETURNED).
+    const record = {
+      hostname: primary.hostname,
+      uuid: primary.uuid,
+      adminIp: primary.adminIp ?? null,
+      fenceMethod: fencedOk ? (o.fenceMethod ?? null) : null,
+      fencedBy: fencedOk ? who : null,
+      restoredOn: det.local.hostname,
+      at: new Date().toISOString(),
+    };
+    writeRestoredFrom(o.journalDir, record);
+    const peers = det.headnodes.filter((h) => h.state === 'alive' && !h.local && h.adminIp).map((h) => ({ hostname: h.hostname, host: o.dc.peer(h.hostname, h.adminIp!) }));
+    for (const n of await shareRestoredFrom(peers, o.journalDir, record)) {
+      jj.decided('restored-from', n);
+      ev.notice?.(n);
+    }
     if (state.open.length > 0) {
       jj.decided('recheck', `${state.open.length} action(s) started without an end: re-checked by prepare, not repeated: ${state.open.map((x) => x.id).join(', ')}`);
     }

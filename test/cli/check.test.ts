@@ -21,7 +21,7 @@ describe('triton-recover check', () => {
     expect(out.mode).toBe('disaster');
     expect(out.primary).toMatchObject({ hostname: 'headnode0', uuid: REF.headnode0.uuid, state: 'dead' });
     const signals = Object.fromEntries(out.primary.evidence.map((e: any) => [e.signal, e]));
-    expect(Object.keys(signals).sort()).toEqual(['binder', 'cnapi', 'manatee', 'ping', 'ssh']);
+    expect(Object.keys(signals).sort()).toEqual(['binder', 'cnapi', 'manatee', 'ping', 'ssh', 'vantage']);
     expect(signals.ping).toMatchObject({ ok: false, detail: `no answer from ${REF.headnode0.adminIp}` });
     expect(signals.manatee.detail).toContain('manatee0 was deposed');
     // The SSH probe's own timeout fires before the probe deadline: a typed "dead", not "cannot tell".

@@ -5,7 +5,7 @@
 // simulator (one edit: the uncertain primary, which the simulator has no knob
 // for). The promtool test file is written here, from those runs, into a temp dir.
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -169,6 +169,15 @@ function promtoolTests(rulesFile: string): object {
         ],
       },
       {
+        name: 'after a restore the old primary answers again: PRIMARY_RETURNED pages at once',
+        interval: '1m',
+        input_series: [...seriesOf(outputs['returned']!), mtime(true)],
+        alert_rule_test: [
+          { eval_time: '0m', alertname: 'TritonRecoverPrimaryReturned', exp_alerts: [] },
+          { eval_time: '2m', alertname: 'TritonRecoverPrimaryReturned', exp_alerts: [alert('TritonRecoverPrimaryReturned', { code: 'PRIMARY_RETURNED', severity: 'critical' })] },
+        ],
+      },
+      {
         name: 'the primary uncertain: a warning, never the dead alert',
         interval: '1m',
         input_series: [...uncertain, mtime(true)],
@@ -225,11 +234,19 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
     const sync = await cli(['sync', '--sim', failing, ...rd, '--sim-speed', '200', '--min-free-mb', '1']);
     expect(sync.exitCode, sync.stdout).toBe(1);
     expect(sync.stdout).toMatch(/^PARTIAL: /m);
-    [outputs['readiness'], outputs['maxAge'], outputs['disaster'], outputs['failedSync']] = await Promise.all([
+    // After a restore (its record in the journal directory), the old primary back.
+    const journal = join(dir, 'journal');
+    mkdirSync(journal, { mode: 0o700 });
+    writeFileSync(
+      join(journal, 'restored-from.json'),
+      JSON.stringify({ hostname: 'headnode0', uuid: '65cfe27b-76b2-5bf2-af14-58bdb727b3a0', adminIp: '10.99.99.7', fenceMethod: 'bmc-off', fencedBy: 'root', restoredOn: 'headnode1', at: '2026-12-01T10:00:00.000Z' }),
+    );
+    [outputs['readiness'], outputs['maxAge'], outputs['disaster'], outputs['failedSync'], outputs['returned']] = await Promise.all([
       checkPrometheus(readinessFile),
       checkPrometheus(readinessFile, ['--max-age', '1600']),
       checkPrometheus(scenarioFile('disaster')),
       checkPrometheus(failing, rd),
+      checkPrometheus(readinessFile, ['--journal-dir', journal]),
     ]);
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -239,7 +256,7 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
     expect(r.exitCode, `${r.stdout}${r.stderr}`).toBe(0);
     expect(r.stdout).toContain(`SUCCESS: ${rules.length} rules found`);
     expect(ALERTS.sort()).toEqual(
-      ['TritonRecoverHeadnodeNotRestorable', 'TritonRecoverMetricsMissing', 'TritonRecoverPrimaryDead', 'TritonRecoverPrimaryUncertain', 'TritonRecoverRestoreDataStale', 'TritonRecoverSyncFailing', 'TritonRecoverTextfileStale'].sort(),
+      ['TritonRecoverHeadnodeNotRestorable', 'TritonRecoverMetricsMissing', 'TritonRecoverPrimaryDead', 'TritonRecoverPrimaryReturned', 'TritonRecoverPrimaryUncertain', 'TritonRecoverRestoreDataStale', 'TritonRecoverSyncFailing', 'TritonRecoverTextfileStale'].sort(),
     );
     for (const r of rules) {
       expect(['critical', 'warning']).toContain(r.labels['severity']);
@@ -256,6 +273,8 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
     expect(outputs['failedSync']).toMatch(/^triton_recover_headnode_last_sync_ok\{headnode="headnode1"\} 0$/m);
     expect(outputs['failedSync']).toMatch(/^triton_recover_headnode_restorable\{headnode="headnode0"\} 0$/m);
     expect(outputs['readiness']).toMatch(/^triton_recover_headnode_last_sync_ok\{headnode="headnode1"\} 1$/m);
+    expect(outputs['returned']).toMatch(/^triton_recover_problems\{code="PRIMARY_RETURNED",severity="critical"\} 1$/m);
+    expect(outputs['readiness']).toMatch(/^triton_recover_problems\{code="PRIMARY_RETURNED",severity="critical"\} 0$/m);
   });
 
   it('promtool test rules: each alert fires when it should, and only then', async () => {
@@ -268,6 +287,7 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
   const broken: [string, string, string, string][] = [
     ['the stale threshold reversed', '> ignoring(headnode, service)', '< ignoring(headnode, service)', 'TritonRecoverRestoreDataStale'],
     ['sync failing on ok', 'triton_recover_headnode_last_sync_ok == 0', 'triton_recover_headnode_last_sync_ok == 1', 'TritonRecoverSyncFailing'],
+    ['returned alerting on its absence', 'triton_recover_problems{code="PRIMARY_RETURNED",severity="critical"} > 0', 'triton_recover_problems{code="PRIMARY_RETURNED",severity="critical"} >= 0', 'TritonRecoverPrimaryReturned'],
     ['dead alerting on uncertain', 'triton_recover_primary_state{state="dead"} == 1', 'triton_recover_primary_state{state=~"dead|uncertain"} == 1', 'TritonRecoverPrimaryDead'],
     ['not restorable alerting on any headnode', 'triton_recover_headnode_restorable == 0', 'triton_recover_headnode_restorable >= 0', 'TritonRecoverHeadnodeNotRestorable'],
     ['the textfile regex matching every file', '(.*/)?triton_recover\\\\.prom', '.*', 'TritonRecoverTextfileStale'],

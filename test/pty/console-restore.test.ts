@@ -45,7 +45,11 @@ describePty('console: a whole demo restore by keys (80x24)', () => {
         p.press('\r');
         await p.waitFor("Type the dead primary's hostname to confirm:");
         p.press('headnode0\r');
+        await p.waitFor('How was headnode0 fenced?');
+        p.press('b');
         await p.waitFor('[1/21] Restore assets0 (assets)?');
+        // Every screen of the run says how the primary was fenced.
+        expect(p.text()).toContain('Fence: headnode0 fenced: powered off through its BMC');
         p.press('g');
         await p.waitFor('[2/21] Restore sapi0 (sapi)?');
         p.press('a');
@@ -99,6 +103,8 @@ describePty('console: a whole demo restore by keys (80x24)', () => {
       p.press('\r');
       await p.waitFor("hostname to confirm");
       p.press('headnode0\r');
+      await p.waitFor('fenced?');
+      p.press('c');
       await p.waitFor('[1/21] Restore assets0');
       p.press('ay');
       await p.waitFor(/\[ OK \] sapi0/, 30_000);
@@ -120,6 +126,8 @@ describePty('console: a whole demo restore by keys (80x24)', () => {
       again.press('\r');
       await again.waitFor('hostname to confirm');
       again.press('headnode0\r');
+      await again.waitFor('fenced?');
+      again.press('2');
       // The journal says assets and sapi are done: the first question is a later zone.
       await again.waitFor(/\[\d+\/21\] Restore (?!assets0|sapi0)\w+/, 30_000);
       expect(again.text()).toMatch(/\[ OK \] assets0/);

@@ -107,7 +107,10 @@ describe('console screens', () => {
     expect(frame()).toContain('"headnode2" is not headnode0');
     expect(effects.some((e) => e.t === 'startRun')).toBe(false);
     await press('headnode0\r');
-    expect(effects).toContainEqual({ t: 'startRun', fenced: 'headnode0' });
+    expect(frame()).toContain('How was headnode0 fenced?');
+    expect(effects.some((e) => e.t === 'startRun')).toBe(false);
+    await press('3');
+    expect(effects).toContainEqual({ t: 'startRun', fenced: 'headnode0', fenceMethod: 'no-pool-import' });
   });
 
   it('the running action has a spinner in normal mode (ASCII with --ascii), and none on a serial line', async () => {

@@ -27,6 +27,8 @@ describe('scenario files', () => {
     ['an image that is not listed', (s) => (s.instances[2].image = '00000000-0000-0000-0000-000000000000'), /field instances\[2\]\.image/],
     ['a fault with an unknown effect', (s) => (s.faults = [{ command: 'vmadm create', effect: 'explode' }]), /field faults\[0\]/],
     ['a manatee role naming no instance', (s) => (s.manatee.sync = 'manatee7'), /field manatee: "manatee7"/],
+    ['a partition naming an unknown server', (s) => (s.partitions = [{ from: 'headnode1', to: 'headnode9' }]), /field partitions\[0\]\.to: "headnode9" is not one of servers/],
+    ['a partition of a server from itself', (s) => (s.partitions = [{ from: 'cn0', to: 'cn0' }]), /field partitions\[0\]: a partition cuts two different servers apart/],
     ['a wrong format version', (s) => (s.scenario = 2), /field scenario/],
   ];
   for (const [what, edit, msg] of bad) {

@@ -59,7 +59,18 @@ describe('console state', () => {
     expect(wrong.effects).toEqual([]);
     expect(wrong.s.prompt).toMatchObject({ kind: 'hostname', typed: '', error: '"headnode1" is not headnode0' });
     const right = run(wrong.s, ...typed('headnode9'), { t: 'backspace' }, { t: 'digit', n: 0 }, { t: 'enter' });
-    expect(right.effects).toEqual([{ t: 'startRun', fenced: 'headnode0' }]);
+    // The hostname is right: now how it was fenced; nothing runs before a method is picked.
+    expect(right.effects).toEqual([]);
+    expect(right.s.prompt).toMatchObject({ kind: 'fence-method', hostname: 'headnode0' });
+    // Esc goes back to the hostname.
+    expect(run(right.s, { t: 'back' }).s.prompt).toMatchObject({ kind: 'hostname', expected: 'headnode0', typed: '' });
+    const bmc = run(right.s, key('b'));
+    expect(bmc.effects).toEqual([{ t: 'startRun', fenced: 'headnode0', fenceMethod: 'bmc-off' }]);
+    expect(bmc.s.run.fence).toBe('headnode0 fenced: powered off through its BMC');
+    // Kept once the run starts.
+    expect(run(bmc.s, { t: 'runStarted', services: [], now: 1 }).s.run.fence).toBe('headnode0 fenced: powered off through its BMC');
+    expect(run(right.s, { t: 'down' }, { t: 'enter' }).effects).toEqual([{ t: 'startRun', fenced: 'headnode0', fenceMethod: 'cables' }]);
+    expect(run(right.s, { t: 'digit', n: 3 }).effects).toEqual([{ t: 'startRun', fenced: 'headnode0', fenceMethod: 'no-pool-import' }]);
   });
 
   it('new strategy: the typed hostname is still asked (the run releases the dead server in NAPI and CNAPI)', () => {

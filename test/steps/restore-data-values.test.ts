@@ -44,7 +44,7 @@ describe('display text (issue 11, class 4)', () => {
     const host = { hostname: 'headnode0', uuid: 'u', adminIp: null };
     // Typed, not cast: a field the report gains must be given here too.
     const r: RestoreReport = {
-      dc: FORGED, strategy: 'reuse', dead: host, local: host, fencedBy: null, startedAt: 'a', endedAt: 'b', wallSeconds: 1,
+      dc: FORGED, strategy: 'reuse', dead: host, local: host, fencedBy: null, fenceMethod: null, startedAt: 'a', endedAt: 'b', wallSeconds: 1,
       outcome: 'failed', message: FORGED, journal: dir, journalNotes: [FORGED], reconcile: [], notRestored: [], notes: [FORGED],
       services: [{ service: 'sapi', alias: FORGED, uuid: 'u', adminIp: 'ip', status: 'failed', detail: FORGED, seconds: null }],
     };

@@ -2,6 +2,7 @@
 // (check, plan, restore, convert), and answers the engine's questions with
 // what the operator chose. Engine events become console events in
 // restore-events.ts and convert-events.ts. The screens never call remote/.
+import type { FenceMethod } from '../../state/fence.js';
 import { strategyProblems } from '../../state/strategy-gate.js';
 import type { Dc } from '../../remote/dc.js';
 import { blocksRestore } from '../../state/problem.js';
@@ -32,6 +33,7 @@ export class ConsoleSession {
   private chk: CheckResult | undefined;
   private strategy: Strategy = 'reuse';
   private fenced: string | undefined;
+  private fenceMethod: FenceMethod | undefined;
   private pending: ((a: Answer) => void) | undefined;
   private pendingNoQuorum: ((yes: boolean) => void) | undefined;
   private skipReason = 'skipped by the operator';
@@ -65,6 +67,7 @@ export class ConsoleSession {
         return run(this.plan());
       case 'startRun':
         this.fenced = e.fenced;
+        this.fenceMethod = e.fenceMethod;
         return run(this.restore());
       case 'answer': {
         if (e.reason) this.skipReason = e.reason;
@@ -168,6 +171,7 @@ export class ConsoleSession {
       journalDir: this.o.journalDir,
       strategy: this.strategy,
       ...(this.fenced ? { fenced: this.fenced } : {}),
+      ...(this.fenceMethod ? { fenceMethod: this.fenceMethod } : {}),
       ...(this.o.timing ? { timing: this.o.timing } : {}),
       probeTimeoutMs: this.o.probeTimeoutMs,
       ...(this.o.maxAgeMinutes ? { maxAgeMinutes: this.o.maxAgeMinutes } : {}),

@@ -8,10 +8,11 @@ import type { Strategy } from '../../state/plan.js';
 import { runRestore, type RestoreOutcome } from '../../steps/restore.js';
 import { SIGNAL_EXIT, STOP_SIGNALS, StopRequest, type StopSignal } from '../../steps/stop-request.js';
 import { EXIT } from '../../state/exit-codes.js';
+import type { FenceMethod } from '../../state/fence.js';
 import { globals, openDc, printOutcome } from './shared.js';
 
 export async function restore(cmd: Command): Promise<number> {
-  const o = cmd.optsWithGlobals<GlobalOptions & { yes?: boolean; fenced?: string; strategy: Strategy; only?: string; withoutBinderQuorum?: boolean }>();
+  const o = cmd.optsWithGlobals<GlobalOptions & { yes?: boolean; fenced?: string; fenceMethod?: FenceMethod; strategy: Strategy; only?: string; withoutBinderQuorum?: boolean }>();
   if (!o.yes && !process.stdin.isTTY) {
     process.stderr.write(
       'triton-recover restore: standard input is not a terminal, so nobody can answer the confirmations.\n' +
@@ -19,6 +20,15 @@ export async function restore(cmd: Command): Promise<number> {
         '  (see first: triton-recover check; triton-recover plan)\n',
     );
     return EXIT.blocked;
+  }
+  if (o.fenceMethod && !o.fenced) {
+    process.stderr.write('triton-recover restore: --fence-method says how the dead primary was fenced; give its hostname too: --fenced <dead primary hostname>\n');
+    return EXIT.usage;
+  }
+  // Without a method the contract's `--yes --fenced HOST` still runs (scripts keep working);
+  // the journal and report say the method was not stated rather than guess one.
+  if (o.fenced && !o.fenceMethod) {
+    process.stderr.write(`NOTE --fence-method not given: the journal and report will say how ${o.fenced} was fenced was not stated (bmc-off, cables or no-pool-import)\n`);
   }
   const dc = await openDc(globals(cmd));
   const t = timingOf(o, dc);
@@ -45,6 +55,7 @@ export async function restore(cmd: Command): Promise<number> {
       signal: stop.signal,
       ...(o.only ? { only: o.only.split(',').map((x) => x.trim()).filter(Boolean) } : {}),
       ...(o.fenced ? { fenced: o.fenced } : {}),
+      ...(o.fenceMethod ? { fenceMethod: o.fenceMethod } : {}),
       ...(o.withoutBinderQuorum === true ? { confirmNoQuorum: async () => true } : {}),
       ...(prompter ? { confirm: prompter.confirm, skipReason: prompter.skipReason } : {}),
       timing: { pollMs: t.pollMs, healthTimeoutMs: t.healthTimeoutMs, commandTimeoutMs: t.commandTimeoutMs },

@@ -27,16 +27,20 @@ function serverUpSince(world: SimWorld, srv: ScenarioServer): number {
 /** A zone plumbs its NICs while it runs (setup_failed is still running, its NICs up). */
 export const plumbed = (i: ScenarioInstance): boolean => i.state === 'running' || i.state === 'setup_failed';
 
-/** Every live NIC that claims this IP, the first to come up first (routers, then servers, before zones at a tie). */
-export function ipClaims(world: SimWorld, ip: string): IpClaim[] {
+/**
+ * Every live NIC that claims this IP, the first to come up first (routers, then
+ * servers, before zones at a tie), as seen from one server (default: the
+ * console's headnode): a host across a partition from it claims nothing there.
+ */
+export function ipClaims(world: SimWorld, ip: string, from: string = world.state.localServer): IpClaim[] {
   const claims: IpClaim[] = [];
   // The networks' routers were there before anything else and keep their addresses.
   if (ip === world.state.adminNetwork.gateway || ip === world.state.externalNetwork?.gateway) claims.push({ kind: 'router', since: -Infinity });
   for (const srv of world.state.servers) {
-    if (srv.adminIp === ip && world.isAlive(srv.hostname)) claims.push({ kind: 'server', server: srv, since: serverUpSince(world, srv) });
+    if (srv.adminIp === ip && world.sees(from, srv.hostname)) claims.push({ kind: 'server', server: srv, since: serverUpSince(world, srv) });
   }
-  for (const inst of world.liveInstances()) {
-    if (!plumbed(inst)) continue;
+  for (const inst of world.state.instances) {
+    if (inst.state === 'destroyed' || !world.sees(from, inst.server) || !plumbed(inst)) continue;
     const nic = nicsOf(world.state, inst).find((n) => n.ip === ip);
     if (!nic || !onItsSegment(world.state, nic)) continue;
     const srv = world.server(inst.server)!;
@@ -47,9 +51,9 @@ export function ipClaims(world: SimWorld, ip: string): IpClaim[] {
   return claims.sort((a, b) => a.since - b.since);
 }
 
-/** The NIC that answers on this IP right now, if any. */
-export function ipOwner(world: SimWorld, ip: string): IpClaim | undefined {
-  return ipClaims(world, ip)[0];
+/** The NIC that answers on this IP right now, if any (as seen from `from`, default the console's headnode). */
+export function ipOwner(world: SimWorld, ip: string, from?: string): IpClaim | undefined {
+  return ipClaims(world, ip, from)[0];
 }
 
 /** Whether this zone's NIC holds its IP (ok), or lost it to an earlier holder (duplicate). */

@@ -224,6 +224,12 @@ export const Scenario = z.object({
       services: z.record(z.string(), RestoreDataService).default({}),
     })
     .default({ on: [], syncedSecondsAgo: 240, services: {} }),
+  /**
+   * Network partitions (scenario contract `partitions[]`): the two servers, and
+   * the zones on them, cannot reach each other (ping, SSH, TCP, HTTP time out
+   * as to a dead host) although both are alive; every other server reaches both.
+   */
+  partitions: z.array(z.object({ from: Hostname, to: Hostname })).optional(),
   latencyMs: z.record(z.string(), z.number().nonnegative()).default({}),
   faults: z.array(Fault).default([]),
   /** Live-state bookkeeping written by the simulator; absent in a fresh scenario. */
@@ -279,6 +285,10 @@ export function parseScenario(value: unknown, file = 'scenario'): Scenario {
   check(hostnames.has(s.localServer), 'localServer', `"${s.localServer}" is not one of servers[].hostname`);
   const local = s.servers.find((x) => x.hostname === s.localServer);
   check(local?.alive === true, 'localServer', 'the console runs on the local server, so it must be alive');
+  (s.partitions ?? []).forEach((p, i) => {
+    for (const end of ['from', 'to'] as const) check(hostnames.has(p[end]), `partitions[${i}].${end}`, `"${p[end]}" is not one of servers[].hostname`);
+    check(p.from !== p.to, `partitions[${i}]`, 'a partition cuts two different servers apart');
+  });
   // A uuid is unique per server: a live state may hold a dead server's zone and
   // its re-creation elsewhere under the same uuid (the reuse strategy).
   const seenUuid = new Set<string>();

@@ -39,12 +39,41 @@ export type DatasetReceipt = 'received' | 'zone-running' | 'not-on-newest-snapsh
 export class SimWorld extends WorldCore {
   // ---- physics: servers ---------------------------------------------------
 
-  /** Powered on, not in the middle of a reboot, and not partitioned away from the console's headnode. */
+  /** Alive as seen from the console's headnode: powered on, not rebooting, not partitioned away from it. */
   isAlive(hostname: string): boolean {
+    // The console's own server's power is not asked: tests stop it under a running console.
+    return this.isPowered(hostname) && !this.cut(this.state.localServer, hostname);
+  }
+
+  /** Powered on and not in the middle of a reboot, whoever asks. */
+  isPowered(hostname: string): boolean {
     const s = this.server(hostname);
     const now = this.now();
-    if (s?.partitioned === true && hostname !== this.state.localServer) return false;
     return s?.alive === true && !(s.downUntil !== undefined && s.downUntil > now && (s.downFrom ?? 0) <= now);
+  }
+
+  /**
+   * Whether a packet from one server (or a zone on it) gets to another: both
+   * powered and no partition between them. A partition is symmetric and cuts
+   * only the two named servers apart (scenario contract `partitions[]`); a
+   * server's `partitioned` flag is a partition from the console's headnode.
+   */
+  reaches(from: string, to: string): boolean {
+    return this.isPowered(from) && this.isPowered(to) && !this.cut(from, to);
+  }
+
+  /** What a server sees: from the console's headnode, isAlive (its own power not asked); from any other, reaches. */
+  sees(from: string, to: string): boolean {
+    return from === this.state.localServer ? this.isAlive(to) : this.reaches(from, to);
+  }
+
+  /** A partition between two servers (either way round). */
+  private cut(from: string, to: string): boolean {
+    if (from === to) return false;
+    const local = this.state.localServer;
+    const flagged = (a: string, b: string): boolean => a === local && this.server(b)?.partitioned === true;
+    if (flagged(from, to) || flagged(to, from)) return true;
+    return (this.state.partitions ?? []).some((p) => (p.from === from && p.to === to) || (p.from === to && p.to === from));
   }
 
   /**

@@ -1,5 +1,5 @@
 // The question at the bottom of the screen, when the run needs the operator.
-import { CONVERT_CHOICES, FAILURE_CHOICES, STEP_CHOICES, YES_NO, choiceHints, type Choice } from '../../state/choices.js';
+import { CONVERT_CHOICES, FAILURE_CHOICES, FENCE_CHOICES, STEP_CHOICES, YES_NO, choiceHints, type Choice } from '../../state/choices.js';
 import type { ConsoleState, Prompt } from '../../state/console/index.js';
 import { spec } from '../../catalogue.js';
 import { fit } from '../theme.js';
@@ -27,6 +27,11 @@ export function promptView(p: Prompt, s: ConsoleState, c: ViewCtx): Line[] {
         ...wrap(p.why, c.width - 1).map((w) => L(w, 'warn')),
         ...(p.error ? [L(p.error, 'fail')] : []),
         [{ text: `Type the dead primary's hostname to confirm: `, bold: true }, { text: `${p.typed}_` }],
+      ];
+    case 'fence-method':
+      return [
+        [{ text: `How was ${fit(p.hostname, 20)} fenced?`, bold: true }, ...choices(FENCE_CHOICES, p.choice)],
+        ...wrap(`${choiceHints(FENCE_CHOICES, ', ')}   or 1-${FENCE_CHOICES.length}; Esc back`, c.width - 1).map((w) => L(w, 'dim')),
       ];
     case 'skip-reason': {
       const warn = p.from.kind === 'step' ? spec(p.from.service)?.skipWarning : undefined;

@@ -1,6 +1,7 @@
 // What reaches the console (keys as semantic inputs, the engine's events) and
 // what it asks the session to do (effects). Each reducer handles a slice of
 // Event; index.ts routes each one to its reducer.
+import type { FenceMethod } from '../fence.js';
 import type { CheckReport } from '../check-report.js';
 import type { Plan, Strategy } from '../plan.js';
 import type { ConsoleState, Failure, LogLine, Outcome, Prompt, RunService, ServiceStatus } from './state.js';
@@ -59,7 +60,7 @@ export type Event =
 export type Effect =
   | { t: 'check' }
   | { t: 'plan'; strategy: Strategy }
-  | { t: 'startRun'; fenced: string | undefined }
+  | { t: 'startRun'; fenced: string | undefined; fenceMethod?: FenceMethod }
   | { t: 'answer'; answer: 'go' | 'skip' | 'all' | 'pause'; reason?: string }
   | { t: 'failureChoice'; choice: 'retry' | 'skip' | 'stop'; reason?: string }
   | { t: 'convertCheck'; server: string }

@@ -1,7 +1,8 @@
 // The questions at the bottom of the screen: while one is open, every key is
 // its answer. Choices are picked by the letters of src/state/choices.ts, by
 // number, or by arrows and Enter; typed fields take characters.
-import { CONVERT_CHOICES, FAILURE_CHOICES, STEP_CHOICES, YES_NO, choiceByKey, type Choice } from '../choices.js';
+import { CONVERT_CHOICES, FAILURE_CHOICES, FENCE_CHOICES, STEP_CHOICES, YES_NO, choiceByKey, type Choice } from '../choices.js';
+import { fenceText } from '../fence.js';
 import { only, type Input, type Result } from './events.js';
 import { back } from './navigation.js';
 import { CONVERT_IDLE, type ConsoleState, type Prompt } from './state.js';
@@ -76,7 +77,15 @@ export function onPrompt(s: ConsoleState, p: Prompt, i: Input): Result {
         return only(set(undefined), p.from.kind === 'failure' ? { t: 'failureChoice', choice: 'skip', reason } : { t: 'answer', answer: 'skip', reason });
       }
       if (p.typed.trim() !== p.expected) return only(set({ ...p, typed: '', error: `"${p.typed.trim()}" is not ${p.expected}` }));
-      return only(set(undefined), { t: 'startRun', fenced: p.expected });
+      return only(set({ kind: 'fence-method', hostname: p.expected, choice: 0, from: { kind: 'hostname', expected: p.expected, typed: '', why: p.why } }));
+    }
+    case 'fence-method': {
+      // Esc: back to the hostname; nothing runs until a method is picked.
+      if (i.t === 'back') return only(set(p.from));
+      const pick = picked(i, p.choice, FENCE_CHOICES);
+      if (pick < 0 || pick >= FENCE_CHOICES.length) return only(set({ ...p, choice: choose(p.choice, FENCE_CHOICES.length, i) }));
+      const method = FENCE_CHOICES[pick]!.id;
+      return only({ ...set(undefined), run: { ...s.run, fence: fenceText(p.hostname, method) } }, { t: 'startRun', fenced: p.hostname, fenceMethod: method });
     }
     case 'failure': {
       const pick = picked(i, p.choice, FAILURE_CHOICES);

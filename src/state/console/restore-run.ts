@@ -15,7 +15,7 @@ export function reduceRestore(s: ConsoleState, e: RestoreEvent): Result {
     case 'planned':
       return only({ ...s, plan: e.plan, loading: undefined });
     case 'runStarted':
-      return only({ ...s, screen: 'run', history: ['home'], prompt: undefined, run: { phase: 'running', services: e.services, log: s.run.log, startedAt: s.run.startedAt ?? e.now } });
+      return only({ ...s, screen: 'run', history: ['home'], prompt: undefined, run: { phase: 'running', services: e.services, log: s.run.log, startedAt: s.run.startedAt ?? e.now, ...(s.run.fence ? { fence: s.run.fence } : {}) } });
     case 'phase':
       return only({ ...s, run: { ...s.run, phaseText: e.text } });
     case 'serviceStart':

@@ -50,6 +50,8 @@ export type Prompt =
   | { kind: 'all'; remaining: number; choice: number; from: StepPrompt }
   /** Identity-taking or uncertain: the dead primary's hostname, typed. */
   | { kind: 'hostname'; expected: string; typed: string; why: string; error?: string }
+  /** After the hostname: how it was fenced (journaled, in the report, shown on the run's screens). */
+  | { kind: 'fence-method'; hostname: string; choice: number; from: { kind: 'hostname'; expected: string; typed: string; why: string } }
   | { kind: 'skip-reason'; alias: string; typed: string; from: StepPrompt | FailurePrompt }
   /** A step failed: retry, skip, stop. */
   | FailurePrompt
@@ -91,6 +93,8 @@ export interface RunState {
   startedAt?: number;
   failure?: Failure;
   outcome?: Outcome;
+  /** "headnode0 fenced: powered off through its BMC": said before the run, shown on its every screen. */
+  fence?: string;
 }
 
 export interface ConsoleState {

@@ -66,6 +66,20 @@ function adminMac(srv: ScenarioServer): string {
   return serverAdminMac(srv.uuid);
 }
 
+/**
+ * Whether CNAPI hears a server's heartbeats: its cn-agent POSTs one every 5 s
+ * to CNAPI (sdc-cn-agent lib/app.js postHeartbeat, HEARTBEAT_INTERVAL), and
+ * any CNAPI instance that gets it records it (sdc-cnapi lib/endpoints/servers.js
+ * eventHeartbeat). So it is a view from the CNAPI zones, not from the console:
+ * a server only we are cut off from still heartbeats to a CNAPI it reaches.
+ */
+function heartbeats(world: SimWorld, srv: ScenarioServer): boolean {
+  if (!world.isPowered(srv.hostname)) return false;
+  // Reached from here: it heartbeats (a CNAPI that answers us runs somewhere; restore-data's copy was taken when all ran).
+  if (world.isAlive(srv.hostname)) return true;
+  return world.state.instances.some((i) => i.service === 'cnapi' && i.state === 'running' && world.reaches(srv.hostname, i.server));
+}
+
 export function cnapiServer(world: SimWorld, srv: ScenarioServer, withSysinfo: boolean): Record<string, unknown> {
   const created = world.state.sim.createdAt;
   const o: Record<string, unknown> = {
@@ -76,9 +90,9 @@ export function cnapiServer(world: SimWorld, srv: ScenarioServer, withSysinfo: b
     setting_up: false,
     reserved: false,
     datacenter: world.state.datacenter.name,
-    status: world.isAlive(srv.hostname) ? 'running' : 'unknown',
+    status: heartbeats(world, srv) ? 'running' : 'unknown',
     // A dead server's last heartbeat is from when it died, before the console started.
-    last_heartbeat: iso(world.isAlive(srv.hostname) ? world.now() - 2_000 : srv.alive ? world.now() - 60_000 : created - 600_000),
+    last_heartbeat: iso(heartbeats(world, srv) ? world.now() - 2_000 : srv.alive ? world.now() - 60_000 : created - 600_000),
     transitional_status: '',
     boot_platform: srv.platform ?? DEFAULT_PLATFORM,
     current_platform: srv.platform ?? DEFAULT_PLATFORM,

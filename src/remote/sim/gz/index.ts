@@ -51,9 +51,9 @@ export function runGzCommand(world: SimWorld, srv: ScenarioServer, argv: readonl
     case 'zlogin':
       return zlogin(world, srv, args);
     case 'nc':
-      return nc(world, args, stdin);
+      return nc(world, srv, args, stdin);
     case 'ping':
-      return ping(world, args);
+      return ping(world, srv, args);
     case 'true':
       return ok();
     case 'mkdir':
