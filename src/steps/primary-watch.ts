@@ -7,7 +7,9 @@ import type { Host } from '../remote/host.js';
 export class PrimaryWatch {
   private answeredAt: Date | undefined;
   private stopped = false;
-  private readonly waiting: (() => void)[] = [];
+  /** Waiters for a probe that begins after they asked: [first probe number that counts, resolve]. */
+  private waiting: [number, () => void][] = [];
+  private begun = 0;
   private readonly loop: Promise<void>;
   /** Completed probes, for the report (how closely it was watched). */
   probes = 0;
@@ -22,6 +24,7 @@ export class PrimaryWatch {
 
   private async run(): Promise<void> {
     while (!this.stopped && !this.answeredAt) {
+      const n = ++this.begun;
       try {
         // illumos ping: `ping HOST TIMEOUT`; exit 0 = "HOST is alive".
         const r = await this.host.run(['ping', this.ip, '1'], { timeoutMs: 5_000 });
@@ -30,18 +33,23 @@ export class PrimaryWatch {
         /* no answer is what we hope for */
       }
       this.probes++;
-      for (const w of this.waiting.splice(0)) w();
+      const ready = this.waiting.filter(([from]) => from <= n);
+      this.waiting = this.waiting.filter(([from]) => from > n);
+      for (const [, w] of ready) w();
       if (!this.answeredAt && !this.stopped) await sleep(this.gapMs);
     }
+    // Answered (or stopped): nobody waits for a probe that will not come.
+    for (const [, w] of this.waiting.splice(0)) w();
   }
 
   /**
-   * Resolves after the next completed probe (at once when the watch ended): a
-   * change made right after it is at most one probe late if the primary is back.
+   * Resolves after a probe that began after this call has completed (at once
+   * when the watch ended): a change made then was preceded by a fresh look, so
+   * a primary back before it is seen before it.
    */
   probed(): Promise<void> {
     if (this.stopped || this.answeredAt) return Promise.resolve();
-    return new Promise((r) => this.waiting.push(r));
+    return new Promise((r) => this.waiting.push([this.begun + 1, r]));
   }
 
   /** When the primary answered again, if it did. */
@@ -52,6 +60,6 @@ export class PrimaryWatch {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.loop;
-    for (const w of this.waiting.splice(0)) w();
+    for (const [, w] of this.waiting.splice(0)) w();
   }
 }

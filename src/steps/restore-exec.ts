@@ -223,6 +223,8 @@ export async function execPlan(
             await stager.ready(a.image);
             continue;
           }
+          // A zone's start is its first change others can see: only after a fresh look at the dead primary.
+          if (a.kind === 'start-vm') await watch?.probed();
           if (a.kind !== 'wait-healthy' && watch?.returned()) return returned(`${step.alias}: ${a.summary}`)!;
           known = (await runAction(a, step.service, known)) || known;
         }
