@@ -23,7 +23,7 @@ import { acquireLock, lockHeldByOther, releaseLock, type LockInfo } from './lock
 import { syncLockDir } from './sync/locks.js';
 import { buildPlan } from './plan.js';
 import { PrimaryWatch } from './primary-watch.js';
-import { writeReport, type RestoreReport, type ServiceOutcome } from './report.js';
+import { writeCheckRecord, writeReport, type RestoreReport, type ServiceOutcome } from './report.js';
 import { EXIT, type RunExit } from '../state/exit-codes.js';
 import { fencingWhy } from '../state/strategies.js';
 import { runJournaledAction, type ActionHandler } from './procedure/run-action.js';
@@ -213,6 +213,7 @@ async function journaled(
   if (!opened.ok) return { exitCode: EXIT.blocked, message: opened.message, next: opened.next, problems };
   const { state, notices } = opened;
   for (const n of notices) ev.notice?.(n);
+  writeCheckRecord(o.journalDir, chk.report);
   let plan = opened.plan;
   const resumed = plan !== undefined;
   if (!plan) {

@@ -8,7 +8,7 @@ import { parseCidr } from '../../values/schemas.js';
 import { serverAdminMac } from './physics.js';
 import type { Scenario, ScenarioImage, ScenarioInstance, ScenarioServer } from './scenario.js';
 import type { SimWorld } from './world.js';
-import { DEFAULT_PLATFORM, stableUuid } from './defaults.js';
+import { DEFAULT_PLATFORM, dcSecret, stableUuid } from './defaults.js';
 import { nicsOf, vmadmNic } from './zone-nics.js';
 
 /** A stable UUID from a name, so SAPI services keep their uuids across restarts. */
@@ -73,7 +73,7 @@ export function binderIps(world: SimWorld): string[] {
 
 /** A made-up secret, stable per DC, that looks like nothing else in the sim. */
 function simSecret(world: SimWorld, name: string): string {
-  return `sim-${name}-${stableUuid('secret', world.state.datacenter.name, name).slice(0, 13)}`;
+  return dcSecret(world.state.datacenter.name, name);
 }
 
 /**
