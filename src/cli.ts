@@ -47,6 +47,7 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .option('--journal-dir <dir>', 'where the journal, transcript and reports go')
     .option('--max-age <minutes>', 'restore-data older than this is stale (default 30)', positive('--max-age'))
     .option('--serial', 'serial-console mode: ASCII, no colour, no animation')
+    .option('--plain', 'linear console (also for TERM=dumb): numbered choices, one line per change, no cursor movement, full scrollback')
     .option('--ascii', 'ASCII only')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .option('--identity <file>', `SSH private key for the other headnodes (default ${DEFAULT_IDENTITY}, else SSH_AUTH_SOCK)`)
