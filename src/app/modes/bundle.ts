@@ -3,7 +3,8 @@
 // and the three-line status for a status page.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { journalDirOf, type GlobalOptions } from '../open-dc.js';
+import { resolve } from 'node:path';
+import { DEFAULT_JOURNAL_DIR, journalDirOf, type GlobalOptions } from '../open-dc.js';
 import { bundleLines, makeIncidentBundle } from '../../steps/incident/bundle.js';
 import { convertJournalDir } from '../../steps/convert-run.js';
 import { EXIT } from '../../state/exit-codes.js';
@@ -12,9 +13,13 @@ import { globals, openDc } from './shared.js';
 export async function bundle(cmd: Command): Promise<number> {
   const o = cmd.optsWithGlobals<GlobalOptions & { convert?: string }>();
   // Where the runs journaled, decided as they decide it (a simulated DC's is beside its state).
-  const dc = await openDc(globals(cmd));
-  const root = journalDirOf(o, dc);
-  await dc.close();
+  // A real DC is not opened: a broken SSH setup must not keep the bundle from being made.
+  let root = o.journalDir ? resolve(o.journalDir) : DEFAULT_JOURNAL_DIR;
+  if (!o.journalDir && (o.sim || o.demo || o.simState)) {
+    const dc = await openDc(globals(cmd));
+    root = journalDirOf(o, dc);
+    await dc.close();
+  }
   const dir = o.convert ? convertJournalDir(root, o.convert) : root;
   if (!existsSync(dir)) {
     process.stderr.write(`triton-recover bundle: no journal directory ${dir} on this headnode: nothing to bundle.\n  Give the one the run used: --journal-dir DIR${o.convert ? '' : ' (a conversion: --convert SERVER_UUID)'}\n`);
