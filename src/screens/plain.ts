@@ -16,6 +16,9 @@ import type { Line, ViewCtx } from './views/line.js';
 /** Tall enough that no view cuts or pages: the scrollback is the pager. */
 const ALL = 100_000;
 
+/** A question's lines are laid out this wide: nothing of a failed command is cut off. */
+const PROMPT_WIDTH = 1_000;
+
 export const PLAIN_THEME: Theme = { color: false, ascii: true, serial: true, tickMs: 5_000 };
 
 const CHOICES: Partial<Record<Prompt['kind'], readonly Choice[]>> = { step: STEP_CHOICES, all: YES_NO, failure: FAILURE_CHOICES, 'convert-step': CONVERT_CHOICES, quit: YES_NO };
@@ -119,7 +122,8 @@ export class PlainPrinter {
     const pk = p ? JSON.stringify({ ...p, typed: undefined, choice: undefined }) : '';
     if (pk !== this.prompt) {
       this.prompt = pk;
-      if (p) out.push(...promptLines(p, s, this.width));
+      // Wide: a question's lines (the failure's command) are never cut; the terminal wraps them.
+      if (p) out.push(...promptLines(p, s, PROMPT_WIDTH));
     }
     return out;
   }

@@ -2,8 +2,8 @@
 // demo DC driven by typed lines (numbers and words). Not one escape byte is
 // written, no carriage return moves back over a line, and the output reads top
 // to bottom: every screen once, in order, each zone's progress once.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
 import { tempDir } from '../sim/helpers.js';
 import { violations } from '../steps/restore-helpers.js';
@@ -70,6 +70,50 @@ describePty('the linear console (real pty)', () => {
       const bundle = /(\/\S+\/incident-\S+\.tar\.gz)/.exec(raw)?.[1];
       expect(bundle && existsSync(bundle)).toBe(true);
       expect(raw).toMatch(/Restore DONE: 21 of 21 zones restored, 0 failed, 0 skipped, 0 pending/);
+      expect(violations(state)).toEqual([]);
+    } finally {
+      p.kill();
+    }
+  }, 150_000);
+
+  it('--plain: a failure asks with numbered choices and the whole command; "retry" finishes the restore', async () => {
+    const dir = tempDir('tr-plain-');
+    const state = join(dir, 'state.json');
+    const sc = JSON.parse(readFileSync(resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json'), 'utf8')) as Record<string, unknown>;
+    // ufds0's dataset receive fails once (vmadm create takes its uuid on stdin; zfs recv names it in its argv).
+    sc['faults'] = [{ command: 'zfs recv', match: '9e255cfd-7463-5df6-8659-3990ea9475cd', effect: 'fail', times: 1 }];
+    writeFileSync(join(dir, 'scenario.json'), JSON.stringify(sc));
+    const p = startPty({ args: ['--sim', join(dir, 'scenario.json'), '--sim-state', state, '--sim-speed', '50', '--plain'], term: 'vt100' });
+    try {
+      await waitRaw(p, 'The primary is dead: choose 1');
+      p.press('1\r');
+      for (const next of ['Enter: pre-flight checks', 'Enter: choose the identity strategy', 'Enter: build the plan', 'Enter: start the restore']) {
+        await waitRaw(p, next);
+        p.press('\r');
+      }
+      await waitRaw(p, "Type the dead primary's hostname to confirm");
+      p.press('headnode0\r');
+      await waitRaw(p, '4) pause: ');
+      p.press('all\r');
+      await waitRaw(p, '1) no  2) yes: ');
+      p.press('2\r');
+      await waitRaw(p, /What now\?\r\n1\) retry {2}2\) skip {2}3\) stop: /, 30_000);
+      const failure = p.raw().slice(p.raw().lastIndexOf('FAILED ufds0'));
+      // The whole command, never cut to the screen's width.
+      expect(failure).toMatch(/on headnode1: zfs recv -F zones\/9e255cfd-7463-5df6-8659-3990ea9475cd\/data < \S+\.zfs/);
+      p.press('retry\r');
+      await waitRaw(p, '== RESTORE: SUMMARY ==', 90_000);
+      await waitRaw(p, /Restore DONE: 21 of 21 zones restored/);
+      p.press('\r');
+      await waitRaw(p, /SUMMARY ==[\s\S]*== HOME ==/);
+      p.press('q\r');
+      expect(await p.exit()).toBe(0);
+      const raw = p.raw();
+      expect(raw.includes('\u001b'), 'an escape byte was written').toBe(false);
+      expect(raw.match(/\r(?!\n)/g) ?? []).toEqual([]);
+      const done = [...raw.matchAll(/^(\d+)\/21 zones done$/gm)].map((m) => Number(m[1]));
+      expect(done.at(-1)).toBe(21);
+      expect([...done].sort((a, b) => a - b)).toEqual(done);
       expect(violations(state)).toEqual([]);
     } finally {
       p.kill();
