@@ -16,6 +16,7 @@ import { sync } from './app/modes/sync.js';
 import { consoleMode } from './app/modes/console.js';
 import { convert } from './app/modes/convert.js';
 import { sshSetup } from './app/modes/ssh-setup.js';
+import { bundle } from './app/modes/bundle.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -47,6 +48,7 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .option('--journal-dir <dir>', 'where the journal, transcript and reports go')
     .option('--max-age <minutes>', 'restore-data older than this is stale (default 30)', positive('--max-age'))
     .option('--serial', 'serial-console mode: ASCII, no colour, no animation')
+    .option('--plain', 'linear console (also for TERM=dumb): numbered choices, one line per change, no cursor movement, full scrollback')
     .option('--ascii', 'ASCII only')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .option('--identity <file>', `SSH private key for the other headnodes (default ${DEFAULT_IDENTITY}, else SSH_AUTH_SOCK)`)
@@ -107,6 +109,12 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .option('--yes', 'do not ask before each step')
     .option('--without-binder-quorum', "binder has no quorum: take the per-headnode lock instead of binder's DC-wide one (a console across a partition could convert at the same time)")
     .action((server: string, _o, cmd: Command) => run(convert(server, cmd)));
+
+  program
+    .command('bundle')
+    .description('the incident bundle: journal, confirmations, check, plan, report, timings and status text in one .tar.gz, secrets redacted')
+    .option('--convert <server-uuid>', "a conversion's journal instead of the restore's")
+    .action((_o, cmd: Command) => run(bundle(cmd)));
 
   program.action((_o, cmd: Command) => run(consoleMode(cmd)));
   return program;

@@ -23,6 +23,8 @@ export interface GlobalOptions {
   journalDir?: string;
   maxAge?: number;
   serial?: boolean;
+  /** --plain: the linear console (numbered choices, one line per change, no cursor movement). */
+  plain?: boolean;
   ascii?: boolean;
   color?: boolean;
   identity?: string;

@@ -54,7 +54,7 @@ export function openPrivateSync(path: string, flags: string): number {
   return fd;
 }
 
-export function writePrivateFileSync(path: string, data: string, flags = 'w'): void {
+export function writePrivateFileSync(path: string, data: string | Uint8Array, flags = 'w'): void {
   const fd = openPrivateSync(path, flags);
   try {
     writeFileSync(fd, data);

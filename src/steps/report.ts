@@ -3,6 +3,7 @@
 // passwords, and the report is the file most likely to be passed around.
 import { join } from 'node:path';
 import { writePrivateFileSync } from '../remote/private-files.js';
+import type { CheckReport } from '../state/check-report.js';
 import type { Plan } from '../state/plan.js';
 import { redact } from '../state/redact.js';
 import { displayLines } from '../state/display-text.js';
@@ -78,4 +79,11 @@ export function writeReport(dir: string, report: RestoreReport): { md: string; j
   ];
   writePrivateFileSync(md, displayLines(lines));
   return { md, json };
+}
+
+/** What the check found before the run changed anything, for the incident bundle (redacted, root only). */
+export function writeCheckRecord(dir: string, report: CheckReport, at: Date = new Date()): string {
+  const path = join(dir, `check-${at.toISOString().replace(/[:.]/g, '-')}.json`);
+  writePrivateFileSync(path, JSON.stringify(redact(report), null, 2) + '\n');
+  return path;
 }

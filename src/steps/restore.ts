@@ -19,6 +19,7 @@ import { syncLockDir } from './sync/locks.js';
 import { buildPlan } from './plan.js';
 import { EXIT } from '../state/exit-codes.js';
 import { JobJournal, operatorName } from './procedure/job-journal.js';
+import { writeCheckRecord } from './report.js';
 import { shareRestoredFrom, writeRestoredFrom } from './restored-from.js';
 import { fenceText } from '../state/fence.js';
 import { execPlan } from './restore-exec.js';
@@ -118,6 +119,7 @@ async function journaled(
   if (!opened.ok) return { exitCode: EXIT.blocked, message: opened.message, next: opened.next, problems };
   const { state, notices } = opened;
   for (const n of notices) ev.notice?.(n);
+  writeCheckRecord(o.journalDir, chk.report);
   let plan = opened.plan;
   const resumed = plan !== undefined;
   if (!plan) {

@@ -70,7 +70,7 @@ describe('triton-recover check', () => {
   });
 
   it('the console without a terminal points to check, plan and restore --yes', async () => {
-    const r = await execa(bin, ['--demo'], { reject: false, stdin: 'ignore' });
+    const r = await execa(bin, ['--demo'], { reject: false, stdin: 'ignore', env: { TERM: 'xterm' } });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('the console needs a terminal');
     expect(r.stderr).toContain('triton-recover check [--json]');

@@ -4,12 +4,13 @@ import { expect, it } from 'vitest';
 import { describePty, fixture, startPty } from '../support/pty.js';
 
 describePty('terminal kinds (real pty)', () => {
-  it('TERM=dumb: no full-screen console, not one escape sequence, and what to run instead', async () => {
+  it('TERM=dumb: the linear console, not one escape sequence; q quits', async () => {
     const p = startPty({ args: ['--demo'], term: 'dumb' });
-    const code = await p.exit();
-    expect(code).toBe(2);
-    expect(p.raw()).toContain('TERM=dumb cannot move the cursor');
-    expect(p.raw()).toContain('triton-recover restore --fenced');
+    await p.waitFor('== HOME ==', 15_000);
+    await p.waitFor('The primary is dead', 15_000);
+    p.press('q\r');
+    expect(await p.exit()).toBe(0);
+    expect(p.raw()).toContain('> 1 Restore after a dead primary');
     expect(p.raw()).not.toContain('\u001b');
   });
 

@@ -44,7 +44,7 @@ export function restoreEvents(dispatch: Dispatch, failedKey: (key: string) => vo
 }
 
 /** A failure asks retry/skip/stop; anything else ends the run on the summary. */
-export function restoreOutcomeEvent(out: RestoreOutcome): Event {
+export function restoreOutcomeEvent(out: RestoreOutcome, bundle?: { path: string; status: string[] }): Event {
   if (out.failure) {
     const f = out.failure;
     return { t: 'failed', failure: { what: out.message, host: f.host, command: f.command, output: f.output, hint: f.hint } };
@@ -57,6 +57,7 @@ export function restoreOutcomeEvent(out: RestoreOutcome): Event {
       message: [out.message, ...problems].join('\n'),
       ...(out.next ? { next: out.next } : {}),
       ...(out.report ? { report: out.report.md } : {}),
+      ...(bundle ? { bundle } : {}),
     },
   };
 }

@@ -14,7 +14,8 @@ import { NO_QUORUM_WORD } from '../../steps/recovery-lock.js';
 import { runRestore, type Answer, type RestoreOptions } from '../../steps/restore.js';
 import type { ConvertTiming } from '../../steps/convert/index.js';
 import { checkConvert } from '../../steps/convert.js';
-import { runConvert, type ConvertAnswer } from '../../steps/convert-run.js';
+import { convertJournalDir, runConvert, type ConvertAnswer } from '../../steps/convert-run.js';
+import { bundleAfterRun } from '../../steps/incident/bundle.js';
 import { EXIT } from '../../state/exit-codes.js';
 import { convertCheckedEvent, convertEvents, convertOutcomeEvents, convertStepPrompt } from './convert-events.js';
 import { restoreEvents, restoreOutcomeEvent } from './restore-events.js';
@@ -85,7 +86,8 @@ export class ConsoleSession {
       }
       case 'failureChoice':
         if (e.choice === 'stop') {
-          this.dispatch({ t: 'finished', outcome: { exitCode: EXIT.failed, message: 'stopped after a failure', next: `resume later: ${this.o.resumeCommand} (or reopen the console)` } });
+          const bundle = this.bundle(this.o.journalDir);
+          this.dispatch({ t: 'finished', outcome: { exitCode: EXIT.failed, message: 'stopped after a failure', next: `resume later: ${this.o.resumeCommand} (or reopen the console)`, ...(bundle ? { bundle } : {}) } });
           return;
         }
         if (e.choice === 'skip' && this.failedKey) this.skips.push({ key: this.failedKey, reason: e.reason ?? 'skipped after a failure' });
@@ -133,6 +135,9 @@ export class ConsoleSession {
       events: convertEvents(this.dispatch),
     });
     for (const e of convertOutcomeEvents(out)) this.dispatch(e);
+    const target = out.plan?.target.uuid ?? out.check?.facts.target?.uuid;
+    const b = target ? this.bundle(convertJournalDir(this.o.journalDir, target), out.check) : undefined;
+    if (b) this.dispatch({ t: 'convertLog', lines: [`incident bundle: ${b.path}`, ...b.status.map((l) => `  ${l}`)], level: 'result' });
   }
 
   async check(): Promise<void> {
@@ -191,6 +196,17 @@ export class ConsoleSession {
         }),
       events: restoreEvents(this.dispatch, (key) => (this.failedKey = key)),
     });
-    this.dispatch(restoreOutcomeEvent(out));
+    this.dispatch(restoreOutcomeEvent(out, out.failure ? undefined : this.bundle(this.o.journalDir)));
+  }
+
+  /** The incident bundle at a run's end; a failure to make it is logged, never fatal. */
+  private bundle(dir: string, check?: unknown): { path: string; status: string[] } | undefined {
+    try {
+      const b = bundleAfterRun(dir, check);
+      return b ? { path: b.path, status: b.status } : undefined;
+    } catch (err) {
+      this.dispatch({ t: 'log', lines: [`could not write the incident bundle in ${dir}: ${err instanceof Error ? err.message : String(err)}; make it later: triton-recover bundle`], level: 'error' });
+      return undefined;
+    }
   }
 }

@@ -4,7 +4,9 @@ import { journalDirOf, timingOf, type GlobalOptions } from '../open-dc.js';
 import { convertPrompter } from '../console/line-prompt.js';
 import { sanitizeForDisplay as clean } from '../../state/display-text.js';
 import { checkConvert, formatConvertText } from '../../steps/convert.js';
-import { runConvert } from '../../steps/convert-run.js';
+import { convertJournalDir, runConvert } from '../../steps/convert-run.js';
+import { bundleAfterRun } from '../../steps/incident/bundle.js';
+import { printBundleAfterRun } from './bundle.js';
 import { EXIT } from '../../state/exit-codes.js';
 import { globals, openDc, printOutcome } from './shared.js';
 
@@ -43,6 +45,8 @@ export async function convert(server: string, cmd: Command): Promise<number> {
       },
     });
     printOutcome(out);
+    const target = out.plan?.target.uuid ?? out.check?.facts.target?.uuid;
+    if (target) printBundleAfterRun(() => bundleAfterRun(convertJournalDir(journalDirOf(o, dc), target), out.check));
     return out.exitCode;
   } finally {
     prompter?.close();

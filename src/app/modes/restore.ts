@@ -10,6 +10,8 @@ import { SIGNAL_EXIT, STOP_SIGNALS, StopRequest, type StopSignal } from '../../s
 import { EXIT } from '../../state/exit-codes.js';
 import type { FenceMethod } from '../../state/fence.js';
 import { globals, openDc, printOutcome } from './shared.js';
+import { printBundleAfterRun } from './bundle.js';
+import { bundleAfterRun } from '../../steps/incident/bundle.js';
 
 export async function restore(cmd: Command): Promise<number> {
   const o = cmd.optsWithGlobals<GlobalOptions & { yes?: boolean; fenced?: string; fenceMethod?: FenceMethod; strategy: Strategy; only?: string; withoutBinderQuorum?: boolean }>();
@@ -73,6 +75,7 @@ export async function restore(cmd: Command): Promise<number> {
     });
     printOutcome(out);
     if (out.report) process.stdout.write(`report: ${out.report.md}\n`);
+    printBundleAfterRun(() => bundleAfterRun(journalDirOf(o, dc)));
     return out.exitCode;
   } finally {
     for (const [sig, h] of handlers) process.off(sig, h);

@@ -7,6 +7,11 @@ export function stableUuid(...parts: string[]): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** A made-up secret, stable per DC, that looks like nothing else in the sim. */
+export function dcSecret(datacenter: string, name: string): string {
+  return `sim-${name}-${stableUuid('secret', datacenter, name).slice(0, 13)}`;
+}
+
 /** The platform a server boots when the scenario does not say. */
 export const DEFAULT_PLATFORM = '20260901T101010Z';
 /** gz-tools build a server has when the scenario does not say. */

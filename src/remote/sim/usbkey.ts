@@ -3,7 +3,7 @@
 // into /tftpboot and assets into /assets (sdc-headnode
 // config/sapi/services/dhcpd/service.json, zones/assets/create.json), so these
 // are what compute nodes can boot and set up from.
-import { DEFAULT_PLATFORM } from './defaults.js';
+import { DEFAULT_PLATFORM, dcSecret } from './defaults.js';
 import { parseCidr } from '../../values/schemas.js';
 import { serverAdminMac } from './physics.js';
 import type { Scenario, ScenarioServer } from './scenario.js';
@@ -57,7 +57,12 @@ export function usbkeyEntry(state: Pick<Scenario, 'servers'>, srv: ScenarioServe
   return have.includes(extra[1]!) ? 'file' : undefined;
 }
 
-/** A headnode's /usbkey/config (the keys sdc-headnode's prompt-config writes that matter here). */
+/**
+ * A headnode's /usbkey/config (the keys sdc-headnode's prompt-config writes that matter here).
+ * It holds secrets, as Triton's does (sdc-headnode scripts/prompt-config.sh writes
+ * root_shadow='<crypt hash>', ufds_ldap_root_pw=<random hex>, ufds_admin_pw=<typed>):
+ * the same values sapi0's usbkey_config carries (formats.ts earlyZoneSecrets).
+ */
 export function usbkeyConfig(state: Pick<Scenario, 'datacenter' | 'adminNetwork' | 'instances'>, srv: ScenarioServer): string {
   const { netmask } = parseCidr(state.adminNetwork.subnet);
   const services = [...new Set(state.instances.map((i) => i.service))].sort();
@@ -77,7 +82,13 @@ export function usbkeyConfig(state: Pick<Scenario, 'datacenter' | 'adminNetwork'
     `external_ip=203.0.113.${srv.adminIp.split('.')[3]}`,
     'external_netmask=255.255.255.0',
     'external_gateway=203.0.113.1',
+    '# This is the entry from /etc/shadow for root',
+    `root_shadow='$5$${dcSecret(state.datacenter.name, 'root_shadow')}'`,
     ...services.map((s) => `${s}_admin_ips=${ips(s)}`),
+    'ufds_ldap_root_dn=cn=root',
+    `ufds_ldap_root_pw=${dcSecret(state.datacenter.name, 'ufds_ldap_root_pw')}`,
+    'ufds_admin_login=admin',
+    `ufds_admin_pw=${dcSecret(state.datacenter.name, 'ufds_admin_pw')}`,
     '',
   ].join('\n');
 }

@@ -70,6 +70,7 @@ export function summaryView(s: ConsoleState, c: ViewCtx): Line[] {
   const count = (st: string): number => r.services.filter((x) => x.status === st).length;
   out.push(blank, L(`${count('done')} done, ${count('skipped')} skipped, ${count('failed')} failed, ${count('pending')} not started   ${runClock(s, true)}`));
   if (o.report) out.push(blank, L('Report (Markdown, with a JSON twin):'), ...hardWrap(o.report, c.width - 2).map((w) => L(`  ${w}`)));
+  if (o.bundle) out.push(blank, L('Incident bundle (copy it off this headnode):'), ...hardWrap(o.bundle.path, c.width - 2).map((w) => L(`  ${w}`)), L('Status (for a status page):'), ...o.bundle.status.flatMap((l) => wrap(l, c.width - 2, '  ').map((w) => L(w))));
   if (o.next) out.push(blank, L('Next:'), ...wrap(o.next, c.width - 2, '  ').map((w) => L(w, 'warn')));
   out.push(blank, L('Enter: home', 'dim'));
   return out;

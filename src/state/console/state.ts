@@ -28,6 +28,8 @@ export interface Outcome {
   message: string;
   next?: string;
   report?: string;
+  /** The incident bundle made at the run's end, and its three-line status text. */
+  bundle?: { path: string; status: string[] };
 }
 
 export interface StepPrompt {

@@ -1,6 +1,6 @@
 // What several formatters share: timestamps, service IPs, the sim's made-up secrets.
 import { parseCidr } from '../../../values/schemas.js';
-import { stableUuid } from '../defaults.js';
+import { dcSecret } from '../defaults.js';
 import type { SimWorld } from '../world.js';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
@@ -21,5 +21,5 @@ export function binderIps(world: SimWorld): string[] {
 
 /** A made-up secret, stable per DC, that looks like nothing else in the sim. */
 export function simSecret(world: SimWorld, name: string): string {
-  return `sim-${name}-${stableUuid('secret', world.state.datacenter.name, name).slice(0, 13)}`;
+  return dcSecret(world.state.datacenter.name, name);
 }
