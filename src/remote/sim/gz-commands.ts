@@ -1,5 +1,6 @@
 // Commands run in a simulated server's global zone. Each handler applies its
 // effect to the world (persisted) and answers in the real tool's format.
+import { booterCacheListing } from './booter.js';
 import { readFileSync, statSync } from 'node:fs';
 import { Uuid } from '../../values/schemas.js';
 import type { CmdResult } from './cmd-result.js';
@@ -125,7 +126,7 @@ function setupCompleteWritten(world: SimWorld, srv: ScenarioServer, uuid: string
 
 /**
  * `ls [-1] DIR` of /usbkey/os (platform directories and the `latest` link) or of
- * a directory under /usbkey/extra; sorted, one a line, as illumos ls prints to a pipe.
+ * a directory under /usbkey/extra, or a dhcpd zone's booter cache (booter.ts); sorted, one a line, as illumos ls prints to a pipe.
  */
 function ls(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult {
   const dirs = args.filter((a) => !a.startsWith('-'));
@@ -136,6 +137,8 @@ function ls(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult {
     const names = usbkeyOsListing(world.state, srv);
     return names ? ok(names.map((n) => `${n}\n`).join('')) : gone;
   }
+  const cache = booterCacheListing(world, srv, dir);
+  if (cache) return ok(cache.map((n) => `${n}\n`).join(''));
   if (/^\/usbkey\/extra(\/|$)/.test(dir) && usbkeyEntry(world.state, srv, dir) === 'dir') {
     const prefix = dir === '/usbkey/extra' ? '' : `${dir.slice('/usbkey/extra/'.length)}/`;
     const names = (srv.usbkeyExtra ?? USBKEY_EXTRA_FULL)

@@ -17,6 +17,7 @@ import type { Scenario, ScenarioInstance, ScenarioServer } from './scenario.js';
 import { GZ_TOOLS, SIM_SDCADM_BUILDSTAMP, stableUuid } from './defaults.js';
 import { USBKEY_EXTRA_CONVERTED, usbkeyConfig } from './usbkey.js';
 import { CONFIG_INC_GENERIC, filesAfterBoot } from './gz-ramdisk.js';
+import { pxeRefusal } from './booter.js';
 
 /** A server's boot, POST to headnode.sh done (unscaled; "server boot" in latencyMs overrides). */
 const SERVER_BOOT_MS = 180_000;
@@ -230,6 +231,18 @@ export class SimWorld {
     let changed = false;
     for (const srv of this.state.servers) {
       if (srv.downUntil === undefined || srv.downUntil > now) continue;
+      // A PXE boot needs a dhcpd zone that can serve it (booter.ts); the
+      // firmware keeps retrying meanwhile, so it stays down and tries again.
+      const pxe = srv.bootsFrom === 'pxe' || (!srv.headnode && srv.headnodeKey !== true && srv.bootsFrom !== 'usb');
+      const refused = pxe ? pxeRefusal(this, srv) : undefined;
+      if (refused !== undefined) {
+        if (srv.pxeRefused !== refused) this.event(`${srv.hostname} PXE boot failed: ${refused}; retrying`);
+        srv.pxeRefused = refused;
+        srv.downUntil = now + this.latencyOr('server boot', SERVER_BOOT_MS);
+        changed = true;
+        continue;
+      }
+      delete srv.pxeRefused;
       srv.bootedAt = srv.downUntil;
       delete srv.downUntil;
       delete srv.downFrom;
