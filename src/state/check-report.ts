@@ -35,6 +35,19 @@ export interface CheckReport {
    * Added to the contract (extra field); runCheck always sets it.
    */
   readiness?: HeadnodeReadiness[];
+  /**
+   * Per compute node: would it PXE boot again with what runs now (a dhcpd
+   * answering from its booter cache, its platform under that headnode's
+   * /usbkey/os)? boots null: cannot be told. Added to the contract (extra field).
+   */
+  computeNodes?: CnBootEntry[];
+}
+
+export interface CnBootEntry {
+  hostname: string;
+  uuid: string;
+  boots: boolean | null;
+  why: string;
 }
 
 export function verdictOf(problems: readonly Problem[]): CheckReport['verdict'] {
@@ -75,6 +88,11 @@ export function formatCheckText(r: CheckReport, title: string): string {
       out.push(`  ${h.hostname.padEnd(12)} ${from}: ${h.restorable ? 'YES' : 'NO'}${h.why ? ` (${h.why})` : ''}`);
       for (const s of h.services.filter((x) => !x.ready)) out.push(`      NO  ${s.alias} (${s.name}): ${s.why ?? 'not ready'}`);
     }
+  }
+  if (r.computeNodes && r.computeNodes.length > 0) {
+    out.push('');
+    out.push('Compute nodes, would each PXE boot again now:');
+    for (const c of r.computeNodes) out.push(`  ${c.hostname.padEnd(12)} ${c.boots === null ? '??' : c.boots ? 'YES' : 'NO'} (${c.why})`);
   }
   out.push('');
   out.push(`Admin IPs: ${r.adminIps.needed} needed, ${r.adminIps.available} available`);

@@ -126,6 +126,11 @@ function families(r: CheckReport, now: Date, o: PrometheusOptions): Family[] {
       series: r.services.map((s) => ({ labels: { service: s.name }, value: bool(s.ready) })),
     },
     {
+      name: 'triton_recover_compute_node_boots',
+      help: 'The compute node would PXE boot again now (1) or not (0): a dhcpd zone on a live headnode answers it from its booter cache and that headnode\'s /usbkey/os holds its platform; absent when it could not be told.',
+      series: (r.computeNodes ?? []).flatMap((c) => (c.boots === null ? [] : [{ labels: { compute_node: c.hostname }, value: bool(c.boots) }])),
+    },
+    {
       name: 'triton_recover_problems',
       help: 'Problems the check found, by code and severity; every code of the contract is listed, 0 when absent.',
       series: PROBLEM_CODES.flatMap((code) => SEVERITIES.map((severity) => ({ labels: { code, severity }, value: counts(code, severity) }))),

@@ -10,16 +10,25 @@
 // - sdc-headnode config/sapi/services/dhcpd/service.json: /usbkey/os of the
 //   zone's headnode is lofs-mounted on /tftpboot/os; a platform absent there
 //   cannot be served (the boot loader's TFTP/HTTP fetch fails).
-import type { ScenarioInstance, ScenarioServer } from './scenario.js';
+import type { Scenario, ScenarioInstance, ScenarioServer } from './scenario.js';
 import { serverAdminMac } from './physics.js';
 import { DEFAULT_PLATFORM } from './defaults.js';
 import { usbkeyOsListing } from './usbkey.js';
-import type { SimWorld } from './world.js';
+
+/** What the booter sees of the world (world.ts calls in here: no import back). */
+export interface BooterWorld {
+  state: Scenario;
+  server(hostname: string): ScenarioServer | undefined;
+  instanceOn(hostname: string, uuid: string): ScenarioInstance | undefined;
+  isAlive(hostname: string): boolean;
+  isUp(inst: ScenarioInstance): boolean;
+  serviceUp(service: string): boolean;
+}
 
 export const BOOTER_CACHE_DIR = '/tftpboot/cache';
 
 /** The admin MACs a dhcpd zone holds a cache file for. */
-export function booterCacheMacs(world: SimWorld, inst: ScenarioInstance): string[] {
+export function booterCacheMacs(world: BooterWorld, inst: ScenarioInstance): string[] {
   if (inst.booterCache !== undefined) return inst.booterCache;
   // A zone the scenario starts with has long been refreshed; one created since
   // holds entries only once a refresh could run (CNAPI and NAPI answering).
@@ -28,7 +37,7 @@ export function booterCacheMacs(world: SimWorld, inst: ScenarioInstance): string
 }
 
 /** `ls -1 /zones/<uuid>/root/tftpboot/cache` in a GZ: one <mac>.json per cached server, or undefined (no such dhcpd zone here). */
-export function booterCacheListing(world: SimWorld, srv: ScenarioServer, dir: string): string[] | undefined {
+export function booterCacheListing(world: BooterWorld, srv: ScenarioServer, dir: string): string[] | undefined {
   const m = /^\/zones\/([0-9a-f-]{36})\/root\/tftpboot\/cache$/.exec(dir);
   const inst = m ? world.instanceOn(srv.hostname, m[1]!) : undefined;
   if (!inst || inst.service !== 'dhcpd') return undefined;
@@ -36,7 +45,7 @@ export function booterCacheListing(world: SimWorld, srv: ScenarioServer, dir: st
 }
 
 /** Whether this dhcpd zone answers this compute node's DHCP request at all. */
-function answers(world: SimWorld, dhcpd: ScenarioInstance, cn: ScenarioServer): boolean {
+function answers(world: BooterWorld, dhcpd: ScenarioInstance, cn: ScenarioServer): boolean {
   const hn = world.server(dhcpd.server);
   if (!hn || !world.isAlive(hn.hostname) || dhcpd.state !== 'running') return false;
   if (world.serviceUp('cnapi') && world.serviceUp('napi')) return true;
@@ -49,7 +58,7 @@ function answers(world: SimWorld, dhcpd: ScenarioInstance, cn: ScenarioServer): 
  * the first one wins, so one zone lacking the platform can fail the boot.
  * Returns why it does not boot, or undefined.
  */
-export function pxeRefusal(world: SimWorld, cn: ScenarioServer): string | undefined {
+export function pxeRefusal(world: BooterWorld, cn: ScenarioServer): string | undefined {
   const dhcpds = world.state.instances.filter((i) => i.service === 'dhcpd' && i.state !== 'destroyed');
   const answering = dhcpds.filter((d) => answers(world, d, cn));
   if (answering.length === 0) return dhcpds.length === 0 ? 'no dhcpd zone' : `no dhcpd zone answers (${dhcpds.map((d) => d.alias).join(', ')}: not running, or CNAPI or NAPI down and no ${BOOTER_CACHE_DIR} entry)`;

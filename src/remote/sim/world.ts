@@ -181,9 +181,19 @@ export class SimWorld {
    * setup_failed. SAPI records and the sapi zone only change at commands, and
    * every command settles first, so this closed form is exact.
    */
+  private settlingBoots = false;
+
   settle(): void {
+    // A PXE boot asks whether CNAPI and NAPI are up (booter.ts), which settles
+    // again: the inner call sees the state as it is and changes nothing.
+    if (this.settlingBoots) return;
     const now = this.now();
-    this.settleBoots(now);
+    this.settlingBoots = true;
+    try {
+      this.settleBoots(now);
+    } finally {
+      this.settlingBoots = false;
+    }
     const boot = this.latency('zone first boot');
     const windowMs = this.scaled(FIRST_BOOT_SAPI_WINDOW_MS);
     const readyAt = (i: ScenarioInstance): number => i.bootStartedAt! + boot;
