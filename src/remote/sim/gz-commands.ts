@@ -7,7 +7,7 @@ import type { CmdResult } from './cmd-result.js';
 import { imageManifest, manateeShow, svcsX, sysinfoObject, vmadmObject, zkStat } from './formats.js';
 import { generatedMac } from './physics.js';
 import type { ScenarioInstance, ScenarioServer } from './scenario.js';
-import { SIM_CHANGE_BYTES_PER_SECOND, SIM_COMPRESS_RATIO, SIM_DATASET_BYTES, SIM_SEND_C_SINCE, incrementalPayload, makeSimStream, parseSimStream, simStreamLength } from './zfs-stream.js';
+import { SIM_CHANGE_BYTES_PER_SECOND, SIM_COMPRESS_RATIO, SIM_DATASET_BYTES, SIM_SEND_C_SINCE, incrementalPayload, makeSimStream, parseSimStream, simStreamLength, zstreamdumpOutput } from './zfs-stream.js';
 import type { SimWorld } from './world.js';
 import { PREPARE_MARKER, hnNetfile, runPrepareScript } from './headnode-prepare.js';
 import { sdcadm } from './sdcadm.js';
@@ -61,6 +61,8 @@ export function runGzCommand(world: SimWorld, srv: ScenarioServer, argv: readonl
       return nc(world, args, stdin);
     case 'ping':
       return ping(world, args);
+    case 'zstreamdump':
+      return zstreamdumpOutput(stdin);
     case 'true':
       return ok();
     case 'mkdir':
