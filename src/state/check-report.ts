@@ -18,7 +18,16 @@ export interface HeadnodeEntry {
 export interface ServiceEntry {
   name: string;
   onDeadHeadnode: boolean;
-  restoreData: { present: boolean; ageSeconds: number | null; image: boolean; dataset: boolean | null };
+  restoreData: {
+    present: boolean;
+    ageSeconds: number | null;
+    image: boolean;
+    dataset: boolean | null;
+    /** Since the oldest last end-to-end verification of its dataset streams (null: none verified, or no dataset). Added field. */
+    verifiedAgeSeconds?: number | null;
+    /** Every dataset's last verification passed (null: none verified, or no dataset). Added field. */
+    verifiedOk?: boolean | null;
+  };
   ready: boolean;
 }
 

@@ -11,6 +11,8 @@ export const PROBLEM_CODES = [
   'BINDER_4LW_DISABLED',
   'RESTORE_DATA_MISSING',
   'RESTORE_DATA_STALE',
+  /** A held dataset stream failed its end-to-end verification (zstreamdump; svc-<service>/verified.json). */
+  'RESTORE_DATA_CORRUPT',
   'IMAGE_MISSING',
   'DATASET_MISSING',
   'ADMIN_IPS_SHORT',

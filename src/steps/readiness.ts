@@ -26,6 +26,7 @@ import type { Inventory } from '../state/inventory.js';
 import { holdingProblems, type RestoreDataHolding } from '../state/restore-data-holding.js';
 import { paths } from '../state/restore-data-layout.js';
 import { restoreDataProblems } from '../state/restore-data-problems.js';
+import { verifyProblems } from '../state/verify-problems.js';
 import { serviceEntries } from '../state/service-entries.js';
 import { isRestored, spec } from '../catalogue.js';
 import type { DetectionReport } from '../state/detection.js';
@@ -116,6 +117,7 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
       hostnameOf: (uuid) => hostnameOf(reach, uuid),
     }),
   );
+  problems.push(...verifyProblems(rd, det.mode, new Set(risk.instances.map((i) => i.service)), det.local.hostname));
   problems.push(...imageProblems(risk, installed, rd, det.local.hostname));
   const needed = adminIpsNeeded(input.strategy, risk.largestRestore);
   const pool = adminPool(rd, inv, napiIps, needed);

@@ -18,7 +18,8 @@ describe('simulated zstreamdump and the stream checksum', () => {
   it('a flipped byte: "Expected checksum differs from computed checksum"; receive refuses it', async () => {
     const t = await openTestSim();
     const bad = makeSimStream(DS, `${DS}@a`, 5000);
-    bad[bad.length - 100] ^= 0xff;
+    const at = bad.length - 100;
+    bad.writeUInt8(bad.readUInt8(at) ^ 0xff, at);
     const r = await t.run('headnode1', ['zstreamdump'], bad);
     expect(r.stdout).toContain('Expected checksum differs from computed checksum');
     expect(parseSimStream(bad)).toEqual({ ok: false, reason: 'checksum mismatch' });
