@@ -87,6 +87,16 @@ export function formatCheckText(r: CheckReport, title: string): string {
     const lost = r.services.filter((s) => s.onDeadHeadnode);
     out.push('');
     out.push(`Services: ${r.services.length} known, ${lost.length} lost with a dead headnode`);
+    // Fresh is not verified: when the dataset streams held were last checked end to end (zstreamdump).
+    const checked = r.services.filter((s) => s.restoreData.dataset !== null && s.restoreData.verifiedOk !== undefined);
+    if (checked.length > 0) {
+      const hours = (sec: number | null | undefined): string => (sec == null ? '-' : sec < 3600 ? `${Math.round(sec / 60)} min` : `${(sec / 3600).toFixed(1)} h`);
+      out.push('Dataset streams, synced / last verified:');
+      for (const s of checked) {
+        const v = s.restoreData.verifiedOk === null ? 'never verified' : `verified ${hours(s.restoreData.verifiedAgeSeconds)} ago${s.restoreData.verifiedOk ? '' : ' and FAILED'}`;
+        out.push(`  ${s.name.padEnd(12)} synced ${hours(s.restoreData.ageSeconds)} ago, ${v}`);
+      }
+    }
   }
   const here = r.headnodes.find((h) => h.local)?.hostname ?? 'here';
   if (r.readiness && r.readiness.length > 0) {

@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatCheckText } from '../../src/state/check-report.js';
 import { formatPrometheus } from '../../src/state/prometheus.js';
 import { paths, type Verified } from '../../src/state/restore-data-layout.js';
 import { VERIFY_EVERY_MS } from '../../src/state/verify-schedule.js';
@@ -59,6 +60,7 @@ describe('sync verifies the streams it holds', () => {
     expect(p[0]!.message).toContain('sapi0\'s streams');
     expect(p[0]!.fix).toContain('run triton-recover sync on headnode1');
     expect(formatPrometheus(r.report, new Date(), { maxAgeMinutes: 30 })).toMatch(/^triton_recover_restore_data_verified_ok\{headnode="headnode1",service="sapi"\} 0$/m);
+    expect(formatCheckText(r.report, 'check')).toMatch(/^ {2}sapi {9}synced \d+ min ago, verified \d+ min ago and FAILED$/m);
 
     // The next sync replaces the failed chain with a full stream, verified.
     const third = await runSync(syncOpts(t));
