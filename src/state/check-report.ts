@@ -18,7 +18,16 @@ export interface HeadnodeEntry {
 export interface ServiceEntry {
   name: string;
   onDeadHeadnode: boolean;
-  restoreData: { present: boolean; ageSeconds: number | null; image: boolean; dataset: boolean | null };
+  restoreData: {
+    present: boolean;
+    ageSeconds: number | null;
+    image: boolean;
+    dataset: boolean | null;
+    /** Since the oldest last end-to-end verification of its dataset streams (null: none verified, or no dataset). Added field. */
+    verifiedAgeSeconds?: number | null;
+    /** Every dataset's last verification passed (null: none verified, or no dataset). Added field. */
+    verifiedOk?: boolean | null;
+  };
   ready: boolean;
 }
 
@@ -35,6 +44,19 @@ export interface CheckReport {
    * Added to the contract (extra field); runCheck always sets it.
    */
   readiness?: HeadnodeReadiness[];
+  /**
+   * Per compute node: would it PXE boot again with what runs now (a dhcpd
+   * answering from its booter cache, its platform under that headnode's
+   * /usbkey/os)? boots null: cannot be told. Added to the contract (extra field).
+   */
+  computeNodes?: CnBootEntry[];
+}
+
+export interface CnBootEntry {
+  hostname: string;
+  uuid: string;
+  boots: boolean | null;
+  why: string;
 }
 
 export function verdictOf(problems: readonly Problem[]): CheckReport['verdict'] {
@@ -65,6 +87,16 @@ export function formatCheckText(r: CheckReport, title: string): string {
     const lost = r.services.filter((s) => s.onDeadHeadnode);
     out.push('');
     out.push(`Services: ${r.services.length} known, ${lost.length} lost with a dead headnode`);
+    // Fresh is not verified: when the dataset streams held were last checked end to end (zstreamdump).
+    const checked = r.services.filter((s) => s.restoreData.dataset !== null && s.restoreData.verifiedOk !== undefined);
+    if (checked.length > 0) {
+      const hours = (sec: number | null | undefined): string => (sec == null ? '-' : sec < 3600 ? `${Math.round(sec / 60)} min` : `${(sec / 3600).toFixed(1)} h`);
+      out.push('Dataset streams, synced / last verified:');
+      for (const s of checked) {
+        const v = s.restoreData.verifiedOk === null ? 'never verified' : `verified ${hours(s.restoreData.verifiedAgeSeconds)} ago${s.restoreData.verifiedOk ? '' : ' and FAILED'}`;
+        out.push(`  ${s.name.padEnd(12)} synced ${hours(s.restoreData.ageSeconds)} ago, ${v}`);
+      }
+    }
   }
   const here = r.headnodes.find((h) => h.local)?.hostname ?? 'here';
   if (r.readiness && r.readiness.length > 0) {
@@ -75,6 +107,11 @@ export function formatCheckText(r: CheckReport, title: string): string {
       out.push(`  ${h.hostname.padEnd(12)} ${from}: ${h.restorable ? 'YES' : 'NO'}${h.why ? ` (${h.why})` : ''}`);
       for (const s of h.services.filter((x) => !x.ready)) out.push(`      NO  ${s.alias} (${s.name}): ${s.why ?? 'not ready'}`);
     }
+  }
+  if (r.computeNodes && r.computeNodes.length > 0) {
+    out.push('');
+    out.push('Compute nodes, would each PXE boot again now:');
+    for (const c of r.computeNodes) out.push(`  ${c.hostname.padEnd(12)} ${c.boots === null ? '??' : c.boots ? 'YES' : 'NO'} (${c.why})`);
   }
   out.push('');
   out.push(`Admin IPs: ${r.adminIps.needed} needed, ${r.adminIps.available} available`);

@@ -8,6 +8,8 @@ export interface InvServer {
   adminIp: string | undefined;
   /** CNAPI boot_platform (current_platform when unset): what it PXE boots next. */
   bootPlatform?: string;
+  /** MACs of its NICs tagged admin (CNAPI sysinfo): what booter's cache is keyed by. */
+  adminMacs?: string[];
 }
 
 export interface InvInstance {

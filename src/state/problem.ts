@@ -11,6 +11,8 @@ export const PROBLEM_CODES = [
   'BINDER_4LW_DISABLED',
   'RESTORE_DATA_MISSING',
   'RESTORE_DATA_STALE',
+  /** A held dataset stream failed its end-to-end verification (zstreamdump; svc-<service>/verified.json). */
+  'RESTORE_DATA_CORRUPT',
   'IMAGE_MISSING',
   'DATASET_MISSING',
   'ADMIN_IPS_SHORT',
@@ -23,6 +25,8 @@ export const PROBLEM_CODES = [
   'NO_DHCPD_SURVIVOR',
   'USBKEY_MISSING',
   'PLATFORM_MISSING',
+  /** A compute node would not PXE boot again: no dhcpd, no booter cache entry, or no platform (state/cn-boot.ts). */
+  'CN_WOULD_NOT_BOOT',
   /** A strategy the restore refuses (--strategy new, see state/strategy-gate.ts). */
   'STRATEGY_UNAVAILABLE',
   /** An IP the restore would give a zone is held by something else (state/ip-clash.ts). */
@@ -52,7 +56,7 @@ export interface Problem {
  * about the restore itself: they make the verdict not-ready but never hold the
  * restore back (the control plane is what it takes to fix them).
  */
-const AFTER_RESTORE: ReadonlySet<ProblemCode> = new Set(['PLATFORM_MISSING']);
+const AFTER_RESTORE: ReadonlySet<ProblemCode> = new Set(['PLATFORM_MISSING', 'CN_WOULD_NOT_BOOT']);
 
 /** A critical problem that stops a restore (and makes services not ready). */
 export function blocksRestore(p: Problem): boolean {

@@ -116,6 +116,16 @@ function families(r: CheckReport, now: Date, o: PrometheusOptions): Family[] {
       series: r.services.flatMap((s) => (s.restoreData.ageSeconds === null ? [] : [{ labels: { headnode: here, service: s.name }, value: s.restoreData.ageSeconds }])),
     },
     {
+      name: 'triton_recover_restore_data_verified_age_seconds',
+      help: 'Since the dataset streams this headnode holds for a service were last verified end to end (zstreamdump, svc-<service>/verified.json), oldest dataset first, in seconds; absent when never verified. Apart from the age of the data.',
+      series: r.services.flatMap((s) => (s.restoreData.verifiedAgeSeconds == null ? [] : [{ labels: { headnode: here, service: s.name }, value: s.restoreData.verifiedAgeSeconds }])),
+    },
+    {
+      name: 'triton_recover_restore_data_verified_ok',
+      help: 'The last verification of every dataset stream this headnode holds for a service passed (1) or one failed (0); absent when never verified.',
+      series: r.services.flatMap((s) => (s.restoreData.verifiedOk == null ? [] : [{ labels: { headnode: here, service: s.name }, value: bool(s.restoreData.verifiedOk) }])),
+    },
+    {
       name: 'triton_recover_restore_data_present',
       help: 'This headnode holds restore-data (vm dumps) for the service: 1 or 0.',
       series: r.services.map((s) => ({ labels: { headnode: here, service: s.name }, value: bool(s.restoreData.present) })),
@@ -124,6 +134,11 @@ function families(r: CheckReport, now: Date, o: PrometheusOptions): Family[] {
       name: 'triton_recover_service_ready',
       help: 'Nothing blocks restoring the service from this headnode: 1 or 0.',
       series: r.services.map((s) => ({ labels: { service: s.name }, value: bool(s.ready) })),
+    },
+    {
+      name: 'triton_recover_compute_node_boots',
+      help: 'The compute node would PXE boot again now (1) or not (0): a dhcpd zone on a live headnode answers it from its booter cache and that headnode\'s /usbkey/os holds its platform; absent when it could not be told.',
+      series: (r.computeNodes ?? []).flatMap((c) => (c.boots === null ? [] : [{ labels: { compute_node: c.hostname }, value: bool(c.boots) }])),
     },
     {
       name: 'triton_recover_problems',

@@ -17,6 +17,8 @@ export const paths = {
   recoveryIps: 'dc/recovery-ips.json',
   svcDir: (svc: string): string => `svc-${ServiceName.parse(svc)}`,
   svcSynced: (svc: string): string => `svc-${ServiceName.parse(svc)}/synced.json`,
+  /** When each dataset's held stream chain was last verified end to end (zstreamdump), apart from synced.json. */
+  svcVerified: (svc: string): string => `svc-${ServiceName.parse(svc)}/verified.json`,
   sapiInstances: (svc: string): string => `svc-${ServiceName.parse(svc)}/sapi-instances.json`,
   vm: (svc: string, uuid: string): string => `svc-${ServiceName.parse(svc)}/vm-${Uuid.parse(uuid)}.json`,
   datasetStream: (svc: string, uuid: string): string => `svc-${ServiceName.parse(svc)}/dataset-${Uuid.parse(uuid)}.zfs`,
@@ -77,3 +79,21 @@ export const DatasetMeta = z.object({
   incrementals: z.array(DatasetIncrement).optional(),
 });
 export type DatasetMeta = z.infer<typeof DatasetMeta>;
+
+/**
+ * svc-<service>/verified.json: per dataset, the last end-to-end check of the
+ * stream chain held (every file through zstreamdump: its records and END
+ * checksum). time: when that check ran; snapshot: the newest snapshot the
+ * checked chain leaves; ok false with error: a stream failed it.
+ */
+export const VerifiedDataset = z.object({
+  uuid: Uuid,
+  time: z.iso.datetime(),
+  ok: z.boolean(),
+  snapshot: z.string().min(1),
+  streams: z.number().int().nonnegative(),
+  error: z.string().optional(),
+});
+export type VerifiedDataset = z.infer<typeof VerifiedDataset>;
+export const Verified = z.object({ datasets: z.array(VerifiedDataset) });
+export type Verified = z.infer<typeof Verified>;

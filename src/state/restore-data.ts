@@ -6,7 +6,7 @@ import type { ImageManifest } from '../remote/triton/image-manifest.js';
 import type { NapiIp, NapiNetwork } from '../remote/triton/napi.js';
 import type { SapiApplication, SapiInstance, SapiService } from '../remote/triton/sapi.js';
 import type { VmadmVm } from '../remote/triton/vmadm.js';
-import type { DatasetMeta, RecoveryIps, Synced } from './restore-data-layout.js';
+import type { DatasetMeta, RecoveryIps, Synced, Verified } from './restore-data-layout.js';
 
 export interface FileProblem {
   file: string;
@@ -38,6 +38,8 @@ export interface DatasetData {
 export interface ServiceData {
   name: string;
   synced: Synced | undefined;
+  /** svc-<name>/verified.json: the last end-to-end check of each dataset's streams (absent: never verified). */
+  verified?: Verified;
   sapiInstances: SapiInstance[] | undefined;
   vms: VmadmVm[];
   datasets: DatasetData[];

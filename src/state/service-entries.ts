@@ -1,7 +1,7 @@
 // The `services` part of the check report: per service, what restore-data
 // holds and whether anything blocks restoring it. Pure.
 import { spec } from '../catalogue.js';
-import type { RestoreData } from './restore-data.js';
+import type { RestoreData, ServiceData } from './restore-data.js';
 import type { AtRisk } from './at-risk.js';
 import { type ServiceEntry } from './check-report.js';
 import { blocksRestore, type Problem } from './problem.js';
@@ -49,6 +49,7 @@ export function serviceEntries(input: ServiceEntriesInput): ServiceEntry[] {
       ageSeconds: sd?.synced ? ageSeconds(dataTimeOf(sd.synced), now) : null,
       image: insts.length > 0 && insts.every((i) => !i.image || missingImages(i.image, new Map(), rd.images).length === 0),
       dataset: withData.length === 0 ? null : withData.every((i) => streamOk(i.uuid)),
+      ...verifiedOf(sd, now),
     };
     const role = spec(name)?.role ?? 'restore';
     const own = blocking.some((p) => p.service === name);
@@ -65,4 +66,13 @@ export function serviceEntries(input: ServiceEntriesInput): ServiceEntry[] {
       ready: !own && !blockedGlobally && (role !== 'restore' || dataWhole),
     };
   });
+}
+
+/** When the dataset streams held were last verified end to end, apart from when they were synced. */
+function verifiedOf(sd: ServiceData | undefined, now: number): { verifiedAgeSeconds: number | null; verifiedOk: boolean | null } {
+  const held = (sd?.datasets ?? []).filter((d) => d.streamPath !== undefined);
+  const recs = held.map((d) => sd?.verified?.datasets.find((v) => v.uuid === d.instanceUuid));
+  if (held.length === 0 || recs.some((r) => r === undefined)) return { verifiedAgeSeconds: null, verifiedOk: recs.some((r) => r?.ok === false) ? false : null };
+  const oldest = Math.min(...recs.map((r) => Date.parse(r!.time)));
+  return { verifiedAgeSeconds: ageSeconds(new Date(oldest).toISOString(), now), verifiedOk: recs.every((r) => r!.ok) };
 }

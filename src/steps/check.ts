@@ -63,6 +63,7 @@ export async function runCheck(dc: Dc, opts: CheckOptions = {}): Promise<CheckRe
     adminIps: { needed: r.adminIps.needed, available: r.adminIps.available },
     problems,
     readiness: r.readiness,
+    computeNodes: r.computeNodes.map((c) => ({ hostname: c.hostname, uuid: c.uuid, boots: c.boots, why: c.why })),
   };
   return { report, detection: det, restoreData: rd, inventory: inv, ipCandidates: r.adminIps.candidates };
 }

@@ -16,6 +16,9 @@ import { dhcpdProblems, dhcpdReadinessProblems } from '../state/dhcpd-problems.j
 import { usbkeyProblems, type UsbkeyFact } from '../state/usbkey-problems.js';
 import { headnodeReadiness, type HeadnodeReadiness } from '../state/headnode-readiness.js';
 import { platformProblems, type CnBoot } from '../state/platform-problems.js';
+import { cnBootProblems } from '../state/cn-boot-problems.js';
+import type { CnBootVerdict } from '../state/cn-boot.js';
+import { booterFacts, cnTargets } from './readiness-booter.js';
 import { imagesToAsk } from '../state/image-chain.js';
 import { imageProblems, imagesAvailable } from '../state/image-problems.js';
 import { ipPreflightProblems, zonesOnLiveServers } from './ip-preflight.js';
@@ -23,6 +26,7 @@ import type { Inventory } from '../state/inventory.js';
 import { holdingProblems, type RestoreDataHolding } from '../state/restore-data-holding.js';
 import { paths } from '../state/restore-data-layout.js';
 import { restoreDataProblems } from '../state/restore-data-problems.js';
+import { verifyProblems } from '../state/verify-problems.js';
 import { serviceEntries } from '../state/service-entries.js';
 import { isRestored, spec } from '../catalogue.js';
 import type { DetectionReport } from '../state/detection.js';
@@ -61,6 +65,8 @@ export interface Readiness {
   services: ServiceEntry[];
   /** Per headnode: could what it runs be restored from here now? */
   readiness: HeadnodeReadiness[];
+  /** Per compute node: would it PXE boot again with what runs now? */
+  computeNodes: CnBootVerdict[];
 }
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 5_000;
@@ -74,13 +80,14 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
 
   // Images of every restorable service (not only those at risk): `services[].ready` needs them too.
   const imageRoots = inv.instances.filter((i) => isRestored(i.service) && i.image).map((i) => i.image!);
-  const [usbkeys, installed, manatee, zk, moray, dhcpd, napiIps, dcLock, binderLock, holdings, zones] = await Promise.all([
+  const dhcpdAsked = dhcpdFacts(reach);
+  const [usbkeys, installed, manatee, zk, moray, dhcpd, napiIps, dcLock, binderLock, holdings, zones, booters] = await Promise.all([
     usbkeyFacts(reach, det),
     imagesInstalled(reach, imagesToAsk(imageRoots, rd.images)),
     manateeProbe(reach),
     zkMembers(reach),
     morayMembers(reach),
-    dhcpdFacts(reach),
+    dhcpdAsked,
     liveAdminIps(reach, rd.dc.adminNetwork?.uuid),
     // Another console's lock, placed here from whichever headnode it runs on.
     dcLockHolder(dc.local, undefined, reach.timeoutMs),
@@ -88,6 +95,7 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
     binderLockHolder(dc, bindersOf(inv), reach.timeoutMs).catch(() => undefined),
     holdingsOf(reach, det, rd),
     zonesOnLiveServers(reach),
+    booterFacts(reach, dhcpdAsked),
   ]);
 
   const problems: Problem[] = [];
@@ -109,6 +117,7 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
       hostnameOf: (uuid) => hostnameOf(reach, uuid),
     }),
   );
+  problems.push(...verifyProblems(rd, det.mode, new Set(risk.instances.map((i) => i.service)), det.local.hostname));
   problems.push(...imageProblems(risk, installed, rd, det.local.hostname));
   const needed = adminIpsNeeded(input.strategy, risk.largestRestore);
   const pool = adminPool(rd, inv, napiIps, needed);
@@ -137,11 +146,22 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
   const needingUsbkey = [...new Set(risk.instances.map((i) => i.service))].filter((s) => spec(s)?.needsUsbkey);
   problems.push(...usbkeyProblems(usbkeys, det.mode, needingUsbkey));
   problems.push(...platformProblems(cnBoots(inv), usbkeys, det.mode, det.local.hostname));
+  // Per compute node: a dhcpd that answers it from its cache, with its platform (state/cn-boot.ts).
+  const cnBoot = cnBootProblems({
+    cns: cnTargets(inv),
+    booters,
+    keys: usbkeys,
+    mode: det.mode,
+    headnodes: det.headnodes.filter((h) => h.state === 'alive'),
+    restoring: [...new Set(risk.instances.map((i) => i.service))],
+  });
+  if (inv.instances.length > 0) problems.push(...cnBoot.problems);
 
   const sorted = sortProblems(problems);
   return {
     problems: sorted,
     adminIps: { needed, available: pool.pool.available, candidates: pool.pool.candidates },
+    computeNodes: inv.instances.length > 0 ? cnBoot.verdicts : [],
     services: serviceEntries({ rd, inv, atRisk: risk, problems: sorted, now, imagesAvailable: imagesAvailable(inv, installed, rd) }),
     readiness: headnodeReadiness({
       rd,

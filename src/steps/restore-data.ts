@@ -15,7 +15,7 @@ import type { VmadmVm } from '../remote/triton/vmadm.js';
 import { DumpSapiInstance, DumpSapiService, VmDump } from '../remote/triton/vm-dump.js';
 import type { Inventory } from '../state/inventory.js';
 import { instanceFromVm, serverFromCnapi } from './inventory-records.js';
-import { LAYOUT_VERSION, DatasetMeta, RecoveryIps, Synced, paths } from '../state/restore-data-layout.js';
+import { LAYOUT_VERSION, DatasetMeta, RecoveryIps, Synced, Verified, paths } from '../state/restore-data-layout.js';
 import type { ChainLink, DatasetData, FileProblem, RestoreData, ServiceData } from '../state/restore-data.js';
 import { delegatedDatasetName, hasDelegatedDataset, isRestored } from '../catalogue.js';
 
@@ -154,6 +154,8 @@ async function readService(dir: string, name: string): Promise<ServiceData> {
     return empty(temps === 0 ? `svc-${name}/ is empty` : `svc-${name}/ holds only ${temps} temporary file(s) (*.tmp-*) of a sync that was cut short`);
   }
   const synced = await readJson(dir, paths.svcSynced(name), Synced, problems);
+  // Optional (written by syncs since verification came): absent means never verified, not a damaged layout.
+  const verified = real.includes('verified.json') ? await readJson(dir, paths.svcVerified(name), Verified, problems) : undefined;
   const sapiInstances = await readJson(dir, paths.sapiInstances(name), DumpSapiInstance.array(), problems);
   const files = real;
   const vms: VmadmVm[] = [];
@@ -194,7 +196,7 @@ async function readService(dir: string, name: string): Promise<ServiceData> {
     }
     datasets.push({ instanceUuid: vm.uuid, meta, streamPath: streamBytes === undefined ? undefined : streamPath, streamBytes, chain });
   }
-  return { name, synced, sapiInstances, vms, datasets, problems };
+  return { name, synced, ...(verified ? { verified } : {}), sapiInstances, vms, datasets, problems };
 }
 
 /** Every stream file of the chain there, each of the size dataset-<uuid>.json records. */

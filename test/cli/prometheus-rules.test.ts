@@ -178,6 +178,19 @@ function promtoolTests(rulesFile: string): object {
         ],
       },
       {
+        name: 'disaster, and the surviving dhcpd has no booter cache entry for the compute nodes',
+        interval: '1m',
+        input_series: [...seriesOf(outputs['noCache']!), mtime(true)],
+        alert_rule_test: [
+          { eval_time: '10m', alertname: 'TritonRecoverComputeNodeWouldNotBoot', exp_alerts: [] },
+          {
+            eval_time: '20m',
+            alertname: 'TritonRecoverComputeNodeWouldNotBoot',
+            exp_alerts: [alert('TritonRecoverComputeNodeWouldNotBoot', { compute_node: 'cn0' }), alert('TritonRecoverComputeNodeWouldNotBoot', { compute_node: 'cn1' })],
+          },
+        ],
+      },
+      {
         name: 'the primary uncertain: a warning, never the dead alert',
         interval: '1m',
         input_series: [...uncertain, mtime(true)],
@@ -241,12 +254,18 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
       join(journal, 'restored-from.json'),
       JSON.stringify({ hostname: 'headnode0', uuid: '65cfe27b-76b2-5bf2-af14-58bdb727b3a0', adminIp: '10.99.99.7', fenceMethod: 'bmc-off', fencedBy: 'root', restoredOn: 'headnode1', at: '2026-12-01T10:00:00.000Z' }),
     );
-    [outputs['readiness'], outputs['maxAge'], outputs['disaster'], outputs['failedSync'], outputs['returned']] = await Promise.all([
+    // The surviving dhcpd holds no booter cache entry for cn0, and CNAPI died with the primary.
+    const noCache = scenarioFile('no-cache', (s) => {
+      const insts = (s as unknown as { instances: { alias: string; booterCache?: string[] }[] }).instances;
+      insts.find((i) => i.alias === 'dhcpd1')!.booterCache = [];
+    });
+    [outputs['readiness'], outputs['maxAge'], outputs['disaster'], outputs['failedSync'], outputs['returned'], outputs['noCache']] = await Promise.all([
       checkPrometheus(readinessFile),
       checkPrometheus(readinessFile, ['--max-age', '1600']),
       checkPrometheus(scenarioFile('disaster')),
       checkPrometheus(failing, rd),
       checkPrometheus(readinessFile, ['--journal-dir', journal]),
+      checkPrometheus(noCache),
     ]);
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -256,7 +275,7 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
     expect(r.exitCode, `${r.stdout}${r.stderr}`).toBe(0);
     expect(r.stdout).toContain(`SUCCESS: ${rules.length} rules found`);
     expect(ALERTS.sort()).toEqual(
-      ['TritonRecoverHeadnodeNotRestorable', 'TritonRecoverMetricsMissing', 'TritonRecoverPrimaryDead', 'TritonRecoverPrimaryReturned', 'TritonRecoverPrimaryUncertain', 'TritonRecoverRestoreDataStale', 'TritonRecoverSyncFailing', 'TritonRecoverTextfileStale'].sort(),
+      ['TritonRecoverComputeNodeWouldNotBoot', 'TritonRecoverHeadnodeNotRestorable', 'TritonRecoverMetricsMissing', 'TritonRecoverPrimaryDead', 'TritonRecoverPrimaryReturned', 'TritonRecoverPrimaryUncertain', 'TritonRecoverRestoreDataStale', 'TritonRecoverSyncFailing', 'TritonRecoverTextfileStale'].sort(),
     );
     for (const r of rules) {
       expect(['critical', 'warning']).toContain(r.labels['severity']);
@@ -275,6 +294,8 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
     expect(outputs['readiness']).toMatch(/^triton_recover_headnode_last_sync_ok\{headnode="headnode1"\} 1$/m);
     expect(outputs['returned']).toMatch(/^triton_recover_problems\{code="PRIMARY_RETURNED",severity="critical"\} 1$/m);
     expect(outputs['readiness']).toMatch(/^triton_recover_problems\{code="PRIMARY_RETURNED",severity="critical"\} 0$/m);
+    expect(outputs['disaster']).toMatch(/^triton_recover_compute_node_boots\{compute_node="cn0"\} 1$/m);
+    expect(outputs['noCache']).toMatch(/^triton_recover_compute_node_boots\{compute_node="cn0"\} 0$/m);
   });
 
   it('promtool test rules: each alert fires when it should, and only then', async () => {
@@ -291,6 +312,7 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
     ['dead alerting on uncertain', 'triton_recover_primary_state{state="dead"} == 1', 'triton_recover_primary_state{state=~"dead|uncertain"} == 1', 'TritonRecoverPrimaryDead'],
     ['not restorable alerting on any headnode', 'triton_recover_headnode_restorable == 0', 'triton_recover_headnode_restorable >= 0', 'TritonRecoverHeadnodeNotRestorable'],
     ['the textfile regex matching every file', '(.*/)?triton_recover\\\\.prom', '.*', 'TritonRecoverTextfileStale'],
+    ['would-not-boot alerting on nodes that boot', 'triton_recover_compute_node_boots == 0', 'triton_recover_compute_node_boots == 1', 'TritonRecoverComputeNodeWouldNotBoot'],
     ['missing metrics looked for over 10 min, not a day', 'timestamp_seconds[1d]', 'timestamp_seconds[10m]', 'TritonRecoverMetricsMissing'],
   ];
   it.each(broken)('fails when the rules are broken: %s', async (_what, from, to, alertname) => {

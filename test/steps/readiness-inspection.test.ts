@@ -241,8 +241,9 @@ describe('one thing broken at a time', () => {
       s.instances = s.instances.filter((i) => i.alias !== 'dhcpd2');
       inst(s, 'dhcpd1').server = 'headnode0';
     });
-    expect(codes(r)).toEqual(['warning:NO_DHCPD_SURVIVOR:dhcpd']);
+    expect(codes(r)).toEqual(['warning:NO_DHCPD_SURVIVOR:dhcpd', 'warning:CN_WOULD_NOT_BOOT']);
     expect(one(r, 'NO_DHCPD_SURVIVOR').message).toMatch(/^no dhcpd runs on headnode1 and headnode2 \(.*\): if headnode0 died, no dhcpd would survive/);
+    expect(one(r, 'CN_WOULD_NOT_BOOT').message).toMatch(/^if headnode0 died, 2 compute nodes cn0, cn1 could not boot again: no dhcpd zone runs on a live headnode/);
   });
 
   it('MORAY_DOWN: a cluster every restore stands on blocks every headnode, this one too', async () => {
@@ -267,7 +268,9 @@ describe('one thing broken at a time', () => {
       server(s, 'headnode1').usbkeyPlatforms = [NEW_PLATFORM];
       server(s, 'headnode2').usbkeyPlatforms = [NEW_PLATFORM];
     });
-    expect(codes(r)).toEqual(['warning:PLATFORM_MISSING']);
+    // dhcpd1 and dhcpd2 answer cn0 too, and the first offer wins: it may not boot even now.
+    expect(codes(r)).toEqual(['warning:PLATFORM_MISSING', 'warning:CN_WOULD_NOT_BOOT']);
+    expect(one(r, 'CN_WOULD_NOT_BOOT').message).toContain(`dhcpd1 on headnode1, dhcpd2 on headnode2 would answer it, but the /usbkey/os of headnode1, headnode2 lacks its platform ${OLD_PLATFORM}`);
     const p = one(r, 'PLATFORM_MISSING');
     expect(p.message).toBe(
       `compute node cn0 boots platform ${OLD_PLATFORM}, which only headnode0's /usbkey/os holds (headnode0: ${OLD_PLATFORM}, ${NEW_PLATFORM}; headnode1: ${NEW_PLATFORM}; headnode2: ${NEW_PLATFORM}): if headnode0 died, it could not boot again`,
@@ -287,7 +290,7 @@ describe('one thing broken at a time', () => {
       server(s, 'cn1').platform = OLD_PLATFORM;
       for (const h of HEADNODES) server(s, h).usbkeyPlatforms = [NEW_PLATFORM];
     });
-    expect(codes(r2)).toEqual(['warning:PLATFORM_MISSING']);
+    expect(codes(r2)).toEqual(['warning:PLATFORM_MISSING', 'warning:CN_WOULD_NOT_BOOT']);
     expect(one(r2, 'PLATFORM_MISSING').message).toMatch(new RegExp(`^compute node cn1 boots platform ${OLD_PLATFORM}, which no headnode's /usbkey/os holds`));
   });
 

@@ -52,6 +52,8 @@ const Server = z.object({
   partitioned: z.boolean().optional(),
   /** Live state: rebooting until then (epoch ms); it answers nothing meanwhile. */
   downUntil: z.number().optional(),
+  /** Live state: why its last PXE boot got no usable answer (booter.ts); it keeps retrying. */
+  pxeRefused: z.string().optional(),
   /** Live state: when a reboot's shutdown takes it down (epoch ms); up until then. */
   downFrom: z.number().optional(),
   /** Live state: when it last booted (epoch ms); absent = 12 days before the simulation. */
@@ -137,6 +139,8 @@ const Instance = z.object({
   snapshots: z.array(z.object({ name: z.string().min(1), at: z.number() })).optional(),
   /** The vmadm create payload a recreated zone was made from. */
   payload: z.record(z.string(), z.unknown()).optional(),
+  /** A dhcpd zone's booter cache: the admin MACs under /tftpboot/cache (booter.ts); absent = as the booter's refresh leaves it. */
+  booterCache: z.array(z.string()).optional(),
 });
 
 const Manatee = z.object({

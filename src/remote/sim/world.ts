@@ -14,6 +14,7 @@ import {
 import type { ScenarioInstance, ScenarioServer } from './scenario.js';
 import { USBKEY_EXTRA_CONVERTED, usbkeyConfig } from './usbkey.js';
 import { CONFIG_INC_GENERIC, filesAfterBoot } from './gz-ramdisk.js';
+import { pxeRefusal } from './booter.js';
 import { WorldCore } from './world-core.js';
 import { checkCreatePayload } from './vmadm-payload.js';
 import { nicsOf } from './zone-nics.js';
@@ -154,9 +155,19 @@ export class SimWorld extends WorldCore {
    * setup_failed. SAPI records and the sapi zone only change at commands, and
    * every command settles first, so this closed form is exact.
    */
+  private settlingBoots = false;
+
   settle(): void {
+    // A PXE boot asks whether CNAPI and NAPI are up (booter.ts), which settles
+    // again: the inner call sees the state as it is and changes nothing.
+    if (this.settlingBoots) return;
     const now = this.now();
-    this.settleBoots(now);
+    this.settlingBoots = true;
+    try {
+      this.settleBoots(now);
+    } finally {
+      this.settlingBoots = false;
+    }
     const boot = this.latency('zone first boot');
     const windowMs = this.scaled(FIRST_BOOT_SAPI_WINDOW_MS);
     const readyAt = (i: ScenarioInstance): number => i.bootStartedAt! + boot;
@@ -204,6 +215,18 @@ export class SimWorld extends WorldCore {
     let changed = false;
     for (const srv of this.state.servers) {
       if (srv.downUntil === undefined || srv.downUntil > now) continue;
+      // A PXE boot needs a dhcpd zone that can serve it (booter.ts); the
+      // firmware keeps retrying meanwhile, so it stays down and tries again.
+      const pxe = srv.bootsFrom === 'pxe' || (!srv.headnode && srv.headnodeKey !== true && srv.bootsFrom !== 'usb');
+      const refused = pxe ? pxeRefusal(this, srv) : undefined;
+      if (refused !== undefined) {
+        if (srv.pxeRefused !== refused) this.event(`${srv.hostname} PXE boot failed: ${refused}; retrying`);
+        srv.pxeRefused = refused;
+        srv.downUntil = now + this.latencyOr('server boot', SERVER_BOOT_MS);
+        changed = true;
+        continue;
+      }
+      delete srv.pxeRefused;
       srv.bootedAt = srv.downUntil;
       delete srv.downUntil;
       delete srv.downFrom;

@@ -1,6 +1,6 @@
 // The readiness inspection's report: per headnode, could its zones be restored
 // from here, and the DC's problems; within 79 columns on any terminal.
-import type { ServiceEntry } from '../../state/check-report.js';
+import type { CnBootEntry, ServiceEntry } from '../../state/check-report.js';
 import type { ConsoleState } from '../../state/console/index.js';
 import type { HeadnodeReadiness } from '../../state/headnode-readiness.js';
 import { blank, hardWrap, L, wrap, type Line, type ViewCtx } from './line.js';
@@ -34,6 +34,7 @@ export function inspectView(s: ConsoleState, c: ViewCtx): Line[] {
     else out.push(verdictLine(h, r.headnodes.find((x) => x.uuid === h.uuid)?.state ?? 'alive'));
   }
   if (r.mode === 'disaster' && (r.readiness ?? []).length > 0) out.push(blank);
+  if ((r.computeNodes ?? []).length > 0) out.push(...computeNodeLines(r.computeNodes ?? [], width), blank);
   out.push(L(r.problems.length === 0 ? 'DC problems: none' : 'DC problems:'));
   for (const p of r.problems) {
     const tone = p.severity === 'critical' ? 'fail' : 'warn';
@@ -72,6 +73,17 @@ function headnodeBlock(h: HeadnodeReadiness, width: number): Line[] {
       { text: ` ${yesNo(d.present).padEnd(4)} ${ageText(d.ageSeconds).padEnd(7)} ${yesNo(d.image).padEnd(5)} ${yesNo(d.dataset).padEnd(7)} ${svc.alias}` },
     ]);
     if (svc.why) for (const w of fitWrap(`${svc.ready ? 'note' : 'why'}: ${svc.why}`, width, '             ')) out.push(L(w, svc.ready ? 'warn' : 'fail'));
+  }
+  return out;
+}
+
+/** Would each compute node PXE boot again now: YES / NO / ?? and why, wrapped under it. */
+function computeNodeLines(cns: readonly CnBootEntry[], width: number): Line[] {
+  const out: Line[] = [L('Compute nodes, would each PXE boot again now:')];
+  for (const c of cns) {
+    const mark = c.boots === null ? { text: '??', tone: 'warn' as const } : c.boots ? { text: 'YES', tone: 'ok' as const } : { text: 'NO', tone: 'fail' as const };
+    out.push([{ text: `  ${c.hostname.padEnd(12)} ` }, mark]);
+    for (const w of fitWrap(c.why, width, '      ')) out.push(L(w, c.boots === false ? 'fail' : 'dim'));
   }
   return out;
 }

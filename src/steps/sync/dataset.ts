@@ -25,6 +25,7 @@ import type { DatasetSyncResult } from '../../state/sync-report.js';
 import type { DiskGuard } from './disk.js';
 import { SyncStepError, asStepError } from './errors.js';
 import { pullStream } from './pull-stream.js';
+import { readVerified } from './verify.js';
 import type { SyncTiming } from './timing.js';
 import { delegatedDatasetName } from '../../catalogue.js';
 
@@ -81,7 +82,9 @@ export async function syncDataset(j: DatasetJob): Promise<{ result: DatasetSyncR
   const quick = { timeoutMs: j.timing.commandTimeoutMs };
   const warnings: string[] = [];
   const prev = await heldMeta(j.root, j.service, j.uuid);
-  const whole = prev ? await chainWhole(j.root, j.service, j.uuid, prev) : false;
+  // A chain that failed its last verification is replaced by a full send.
+  const failedCheck = (await readVerified(j.root, j.service))?.datasets.some((v) => v.uuid === j.uuid && !v.ok) ?? false;
+  const whole = prev && !failedCheck ? await chainWhole(j.root, j.service, j.uuid, prev) : false;
 
   const before = await zfsListSnapshots(j.host, ds, quick).catch((e: unknown) => {
     throw asStepError(e, j.host.name, ['zfs', 'list', '-t', 'snapshot', ds]);

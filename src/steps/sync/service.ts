@@ -17,9 +17,10 @@ import { CommandFailedError, checkArg, lastLine } from '../../remote/triton/comm
 import { Uuid } from '../../values/schemas.js';
 import { Synced, paths } from '../../state/restore-data-layout.js';
 import type { ChainPolicy } from '../../state/sync-chain.js';
-import type { ServiceSyncResult } from '../../state/sync-report.js';
+import type { DatasetSyncResult, ServiceSyncResult } from '../../state/sync-report.js';
 import { delegatedDatasetName, hasDelegatedDataset, isRestored } from '../../catalogue.js';
 import { syncDataset } from './dataset.js';
+import { verifyService } from './verify.js';
 import type { DcFacts } from './dc-facts.js';
 import type { DiskGuard } from './disk.js';
 import { SyncStepError, asStepError, errorText } from './errors.js';
@@ -86,6 +87,8 @@ export async function syncService(ctx: SyncContext, svc: SapiService, insts: rea
   const warnings: string[] = [];
   const datasets: ServiceSyncResult['datasets'] = [];
   const failures: SyncStepError[] = [];
+  /** Instances whose dataset has a stream chain here to verify, and what this run sent. */
+  const held: { uuid: string; sent?: DatasetSyncResult }[] = [];
   // HA members are never re-created from a stream (see the catalogue): no dataset sends for them.
   const sendStreams = isRestored(name);
 
@@ -133,8 +136,10 @@ export async function syncService(ctx: SyncContext, svc: SapiService, insts: rea
         try {
           const d = await syncDataset({ root: ctx.root, service: name, uuid, alias, host, guard: ctx.guard, timing: ctx.timing, policy: ctx.policy, now: ctx.now, owner: ctx.localUuid });
           datasets.push(d.result);
+          held.push({ uuid, sent: d.result });
           warnings.push(...d.warnings);
         } catch (e) {
+          held.push({ uuid });
           const se = asStepError(e, host.name, `zfs send ${delegatedDatasetName(uuid)}`);
           if (se.hostDown) ctx.down.set(host.name, se);
           failures.push(se);
@@ -152,6 +157,11 @@ export async function syncService(ctx: SyncContext, svc: SapiService, insts: rea
   }
 
   if (failures.length === 0) await pruneGone(ctx.root, name, insts);
+  // Fresh is not verified: the chains held go through zstreamdump here (verify.ts).
+  if (sendStreams) {
+    const bad = await verifyService({ root: ctx.root, service: name, datasets: held, local: ctx.dc.local, timeoutMs: ctx.timing.sendTimeoutMs, now: ctx.now });
+    for (const b of bad) warnings.push(`VERIFY FAILED for ${name} dataset ${b.uuid}: ${b.error ?? 'a stream failed zstreamdump'}`);
+  }
   const prev = await previousSynced(ctx.root, name);
   const first = failures[0];
   const error = failures.map(errorText).join('; ');

@@ -2,6 +2,7 @@
 // directories (mkdir, tee, cat, rm, mv), and illumos `tar`, which only refuses.
 import { err, ok, type CmdResult } from '../cmd-result.js';
 import type { SimWorld } from '../world.js';
+import { booterCacheListing } from '../booter.js';
 import type { ScenarioServer } from '../scenario.js';
 import { USBKEY_EXTRA_FULL, usbkeyEntry, usbkeyOsListing } from '../usbkey.js';
 import { mountedKeyEntry } from '../usbkey-key.js';
@@ -36,7 +37,8 @@ function setupCompleteWritten(world: SimWorld, srv: ScenarioServer, uuid: string
 
 /**
  * `ls [-1] DIR` of /usbkey/os (platform directories and the `latest` link) or of
- * a directory under /usbkey/extra; sorted, one a line, as illumos ls prints to a pipe.
+ * a directory under /usbkey/extra, or a dhcpd zone's booter cache (booter.ts); sorted,
+ * one a line, as illumos ls prints to a pipe.
  */
 export function ls(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult {
   const dirs = args.filter((a) => !a.startsWith('-'));
@@ -47,6 +49,8 @@ export function ls(world: SimWorld, srv: ScenarioServer, args: string[]): CmdRes
     const names = usbkeyOsListing(world.state, srv);
     return names ? ok(names.map((n) => `${n}\n`).join('')) : gone;
   }
+  const cache = booterCacheListing(world, srv, dir);
+  if (cache) return ok(cache.map((n) => `${n}\n`).join(''));
   if (/^\/usbkey\/extra(\/|$)/.test(dir) && usbkeyEntry(world.state, srv, dir) === 'dir') {
     const prefix = dir === '/usbkey/extra' ? '' : `${dir.slice('/usbkey/extra/'.length)}/`;
     const names = (srv.usbkeyExtra ?? USBKEY_EXTRA_FULL)

@@ -13,6 +13,7 @@ import { nc, ping } from './net.js';
 import { svcs, zlogin } from './svcs-zlogin.js';
 import { vmadm } from './vmadm.js';
 import { zfs } from './zfs.js';
+import { zstreamdumpOutput } from '../zfs-stream.js';
 
 /** Realistic stderr for an injected `fail` fault. */
 export function faultFailure(argv: readonly string[]): CmdResult {
@@ -54,6 +55,8 @@ export function runGzCommand(world: SimWorld, srv: ScenarioServer, argv: readonl
       return nc(world, srv, args, stdin);
     case 'ping':
       return ping(world, srv, args);
+    case 'zstreamdump':
+      return zstreamdumpOutput(stdin);
     case 'true':
       return ok();
     case 'mkdir':
