@@ -75,7 +75,7 @@ describe('the incident bundle of a drill', () => {
     expect(text('timings.txt')).toMatch(/goal: 1 h \(RFD 67\): within it/);
     expect(text('timings.txt')).toContain('sapi0');
     expect(text('confirmations.txt')).toMatch(/RUN triton-recover restore/);
-    expect(text('confirmations.txt')).toMatch(/fenced: .*headnode0 is fenced/);
+    expect(text('confirmations.txt')).toMatch(/fenced: .*headnode0 fenced: /);
     expect(text('check.json')).toContain('"mode": "disaster"');
     expect(text('report.md')).toContain('Outcome: **DONE**');
     expect(text('journal.jsonl').split('\n').filter(Boolean).every((l) => JSON.parse(l) !== null)).toBe(true);
