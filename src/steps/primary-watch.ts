@@ -17,6 +17,7 @@ export class PrimaryWatch {
   constructor(
     private readonly host: Host,
     private readonly ip: string,
+    /** The least time between the starts of two probes. */
     private readonly gapMs: number,
   ) {
     this.loop = this.run();
@@ -25,6 +26,7 @@ export class PrimaryWatch {
   private async run(): Promise<void> {
     while (!this.stopped && !this.answeredAt) {
       const n = ++this.begun;
+      const began = Date.now();
       try {
         // illumos ping: `ping HOST TIMEOUT`; exit 0 = "HOST is alive".
         const r = await this.host.run(['ping', this.ip, '1'], { timeoutMs: 5_000 });
@@ -36,7 +38,9 @@ export class PrimaryWatch {
       const ready = this.waiting.filter(([from]) => from <= n);
       this.waiting = this.waiting.filter(([from]) => from > n);
       for (const [, w] of ready) w();
-      if (!this.answeredAt && !this.stopped) await sleep(this.gapMs);
+      // Probes begin at most once per gapMs: a dead host's ping (its 1 s timeout) already
+      // paces them, and a ping that fails at once (no route) does not spin.
+      if (!this.answeredAt && !this.stopped) await sleep(Math.max(0, this.gapMs - (Date.now() - began)));
     }
     // Answered (or stopped): nobody waits for a probe that will not come.
     for (const [, w] of this.waiting.splice(0)) w();

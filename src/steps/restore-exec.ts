@@ -92,7 +92,8 @@ export async function execPlan(
   const pendingSteps = steps.filter((s) => finished.get(key(s))?.status !== 'skipped');
   const images = pendingSteps.flatMap((s) => s.actions.filter((a) => a.kind === 'install-image'));
   const stager = new ImageStager(images, async (a) => void (await runAction(a, 'images')));
-  // The dead primary coming back mid-restore would put two of each zone on the network.
+  // The dead primary coming back mid-restore would put two of each zone on the network: probed
+  // continuously (a probe begins at most every poll), and each zone's start waits for a fresh probe.
   const watch = primaryIp ? new PrimaryWatch(o.dc.local, primaryIp, timing.pollMs) : undefined;
   const preparer = new ZonePreparer(steps, {
     run: (a, step, known, sink) => runAction(a, step.service, known, sink),
