@@ -44,7 +44,7 @@ module.exports = {
     {
       name: 'clients-know-no-domain',
       severity: 'error',
-      comment: 'a Triton client parses and runs; judging its answer is state\'s job.',
+      comment: "a Triton client parses and runs; judging its answer is state's job.",
       from: { path: '^src/remote/(?!sim/)' },
       to: { path: '^src/state/' },
     },
@@ -58,7 +58,8 @@ module.exports = {
     {
       name: 'the-simulator-does-not-share-our-beliefs',
       severity: 'error',
-      comment: 'the simulator models Triton from its own physics; if it read the catalogue, a wrong belief would pass its own test.',
+      comment:
+        'the simulator models Triton from its own physics; if it read the catalogue, a wrong belief would pass its own test.',
       from: { path: '^src/remote/sim/' },
       to: { path: '^src/catalogue\\.ts$' },
     },
@@ -75,6 +76,10 @@ module.exports = {
     includeOnly: '^src/',
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.tsx', '.js'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.tsx', '.js'],
+    },
   },
 };

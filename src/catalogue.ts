@@ -43,9 +43,28 @@ export interface ServiceSpec {
 }
 
 /** headnode.sh's WANT_DELEGATED_DATASET (reference B3): the services whose zones have zones/<uuid>/data. */
-const DELEGATED = new Set(['amonredis', 'assets', 'binder', 'cloudapi', 'cmon', 'cns', 'docker', 'fwapi', 'imgapi', 'mahi', 'manatee', 'moray', 'sapi', 'ufds']);
+const DELEGATED = new Set([
+  'amonredis',
+  'assets',
+  'binder',
+  'cloudapi',
+  'cmon',
+  'cns',
+  'docker',
+  'fwapi',
+  'imgapi',
+  'mahi',
+  'manatee',
+  'moray',
+  'sapi',
+  'ufds',
+]);
 
-const S = (name: string, role: ServiceRole, rest: Omit<ServiceSpec, 'name' | 'role' | 'dataset'> = {}): ServiceSpec => ({
+const S = (
+  name: string,
+  role: ServiceRole,
+  rest: Omit<ServiceSpec, 'name' | 'role' | 'dataset'> = {},
+): ServiceSpec => ({
   name,
   role,
   dataset: DELEGATED.has(name) ? 'delegated' : 'none',
@@ -68,11 +87,15 @@ export const CATALOGUE: readonly ServiceSpec[] = [
     ping: http(),
     bootsWithoutSapi: true,
     skipWarning: 'every zone after it asks SAPI for its config at first boot: without SAPI they fail to set up',
-    notes: { all: ['restored first: every later zone fetches its config from SAPI at first boot (within about a minute)'] },
+    notes: {
+      all: ['restored first: every later zone fetches its config from SAPI at first boot (within about a minute)'],
+    },
   }),
   S('amonredis', 'restore'),
   S('ufds', 'restore', {
-    notes: { all: ['in a multi-DC setup, check ufds replication (ufds_is_master, replication firewall rules) afterwards'] },
+    notes: {
+      all: ['in a multi-DC setup, check ufds replication (ufds_is_master, replication firewall rules) afterwards'],
+    },
   }),
   S('workflow', 'restore', { ping: http() }),
   S('amon', 'restore', { ping: http() }),
@@ -82,7 +105,11 @@ export const CATALOGUE: readonly ServiceSpec[] = [
   S('papi', 'restore', { ping: http() }),
   S('napi', 'restore', { ping: http() }),
   S('rabbitmq', 'restore', {
-    notes: { new: ['compute nodes boot with rabbitmq=guest:guest:<IP>:5672: update CNAPI /boot/default kernel_args and SAPI metadata rabbitmq'] },
+    notes: {
+      new: [
+        'compute nodes boot with rabbitmq=guest:guest:<IP>:5672: update CNAPI /boot/default kernel_args and SAPI metadata rabbitmq',
+      ],
+    },
   }),
   S('imgapi', 'restore', {
     ping: http(),
@@ -95,7 +122,7 @@ export const CATALOGUE: readonly ServiceSpec[] = [
   S('dhcpd', 'restore', {
     needsUsbkey: true,
     restoreOne: true,
-    notes: { all: ['compute nodes PXE boot from it: it serves this headnode\'s /usbkey/os platforms'] },
+    notes: { all: ["compute nodes PXE boot from it: it serves this headnode's /usbkey/os platforms"] },
   }),
   S('fwapi', 'restore', { ping: http() }),
   S('vmapi', 'restore', { ping: http() }),
@@ -105,7 +132,7 @@ export const CATALOGUE: readonly ServiceSpec[] = [
     // Self-signed CN=* unless the operator installed one, and then it names the
     // public hostname, not the admin IP: sdcadm's checkHealth does not verify it either.
     ping: { path: '/--ping', port: 443, https: true, tls: 'accept-self-signed' },
-    notes: { new: ['load balancers and DNS point at cloudapi\'s IPs: update them'] },
+    notes: { new: ["load balancers and DNS point at cloudapi's IPs: update them"] },
   }),
   S('cns', 'restore', { notes: { new: ['BIND slaves are configured with the CNS address: update their masters'] } }),
   S('docker', 'restore'),

@@ -23,17 +23,21 @@ function version(): string {
   return pkg.version;
 }
 
-const positive = (what: string) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${what} must be a positive number`);
-  return n;
-};
+const positive =
+  (what: string) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${what} must be a positive number`);
+    return n;
+  };
 
-const nonNegative = (what: string) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${what} must be a number, 0 or more`);
-  return n;
-};
+const nonNegative =
+  (what: string) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${what} must be a number, 0 or more`);
+    return n;
+  };
 
 export function buildProgram(run: (p: Promise<number>) => void): Command {
   const program = new Command('triton-recover')
@@ -43,19 +47,43 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .option('--demo', 'use the simulated datacenter of the built-in scenario')
     .option('--sim-state <file>', "the simulated DC's live state (created from --sim if absent)")
     .option('--sim-speed <factor>', 'divide every simulated latency by this factor', positive('--sim-speed'), 1)
-    .option('--sim-latencies <profile>', "lay a latency profile over the scenario's: 'real' (a real headnode's, with sources) or a file")
+    .option(
+      '--sim-latencies <profile>',
+      "lay a latency profile over the scenario's: 'real' (a real headnode's, with sources) or a file",
+    )
     .option('--restore-data <dir>', 'restore-data directory (default /var/sdcadm/restore-data)')
     .option('--journal-dir <dir>', 'where the journal, transcript and reports go')
     .option('--max-age <minutes>', 'restore-data older than this is stale (default 30)', positive('--max-age'))
     .option('--serial', 'serial-console mode: ASCII, no colour, no animation')
-    .option('--plain', 'linear console (also for TERM=dumb): numbered choices, one line per change, no cursor movement, full scrollback')
+    .option(
+      '--plain',
+      'linear console (also for TERM=dumb): numbered choices, one line per change, no cursor movement, full scrollback',
+    )
     .option('--ascii', 'ASCII only')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
-    .option('--identity <file>', `SSH private key for the other headnodes (default ${DEFAULT_IDENTITY}, else SSH_AUTH_SOCK)`)
-    .option('--known-hosts <file>', `known_hosts the peers' host keys are checked against (default ${DEFAULT_KNOWN_HOSTS})`)
-    .addOption(new Option('--sim-binder <ips>', "the simulator's binder lock in a real ZooKeeper ensemble at these IPs, port 2181 (tests)").hideHelp())
-    .addOption(new Option('--sim-ssh <port>', 'reach the simulated peers over a real SSH server on 127.0.0.1:PORT (tests)').argParser(positive('--sim-ssh')).hideHelp())
-    .option('--config <file>', `JSON config with "identity" and "knownHosts" (default ${DEFAULT_CONFIG_PATH}, if present)`)
+    .option(
+      '--identity <file>',
+      `SSH private key for the other headnodes (default ${DEFAULT_IDENTITY}, else SSH_AUTH_SOCK)`,
+    )
+    .option(
+      '--known-hosts <file>',
+      `known_hosts the peers' host keys are checked against (default ${DEFAULT_KNOWN_HOSTS})`,
+    )
+    .addOption(
+      new Option(
+        '--sim-binder <ips>',
+        "the simulator's binder lock in a real ZooKeeper ensemble at these IPs, port 2181 (tests)",
+      ).hideHelp(),
+    )
+    .addOption(
+      new Option('--sim-ssh <port>', 'reach the simulated peers over a real SSH server on 127.0.0.1:PORT (tests)')
+        .argParser(positive('--sim-ssh'))
+        .hideHelp(),
+    )
+    .option(
+      '--config <file>',
+      `JSON config with "identity" and "knownHosts" (default ${DEFAULT_CONFIG_PATH}, if present)`,
+    )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -80,25 +108,39 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .option('--yes', 'do not ask before each step')
     .option('--fenced <hostname>', 'the dead primary, typed: it is powered off or off the admin network')
     .addOption(
-      new Option('--fence-method <method>', `how it was fenced (journaled, in the report): ${FENCE_METHODS.map((m) => `${m} = ${FENCE_METHOD_TEXT[m]}`).join('; ')}`).choices([...FENCE_METHODS]),
+      new Option(
+        '--fence-method <method>',
+        `how it was fenced (journaled, in the report): ${FENCE_METHODS.map((m) => `${m} = ${FENCE_METHOD_TEXT[m]}`).join('; ')}`,
+      ).choices([...FENCE_METHODS]),
     )
     .addOption(new Option('--strategy <strategy>', 'identity strategy').choices(['reuse', 'new']).default('reuse'))
     .option('--only <services>', 'only these services (comma-separated)')
-    .option('--without-binder-quorum', "binder has no quorum: take the per-headnode lock instead of binder's DC-wide one (a console across a partition could restore the same zones)")
+    .option(
+      '--without-binder-quorum',
+      "binder has no quorum: take the per-headnode lock instead of binder's DC-wide one (a console across a partition could restore the same zones)",
+    )
     .action((_o, cmd: Command) => run(restore(cmd)));
 
   program
     .command('sync')
-    .description('pull restore-data from the headnodes that run each core instance (run every 5 minutes on each headnode)')
+    .description(
+      'pull restore-data from the headnodes that run each core instance (run every 5 minutes on each headnode)',
+    )
     .option('--reserve-ips', 'reserve free admin IPs in NAPI when fewer recovery IPs are reserved than a restore needs')
-    .option('--min-free-mb <mb>', `refuse writes that would leave less free space than this (default ${DEFAULT_MIN_FREE_MB})`, nonNegative('--min-free-mb'))
+    .option(
+      '--min-free-mb <mb>',
+      `refuse writes that would leave less free space than this (default ${DEFAULT_MIN_FREE_MB})`,
+      nonNegative('--min-free-mb'),
+    )
     .option('--sapi-url <url>', 'where SAPI answers (only needed when no earlier sync or local core zone can say)')
     .option('--json', 'one JSON object: what was synced, failed, sent, and the disk usage')
     .action((_o, cmd: Command) => run(sync(cmd)));
 
   program
     .command('ssh-setup')
-    .description('once per headnode: create the SSH key, trust the other headnodes\' host keys, install the key where a reboot keeps it')
+    .description(
+      "once per headnode: create the SSH key, trust the other headnodes' host keys, install the key where a reboot keeps it",
+    )
     .option('--yes', 'trust every fetched host key without asking (compare the fingerprints printed)')
     .action((_o, cmd: Command) => run(sshSetup(cmd)));
 
@@ -107,12 +149,17 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .argument('<server>', 'hostname or UUID of a set-up compute node')
     .description('guide turning a compute node into a secondary headnode')
     .option('--yes', 'do not ask before each step')
-    .option('--without-binder-quorum', "binder has no quorum: take the per-headnode lock instead of binder's DC-wide one (a console across a partition could convert at the same time)")
+    .option(
+      '--without-binder-quorum',
+      "binder has no quorum: take the per-headnode lock instead of binder's DC-wide one (a console across a partition could convert at the same time)",
+    )
     .action((server: string, _o, cmd: Command) => run(convert(server, cmd)));
 
   program
     .command('bundle')
-    .description('the incident bundle: journal, confirmations, check, plan, report, timings and status text in one .tar.gz, secrets redacted')
+    .description(
+      'the incident bundle: journal, confirmations, check, plan, report, timings and status text in one .tar.gz, secrets redacted',
+    )
     .option('--convert <server-uuid>', "a conversion's journal instead of the restore's")
     .action((_o, cmd: Command) => run(bundle(cmd)));
 
@@ -123,11 +170,14 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
 function report(err: unknown): number {
   if (err instanceof RemoteError || err instanceof CommandFailedError) {
     // The console's own GZ did not answer as a Triton headnode does.
-    process.stderr.write(`triton-recover: ${err.message}\n  is this the global zone of a Triton headnode? (to try it anywhere: triton-recover --demo)\n`);
+    process.stderr.write(
+      `triton-recover: ${err.message}\n  is this the global zone of a Triton headnode? (to try it anywhere: triton-recover --demo)\n`,
+    );
     return EXIT.blocked;
   }
   if (err instanceof CommanderError) {
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+      return EXIT.ok;
     return EXIT.usage;
   }
   if (err instanceof UsageError) {

@@ -21,7 +21,9 @@ async function cruise(pairs: readonly (readonly [string, string, boolean?])[]): 
   for (const [from, to, typeOnly] of pairs) {
     const spec = relativeImport(from, to);
     const n = (sources.get(from) ?? []).length;
-    const line = typeOnly ? `import type { T as T${n} } from '${spec}';\nexport type U${n} = T${n};` : `import { x as x${n} } from '${spec}';\nexport const y${n} = x${n};`;
+    const line = typeOnly
+      ? `import type { T as T${n} } from '${spec}';\nexport type U${n} = T${n};`
+      : `import { x as x${n} } from '${spec}';\nexport const y${n} = x${n};`;
     sources.set(from, [...(sources.get(from) ?? []), line]);
     if (!sources.has(to)) sources.set(to, []);
   }
@@ -29,9 +31,16 @@ async function cruise(pairs: readonly (readonly [string, string, boolean?])[]): 
     mkdirSync(dirname(join(d, f)), { recursive: true });
     writeFileSync(join(d, f), [...lines, 'export const x = 1;', 'export type T = number;', ''].join('\n'));
   }
-  writeFileSync(join(d, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true } }));
+  writeFileSync(
+    join(d, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true } }),
+  );
   try {
-    const r = await run(join(repo, 'node_modules', '.bin', 'depcruise'), ['src', '--config', join(repo, '.dependency-cruiser.cjs')], { cwd: d });
+    const r = await run(
+      join(repo, 'node_modules', '.bin', 'depcruise'),
+      ['src', '--config', join(repo, '.dependency-cruiser.cjs')],
+      { cwd: d },
+    );
     return { code: 0, out: r.stdout };
   } catch (err) {
     const e = err as { code: number; stdout: string };
@@ -66,12 +75,20 @@ describe('the arrows that must never be', () => {
   });
 
   it('allowed: steps -> state, app -> sim, and a type-only import of a Triton record into state', async () => {
-    const r = await cruise([['src/steps/a.ts', 'src/state/b.ts'], ['src/app/a.ts', 'src/remote/sim/b.ts'], ['src/state/c.ts', 'src/remote/triton/d.ts', true]]);
+    const r = await cruise([
+      ['src/steps/a.ts', 'src/state/b.ts'],
+      ['src/app/a.ts', 'src/remote/sim/b.ts'],
+      ['src/state/c.ts', 'src/remote/triton/d.ts', true],
+    ]);
     expect(r.out).toContain('no dependency violations');
   });
 
   it('the project itself holds to them', async () => {
-    const r = await run(join(repo, 'node_modules', '.bin', 'depcruise'), ['src', '--config', join(repo, '.dependency-cruiser.cjs')], { cwd: repo });
+    const r = await run(
+      join(repo, 'node_modules', '.bin', 'depcruise'),
+      ['src', '--config', join(repo, '.dependency-cruiser.cjs')],
+      { cwd: repo },
+    );
     expect(r.stdout).toContain('no dependency violations');
   });
 });

@@ -44,7 +44,15 @@ export async function openDc(g: GlobalOptions): Promise<Dc> {
       ...(g.restoreData ? { restoreDataDir: g.restoreData } : {}),
       speed: g.simSpeed ?? 1,
       ...(g.simLatencies ? { latencies: (await loadLatencyProfile(g.simLatencies)).latencyMs } : {}),
-      ...(g.simBinder ? { coordination: (o?: { connectTimeoutMs?: number }) => new ZkCoordination(g.simBinder!.split(',').map((ip, i) => ({ alias: `binder${i}`, ip: ip.trim() })), o) } : {}),
+      ...(g.simBinder
+        ? {
+            coordination: (o?: { connectTimeoutMs?: number }) =>
+              new ZkCoordination(
+                g.simBinder!.split(',').map((ip, i) => ({ alias: `binder${i}`, ip: ip.trim() })),
+                o,
+              ),
+          }
+        : {}),
     });
     return g.simSsh !== undefined ? simOverSsh(sim, g, g.simSsh) : sim;
   }
@@ -90,17 +98,33 @@ async function simOverSsh(sim: SimDc, g: GlobalOptions, port: number): Promise<D
   const ssh = sshSettingsOf(g, sim);
   const hostKeyPath = resolve(sim.restoreDataDir, '..', 'sim-ssh-host-key');
   if (!existsSync(hostKeyPath)) writeFileSync(hostKeyPath, generateKeyPair().private, { mode: 0o600 });
-  const svc = await serveSimOverSsh(sim, {
-    hostKey: readFileSync(hostKeyPath),
-    clientPrivateKeyPath: ssh.identity,
-    privateKeyRequired: ssh.identityExplicit,
-    knownHostsPath: ssh.knownHosts,
-  }, { port });
+  const svc = await serveSimOverSsh(
+    sim,
+    {
+      hostKey: readFileSync(hostKeyPath),
+      clientPrivateKeyPath: ssh.identity,
+      privateKeyRequired: ssh.identityExplicit,
+      knownHostsPath: ssh.knownHosts,
+    },
+    { port },
+  );
   return { ...svc.dc, close: () => svc.close() };
 }
 
 /** Waits scaled like the simulated DC's latencies, so a fast drill polls fast too. */
-export function timingOf(g: GlobalOptions, dc: Dc): { pollMs: number; healthTimeoutMs: number; commandTimeoutMs: number; probeTimeoutMs: number; bootTimeoutMs: number; provisionTimeoutMs: number; shutdownGraceMs: number; settleMs: number } {
+export function timingOf(
+  g: GlobalOptions,
+  dc: Dc,
+): {
+  pollMs: number;
+  healthTimeoutMs: number;
+  commandTimeoutMs: number;
+  probeTimeoutMs: number;
+  bootTimeoutMs: number;
+  provisionTimeoutMs: number;
+  shutdownGraceMs: number;
+  settleMs: number;
+} {
   const speed = dc.simulated ? (g.simSpeed ?? 1) : 1;
   return {
     pollMs: Math.max(5, 1_000 / speed),
@@ -110,9 +134,9 @@ export function timingOf(g: GlobalOptions, dc: Dc): { pollMs: number; healthTime
     // catches hangs, and a loaded machine must not turn "fine" into "cannot tell".
     probeTimeoutMs: Math.max(2_000, 5_000 / speed),
     // A conversion's two reboots, and a new HA zone until it is healthy.
-    bootTimeoutMs: Math.max(5_000, 45 * 60_000 / speed),
-    provisionTimeoutMs: Math.max(5_000, 30 * 60_000 / speed),
-    shutdownGraceMs: Math.max(5_000, 3 * 60_000 / speed),
-    settleMs: Math.max(500, 3 * 60_000 / speed),
+    bootTimeoutMs: Math.max(5_000, (45 * 60_000) / speed),
+    provisionTimeoutMs: Math.max(5_000, (30 * 60_000) / speed),
+    shutdownGraceMs: Math.max(5_000, (3 * 60_000) / speed),
+    settleMs: Math.max(500, (3 * 60_000) / speed),
   };
 }

@@ -20,7 +20,9 @@ export interface KeyLatency {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const QUESTION = 'Quit now?';
 
-export async function measureKeyToScreen(o: { speed?: number; lineBytesPerSec?: number; cycles?: number } = {}): Promise<KeyLatency> {
+export async function measureKeyToScreen(
+  o: { speed?: number; lineBytesPerSec?: number; cycles?: number } = {},
+): Promise<KeyLatency> {
   const loaded = await loadPtyModules();
   if ('error' in loaded) throw new Error(`key latency needs node-pty and @xterm/headless: ${loaded.error}`);
   const dir = mkdtempSync(join(tmpdir(), 'tr-bench-keys-'));
@@ -68,5 +70,10 @@ export async function measureKeyToScreen(o: { speed?: number; lineBytesPerSec?: 
     s.kill();
   }
   const sorted = [...times].sort((a, b) => a - b);
-  return { samples: sorted.length, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), maxMs: sorted.at(-1) ?? NaN };
+  return {
+    samples: sorted.length,
+    p50Ms: percentile(sorted, 50),
+    p95Ms: percentile(sorted, 95),
+    maxMs: sorted.at(-1) ?? NaN,
+  };
 }

@@ -124,7 +124,14 @@ export function openPtySession(mods: PtyModules, opts: PtySpawnOptions): PtySess
       if (firstScreen === undefined && screen().some((l) => l.trim() !== '')) firstScreen = at;
     });
   };
-  const line = opts.lineBytesPerSec ? serialLine(opts.lineBytesPerSec, show, () => child.pause(), () => child.resume()) : undefined;
+  const line = opts.lineBytesPerSec
+    ? serialLine(
+        opts.lineBytesPerSec,
+        show,
+        () => child.pause(),
+        () => child.resume(),
+      )
+    : undefined;
   child.onData((d) => {
     const n = Buffer.byteLength(d);
     const sec = Math.floor((performance.now() - start) / 1000);
@@ -151,7 +158,12 @@ export function openPtySession(mods: PtyModules, opts: PtySpawnOptions): PtySess
       for (;;) {
         await flush();
         if (matches(cond, screen())) return;
-        const why = exitCode !== undefined ? `the app exited (${exitCode})` : performance.now() > deadline ? `${timeoutMs} ms passed` : '';
+        const why =
+          exitCode !== undefined
+            ? `the app exited (${exitCode})`
+            : performance.now() > deadline
+              ? `${timeoutMs} ms passed`
+              : '';
         if (why) throw new Error(`waitFor(${String(cond)}): ${why}; screen:\n${screen().join('\n')}`);
         await sleep(15);
       }

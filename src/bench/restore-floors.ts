@@ -16,15 +16,22 @@ export interface RestoreFloors {
   pipelinedFloorMs: number;
 }
 
-const PREP_KEY: Record<string, string> = { 'install-image': 'imgadm install', 'create-vm': 'vmadm create', 'receive-dataset': 'zfs recv' };
+const PREP_KEY: Record<string, string> = {
+  'install-image': 'imgadm install',
+  'create-vm': 'vmadm create',
+  'receive-dataset': 'zfs recv',
+};
 
 export function prepMs(step: PlanStep, lat: LatencyOf): number {
-  return step.actions.slice(0, preparationLength(step.actions)).reduce((sum, a) => sum + lat(PREP_KEY[a.kind] ?? 'default'), 0);
+  return step.actions
+    .slice(0, preparationLength(step.actions))
+    .reduce((sum, a) => sum + lat(PREP_KEY[a.kind] ?? 'default'), 0);
 }
 
 export function runMs(step: PlanStep, lat: LatencyOf): number {
   const health = step.actions.find((a) => a.kind === 'wait-healthy');
-  const round = lat('vmadm get') + Math.max(lat('test -f'), lat('svcs -xz')) + lat('zlogin') + (health?.http ? lat('http') : 0);
+  const round =
+    lat('vmadm get') + Math.max(lat('test -f'), lat('svcs -xz')) + lat('zlogin') + (health?.http ? lat('http') : 0);
   return Math.max(lat('vmadm start'), lat('zone first boot')) + round;
 }
 

@@ -6,7 +6,10 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[i]!;
 }
 
-export async function timeMany(n: number, fn: () => Promise<unknown>): Promise<{ median: number; p95: number; n: number }> {
+export async function timeMany(
+  n: number,
+  fn: () => Promise<unknown>,
+): Promise<{ median: number; p95: number; n: number }> {
   const t: number[] = [];
   for (let i = 0; i < n; i++) {
     const s = process.hrtime.bigint();

@@ -15,7 +15,7 @@ function restoreScript(pauseMs: number): PtyScriptStep[] {
     { waitFor: 'RESTORE 2/4: PRE-FLIGHT', delayMs: pauseMs, keys: '\r' },
     { waitFor: '> 1 reuse', delayMs: pauseMs, keys: '\r' },
     { waitFor: 'zone(s) of headnode0 re-created', delayMs: pauseMs, keys: '\r' },
-    { waitFor: "hostname to confirm", delayMs: pauseMs, keys: 'headnode0\r' },
+    { waitFor: 'hostname to confirm', delayMs: pauseMs, keys: 'headnode0\r' },
     { waitFor: 'fenced?', delayMs: pauseMs, keys: 'b' },
     { waitFor: '[1/21] Restore assets0', delayMs: pauseMs, keys: 'a' },
     { waitFor: 'without asking again', delayMs: pauseMs, keys: 'y' },
@@ -26,7 +26,14 @@ function restoreScript(pauseMs: number): PtyScriptStep[] {
 export async function measureConsole(serial: boolean, speed = 10): Promise<PtyMeasurement> {
   const dir = mkdtempSync(join(tmpdir(), 'tr-bench-tui-'));
   return measurePty({
-    args: ['--demo', '--sim-state', join(dir, 'state.json'), '--sim-speed', String(speed), ...(serial ? ['--serial'] : [])],
+    args: [
+      '--demo',
+      '--sim-state',
+      join(dir, 'state.json'),
+      '--sim-speed',
+      String(speed),
+      ...(serial ? ['--serial'] : []),
+    ],
     cols: 80,
     rows: 24,
     term: serial ? 'vt100' : 'xterm-256color',
@@ -38,8 +45,21 @@ export async function measureConsole(serial: boolean, speed = 10): Promise<PtyMe
 }
 
 export interface ConsoleBench {
-  serial: { avgBytesPerSec: number; worstSecondBytes: number; firstPaintMs: number | null; keyToScreenP95Ms: number; keyToScreenP50Ms: number; keySamples: number; idleBytesPerSec: number | null };
-  normal: { avgBytesPerSec: number; worstSecondBytes: number; firstPaintMs: number | null; idleBytesPerSec: number | null };
+  serial: {
+    avgBytesPerSec: number;
+    worstSecondBytes: number;
+    firstPaintMs: number | null;
+    keyToScreenP95Ms: number;
+    keyToScreenP50Ms: number;
+    keySamples: number;
+    idleBytesPerSec: number | null;
+  };
+  normal: {
+    avgBytesPerSec: number;
+    worstSecondBytes: number;
+    firstPaintMs: number | null;
+    idleBytesPerSec: number | null;
+  };
   nodeBaselineMs: number;
 }
 
@@ -57,7 +77,12 @@ export async function benchConsole(): Promise<ConsoleBench> {
       keySamples: keys.samples,
       idleBytesPerSec: serial.idleBytesPerSec ?? null,
     },
-    normal: { avgBytesPerSec: normal.avgBytesPerSec, worstSecondBytes: normal.worstSecondBytes, firstPaintMs: normal.firstScreenMs ?? null, idleBytesPerSec: normal.idleBytesPerSec ?? null },
+    normal: {
+      avgBytesPerSec: normal.avgBytesPerSec,
+      worstSecondBytes: normal.worstSecondBytes,
+      firstPaintMs: normal.firstScreenMs ?? null,
+      idleBytesPerSec: normal.idleBytesPerSec ?? null,
+    },
     nodeBaselineMs: nodeStartupMs(),
   };
 }

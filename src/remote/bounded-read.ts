@@ -32,7 +32,14 @@ export interface RegularFile {
   mtimeMs: number;
 }
 
-function typeOf(st: { isDirectory(): boolean; isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+function typeOf(st: {
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}): string {
   if (st.isDirectory()) return 'a directory';
   if (st.isSymbolicLink()) return 'a symbolic link';
   if (st.isFIFO()) return 'a FIFO (named pipe)';
@@ -63,10 +70,12 @@ export async function regularFile(root: string, rel: string): Promise<RegularFil
     if (code === 'ENOTDIR') throw new FileRefused('unreadable', `a part of ${rel} is not a directory`);
     throw new FileRefused('unreadable', (err as Error).message);
   }
-  if (!st.isFile()) throw new FileRefused('unreadable', `${rel} is ${typeOf(st)}, not a regular file (sync writes only regular files)`);
+  if (!st.isFile())
+    throw new FileRefused('unreadable', `${rel} is ${typeOf(st)}, not a regular file (sync writes only regular files)`);
   // A directory on the way may be a symlink to elsewhere: the real path must stay inside the root.
   const [real, rootReal] = await Promise.all([realpath(path).catch(() => path), realRoot(root)]);
-  if (!real.startsWith(rootReal + sep)) throw new FileRefused('unreadable', `${rel} resolves to ${real}, outside the restore-data root ${rootReal}`);
+  if (!real.startsWith(rootReal + sep))
+    throw new FileRefused('unreadable', `${rel} resolves to ${real}, outside the restore-data root ${rootReal}`);
   return { path, size: st.size, mtimeMs: st.mtimeMs };
 }
 
@@ -75,7 +84,9 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string, onTimeout: () =
   const t = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       onTimeout();
-      reject(new FileRefused('unreadable', `${what}: no answer from the file system within ${Math.round(ms / 1000)} s`));
+      reject(
+        new FileRefused('unreadable', `${what}: no answer from the file system within ${Math.round(ms / 1000)} s`),
+      );
     }, ms);
   });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
@@ -86,9 +97,11 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string, onTimeout: () =
  * FIFO swapped in since the lstat; then check again on the open descriptor.
  */
 async function openChecked(f: RegularFile, rel: string) {
-  const fh = await open(f.path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((err: unknown) => {
-    throw new FileRefused('unreadable', (err as Error).message);
-  });
+  const fh = await open(f.path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(
+    (err: unknown) => {
+      throw new FileRefused('unreadable', (err as Error).message);
+    },
+  );
   const st = await fh.stat();
   if (!st.isFile()) {
     await fh.close();
@@ -98,9 +111,18 @@ async function openChecked(f: RegularFile, rel: string) {
 }
 
 /** The whole file as text, at most maxBytes, within timeoutMs. */
-export async function readBounded(root: string, rel: string, maxBytes = MAX_JSON_BYTES, timeoutMs = READ_TIMEOUT_MS): Promise<string> {
+export async function readBounded(
+  root: string,
+  rel: string,
+  maxBytes = MAX_JSON_BYTES,
+  timeoutMs = READ_TIMEOUT_MS,
+): Promise<string> {
   const f = await regularFile(root, rel);
-  if (f.size > maxBytes) throw new FileRefused('corrupt', `${rel} is ${f.size} bytes, more than the ${maxBytes} a restore-data file of its kind may hold`);
+  if (f.size > maxBytes)
+    throw new FileRefused(
+      'corrupt',
+      `${rel} is ${f.size} bytes, more than the ${maxBytes} a restore-data file of its kind may hold`,
+    );
   const { fh, size } = await openChecked(f, rel);
   let closed = false;
   const close = (): void => {
@@ -151,7 +173,11 @@ export async function readableNonEmpty(root: string, rel: string, timeoutMs = RE
 const hashCache = new Map<string, string>();
 
 /** sha1 of a regular file, read in full once per (path, size, mtime) in this process. */
-export async function sha1Of(root: string, rel: string, timeoutMs = HASH_TIMEOUT_MS): Promise<{ file: RegularFile; sha1: string }> {
+export async function sha1Of(
+  root: string,
+  rel: string,
+  timeoutMs = HASH_TIMEOUT_MS,
+): Promise<{ file: RegularFile; sha1: string }> {
   const f = await regularFile(root, rel);
   const key = `${f.path}\0${f.size}\0${f.mtimeMs}`;
   const cached = hashCache.get(key);

@@ -14,11 +14,15 @@ export function checkDirOption(what: string, path: string): void {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOTDIR') {
-      throw new UsageError(`${what} ${path}: a part of ${dirname(path)} is a file, not a directory; give a path under a directory (it is created if absent)`);
+      throw new UsageError(
+        `${what} ${path}: a part of ${dirname(path)} is a file, not a directory; give a path under a directory (it is created if absent)`,
+      );
     }
     return; // absent: created when needed; other errors are reported where it is used
   }
   if (!st.isDirectory()) {
-    throw new UsageError(`${what} ${path} is ${st.isFile() ? 'a file' : 'not a directory'}: give a directory (it is created if absent), or move ${path} aside`);
+    throw new UsageError(
+      `${what} ${path} is ${st.isFile() ? 'a file' : 'not a directory'}: give a directory (it is created if absent), or move ${path} aside`,
+    );
   }
 }

@@ -19,7 +19,12 @@ export function scanHostKey(address: string, port = 22, timeoutMs = 10_000): Pro
     const done = (): void => {
       client.destroy();
       if (key) resolve({ key, address, port });
-      else reject(new Error(`no host key from ${address}:${port}: ${why ?? 'the connection closed first'}; check that sshd answers there`));
+      else
+        reject(
+          new Error(
+            `no host key from ${address}:${port}: ${why ?? 'the connection closed first'}; check that sshd answers there`,
+          ),
+        );
     };
     let why: string | undefined;
     client.on('error', (e: Error) => {

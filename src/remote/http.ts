@@ -13,13 +13,19 @@ export const fetchTransport: HttpTransport = async (req) => {
   const timeout = AbortSignal.timeout(req.timeoutMs);
   const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
   try {
-    if (req.tls === 'accept-self-signed' && new URL(req.url).protocol === 'https:') return await httpsAcceptingSelfSigned(req, signal);
+    if (req.tls === 'accept-self-signed' && new URL(req.url).protocol === 'https:')
+      return await httpsAcceptingSelfSigned(req, signal);
     return await viaFetch(req, signal);
   } catch (err) {
     if (timeout.aborted) throw new HttpError(req.method, req.url, 'timeout', 'timed out', err);
     if (req.signal?.aborted) throw new HttpError(req.method, req.url, 'aborted', 'aborted', err);
     // fetch wraps the socket's error ("fetch failed", cause: the real one); node:https gives it directly.
-    const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
+    const cause =
+      err instanceof Error && err.cause instanceof Error
+        ? err.cause.message
+        : err instanceof Error
+          ? err.message
+          : String(err);
     throw new HttpError(req.method, req.url, 'unreachable', cause, err);
   }
 };

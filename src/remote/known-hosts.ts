@@ -4,8 +4,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
 export type HostPattern =
-  | { kind: 'glob'; negated: boolean; pattern: string }
-  | { kind: 'hashed'; salt: Buffer; hmac: Buffer };
+  { kind: 'glob'; negated: boolean; pattern: string } | { kind: 'hashed'; salt: Buffer; hmac: Buffer };
 
 export interface KnownHostEntry {
   /** 1-based, for messages that point the operator at the file. */

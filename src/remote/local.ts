@@ -53,10 +53,22 @@ export class LocalHost implements Host {
   async run(argv: readonly string[], opts: RunOptions): Promise<RunResult> {
     const [file, ...args] = argv;
     if (file === undefined || file === '') {
-      throw this.error('spawn-failed', argv, false, 'empty command', 'this is a bug in triton-recover: report it with the step that was running');
+      throw this.error(
+        'spawn-failed',
+        argv,
+        false,
+        'empty command',
+        'this is a bug in triton-recover: report it with the step that was running',
+      );
     }
     if (opts.signal?.aborted) {
-      throw this.error('aborted', argv, false, 'cancelled before it started', 'nothing ran; start the step again when ready');
+      throw this.error(
+        'aborted',
+        argv,
+        false,
+        'cancelled before it started',
+        'nothing ran; start the step again when ready',
+      );
     }
     const started = performance.now();
     const { stdin, stdoutSink } = opts;
@@ -69,7 +81,11 @@ export class LocalHost implements Host {
       buffer: false,
       stripFinalNewline: false,
       // No stdin means EOF at once, as over SSH: a command that reads stdin must not hang.
-      ...(stdin === undefined ? { stdin: 'ignore' as const } : stdinIsStream ? { stdin: 'pipe' as const } : { input: stdin }),
+      ...(stdin === undefined
+        ? { stdin: 'ignore' as const }
+        : stdinIsStream
+          ? { stdin: 'pipe' as const }
+          : { input: stdin }),
     });
     if (sub.pid !== undefined) trackGroup(sub.pid);
 
@@ -133,24 +149,46 @@ export class LocalHost implements Host {
       if (res !== 'forced') await Promise.race([sinkDone, forced]);
       const durationMs = Math.round(performance.now() - started);
       if (why === 'timeout') {
-        throw this.error('timeout', argv, true, `no exit after ${opts.timeoutMs} ms; killed it`,
-          'it may have done part of its work: check its effect on this host before running it again');
+        throw this.error(
+          'timeout',
+          argv,
+          true,
+          `no exit after ${opts.timeoutMs} ms; killed it`,
+          'it may have done part of its work: check its effect on this host before running it again',
+        );
       }
       if (why === 'aborted') {
-        throw this.error('aborted', argv, true, 'cancelled by the operator; killed it',
-          'it may have done part of its work: check its effect on this host before running it again');
+        throw this.error(
+          'aborted',
+          argv,
+          true,
+          'cancelled by the operator; killed it',
+          'it may have done part of its work: check its effect on this host before running it again',
+        );
       }
       if (stdinError !== undefined) {
-        throw this.error('aborted', argv, true, `its input stream failed (${String(stdinError)}); killed it`,
-          'the source of the input failed; fix that, then check this command\'s effect before running it again', stdinError);
+        throw this.error(
+          'aborted',
+          argv,
+          true,
+          `its input stream failed (${String(stdinError)}); killed it`,
+          "the source of the input failed; fix that, then check this command's effect before running it again",
+          stdinError,
+        );
       }
       if (res === 'forced') throw new Error('unreachable: forced without a reason');
       if (res.failed && res.exitCode === undefined && res.signal === undefined) {
         const notFound = res.code === 'ENOENT';
-        throw this.error('spawn-failed', argv, false,
+        throw this.error(
+          'spawn-failed',
+          argv,
+          false,
           notFound ? `command not found: ${file}` : `could not start: ${res.originalMessage ?? res.message}`,
-          notFound ? `install ${file} or check PATH on this host` : 'check permissions and resources (fds, memory) on this host',
-          res.cause);
+          notFound
+            ? `install ${file} or check PATH on this host`
+            : 'check permissions and resources (fds, memory) on this host',
+          res.cause,
+        );
       }
       let code = res.exitCode ?? 255;
       let stderr = Buffer.concat(err).toString('utf8');
@@ -172,7 +210,14 @@ export class LocalHost implements Host {
     }
   }
 
-  private error(kind: RemoteError['kind'], argv: readonly string[], mayHaveRun: boolean, message: string, hint: string, cause?: unknown): RemoteError {
+  private error(
+    kind: RemoteError['kind'],
+    argv: readonly string[],
+    mayHaveRun: boolean,
+    message: string,
+    hint: string,
+    cause?: unknown,
+  ): RemoteError {
     return new RemoteError({ kind, host: this.name, argv, mayHaveRun, message, hint, cause });
   }
 }

@@ -31,7 +31,9 @@ export function openRealDc(opts: RealDcOptions): Dc {
           name: hostname,
           address: adminIp,
           ...(opts.knownHostsPath ? { knownHostsPath: opts.knownHostsPath } : {}),
-          ...(opts.privateKeyPath ? { privateKeyPath: opts.privateKeyPath, privateKeyRequired: opts.privateKeyRequired ?? true } : {}),
+          ...(opts.privateKeyPath
+            ? { privateKeyPath: opts.privateKeyPath, privateKeyRequired: opts.privateKeyRequired ?? true }
+            : {}),
         });
         peers.set(hostname, h);
       }

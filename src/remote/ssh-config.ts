@@ -47,7 +47,9 @@ export function readConfigFile(path: string | undefined): ConfigFile {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`the config file ${p} is not JSON: ${(e as Error).message}; fix it (keys: identity, knownHosts)`);
+    throw new UsageError(
+      `the config file ${p} is not JSON: ${(e as Error).message}; fix it (keys: identity, knownHosts)`,
+    );
   }
   const r = ConfigFileSchema.safeParse(json);
   if (!r.success) {

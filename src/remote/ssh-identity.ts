@@ -23,10 +23,16 @@ export async function ensureIdentity(path: string): Promise<Identity> {
   let created = false;
   if (!existsSync(path)) {
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    const r = await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', COMMENT, '-f', path], { reject: false, stdin: 'ignore' });
+    const r = await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', COMMENT, '-f', path], {
+      reject: false,
+      stdin: 'ignore',
+    });
     if (r.exitCode !== 0) {
       // ENOENT (no ssh-keygen) or a failure: make it ourselves rather than give up.
-      if (existsSync(path)) throw new Error(`ssh-keygen left ${path} behind but failed: ${r.stderr || r.message}; remove it and run ssh-setup again`);
+      if (existsSync(path))
+        throw new Error(
+          `ssh-keygen left ${path} behind but failed: ${r.stderr || r.message}; remove it and run ssh-setup again`,
+        );
       const k = generateKeyPair('ed25519');
       await writeFile(path, k.private, { mode: 0o600 });
       await writeFile(`${path}.pub`, `${k.public.trim()} ${COMMENT}\n`, { mode: 0o644 });
@@ -42,7 +48,10 @@ async function publicLineOf(path: string): Promise<string> {
   const pub = await readFile(`${path}.pub`, 'utf8').catch(() => null);
   if (pub?.trim()) return pub.trim();
   const parsed = ssh2.utils.parseKey(await readFile(path));
-  if (parsed instanceof Error) throw new Error(`cannot read the private key ${path}: ${parsed.message}; it must be an unencrypted OpenSSH or PEM key`);
+  if (parsed instanceof Error)
+    throw new Error(
+      `cannot read the private key ${path}: ${parsed.message}; it must be an unencrypted OpenSSH or PEM key`,
+    );
   const k = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!k) throw new Error(`no key in ${path}`);
   return `${k.type} ${k.getPublicSSH().toString('base64')} ${COMMENT}`;

@@ -36,7 +36,9 @@ export function killGroupCommand(pid: number): string {
 
 /** The pid a killGroupCommand names, read back from its argv. */
 export function killGroupTarget(argv: readonly string[]): number | undefined {
-  return argv.length === 3 && argv[0] === 'kill' && argv[1] === '-9' && /^-[0-9]+$/.test(argv[2]!) ? Number(argv[2]!.slice(1)) : undefined;
+  return argv.length === 3 && argv[0] === 'kill' && argv[1] === '-9' && /^-[0-9]+$/.test(argv[2]!)
+    ? Number(argv[2]!.slice(1))
+    : undefined;
 }
 
 /**

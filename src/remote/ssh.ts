@@ -47,14 +47,20 @@ interface Conn {
 
 /** Why a connection could not be made, before it is tied to one command. */
 class ConnectFailure extends Error {
-  constructor(readonly kind: RemoteErrorKind, message: string, readonly hint: string, cause?: unknown) {
+  constructor(
+    readonly kind: RemoteErrorKind,
+    message: string,
+    readonly hint: string,
+    cause?: unknown,
+  ) {
     super(message, { cause });
   }
 }
 
 const UNREACHABLE_HINT =
   'check that the host is up and sshd listens (ping, then ssh from this headnode by hand); the command was not sent';
-const MAY_HAVE_RUN_HINT = 'the command may have run in part or in full: check its effect on this host before running it again';
+const MAY_HAVE_RUN_HINT =
+  'the command may have run in part or in full: check its effect on this host before running it again';
 
 export class SshHost implements Host {
   readonly name: string;
@@ -126,8 +132,12 @@ export class SshHost implements Host {
     try {
       kh = await loadKnownHosts(knownHostsPath);
     } catch (e) {
-      throw new ConnectFailure('host-key-unknown', `cannot read ${knownHostsPath}: ${errText(e)}`,
-        `fix the file's permissions (it must be readable by ${process.env.USER ?? 'this user'}); the host key cannot be checked without it`, e);
+      throw new ConnectFailure(
+        'host-key-unknown',
+        `cannot read ${knownHostsPath}: ${errText(e)}`,
+        `fix the file's permissions (it must be readable by ${process.env.USER ?? 'this user'}); the host key cannot be checked without it`,
+        e,
+      );
     }
     let privateKey: Buffer | undefined;
     if (privateKeyPath) {
@@ -136,17 +146,26 @@ export class SshHost implements Host {
       } catch (e) {
         const absent = (e as NodeJS.ErrnoException).code === 'ENOENT';
         if (!absent || this.o.privateKeyRequired) {
-          throw new ConnectFailure('auth-failed', `cannot read private key ${privateKeyPath}: ${errText(e)}`,
-            absent ? 'create it with `triton-recover ssh-setup --identity FILE`, or fix the path (--identity or "identity" in the config file)' : 'check the key path and permissions', e);
+          throw new ConnectFailure(
+            'auth-failed',
+            `cannot read private key ${privateKeyPath}: ${errText(e)}`,
+            absent
+              ? 'create it with `triton-recover ssh-setup --identity FILE`, or fix the path (--identity or "identity" in the config file)'
+              : 'check the key path and permissions',
+            e,
+          );
         }
       }
     }
     // Without a key, ssh2 would try "none" auth and fail with a vague message at the peer.
     if (!privateKey && !this.o.agent) {
-      throw new ConnectFailure('auth-failed', `no SSH key to log in to ${this.name} as ${this.o.username}: ${privateKeyPath ? `${privateKeyPath} does not exist` : 'no identity file configured'} and SSH_AUTH_SOCK is not set`,
-        'run `triton-recover ssh-setup` once on this headnode (it creates the key and installs it on the other headnodes), or pass --identity FILE (or set "identity" in /var/sdcadm/triton-recover/config.json)');
+      throw new ConnectFailure(
+        'auth-failed',
+        `no SSH key to log in to ${this.name} as ${this.o.username}: ${privateKeyPath ? `${privateKeyPath} does not exist` : 'no identity file configured'} and SSH_AUTH_SOCK is not set`,
+        'run `triton-recover ssh-setup` once on this headnode (it creates the key and installs it on the other headnodes), or pass --identity FILE (or set "identity" in /var/sdcadm/triton-recover/config.json)',
+      );
     }
-    this.keyUsed = privateKey ? privateKeyPath ?? '' : `the ssh-agent at ${this.o.agent}`;
+    this.keyUsed = privateKey ? (privateKeyPath ?? '') : `the ssh-agent at ${this.o.agent}`;
     return new Promise<Conn>((resolve, reject) => {
       const client = new ssh2.Client();
       const conn: Conn = { client, closed: false };
@@ -198,8 +217,14 @@ export class SshHost implements Host {
         client.connect(cfg);
       } catch (e) {
         // ssh2 throws synchronously on a key it cannot parse.
-        reject(new ConnectFailure('auth-failed', `cannot use private key ${privateKeyPath ?? ''}: ${errText(e)}`,
-          'check that the file is an unencrypted OpenSSH or PEM private key', e));
+        reject(
+          new ConnectFailure(
+            'auth-failed',
+            `cannot use private key ${privateKeyPath ?? ''}: ${errText(e)}`,
+            'check that the file is an unencrypted OpenSSH or PEM private key',
+            e,
+          ),
+        );
       }
     });
   }
@@ -219,8 +244,12 @@ export class SshHost implements Host {
     const level = (err as { level?: string } | undefined)?.level;
     const msg = err?.message ?? 'connection closed during the handshake';
     if (level === 'client-authentication') {
-      return new ConnectFailure('auth-failed', `authentication as ${this.o.username} failed at ${this.where}`,
-        `check that our key (${this.keyUsed || 'none'}) is in ${this.o.username}'s authorized_keys on ${this.name}; \`triton-recover ssh-setup\` installs it where a reboot keeps it (/usbkey/config.inc/root.authorized_keys)`, err);
+      return new ConnectFailure(
+        'auth-failed',
+        `authentication as ${this.o.username} failed at ${this.where}`,
+        `check that our key (${this.keyUsed || 'none'}) is in ${this.o.username}'s authorized_keys on ${this.name}; \`triton-recover ssh-setup\` installs it where a reboot keeps it (/usbkey/config.inc/root.authorized_keys)`,
+        err,
+      );
     }
     return new ConnectFailure('unreachable', `cannot connect to ${this.where}: ${msg}`, UNREACHABLE_HINT, err);
   }
@@ -230,11 +259,26 @@ export class SshHost implements Host {
     try {
       command = quoteArgv(argv);
     } catch (e) {
-      return Promise.reject(this.err('spawn-failed', argv, false, `cannot send this command: ${errText(e)}`,
-        'this is a bug in triton-recover: report it with the step that was running'));
+      return Promise.reject(
+        this.err(
+          'spawn-failed',
+          argv,
+          false,
+          `cannot send this command: ${errText(e)}`,
+          'this is a bug in triton-recover: report it with the step that was running',
+        ),
+      );
     }
     if (opts.signal?.aborted) {
-      return Promise.reject(this.err('aborted', argv, false, 'cancelled before it was sent', 'nothing ran; start the step again when ready'));
+      return Promise.reject(
+        this.err(
+          'aborted',
+          argv,
+          false,
+          'cancelled before it was sent',
+          'nothing ran; start the step again when ready',
+        ),
+      );
     }
     const nonce = randomBytes(8).toString('hex');
     const pidLine = new PidLine(nonce);
@@ -286,26 +330,55 @@ export class SshHost implements Host {
           if (code === 0) code = 255;
           note(`stdout could not be delivered: ${errText(sinkError)}`);
         }
-        resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr, durationMs: Math.round(performance.now() - started) });
+        resolve({
+          code,
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr,
+          durationMs: Math.round(performance.now() - started),
+        });
       };
 
       const timer = setTimeout(() => {
-        fail(this.err('timeout', argv, execSent,
-          execSent ? `no exit after ${opts.timeoutMs} ms; sent KILL and closed the channel` : `not connected after ${opts.timeoutMs} ms; the command was not sent`,
-          execSent ? `${MAY_HAVE_RUN_HINT}; the remote process may also still be running (check with ps on ${this.name})` : UNREACHABLE_HINT));
+        fail(
+          this.err(
+            'timeout',
+            argv,
+            execSent,
+            execSent
+              ? `no exit after ${opts.timeoutMs} ms; sent KILL and closed the channel`
+              : `not connected after ${opts.timeoutMs} ms; the command was not sent`,
+            execSent
+              ? `${MAY_HAVE_RUN_HINT}; the remote process may also still be running (check with ps on ${this.name})`
+              : UNREACHABLE_HINT,
+          ),
+        );
       }, opts.timeoutMs);
       const onAbort = (): void => {
-        fail(this.err('aborted', argv, execSent, execSent ? 'cancelled by the operator; sent KILL' : 'cancelled before it was sent',
-          execSent ? MAY_HAVE_RUN_HINT : 'nothing ran; start the step again when ready'));
+        fail(
+          this.err(
+            'aborted',
+            argv,
+            execSent,
+            execSent ? 'cancelled by the operator; sent KILL' : 'cancelled before it was sent',
+            execSent ? MAY_HAVE_RUN_HINT : 'nothing ran; start the step again when ready',
+          ),
+        );
       };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       const onLost = (): void => {
         // The exit status arrives after all output, so with it in hand we know the outcome.
         if (exit) return void complete();
         const why = conn?.lastError ? ` (${conn.lastError.message})` : '';
-        fail(this.err('connection-lost', argv, execSent, `connection to ${this.where} lost while the command ran${why}`,
-          execSent ? MAY_HAVE_RUN_HINT : 'the command was not sent; it is safe to run it again once the host answers',
-          conn?.lastError));
+        fail(
+          this.err(
+            'connection-lost',
+            argv,
+            execSent,
+            `connection to ${this.where} lost while the command ran${why}`,
+            execSent ? MAY_HAVE_RUN_HINT : 'the command was not sent; it is safe to run it again once the host answers',
+            conn?.lastError,
+          ),
+        );
       };
 
       const start = (c: Conn): void => {
@@ -317,8 +390,16 @@ export class SshHost implements Host {
         try {
           c.client.exec(wrapWithPid(command, nonce), (e, ch) => {
             if (e) {
-              return fail(this.err('spawn-failed', argv, false, `${this.name} refused to start the command: ${e.message}`,
-                `check sshd on ${this.name} (MaxSessions, ForceCommand) and its logs`, e));
+              return fail(
+                this.err(
+                  'spawn-failed',
+                  argv,
+                  false,
+                  `${this.name} refused to start the command: ${e.message}`,
+                  `check sshd on ${this.name} (MaxSessions, ForceCommand) and its logs`,
+                  e,
+                ),
+              );
             }
             if (done) return void stopChannel(ch);
             channel = ch;
@@ -349,8 +430,16 @@ export class SshHost implements Host {
         const { stdin } = opts;
         if (stdin instanceof Readable) {
           stdin.on('error', (e) => {
-            fail(this.err('aborted', argv, true, `its input stream failed (${errText(e)}); sent KILL`,
-              `the source of the input failed; fix that, then ${MAY_HAVE_RUN_HINT}`, e));
+            fail(
+              this.err(
+                'aborted',
+                argv,
+                true,
+                `its input stream failed (${errText(e)}); sent KILL`,
+                `the source of the input failed; fix that, then ${MAY_HAVE_RUN_HINT}`,
+                e,
+              ),
+            );
           });
           stdin.pipe(ch);
         } else {
@@ -363,7 +452,8 @@ export class SshHost implements Host {
         .then((c) => (c.closed ? this.connection() : c))
         .then(start, (e: unknown) => {
           if (e instanceof HostKeyError) return fail(e);
-          const f = e instanceof ConnectFailure ? e : new ConnectFailure('unreachable', errText(e), UNREACHABLE_HINT, e);
+          const f =
+            e instanceof ConnectFailure ? e : new ConnectFailure('unreachable', errText(e), UNREACHABLE_HINT, e);
           fail(this.err(f.kind, argv, false, f.message, f.hint, f.cause));
         });
     });
@@ -396,7 +486,14 @@ export class SshHost implements Host {
     void p.then(() => this.kills.delete(p));
   }
 
-  private err(kind: RemoteErrorKind, argv: readonly string[], mayHaveRun: boolean, message: string, hint: string, cause?: unknown): RemoteError {
+  private err(
+    kind: RemoteErrorKind,
+    argv: readonly string[],
+    mayHaveRun: boolean,
+    message: string,
+    hint: string,
+    cause?: unknown,
+  ): RemoteError {
     return new RemoteError({ kind, host: this.name, argv, mayHaveRun, message, hint, cause });
   }
 }
@@ -415,7 +512,11 @@ function stopChannel(ch: ClientChannel): void {
       _client?: { _protocol?: { signal?: (id: number, name: string) => void } };
     };
     const proto = inner._client?._protocol;
-    if (inner.outgoing?.state === 'eof' && typeof inner.outgoing.id === 'number' && typeof proto?.signal === 'function') {
+    if (
+      inner.outgoing?.state === 'eof' &&
+      typeof inner.outgoing.id === 'number' &&
+      typeof proto?.signal === 'function'
+    ) {
       proto.signal(inner.outgoing.id, 'KILL');
     }
   } catch {

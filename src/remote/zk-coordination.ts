@@ -8,7 +8,16 @@
 // removes the node if it was made.
 import { connect as tcpConnect } from 'node:net';
 import { type Client, CreateMode, Exception, createClient } from 'node-zookeeper-client';
-import { type BinderMember, COORDINATION_LOCK, COORDINATION_ROOT, type Coordination, type HeldLock, type HolderResult, LockLost, type TakeResult } from './coordination.js';
+import {
+  type BinderMember,
+  COORDINATION_LOCK,
+  COORDINATION_ROOT,
+  type Coordination,
+  type HeldLock,
+  type HolderResult,
+  LockLost,
+  type TakeResult,
+} from './coordination.js';
 
 export const ZK_CLIENT_PORT = 2181;
 
@@ -36,13 +45,17 @@ export class ZkCoordination implements Coordination {
   readonly where: string;
   private readonly o: typeof DEFAULTS;
 
-  constructor(private readonly members: BinderMember[], opts: ZkOptions = {}) {
+  constructor(
+    private readonly members: BinderMember[],
+    opts: ZkOptions = {},
+  ) {
     this.o = { ...DEFAULTS, ...opts };
     this.where = `binder (ZooKeeper) at ${members.map((m) => m.ip).join(', ') || 'no known member'}`;
   }
 
   private async session(): Promise<{ ok: true; client: Client } | { ok: false; reason: string }> {
-    if (this.members.length === 0) return { ok: false, reason: 'no binder member is known (restore-data has no svc-binder instance)' };
+    if (this.members.length === 0)
+      return { ok: false, reason: 'no binder member is known (restore-data has no svc-binder instance)' };
     const client = createClient(this.members.map((m) => `${m.ip}:${this.o.port}`).join(','), {
       sessionTimeout: this.o.sessionTimeoutMs,
       spinDelay: 200,
@@ -59,7 +72,10 @@ export class ZkCoordination implements Coordination {
     if (connected) return { ok: true, client };
     client.close();
     const seen = await Promise.all(this.members.map((m) => memberState(m, this.o.port)));
-    return { ok: false, reason: `no binder member granted a session within ${this.o.connectTimeoutMs} ms (${seen.join('; ')})` };
+    return {
+      ok: false,
+      reason: `no binder member granted a session within ${this.o.connectTimeoutMs} ms (${seen.join('; ')})`,
+    };
   }
 
   async take(data: string): Promise<TakeResult> {
@@ -71,10 +87,13 @@ export class ZkCoordination implements Coordination {
       return { kind: 'unavailable', reason: why };
     };
     const root = await call<string>((cb) => client.create(COORDINATION_ROOT, CreateMode.PERSISTENT, cb));
-    if (root.err && code(root.err) !== Exception.NODE_EXISTS) return fail(`create ${COORDINATION_ROOT}: ${String(root.err)}`);
+    if (root.err && code(root.err) !== Exception.NODE_EXISTS)
+      return fail(`create ${COORDINATION_ROOT}: ${String(root.err)}`);
     // Two tries at most, and only when the node vanished between our failed create and the read.
     for (let attempt = 0; attempt < 2; attempt++) {
-      const made = await call<string>((cb) => client.create(COORDINATION_LOCK, Buffer.from(data), CreateMode.EPHEMERAL, cb));
+      const made = await call<string>((cb) =>
+        client.create(COORDINATION_LOCK, Buffer.from(data), CreateMode.EPHEMERAL, cb),
+      );
       if (!made.err) return { kind: 'taken', lock: this.held(client) };
       if (code(made.err) !== Exception.NODE_EXISTS) return fail(`create ${COORDINATION_LOCK}: ${String(made.err)}`);
       const got = await call<Buffer>((cb) => client.getData(COORDINATION_LOCK, cb));
@@ -104,7 +123,9 @@ export class ZkCoordination implements Coordination {
     client.on('disconnected', () => {
       if (released) return;
       timer ??= setTimeout(() => {
-        lose(`lost contact with binder for ${graceMs} ms: the lock can no longer be counted on (no quorum, or this headnode is cut off)`);
+        lose(
+          `lost contact with binder for ${graceMs} ms: the lock can no longer be counted on (no quorum, or this headnode is cut off)`,
+        );
         client.close();
       }, graceMs);
     });

@@ -36,7 +36,10 @@ export function frameLines(s: ConsoleState, theme: Theme, rows: number, cols: nu
   const width = cols - 1;
   const headLeft = `triton-recover  ${s.label}  ${SCREENS[s.screen].title}`;
   const headRight = s.screen === 'run' ? runClock(s, !theme.serial, true) : '';
-  const header = fit(headRight ? `${headLeft.padEnd(Math.max(0, width - headRight.length - 1))} ${headRight}` : headLeft, width);
+  const header = fit(
+    headRight ? `${headLeft.padEnd(Math.max(0, width - headRight.length - 1))} ${headRight}` : headLeft,
+    width,
+  );
   const height = rows - 1 - 2; // root is rows-1; header and footer
   const prompt = s.prompt && !s.help ? promptView(s.prompt, s, { theme, width, height }) : [];
   const banner = s.help ? [] : bannerView(s, { theme, width, height });
@@ -47,7 +50,10 @@ export function frameLines(s: ConsoleState, theme: Theme, rows: number, cols: nu
     const room = ctx.height - 1;
     maxScroll = all.length - room;
     const top = Math.min(s.scroll, maxScroll);
-    return [...all.slice(top, top + room), L(`-- lines ${top + 1}-${top + room} of ${all.length}; j/k, space/b, g/G to scroll --`, 'dim')];
+    return [
+      ...all.slice(top, top + room),
+      L(`-- lines ${top + 1}-${top + room} of ${all.length}; j/k, space/b, g/G to scroll --`, 'dim'),
+    ];
   };
   const view = s.help ? { lines: helpView(s, ctx), scroll: 'view' as const } : SCREENS[s.screen].body(s, ctx);
   const body = view.scroll === 'frame' ? scrolled(view.lines) : view.lines;

@@ -32,7 +32,16 @@ const LETTERS: ReadonlyMap<string, Input> = new Map(KEYS.flatMap((k) => Object.e
  * line deliver several characters at once: each counts, Enter included.
  */
 export function splitChunk(input: string, key: Key): { input: string; key: Key }[] {
-  const special = key.upArrow || key.downArrow || key.pageUp || key.pageDown || key.escape || key.backspace || key.delete || key.ctrl || key.meta;
+  const special =
+    key.upArrow ||
+    key.downArrow ||
+    key.pageUp ||
+    key.pageDown ||
+    key.escape ||
+    key.backspace ||
+    key.delete ||
+    key.ctrl ||
+    key.meta;
   if (special || [...input].length <= 1) return [{ input, key }];
   return [...input].map((ch) => ({
     input: ch === '\r' || ch === '\n' || ch === '\x7f' || ch === '\b' ? '' : ch,

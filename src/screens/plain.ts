@@ -21,9 +21,21 @@ const PROMPT_WIDTH = 1_000;
 
 export const PLAIN_THEME: Theme = { color: false, ascii: true, serial: true, tickMs: 5_000 };
 
-const CHOICES: Partial<Record<Prompt['kind'], readonly Choice[]>> = { step: STEP_CHOICES, all: YES_NO, failure: FAILURE_CHOICES, 'convert-step': CONVERT_CHOICES, quit: YES_NO };
+const CHOICES: Partial<Record<Prompt['kind'], readonly Choice[]>> = {
+  step: STEP_CHOICES,
+  all: YES_NO,
+  failure: FAILURE_CHOICES,
+  'convert-step': CONVERT_CHOICES,
+  quit: YES_NO,
+};
 
-export const lineText = (l: Line): string => sanitizeForDisplay(l.filter((x) => !x.spinner).map((x) => x.text).join('')).trimEnd();
+export const lineText = (l: Line): string =>
+  sanitizeForDisplay(
+    l
+      .filter((x) => !x.spinner)
+      .map((x) => x.text)
+      .join(''),
+  ).trimEnd();
 
 /** "1) go  2) skip (asks why)  3) all the rest  4) pause" */
 export function numbered(list: readonly Choice[]): string {
@@ -49,12 +61,17 @@ export function promptLines(p: Prompt, s: ConsoleState, width: number): string[]
   if (list) {
     // The question's words without the highlighted-choice buttons and the key hints, then the numbers.
     const ids = new Set(list.flatMap((c) => [c.id, `[${c.id}]`]));
-    const words = view.filter((l) => !l.every((seg) => seg.tone === 'dim')).map((l) => (l.some((seg) => ids.has(seg.text.trim())) ? lineText(l.slice(0, 1)) : lineText(l)));
+    const words = view
+      .filter((l) => !l.every((seg) => seg.tone === 'dim'))
+      .map((l) => (l.some((seg) => ids.has(seg.text.trim())) ? lineText(l.slice(0, 1)) : lineText(l)));
     return [...words.filter((l) => l !== ''), `${numbered(list)}: `];
   }
   // A typed field: its words, without the cursor and what is typed so far.
   const lines = view.map((l) => lineText(l.filter((seg) => !seg.text.endsWith('_') || seg.bold)));
-  return [...lines.filter((l) => !l.startsWith('Enter: check it')), '(type it, then Enter; an empty line for Esc is "esc")'];
+  return [
+    ...lines.filter((l) => !l.startsWith('Enter: check it')),
+    '(type it, then Enter; an empty line for Esc is "esc")',
+  ];
 }
 
 /** What a typed line means to the reducer, given what is on screen. */
@@ -70,12 +87,21 @@ export function plainInputs(s: ConsoleState, typed: string): Input[] {
       // A number or a word picks the choice; it reaches the reducer as the choice's letter,
       // which every question takes (a yes/no question takes no digits).
       const n = Number(word);
-      const i = /^\d+$/.test(word) ? n - 1 : list.findIndex((c) => word !== '' && (c.id === word || c.hint.toLowerCase().startsWith(word) || (word.length === 1 && c.keys.includes(word))));
+      const i = /^\d+$/.test(word)
+        ? n - 1
+        : list.findIndex(
+            (c) =>
+              word !== '' &&
+              (c.id === word || c.hint.toLowerCase().startsWith(word) || (word.length === 1 && c.keys.includes(word))),
+          );
       const c = list[i];
       return c ? [{ t: 'char', c: c.keys[0]! }] : [];
     }
     // A typed field takes the line as it is, then Enter.
-    return [...[...line].map((c): Input => (/[0-9]/.test(c) ? { t: 'digit', n: Number(c) } : { t: 'char', c })), { t: 'enter' }];
+    return [
+      ...[...line].map((c): Input => (/[0-9]/.test(c) ? { t: 'digit', n: Number(c) } : { t: 'char', c })),
+      { t: 'enter' },
+    ];
   }
   if (word === '') return [{ t: 'enter' }];
   if (word === 'quit' || word === 'q') return [{ t: 'quit' }];
@@ -105,7 +131,13 @@ export class PlainPrinter {
         out.push(l);
         this.count(l);
       }
-      if (!s.help && !s.prompt) out.push(`(${SCREENS[s.screen].footer(s).replace(/\?:help/, '?: help').trim()}; type a number or a word, then Enter)`);
+      if (!s.help && !s.prompt)
+        out.push(
+          `(${SCREENS[s.screen]
+            .footer(s)
+            .replace(/\?:help/, '?: help')
+            .trim()}; type a number or a word, then Enter)`,
+        );
     } else {
       // Only what was not printed on this screen before: new log lines, a changed line once.
       const now = new Map<string, number>();

@@ -21,8 +21,12 @@ export interface ScreenSpec {
 }
 
 const READ_ON = '?:help  j/k:scroll  Enter:next  Esc/q:back';
-const paged = (view: (s: ConsoleState, c: ViewCtx) => Line[]): ScreenSpec['body'] => (s, c) => ({ lines: view(s, c), scroll: 'frame' });
-const own = (view: (s: ConsoleState, c: ViewCtx) => Line[]): ScreenSpec['body'] => (s, c) => ({ lines: view(s, c), scroll: 'view' });
+const paged =
+  (view: (s: ConsoleState, c: ViewCtx) => Line[]): ScreenSpec['body'] =>
+  (s, c) => ({ lines: view(s, c), scroll: 'frame' });
+const own =
+  (view: (s: ConsoleState, c: ViewCtx) => Line[]): ScreenSpec['body'] =>
+  (s, c) => ({ lines: view(s, c), scroll: 'view' });
 
 export const SCREENS: Record<Screen, ScreenSpec> = {
   home: { title: 'HOME', footer: () => '?:help  j/k:move  1-4 or Enter:choose  q:quit', body: own(homeView) },
@@ -39,8 +43,14 @@ export const SCREENS: Record<Screen, ScreenSpec> = {
   inspect: { title: 'READINESS', footer: () => READ_ON, body: paged(inspectView) },
   convert: {
     title: 'SECONDARY-HEADNODE CONVERSION',
-    footer: (s) => (s.convert.phase === 'running' ? '?:help  q:quit (safe, resumable)' : '?:help  j/k:scroll  Enter:next  n:another server  Esc/q:back'),
+    footer: (s) =>
+      s.convert.phase === 'running'
+        ? '?:help  q:quit (safe, resumable)'
+        : '?:help  j/k:scroll  Enter:next  n:another server  Esc/q:back',
     // While it runs, the step list draws itself; before and after, the text is paged.
-    body: (s, c) => (s.convert.steps.length > 0 ? { lines: convertRunView(s, c), scroll: 'view' } : { lines: convertLines(s, c), scroll: 'frame' }),
+    body: (s, c) =>
+      s.convert.steps.length > 0
+        ? { lines: convertRunView(s, c), scroll: 'view' }
+        : { lines: convertLines(s, c), scroll: 'frame' },
   },
 };

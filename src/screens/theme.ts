@@ -11,7 +11,14 @@ export interface Theme {
 
 export type Tone = 'ok' | 'warn' | 'fail' | 'busy' | 'dim' | 'plain';
 
-const COLORS: Record<Tone, string | undefined> = { ok: 'green', warn: 'yellow', fail: 'red', busy: 'cyan', dim: 'gray', plain: undefined };
+const COLORS: Record<Tone, string | undefined> = {
+  ok: 'green',
+  warn: 'yellow',
+  fail: 'red',
+  busy: 'cyan',
+  dim: 'gray',
+  plain: undefined,
+};
 
 /** Props for ink's <Text>: a colour only when colour is on. */
 export function tone(t: Theme, k: Tone): { color?: string; dimColor?: boolean } {
@@ -21,7 +28,13 @@ export function tone(t: Theme, k: Tone): { color?: string; dimColor?: boolean } 
 }
 
 export const STATUS_WORD = { pending: ' -- ', running: 'RUN ', done: ' OK ', failed: 'FAIL', skipped: 'SKIP' } as const;
-export const STATUS_TONE: Record<keyof typeof STATUS_WORD, Tone> = { pending: 'dim', running: 'busy', done: 'ok', failed: 'fail', skipped: 'warn' };
+export const STATUS_TONE: Record<keyof typeof STATUS_WORD, Tone> = {
+  pending: 'dim',
+  running: 'busy',
+  done: 'ok',
+  failed: 'fail',
+  skipped: 'warn',
+};
 
 /** "> " marks the selected line as well as inverse video (never inverse alone). */
 export function pointer(selected: boolean): string {

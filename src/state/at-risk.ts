@@ -28,7 +28,11 @@ export function atRisk(
     const instances = toRestore(lostInstances(inv, deadServerUuids));
     const byHeadnode = headnodes(inv)
       .filter((h) => deadServerUuids.has(h.uuid))
-      .map((h) => ({ hostname: h.hostname, uuid: h.uuid, count: instances.filter((i) => i.serverUuid === h.uuid).length }));
+      .map((h) => ({
+        hostname: h.hostname,
+        uuid: h.uuid,
+        count: instances.filter((i) => i.serverUuid === h.uuid).length,
+      }));
     return { mode, dead: deadServerUuids, instances, byHeadnode, largestRestore: instances.length };
   }
   const seen = new Map<string, LostInstance>();
@@ -40,7 +44,14 @@ export function atRisk(
     for (const i of lost) seen.set(i.uuid, i);
   }
   // Same order as lostInstances: restore order, then alias.
-  const instances = [...seen.values()].sort((a, b) => restoreRank(a.service) - restoreRank(b.service) || a.alias.localeCompare(b.alias));
-  return { mode, dead: new Set(), instances, byHeadnode, largestRestore: Math.max(0, ...byHeadnode.map((h) => h.count)) };
+  const instances = [...seen.values()].sort(
+    (a, b) => restoreRank(a.service) - restoreRank(b.service) || a.alias.localeCompare(b.alias),
+  );
+  return {
+    mode,
+    dead: new Set(),
+    instances,
+    byHeadnode,
+    largestRestore: Math.max(0, ...byHeadnode.map((h) => h.count)),
+  };
 }
-

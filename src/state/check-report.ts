@@ -65,7 +65,9 @@ export function verdictOf(problems: readonly Problem[]): CheckReport['verdict'] 
 }
 
 /** Contract exit codes: 0 ready, 1 warnings only, 2 not ready. */
-export function exitCodeOf(report: Pick<CheckReport, 'verdict'>): typeof EXIT.ok | typeof EXIT.warnings | typeof EXIT.blocked {
+export function exitCodeOf(
+  report: Pick<CheckReport, 'verdict'>,
+): typeof EXIT.ok | typeof EXIT.warnings | typeof EXIT.blocked {
   return report.verdict === 'ready' ? EXIT.ok : report.verdict === 'degraded' ? EXIT.warnings : EXIT.blocked;
 }
 
@@ -80,8 +82,11 @@ export function formatCheckText(r: CheckReport, title: string): string {
   out.push('Headnodes:');
   for (const h of r.headnodes) {
     const tags = [h.primary ? 'primary' : '', h.local ? 'this one' : ''].filter(Boolean).join(', ');
-    out.push(`  [${mark(h.state)}] ${h.hostname.padEnd(12)} ${(h.adminIp ?? '-').padEnd(15)} ${h.state}${tags ? ` (${tags})` : ''}`);
-    if (!h.local) for (const e of h.evidence) out.push(`           ${e.ok ? '+' : '-'} ${e.signal.padEnd(7)} ${e.detail}`);
+    out.push(
+      `  [${mark(h.state)}] ${h.hostname.padEnd(12)} ${(h.adminIp ?? '-').padEnd(15)} ${h.state}${tags ? ` (${tags})` : ''}`,
+    );
+    if (!h.local)
+      for (const e of h.evidence) out.push(`           ${e.ok ? '+' : '-'} ${e.signal.padEnd(7)} ${e.detail}`);
   }
   if (r.services.length > 0) {
     const lost = r.services.filter((s) => s.onDeadHeadnode);
@@ -90,10 +95,14 @@ export function formatCheckText(r: CheckReport, title: string): string {
     // Fresh is not verified: when the dataset streams held were last checked end to end (zstreamdump).
     const checked = r.services.filter((s) => s.restoreData.dataset !== null && s.restoreData.verifiedOk !== undefined);
     if (checked.length > 0) {
-      const hours = (sec: number | null | undefined): string => (sec == null ? '-' : sec < 3600 ? `${Math.round(sec / 60)} min` : `${(sec / 3600).toFixed(1)} h`);
+      const hours = (sec: number | null | undefined): string =>
+        sec == null ? '-' : sec < 3600 ? `${Math.round(sec / 60)} min` : `${(sec / 3600).toFixed(1)} h`;
       out.push('Dataset streams, synced / last verified:');
       for (const s of checked) {
-        const v = s.restoreData.verifiedOk === null ? 'never verified' : `verified ${hours(s.restoreData.verifiedAgeSeconds)} ago${s.restoreData.verifiedOk ? '' : ' and FAILED'}`;
+        const v =
+          s.restoreData.verifiedOk === null
+            ? 'never verified'
+            : `verified ${hours(s.restoreData.verifiedAgeSeconds)} ago${s.restoreData.verifiedOk ? '' : ' and FAILED'}`;
         out.push(`  ${s.name.padEnd(12)} synced ${hours(s.restoreData.ageSeconds)} ago, ${v}`);
       }
     }
@@ -105,13 +114,15 @@ export function formatCheckText(r: CheckReport, title: string): string {
     for (const h of r.readiness) {
       const from = h.local ? 'from another headnode' : 'from here';
       out.push(`  ${h.hostname.padEnd(12)} ${from}: ${h.restorable ? 'YES' : 'NO'}${h.why ? ` (${h.why})` : ''}`);
-      for (const s of h.services.filter((x) => !x.ready)) out.push(`      NO  ${s.alias} (${s.name}): ${s.why ?? 'not ready'}`);
+      for (const s of h.services.filter((x) => !x.ready))
+        out.push(`      NO  ${s.alias} (${s.name}): ${s.why ?? 'not ready'}`);
     }
   }
   if (r.computeNodes && r.computeNodes.length > 0) {
     out.push('');
     out.push('Compute nodes, would each PXE boot again now:');
-    for (const c of r.computeNodes) out.push(`  ${c.hostname.padEnd(12)} ${c.boots === null ? '??' : c.boots ? 'YES' : 'NO'} (${c.why})`);
+    for (const c of r.computeNodes)
+      out.push(`  ${c.hostname.padEnd(12)} ${c.boots === null ? '??' : c.boots ? 'YES' : 'NO'} (${c.why})`);
   }
   out.push('');
   out.push(`Admin IPs: ${r.adminIps.needed} needed, ${r.adminIps.available} available`);

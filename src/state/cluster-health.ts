@@ -15,7 +15,9 @@ import type { Problem } from './problem.js';
  * lib/adm.js loadErrors), the rest are warnings. pg-status prints its issues on
  * stderr, so its callers pass no errors and the REPL column decides.
  */
-export function manateeCanWrite(show: Pick<ManateeShow, 'mode' | 'peers'> & Partial<Pick<ManateeShow, 'errors'>>): boolean {
+export function manateeCanWrite(
+  show: Pick<ManateeShow, 'mode' | 'peers'> & Partial<Pick<ManateeShow, 'errors'>>,
+): boolean {
   const primary = show.peers.find((p) => p.role === 'primary');
   if (primary?.pg !== 'ok' || (show.errors ?? []).length > 0) return false;
   if (show.mode === 'singleton') return true;
@@ -57,7 +59,8 @@ const MANATEE_SHOW_BY_HAND = (m: { uuid: string; hostname: string }): string =>
 export function manateeProblems(p: ManateeProbe): Problem[] {
   const survivors = p.members.filter((m) => m.alive);
   if (!p.answer) {
-    const tried = p.failures.length > 0 ? p.failures.join('; ') : 'the inventory knows no manatee peer on a live server';
+    const tried =
+      p.failures.length > 0 ? p.failures.join('; ') : 'the inventory knows no manatee peer on a live server';
     return [
       {
         severity: 'critical',
@@ -97,7 +100,9 @@ export function manateeProblems(p: ManateeProbe): Problem[] {
         message: `the manatee shard ${show.cluster} cannot take writes (${seen}: ${table}${
           notSyncing ? `; the primary replicates to the sync as ${primary?.repl ?? 'nothing'}` : ''
         })${errors}${
-          lostPrimary && twoPeers ? `: with only ${p.members.length} peers, losing the primary ${primaryMember.alias} leaves no takeover` : ''
+          lostPrimary && twoPeers
+            ? `: with only ${p.members.length} peers, losing the primary ${primaryMember.alias} leaves no takeover`
+            : ''
         }`,
         fix:
           lostPrimary && twoPeers
@@ -114,7 +119,8 @@ export function manateeProblems(p: ManateeProbe): Problem[] {
   const why: string[] = [];
   if (ok < 3) why.push(`only ${ok} peer${ok === 1 ? '' : 's'} with postgres ok (3 wanted)`);
   if (deposed.length > 0) why.push(`deposed: ${deposed.map((d) => name(d.peer)).join(', ')}`);
-  if (!asyncOk) why.push(show.mode === 'singleton' ? 'singleton mode, no replica' : 'no async: losing one more peer stops writes');
+  if (!asyncOk)
+    why.push(show.mode === 'singleton' ? 'singleton mode, no replica' : 'no async: losing one more peer stops writes');
   if (why.length === 0) return [];
   return [
     {
@@ -145,7 +151,8 @@ function zkText(m: ZkMember): string {
   const at = `${m.alias}${m.ip ? ` ${m.ip}` : ''}`;
   switch (m.state.kind) {
     case 'answered':
-      if (m.state.mode === 'four-letter-words-disabled') return `${at}: answers, but four-letter words are disabled (stat not in 4lw.commands.whitelist)`;
+      if (m.state.mode === 'four-letter-words-disabled')
+        return `${at}: answers, but four-letter words are disabled (stat not in 4lw.commands.whitelist)`;
       return `${at}: ${m.state.mode === 'not-serving' ? 'up but not serving (no quorum)' : m.state.mode}`;
     case 'no-answer':
       return `${at}: ${m.state.why}`;
@@ -163,13 +170,16 @@ export function binderProblems(members: ZkMember[]): Problem[] {
         severity: 'critical',
         code: 'BINDER_NO_QUORUM',
         service: 'binder',
-        message: 'restore-data knows no binder instance: ZooKeeper cannot be checked, and manatee, moray and every API need it',
+        message:
+          'restore-data knows no binder instance: ZooKeeper cannot be checked, and manatee, moray and every API need it',
         fix: 'check svc-binder in restore-data (run the sync again), or list the binder zones by hand: vmadm lookup tags.smartdc_role=binder on each headnode',
       },
     ];
   }
   const serving = members.filter(
-    (m) => m.state.kind === 'answered' && (m.state.mode === 'leader' || m.state.mode === 'follower' || (m.state.mode === 'standalone' && n === 1)),
+    (m) =>
+      m.state.kind === 'answered' &&
+      (m.state.mode === 'leader' || m.state.mode === 'follower' || (m.state.mode === 'standalone' && n === 1)),
   );
   const need = Math.floor(n / 2) + 1;
   const detail = members.map(zkText).join('; ');
@@ -225,7 +235,10 @@ export interface MorayMember extends ClusterMember {
 
 export function morayProblems(members: MorayMember[]): Problem[] {
   if (members.some((m) => m.alive && m.health.ok)) return [];
-  const detail = members.length > 0 ? members.map((m) => `${m.alias} on ${m.hostname}: ${m.health.ok ? 'ok' : m.health.why}`).join('; ') : 'restore-data knows no moray instance';
+  const detail =
+    members.length > 0
+      ? members.map((m) => `${m.alias} on ${m.hostname}: ${m.health.ok ? 'ok' : m.health.why}`).join('; ')
+      : 'restore-data knows no moray instance';
   const live = members.filter((m) => m.alive);
   return [
     {

@@ -53,32 +53,79 @@ const holds = (k: UsbkeyFact, platform: string): boolean | undefined => {
 };
 
 /** The verdict for one compute node, from the dhcpd zones that remain (the others are lost). */
-export function cnBootVerdict(cn: CnTarget, booters: readonly BooterFact[], keys: readonly UsbkeyFact[]): CnBootVerdict {
+export function cnBootVerdict(
+  cn: CnTarget,
+  booters: readonly BooterFact[],
+  keys: readonly UsbkeyFact[],
+): CnBootVerdict {
   const base = { hostname: cn.hostname, uuid: cn.uuid, ...(cn.platform ? { platform: cn.platform } : {}) };
-  const no = (failure: BootFailure, why: string, answeredBy: string[] = []): CnBootVerdict => ({ ...base, boots: false, failure, why, answeredBy });
+  const no = (failure: BootFailure, why: string, answeredBy: string[] = []): CnBootVerdict => ({
+    ...base,
+    boots: false,
+    failure,
+    why,
+    answeredBy,
+  });
   const unknown = (why: string): CnBootVerdict => ({ ...base, boots: null, why, answeredBy: [] });
   const live = booters.filter((b) => b.serving).sort((a, b) => a.alias.localeCompare(b.alias));
-  if (live.length === 0) return no('no-dhcpd', booters.length === 0 ? 'no dhcpd zone' : `no dhcpd zone runs on a live headnode (${booters.map((b) => `${b.alias} on ${b.hostname}`).join(', ')})`);
+  if (live.length === 0)
+    return no(
+      'no-dhcpd',
+      booters.length === 0
+        ? 'no dhcpd zone'
+        : `no dhcpd zone runs on a live headnode (${booters.map((b) => `${b.alias} on ${b.hostname}`).join(', ')})`,
+    );
   if (cn.adminMacs.length === 0) return unknown('its admin MAC is not known (no admin NIC in CNAPI sysinfo)');
   const answering = live.filter((b) => b.cacheMacs?.some((m) => cn.adminMacs.includes(m)));
   const unlisted = live.filter((b) => b.cacheMacs === undefined);
   if (answering.length === 0) {
-    if (unlisted.length > 0) return unknown(`booter cache of ${unlisted.map((b) => `${b.alias} on ${b.hostname}`).join(', ')} could not be listed (${unlisted.map((b) => b.cacheWhy ?? 'no answer').join('; ')})`);
-    return no('no-cache', `no booter cache entry for its admin MAC (${cn.adminMacs.join(', ')}) in ${live.map((b) => `${b.alias} on ${b.hostname}`).join(', ')}: without CNAPI and NAPI no dhcpd answers it`);
+    if (unlisted.length > 0)
+      return unknown(
+        `booter cache of ${unlisted.map((b) => `${b.alias} on ${b.hostname}`).join(', ')} could not be listed (${unlisted.map((b) => b.cacheWhy ?? 'no answer').join('; ')})`,
+      );
+    return no(
+      'no-cache',
+      `no booter cache entry for its admin MAC (${cn.adminMacs.join(', ')}) in ${live.map((b) => `${b.alias} on ${b.hostname}`).join(', ')}: without CNAPI and NAPI no dhcpd answers it`,
+    );
   }
   const names = answering.map((b) => b.alias);
-  if (!cn.platform) return { ...unknown('its boot platform is not known (CNAPI has no boot_platform)'), answeredBy: names };
-  const keyOf = (b: BooterFact): UsbkeyFact | undefined => keys.find((k) => (b.serverUuid !== undefined && k.uuid === b.serverUuid) || k.hostname === b.hostname);
-  const lacking = answering.filter((b) => { const k = keyOf(b); return k !== undefined && holds(k, cn.platform!) === false; });
+  if (!cn.platform)
+    return { ...unknown('its boot platform is not known (CNAPI has no boot_platform)'), answeredBy: names };
+  const keyOf = (b: BooterFact): UsbkeyFact | undefined =>
+    keys.find((k) => (b.serverUuid !== undefined && k.uuid === b.serverUuid) || k.hostname === b.hostname);
+  const lacking = answering.filter((b) => {
+    const k = keyOf(b);
+    return k !== undefined && holds(k, cn.platform!) === false;
+  });
   if (lacking.length > 0) {
-    return no('platform', `${lacking.map((b) => `${b.alias} on ${b.hostname}`).join(', ')} would answer it, but the /usbkey/os of ${lacking.map((b) => b.hostname).join(', ')} lacks its platform ${cn.platform}`, names);
+    return no(
+      'platform',
+      `${lacking.map((b) => `${b.alias} on ${b.hostname}`).join(', ')} would answer it, but the /usbkey/os of ${lacking.map((b) => b.hostname).join(', ')} lacks its platform ${cn.platform}`,
+      names,
+    );
   }
-  const untold = answering.filter((b) => { const k = keyOf(b); return k === undefined || holds(k, cn.platform!) === undefined; });
-  if (untold.length > 0) return { ...unknown(`/usbkey/os of ${untold.map((b) => b.hostname).join(', ')} could not be listed`), answeredBy: names };
-  return { ...base, boots: true, why: `${answering.map((b) => `${b.alias} on ${b.hostname}`).join(', ')} answer${answering.length === 1 ? 's' : ''} from its cache; platform ${cn.platform} there`, answeredBy: names };
+  const untold = answering.filter((b) => {
+    const k = keyOf(b);
+    return k === undefined || holds(k, cn.platform!) === undefined;
+  });
+  if (untold.length > 0)
+    return {
+      ...unknown(`/usbkey/os of ${untold.map((b) => b.hostname).join(', ')} could not be listed`),
+      answeredBy: names,
+    };
+  return {
+    ...base,
+    boots: true,
+    why: `${answering.map((b) => `${b.alias} on ${b.hostname}`).join(', ')} answer${answering.length === 1 ? 's' : ''} from its cache; platform ${cn.platform} there`,
+    answeredBy: names,
+  };
 }
 
 /** Every compute node's verdict with these zones, sorted by hostname. */
-export function cnBootVerdicts(cns: readonly CnTarget[], booters: readonly BooterFact[], keys: readonly UsbkeyFact[]): CnBootVerdict[] {
+export function cnBootVerdicts(
+  cns: readonly CnTarget[],
+  booters: readonly BooterFact[],
+  keys: readonly UsbkeyFact[],
+): CnBootVerdict[] {
   return [...cns].sort((a, b) => a.hostname.localeCompare(b.hostname)).map((cn) => cnBootVerdict(cn, booters, keys));
 }

@@ -85,7 +85,14 @@ export interface WaitHeadnodeAction extends Base {
 /** A new core zone on the target: an sdcadm command, or a SAPI CreateInstance. */
 export type CreateInstanceAction = Base & { kind: 'create-instance'; service: string } & (
     | { argv: string[]; http?: undefined }
-    | { http: { method: 'POST'; url: string; body: { service_uuid: string; params: { alias: string; server_uuid: string } } }; argv?: undefined }
+    | {
+        http: {
+          method: 'POST';
+          url: string;
+          body: { service_uuid: string; params: { alias: string; server_uuid: string } };
+        };
+        argv?: undefined;
+      }
   );
 
 export interface WaitInstanceAction extends Base {

@@ -76,7 +76,10 @@ export function buildStamp(version: string | undefined): string | undefined {
 }
 
 /** Zones whose image build is older than `min`; an unknown version is not counted (it is not said to be old). */
-function olderThan(zones: { alias: string; version?: string }[] | undefined, min: string): { alias: string; version?: string }[] {
+function olderThan(
+  zones: { alias: string; version?: string }[] | undefined,
+  min: string,
+): { alias: string; version?: string }[] {
   return (zones ?? []).filter((d) => (buildStamp(d.version) ?? '99999999T999999Z') < min);
 }
 
@@ -85,27 +88,71 @@ export function convertProblems(f: ConvertFacts): ConvertProblem[] {
   const t = f.target;
   if (!t) {
     return f.cnapiError
-      ? [{ severity: 'critical', code: 'SERVER_UNKNOWN', message: `cannot look "${f.query}" up: CNAPI did not answer (${f.cnapiError})`, fix: 'is cnapi0 running? (triton-recover check; if the primary is dead, restore first)' }]
-      : [{ severity: 'critical', code: 'SERVER_UNKNOWN', message: `no server "${f.query}" in CNAPI (by hostname or UUID)`, fix: 'check the name with sdc-server list, or use the server UUID' }];
+      ? [
+          {
+            severity: 'critical',
+            code: 'SERVER_UNKNOWN',
+            message: `cannot look "${f.query}" up: CNAPI did not answer (${f.cnapiError})`,
+            fix: 'is cnapi0 running? (triton-recover check; if the primary is dead, restore first)',
+          },
+        ]
+      : [
+          {
+            severity: 'critical',
+            code: 'SERVER_UNKNOWN',
+            message: `no server "${f.query}" in CNAPI (by hostname or UUID)`,
+            fix: 'check the name with sdc-server list, or use the server UUID',
+          },
+        ];
   }
   if (t.headnode) {
-    out.push({ severity: 'critical', code: 'ALREADY_HEADNODE', message: `${t.hostname} (${t.uuid}) is already a headnode: nothing to convert` });
+    out.push({
+      severity: 'critical',
+      code: 'ALREADY_HEADNODE',
+      message: `${t.hostname} (${t.uuid}) is already a headnode: nothing to convert`,
+    });
     return out;
   }
-  if (!t.alive) out.push({ severity: 'critical', code: 'SERVER_DOWN', message: `${t.hostname} does not answer (CNAPI status not running)`, fix: `bring ${t.hostname} up first` });
+  if (!t.alive)
+    out.push({
+      severity: 'critical',
+      code: 'SERVER_DOWN',
+      message: `${t.hostname} does not answer (CNAPI status not running)`,
+      fix: `bring ${t.hostname} up first`,
+    });
   if (!t.setup) {
-    out.push({ severity: 'critical', code: 'NOT_SET_UP', message: `${t.hostname} is not set up: converting an unsetup compute node is not supported (the prototype stops here too)`, fix: `set it up as a compute node first (sdc-server setup ${t.uuid})` });
+    out.push({
+      severity: 'critical',
+      code: 'NOT_SET_UP',
+      message: `${t.hostname} is not set up: converting an unsetup compute node is not supported (the prototype stops here too)`,
+      fix: `set it up as a compute node first (sdc-server setup ${t.uuid})`,
+    });
   }
   const plat = buildDate(t.platform);
   if (!plat || plat < MIN_PLATFORM) {
-    out.push({ severity: 'critical', code: 'PLATFORM_TOO_OLD', message: `${t.hostname} runs platform ${t.platform ?? 'unknown'}: a headnode needs ${MIN_PLATFORM} or later (OS-6160)`, fix: `sdcadm platform assign <newer> ${t.hostname}, then reboot it` });
+    out.push({
+      severity: 'critical',
+      code: 'PLATFORM_TOO_OLD',
+      message: `${t.hostname} runs platform ${t.platform ?? 'unknown'}: a headnode needs ${MIN_PLATFORM} or later (OS-6160)`,
+      fix: `sdcadm platform assign <newer> ${t.hostname}, then reboot it`,
+    });
   }
   const tools = buildDate(f.gzTools.version);
   if (!f.gzTools.version || !tools) {
     const on = f.gzTools.host ?? 'the headnode whose USB key is copied';
-    out.push({ severity: 'warning', code: 'GZ_TOOLS_UNKNOWN', message: `cannot tell the gz-tools build on ${on} (its USB key is copied to ${t.hostname}): ${f.gzTools.why ?? 'no version'}`, fix: `check /opt/smartdc/etc/gz-tools.image on ${on} names a build after ${MIN_GZ_TOOLS}` });
+    out.push({
+      severity: 'warning',
+      code: 'GZ_TOOLS_UNKNOWN',
+      message: `cannot tell the gz-tools build on ${on} (its USB key is copied to ${t.hostname}): ${f.gzTools.why ?? 'no version'}`,
+      fix: `check /opt/smartdc/etc/gz-tools.image on ${on} names a build after ${MIN_GZ_TOOLS}`,
+    });
   } else if (tools <= MIN_GZ_TOOLS) {
-    out.push({ severity: 'critical', code: 'GZ_TOOLS_TOO_OLD', message: `gz-tools on ${f.gzTools.host ?? 'the source headnode'} (copied to ${t.hostname}'s key) are ${f.gzTools.version}: builds after ${MIN_GZ_TOOLS} are needed (HEAD-2343)`, fix: `sdcadm experimental update-gz-tools --latest, on ${f.gzTools.host ?? 'that headnode'}` });
+    out.push({
+      severity: 'critical',
+      code: 'GZ_TOOLS_TOO_OLD',
+      message: `gz-tools on ${f.gzTools.host ?? 'the source headnode'} (copied to ${t.hostname}'s key) are ${f.gzTools.version}: builds after ${MIN_GZ_TOOLS} are needed (HEAD-2343)`,
+      fix: `sdcadm experimental update-gz-tools --latest, on ${f.gzTools.host ?? 'that headnode'}`,
+    });
   }
   const oldDhcpd = olderThan(f.dhcpd, MIN_DHCPD);
   if (oldDhcpd.length > 0) {
@@ -126,7 +173,16 @@ export function convertProblems(f: ConvertFacts): ConvertProblem[] {
     });
   }
   if (f.sapiMode.mode !== 'full') {
-    out.push({ severity: 'critical', code: 'SAPI_NOT_FULL', message: f.sapiMode.mode ? `SAPI is in ${f.sapiMode.mode} mode: headnode setup needs full mode` : `cannot ask SAPI its mode: ${f.sapiMode.why ?? 'no answer'}`, fix: f.sapiMode.mode ? 'finish the DC setup (SAPI switches to full mode at the end of headnode setup)' : 'is sapi0 running and healthy?' });
+    out.push({
+      severity: 'critical',
+      code: 'SAPI_NOT_FULL',
+      message: f.sapiMode.mode
+        ? `SAPI is in ${f.sapiMode.mode} mode: headnode setup needs full mode`
+        : `cannot ask SAPI its mode: ${f.sapiMode.why ?? 'no answer'}`,
+      fix: f.sapiMode.mode
+        ? 'finish the DC setup (SAPI switches to full mode at the end of headnode setup)'
+        : 'is sapi0 running and healthy?',
+    });
   }
   if (f.manatee && (f.manatee.peersOk ?? 0) < 3) {
     out.push({
@@ -137,10 +193,18 @@ export function convertProblems(f: ConvertFacts): ConvertProblem[] {
     });
   }
   if (f.headnodes.length + 1 > MAX_HEADNODES) {
-    out.push({ severity: 'warning', code: 'MANY_HEADNODES', message: `the DC would have ${f.headnodes.length + 1} headnodes (${f.headnodes.join(', ')}, ${t.hostname}); 3 are recommended` });
+    out.push({
+      severity: 'warning',
+      code: 'MANY_HEADNODES',
+      message: `the DC would have ${f.headnodes.length + 1} headnodes (${f.headnodes.join(', ')}, ${t.hostname}); 3 are recommended`,
+    });
   }
   if ((f.customerVms ?? 0) > 0) {
-    out.push({ severity: 'warning', code: 'CUSTOMER_VMS', message: `${t.hostname} runs ${f.customerVms} VM(s) not owned by admin: they share the server with the core zones a headnode runs, and go through its two reboots` });
+    out.push({
+      severity: 'warning',
+      code: 'CUSTOMER_VMS',
+      message: `${t.hostname} runs ${f.customerVms} VM(s) not owned by admin: they share the server with the core zones a headnode runs, and go through its two reboots`,
+    });
   }
   return out;
 }

@@ -2,7 +2,14 @@
 // kind (the compiler asks for every kind). Pure, so the plan printout, the
 // console and a failure's message all say the same.
 import { formatCommand } from '../values/shell-quote.js';
-import type { ConvertAction, ConvertActionKind, ConvertActionOf, CreateInstanceAction, WriteConfigAction, WriteNetfileAction } from './convert-action.js';
+import type {
+  ConvertAction,
+  ConvertActionKind,
+  ConvertActionOf,
+  CreateInstanceAction,
+  WriteConfigAction,
+  WriteNetfileAction,
+} from './convert-action.js';
 import { curlOf } from './plan.js';
 
 /** The command as it is, in its GZ. */
@@ -10,7 +17,10 @@ const command = (a: { host: string; argv: string[] }): string => `${a.host}$ ${f
 
 function writeFromSource(a: WriteNetfileAction | WriteConfigAction): string {
   const src = `${a.source.host}$ ${formatCommand(a.source.argv)}`;
-  const edit = a.kind === 'write-config' ? ' (hostname, admin_nic, admin_ip replaced; external_ip dropped)' : ' (checked: JSON with an admin nictag)';
+  const edit =
+    a.kind === 'write-config'
+      ? ' (hostname, admin_nic, admin_ip replaced; external_ip dropped)'
+      : ' (checked: JSON with an admin nictag)';
   return `${src}${edit} | ${command(a)} && mv ${a.path}.tmp ${a.path}`;
 }
 

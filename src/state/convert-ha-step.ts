@@ -30,7 +30,8 @@ export interface HaStepInput {
 }
 
 /** How a new instance is made: an sdcadm command on the sdc headnode, or a SAPI call. */
-type HowToCreate = Pick<CreateInstanceAction, 'host' | 'summary'> & ({ argv: string[] } | { http: Extract<CreateInstanceAction, { http: object }>['http'] });
+type HowToCreate = Pick<CreateInstanceAction, 'host' | 'summary'> &
+  ({ argv: string[] } | { http: Extract<CreateInstanceAction, { http: object }>['http'] });
 
 export function haActions(i: HaStepInput): { where: string; actions: ConvertAction[]; notes: string[] } {
   const t = i.target;
@@ -58,8 +59,15 @@ export function haActions(i: HaStepInput): { where: string; actions: ConvertActi
     while (servers.length + 1 < HA_SIZE && spare.length > 0) servers.push(spare.shift()!);
     servers.push(t.hostname);
     if (servers.length === HA_SIZE) {
-      create('binder', { host: sdc, summary: `binder HA on ${servers.join(', ')} (sdcadm post-setup ha-binder)`, argv: ['sdcadm', 'post-setup', 'ha-binder', '-y', ...servers] });
-    } else notes.push(`binders: ${binders.length}; ha-binder needs 3 servers and only ${servers.length} headnode(s) are available: add a headnode, then run sdcadm post-setup ha-binder`);
+      create('binder', {
+        host: sdc,
+        summary: `binder HA on ${servers.join(', ')} (sdcadm post-setup ha-binder)`,
+        argv: ['sdcadm', 'post-setup', 'ha-binder', '-y', ...servers],
+      });
+    } else
+      notes.push(
+        `binders: ${binders.length}; ha-binder needs 3 servers and only ${servers.length} headnode(s) are available: add a headnode, then run sdcadm post-setup ha-binder`,
+      );
   }
   const manatees = of('manatee');
   if (manatees.length < HA_SIZE && !onTarget('manatee')) {
@@ -68,18 +76,34 @@ export function haActions(i: HaStepInput): { where: string; actions: ConvertActi
       create('manatee', {
         host: i.local,
         summary: `a third manatee peer, manatee${n}, on ${t.hostname} (SAPI CreateInstance: it joins the shard as an async)`,
-        http: { method: 'POST', url: `${i.sapiUrl}/instances`, body: { service_uuid: i.manateeServiceUuid, params: { alias: `manatee${n}`, server_uuid: t.uuid } } },
+        http: {
+          method: 'POST',
+          url: `${i.sapiUrl}/instances`,
+          body: { service_uuid: i.manateeServiceUuid, params: { alias: `manatee${n}`, server_uuid: t.uuid } },
+        },
       });
-    } else notes.push(`manatee peers: ${manatees.length}; from one peer, HA is "sdcadm post-setup ha-manatee -s SERVER1 -s SERVER2" (two servers at once): run it by hand`);
+    } else
+      notes.push(
+        `manatee peers: ${manatees.length}; from one peer, HA is "sdcadm post-setup ha-manatee -s SERVER1 -s SERVER2" (two servers at once): run it by hand`,
+      );
   }
   if (of('moray').length < HA_SIZE && !onTarget('moray')) {
-    create('moray', { host: sdc, summary: `a moray on ${t.hostname} (sdcadm create moray)`, argv: ['sdcadm', 'create', 'moray', '-s', t.hostname, '-y'] });
+    create('moray', {
+      host: sdc,
+      summary: `a moray on ${t.hostname} (sdcadm create moray)`,
+      argv: ['sdcadm', 'create', 'moray', '-s', t.hostname, '-y'],
+    });
   }
   // dhcpd is outside sdcadm's HA-ready list: without the dev flag sdcadm
   // refuses a second instance (sdcadm lib/procedures/index.js ALL_HA_READY_SVCS).
   if (!onTarget('dhcpd')) {
-    create('dhcpd', { host: sdc, summary: `a dhcpd on ${t.hostname}: compute nodes boot while any one headnode is down (sdcadm create dhcpd)`, argv: sdcadmCreateDhcpd(t.hostname) });
+    create('dhcpd', {
+      host: sdc,
+      summary: `a dhcpd on ${t.hostname}: compute nodes boot while any one headnode is down (sdcadm create dhcpd)`,
+      argv: sdcadmCreateDhcpd(t.hostname),
+    });
   }
-  if (actions.length === 0) notes.push(`nothing to add: the DC has ${HA_SIZE} binders, manatees and morays, and ${t.hostname} has a dhcpd`);
+  if (actions.length === 0)
+    notes.push(`nothing to add: the DC has ${HA_SIZE} binders, manatees and morays, and ${t.hostname} has a dhcpd`);
   return { where: sdc, actions, notes };
 }

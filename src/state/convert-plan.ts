@@ -15,7 +15,24 @@ export const USBKEY_MOUNT = '/mnt/usbkey';
  * from the physical key. `os` too: /usbkey/os was copied from a case-folding
  * pcfs mount and has the wrong case for the loader.
  */
-export const USBKEY_BASE_NAMES = ['.joyliveusb', 'boot', 'config.inc', 'license', 'scripts', 'tools.tar.gz', 'cn_tools.tar.gz', 'banner', 'boot_archive.manifest', 'firmware', 'private', 'services', 'ur-scripts', 'usb_key.manifest', 'version', 'os'];
+export const USBKEY_BASE_NAMES = [
+  '.joyliveusb',
+  'boot',
+  'config.inc',
+  'license',
+  'scripts',
+  'tools.tar.gz',
+  'cn_tools.tar.gz',
+  'banner',
+  'boot_archive.manifest',
+  'firmware',
+  'private',
+  'services',
+  'ur-scripts',
+  'usb_key.manifest',
+  'version',
+  'os',
+];
 /**
  * Where the prototype takes the sdcadm installer it packs as sdcadm-install.sh
  * (sdcadm rfd67 tools/create-headnode-prepare-data.sh, "per newish sdcadm
@@ -68,7 +85,14 @@ export function buildConvertPlan(i: ConvertPlanInput): ConvertPlan {
     where: a,
     notes: usbNotes,
     actions: [
-      { id: 'usbkey-data/mkdir', kind: 'mkdir', host: a, summary: `create ${PREPARE_DIR}`, argv: ['mkdir', '-p', PREPARE_DIR], path: PREPARE_DIR },
+      {
+        id: 'usbkey-data/mkdir',
+        kind: 'mkdir',
+        host: a,
+        summary: `create ${PREPARE_DIR}`,
+        argv: ['mkdir', '-p', PREPARE_DIR],
+        path: PREPARE_DIR,
+      },
       {
         id: 'usbkey-data/sdcadm',
         kind: 'fetch-sdcadm',
@@ -76,7 +100,10 @@ export function buildConvertPlan(i: ConvertPlanInput): ConvertPlan {
         summary: `download the installer of the sdcadm this headnode runs (else the latest build) to ${SDCADM_INSTALLER_DIR}/sdcadm.sh unless it is there (the new headnode's headnode.sh installs sdcadm from it)`,
         // The deployed build first: its buildstamp is the image's tags.buildstamp
         // (sdcadm tools/mk-shar); then the latest, as the prototype does.
-        stamp: { path: SDCADM_BUILDSTAMP, argv: ['updates-imgadm', 'list', 'name=sdcadm', 'tag.buildstamp=BUILDSTAMP', '-H', '-o', 'uuid'] },
+        stamp: {
+          path: SDCADM_BUILDSTAMP,
+          argv: ['updates-imgadm', 'list', 'name=sdcadm', 'tag.buildstamp=BUILDSTAMP', '-H', '-o', 'uuid'],
+        },
         source: { host: a, argv: ['updates-imgadm', 'list', 'name=sdcadm', '--latest', '-H', '-o', 'uuid'] },
         argv: ['updates-imgadm', 'get-file', '-o', `${SDCADM_INSTALLER_DIR}/sdcadm.sh.tmp`],
         path: `${SDCADM_INSTALLER_DIR}/sdcadm.sh`,
@@ -95,7 +122,18 @@ export function buildConvertPlan(i: ConvertPlanInput): ConvertPlan {
         host: a,
         summary: `pack the minimal headnode key (usbkey-base.tgz) from ${USBKEY_MOUNT}, with the deployed sdcadm as sdcadm-install.sh`,
         // gtar: illumos /usr/bin/tar refuses -C before its key (the prototype, sdcadm rfd67 tools/create-headnode-prepare-data.sh, packs with gtar too).
-        argv: ['gtar', '-czf', file('usbkey-base.tgz.tmp'), '-C', USBKEY_MOUNT, ...USBKEY_BASE_NAMES, '-C', SDCADM_INSTALLER_DIR, '--transform=s,^sdcadm.sh$,sdcadm-install.sh,', 'sdcadm.sh'],
+        argv: [
+          'gtar',
+          '-czf',
+          file('usbkey-base.tgz.tmp'),
+          '-C',
+          USBKEY_MOUNT,
+          ...USBKEY_BASE_NAMES,
+          '-C',
+          SDCADM_INSTALLER_DIR,
+          '--transform=s,^sdcadm.sh$,sdcadm-install.sh,',
+          'sdcadm.sh',
+        ],
         path: file('usbkey-base.tgz'),
       },
       {
@@ -106,14 +144,26 @@ export function buildConvertPlan(i: ConvertPlanInput): ConvertPlan {
         argv: ['sdc-usbkey', 'unmount'],
       },
       ...(i.usbkeyMounted
-        ? [{ id: 'usbkey-data/remount', kind: 'usbkey-mount' as const, host: a, summary: 'mount the USB key again as it was (default options)', argv: ['sdc-usbkey', 'mount'], path: USBKEY_MOUNT }]
+        ? [
+            {
+              id: 'usbkey-data/remount',
+              kind: 'usbkey-mount' as const,
+              host: a,
+              summary: 'mount the USB key again as it was (default options)',
+              argv: ['sdc-usbkey', 'mount'],
+              path: USBKEY_MOUNT,
+            },
+          ]
         : []),
       {
         id: 'usbkey-data/networking',
         kind: 'write-netfile',
         host: a,
         summary: `write ${t.uuid}.networking.json (hn-netfile)`,
-        source: { host: i.dhcpd?.hostname ?? 'UNKNOWN-DHCPD-HEADNODE', argv: ['zlogin', i.dhcpd?.zone ?? 'UNKNOWN-DHCPD-ZONE', '/opt/smartdc/booter/bin/hn-netfile', t.uuid] },
+        source: {
+          host: i.dhcpd?.hostname ?? 'UNKNOWN-DHCPD-HEADNODE',
+          argv: ['zlogin', i.dhcpd?.zone ?? 'UNKNOWN-DHCPD-ZONE', '/opt/smartdc/booter/bin/hn-netfile', t.uuid],
+        },
         argv: ['tee', file(`${t.uuid}.networking.json.tmp`)],
         path: file(`${t.uuid}.networking.json`),
       },
@@ -132,7 +182,9 @@ export function buildConvertPlan(i: ConvertPlanInput): ConvertPlan {
     id: 'prepare',
     title: `Prepare ${t.hostname}'s USB key`,
     where: t.hostname,
-    notes: ['the script (share/headnode-prepare.sh) checks it runs in the GZ of this server, not booted as a headnode, set up; then rewrites the USB key, keeping .joyliveusb; log: /var/log/headnode-prepare.log'],
+    notes: [
+      'the script (share/headnode-prepare.sh) checks it runs in the GZ of this server, not booted as a headnode, set up; then rewrites the USB key, keeping .joyliveusb; log: /var/log/headnode-prepare.log',
+    ],
     actions: [
       {
         id: 'prepare/script',

@@ -74,13 +74,32 @@ export function vantageSignal(ip: string, answers: readonly VantageAnswer[], dur
   const asked = answers.filter((a) => a.reached !== undefined);
   const reach = asked.filter((a) => a.reached === true);
   const unasked = answers.filter((a) => a.reached === undefined).map((a) => `${a.from}: ${a.why ?? 'no answer'}`);
-  const names = (xs: readonly VantageAnswer[]): string => xs.map((a) => a.from).join(', ').replace(/, ([^,]*)$/, ' and $1');
+  const names = (xs: readonly VantageAnswer[]): string =>
+    xs
+      .map((a) => a.from)
+      .join(', ')
+      .replace(/, ([^,]*)$/, ' and $1');
   if (reach.length > 0) {
-    return signal('vantage', 'alive', `${names(reach)} reach${reach.length === 1 ? 'es' : ''} ${ip} by ping: alive, whatever this headnode sees`, durationMs);
+    return signal(
+      'vantage',
+      'alive',
+      `${names(reach)} reach${reach.length === 1 ? 'es' : ''} ${ip} by ping: alive, whatever this headnode sees`,
+      durationMs,
+    );
   }
   if (asked.length === 0) {
-    return signal('vantage', 'unknown', answers.length === 0 ? 'no other server to ask' : `no other server could be asked (${unasked.join('; ')})`, durationMs);
+    return signal(
+      'vantage',
+      'unknown',
+      answers.length === 0 ? 'no other server to ask' : `no other server could be asked (${unasked.join('; ')})`,
+      durationMs,
+    );
   }
   const also = unasked.length > 0 ? `; not asked: ${unasked.join('; ')}` : '';
-  return signal('vantage', 'dead', `${names(asked)} do${asked.length === 1 ? 'es' : ''} not reach ${ip} either${also}`, durationMs);
+  return signal(
+    'vantage',
+    'dead',
+    `${names(asked)} do${asked.length === 1 ? 'es' : ''} not reach ${ip} either${also}`,
+    durationMs,
+  );
 }

@@ -18,21 +18,48 @@ export interface DhcpdFact {
  * Compute nodes boot over DHCP from a dhcpd zone on a headnode (facts F9).
  * Disaster: does one survive now? Readiness: would one survive the loss of any one headnode?
  */
-export function dhcpdProblems(facts: readonly DhcpdFact[], mode: Mode, hns: readonly HeadnodeFact[], restoring: readonly string[] = []): Problem[] {
+export function dhcpdProblems(
+  facts: readonly DhcpdFact[],
+  mode: Mode,
+  hns: readonly HeadnodeFact[],
+  restoring: readonly string[] = [],
+): Problem[] {
   const serving = (f: DhcpdFact): boolean => f.serverAlive && f.running !== false;
-  const where = facts.map((f) => `${f.alias} on ${f.hostname}${!f.serverAlive ? ' (down)' : f.running === false ? ' (zone not running)' : ''}`).join(', ') || 'no dhcpd instance known';
+  const where =
+    facts
+      .map(
+        (f) =>
+          `${f.alias} on ${f.hostname}${!f.serverAlive ? ' (down)' : f.running === false ? ' (zone not running)' : ''}`,
+      )
+      .join(', ') || 'no dhcpd instance known';
   const fix = `the restore re-creates a lost dhcpd zone on this headnode when its restore-data is at hand; otherwise, once SAPI and VMAPI answer: ${sdcadmCreateDhcpd('<headnode uuid>').join(' ')}`;
   if (mode === 'disaster') {
     if (facts.some(serving)) return [];
     // Not an HA cluster (sdcadm lib/procedures/index.js): a lost dhcpd is
     // re-created by the restore; with nothing to re-create, no CN can PXE boot.
     if (restoring.length > 0) {
-      return [{ severity: 'warning', code: 'NO_DHCPD_SURVIVOR', service: 'dhcpd', message: `no dhcpd runs on a live server (${where}): compute nodes cannot boot until the restore re-creates ${restoring.join(', ')} here`, fix: 'restore it first if compute nodes must boot soon (restore --only dhcpd needs assets, sapi and the APIs before it)' }];
+      return [
+        {
+          severity: 'warning',
+          code: 'NO_DHCPD_SURVIVOR',
+          service: 'dhcpd',
+          message: `no dhcpd runs on a live server (${where}): compute nodes cannot boot until the restore re-creates ${restoring.join(', ')} here`,
+          fix: 'restore it first if compute nodes must boot soon (restore --only dhcpd needs assets, sapi and the APIs before it)',
+        },
+      ];
     }
     // A stopped dhcpd on a live server is the quickest way back: start it.
     const stopped = facts.filter((f) => f.serverAlive && f.running === false);
     const startIt = stopped.map((f) => `on ${f.hostname}: vmadm start $(vmadm lookup -1 alias=${f.alias})`).join('; ');
-    return [{ severity: 'critical', code: 'NO_DHCPD_SURVIVOR', service: 'dhcpd', message: `no dhcpd runs on a live server (${where}) and the restore cannot re-create one: compute nodes cannot boot`, fix: startIt ? `${startIt}; or ${fix}` : fix }];
+    return [
+      {
+        severity: 'critical',
+        code: 'NO_DHCPD_SURVIVOR',
+        service: 'dhcpd',
+        message: `no dhcpd runs on a live server (${where}) and the restore cannot re-create one: compute nodes cannot boot`,
+        fix: startIt ? `${startIt}; or ${fix}` : fix,
+      },
+    ];
   }
   const exposed = hns.filter((h) => !facts.some((f) => f.serverUuid !== h.uuid && serving(f)));
   if (exposed.length === 0) return [];
@@ -63,7 +90,9 @@ export function dhcpdReadinessProblems(facts: readonly DhcpdFact[], hns: readonl
   const exposed = hns.filter((h) => !facts.some((f) => f.serverUuid !== h.uuid && serving(f)));
   const where = facts.map((f) => `${f.alias} on ${f.hostname}`).join(', ') || 'none';
   const names = lacking.map(({ h }) => h.hostname);
-  const details = lacking.map(({ h, mine }) => (mine.length > 0 ? `${mine.map((f) => f.alias).join(', ')} on ${h.hostname} not running` : `none on ${h.hostname}`));
+  const details = lacking.map(({ h, mine }) =>
+    mine.length > 0 ? `${mine.map((f) => f.alias).join(', ')} on ${h.hostname} not running` : `none on ${h.hostname}`,
+  );
   const fixes = lacking.map(({ h, mine }) =>
     mine.length > 0
       ? `on ${h.hostname}: ${mine.map((f) => `vmadm start $(vmadm lookup -1 alias=${f.alias})`).join('; ')}`

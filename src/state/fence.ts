@@ -45,7 +45,9 @@ export type RestoredFrom = z.infer<typeof RestoredFrom>;
 export function primaryReturnedProblem(r: RestoredFrom, evidence: readonly Signal[]): Problem[] {
   const life = evidence.filter((s) => s.says === 'alive');
   if (life.length === 0) return [];
-  const fence = r.fenceMethod ? ` (it was ${FENCE_METHOD_TEXT[r.fenceMethod]}${r.fencedBy ? `, said ${r.fencedBy}` : ''})` : '';
+  const fence = r.fenceMethod
+    ? ` (it was ${FENCE_METHOD_TEXT[r.fenceMethod]}${r.fencedBy ? `, said ${r.fencedBy}` : ''})`
+    : '';
   return [
     {
       severity: 'critical',

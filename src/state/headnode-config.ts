@@ -16,7 +16,9 @@ const PER_NODE_EXTERNAL = ['external_ip', 'external_netmask', 'external_gateway'
 
 export function secondaryHeadnodeConfig(source: string, n: NodeIdentity): string {
   const set: Record<string, string> = { hostname: n.hostname, admin_nic: n.adminMac, admin_ip: n.adminIp };
-  const out: string[] = [`# written by triton-recover convert for ${n.hostname}, from the running headnode's /usbkey/config`];
+  const out: string[] = [
+    `# written by triton-recover convert for ${n.hostname}, from the running headnode's /usbkey/config`,
+  ];
   const seen = new Set<string>();
   for (const line of source.split('\n')) {
     const m = /^([A-Za-z0-9_]+)=(.*)$/.exec(line);

@@ -104,8 +104,14 @@ export interface HeadnodeFact {
 export function headnodeCountProblems(hns: readonly HeadnodeFact[], mode: Mode): Problem[] {
   const alive = hns.filter((h) => h.state === 'alive');
   const why: string[] = [];
-  if (hns.length < 3) why.push(`the DC has ${hns.length} headnode${hns.length === 1 ? '' : 's'} (${hns.map((h) => h.hostname).join(', ')}), 3 wanted`);
-  if (mode === 'disaster' && alive.length < 2) why.push(`only ${alive.length} alive (${alive.map((h) => h.hostname).join(', ') || 'none'}): losing it too loses the control plane`);
+  if (hns.length < 3)
+    why.push(
+      `the DC has ${hns.length} headnode${hns.length === 1 ? '' : 's'} (${hns.map((h) => h.hostname).join(', ')}), 3 wanted`,
+    );
+  if (mode === 'disaster' && alive.length < 2)
+    why.push(
+      `only ${alive.length} alive (${alive.map((h) => h.hostname).join(', ') || 'none'}): losing it too loses the control plane`,
+    );
   if (why.length === 0) return [];
   return [
     {

@@ -91,7 +91,9 @@ export function headnodeReadiness(input: HeadnodeReadinessInput): HeadnodeReadin
     // "If it died": with whatever is dead already. Its own zones, in restore order.
     const lost = lostInstances(input.inv, new Set([...input.dead, h.uuid])).filter((i) => i.serverUuid === h.uuid);
     const own = ownRestoreData(input, h.uuid);
-    const services = h.local ? localRows(input, h.hostname, lost, blockers) : lost.map((i) => row(input, i, lost, h.hostname, blockers, critical));
+    const services = h.local
+      ? localRows(input, h.hostname, lost, blockers)
+      : lost.map((i) => row(input, i, lost, h.hostname, blockers, critical));
     const base = { hostname: h.hostname, uuid: h.uuid, local: h.local, ownRestoreData: own, services };
     const restorable = services.every((s) => s.ready);
     const why = h.local ? localWhy(input, h.hostname) : headnodeWhy(services, restorable);
@@ -127,7 +129,14 @@ function row(
   const base = { name: inst.service, alias: inst.alias, uuid: inst.uuid };
   const present = rd.present && vmDump;
   if (inst.notRestored !== undefined) {
-    return { ...base, restored: false, restoreData: { present, ageSeconds: age, image: null, dataset: null }, spareAdminIp: null, ready: true, why: inst.notRestored };
+    return {
+      ...base,
+      restored: false,
+      restoreData: { present, ageSeconds: age, image: null, dataset: null },
+      spareAdminIp: null,
+      ready: true,
+      why: inst.notRestored,
+    };
   }
 
   const reasons: string[] = [];
@@ -145,7 +154,8 @@ function row(
   else {
     const missing = missingImages(inst.image, input.installed, rd.images);
     image = missing.length === 0;
-    for (const m of missing) reasons.push(`image ${m.label ?? m.uuid}${m.originOf ? ` (an origin)` : ''} not at hand: ${m.why}`);
+    for (const m of missing)
+      reasons.push(`image ${m.label ?? m.uuid}${m.originOf ? ` (an origin)` : ''} not at hand: ${m.why}`);
   }
 
   let dataset: boolean | null = null;
@@ -154,22 +164,34 @@ function row(
     const stream = sd?.datasets.find((d) => d.instanceUuid === inst.uuid)?.streamPath;
     const bad = sd?.problems.find((p) => p.file === file);
     dataset = !!stream && !bad;
-    if (!dataset) reasons.push(bad && stream ? `the stream ${fileOf(file)} is unusable (${bad.detail})` : `no zfs send stream of ${delegatedDatasetName(inst.uuid)}`);
+    if (!dataset)
+      reasons.push(
+        bad && stream
+          ? `the stream ${fileOf(file)} is unusable (${bad.detail})`
+          : `no zfs send stream of ${delegatedDatasetName(inst.uuid)}`,
+      );
   }
 
   let spareAdminIp: boolean | null = null;
   if (input.strategy === 'new') {
     const needed = lost.filter((i) => i.notRestored === undefined).length;
     spareAdminIp = needed <= input.adminIpsAvailable;
-    if (!spareAdminIp) reasons.push(`the new strategy needs ${needed} admin IPs to restore ${hostname}'s zones, ${input.adminIpsAvailable} available`);
+    if (!spareAdminIp)
+      reasons.push(
+        `the new strategy needs ${needed} admin IPs to restore ${hostname}'s zones, ${input.adminIpsAvailable} available`,
+      );
   }
 
-  const ownCodes = [...new Set(critical.filter((p) => p.service === inst.service && !PER_ZONE.has(p.code)).map((p) => p.code))];
+  const ownCodes = [
+    ...new Set(critical.filter((p) => p.service === inst.service && !PER_ZONE.has(p.code)).map((p) => p.code)),
+  ];
   const blocked = [...blockers, ...ownCodes];
   if (blocked.length > 0) reasons.push(`blocked by ${blocked.join(', ')} (see the problems)`);
 
-  if (sd?.synced && !sd.synced.ok) notes.push(`the last sync of its restore-data failed (${sd.synced.error ?? 'no error text'})`);
-  else if (age !== null && isStale(age, input.maxAgeMinutes)) notes.push(`its restore-data is ${formatAge(age)} old: changes since would be lost`);
+  if (sd?.synced && !sd.synced.ok)
+    notes.push(`the last sync of its restore-data failed (${sd.synced.error ?? 'no error text'})`);
+  else if (age !== null && isStale(age, input.maxAgeMinutes))
+    notes.push(`its restore-data is ${formatAge(age)} old: changes since would be lost`);
 
   const why = [...reasons, ...notes].join('; ');
   return {
@@ -189,17 +211,30 @@ function holders(input: HeadnodeReadinessInput, hostname: string): (RestoreDataH
 }
 
 /** This headnode's zones, judged by whether another headnode holds a copy to restore them from. */
-function localRows(input: HeadnodeReadinessInput, hostname: string, lost: readonly LostInstance[], blockers: readonly string[]): ReadinessService[] {
+function localRows(
+  input: HeadnodeReadinessInput,
+  hostname: string,
+  lost: readonly LostInstance[],
+  blockers: readonly string[],
+): ReadinessService[] {
   const from = holders(input, hostname);
   const youngest = from.length > 0 ? Math.min(...from.map((x) => ageSeconds(dataTimeOf(x.synced), input.now))) : null;
   return lost.map((inst): ReadinessService => {
     const base = { name: inst.service, alias: inst.alias, uuid: inst.uuid };
     const restoreData = { present: from.length > 0, ageSeconds: youngest, image: null, dataset: null };
-    if (inst.notRestored !== undefined) return { ...base, restored: false, restoreData, spareAdminIp: null, ready: true, why: inst.notRestored };
+    if (inst.notRestored !== undefined)
+      return { ...base, restored: false, restoreData, spareAdminIp: null, ready: true, why: inst.notRestored };
     const reasons: string[] = [];
     if (from.length === 0) reasons.push('no other live headnode holds restore-data to restore it from');
     if (blockers.length > 0) reasons.push(`blocked by ${blockers.join(', ')} (see the problems)`);
-    return { ...base, restored: true, restoreData, spareAdminIp: null, ready: reasons.length === 0, ...(reasons.length > 0 ? { why: reasons.join('; ') } : {}) };
+    return {
+      ...base,
+      restored: true,
+      restoreData,
+      spareAdminIp: null,
+      ready: reasons.length === 0,
+      ...(reasons.length > 0 ? { why: reasons.join('; ') } : {}),
+    };
   });
 }
 
@@ -208,7 +243,10 @@ function localWhy(input: HeadnodeReadinessInput, hostname: string): string {
   if (from.length === 0) {
     const lacking = input.holdings
       .filter((x) => x.hostname !== hostname)
-      .map((x) => `${x.hostname}: ${x.layout === undefined ? `could not tell (${x.why ?? 'no answer'})` : !x.layout ? 'none' : 'no readable dc/synced.json'}`);
+      .map(
+        (x) =>
+          `${x.hostname}: ${x.layout === undefined ? `could not tell (${x.why ?? 'no answer'})` : !x.layout ? 'none' : 'no readable dc/synced.json'}`,
+      );
     return `this headnode: it cannot be restored from itself, and no other live headnode holds restore-data${lacking.length > 0 ? ` (${lacking.join('; ')})` : ''}`;
   }
   const ages = from.map((x) => `${x.hostname} (${formatAge(ageSeconds(dataTimeOf(x.synced), input.now))} old)`);

@@ -46,7 +46,12 @@ export function missingImages(
     if (seen.has(cur)) {
       // imgadm installs an origin first: a chain that loops can never be installed.
       const loop = [...walked.slice(walked.indexOf(cur)), cur].join(' -> ');
-      out.push({ uuid: cur, label: labelOf(rdImages, cur), originOf, why: `the origins in restore-data form a cycle (${loop}): imgadm can install none of them` });
+      out.push({
+        uuid: cur,
+        label: labelOf(rdImages, cur),
+        originOf,
+        why: `the origins in restore-data form a cycle (${loop}): imgadm can install none of them`,
+      });
       break;
     }
     seen.add(cur);
@@ -57,9 +62,13 @@ export function missingImages(
     const label = labelOf(rdImages, cur);
     if (!rd?.manifest || !rd.filePath) {
       const notHere = here.state === 'no' ? 'not installed' : `installed? unknown (${here.why})`;
-      const notRd = !rd ? 'not in restore-data' : !rd.manifest ? 'its manifest in restore-data is unreadable' : !rd.fileProblem || rd.fileProblem.endsWith(' is missing')
-          ? 'its file is missing from restore-data'
-          : `its file in restore-data is unusable: ${rd.fileProblem}`;
+      const notRd = !rd
+        ? 'not in restore-data'
+        : !rd.manifest
+          ? 'its manifest in restore-data is unreadable'
+          : !rd.fileProblem || rd.fileProblem.endsWith(' is missing')
+            ? 'its file is missing from restore-data'
+            : `its file in restore-data is unusable: ${rd.fileProblem}`;
       out.push({ uuid: cur, label, originOf, why: `${notHere}; ${notRd}` });
     }
     originOf = cur;

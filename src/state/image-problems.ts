@@ -32,7 +32,10 @@ export function imageProblems(
       const key = `${inst.service}/${m.uuid}`;
       if (reported.has(key)) continue;
       reported.add(key);
-      const users = risk.instances.filter((i) => i.service === inst.service).map((i) => i.alias).join(', ');
+      const users = risk.instances
+        .filter((i) => i.service === inst.service)
+        .map((i) => i.alias)
+        .join(', ');
       problems.push({
         severity: 'critical',
         code: 'IMAGE_MISSING',
@@ -46,10 +49,20 @@ export function imageProblems(
 }
 
 /** Per restorable service: can every instance's image chain be had here (installed or restore-data)? */
-export function imagesAvailable(inv: Inventory, installed: ReadonlyMap<string, Installed>, rd: RestoreData): Map<string, boolean> {
+export function imagesAvailable(
+  inv: Inventory,
+  installed: ReadonlyMap<string, Installed>,
+  rd: RestoreData,
+): Map<string, boolean> {
   const out = new Map<string, boolean>();
-  for (const [svc, insts] of groupBy(inv.instances.filter((i) => isRestored(i.service)), (i) => i.service)) {
-    out.set(svc, insts.every((i) => !!i.image && missingImages(i.image, installed, rd.images).length === 0));
+  for (const [svc, insts] of groupBy(
+    inv.instances.filter((i) => isRestored(i.service)),
+    (i) => i.service,
+  )) {
+    out.set(
+      svc,
+      insts.every((i) => !!i.image && missingImages(i.image, installed, rd.images).length === 0),
+    );
   }
   return out;
 }

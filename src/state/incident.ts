@@ -64,13 +64,25 @@ export function summarizeIncident(entries: readonly JournalEntry[]): IncidentSum
   // The journal keys a restore zone's outcome as service/alias (steps/restore.ts), a
   // conversion step's by its id; an action's start by its id, which the plan's step lists.
   const order: { service: string; label: string; inPlan: boolean; ids: Set<string> | null }[] = rp.success
-    ? rp.data.steps.map((s) => ({ service: `${s.service}/${s.alias}`, label: s.alias, inPlan: true, ids: new Set(s.actions.map((a) => a.id)) }))
+    ? rp.data.steps.map((s) => ({
+        service: `${s.service}/${s.alias}`,
+        label: s.alias,
+        inPlan: true,
+        ids: new Set(s.actions.map((a) => a.id)),
+      }))
     : cp.success
-      ? cp.data.steps.map((s) => ({ service: s.id, label: s.title, inPlan: true, ids: new Set(s.actions.map((a) => a.id)) }))
+      ? cp.data.steps.map((s) => ({
+          service: s.id,
+          label: s.title,
+          inPlan: true,
+          ids: new Set(s.actions.map((a) => a.id)),
+        }))
       : [];
   const starts = of('start');
   const planned = new Set(order.flatMap((o) => [...(o.ids ?? [])]));
-  for (const s of starts) if (!planned.has(s.id) && !order.some((o) => o.service === s.service)) order.push({ service: s.service, label: s.service, inPlan: false, ids: null });
+  for (const s of starts)
+    if (!planned.has(s.id) && !order.some((o) => o.service === s.service))
+      order.push({ service: s.service, label: s.service, inPlan: false, ids: null });
   const ends = new Map(of('end').map((e) => [e.id, e]));
   const outcomes = new Map(of('service').map((s) => [s.service, s]));
   const steps: StepTiming[] = order.map(({ service, label, inPlan, ids }) => {
@@ -79,7 +91,11 @@ export function summarizeIncident(entries: readonly JournalEntry[]): IncidentSum
     const out = outcomes.get(service);
     // Actions outside the plan's steps have no outcome line: done when every one ended well.
     const allOk = mine.length > 0 && mine.every((s) => ends.get(s.id)?.ok === true);
-    const lastEnd = mine.map((s) => ends.get(s.id)?.ts).filter((x): x is string => x !== undefined).sort().at(-1);
+    const lastEnd = mine
+      .map((s) => ends.get(s.id)?.ts)
+      .filter((x): x is string => x !== undefined)
+      .sort()
+      .at(-1);
     const endTs = out?.ts ?? (allOk ? lastEnd : undefined);
     return {
       service,
@@ -109,7 +125,11 @@ export function summarizeIncident(entries: readonly JournalEntry[]): IncidentSum
   return {
     job,
     dc: runs.find((r) => r.identity)?.identity?.dc.name ?? null,
-    subject: rp.success ? rp.data.dead.hostname : cp.success ? cp.data.target.hostname : (runs[0]?.identity?.dead.hostname ?? null),
+    subject: rp.success
+      ? rp.data.dead.hostname
+      : cp.success
+        ? cp.data.target.hostname
+        : (runs[0]?.identity?.dead.hostname ?? null),
     where: rp.success ? rp.data.local.hostname : (runs[0]?.host ?? null),
     startedAt: first,
     lastAt: last,
@@ -137,19 +157,28 @@ export function statusText(s: IncidentSummary): [string, string, string] {
     return [
       `${dc}: compute node ${s.subject ?? '?'} is being turned into a secondary headnode${since}.`,
       `Conversion ${s.outcome.toUpperCase()}: ${done} of ${planned.length} steps done, ${failed} failed, ${pending + skipped} not done; ${clock}.`,
-      nextLine(s, 'rerun the same triton-recover convert to resume', 'check that it boots as a headnode (sdcadm server list)'),
+      nextLine(
+        s,
+        'rerun the same triton-recover convert to resume',
+        'check that it boots as a headnode (sdcadm server list)',
+      ),
     ];
   }
   return [
     `${dc}: primary headnode ${s.subject ?? '?'} is dead; its core zones are being restored on ${s.where ?? '?'}${since}.`,
     `Restore ${s.outcome.toUpperCase()}: ${done} of ${planned.length} zones restored, ${failed} failed, ${skipped} skipped, ${pending} pending; ${clock}.`,
-    nextLine(s, 'rerun the same triton-recover restore to resume', 'verify the services (sdcadm health) and work through the report\'s follow-ups'),
+    nextLine(
+      s,
+      'rerun the same triton-recover restore to resume',
+      "verify the services (sdcadm health) and work through the report's follow-ups",
+    ),
   ];
 }
 
 function nextLine(s: IncidentSummary, resume: string, after: string): string {
   if (s.outcome === 'done') return `Next: ${after}.`;
-  if (s.outcome === 'failed') return `Next: fix what failed (${oneLine(s.lastReason ?? 'see the report')}), then ${resume}.`;
+  if (s.outcome === 'failed')
+    return `Next: fix what failed (${oneLine(s.lastReason ?? 'see the report')}), then ${resume}.`;
   if (s.outcome === 'stopped') return `Next: ${resume} (stopped: ${oneLine(s.lastReason ?? 'by the operator')}).`;
   return `Next: the ${s.job} is still running; a new status follows when it ends.`;
 }
@@ -162,7 +191,10 @@ const oneLine = (t: string): string => {
 /** Per step and in total, against the goal: a table for people. */
 export function timingsText(s: IncidentSummary): string {
   const w = Math.max(8, ...s.steps.map((x) => x.label.length));
-  const rows = s.steps.map((x) => `${x.label.padEnd(w)}  ${x.status.padEnd(7)}  ${`${x.actionSeconds}`.padStart(8)} s  ${x.wallSeconds === null ? '       -' : `${x.wallSeconds}`.padStart(8)} s`);
+  const rows = s.steps.map(
+    (x) =>
+      `${x.label.padEnd(w)}  ${x.status.padEnd(7)}  ${`${x.actionSeconds}`.padStart(8)} s  ${x.wallSeconds === null ? '       -' : `${x.wallSeconds}`.padStart(8)} s`,
+  );
   const spent = s.steps.reduce((n, x) => n + x.actionSeconds, 0);
   return [
     `${'step'.padEnd(w)}  status   in actions    start->end`,
@@ -179,7 +211,8 @@ export function confirmationsText(entries: readonly JournalEntry[]): string {
   const lines: string[] = [];
   for (const e of entries) {
     if (e.t === 'run') lines.push(`${e.ts}  RUN ${e.command}  (by ${e.who} on ${e.host}, pid ${e.pid})`);
-    if (e.t === 'decision') lines.push(`${e.ts}  ${e.service ? `${e.service}: ` : ''}${e.decision}: ${oneLine(e.detail)}`);
+    if (e.t === 'decision')
+      lines.push(`${e.ts}  ${e.service ? `${e.service}: ` : ''}${e.decision}: ${oneLine(e.detail)}`);
     if (e.t === 'stop' || e.t === 'close') lines.push(`${e.ts}  ${e.t.toUpperCase()} ${oneLine(e.reason)}`);
   }
   return lines.length ? `${lines.join('\n')}\n` : 'no run journaled\n';

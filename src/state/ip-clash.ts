@@ -67,7 +67,7 @@ function nicRange(p: PlannedIp): NetworkRange | undefined {
   if (!isIpv4(p.netmask) || !isIpv4(p.gateway)) return undefined;
   const mask = ipToInt(p.netmask);
   const bits = mask.toString(2).replace(/0/g, '').length;
-  if (bits === 0 || mask !== ((0xffffffff << (32 - bits)) >>> 0)) return undefined;
+  if (bits === 0 || mask !== (0xffffffff << (32 - bits)) >>> 0) return undefined;
   return { subnet: `${intToIp((ipToInt(p.gateway) & mask) >>> 0)}/${bits}`, gateway: p.gateway };
 }
 
@@ -81,23 +81,35 @@ function networkProblems(p: PlannedIp, admin: NetworkRange | undefined): Problem
   } catch {
     return [];
   }
-  const what = isAdmin ? `the admin network ${net.subnet} (restore-data dc/admin-network.json)` : `its ${p.nicTag} network ${net.subnet} (from the NIC's gateway and netmask)`;
+  const what = isAdmin
+    ? `the admin network ${net.subnet} (restore-data dc/admin-network.json)`
+    : `its ${p.nicTag} network ${net.subnet} (from the NIC's gateway and netmask)`;
   const n = ipToInt(p.ip);
-  const inside = ((n & ipToInt(cidr.netmask)) >>> 0) === cidr.network;
+  const inside = (n & ipToInt(cidr.netmask)) >>> 0 === cidr.network;
   const base = `${p.ip}, which the restore gives ${who(p)} on its ${p.nicTag} NIC (from ${p.from})`;
   const fix = `correct ${p.from} so that ${p.zone.alias} gets a usable address of ${net.subnet} (not its network, broadcast or gateway address), then run the check again`;
-  const invalid = (why: string): Problem[] => [{ severity: 'critical', code: 'IP_INVALID', service: p.zone.service, message: `${base}, is ${why}: no zone can use it`, fix }];
+  const invalid = (why: string): Problem[] => [
+    {
+      severity: 'critical',
+      code: 'IP_INVALID',
+      service: p.zone.service,
+      message: `${base}, is ${why}: no zone can use it`,
+      fix,
+    },
+  ];
   if (!inside) return invalid(`outside ${what}`);
   if (cidr.prefix < 31 && n === cidr.network) return invalid(`the network address of ${what}`);
   if (cidr.prefix < 31 && n === cidr.broadcast) return invalid(`the broadcast address of ${what}`);
   if (net.gateway === p.ip) {
-    return [{
-      severity: 'critical',
-      code: 'IP_CONFLICT',
-      service: p.zone.service,
-      message: `${base}, is held by the gateway (router) of ${what}: the zone would take the router's address and cut its network off`,
-      fix,
-    }];
+    return [
+      {
+        severity: 'critical',
+        code: 'IP_CONFLICT',
+        service: p.zone.service,
+        message: `${base}, is held by the gateway (router) of ${what}: the zone would take the router's address and cut its network off`,
+        fix,
+      },
+    ];
   }
   return [];
 }
@@ -128,7 +140,7 @@ function holderProblems(p: PlannedIp, holders: readonly IpHolder[]): Problem[] {
 
 function consequence(h: IpHolder): string {
   if (h.kind === 'napi-record') return 'NAPI would refuse the re-created NIC, and the IP is not free for it';
-  return 'two NICs on one IP break one of them (the second to come up is marked duplicate and stays down), and a health check by IP would hear the other\'s answers';
+  return "two NICs on one IP break one of them (the second to come up is marked duplicate and stays down), and a health check by IP would hear the other's answers";
 }
 
 function holderFix(p: PlannedIp, h: IpHolder): string {

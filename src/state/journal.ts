@@ -21,7 +21,13 @@ export const JournalEntry = z.discriminatedUnion('t', [
     identity: RunIdentity.optional(),
   }),
   z.object({ ...Base, t: z.literal('plan'), plan: z.unknown() }),
-  z.object({ ...Base, t: z.literal('decision'), service: z.string().optional(), decision: z.string(), detail: z.string() }),
+  z.object({
+    ...Base,
+    t: z.literal('decision'),
+    service: z.string().optional(),
+    decision: z.string(),
+    detail: z.string(),
+  }),
   z.object({
     ...Base,
     t: z.literal('start'),
@@ -32,8 +38,22 @@ export const JournalEntry = z.discriminatedUnion('t', [
     argv: z.array(z.string()).optional(),
     http: HttpCall.optional(),
   }),
-  z.object({ ...Base, t: z.literal('end'), id: z.string(), ok: z.boolean(), skipped: z.boolean().optional(), detail: z.string(), durationMs: z.number() }),
-  z.object({ ...Base, t: z.literal('service'), service: z.string(), status: z.enum(['done', 'failed', 'skipped']), detail: z.string() }),
+  z.object({
+    ...Base,
+    t: z.literal('end'),
+    id: z.string(),
+    ok: z.boolean(),
+    skipped: z.boolean().optional(),
+    detail: z.string(),
+    durationMs: z.number(),
+  }),
+  z.object({
+    ...Base,
+    t: z.literal('service'),
+    service: z.string(),
+    status: z.enum(['done', 'failed', 'skipped']),
+    detail: z.string(),
+  }),
   z.object({ ...Base, t: z.literal('output'), id: z.string(), stdout: z.string(), stderr: z.string() }),
   z.object({ ...Base, t: z.literal('stop'), reason: z.string(), exitCode: z.number() }),
   /** The run finished everything: this journal is history, the next run starts afresh. */
@@ -87,7 +107,10 @@ export function parseJournal(text: string): Parsed {
     try {
       json = JSON.parse(l);
     } catch {
-      out.bad.push({ line: i + 1, why: `not JSON (${l.length > 40 ? `${l.slice(0, 40)}...` : l}): a write cut short by a crash, or damage` });
+      out.bad.push({
+        line: i + 1,
+        why: `not JSON (${l.length > 40 ? `${l.slice(0, 40)}...` : l}): a write cut short by a crash, or damage`,
+      });
       return;
     }
     const r = JournalEntry.safeParse(json);
@@ -96,14 +119,30 @@ export function parseJournal(text: string): Parsed {
       out.lineOf.push(i + 1);
     } else {
       const issue = r.error.issues[0];
-      out.bad.push({ line: i + 1, why: `not a journal entry (${issue ? `${issue.path.map(String).join('.') || 'entry'}: ${issue.message}` : 'unknown'})` });
+      out.bad.push({
+        line: i + 1,
+        why: `not a journal entry (${issue ? `${issue.path.map(String).join('.') || 'entry'}: ${issue.message}` : 'unknown'})`,
+      });
     }
   });
   return out;
 }
 
 export function foldJournal(p: Parsed = { entries: [], lineOf: [], bad: [], lines: 0 }): JournalState {
-  const st: JournalState = { plan: undefined, runs: [], finished: new Map(), open: [], ends: new Map(), decisions: [], lastStop: undefined, identity: undefined, closed: undefined, planLine: undefined, badLines: p.bad, lines: p.lines };
+  const st: JournalState = {
+    plan: undefined,
+    runs: [],
+    finished: new Map(),
+    open: [],
+    ends: new Map(),
+    decisions: [],
+    lastStop: undefined,
+    identity: undefined,
+    closed: undefined,
+    planLine: undefined,
+    badLines: p.bad,
+    lines: p.lines,
+  };
   const started = new Map<string, Of<'start'>>();
   for (const [i, e] of p.entries.entries()) {
     switch (e.t) {

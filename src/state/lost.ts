@@ -24,10 +24,16 @@ export function lostInstances(inv: Inventory, deadServerUuids: ReadonlySet<strin
     .sort((a, b) => restoreRank(a.service) - restoreRank(b.service) || a.alias.localeCompare(b.alias))
     .map((i): LostInstance => {
       const s = spec(i.service);
-      if (s?.role === 'survivor') return { ...i, notRestored: `${i.service} is an HA cluster member: the survivors carry it; re-add a member after the restore` };
-      if (s?.role === 'skip') return { ...i, notRestored: `${i.service} zones are not core services a restore re-creates` };
+      if (s?.role === 'survivor')
+        return {
+          ...i,
+          notRestored: `${i.service} is an HA cluster member: the survivors carry it; re-add a member after the restore`,
+        };
+      if (s?.role === 'skip')
+        return { ...i, notRestored: `${i.service} zones are not core services a restore re-creates` };
       if (liveElsewhere.has(i.service)) return { ...i, notRestored: `${i.service} still runs on another server` };
-      if (s?.restoreOne && kept.has(i.service)) return { ...i, notRestored: `one ${i.service} re-created on this headnode is enough` };
+      if (s?.restoreOne && kept.has(i.service))
+        return { ...i, notRestored: `one ${i.service} re-created on this headnode is enough` };
       kept.add(i.service);
       return i;
     });

@@ -85,7 +85,8 @@ export function rewriteIpsIn(v: string, ipMap: ReadonlyMap<string, string>): str
 function rewriteIps(v: unknown, ipMap: ReadonlyMap<string, string>): unknown {
   if (typeof v === 'string') return rewriteIpsIn(v, ipMap);
   if (Array.isArray(v)) return v.map((x) => rewriteIps(x, ipMap));
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rewriteIps(x, ipMap)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rewriteIps(x, ipMap)]));
   return v;
 }
 
@@ -93,7 +94,8 @@ export function recreatePayload(vm: VmadmVm, id: Identity): Record<string, unkno
   const src = vm as Record<string, unknown>;
   const p: Record<string, unknown> = {};
   for (const k of KEEP) if (src[k] !== undefined) p[k] = src[k];
-  if (id.ipMap && id.ipMap.size > 0 && p['customer_metadata']) p['customer_metadata'] = rewriteIps(p['customer_metadata'], id.ipMap);
+  if (id.ipMap && id.ipMap.size > 0 && p['customer_metadata'])
+    p['customer_metadata'] = rewriteIps(p['customer_metadata'], id.ipMap);
   p['uuid'] = id.uuid;
   p['alias'] = id.alias;
   // Created stopped: the delegated dataset is received before the first boot.

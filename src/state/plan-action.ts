@@ -16,7 +16,9 @@ export interface HttpCall {
 }
 
 /** An API call of a known method, with the body its kind sends (none: a GET or DELETE). */
-export type Call<M extends HttpMethod, B = undefined> = B extends undefined ? { method: M; url: string } : { method: M; url: string; body: B };
+export type Call<M extends HttpMethod, B = undefined> = B extends undefined
+  ? { method: M; url: string }
+  : { method: M; url: string; body: B };
 
 interface Base {
   /** Stable across runs: "sapi/sapi0/create-vm". The journal matches on it. */

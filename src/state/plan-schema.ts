@@ -21,16 +21,36 @@ const Strings = z.record(z.string(), z.string());
 
 // One schema per kind: a field a handler reads is there, typed, or the plan is refused.
 export const PlanActionSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ ...base, kind: z.literal('install-image'), image: z.string().min(1), manifest: z.string().min(1), file: z.string().min(1) }),
-  z.strictObject({ ...base, kind: z.literal('create-vm'), uuid: Uuid, alias: z.string().min(1), payload: z.record(z.string(), z.unknown()) }),
-  z.strictObject({ ...base, kind: z.literal('receive-dataset'), uuid: Uuid, stream: z.string().min(1), snapshot: z.string().min(1).optional() }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('install-image'),
+    image: z.string().min(1),
+    manifest: z.string().min(1),
+    file: z.string().min(1),
+  }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('create-vm'),
+    uuid: Uuid,
+    alias: z.string().min(1),
+    payload: z.record(z.string(), z.unknown()),
+  }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('receive-dataset'),
+    uuid: Uuid,
+    stream: z.string().min(1),
+    snapshot: z.string().min(1).optional(),
+  }),
   z.strictObject({ ...base, kind: z.literal('start-vm'), uuid: Uuid }),
   z.strictObject({
     ...base,
     kind: z.literal('wait-healthy'),
     uuid: Uuid,
     checks: z.array(Argv),
-    http: z.strictObject({ method: z.literal('GET'), url: z.url(), tls: z.literal('accept-self-signed').optional() }).optional(),
+    http: z
+      .strictObject({ method: z.literal('GET'), url: z.url(), tls: z.literal('accept-self-signed').optional() })
+      .optional(),
   }),
   z.strictObject({
     ...base,
@@ -38,20 +58,40 @@ export const PlanActionSchema = z.discriminatedUnion('kind', [
     http: z.strictObject({
       method: z.literal('POST'),
       url: z.url(),
-      body: z.strictObject({ service_uuid: z.string(), uuid: Uuid, params: z.strictObject({ alias: z.string().min(1), server_uuid: z.string() }) }),
+      body: z.strictObject({
+        service_uuid: z.string(),
+        uuid: Uuid,
+        params: z.strictObject({ alias: z.string().min(1), server_uuid: z.string() }),
+      }),
     }),
   }),
-  z.strictObject({ ...base, kind: z.literal('release-nic'), http: z.strictObject({ method: z.literal('DELETE'), url: z.url() }) }),
-  z.strictObject({ ...base, kind: z.literal('delete-server'), http: z.strictObject({ method: z.literal('DELETE'), url: z.url() }) }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('release-nic'),
+    http: z.strictObject({ method: z.literal('DELETE'), url: z.url() }),
+  }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('delete-server'),
+    http: z.strictObject({ method: z.literal('DELETE'), url: z.url() }),
+  }),
   z.strictObject({
     ...base,
     kind: z.literal('update-sapi-metadata'),
-    http: z.strictObject({ method: z.literal('PUT'), url: z.url(), body: z.strictObject({ action: z.literal('update'), metadata: Strings }) }),
+    http: z.strictObject({
+      method: z.literal('PUT'),
+      url: z.url(),
+      body: z.strictObject({ action: z.literal('update'), metadata: Strings }),
+    }),
   }),
   z.strictObject({
     ...base,
     kind: z.literal('update-sapi-instance'),
-    http: z.strictObject({ method: z.literal('PUT'), url: z.url(), body: z.strictObject({ action: z.literal('update'), params: z.strictObject({ server_uuid: z.string() }) }) }),
+    http: z.strictObject({
+      method: z.literal('PUT'),
+      url: z.url(),
+      body: z.strictObject({ action: z.literal('update'), params: z.strictObject({ server_uuid: z.string() }) }),
+    }),
   }),
   z.strictObject({
     ...base,
@@ -99,7 +139,14 @@ export const PlanSchema = z.strictObject({
 
 // The schemas and the hand-written types must say the same thing, both ways.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const agree: [Same<z.infer<typeof PlanSchema>, Plan>, Same<z.infer<typeof PlanActionSchema>, PlanAction>, Same<z.infer<typeof PlanStepSchema>, PlanStep>, Same<z.infer<typeof HttpCallSchema>, HttpCall>, Same<z.infer<typeof ProblemSchema>, Problem>, Same<z.infer<typeof PlanSchema>['notRestored'][number], NotRestored>] = [true, true, true, true, true, true];
+const agree: [
+  Same<z.infer<typeof PlanSchema>, Plan>,
+  Same<z.infer<typeof PlanActionSchema>, PlanAction>,
+  Same<z.infer<typeof PlanStepSchema>, PlanStep>,
+  Same<z.infer<typeof HttpCallSchema>, HttpCall>,
+  Same<z.infer<typeof ProblemSchema>, Problem>,
+  Same<z.infer<typeof PlanSchema>['notRestored'][number], NotRestored>,
+] = [true, true, true, true, true, true];
 void agree;
 
 /** Why a journaled plan does not parse, as "field: what" lines an operator can look up. */

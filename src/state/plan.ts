@@ -18,7 +18,11 @@ export type { ActionKind, HttpCall, PlanAction } from './plan-action.js';
  * A step's preparation is the run of these at its start; `vmadm start` and
  * everything after it wait for the order.
  */
-export const PREPARED_AHEAD: ReadonlySet<ActionKind> = new Set<ActionKind>(['install-image', 'create-vm', 'receive-dataset']);
+export const PREPARED_AHEAD: ReadonlySet<ActionKind> = new Set<ActionKind>([
+  'install-image',
+  'create-vm',
+  'receive-dataset',
+]);
 
 /** How many of the step's first actions are its preparation (see PREPARED_AHEAD). */
 export function preparationLength(actions: readonly { kind: ActionKind }[]): number {
@@ -89,13 +93,17 @@ export function describeAction(a: PlanAction): string {
 /** The payload fields an operator checks at a glance. */
 export function payloadSummary(p: Record<string, unknown>): string {
   const nics = Array.isArray(p['nics']) ? (p['nics'] as Record<string, unknown>[]) : [];
-  const nic = nics.map((n) => `${String(n['nic_tag'])} ${String(n['ip'] ?? 'dhcp')}${n['mac'] ? ` ${String(n['mac'])}` : ''}`).join(', ');
+  const nic = nics
+    .map((n) => `${String(n['nic_tag'])} ${String(n['ip'] ?? 'dhcp')}${n['mac'] ? ` ${String(n['mac'])}` : ''}`)
+    .join(', ');
   return [
     `image ${String(p['image_uuid'] ?? '?').slice(0, 8)}`,
     p['delegate_dataset'] ? 'delegated dataset' : '',
     p['autoboot'] === false ? 'autoboot off' : '',
     nic ? `nics: ${nic}` : '',
-  ].filter(Boolean).join(', ');
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 /**
@@ -126,7 +134,15 @@ function planShape(p: Plan): Record<string, unknown> {
   return {
     strategy: p.strategy,
     blocked: p.blocked,
-    steps: p.steps.map((s) => ({ service: s.service, alias: s.alias, uuid: s.uuid, adminIp: s.adminIp, old: s.old, notes: s.notes, actions: s.actions.map(action) })),
+    steps: p.steps.map((s) => ({
+      service: s.service,
+      alias: s.alias,
+      uuid: s.uuid,
+      adminIp: s.adminIp,
+      old: s.old,
+      notes: s.notes,
+      actions: s.actions.map(action),
+    })),
     reconcile: p.reconcile.map(action),
     notRestored: p.notRestored,
     notes: p.notes,
@@ -137,14 +153,23 @@ function planShape(p: Plan): Record<string, unknown> {
 
 export function formatPlanText(p: Plan): string {
   const out: string[] = [];
-  out.push(`Restore plan (${p.strategy} strategy): ${p.steps.length} zone(s) lost with ${p.dead.hostname}, re-created on ${p.local.hostname}`);
+  out.push(
+    `Restore plan (${p.strategy} strategy): ${p.steps.length} zone(s) lost with ${p.dead.hostname}, re-created on ${p.local.hostname}`,
+  );
   out.push(`${STRATEGY[p.strategy].title}. ${STRATEGY[p.strategy].consequences}`);
   if (p.blocked.length > 0) {
     out.push('', 'BLOCKED: nothing will run until these are fixed:');
-    for (const b of p.blocked) out.push(`  ${b.code}${b.service ? ` [${b.service}]` : ''}: ${b.message}`, ...(b.fix ? [`      fix: ${b.fix}`] : []));
+    for (const b of p.blocked)
+      out.push(
+        `  ${b.code}${b.service ? ` [${b.service}]` : ''}: ${b.message}`,
+        ...(b.fix ? [`      fix: ${b.fix}`] : []),
+      );
   }
   p.steps.forEach((s, i) => {
-    out.push('', `${String(i + 1).padStart(2)}. ${s.service}: ${s.alias} ${s.uuid} ${s.adminIp}${p.strategy === 'new' ? ` (was ${s.old.alias} ${s.old.uuid} ${s.old.adminIp})` : ''}`);
+    out.push(
+      '',
+      `${String(i + 1).padStart(2)}. ${s.service}: ${s.alias} ${s.uuid} ${s.adminIp}${p.strategy === 'new' ? ` (was ${s.old.alias} ${s.old.uuid} ${s.old.adminIp})` : ''}`,
+    );
     for (const n of s.notes) out.push(`      note: ${n}`);
     for (const a of s.actions) out.push(`      ${a.host}$ ${describeAction(a)}`);
   });

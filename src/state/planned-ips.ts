@@ -9,7 +9,11 @@ import type { LostInstance } from './lost.js';
 import type { Strategy } from './plan.js';
 
 /** Each re-created zone's admin IP, by old uuid: its own (reuse) or the next candidate in restore order (new). */
-export function adminIpsFor(chosen: readonly LostInstance[], strategy: Strategy, candidates: readonly string[]): Map<string, string> {
+export function adminIpsFor(
+  chosen: readonly LostInstance[],
+  strategy: Strategy,
+  candidates: readonly string[],
+): Map<string, string> {
   return new Map(chosen.map((l, i) => [l.uuid, strategy === 'reuse' ? (l.adminIp ?? '') : (candidates[i] ?? '')]));
 }
 
@@ -33,10 +37,13 @@ export function plannedIps(input: PlannedIpsInput): PlannedIp[] {
     const adminNic = adminNicOf(vm.nics);
     for (const n of vm.nics) {
       const isAdmin = n === adminNic;
-      const ip = isAdmin ? admin.get(l.uuid) ?? '' : n.ip ?? '';
-      const from = !isAdmin || input.strategy === 'reuse' ? dump
-        : input.recoveryIps.has(ip) ? 'the recovery IPs (restore-data dc/recovery-ips.json)'
-        : "the admin network's free IPs (its provision range)";
+      const ip = isAdmin ? (admin.get(l.uuid) ?? '') : (n.ip ?? '');
+      const from =
+        !isAdmin || input.strategy === 'reuse'
+          ? dump
+          : input.recoveryIps.has(ip)
+            ? 'the recovery IPs (restore-data dc/recovery-ips.json)'
+            : "the admin network's free IPs (its provision range)";
       out.push({
         ip,
         zone: { alias: l.alias, uuid: l.uuid, service: l.service },

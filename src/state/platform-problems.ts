@@ -24,7 +24,8 @@ function names(cns: readonly CnBoot[]): string {
   return cns.length > NAMED ? `${shown.join(', ')} and ${cns.length - NAMED} more` : shown.join(', ');
 }
 
-const holds = (k: UsbkeyFact, platform: string): boolean => (platform === 'latest' ? k.latest === true : (k.platforms ?? []).includes(platform));
+const holds = (k: UsbkeyFact, platform: string): boolean =>
+  platform === 'latest' ? k.latest === true : (k.platforms ?? []).includes(platform);
 function listing(k: UsbkeyFact): string {
   if (k.present === false) return `${k.hostname}: no /usbkey/os`;
   if (k.platforms === undefined) return `${k.hostname}: not listed (${k.osWhy ?? 'no answer'})`;
@@ -32,7 +33,9 @@ function listing(k: UsbkeyFact): string {
 }
 
 function installFix(host: string, platform: string, from: UsbkeyFact | undefined): string {
-  const copy = from ? `copy it from ${from.hostname}: scp -rp ${from.adminIp ?? from.hostname}:/usbkey/os/${platform} /usbkey/os/, or ` : '';
+  const copy = from
+    ? `copy it from ${from.hostname}: scp -rp ${from.adminIp ?? from.hostname}:/usbkey/os/${platform} /usbkey/os/, or `
+    : '';
   return (
     `on ${host}: ${copy}install it on the USB key: sdcadm platform install <platform-${platform}.tgz or its image UUID>` +
     ` (needs SAPI), or /usbkey/scripts/install-platform.sh <URL or path of platform-${platform}.tgz>`
@@ -44,7 +47,12 @@ function installFix(host: string, platform: string, from: UsbkeyFact | undefined
  * critical for each platform no survivor holds. Readiness: a warning for each
  * platform no headnode holds, or only one while another lacks it.
  */
-export function platformProblems(cns: readonly CnBoot[], keys: readonly UsbkeyFact[], mode: Mode, here: string): Problem[] {
+export function platformProblems(
+  cns: readonly CnBoot[],
+  keys: readonly UsbkeyFact[],
+  mode: Mode,
+  here: string,
+): Problem[] {
   const byPlatform = new Map<string, CnBoot[]>();
   for (const c of cns) byPlatform.set(c.platform, [...(byPlatform.get(c.platform) ?? []), c]);
   const out: Problem[] = [];
@@ -71,7 +79,10 @@ export function platformProblems(cns: readonly CnBoot[], keys: readonly UsbkeyFa
           `${who} platform ${platform}, which no ${mode === 'disaster' ? 'surviving ' : ''}headnode's /usbkey/os holds (${seen}): ` +
           `dhcpd cannot serve it, so ${users.length === 1 ? 'it does' : 'they do'} not boot again after a reboot or power loss`,
         fix:
-          [...lacking.map((k) => installFix(k.hostname, platform, undefined)), ...(lacking.length === 0 ? [installFix(here, platform, undefined)] : [])].join('; ') +
+          [
+            ...lacking.map((k) => installFix(k.hostname, platform, undefined)),
+            ...(lacking.length === 0 ? [installFix(here, platform, undefined)] : []),
+          ].join('; ') +
           `; or assign them a platform ${here} holds: sdcadm platform assign <platform> ${users.length > NAMED ? '<servers>' : users.map((u) => u.hostname).join(' ')} (needs CNAPI)`,
       });
       continue;

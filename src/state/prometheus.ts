@@ -70,11 +70,24 @@ function oneOf<T extends string>(all: readonly T[], current: T, labels: Record<s
 function families(r: CheckReport, now: Date, o: PrometheusOptions): Family[] {
   const here = r.headnodes.find((h) => h.local)?.hostname ?? 'unknown';
   const readiness = r.readiness ?? [];
-  const counts = (code: string, severity: Severity): number => r.problems.filter((p) => p.code === code && p.severity === severity).length;
+  const counts = (code: string, severity: Severity): number =>
+    r.problems.filter((p) => p.code === code && p.severity === severity).length;
   return [
-    { name: 'triton_recover_check_timestamp_seconds', help: 'Unix time of this check, in seconds.', series: [{ labels: {}, value: now.getTime() / 1000 }] },
-    { name: 'triton_recover_verdict', help: 'Verdict of the check: 1 for the current one (ready, degraded, not-ready).', series: oneOf(VERDICTS, r.verdict, {}, 'verdict') },
-    { name: 'triton_recover_mode', help: 'Mode of the check: readiness (every headnode alive) or disaster; 1 for the current one.', series: oneOf(MODES, r.mode, {}, 'mode') },
+    {
+      name: 'triton_recover_check_timestamp_seconds',
+      help: 'Unix time of this check, in seconds.',
+      series: [{ labels: {}, value: now.getTime() / 1000 }],
+    },
+    {
+      name: 'triton_recover_verdict',
+      help: 'Verdict of the check: 1 for the current one (ready, degraded, not-ready).',
+      series: oneOf(VERDICTS, r.verdict, {}, 'verdict'),
+    },
+    {
+      name: 'triton_recover_mode',
+      help: 'Mode of the check: readiness (every headnode alive) or disaster; 1 for the current one.',
+      series: oneOf(MODES, r.mode, {}, 'mode'),
+    },
     {
       name: 'triton_recover_primary_state',
       help: 'State of the primary headnode as detected (alive, dead, uncertain): 1 for the current one.',
@@ -93,17 +106,29 @@ function families(r: CheckReport, now: Date, o: PrometheusOptions): Family[] {
     {
       name: 'triton_recover_headnode_restore_data_present',
       help: 'The headnode holds restore-data of its own (LAYOUT present): 1 or 0; absent when it could not be told.',
-      series: readiness.flatMap((h) => (h.ownRestoreData.present === null ? [] : [{ labels: { headnode: h.hostname }, value: bool(h.ownRestoreData.present) }])),
+      series: readiness.flatMap((h) =>
+        h.ownRestoreData.present === null
+          ? []
+          : [{ labels: { headnode: h.hostname }, value: bool(h.ownRestoreData.present) }],
+      ),
     },
     {
       name: 'triton_recover_headnode_restore_data_age_seconds',
       help: "Age of the headnode's own restore-data (its dc/synced.json: the last successful sync), in seconds.",
-      series: readiness.flatMap((h) => (h.ownRestoreData.ageSeconds === null ? [] : [{ labels: { headnode: h.hostname }, value: h.ownRestoreData.ageSeconds }])),
+      series: readiness.flatMap((h) =>
+        h.ownRestoreData.ageSeconds === null
+          ? []
+          : [{ labels: { headnode: h.hostname }, value: h.ownRestoreData.ageSeconds }],
+      ),
     },
     {
       name: 'triton_recover_headnode_last_sync_ok',
       help: "The headnode's last sync (its dc/synced.json) succeeded for every service and the DC-wide part (1) or not (0); absent when it holds no restore-data or it could not be read.",
-      series: readiness.flatMap((h) => (h.ownRestoreData.lastSyncOk === null ? [] : [{ labels: { headnode: h.hostname }, value: bool(h.ownRestoreData.lastSyncOk) }])),
+      series: readiness.flatMap((h) =>
+        h.ownRestoreData.lastSyncOk === null
+          ? []
+          : [{ labels: { headnode: h.hostname }, value: bool(h.ownRestoreData.lastSyncOk) }],
+      ),
     },
     {
       name: 'triton_recover_restore_data_max_age_seconds',
@@ -113,22 +138,37 @@ function families(r: CheckReport, now: Date, o: PrometheusOptions): Family[] {
     {
       name: 'triton_recover_restore_data_age_seconds',
       help: 'Age of the restore-data this headnode holds for a service (its svc-<service>/synced.json), in seconds.',
-      series: r.services.flatMap((s) => (s.restoreData.ageSeconds === null ? [] : [{ labels: { headnode: here, service: s.name }, value: s.restoreData.ageSeconds }])),
+      series: r.services.flatMap((s) =>
+        s.restoreData.ageSeconds === null
+          ? []
+          : [{ labels: { headnode: here, service: s.name }, value: s.restoreData.ageSeconds }],
+      ),
     },
     {
       name: 'triton_recover_restore_data_verified_age_seconds',
       help: 'Since the dataset streams this headnode holds for a service were last verified end to end (zstreamdump, svc-<service>/verified.json), oldest dataset first, in seconds; absent when never verified. Apart from the age of the data.',
-      series: r.services.flatMap((s) => (s.restoreData.verifiedAgeSeconds == null ? [] : [{ labels: { headnode: here, service: s.name }, value: s.restoreData.verifiedAgeSeconds }])),
+      series: r.services.flatMap((s) =>
+        s.restoreData.verifiedAgeSeconds == null
+          ? []
+          : [{ labels: { headnode: here, service: s.name }, value: s.restoreData.verifiedAgeSeconds }],
+      ),
     },
     {
       name: 'triton_recover_restore_data_verified_ok',
       help: 'The last verification of every dataset stream this headnode holds for a service passed (1) or one failed (0); absent when never verified.',
-      series: r.services.flatMap((s) => (s.restoreData.verifiedOk == null ? [] : [{ labels: { headnode: here, service: s.name }, value: bool(s.restoreData.verifiedOk) }])),
+      series: r.services.flatMap((s) =>
+        s.restoreData.verifiedOk == null
+          ? []
+          : [{ labels: { headnode: here, service: s.name }, value: bool(s.restoreData.verifiedOk) }],
+      ),
     },
     {
       name: 'triton_recover_restore_data_present',
       help: 'This headnode holds restore-data (vm dumps) for the service: 1 or 0.',
-      series: r.services.map((s) => ({ labels: { headnode: here, service: s.name }, value: bool(s.restoreData.present) })),
+      series: r.services.map((s) => ({
+        labels: { headnode: here, service: s.name },
+        value: bool(s.restoreData.present),
+      })),
     },
     {
       name: 'triton_recover_service_ready',
@@ -137,16 +177,28 @@ function families(r: CheckReport, now: Date, o: PrometheusOptions): Family[] {
     },
     {
       name: 'triton_recover_compute_node_boots',
-      help: 'The compute node would PXE boot again now (1) or not (0): a dhcpd zone on a live headnode answers it from its booter cache and that headnode\'s /usbkey/os holds its platform; absent when it could not be told.',
-      series: (r.computeNodes ?? []).flatMap((c) => (c.boots === null ? [] : [{ labels: { compute_node: c.hostname }, value: bool(c.boots) }])),
+      help: "The compute node would PXE boot again now (1) or not (0): a dhcpd zone on a live headnode answers it from its booter cache and that headnode's /usbkey/os holds its platform; absent when it could not be told.",
+      series: (r.computeNodes ?? []).flatMap((c) =>
+        c.boots === null ? [] : [{ labels: { compute_node: c.hostname }, value: bool(c.boots) }],
+      ),
     },
     {
       name: 'triton_recover_problems',
       help: 'Problems the check found, by code and severity; every code of the contract is listed, 0 when absent.',
-      series: PROBLEM_CODES.flatMap((code) => SEVERITIES.map((severity) => ({ labels: { code, severity }, value: counts(code, severity) }))),
+      series: PROBLEM_CODES.flatMap((code) =>
+        SEVERITIES.map((severity) => ({ labels: { code, severity }, value: counts(code, severity) })),
+      ),
     },
-    { name: 'triton_recover_admin_ips_needed', help: 'Admin IPs the chosen strategy needs for the largest restore (0 with reuse).', series: [{ labels: {}, value: r.adminIps.needed }] },
-    { name: 'triton_recover_admin_ips_available', help: 'Admin IPs available for the new strategy (free recovery IPs and free IPs in the provision range).', series: [{ labels: {}, value: r.adminIps.available }] },
+    {
+      name: 'triton_recover_admin_ips_needed',
+      help: 'Admin IPs the chosen strategy needs for the largest restore (0 with reuse).',
+      series: [{ labels: {}, value: r.adminIps.needed }],
+    },
+    {
+      name: 'triton_recover_admin_ips_available',
+      help: 'Admin IPs available for the new strategy (free recovery IPs and free IPs in the provision range).',
+      series: [{ labels: {}, value: r.adminIps.available }],
+    },
   ];
 }
 

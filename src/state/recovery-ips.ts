@@ -52,11 +52,18 @@ export function reservedRecoveryIps(net: AdminNet, records: readonly IpRecord[],
  * away from where NAPI hands out new IPs first. Free = no NAPI record (or a
  * record that says free), not in use, not the gateway.
  */
-export function pickIpsToReserve(net: AdminNet, records: readonly IpRecord[], inUse: ReadonlySet<string>, count: number): string[] {
+export function pickIpsToReserve(
+  net: AdminNet,
+  records: readonly IpRecord[],
+  inUse: ReadonlySet<string>,
+  count: number,
+): string[] {
   if (count <= 0) return [];
   const c = parseCidr(net.subnet);
   const taken = new Set<number>();
-  for (const r of records) if (Ipv4.safeParse(r.ip).success && !(r.free === true && !r.reserved && !r.belongs_to_uuid)) taken.add(ipToInt(r.ip));
+  for (const r of records)
+    if (Ipv4.safeParse(r.ip).success && !(r.free === true && !r.reserved && !r.belongs_to_uuid))
+      taken.add(ipToInt(r.ip));
   for (const ip of inUse) if (Ipv4.safeParse(ip).success) taken.add(ipToInt(ip));
   if (net.gateway && Ipv4.safeParse(net.gateway).success) taken.add(ipToInt(net.gateway));
   const lo = Math.max(ipToInt(net.provisionStart), c.network + 1);

@@ -29,7 +29,12 @@ function redactAny(v: unknown): unknown {
   if (typeof v === 'string') return redactText(v);
   if (Array.isArray(v)) return v.map(redactAny);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, isSecretKey(k) && x !== null && x !== undefined && x !== '' ? REDACTED : redactAny(x)]));
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [
+        k,
+        isSecretKey(k) && x !== null && x !== undefined && x !== '' ? REDACTED : redactAny(x),
+      ]),
+    );
   }
   return v;
 }

@@ -26,10 +26,13 @@ export const REMOTE_LAYOUT = `${DEFAULT_RESTORE_DATA_DIR}/${paths.layout}`;
 export const REMOTE_SYNCED = `${DEFAULT_RESTORE_DATA_DIR}/${paths.dcSynced}`;
 
 /** A copy another headnode could restore from: LAYOUT there and a readable synced.json. */
-export const usable = (h: RestoreDataHolding): h is RestoreDataHolding & { synced: Synced } => h.layout === true && h.synced !== undefined;
+export const usable = (h: RestoreDataHolding): h is RestoreDataHolding & { synced: Synced } =>
+  h.layout === true && h.synced !== undefined;
 
 const either = (names: readonly string[]): string =>
-  names.length <= 1 ? (names[0] ?? 'another headnode') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+  names.length <= 1
+    ? (names[0] ?? 'another headnode')
+    : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
 
 /**
  * One warning per other headnode whose copy is missing, unreadable or stale.
@@ -46,7 +49,12 @@ export function holdingProblems(
   for (const h of holdings) {
     if (h.local) continue;
     const others = either(names.filter((n) => n !== h.hostname));
-    const warn = (message: string, fix = syncFix(h.hostname)): Problem => ({ severity: 'warning', code: 'RESTORE_DATA_MISSING', message, fix });
+    const warn = (message: string, fix = syncFix(h.hostname)): Problem => ({
+      severity: 'warning',
+      code: 'RESTORE_DATA_MISSING',
+      message,
+      fix,
+    });
     if (h.layout === undefined) {
       out.push(
         warn(
@@ -57,7 +65,11 @@ export function holdingProblems(
       continue;
     }
     if (!h.layout) {
-      out.push(warn(`no restore-data on ${h.hostname} (${h.dir}/${paths.layout} is missing there): if ${others} died, ${h.hostname} could not restore it`));
+      out.push(
+        warn(
+          `no restore-data on ${h.hostname} (${h.dir}/${paths.layout} is missing there): if ${others} died, ${h.hostname} could not restore it`,
+        ),
+      );
       continue;
     }
     if (!h.synced) {

@@ -24,7 +24,8 @@ export const paths = {
   datasetStream: (svc: string, uuid: string): string => `svc-${ServiceName.parse(svc)}/dataset-${Uuid.parse(uuid)}.zfs`,
   datasetMeta: (svc: string, uuid: string): string => `svc-${ServiceName.parse(svc)}/dataset-${Uuid.parse(uuid)}.json`,
   /** The n-th incremental stream on top of dataset-<uuid>.zfs (n from 1). */
-  datasetIncrement: (svc: string, uuid: string, n: number): string => `svc-${ServiceName.parse(svc)}/${incrementFile(uuid, n)}`,
+  datasetIncrement: (svc: string, uuid: string, n: number): string =>
+    `svc-${ServiceName.parse(svc)}/${incrementFile(uuid, n)}`,
   imageManifest: (uuid: string): string => `images/${Uuid.parse(uuid)}.json`,
   imageFile: (uuid: string): string => `images/${Uuid.parse(uuid)}.file`,
 } as const;

@@ -28,7 +28,6 @@ export const syncFix = (host: string): string =>
 /** DC-wide files only `new` needs (recovery pool and NAPI records). */
 const NEW_ONLY = new Set<string>([paths.adminNetwork, paths.adminIps, paths.recoveryIps]);
 
-
 /** The service directory that holds an instance's vm dump. */
 export function serviceDataOf(rd: RestoreData, inst: Pick<InvInstance, 'service' | 'uuid'>): ServiceData | undefined {
   const direct = rd.services.get(inst.service);
@@ -61,11 +60,19 @@ export function restoreDataProblems(ctx: RestoreDataContext): Problem[] {
       fix: syncFix(here),
     });
   }
-  const dcStale = staleProblem(ctx, rd.dc.synced, 'the DC-wide restore-data (servers, SAPI, NAPI records)', 'changes to servers, SAPI and NAPI', paths.dcSynced);
+  const dcStale = staleProblem(
+    ctx,
+    rd.dc.synced,
+    'the DC-wide restore-data (servers, SAPI, NAPI records)',
+    'changes to servers, SAPI and NAPI',
+    paths.dcSynced,
+  );
   if (dcStale) out.push(dcStale);
 
   const riskServices = new Set(ctx.atRisk.instances.map((i) => i.service));
-  const lostServers = new Set(ctx.atRisk.mode === 'disaster' ? ctx.atRisk.dead : ctx.atRisk.byHeadnode.map((h) => h.uuid));
+  const lostServers = new Set(
+    ctx.atRisk.mode === 'disaster' ? ctx.atRisk.dead : ctx.atRisk.byHeadnode.map((h) => h.uuid),
+  );
 
   // What a restore must cover: every service SAPI lists, and every service
   // directory sync left. One without usable data is named here, never dropped.
@@ -114,7 +121,14 @@ export function restoreDataProblems(ctx: RestoreDataContext): Problem[] {
       });
     }
     if (riskServices.has(sd.name)) {
-      const stale = staleProblem(ctx, sd.synced, `restore-data of ${sd.name}`, `changes to ${sd.name}'s data`, paths.svcSynced(sd.name), sd.name);
+      const stale = staleProblem(
+        ctx,
+        sd.synced,
+        `restore-data of ${sd.name}`,
+        `changes to ${sd.name}'s data`,
+        paths.svcSynced(sd.name),
+        sd.name,
+      );
       if (stale) out.push(stale);
     }
   }
@@ -175,7 +189,10 @@ function fileText(rd: RestoreData, p: FileProblem): string {
 }
 
 /** Instances SAPI lists on a lost server with no (readable) vm dump. */
-function vmlessInstances(sd: ServiceData, lostServers: ReadonlySet<string>): { uuid: string; alias: string; server: string | undefined }[] {
+function vmlessInstances(
+  sd: ServiceData,
+  lostServers: ReadonlySet<string>,
+): { uuid: string; alias: string; server: string | undefined }[] {
   const have = new Set(sd.vms.map((v) => v.uuid));
   return (sd.sapiInstances ?? [])
     .filter((i) => !have.has(i.uuid) && i.params?.server_uuid !== undefined && lostServers.has(i.params.server_uuid))
@@ -184,7 +201,9 @@ function vmlessInstances(sd: ServiceData, lostServers: ReadonlySet<string>): { u
 
 /** ", the copy held is from <when> (<age> old)" for a failed sync that kept an older good copy. */
 export function lastGoodText(synced: Synced, now: number): string {
-  return synced.lastGood ? `; the copy held is from ${formatUtc(synced.lastGood, now)} (${formatAge(ageSeconds(synced.lastGood, now))} old)` : '';
+  return synced.lastGood
+    ? `; the copy held is from ${formatUtc(synced.lastGood, now)} (${formatAge(ageSeconds(synced.lastGood, now))} old)`
+    : '';
 }
 
 function staleProblem(

@@ -42,15 +42,29 @@ const ANSWERED_BY_FENCING: ReadonlySet<string> = new Set(['PRIMARY_UNCERTAIN']);
  * Must the operator confirm the primary is fenced, and why: reusing its
  * identities, or evidence that is not conclusive, could run its zones twice.
  */
-export function fencingNeed(primary: Pick<GatePrimary, 'hostname' | 'state'> | undefined, strategy: Strategy): { required: boolean; why: string } {
+export function fencingNeed(
+  primary: Pick<GatePrimary, 'hostname' | 'state'> | undefined,
+  strategy: Strategy,
+): { required: boolean; why: string } {
   const uncertain = primary?.state === 'uncertain';
-  return { required: strategy === 'reuse' || uncertain, why: fencingWhy(primary?.hostname ?? 'the dead primary', strategy, uncertain) };
+  return {
+    required: strategy === 'reuse' || uncertain,
+    why: fencingWhy(primary?.hostname ?? 'the dead primary', strategy, uncertain),
+  };
 }
 
 /** The critical problems that block a restore, once fencing is (or will be) confirmed or not, within --only. */
-export function blockingProblems(problems: readonly Problem[], o: { fenced: boolean; only?: readonly string[] }): Problem[] {
+export function blockingProblems(
+  problems: readonly Problem[],
+  o: { fenced: boolean; only?: readonly string[] },
+): Problem[] {
   const scoped = new Set(o.only ?? []);
-  return problems.filter((p) => blocksRestore(p) && !(o.fenced && ANSWERED_BY_FENCING.has(p.code)) && (!p.service || scoped.size === 0 || scoped.has(p.service)));
+  return problems.filter(
+    (p) =>
+      blocksRestore(p) &&
+      !(o.fenced && ANSWERED_BY_FENCING.has(p.code)) &&
+      (!p.service || scoped.size === 0 || scoped.has(p.service)),
+  );
 }
 
 /** May this restore begin? Nothing has changed when it says no (exit 2). */
@@ -72,14 +86,20 @@ export function restoreGate(facts: GateFacts, o: GateOptions): GateVerdict {
   }
   if (primary.local) return refuse('this is the primary headnode itself: run the restore on a surviving secondary');
   const fenced = o.fenced === primary.hostname;
-  if (o.fenced !== undefined && !fenced) return refuse(`--fenced ${o.fenced} does not name the dead primary (${primary.hostname}): nothing was changed`);
+  if (o.fenced !== undefined && !fenced)
+    return refuse(`--fenced ${o.fenced} does not name the dead primary (${primary.hostname}): nothing was changed`);
   const fencing = fencingNeed(primary, o.strategy);
   if (fencing.required && !fenced) {
-    return refuse(`${fencing.why}. Nothing was changed: confirm the fence with --fenced ${primary.hostname}`, { next: `${o.command} --fenced ${primary.hostname}` });
+    return refuse(`${fencing.why}. Nothing was changed: confirm the fence with --fenced ${primary.hostname}`, {
+      next: `${o.command} --fenced ${primary.hostname}`,
+    });
   }
   const blocking = blockingProblems(problems, { fenced, ...(o.only ? { only: o.only } : {}) });
   if (blocking.length > 0) {
-    return refuse(`not ready to restore (${blocking.length} critical problem(s)); nothing was changed`, { next: 'fix the problems listed, then run again', problems: blocking });
+    return refuse(`not ready to restore (${blocking.length} critical problem(s)); nothing was changed`, {
+      next: 'fix the problems listed, then run again',
+      problems: blocking,
+    });
   }
   return { ok: true, primary, fenced };
 }

@@ -2,8 +2,9 @@
 // plan in convert-plan.ts): which zones, with which identity, and the exact
 // commands and HTTP calls, in order. steps/plan.ts asks the one thing only the
 // DC can tell (which images are installed) and calls planRestore.
-// Over 300 lines for now: identities, per-zone actions and reconcile actions
-// are one planner; splitting them into named functions is issue 14's next step.
+// Over 300 lines on purpose, for now: identities, per-zone actions and the
+// reconcile actions are one planner over shared maps (who gets which IP, which
+// image is scheduled); split into named functions when it next grows.
 import { healthUrl, spec, SURVIVOR_SERVICES, type ServiceSpec } from '../catalogue.js';
 import type { VmadmVm } from '../remote/triton/vmadm.js';
 import type { Problem } from './problem.js';
@@ -119,7 +120,9 @@ export function planRestore(input: RestorePlanInput): Plan {
   // SAPI records of zones restored before SAPI itself: written once SAPI answers.
   const sapiRestored = chosen.some((l) => l.service === 'sapi');
   const deferredRecords: SapiInstance[] = [];
-  const notRestored = lost.filter((l) => l.notRestored).map((l) => ({ service: l.service, alias: l.alias, why: l.notRestored! }));
+  const notRestored = lost
+    .filter((l) => l.notRestored)
+    .map((l) => ({ service: l.service, alias: l.alias, why: l.notRestored! }));
   for (const l of chosen) {
     const vm = vmOf(rd, l);
     if (!vm || !l.image) {
@@ -150,7 +153,15 @@ export function planRestore(input: RestorePlanInput): Plan {
       id: `${key}/sapi-instance`,
       kind: 'sapi-instance',
       host: local,
-      http: { method: 'POST', url: `${sapiUrl}/instances`, body: { service_uuid: serviceUuid ?? 'UNKNOWN', uuid: id.uuid, params: { alias: id.alias, server_uuid: localUuid } } },
+      http: {
+        method: 'POST',
+        url: `${sapiUrl}/instances`,
+        body: {
+          service_uuid: serviceUuid ?? 'UNKNOWN',
+          uuid: id.uuid,
+          params: { alias: id.alias, server_uuid: localUuid },
+        },
+      },
       summary: `record ${id.alias} in SAPI (its first boot asks SAPI for /configs/${id.uuid})`,
     };
     const recordAfter = !!s?.bootsWithoutSapi && sapiRestored;
@@ -181,9 +192,10 @@ export function planRestore(input: RestorePlanInput): Plan {
         uuid: id.uuid,
         stream: ds?.streamPath ?? `MISSING-dataset-${l.uuid}.zfs`,
         ...(base ? { snapshot: shortSnap(base) } : {}),
-        summary: chain.length === 0
-          ? `receive its delegated dataset${ds?.meta ? ` (snapshot of ${ds.meta.time}, ${ds.meta.bytes} bytes)` : ''} before the first boot`
-          : `receive its delegated dataset: the full stream (${ds?.meta?.base?.bytes ?? '?'} bytes), then ${chain.length} incremental(s) up to the snapshot of ${ds?.meta?.time ?? '?'}`,
+        summary:
+          chain.length === 0
+            ? `receive its delegated dataset${ds?.meta ? ` (snapshot of ${ds.meta.time}, ${ds.meta.bytes} bytes)` : ''} before the first boot`
+            : `receive its delegated dataset: the full stream (${ds?.meta?.base?.bytes ?? '?'} bytes), then ${chain.length} incremental(s) up to the snapshot of ${ds?.meta?.time ?? '?'}`,
       });
       chain.forEach((c, i) => {
         actions.push({
@@ -197,7 +209,13 @@ export function planRestore(input: RestorePlanInput): Plan {
         });
       });
     }
-    actions.push({ id: `${key}/start-vm`, kind: 'start-vm', host: local, uuid: id.uuid, summary: `start ${id.alias}: first boot configures it from SAPI` });
+    actions.push({
+      id: `${key}/start-vm`,
+      kind: 'start-vm',
+      host: local,
+      uuid: id.uuid,
+      summary: `start ${id.alias}: first boot configures it from SAPI`,
+    });
     actions.push({
       id: `${key}/wait-healthy`,
       kind: 'wait-healthy',
@@ -212,7 +230,8 @@ export function planRestore(input: RestorePlanInput): Plan {
       if (l.service === 'sapi') actions.push(...deferredRecords.splice(0));
     }
     const notes = [...(s?.notes?.all ?? []), ...(strategy === 'new' ? (s?.notes?.new ?? []) : [])];
-    if (!s) notes.push(`${l.service} is not in the service catalogue: re-created generically; check it by hand afterwards`);
+    if (!s)
+      notes.push(`${l.service} is not in the service catalogue: re-created generically; check it by hand afterwards`);
     steps.push({
       service: l.service,
       alias: id.alias,
@@ -231,7 +250,9 @@ export function planRestore(input: RestorePlanInput): Plan {
   const reconcile: PlanAction[] = [];
   for (const d of dead) {
     const srv = rd.dc.servers?.find((x) => x.uuid === d.uuid);
-    const nics = Object.values(srv?.sysinfo?.['Network Interfaces'] ?? {}).filter((n) => n.ip4addr && (n['NIC Names'] ?? []).includes('admin'));
+    const nics = Object.values(srv?.sysinfo?.['Network Interfaces'] ?? {}).filter(
+      (n) => n.ip4addr && (n['NIC Names'] ?? []).includes('admin'),
+    );
     for (const n of nics) {
       const mac = n['MAC Address'];
       reconcile.push({
@@ -267,22 +288,33 @@ export function planRestore(input: RestorePlanInput): Plan {
         id: `reconcile/${st.alias}/update-sapi-instance`,
         kind: 'update-sapi-instance',
         host: local,
-        http: { method: 'PUT', url: `${sapiUrl}/instances/${st.uuid}`, body: { action: 'update', params: { server_uuid: localUuid } } },
+        http: {
+          method: 'PUT',
+          url: `${sapiUrl}/instances/${st.uuid}`,
+          body: { action: 'update', params: { server_uuid: localUuid } },
+        },
         summary: `SAPI: ${st.alias} now runs on ${local}`,
       });
     }
   }
   const lostSurvivors = lost.filter((l) => SURVIVOR_SERVICES.includes(l.service));
   const notes: string[] = [];
-  if (strategy === 'reuse') notes.push(`${primary?.hostname ?? 'the dead primary'} must never boot back into the admin network with its old zones: the same UUIDs, IPs and MACs now run here`);
+  if (strategy === 'reuse')
+    notes.push(
+      `${primary?.hostname ?? 'the dead primary'} must never boot back into the admin network with its old zones: the same UUIDs, IPs and MACs now run here`,
+    );
   // CNAPI's DELETE only drops the record, and VMAPI then shows the zones left
   // on it with their last state, "running" (sdc-cnapi lib/models/server.js del,
   // sdc-vmapi lib/endpoints/vms.js updateVmFromServerStatus): keep it listed.
   for (const d of dead) {
-    notes.push(`${d.hostname} stays in CNAPI (status unknown), so VMAPI shows the zones it still holds as unknown, not running; remove it (sdc-cnapi /servers/${d.uuid} -X DELETE) only once those zones are replaced or destroyed`);
+    notes.push(
+      `${d.hostname} stays in CNAPI (status unknown), so VMAPI shows the zones it still holds as unknown, not running; remove it (sdc-cnapi /servers/${d.uuid} -X DELETE) only once those zones are replaced or destroyed`,
+    );
   }
   if (lostSurvivors.length > 0) {
-    notes.push(`lost HA members (${lostSurvivors.map((l) => l.alias).join(', ')}) are not re-created here: afterwards restore HA (sdcadm post-setup ha-binder, a new manatee peer via SAPI then manatee-adm reap of the deposed one, sdcadm create moray)`);
+    notes.push(
+      `lost HA members (${lostSurvivors.map((l) => l.alias).join(', ')}) are not re-created here: afterwards restore HA (sdcadm post-setup ha-binder, a new manatee peer via SAPI then manatee-adm reap of the deposed one, sdcadm create moray)`,
+    );
   }
   return {
     version: 2,
@@ -303,7 +335,13 @@ export function planRestore(input: RestorePlanInput): Plan {
  * application (sapi-url, assets-ip, rabbitmq, <svc>_admin_ips, ...) and the
  * rabbitmq=... boot parameter compute nodes boot with.
  */
-function ipBoundUpdates(rd: RestoreData, ipMap: ReadonlyMap<string, string>, sapiUrl: string, cnapiUrl: string, local: string): PlanAction[] {
+function ipBoundUpdates(
+  rd: RestoreData,
+  ipMap: ReadonlyMap<string, string>,
+  sapiUrl: string,
+  cnapiUrl: string,
+  local: string,
+): PlanAction[] {
   const out: PlanAction[] = [];
   const app = rd.dc.application;
   if (app) {
@@ -316,7 +354,11 @@ function ipBoundUpdates(rd: RestoreData, ipMap: ReadonlyMap<string, string>, sap
         id: 'reconcile/sapi/update-sapi-metadata',
         kind: 'update-sapi-metadata',
         host: local,
-        http: { method: 'PUT', url: `${sapiUrl}/applications/${app.uuid}`, body: { action: 'update', metadata: changed } },
+        http: {
+          method: 'PUT',
+          url: `${sapiUrl}/applications/${app.uuid}`,
+          body: { action: 'update', metadata: changed },
+        },
         summary: `point SAPI metadata at the new IPs (${Object.keys(changed).join(', ')})`,
       });
     }
@@ -326,7 +368,11 @@ function ipBoundUpdates(rd: RestoreData, ipMap: ReadonlyMap<string, string>, sap
         id: 'reconcile/cnapi/update-boot-params',
         kind: 'update-boot-params',
         host: local,
-        http: { method: 'POST', url: `${cnapiUrl}/boot/default`, body: { kernel_args: { rabbitmq: rewriteIpsIn(rabbit, ipMap) } } },
+        http: {
+          method: 'POST',
+          url: `${cnapiUrl}/boot/default`,
+          body: { kernel_args: { rabbitmq: rewriteIpsIn(rabbit, ipMap) } },
+        },
         summary: 'compute nodes boot with the new rabbitmq IP (CNAPI /boot/default)',
       });
     }

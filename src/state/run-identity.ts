@@ -26,8 +26,10 @@ function sameDc(a: RunIdentity['dc'], b: RunIdentity['dc']): boolean {
 /** How the journaled run differs from this one, in words; empty: the same run. */
 export function identityDiff(was: RunIdentity, now: RunIdentity): string[] {
   const d: string[] = [];
-  if (!sameDc(was.dc, now.dc)) d.push(`datacenter ${was.dc.name ?? was.dc.uuid ?? '?'}, now ${now.dc.name ?? now.dc.uuid ?? '?'}`);
-  if (was.dead.uuid !== now.dead.uuid) d.push(`dead server ${was.dead.hostname} (${was.dead.uuid}), now ${now.dead.hostname} (${now.dead.uuid})`);
+  if (!sameDc(was.dc, now.dc))
+    d.push(`datacenter ${was.dc.name ?? was.dc.uuid ?? '?'}, now ${now.dc.name ?? now.dc.uuid ?? '?'}`);
+  if (was.dead.uuid !== now.dead.uuid)
+    d.push(`dead server ${was.dead.hostname} (${was.dead.uuid}), now ${now.dead.hostname} (${now.dead.uuid})`);
   if (was.strategy !== now.strategy) d.push(`strategy ${was.strategy}, now ${now.strategy}`);
   const only = (o: string[] | null): string => (o ? `--only ${o.join(',')}` : 'all services');
   if (only(was.only) !== only(now.only)) d.push(`${only(was.only)}, now ${only(now.only)}`);
@@ -61,7 +63,11 @@ export interface JournalFacts {
 export function judgeJournal(j: JournalFacts, now: RunIdentity): JournalVerdict {
   if (j.empty) return { t: 'fresh' };
   if (j.closed) return { t: 'set-aside', why: `its run finished (${j.closed.ts}: ${j.closed.reason})` };
-  if (!j.identity) return { t: 'set-aside', why: 'it does not say which restore it belongs to (an older version, or cut short before its first entry)' };
+  if (!j.identity)
+    return {
+      t: 'set-aside',
+      why: 'it does not say which restore it belongs to (an older version, or cut short before its first entry)',
+    };
   const diff = identityDiff(j.identity, now);
   if (diff.length === 0) return { t: 'resume' };
   const sameIncident = sameDc(j.identity.dc, now.dc) && j.identity.dead.uuid === now.dead.uuid;

@@ -47,7 +47,8 @@ export function serviceEntries(input: ServiceEntriesInput): ServiceEntry[] {
     const restoreData: ServiceEntry['restoreData'] = {
       present: !!sd && sd.vms.length > 0,
       ageSeconds: sd?.synced ? ageSeconds(dataTimeOf(sd.synced), now) : null,
-      image: insts.length > 0 && insts.every((i) => !i.image || missingImages(i.image, new Map(), rd.images).length === 0),
+      image:
+        insts.length > 0 && insts.every((i) => !i.image || missingImages(i.image, new Map(), rd.images).length === 0),
       dataset: withData.length === 0 ? null : withData.every((i) => streamOk(i.uuid)),
       ...verifiedOf(sd, now),
     };
@@ -69,10 +70,14 @@ export function serviceEntries(input: ServiceEntriesInput): ServiceEntry[] {
 }
 
 /** When the dataset streams held were last verified end to end, apart from when they were synced. */
-function verifiedOf(sd: ServiceData | undefined, now: number): { verifiedAgeSeconds: number | null; verifiedOk: boolean | null } {
+function verifiedOf(
+  sd: ServiceData | undefined,
+  now: number,
+): { verifiedAgeSeconds: number | null; verifiedOk: boolean | null } {
   const held = (sd?.datasets ?? []).filter((d) => d.streamPath !== undefined);
   const recs = held.map((d) => sd?.verified?.datasets.find((v) => v.uuid === d.instanceUuid));
-  if (held.length === 0 || recs.some((r) => r === undefined)) return { verifiedAgeSeconds: null, verifiedOk: recs.some((r) => r?.ok === false) ? false : null };
+  if (held.length === 0 || recs.some((r) => r === undefined))
+    return { verifiedAgeSeconds: null, verifiedOk: recs.some((r) => r?.ok === false) ? false : null };
   const oldest = Math.min(...recs.map((r) => Date.parse(r!.time)));
   return { verifiedAgeSeconds: ageSeconds(new Date(oldest).toISOString(), now), verifiedOk: recs.every((r) => r!.ok) };
 }

@@ -18,7 +18,6 @@ export type Strategy = 'reuse' | 'new';
 export const NEW_STRATEGY_REFUSAL =
   'the new-identity strategy cannot work against SAPI in full mode: SAPI records for new zones need VMAPI (lost with the primary) to know the zone first, and a new sapi zone needs a record of itself that no running SAPI can write';
 
-
 export interface StrategyWords {
   /** One line: its name and what it keeps or changes. */
   title: string;
@@ -33,16 +32,20 @@ export const STRATEGY: Record<Strategy, StrategyWords> = {
     title: 'reuse: same UUIDs, aliases, admin IPs and MACs',
     consequences:
       'SAPI and VMAPI records (kept in moray, which survived) still match, so zones configure themselves at first boot and nothing that names an IP changes. The dead primary must NEVER come back with its old zones: you will type its hostname to confirm it is fenced.',
-    fencingReason: (host) => `the reuse strategy takes over ${host}'s UUIDs, IPs and MACs: it must be powered off or off the admin network for good`,
+    fencingReason: (host) =>
+      `the reuse strategy takes over ${host}'s UUIDs, IPs and MACs: it must be powered off or off the admin network for good`,
   },
   new: {
     title: 'new: new UUIDs, next free aliases, admin IPs from the recovery pool',
     consequences: `NOT AVAILABLE: ${NEW_STRATEGY_REFUSAL}. The plan shows it blocked; nothing runs.`,
-    fencingReason: (host) => `the restore ends by releasing ${host}'s admin IPs in NAPI and removing it from CNAPI: it must be powered off or off the admin network for good`,
+    fencingReason: (host) =>
+      `the restore ends by releasing ${host}'s admin IPs in NAPI and removing it from CNAPI: it must be powered off or off the admin network for good`,
   },
 };
 
 /** Why the fence must be confirmed: the evidence, when it is not conclusive, comes first. */
 export function fencingWhy(host: string, strategy: Strategy, uncertain: boolean): string {
-  return uncertain ? `the evidence about ${host} is not conclusive: confirm it is powered off or off the admin network` : STRATEGY[strategy].fencingReason(host);
+  return uncertain
+    ? `the evidence about ${host} is not conclusive: confirm it is powered off or off the admin network`
+    : STRATEGY[strategy].fencingReason(host);
 }

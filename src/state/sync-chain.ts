@@ -24,7 +24,12 @@ export interface ChainPolicy {
 }
 
 /** 48 links is 4 h at 5 min; 288 a day: a restore replays every link (one zfs recv each), so a longer chain costs restore time. 1 GiB: bigger than any core zone's data but imgapi's. */
-export const DEFAULT_CHAIN_POLICY: ChainPolicy = { maxLinks: 48, maxIncrementalRatio: 1, largeBytes: 1024 ** 3, largeMaxLinks: 288 };
+export const DEFAULT_CHAIN_POLICY: ChainPolicy = {
+  maxLinks: 48,
+  maxIncrementalRatio: 1,
+  largeBytes: 1024 ** 3,
+  largeMaxLinks: 288,
+};
 
 /** How many incrementals a chain on a full stream of `fullBytes` may hold. */
 export function linksAllowed(fullBytes: number, policy: ChainPolicy = DEFAULT_CHAIN_POLICY): number {
@@ -41,11 +46,10 @@ export function snapshotName(at: Date, owner: string): string {
   return `${SNAPSHOT_PREFIX}${owner}-${at.toISOString().replace(/[-:]/g, '')}`;
 }
 
-export const isOurs = (snapshot: string, owner: string): boolean => (snapshot.split('@')[1] ?? snapshot).startsWith(`${SNAPSHOT_PREFIX}${owner}-`);
+export const isOurs = (snapshot: string, owner: string): boolean =>
+  (snapshot.split('@')[1] ?? snapshot).startsWith(`${SNAPSHOT_PREFIX}${owner}-`);
 
-export type SendDecision =
-  | { kind: 'full'; why: string }
-  | { kind: 'incremental'; from: string; n: number };
+export type SendDecision = { kind: 'full'; why: string } | { kind: 'incremental'; from: string; n: number };
 
 /**
  * Full or incremental? Incremental only from the newest snapshot we hold, when
@@ -62,13 +66,20 @@ export function decideSend(
   if (!meta.base) return { kind: 'full', why: 'the stream held predates incremental chains' };
   if (!chainWhole) return { kind: 'full', why: 'the stream chain held here is incomplete or damaged' };
   if (!sourceSnapshots.includes(meta.snapshot)) {
-    return { kind: 'full', why: `the base snapshot ${meta.snapshot} is gone from the source (destroyed, or the zone was re-created)` };
+    return {
+      kind: 'full',
+      why: `the base snapshot ${meta.snapshot} is gone from the source (destroyed, or the zone was re-created)`,
+    };
   }
   const incs = meta.incrementals ?? [];
-  if (incs.length >= linksAllowed(meta.base.bytes, policy)) return { kind: 'full', why: `consolidating: the chain has ${incs.length} incrementals` };
+  if (incs.length >= linksAllowed(meta.base.bytes, policy))
+    return { kind: 'full', why: `consolidating: the chain has ${incs.length} incrementals` };
   const incBytes = incs.reduce((a, x) => a + x.bytes, 0);
   if (incs.length > 0 && incBytes >= policy.maxIncrementalRatio * meta.base.bytes) {
-    return { kind: 'full', why: `consolidating: the incrementals (${incBytes} bytes) outweigh the full stream (${meta.base.bytes} bytes)` };
+    return {
+      kind: 'full',
+      why: `consolidating: the incrementals (${incBytes} bytes) outweigh the full stream (${meta.base.bytes} bytes)`,
+    };
   }
   return { kind: 'incremental', from: meta.snapshot, n: incs.length + 1 };
 }
@@ -79,10 +90,20 @@ export function metaAfterFull(snapshot: string, time: string, bytes: number): Da
 }
 
 /** The metadata after an incremental was added to the chain. */
-export function metaAfterIncremental(prev: DatasetMeta, uuid: string, inc: Omit<DatasetIncrement, 'file'>): DatasetMeta {
+export function metaAfterIncremental(
+  prev: DatasetMeta,
+  uuid: string,
+  inc: Omit<DatasetIncrement, 'file'>,
+): DatasetMeta {
   const incs = prev.incrementals ?? [];
   const added: DatasetIncrement = { file: incrementFile(uuid, incs.length + 1), ...inc };
-  return { ...prev, snapshot: inc.snapshot, time: inc.time, bytes: prev.bytes + inc.bytes, incrementals: [...incs, added] };
+  return {
+    ...prev,
+    snapshot: inc.snapshot,
+    time: inc.time,
+    bytes: prev.bytes + inc.bytes,
+    incrementals: [...incs, added],
+  };
 }
 
 /** This headnode's snapshots on the source other than the one to keep (older syncs, or sends that failed). */

@@ -61,7 +61,11 @@ export function formatBytes(n: number): string {
 export function formatServiceLine(s: ServiceSyncResult): string {
   const ds = s.datasets.map((d) => `${d.alias} ${d.kind} ${formatBytes(d.bytes)}`).join(', ');
   const head = `${s.ok ? 'OK  ' : 'FAIL'}  ${s.service.padEnd(10)} ${String(s.instances).padStart(2)} instance(s)`;
-  const tail = s.ok ? (ds ? `  dataset: ${ds}` : '') : `  ${s.error ?? 'failed'}${s.next ? `\n          next: ${s.next}` : ''}`;
+  const tail = s.ok
+    ? ds
+      ? `  dataset: ${ds}`
+      : ''
+    : `  ${s.error ?? 'failed'}${s.next ? `\n          next: ${s.next}` : ''}`;
   const warn = s.warnings.map((w) => `\n          warning: ${w}`).join('');
   return `${head}  ${s.seconds.toFixed(1)} s${tail}${warn}`;
 }
@@ -75,8 +79,12 @@ export function formatSyncText(r: SyncReport, opts: { services?: boolean } = {})
   if (opts.services !== false) for (const s of r.services) out.push(formatServiceLine(s));
   const imgs = r.images;
   if (r.services.length > 0) {
-    out.push(`images: ${imgs.fetched.length} fetched (${formatBytes(r.bytes.images)}), ${imgs.held} already held${imgs.pruned.length > 0 ? `, ${imgs.pruned.length} no longer used removed` : ''}`);
-    out.push(`streams: ${formatBytes(r.bytes.full)} full, ${formatBytes(r.bytes.incremental)} incremental; ${formatBytes(r.bytes.total)} written in all`);
+    out.push(
+      `images: ${imgs.fetched.length} fetched (${formatBytes(r.bytes.images)}), ${imgs.held} already held${imgs.pruned.length > 0 ? `, ${imgs.pruned.length} no longer used removed` : ''}`,
+    );
+    out.push(
+      `streams: ${formatBytes(r.bytes.full)} full, ${formatBytes(r.bytes.incremental)} incremental; ${formatBytes(r.bytes.total)} written in all`,
+    );
   }
   const ri = r.recoveryIps;
   if (ri) {
@@ -85,12 +93,18 @@ export function formatSyncText(r: SyncReport, opts: { services?: boolean } = {})
       : ri.short > 0
         ? `SHORT by ${ri.short}: run sync with --reserve-ips to reserve free admin IPs in NAPI`
         : 'enough';
-    out.push(`recovery IPs: ${ri.held} reserved in NAPI${ri.reserved.length > 0 ? ` (${ri.reserved.length} reserved now: ${ri.reserved.join(', ')})` : ''}, ${ri.needed} needed${ri.worst ? ` (if ${ri.worst} died)` : ''}: ${state}`);
+    out.push(
+      `recovery IPs: ${ri.held} reserved in NAPI${ri.reserved.length > 0 ? ` (${ri.reserved.length} reserved now: ${ri.reserved.join(', ')})` : ''}, ${ri.needed} needed${ri.worst ? ` (if ${ri.worst} died)` : ''}: ${state}`,
+    );
   }
   if (r.disk) {
-    out.push(`disk: restore-data uses ${formatBytes(r.disk.usedBytes)}; ${formatBytes(r.disk.freeBytes)} free on its filesystem (floor ${formatBytes(r.disk.floorBytes)})`);
+    out.push(
+      `disk: restore-data uses ${formatBytes(r.disk.usedBytes)}; ${formatBytes(r.disk.freeBytes)} free on its filesystem (floor ${formatBytes(r.disk.floorBytes)})`,
+    );
   }
-  out.push(`${r.outcome === 'ok' ? 'DONE' : r.outcome === 'partial' ? 'PARTIAL' : r.outcome === 'frozen' ? 'STOPPED' : 'REFUSED'}: ${r.message}`);
+  out.push(
+    `${r.outcome === 'ok' ? 'DONE' : r.outcome === 'partial' ? 'PARTIAL' : r.outcome === 'frozen' ? 'STOPPED' : 'REFUSED'}: ${r.message}`,
+  );
   if (r.next) out.push(`next: ${r.next}`);
   return displayLines(out) + '\n';
 }

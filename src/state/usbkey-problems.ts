@@ -11,7 +11,13 @@ import type { Problem } from './problem.js';
  * (sdc-headnode scripts/agentsetup.sh). headnode.sh fills agents/ only when it
  * installs the agents itself, which a converted compute node skips (RFD 67 M0).
  */
-export const USBKEY_EXTRA_NEEDED = ['joysetup/node.config', 'joysetup/joysetup.sh', 'joysetup/agentsetup.sh', 'joysetup/cn_tools.tar.gz', 'agents/latest'] as const;
+export const USBKEY_EXTRA_NEEDED = [
+  'joysetup/node.config',
+  'joysetup/joysetup.sh',
+  'joysetup/agentsetup.sh',
+  'joysetup/cn_tools.tar.gz',
+  'agents/latest',
+] as const;
 
 export interface UsbkeyFact {
   hostname: string;
@@ -36,7 +42,11 @@ export interface UsbkeyFact {
  * Disaster: the services to restore here need this headnode's /usbkey.
  * Readiness: every headnode should have one (warning).
  */
-export function usbkeyProblems(facts: readonly UsbkeyFact[], mode: Mode, servicesNeeding: readonly string[]): Problem[] {
+export function usbkeyProblems(
+  facts: readonly UsbkeyFact[],
+  mode: Mode,
+  servicesNeeding: readonly string[],
+): Problem[] {
   const out: Problem[] = [];
   const fixFor = (host: string): string =>
     `fill /usbkey on ${host}: copy /usbkey/os, /usbkey/extra and /usbkey/images from a headnode that has them`;
@@ -73,7 +83,9 @@ export function usbkeyProblems(facts: readonly UsbkeyFact[], mode: Mode, service
       severity: 'warning',
       code: 'USBKEY_MISSING',
       message: `${f.hostname} has no filled /usbkey (/usbkey/os is missing): assets and dhcpd cannot run there${
-        f.local && servicesNeeding.length > 0 ? `, so ${servicesNeeding.join(', ')} could not be restored from here` : ''
+        f.local && servicesNeeding.length > 0
+          ? `, so ${servicesNeeding.join(', ')} could not be restored from here`
+          : ''
       }`,
       fix: fixFor(f.hostname),
     });
@@ -87,7 +99,12 @@ export function usbkeyProblems(facts: readonly UsbkeyFact[], mode: Mode, service
  * installed from it. Readiness: every headnode; disaster: this one, where assets
  * is restored. A warning: the restore itself does not need these files.
  */
-function extraProblems(f: UsbkeyFact, facts: readonly UsbkeyFact[], mode: Mode, servicesNeeding: readonly string[]): Problem[] {
+function extraProblems(
+  f: UsbkeyFact,
+  facts: readonly UsbkeyFact[],
+  mode: Mode,
+  servicesNeeding: readonly string[],
+): Problem[] {
   if (mode === 'disaster' && !f.local) return [];
   const missing = f.extraMissing ?? [];
   const unknown = f.extraUnknown ?? [];
@@ -103,7 +120,9 @@ function extraProblems(f: UsbkeyFact, facts: readonly UsbkeyFact[], mode: Mode, 
       },
     ];
   }
-  const donor = facts.find((o) => o !== f && o.present === true && (o.extraMissing ?? []).length === 0 && (o.extraUnknown ?? []).length === 0);
+  const donor = facts.find(
+    (o) => o !== f && o.present === true && (o.extraMissing ?? []).length === 0 && (o.extraUnknown ?? []).length === 0,
+  );
   const from = donor ? `${donor.adminIp ?? donor.hostname}` : '<a headnode that has them>';
   const dirs = [...new Set(missing.map((p) => p.split('/')[0]!))];
   const fixes = dirs.map((d) =>
@@ -117,7 +136,9 @@ function extraProblems(f: UsbkeyFact, facts: readonly UsbkeyFact[], mode: Mode, 
       code: 'USBKEY_MISSING',
       message:
         `${f.hostname}'s /usbkey/extra lacks ${missing.join(', ')}: compute node setup downloads ${missing.length === 1 ? 'it' : 'them'} from assets, which serves /usbkey/extra` +
-        (assetsHere ? `, so the assets restored on ${f.hostname} would answer 404` : `, so an assets zone on ${f.hostname} could not set up new compute nodes`),
+        (assetsHere
+          ? `, so the assets restored on ${f.hostname} would answer 404`
+          : `, so an assets zone on ${f.hostname} could not set up new compute nodes`),
       fix: fixes.join('; '),
     },
   ];

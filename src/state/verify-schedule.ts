@@ -11,4 +11,3 @@ export function verifyDue(prev: VerifiedDataset | undefined, sentFull: boolean, 
   if (sentFull || !prev || !prev.ok) return true;
   return now.getTime() - Date.parse(prev.time) >= VERIFY_EVERY_MS;
 }
-

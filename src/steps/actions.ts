@@ -9,7 +9,16 @@ import { imgadmGet } from '../remote/triton/imgadm.js';
 import { vmadmGet } from '../remote/triton/vmadm.js';
 import { zfsListSnapshots } from '../remote/triton/zfs.js';
 import { z } from 'zod';
-import { argvOf, stdinOf, type ActionKind, type ApiAction, type CommandAction, type PlanAction, type UpdateBootParams, type UpdateSapiMetadata } from '../state/plan-action.js';
+import {
+  argvOf,
+  stdinOf,
+  type ActionKind,
+  type ApiAction,
+  type CommandAction,
+  type PlanAction,
+  type UpdateBootParams,
+  type UpdateSapiMetadata,
+} from '../state/plan-action.js';
 import { delegatedDatasetName } from '../catalogue.js';
 import type { Prepared } from './procedure/run-action.js';
 import { ActionFailed } from './procedure/action-failed.js';
@@ -20,8 +29,20 @@ export { DEFAULT_TIMING, type ActionContext, type Timing } from './action-contex
 export { ActionFailed };
 export type { Prepared };
 
-async function http(ctx: ActionContext, a: PlanAction, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<{ status: number; body: string }> {
-  const r = await ctx.dc.http({ method, url, timeoutMs: ctx.timing.commandTimeoutMs, ...(body !== undefined ? { body } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+async function http(
+  ctx: ActionContext,
+  a: PlanAction,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  url: string,
+  body?: unknown,
+): Promise<{ status: number; body: string }> {
+  const r = await ctx.dc.http({
+    method,
+    url,
+    timeoutMs: ctx.timing.commandTimeoutMs,
+    ...(body !== undefined ? { body } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
   ctx.onOutput?.(a, `${method} ${url} -> HTTP ${r.status}\n${r.body.slice(0, 2000)}`, '');
   return r;
 }
@@ -33,14 +54,24 @@ async function runArgv(ctx: ActionContext, a: CommandAction, host: Host): Promis
   const cmd = formatCommand(argv) + (feed && 'file' in feed ? ` < ${feed.file}` : '');
   let r;
   try {
-    r = await host.run(argv, { timeoutMs: ctx.timing.commandTimeoutMs, ...(stdin !== undefined ? { stdin } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    r = await host.run(argv, {
+      timeoutMs: ctx.timing.commandTimeoutMs,
+      ...(stdin !== undefined ? { stdin } : {}),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
   } catch (err) {
     if (err instanceof RemoteError) throw new ActionFailed(a, host.name, cmd, err.message, err.hint);
     throw err;
   }
   ctx.onOutput?.(a, r.stdout, r.stderr);
   if (r.code !== 0) {
-    throw new ActionFailed(a, host.name, cmd, `exit ${r.code}\n${r.stderr}${r.stdout}`.trim(), 'read the error above; fix what it names, then rerun: finished steps are not repeated');
+    throw new ActionFailed(
+      a,
+      host.name,
+      cmd,
+      `exit ${r.code}\n${r.stderr}${r.stdout}`.trim(),
+      'read the error above; fix what it names, then rerun: finished steps are not repeated',
+    );
   }
 }
 
@@ -51,10 +82,22 @@ async function runHttp(ctx: ActionContext, a: ApiAction, ok: (status: number) =>
   try {
     r = await http(ctx, a, call.method, call.url, body);
   } catch (err) {
-    throw new ActionFailed(a, ctx.dc.local.name, `${call.method} ${call.url}`, (err as Error).message, 'the API did not answer: is its zone running and healthy?');
+    throw new ActionFailed(
+      a,
+      ctx.dc.local.name,
+      `${call.method} ${call.url}`,
+      (err as Error).message,
+      'the API did not answer: is its zone running and healthy?',
+    );
   }
   if (!ok(r.status)) {
-    throw new ActionFailed(a, ctx.dc.local.name, `${call.method} ${call.url}`, `HTTP ${r.status} ${r.body.slice(0, 500)}`, 'read the API error above; fix it, then rerun');
+    throw new ActionFailed(
+      a,
+      ctx.dc.local.name,
+      `${call.method} ${call.url}`,
+      `HTTP ${r.status} ${r.body.slice(0, 500)}`,
+      'read the API error above; fix it, then rerun',
+    );
   }
 }
 
@@ -76,14 +119,23 @@ async function currentSettings(ctx: ActionContext, a: ApiAction): Promise<z.infe
 async function settingsAlreadySet(ctx: ActionContext, a: UpdateSapiMetadata | UpdateBootParams): Promise<Prepared> {
   const cur = await currentSettings(ctx, a);
   if (!cur) return { done: false };
-  const [want, have] = a.kind === 'update-sapi-metadata' ? [a.http.body.metadata, cur.metadata] : [a.http.body.kernel_args, cur.kernel_args];
-  return Object.entries(want).every(([k, v]) => (have ?? {})[k] === v) ? { done: true, why: 'already set' } : { done: false };
+  const [want, have] =
+    a.kind === 'update-sapi-metadata'
+      ? [a.http.body.metadata, cur.metadata]
+      : [a.http.body.kernel_args, cur.kernel_args];
+  return Object.entries(want).every(([k, v]) => (have ?? {})[k] === v)
+    ? { done: true, why: 'already set' }
+    : { done: false };
 }
 
 /** How one kind of action looks before (prepare) and acts (execute). */
 interface KindHandler<A extends PlanAction> {
   /** Already done (then nothing runs), or not; throws when going on would be unsafe. */
-  prepare(ctx: ActionContext, a: A, look: { host: Host; t: { timeoutMs: number; signal?: AbortSignal } }): Promise<Prepared>;
+  prepare(
+    ctx: ActionContext,
+    a: A,
+    look: { host: Host; t: { timeoutMs: number; signal?: AbortSignal } },
+  ): Promise<Prepared>;
   /** Do it, once: a short result for the journal. */
   execute(ctx: ActionContext, a: A): Promise<string>;
 }
@@ -93,9 +145,15 @@ type OfKind<K extends ActionKind> = Extract<PlanAction, { kind: K }>;
 
 const ok2xx = (st: number): boolean => st >= 200 && st < 300;
 /** Runs the action's argv in this GZ (stdin: its payload or stream file). */
-const argvAction = (result: string) => (ctx: ActionContext, a: CommandAction): Promise<string> => runArgv(ctx, a, ctx.dc.local).then(() => result);
+const argvAction =
+  (result: string) =>
+  (ctx: ActionContext, a: CommandAction): Promise<string> =>
+    runArgv(ctx, a, ctx.dc.local).then(() => result);
 /** Makes the action's HTTP call; `ok` says which statuses mean done. */
-const httpAction = (result: string, ok: (status: number) => boolean) => (ctx: ActionContext, a: ApiAction): Promise<string> => runHttp(ctx, a, ok).then(() => result);
+const httpAction =
+  (result: string, ok: (status: number) => boolean) =>
+  (ctx: ActionContext, a: ApiAction): Promise<string> =>
+    runHttp(ctx, a, ok).then(() => result);
 
 /**
  * Every action kind, one entry each: what prepare looks at on a rerun and what
@@ -105,7 +163,9 @@ const httpAction = (result: string, ok: (status: number) => boolean) => (ctx: Ac
 const KINDS: { [K in ActionKind]: KindHandler<OfKind<K>> } = {
   'install-image': {
     async prepare(ctx, a, { host, t }) {
-      return (await imgadmGet(host, a.image, t)) ? { done: true, why: `image ${a.image} is installed` } : { done: false };
+      return (await imgadmGet(host, a.image, t))
+        ? { done: true, why: `image ${a.image} is installed` }
+        : { done: false };
     },
     execute: argvAction('ok'),
   },
@@ -114,10 +174,22 @@ const KINDS: { [K in ActionKind]: KindHandler<OfKind<K>> } = {
       const vm = await vmadmGet(host, a.uuid, t);
       if (!vm) return { done: false };
       if (vm.alias !== a.alias) {
-        throw new ActionFailed(a, host.name, formatCommand(['vmadm', 'get', a.uuid]), `alias ${vm.alias ?? '(none)'}`, `a VM with uuid ${a.uuid} exists here but is not ${a.alias}: find out what it is before going on`);
+        throw new ActionFailed(
+          a,
+          host.name,
+          formatCommand(['vmadm', 'get', a.uuid]),
+          `alias ${vm.alias ?? '(none)'}`,
+          `a VM with uuid ${a.uuid} exists here but is not ${a.alias}: find out what it is before going on`,
+        );
       }
       if (vm.state === 'failed' || vm.state === 'provisioning') {
-        throw new ActionFailed(a, host.name, formatCommand(['vmadm', 'get', a.uuid]), `state ${vm.state}`, `the earlier create did not finish: check it, then remove it with vmadm delete ${a.uuid} and rerun`);
+        throw new ActionFailed(
+          a,
+          host.name,
+          formatCommand(['vmadm', 'get', a.uuid]),
+          `state ${vm.state}`,
+          `the earlier create did not finish: check it, then remove it with vmadm delete ${a.uuid} and rerun`,
+        );
       }
       return { done: true, why: `VM ${a.uuid} exists (${vm.state})` };
     },
@@ -127,10 +199,17 @@ const KINDS: { [K in ActionKind]: KindHandler<OfKind<K>> } = {
     async prepare(ctx, a, { host, t }) {
       const ds = delegatedDatasetName(a.uuid);
       const snaps = await zfsListSnapshots(host, ds, t);
-      if (snaps?.some((s) => a.snapshot !== undefined && s === `${ds}@${a.snapshot}`)) return { done: true, why: `${ds}@${a.snapshot} is there: the stream was received` };
+      if (snaps?.some((s) => a.snapshot !== undefined && s === `${ds}@${a.snapshot}`))
+        return { done: true, why: `${ds}@${a.snapshot} is there: the stream was received` };
       const vm = await vmadmGet(host, a.uuid, t);
       if (vm && vm.state === 'running') {
-        throw new ActionFailed(a, host.name, formatCommand(argvOf(a)), `zone ${a.uuid} is running without its data`, `stop it (vmadm stop ${a.uuid}), then rerun: the receive replaces what it wrote, and what it wrote is lost`);
+        throw new ActionFailed(
+          a,
+          host.name,
+          formatCommand(argvOf(a)),
+          `zone ${a.uuid} is running without its data`,
+          `stop it (vmadm stop ${a.uuid}), then rerun: the receive replaces what it wrote, and what it wrote is lost`,
+        );
       }
       return { done: false };
     },
@@ -174,7 +253,9 @@ const KINDS: { [K in ActionKind]: KindHandler<OfKind<K>> } = {
     async prepare(ctx, a) {
       const want = a.http.body.params.server_uuid;
       const cur = await currentSettings(ctx, a);
-      return cur?.params?.server_uuid === want ? { done: true, why: `SAPI already has it on ${want}` } : { done: false };
+      return cur?.params?.server_uuid === want
+        ? { done: true, why: `SAPI already has it on ${want}` }
+        : { done: false };
     },
     execute: httpAction('updated', ok2xx),
   },

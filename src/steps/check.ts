@@ -81,6 +81,12 @@ async function returnedPrimary(dc: Dc, inv: Inventory, det: DetectionReport, opt
   const seen = det.headnodes.find((h) => h.uuid === record.uuid && !h.local);
   const evidence =
     seen?.evidence ??
-    (await probeServer(dc, inv, { uuid: record.uuid, hostname: record.hostname, headnode: true, adminIp: record.adminIp ?? undefined }, det.local.uuid, opts));
+    (await probeServer(
+      dc,
+      inv,
+      { uuid: record.uuid, hostname: record.hostname, headnode: true, adminIp: record.adminIp ?? undefined },
+      det.local.uuid,
+      opts,
+    ));
   return primaryReturnedProblem(record, evidence);
 }

@@ -11,9 +11,15 @@ import { Uuid } from '../values/schemas.js';
 import type { ConvertFacts } from '../state/convert-checks.js';
 import type { Inventory } from '../state/inventory.js';
 
-const ipOf = (inv: Inventory, service: string): string | undefined => inv.instances.find((i) => i.service === service && i.adminIp)?.adminIp;
+const ipOf = (inv: Inventory, service: string): string | undefined =>
+  inv.instances.find((i) => i.service === service && i.adminIp)?.adminIp;
 
-export async function gatherConvertFacts(dc: Dc, inv: Inventory, query: string, timeoutMs = 5_000): Promise<{ facts: ConvertFacts; servers: CnapiServer[] }> {
+export async function gatherConvertFacts(
+  dc: Dc,
+  inv: Inventory,
+  query: string,
+  timeoutMs = 5_000,
+): Promise<{ facts: ConvertFacts; servers: CnapiServer[] }> {
   const t = { timeoutMs };
   const api = (svc: string): string => `http://${ipOf(inv, svc) ?? 'UNKNOWN'}`;
   const cnapi = createCnapi({ transport: dc.http, baseUrl: api('cnapi'), timeoutMs });
@@ -22,7 +28,8 @@ export async function gatherConvertFacts(dc: Dc, inv: Inventory, query: string, 
     cnapiError = (err as Error).message;
     return undefined;
   });
-  const byQuery = (s: { uuid: string; hostname: string }): boolean => (Uuid.safeParse(query).success ? s.uuid === query : s.hostname === query);
+  const byQuery = (s: { uuid: string; hostname: string }): boolean =>
+    Uuid.safeParse(query).success ? s.uuid === query : s.hostname === query;
   const srv = servers?.find(byQuery);
   const headnodes = (servers ?? []).filter((s) => s.headnode).map((s) => s.hostname);
   const facts: ConvertFacts = {
@@ -53,7 +60,10 @@ export async function gatherConvertFacts(dc: Dc, inv: Inventory, query: string, 
   // image there (sdcadm lib/cli/do_update_gz_tools.js), not on compute nodes.
   const assets = inv.instances.find((i) => i.service === 'assets' && i.serverUuid);
   // Without restore-data's zones: this headnode, where the console runs.
-  const source = inv.servers.find((s) => s.uuid === assets?.serverUuid) ?? { hostname: dc.local.name, adminIp: undefined };
+  const source = inv.servers.find((s) => s.uuid === assets?.serverUuid) ?? {
+    hostname: dc.local.name,
+    adminIp: undefined,
+  };
   const sourceHost = source.hostname === dc.local.name ? dc.local : dc.peer(source.hostname, source.adminIp ?? '');
   await Promise.all([
     (async () => {
@@ -61,9 +71,15 @@ export async function gatherConvertFacts(dc: Dc, inv: Inventory, query: string, 
       try {
         const r = await sourceHost.run(['cat', '/opt/smartdc/etc/gz-tools.image'], t);
         const image = r.stdout.trim();
-        if (r.code !== 0 || !Uuid.safeParse(image).success) return void (facts.gzTools = { host: source.hostname, why: `/opt/smartdc/etc/gz-tools.image: ${r.stderr.trim() || 'not a UUID'}` });
+        if (r.code !== 0 || !Uuid.safeParse(image).success)
+          return void (facts.gzTools = {
+            host: source.hostname,
+            why: `/opt/smartdc/etc/gz-tools.image: ${r.stderr.trim() || 'not a UUID'}`,
+          });
         const m = await createImgapi({ transport: dc.http, baseUrl: api('imgapi'), timeoutMs }).getImage(image, t);
-        facts.gzTools = m ? { host: source.hostname, version: String(m.version) } : { host: source.hostname, why: `IMGAPI does not know image ${image}` };
+        facts.gzTools = m
+          ? { host: source.hostname, version: String(m.version) }
+          : { host: source.hostname, why: `IMGAPI does not know image ${image}` };
       } catch (err) {
         facts.gzTools = { host: source.hostname, why: (err as Error).message };
       }
@@ -85,15 +101,19 @@ export async function gatherConvertFacts(dc: Dc, inv: Inventory, query: string, 
     })(),
     (async () => {
       try {
-        facts.sapiMode = { mode: (await createSapi({ transport: dc.http, baseUrl: api('sapi'), timeoutMs }).ping(t)).mode };
+        facts.sapiMode = {
+          mode: (await createSapi({ transport: dc.http, baseUrl: api('sapi'), timeoutMs }).ping(t)).mode,
+        };
       } catch (err) {
         facts.sapiMode = { why: (err as Error).message };
       }
     })(),
     (async () => {
       if (!manatee) return;
-      if (!survivor || !survivorSrv?.adminIp) return void (facts.manatee = { alias: manatee.alias, why: 'no other manatee peer to ask' });
-      const via = survivorSrv.hostname === dc.local.name ? dc.local : dc.peer(survivorSrv.hostname, survivorSrv.adminIp);
+      if (!survivor || !survivorSrv?.adminIp)
+        return void (facts.manatee = { alias: manatee.alias, why: 'no other manatee peer to ask' });
+      const via =
+        survivorSrv.hostname === dc.local.name ? dc.local : dc.peer(survivorSrv.hostname, survivorSrv.adminIp);
       try {
         const pg = await manateePgStatus(via, survivor.uuid, t);
         facts.manatee = { alias: manatee.alias, peersOk: pg.peers.filter((p) => p.pg === 'ok').length };
@@ -103,9 +123,14 @@ export async function gatherConvertFacts(dc: Dc, inv: Inventory, query: string, 
     })(),
     (async () => {
       try {
-        const vms = await createVmapi({ transport: dc.http, baseUrl: api('vmapi'), timeoutMs }).listVms({ server_uuid: srv.uuid, state: 'active' }, t);
+        const vms = await createVmapi({ transport: dc.http, baseUrl: api('vmapi'), timeoutMs }).listVms(
+          { server_uuid: srv.uuid, state: 'active' },
+          t,
+        );
         // Core zones carry smartdc_type=core; anything else is a customer's.
-        facts.customerVms = vms.filter((v) => (v.tags as Record<string, unknown> | undefined)?.['smartdc_type'] !== 'core').length;
+        facts.customerVms = vms.filter(
+          (v) => (v.tags as Record<string, unknown> | undefined)?.['smartdc_type'] !== 'core',
+        ).length;
       } catch {
         /* unknown: no warning either way */
       }

@@ -47,4 +47,3 @@ export interface ConvertOutcome {
   plan?: ConvertPlan;
   failure?: ActionFailed;
 }
-

@@ -21,7 +21,8 @@ import { takeRecoveryLock, withLockLoss } from './recovery-lock.js';
 export type { ConvertAnswer, ConvertEvents, ConvertOptions, ConvertOutcome } from './convert-options.js';
 
 /** Where the conversion of one server is journaled, apart from any restore's journal. */
-export const convertJournalDir = (journalDir: string, serverUuid: string): string => join(journalDir, `convert-${serverUuid}`);
+export const convertJournalDir = (journalDir: string, serverUuid: string): string =>
+  join(journalDir, `convert-${serverUuid}`);
 
 /** A conversion begun and not finished: its journal holds a plan with steps not done. */
 export function convertUnderWay(journalDir: string, serverUuid: string): boolean {
@@ -38,7 +39,12 @@ export async function runConvert(o: ConvertOptions): Promise<ConvertOutcome> {
   const lock = acquireLock(o.journalDir, o.command);
   if (!lock.ok) {
     const h = lock.holder;
-    return { exitCode: EXIT.blocked, message: `another recovery holds the lock: ${h.who} on ${h.host} (pid ${h.pid}) since ${h.since}, running "${h.command}"`, next: `talk to ${h.who} first`, problems: [] };
+    return {
+      exitCode: EXIT.blocked,
+      message: `another recovery holds the lock: ${h.who} on ${h.host} (pid ${h.pid}) since ${h.since}, running "${h.command}"`,
+      next: `talk to ${h.who} first`,
+      problems: [],
+    };
   }
   try {
     return await locked(o, lock.info);
@@ -50,9 +56,18 @@ export async function runConvert(o: ConvertOptions): Promise<ConvertOutcome> {
 async function locked(o: ConvertOptions, lockInfo: LockInfo): Promise<ConvertOutcome> {
   const check = await checkConvert(o.dc, o.server, o.probeTimeoutMs);
   const t = check.facts.target;
-  if (!t) return { exitCode: EXIT.blocked, message: check.problems[0]?.message ?? `no server ${o.server}`, problems: check.problems, check };
+  if (!t)
+    return {
+      exitCode: EXIT.blocked,
+      message: check.problems[0]?.message ?? `no server ${o.server}`,
+      problems: check.problems,
+      check,
+    };
   // The lock on every headnode too: a restore started from another headnode's console sees this conversion.
-  const places: Place[] = check.facts.headnodes.map((h) => ({ hostname: h, host: h === o.dc.local.name ? o.dc.local : o.dc.peer(h, check.serverIps.get(h) ?? '') }));
+  const places: Place[] = check.facts.headnodes.map((h) => ({
+    hostname: h,
+    host: h === o.dc.local.name ? o.dc.local : o.dc.peer(h, check.serverIps.get(h) ?? ''),
+  }));
   const dcLock = await takeRecoveryLock({
     dc: o.dc,
     binders: check.binders,
@@ -62,7 +77,14 @@ async function locked(o: ConvertOptions, lockInfo: LockInfo): Promise<ConvertOut
     timeoutMs: o.probeTimeoutMs,
     ...(o.confirmNoQuorum ? { confirmNoQuorum: o.confirmNoQuorum } : {}),
   });
-  if (!dcLock.ok) return { exitCode: EXIT.blocked, message: dcLock.message, ...(dcLock.next ? { next: dcLock.next } : {}), problems: [], check };
+  if (!dcLock.ok)
+    return {
+      exitCode: EXIT.blocked,
+      message: dcLock.message,
+      ...(dcLock.next ? { next: dcLock.next } : {}),
+      problems: [],
+      check,
+    };
   try {
     // Losing binder's session stops the conversion before its next step, like a signal.
     const signal = withLockLoss(o.signal, dcLock.lost);
@@ -72,7 +94,12 @@ async function locked(o: ConvertOptions, lockInfo: LockInfo): Promise<ConvertOut
   }
 }
 
-async function journaledRun(o: ConvertOptions, check: ConvertCheck, t: NonNullable<ConvertCheck['facts']['target']>, lockNotes: string[]): Promise<ConvertOutcome> {
+async function journaledRun(
+  o: ConvertOptions,
+  check: ConvertCheck,
+  t: NonNullable<ConvertCheck['facts']['target']>,
+  lockNotes: string[],
+): Promise<ConvertOutcome> {
   const dir = convertJournalDir(o.journalDir, t.uuid);
   let state = readJournal(dir);
   let journaled = state.plan as ConvertPlan | undefined;
@@ -93,7 +120,14 @@ async function journaledRun(o: ConvertOptions, check: ConvertCheck, t: NonNullab
   o.events?.checked?.(check, resuming && touched);
   if (resuming && !touched) {
     const critical = check.problems.filter((p) => p.severity === 'critical');
-    if (critical.length > 0) return { exitCode: EXIT.blocked, message: `${t.hostname} cannot be converted now (${critical.length} critical problem(s)); nothing more was changed`, next: 'fix the problems listed, then run again: the conversion resumes', problems: critical, check };
+    if (critical.length > 0)
+      return {
+        exitCode: EXIT.blocked,
+        message: `${t.hostname} cannot be converted now (${critical.length} critical problem(s)); nothing more was changed`,
+        next: 'fix the problems listed, then run again: the conversion resumes',
+        problems: critical,
+        check,
+      };
   }
   if (!resuming) {
     if (allDone && t.headnode) {
@@ -113,11 +147,29 @@ async function journaledRun(o: ConvertOptions, check: ConvertCheck, t: NonNullab
         }
         return { exitCode: EXIT.ok, message, problems: [], check };
       }
-      return { exitCode: EXIT.blocked, message: `${t.hostname} is already a headnode: its conversion finished (journal ${join(dir, 'journal.jsonl')})`, problems: check.problems, check };
+      return {
+        exitCode: EXIT.blocked,
+        message: `${t.hostname} is already a headnode: its conversion finished (journal ${join(dir, 'journal.jsonl')})`,
+        problems: check.problems,
+        check,
+      };
     }
     const critical = check.problems.filter((p) => p.severity === 'critical');
-    if (critical.length > 0) return { exitCode: EXIT.blocked, message: `${t.hostname} cannot be converted (${critical.length} critical problem(s)); nothing was changed`, next: 'fix the problems listed, then run again', problems: critical, check };
-    if (!check.plan) return { exitCode: EXIT.blocked, message: `no plan for ${t.hostname}: ${check.planError ?? 'unknown reason'}; nothing was changed`, problems: check.problems, check };
+    if (critical.length > 0)
+      return {
+        exitCode: EXIT.blocked,
+        message: `${t.hostname} cannot be converted (${critical.length} critical problem(s)); nothing was changed`,
+        next: 'fix the problems listed, then run again',
+        problems: critical,
+        check,
+      };
+    if (!check.plan)
+      return {
+        exitCode: EXIT.blocked,
+        message: `no plan for ${t.hostname}: ${check.planError ?? 'unknown reason'}; nothing was changed`,
+        problems: check.problems,
+        check,
+      };
   }
   const plan: ConvertPlan = resuming && journaled ? journaled : check.plan!;
   const done = plan.steps.flatMap((x, i) => (state.finished.has(x.id) ? [i] : []));
@@ -129,7 +181,11 @@ async function journaledRun(o: ConvertOptions, check: ConvertCheck, t: NonNullab
     jj.started({ command: o.command, who, job: 'convert' });
     for (const n of lockNotes) jj.decided('lock', n);
     if (!resuming) jj.planned(plan);
-    else jj.decided('resume', `resuming the journaled conversion of ${t.hostname}; ${state.open.length} action(s) without an end are re-checked by prepare, not repeated`);
+    else
+      jj.decided(
+        'resume',
+        `resuming the journaled conversion of ${t.hostname}; ${state.open.length} action(s) without an end are re-checked by prepare, not repeated`,
+      );
     const journaledIds = {
       started: new Set([...state.open.map((x) => x.id), ...state.ends.keys()]),
       endedOk: new Set([...state.ends.values()].filter((x) => x.ok && !x.skipped).map((x) => x.id)),
@@ -139,4 +195,3 @@ async function journaledRun(o: ConvertOptions, check: ConvertCheck, t: NonNullab
     journal.close();
   }
 }
-

@@ -8,7 +8,14 @@ import { describeConvertAction } from '../state/convert-describe.js';
 import type { ConvertPlan } from '../state/convert-plan.js';
 import { EXIT } from '../state/exit-codes.js';
 import { redactText } from '../state/redact.js';
-import { ActionFailed, DEFAULT_CONVERT_TIMING, executeConvert, prepareConvert, type ConvertContext, type ConvertTiming } from './convert/index.js';
+import {
+  ActionFailed,
+  DEFAULT_CONVERT_TIMING,
+  executeConvert,
+  prepareConvert,
+  type ConvertContext,
+  type ConvertTiming,
+} from './convert/index.js';
 import type { ConvertCheck } from './convert.js';
 import type { ConvertOptions, ConvertOutcome } from './convert-options.js';
 import type { JobJournal } from './procedure/job-journal.js';
@@ -18,7 +25,14 @@ import { stopWhy } from './stop-request.js';
 const SCRIPT = new URL('../../share/headnode-prepare.sh', import.meta.url);
 
 /** Runs each step not yet finished, in order; the journal `jj` is open, `journaled` is what earlier runs left. */
-export async function runSteps(o: ConvertOptions, plan: ConvertPlan, jj: JobJournal, finished: ReadonlyMap<string, unknown>, check: ConvertCheck, journaled: ConvertContext['journaled']): Promise<ConvertOutcome> {
+export async function runSteps(
+  o: ConvertOptions,
+  plan: ConvertPlan,
+  jj: JobJournal,
+  finished: ReadonlyMap<string, unknown>,
+  check: ConvertCheck,
+  journaled: ConvertContext['journaled'],
+): Promise<ConvertOutcome> {
   const ev = o.events ?? {};
   const timing: ConvertTiming = { ...DEFAULT_CONVERT_TIMING, ...o.timing };
   const t = plan.target;
@@ -47,7 +61,10 @@ export async function runSteps(o: ConvertOptions, plan: ConvertPlan, jj: JobJour
     ...(o.signal ? { signal: o.signal } : {}),
   };
   const handler = convertHandler(ctx);
-  const actionEvents = { ...(ev.actionStart ? { onStart: ev.actionStart } : {}), ...(ev.actionEnd ? { onEnd: ev.actionEnd } : {}) };
+  const actionEvents = {
+    ...(ev.actionStart ? { onStart: ev.actionStart } : {}),
+    ...(ev.actionEnd ? { onEnd: ev.actionEnd } : {}),
+  };
   const steps = plan.steps;
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!;
@@ -57,20 +74,53 @@ export async function runSteps(o: ConvertOptions, plan: ConvertPlan, jj: JobJour
       jj.decided(ans, `before: ${step.title}`, step.id);
       if (ans === 'stop') {
         jj.stopped(`stopped before "${step.title}"`, EXIT.blocked);
-        return { exitCode: EXIT.blocked, message: `stopped before "${step.title}"`, next: `${o.command} to continue where it stopped`, problems: [], check, plan };
+        return {
+          exitCode: EXIT.blocked,
+          message: `stopped before "${step.title}"`,
+          next: `${o.command} to continue where it stopped`,
+          problems: [],
+          check,
+          plan,
+        };
       }
     }
-    if (o.signal?.aborted) return { exitCode: EXIT.blocked, message: `${stopWhy(o.signal)}: stopped before "${step.title}"`, next: `${o.command} to continue`, problems: [], check, plan };
+    if (o.signal?.aborted)
+      return {
+        exitCode: EXIT.blocked,
+        message: `${stopWhy(o.signal)}: stopped before "${step.title}"`,
+        next: `${o.command} to continue`,
+        problems: [],
+        check,
+        plan,
+      };
     ev.stepStart?.(step, i, steps.length);
     try {
       // Every action is checked before it runs: cheap, and never wrong after a crash.
-      for (const a of step.actions) await runJournaledAction(handler, a, { journal: jj.journal, step: step.id, ...actionEvents });
+      for (const a of step.actions)
+        await runJournaledAction(handler, a, { journal: jj.journal, step: step.id, ...actionEvents });
     } catch (err) {
-      const f = err instanceof ActionFailed ? err : new ActionFailed(step.actions[0]!, o.dc.local.name, step.title, (err as Error).message, 'check the host and API named above, then rerun: finished steps are not repeated');
+      const f =
+        err instanceof ActionFailed
+          ? err
+          : new ActionFailed(
+              step.actions[0]!,
+              o.dc.local.name,
+              step.title,
+              (err as Error).message,
+              'check the host and API named above, then rerun: finished steps are not repeated',
+            );
       jj.stepEnded(step.id, 'failed', f.output.split('\n')[0] ?? '');
       ev.stepEnd?.(step, i, 'failed', f.output);
       jj.stopped(f.message, EXIT.failed);
-      return { exitCode: EXIT.failed, message: `"${step.title}" failed on ${f.host}: ${f.action.summary}`, next: f.hint, problems: [], check, plan, failure: f };
+      return {
+        exitCode: EXIT.failed,
+        message: `"${step.title}" failed on ${f.host}: ${f.action.summary}`,
+        next: f.hint,
+        problems: [],
+        check,
+        plan,
+        failure: f,
+      };
     }
     jj.stepEnded(step.id, 'done', step.title);
     ev.stepEnd?.(step, i, 'done', step.title);
@@ -96,5 +146,11 @@ function convertHandler(ctx: ConvertContext): ActionHandler<ConvertAction> {
 function asFailed(ctx: ConvertContext, a: ConvertAction, when: string, err: unknown): ActionFailed {
   if (err instanceof ActionFailed) return err;
   const hint = (err as { hint?: unknown }).hint;
-  return new ActionFailed(a, a.host, describeConvertAction(a), `${when}: ${(err as Error).message}`, typeof hint === 'string' ? hint : 'check the host and API named above, then rerun: finished steps are not repeated');
+  return new ActionFailed(
+    a,
+    a.host,
+    describeConvertAction(a),
+    `${when}: ${(err as Error).message}`,
+    typeof hint === 'string' ? hint : 'check the host and API named above, then rerun: finished steps are not repeated',
+  );
 }

@@ -30,7 +30,8 @@ export interface ConvertCheck {
   sapiUrl: string;
 }
 
-const apiUrl = (inv: Inventory, svc: string): string => `http://${inv.instances.find((i) => i.service === svc && i.adminIp)?.adminIp ?? 'UNKNOWN'}`;
+const apiUrl = (inv: Inventory, svc: string): string =>
+  `http://${inv.instances.find((i) => i.service === svc && i.adminIp)?.adminIp ?? 'UNKNOWN'}`;
 
 /** Core services a conversion talks to, by API. */
 const APIS = ['cnapi', 'sapi', 'vmapi', 'imgapi', 'napi'];
@@ -46,7 +47,19 @@ async function withConfigIps(dc: Dc, inv: Inventory, timeoutMs: number): Promise
   if (!r || r.code !== 0) return inv;
   const extra = missing.flatMap((svc) => {
     const ip = new RegExp(`^${svc}_admin_ips?=([\\d.]+)`, 'm').exec(r.stdout)?.[1];
-    return ip ? [{ service: svc, uuid: '', alias: `${svc}0`, serverUuid: undefined, adminIp: ip, image: undefined, delegatedDataset: false }] : [];
+    return ip
+      ? [
+          {
+            service: svc,
+            uuid: '',
+            alias: `${svc}0`,
+            serverUuid: undefined,
+            adminIp: ip,
+            image: undefined,
+            delegatedDataset: false,
+          },
+        ]
+      : [];
   });
   return { ...inv, instances: [...inv.instances, ...extra] };
 }
@@ -57,16 +70,38 @@ export async function checkConvert(dc: Dc, query: string, timeoutMs = 5_000): Pr
   const { facts, servers } = gathered;
   const problems = convertProblems(facts);
   const t = facts.target;
-  const serverIps = new Map(servers.flatMap((s) => (typeof s.sysinfo?.['Admin IP'] === 'string' ? [[s.hostname, s.sysinfo['Admin IP']] as const] : [])));
-  const base = { facts, problems, serverIps, binders: bindersOf(inv), cnapiUrl: apiUrl(inv, 'cnapi'), vmapiUrl: apiUrl(inv, 'vmapi'), sapiUrl: apiUrl(inv, 'sapi') };
+  const serverIps = new Map(
+    servers.flatMap((s) =>
+      typeof s.sysinfo?.['Admin IP'] === 'string' ? [[s.hostname, s.sysinfo['Admin IP']] as const] : [],
+    ),
+  );
+  const base = {
+    facts,
+    problems,
+    serverIps,
+    binders: bindersOf(inv),
+    cnapiUrl: apiUrl(inv, 'cnapi'),
+    vmapiUrl: apiUrl(inv, 'vmapi'),
+    sapiUrl: apiUrl(inv, 'sapi'),
+  };
   if (!t || t.headnode) return { ...base, plan: undefined };
   try {
     const plan = await planFor(dc, inv, servers, t, timeoutMs);
     // Zones the steps need: without them a step would fail half-way.
-    const need: [string, string][] = [['UNKNOWN-ASSETS', 'assets'], ['UNKNOWN-DHCPD', 'dhcpd'], ['UNKNOWN-SDC', 'sdc']];
+    const need: [string, string][] = [
+      ['UNKNOWN-ASSETS', 'assets'],
+      ['UNKNOWN-DHCPD', 'dhcpd'],
+      ['UNKNOWN-SDC', 'sdc'],
+    ];
     for (const [marker, svc] of need) {
       const a = plan.steps.flatMap((x) => x.actions).find((x) => JSON.stringify(x).includes(marker));
-      if (a) problems.push({ severity: 'critical', code: 'CORE_ZONE_MISSING', message: `no running ${svc} zone: the step "${a.summary}" needs one`, fix: `check ${svc} (sdcadm check-health, or vmadm list on its headnode)` });
+      if (a)
+        problems.push({
+          severity: 'critical',
+          code: 'CORE_ZONE_MISSING',
+          message: `no running ${svc} zone: the step "${a.summary}" needs one`,
+          fix: `check ${svc} (sdcadm check-health, or vmadm list on its headnode)`,
+        });
     }
     return { ...base, plan };
   } catch (err) {
@@ -74,7 +109,13 @@ export async function checkConvert(dc: Dc, query: string, timeoutMs = 5_000): Pr
   }
 }
 
-async function planFor(dc: Dc, inv: Inventory, servers: Awaited<ReturnType<typeof gatherConvertFacts>>['servers'], t: NonNullable<ConvertFacts['target']>, timeoutMs: number): Promise<ConvertPlan> {
+async function planFor(
+  dc: Dc,
+  inv: Inventory,
+  servers: Awaited<ReturnType<typeof gatherConvertFacts>>['servers'],
+  t: NonNullable<ConvertFacts['target']>,
+  timeoutMs: number,
+): Promise<ConvertPlan> {
   const opts = { timeoutMs };
   const sapiUrl = apiUrl(inv, 'sapi');
   const [vms, services] = await Promise.all([
@@ -83,13 +124,25 @@ async function planFor(dc: Dc, inv: Inventory, servers: Awaited<ReturnType<typeo
   ]);
   const hostOf = new Map(servers.map((s) => [s.uuid, s.hostname]));
   const live: LiveInstance[] = vms
-    .filter((v) => v.tags?.['smartdc_type'] === 'core' && typeof v.tags['smartdc_role'] === 'string' && v.server_uuid && hostOf.has(v.server_uuid))
-    .map((v) => ({ service: String(v.tags!['smartdc_role']), alias: v.alias ?? '', uuid: v.uuid, serverUuid: v.server_uuid!, serverHostname: hostOf.get(v.server_uuid!)! }));
+    .filter(
+      (v) =>
+        v.tags?.['smartdc_type'] === 'core' &&
+        typeof v.tags['smartdc_role'] === 'string' &&
+        v.server_uuid &&
+        hostOf.has(v.server_uuid),
+    )
+    .map((v) => ({
+      service: String(v.tags!['smartdc_role']),
+      alias: v.alias ?? '',
+      uuid: v.uuid,
+      serverUuid: v.server_uuid!,
+      serverHostname: hostOf.get(v.server_uuid!)!,
+    }));
   const running = new Set(vms.filter((v) => v.state === 'running').map((v) => v.uuid));
   const first = (svc: string): LiveInstance | undefined => live.find((x) => x.service === svc && running.has(x.uuid));
   const assets = first('assets');
   const assetsNics = assets ? vms.find((v) => v.uuid === assets.uuid)?.nics : undefined;
-  const assetsIp = assetsNics ? adminNicOf(assetsNics)?.ip ?? undefined : undefined;
+  const assetsIp = assetsNics ? (adminNicOf(assetsNics)?.ip ?? undefined) : undefined;
   const dhcpd = first('dhcpd');
   const adminIp = servers.find((s) => s.uuid === t.uuid)?.sysinfo?.['Admin IP'];
   const usbkeyMounted = assets ? await keyMounted(dc, servers, assets.serverHostname, timeoutMs) : false;
@@ -114,7 +167,12 @@ async function planFor(dc: Dc, inv: Inventory, servers: Awaited<ReturnType<typeo
  * options) means someone wants it mounted, so it is mounted again afterwards
  * (as the prototype does).
  */
-async function keyMounted(dc: Dc, servers: { hostname: string; sysinfo?: Record<string, unknown> | undefined }[], hostname: string, timeoutMs: number): Promise<boolean> {
+async function keyMounted(
+  dc: Dc,
+  servers: { hostname: string; sysinfo?: Record<string, unknown> | undefined }[],
+  hostname: string,
+  timeoutMs: number,
+): Promise<boolean> {
   const ip = servers.find((s) => s.hostname === hostname)?.sysinfo?.['Admin IP'];
   const host = hostname === dc.local.name ? dc.local : dc.peer(hostname, typeof ip === 'string' ? ip : '');
   const r = await host.run(['sdc-usbkey', 'status'], { timeoutMs }).catch(() => undefined);

@@ -13,8 +13,7 @@ export interface Place {
 }
 
 export type DcLockResult =
-  | { ok: true; placed: string[]; unreachable: string[] }
-  | { ok: false; holder: LockInfo; seenOn: string };
+  { ok: true; placed: string[]; unreachable: string[] } | { ok: false; holder: LockInfo; seenOn: string };
 
 async function readHolder(host: Host, timeoutMs: number): Promise<LockInfo | undefined> {
   const r = await host.run(['cat', HOLDER], { timeoutMs });
@@ -24,7 +23,11 @@ async function readHolder(host: Host, timeoutMs: number): Promise<LockInfo | und
 const same = (a: LockInfo, b: LockInfo): boolean => a.host === b.host && a.pid === b.pid && a.since === b.since;
 
 /** Who holds the lock as this host sees it, if anyone else does. */
-export async function dcLockHolder(host: Host, me: LockInfo | undefined, timeoutMs = 5_000): Promise<LockInfo | undefined> {
+export async function dcLockHolder(
+  host: Host,
+  me: LockInfo | undefined,
+  timeoutMs = 5_000,
+): Promise<LockInfo | undefined> {
   try {
     const h = await readHolder(host, timeoutMs);
     return h && !(me && same(h, me)) ? h : undefined;
@@ -38,7 +41,12 @@ export async function dcLockHolder(host: Host, me: LockInfo | undefined, timeout
  * holder's lock, take back what was placed and report that holder. `stale`
  * decides whether a holder may be replaced (its process is gone on this host).
  */
-export async function acquireDcLock(places: Place[], info: LockInfo, stale: (h: LockInfo) => boolean, timeoutMs = 5_000): Promise<DcLockResult> {
+export async function acquireDcLock(
+  places: Place[],
+  info: LockInfo,
+  stale: (h: LockInfo) => boolean,
+  timeoutMs = 5_000,
+): Promise<DcLockResult> {
   const placed: Place[] = [];
   const unreachable: string[] = [];
   for (const p of places) {

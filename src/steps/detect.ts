@@ -1,5 +1,7 @@
 // Gathering the evidence about each headnode, in parallel, each probe with its
-// own deadline: one slow or hanging probe never holds the others.
+// own deadline: one slow or hanging probe never holds the others. Over 300
+// lines on purpose: each signal's probe (ping, SSH, CNAPI, binder, manatee,
+// other servers' view) sits beside the others so their deadlines read as one.
 import type { Dc } from '../remote/dc.js';
 import { HostKeyError, RemoteError } from '../remote/errors.js';
 import type { Host } from '../remote/host.js';
@@ -7,7 +9,16 @@ import { createCnapi } from '../remote/triton/cnapi.js';
 import { manateeShow } from '../remote/triton/manatee.js';
 import { getSysinfo, isHeadnode } from '../remote/triton/sysinfo.js';
 import { zkRuok } from '../remote/triton/zookeeper.js';
-import { signal, vantageSignal, verdict, type VantageAnswer, type DetectionReport, type HeadnodeReport, type Signal, type SignalName } from '../state/detection.js';
+import {
+  signal,
+  vantageSignal,
+  verdict,
+  type VantageAnswer,
+  type DetectionReport,
+  type HeadnodeReport,
+  type Signal,
+  type SignalName,
+} from '../state/detection.js';
 import { headnodes, instancesOn, primaryOf, type InvServer, type Inventory } from '../state/inventory.js';
 
 export interface DetectOptions {
@@ -20,7 +31,11 @@ export interface DetectOptions {
 const DEFAULT_TIMEOUT_MS = 5_000;
 
 /** Run a probe under a deadline; past it the probe counts as "cannot tell". */
-async function probe(name: SignalName, timeoutMs: number, fn: (signal: AbortSignal) => Promise<Signal>): Promise<Signal> {
+async function probe(
+  name: SignalName,
+  timeoutMs: number,
+  fn: (signal: AbortSignal) => Promise<Signal>,
+): Promise<Signal> {
   const started = Date.now();
   const ac = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -56,7 +71,9 @@ export async function detect(dc: Dc, inv: Inventory, opts: DetectOptions = {}): 
   // Probe the others right away, taking this headnode to be the one with our
   // hostname; sysinfo confirms it meanwhile (and wins if the name misled us).
   const guess = hns.find((h) => h.hostname === dc.local.name)?.uuid;
-  const early = new Map(hns.filter((h) => h.uuid !== guess).map((h) => [h.uuid, probeHeadnode(dc, inv, h, guess ?? '', t, stale)]));
+  const early = new Map(
+    hns.filter((h) => h.uuid !== guess).map((h) => [h.uuid, probeHeadnode(dc, inv, h, guess ?? '', t, stale)]),
+  );
   const me = await getSysinfo(dc.local, { timeoutMs: t });
   if (!hns.some((h) => h.uuid === me.UUID)) {
     hns.push({ uuid: me.UUID, hostname: me.Hostname, headnode: true, adminIp: undefined });
@@ -81,11 +98,24 @@ export async function detect(dc: Dc, inv: Inventory, opts: DetectOptions = {}): 
 }
 
 /** Every probe of one server (a headnode, or one a restore re-created the zones of), each under its deadline. */
-export function probeServer(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, opts: DetectOptions = {}): Promise<Signal[]> {
+export function probeServer(
+  dc: Dc,
+  inv: Inventory,
+  h: InvServer,
+  localUuid: string,
+  opts: DetectOptions = {},
+): Promise<Signal[]> {
   return probeHeadnode(dc, inv, h, localUuid, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, opts.heartbeatStaleMs ?? 60_000);
 }
 
-function probeHeadnode(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, deadline: number, staleMs: number): Promise<Signal[]> {
+function probeHeadnode(
+  dc: Dc,
+  inv: Inventory,
+  h: InvServer,
+  localUuid: string,
+  deadline: number,
+  staleMs: number,
+): Promise<Signal[]> {
   // Each probe's own call gives up first, so its typed answer ("connection timed
   // out": dead) beats the probe deadline ("no answer": cannot tell).
   const t = Math.floor(deadline * 0.8);
@@ -108,12 +138,29 @@ function probeHeadnode(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, 
       if (!ip) return signal('ssh', 'unknown', 'admin IP not known', 0);
       try {
         const s = await getSysinfo(dc.peer(h.hostname, ip), { timeoutMs: t, signal: abort });
-        if (s.UUID !== h.uuid) return signal('ssh', 'unknown', `${ip} answers SSH but is server ${s.UUID} (${s.Hostname}), not ${h.uuid}`, 0);
+        if (s.UUID !== h.uuid)
+          return signal(
+            'ssh',
+            'unknown',
+            `${ip} answers SSH but is server ${s.UUID} (${s.Hostname}), not ${h.uuid}`,
+            0,
+          );
         return signal('ssh', 'alive', `SSH to ${ip} works; sysinfo says ${s.Hostname}`, 0);
       } catch (err) {
-        if (err instanceof HostKeyError) return signal('ssh', 'unknown', `something answers SSH at ${ip} with an unverified host key (${err.fingerprint})`, 0);
+        if (err instanceof HostKeyError)
+          return signal(
+            'ssh',
+            'unknown',
+            `something answers SSH at ${ip} with an unverified host key (${err.fingerprint})`,
+            0,
+          );
         if (err instanceof RemoteError && (err.kind === 'unreachable' || err.kind === 'timeout')) {
-          return signal('ssh', 'dead', `SSH to ${ip}: ${err.kind === 'unreachable' ? 'connection timed out' : 'no answer'}`, 0);
+          return signal(
+            'ssh',
+            'dead',
+            `SSH to ${ip}: ${err.kind === 'unreachable' ? 'connection timed out' : 'no answer'}`,
+            0,
+          );
         }
         throw err;
       }
@@ -127,17 +174,29 @@ function probeHeadnode(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, 
     probe('cnapi', deadline, async (abort) => {
       if (cnapis.length === 0) return signal('cnapi', 'unknown', 'no CNAPI instance known', 0);
       const answers = await Promise.allSettled(
-        cnapis.map((c) => createCnapi({ transport: dc.http, baseUrl: `http://${c.adminIp}` }).getServer(h.uuid, { timeoutMs: t, signal: abort })),
+        cnapis.map((c) =>
+          createCnapi({ transport: dc.http, baseUrl: `http://${c.adminIp}` }).getServer(h.uuid, {
+            timeoutMs: t,
+            signal: abort,
+          }),
+        ),
       );
       const got = answers.find((a) => a.status === 'fulfilled');
       if (!got || got.status !== 'fulfilled') {
-        return signal('cnapi', 'unknown', `no CNAPI answered (${cnapis.map((c) => `${c.alias} ${c.adminIp}`).join(', ')})`, 0);
+        return signal(
+          'cnapi',
+          'unknown',
+          `no CNAPI answered (${cnapis.map((c) => `${c.alias} ${c.adminIp}`).join(', ')})`,
+          0,
+        );
       }
       const srv = got.value;
       if (!srv) return signal('cnapi', 'unknown', `CNAPI has no server ${h.uuid}`, 0);
       const hbAge = srv.last_heartbeat ? Date.now() - Date.parse(srv.last_heartbeat) : Infinity;
-      if (srv.status === 'running') return signal('cnapi', 'alive', `CNAPI: status running, last heartbeat ${ago(srv.last_heartbeat)}`, 0);
-      if (hbAge > staleMs) return signal('cnapi', 'dead', `CNAPI: status ${srv.status}, last heartbeat ${ago(srv.last_heartbeat)}`, 0);
+      if (srv.status === 'running')
+        return signal('cnapi', 'alive', `CNAPI: status running, last heartbeat ${ago(srv.last_heartbeat)}`, 0);
+      if (hbAge > staleMs)
+        return signal('cnapi', 'dead', `CNAPI: status ${srv.status}, last heartbeat ${ago(srv.last_heartbeat)}`, 0);
       return signal('cnapi', 'unknown', `CNAPI: status ${srv.status}, but a heartbeat ${ago(srv.last_heartbeat)}`, 0);
     }),
   );
@@ -145,13 +204,17 @@ function probeHeadnode(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, 
   const binder = mine.find((i) => i.service === 'binder' && i.adminIp);
   if (binder) {
     probes.push(
-      probe('binder', deadline, (abort) => binderSignal(dc.local, { alias: binder.alias, ip: binder.adminIp! }, t, abort)),
+      probe('binder', deadline, (abort) =>
+        binderSignal(dc.local, { alias: binder.alias, ip: binder.adminIp! }, t, abort),
+      ),
     );
   }
 
   const peer = mine.find((i) => i.service === 'manatee');
   if (peer) {
-    probes.push(probe('manatee', deadline, (abort) => manateeView(dc, inv, h, localUuid, peer.uuid, peer.alias, t, abort)));
+    probes.push(
+      probe('manatee', deadline, (abort) => manateeView(dc, inv, h, localUuid, peer.uuid, peer.alias, t, abort)),
+    );
   }
   return Promise.all(probes);
 }
@@ -172,10 +235,16 @@ async function askVantages(dc: Dc, inv: Inventory, h: InvServer, localUuid: stri
   const answers = await Promise.all(
     picked.map(async (s): Promise<VantageAnswer> => {
       try {
-        const r = await dc.peer(s.hostname, s.adminIp!).run(['ping', ip, String(Math.max(1, Math.floor(t / 2000)))], { timeoutMs: t });
+        const r = await dc
+          .peer(s.hostname, s.adminIp!)
+          .run(['ping', ip, String(Math.max(1, Math.floor(t / 2000)))], { timeoutMs: t });
         return { from: s.hostname, reached: r.code === 0 };
       } catch (err) {
-        return { from: s.hostname, reached: undefined, why: err instanceof RemoteError ? err.kind : (err as Error).message };
+        return {
+          from: s.hostname,
+          reached: undefined,
+          why: err instanceof RemoteError ? err.kind : (err as Error).message,
+        };
       }
     }),
   );
@@ -183,17 +252,39 @@ async function askVantages(dc: Dc, inv: Inventory, h: InvServer, localUuid: stri
 }
 
 /** The headnode's own binder member, asked from this GZ with ruok: answering, its zones run. */
-export async function binderSignal(host: Host, binder: { alias: string; ip: string }, timeoutMs: number, abort?: AbortSignal): Promise<Signal> {
+export async function binderSignal(
+  host: Host,
+  binder: { alias: string; ip: string },
+  timeoutMs: number,
+  abort?: AbortSignal,
+): Promise<Signal> {
   const ok = await zkRuok(host, binder.ip, { timeoutMs, ...(abort ? { signal: abort } : {}) });
   const at = `${binder.alias} (${binder.ip}:2181)`;
   if (ok === null) return signal('binder', 'dead', `${at} does not answer`, 0);
   // Up (something answered on binder's port), though it will not say more.
-  if (ok === 'disabled') return signal('binder', 'alive', `${at} answers, but four-letter words are disabled (ruok is not in 4lw.commands.whitelist)`, 0);
-  return ok ? signal('binder', 'alive', `${at} answers imok`, 0) : signal('binder', 'unknown', `${binder.alias} answers but not imok`, 0);
+  if (ok === 'disabled')
+    return signal(
+      'binder',
+      'alive',
+      `${at} answers, but four-letter words are disabled (ruok is not in 4lw.commands.whitelist)`,
+      0,
+    );
+  return ok
+    ? signal('binder', 'alive', `${at} answers imok`, 0)
+    : signal('binder', 'unknown', `${binder.alias} answers but not imok`, 0);
 }
 
 /** Ask a surviving manatee peer how the cluster sees the headnode's peer. */
-async function manateeView(dc: Dc, inv: Inventory, h: InvServer, localUuid: string, uuid: string, alias: string, t: number, abort: AbortSignal): Promise<Signal> {
+async function manateeView(
+  dc: Dc,
+  inv: Inventory,
+  h: InvServer,
+  localUuid: string,
+  uuid: string,
+  alias: string,
+  t: number,
+  abort: AbortSignal,
+): Promise<Signal> {
   const others = inv.instances.filter((i) => i.service === 'manatee' && i.serverUuid !== h.uuid);
   const hostOf = (serverUuid: string | undefined): Host | undefined => {
     const srv = inv.servers.find((s) => s.uuid === serverUuid);
@@ -210,8 +301,10 @@ async function manateeView(dc: Dc, inv: Inventory, h: InvServer, localUuid: stri
       const row = show.peers.find((p) => uuid.startsWith(p.peer));
       const via = `as seen from ${o.alias}`;
       if (!row) return signal('manatee', 'dead', `${alias} is no longer in the manatee cluster (${via})`, 0);
-      if (row.role === 'deposed') return signal('manatee', 'dead', `${alias} was deposed: the cluster took over from it (${via})`, 0);
-      if (row.pg === 'fail') return signal('manatee', 'dead', `${alias} (${row.role}): postgres does not answer (${via})`, 0);
+      if (row.role === 'deposed')
+        return signal('manatee', 'dead', `${alias} was deposed: the cluster took over from it (${via})`, 0);
+      if (row.pg === 'fail')
+        return signal('manatee', 'dead', `${alias} (${row.role}): postgres does not answer (${via})`, 0);
       return signal('manatee', 'alive', `${alias} is ${row.role} with postgres ok (${via})`, 0);
     } catch {
       continue;

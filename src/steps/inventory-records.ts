@@ -10,7 +10,11 @@ import { adminNicOf, type InvInstance, type InvServer } from '../state/inventory
 
 export function serverFromCnapi(s: CnapiServer): InvServer {
   const bootPlatform = s.boot_platform ?? s.current_platform;
-  const adminMacs = s.sysinfo ? Object.values(s.sysinfo['Network Interfaces']).filter((n) => n['NIC Names']?.includes('admin')).map((n) => normalMac(n['MAC Address'])) : [];
+  const adminMacs = s.sysinfo
+    ? Object.values(s.sysinfo['Network Interfaces'])
+        .filter((n) => n['NIC Names']?.includes('admin'))
+        .map((n) => normalMac(n['MAC Address']))
+    : [];
   return {
     uuid: s.uuid,
     hostname: s.hostname,

@@ -48,7 +48,10 @@ export function zonesOnLiveServers(r: Reach): Promise<ServerZones[]> {
     serversToAsk(r).map(async (server): Promise<ServerZones> => {
       const host = hostOf(r, server.uuid);
       if (!host) return { server, zones: { ok: false, why: 'its admin IP is not known' } };
-      return { server, zones: await withDeadline(r.timeoutMs, (signal) => vmadmLookup(host, {}, { timeoutMs: r.timeoutMs, signal })) };
+      return {
+        server,
+        zones: await withDeadline(r.timeoutMs, (signal) => vmadmLookup(host, {}, { timeoutMs: r.timeoutMs, signal })),
+      };
     }),
   );
 }
@@ -71,11 +74,14 @@ export function ipPreflightProblems(input: IpPreflightInput): Problem[] {
   const { r, rd, risk } = input;
   const vmOf = (l: LostInstance): VmadmVm | undefined => rd.services.get(l.service)?.vms.find((v) => v.uuid === l.uuid);
   // One restore in a disaster; in readiness one per headnode that could die (its zones only).
-  const chosen = risk.mode === 'disaster'
-    ? [risk.instances]
-    : risk.byHeadnode.map((h) => toRestore(lostInstances(r.inv, new Set([h.uuid]))));
+  const chosen =
+    risk.mode === 'disaster'
+      ? [risk.instances]
+      : risk.byHeadnode.map((h) => toRestore(lostInstances(r.inv, new Set([h.uuid]))));
   const recoveryIps = new Set((rd.dc.recoveryIps ?? []).map((x) => x.ip));
-  const plans = chosen.map((c) => plannedIps({ chosen: c, vmOf, strategy: input.strategy, candidates: input.candidates, recoveryIps }));
+  const plans = chosen.map((c) =>
+    plannedIps({ chosen: c, vmOf, strategy: input.strategy, candidates: input.candidates, recoveryIps }),
+  );
   if (plans.every((p) => p.length === 0)) return [];
   const net = rd.dc.adminNetwork;
   const problems = ipProblems({
@@ -99,22 +105,39 @@ export function ipPreflightProblems(input: IpPreflightInput): Problem[] {
 function holders(input: IpPreflightInput): IpHolder[] {
   const { r, rd } = input;
   const out: IpHolder[] = [];
-  const hostname = (uuid: string | undefined): string => r.inv.servers.find((s) => s.uuid === uuid)?.hostname ?? `server ${uuid ?? '?'}`;
+  const hostname = (uuid: string | undefined): string =>
+    r.inv.servers.find((s) => s.uuid === uuid)?.hostname ?? `server ${uuid ?? '?'}`;
   for (const s of liveServers(r)) {
-    if (isIpv4(s.adminIp)) out.push({ ip: s.adminIp, uuid: s.uuid, kind: 'server', name: `server ${s.hostname} (${s.uuid}), its admin IP`, source: 'CNAPI sysinfo in restore-data dc/servers.json' });
+    if (isIpv4(s.adminIp))
+      out.push({
+        ip: s.adminIp,
+        uuid: s.uuid,
+        kind: 'server',
+        name: `server ${s.hostname} (${s.uuid}), its admin IP`,
+        source: 'CNAPI sysinfo in restore-data dc/servers.json',
+      });
   }
   const zone = (vm: VmadmVm, where: string, source: string): void => {
     // vmadm ignores failed zones when it looks for conflicts (VM.js lookupConflicts).
     if (vm.state === 'failed' || vm.state === 'destroyed') return;
     for (const n of vm.nics) {
-      if (isIpv4(n.ip)) out.push({ ip: n.ip, uuid: vm.uuid, kind: 'zone', name: `zone ${vm.alias ?? '(no alias)'} (${vm.uuid}) on ${where}, ${vm.state}`, source });
+      if (isIpv4(n.ip))
+        out.push({
+          ip: n.ip,
+          uuid: vm.uuid,
+          kind: 'zone',
+          name: `zone ${vm.alias ?? '(no alias)'} (${vm.uuid}) on ${where}, ${vm.state}`,
+          source,
+        });
     }
   };
   const dumps = [...rd.services.values()].flatMap((s) => s.vms);
   for (const z of input.zones) {
     const h = z.server.hostname;
     if (z.zones.ok) for (const vm of z.zones.value) zone(vm, h, `vmadm lookup on ${h}`);
-    else for (const vm of dumps.filter((v) => v.server_uuid === z.server.uuid)) zone(vm, h, `its vm dump in restore-data (${h} could not be asked)`);
+    else
+      for (const vm of dumps.filter((v) => v.server_uuid === z.server.uuid))
+        zone(vm, h, `its vm dump in restore-data (${h} could not be asked)`);
   }
   for (const rec of input.napi.records) {
     const owner = rec.belongs_to_uuid;
@@ -124,8 +147,16 @@ function holders(input: IpPreflightInput): IpHolder[] {
     const srv = r.inv.servers.find((s) => s.uuid === owner);
     const what = inst
       ? `zone ${inst.alias} (${owner}) on ${hostname(inst.serverUuid)}${inst.serverUuid && r.dead.has(inst.serverUuid) ? ' (dead)' : ''}`
-      : srv ? `server ${srv.hostname} (${owner})` : `${rec.belongs_to_type ?? 'owner'} ${owner}`;
-    out.push({ ip: rec.ip, uuid: owner, kind: 'napi-record', name: `NAPI's IP record for ${what}`, source: input.napi.source });
+      : srv
+        ? `server ${srv.hostname} (${owner})`
+        : `${rec.belongs_to_type ?? 'owner'} ${owner}`;
+    out.push({
+      ip: rec.ip,
+      uuid: owner,
+      kind: 'napi-record',
+      name: `NAPI's IP record for ${what}`,
+      source: input.napi.source,
+    });
   }
   return out;
 }

@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { privateDirSync, writePrivateFileSync } from '../remote/private-files.js';
 import { z } from 'zod';
 
-export const LockInfo = z.object({ who: z.string(), host: z.string(), pid: z.number(), since: z.string(), command: z.string() });
+export const LockInfo = z.object({
+  who: z.string(),
+  host: z.string(),
+  pid: z.number(),
+  since: z.string(),
+  command: z.string(),
+});
 export type LockInfo = z.infer<typeof LockInfo>;
 
 export type LockResult = { ok: true; info: LockInfo; tookOver?: LockInfo } | { ok: false; holder: LockInfo };

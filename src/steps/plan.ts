@@ -8,7 +8,9 @@ import { setupMarker } from '../remote/triton/zone-setup.js';
 import type { Plan } from '../state/plan.js';
 import { imagesWanted, planRestore, type RestorePlanInput } from '../state/restore-plan.js';
 
-export type PlanInput = Omit<RestorePlanInput, 'installed' | 'newUuid' | 'now' | 'healthChecks'> & { timeoutMs?: number };
+export type PlanInput = Omit<RestorePlanInput, 'installed' | 'newUuid' | 'now' | 'healthChecks'> & {
+  timeoutMs?: number;
+};
 
 /**
  * The order the restore checks a zone in (actions.ts waitHealthy): setup
@@ -25,7 +27,18 @@ export async function buildPlan(dc: Dc, input: PlanInput): Promise<Plan> {
   const wanted = imagesWanted(input);
   const t = timeoutMs ?? 15_000;
   const installed = new Map(
-    await Promise.all(wanted.map(async (u) => [u, await imgadmGet(dc.local, u, { timeoutMs: t }).then((r) => r !== null, () => false)] as const)),
+    await Promise.all(
+      wanted.map(
+        async (u) =>
+          [
+            u,
+            await imgadmGet(dc.local, u, { timeoutMs: t }).then(
+              (r) => r !== null,
+              () => false,
+            ),
+          ] as const,
+      ),
+    ),
   );
   return planRestore({ ...rest, installed, newUuid: randomUUID, now: new Date(), healthChecks });
 }

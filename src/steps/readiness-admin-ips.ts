@@ -25,11 +25,18 @@ export function adminPool(
     : `IP records from restore-data dc/admin-ips.json${rd.dc.adminIps ? '' : ' (missing)'}, NAPI: ${live.why}`;
   const pool = adminIpPool({
     network: net
-      ? { subnet: net.subnet, provisionStart: net.provision_start_ip, provisionEnd: net.provision_end_ip, ...(net.gateway ? { gateway: net.gateway } : {}) }
+      ? {
+          subnet: net.subnet,
+          provisionStart: net.provision_start_ip,
+          provisionEnd: net.provision_end_ip,
+          ...(net.gateway ? { gateway: net.gateway } : {}),
+        }
       : undefined,
     records,
     recoveryIps: (rd.dc.recoveryIps ?? []).map((r) => r.ip),
-    inUse: [...inv.instances.map((i) => i.adminIp), ...inv.servers.map((s) => s.adminIp)].filter((ip): ip is string => ip !== undefined),
+    inUse: [...inv.instances.map((i) => i.adminIp), ...inv.servers.map((s) => s.adminIp)].filter(
+      (ip): ip is string => ip !== undefined,
+    ),
     // The plan hands these out in order: list at least as many as it needs.
     listLimit: Math.max(CANDIDATES_LISTED, needed),
   });
@@ -37,7 +44,13 @@ export function adminPool(
 }
 
 /** ADMIN_IPS_SHORT: the new strategy needs more admin IPs than the pool has. */
-export function adminIpProblems(needed: number, pool: AdminIpPool, source: string, risk: AtRisk, rd: RestoreData): Problem[] {
+export function adminIpProblems(
+  needed: number,
+  pool: AdminIpPool,
+  source: string,
+  risk: AtRisk,
+  rd: RestoreData,
+): Problem[] {
   if (needed <= pool.available) return [];
   const worst = [...risk.byHeadnode].sort((a, b) => b.count - a.count)[0];
   const net = rd.dc.adminNetwork;

@@ -16,7 +16,8 @@ export async function booterFacts(r: Reach, running: Promise<readonly DhcpdFact[
       dhcpds.map(async (i) => {
         const m = memberOf(r, i);
         const host = m.alive ? hostOf(r, i.serverUuid) : undefined;
-        if (!host) return { ok: false as const, why: m.alive ? 'its server\'s admin IP is not known' : 'its server is down' };
+        if (!host)
+          return { ok: false as const, why: m.alive ? "its server's admin IP is not known" : 'its server is down' };
         return withDeadline(r.timeoutMs, (signal) => booterCacheMacs(host, i.uuid, { timeoutMs: r.timeoutMs, signal }));
       }),
     ),

@@ -30,7 +30,10 @@ export interface Reach {
 }
 
 export function hostnameOf(r: Pick<Reach, 'inv'>, serverUuid: string | undefined): string {
-  return r.inv.servers.find((s) => s.uuid === serverUuid)?.hostname ?? (serverUuid ? `server ${serverUuid}` : 'an unknown server');
+  return (
+    r.inv.servers.find((s) => s.uuid === serverUuid)?.hostname ??
+    (serverUuid ? `server ${serverUuid}` : 'an unknown server')
+  );
 }
 
 /** The GZ of a server: this one directly, another over SSH (needs its admin IP). */
@@ -41,18 +44,35 @@ export function hostOf(r: Reach, serverUuid: string | undefined): Host | undefin
 }
 
 export function memberOf(r: Reach, i: InvInstance): ClusterMember {
-  return { alias: i.alias, uuid: i.uuid, hostname: hostnameOf(r, i.serverUuid), alive: i.serverUuid !== undefined && !r.dead.has(i.serverUuid) };
+  return {
+    alias: i.alias,
+    uuid: i.uuid,
+    hostname: hostnameOf(r, i.serverUuid),
+    alive: i.serverUuid !== undefined && !r.dead.has(i.serverUuid),
+  };
 }
 
-const opts = (r: Reach, signal: AbortSignal): { timeoutMs: number; signal: AbortSignal } => ({ timeoutMs: r.timeoutMs, signal });
+const opts = (r: Reach, signal: AbortSignal): { timeoutMs: number; signal: AbortSignal } => ({
+  timeoutMs: r.timeoutMs,
+  signal,
+});
 
 /**
  * A headnode's /usbkey, all at once under one deadline: `test -d /usbkey/os`
  * (0 present, 1 absent, else cannot tell), `ls -1 /usbkey/os` (its platforms)
  * and `test -f` of each file compute node setup fetches from /usbkey/extra.
  */
-export async function usbkeyFact(r: Reach, host: Host, h: { hostname: string; uuid?: string; adminIp?: string | undefined }): Promise<UsbkeyFact> {
-  const base = { hostname: h.hostname, local: host === r.dc.local, ...(h.uuid ? { uuid: h.uuid } : {}), adminIp: h.adminIp };
+export async function usbkeyFact(
+  r: Reach,
+  host: Host,
+  h: { hostname: string; uuid?: string; adminIp?: string | undefined },
+): Promise<UsbkeyFact> {
+  const base = {
+    hostname: h.hostname,
+    local: host === r.dc.local,
+    ...(h.uuid ? { uuid: h.uuid } : {}),
+    adminIp: h.adminIp,
+  };
   const o = await withDeadline(r.timeoutMs, (signal) =>
     Promise.all([
       host.run(['test', '-d', USBKEY_OS], opts(r, signal)),
@@ -64,8 +84,13 @@ export async function usbkeyFact(r: Reach, host: Host, h: { hostname: string; uu
   const [test, os, extra] = o.value;
   const present = test.code === 0 || test.code === 1 ? test.code === 0 : undefined;
   const why = present === undefined ? { why: `exit ${test.code}: ${test.stderr.trim() || 'no error output'}` } : {};
-  const listed = os.ok ? (os.value ? { platforms: os.value.platforms, latest: os.value.latest } : { platforms: [] }) : { osWhy: os.why };
-  const pick = (want: boolean | undefined): string[] => USBKEY_EXTRA_NEEDED.filter((_, i) => (extra[i]!.ok ? extra[i]!.value : undefined) === want);
+  const listed = os.ok
+    ? os.value
+      ? { platforms: os.value.platforms, latest: os.value.latest }
+      : { platforms: [] }
+    : { osWhy: os.why };
+  const pick = (want: boolean | undefined): string[] =>
+    USBKEY_EXTRA_NEEDED.filter((_, i) => (extra[i]!.ok ? extra[i]!.value : undefined) === want);
   return { ...base, present, ...why, ...listed, extraMissing: pick(false), extraUnknown: pick(undefined) };
 }
 
@@ -80,10 +105,16 @@ async function settle<T>(p: Promise<T>): Promise<Outcome<T>> {
 
 export async function imagesInstalled(r: Reach, uuids: readonly string[]): Promise<Map<string, Installed>> {
   const answers = await Promise.all(
-    uuids.map(async (uuid) => [uuid, await withDeadline(r.timeoutMs, (signal) => imgadmGet(r.dc.local, uuid, opts(r, signal)))] as const),
+    uuids.map(
+      async (uuid) =>
+        [uuid, await withDeadline(r.timeoutMs, (signal) => imgadmGet(r.dc.local, uuid, opts(r, signal)))] as const,
+    ),
   );
   return new Map(
-    answers.map(([uuid, o]): [string, Installed] => [uuid, !o.ok ? { state: 'unknown', why: o.why } : o.value ? { state: 'yes' } : { state: 'no' }]),
+    answers.map(([uuid, o]): [string, Installed] => [
+      uuid,
+      !o.ok ? { state: 'unknown', why: o.why } : o.value ? { state: 'yes' } : { state: 'no' },
+    ]),
   );
 }
 
@@ -104,9 +135,14 @@ export async function manateeProbe(r: Reach): Promise<ManateeProbe> {
     }),
   );
   const first = answers.find((a) => a.o.ok);
-  const failures = answers.filter((a) => !a.o.ok).map((a) => `${a.inst.alias} on ${hostnameOf(r, a.inst.serverUuid)}: ${a.o.ok ? '' : a.o.why}`);
+  const failures = answers
+    .filter((a) => !a.o.ok)
+    .map((a) => `${a.inst.alias} on ${hostnameOf(r, a.inst.serverUuid)}: ${a.o.ok ? '' : a.o.why}`);
   return {
-    answer: first && first.o.ok ? { alias: first.inst.alias, hostname: hostnameOf(r, first.inst.serverUuid), show: first.o.value } : undefined,
+    answer:
+      first && first.o.ok
+        ? { alias: first.inst.alias, hostname: hostnameOf(r, first.inst.serverUuid), show: first.o.value }
+        : undefined,
     failures,
     members,
   };
@@ -169,14 +205,23 @@ export function dhcpdFacts(r: Reach): Promise<DhcpdFact[]> {
 }
 
 /** The admin network's IP records from a live NAPI, when one answers (fresher than restore-data). */
-export async function liveAdminIps(r: Reach, networkUuid: string | undefined): Promise<Outcome<{ records: NapiIp[]; from: string }>> {
-  const napis = r.inv.instances.filter((i) => i.service === 'napi' && i.adminIp && i.serverUuid !== undefined && !r.dead.has(i.serverUuid));
+export async function liveAdminIps(
+  r: Reach,
+  networkUuid: string | undefined,
+): Promise<Outcome<{ records: NapiIp[]; from: string }>> {
+  const napis = r.inv.instances.filter(
+    (i) => i.service === 'napi' && i.adminIp && i.serverUuid !== undefined && !r.dead.has(i.serverUuid),
+  );
   if (!networkUuid) return { ok: false, why: 'the admin network is not known from restore-data' };
   if (napis.length === 0) return { ok: false, why: 'no NAPI instance on a live server' };
   const answers = await Promise.all(
     napis.map((n) =>
       withDeadline(r.timeoutMs, async (signal) => ({
-        records: await createNapi({ transport: r.dc.http, baseUrl: `http://${n.adminIp}` }).listIps(networkUuid, {}, opts(r, signal)),
+        records: await createNapi({ transport: r.dc.http, baseUrl: `http://${n.adminIp}` }).listIps(
+          networkUuid,
+          {},
+          opts(r, signal),
+        ),
         from: `${n.alias} (${n.adminIp})`,
       })),
     ),
@@ -189,18 +234,28 @@ export async function liveAdminIps(r: Reach, networkUuid: string | undefined): P
  * `test -f LAYOUT` (0 there, 1 not, else cannot tell) and `cat dc/synced.json`,
  * both at once under one deadline.
  */
-export async function restoreDataHeld(r: Reach, h: { hostname: string; uuid: string; adminIp: string | undefined }): Promise<RestoreDataHolding> {
+export async function restoreDataHeld(
+  r: Reach,
+  h: { hostname: string; uuid: string; adminIp: string | undefined },
+): Promise<RestoreDataHolding> {
   const base = { hostname: h.hostname, uuid: h.uuid, local: false, dir: DEFAULT_RESTORE_DATA_DIR, synced: undefined };
   const ip = h.adminIp;
   if (!ip) return { ...base, layout: undefined, why: 'its admin IP is not known' };
   const host = r.dc.peer(h.hostname, ip);
   const o = await withDeadline(r.timeoutMs, (signal) =>
-    Promise.all([host.run(['test', '-f', REMOTE_LAYOUT], opts(r, signal)), host.run(['cat', REMOTE_SYNCED], opts(r, signal))]),
+    Promise.all([
+      host.run(['test', '-f', REMOTE_LAYOUT], opts(r, signal)),
+      host.run(['cat', REMOTE_SYNCED], opts(r, signal)),
+    ]),
   );
   if (!o.ok) return { ...base, layout: undefined, why: `test -f ${REMOTE_LAYOUT} on ${h.hostname}: ${o.why}` };
   const [test, cat] = o.value;
   if (test.code !== 0 && test.code !== 1) {
-    return { ...base, layout: undefined, why: `test -f ${REMOTE_LAYOUT} on ${h.hostname}: exit ${test.code}: ${test.stderr.trim() || 'no error output'}` };
+    return {
+      ...base,
+      layout: undefined,
+      why: `test -f ${REMOTE_LAYOUT} on ${h.hostname}: exit ${test.code}: ${test.stderr.trim() || 'no error output'}`,
+    };
   }
   if (test.code === 1) return { ...base, layout: false };
   if (cat.code !== 0) return { ...base, layout: true, why: cat.stderr.trim() || `cat exit ${cat.code}` };

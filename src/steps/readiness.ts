@@ -11,7 +11,13 @@ import { atRisk } from '../state/at-risk.js';
 import { type ServiceEntry } from '../state/check-report.js';
 import { PROBLEM_CODES, type Problem } from '../state/problem.js';
 import { binderProblems, manateeProblems, morayProblems } from '../state/cluster-health.js';
-import { binderLockProblem, headnodeCountProblems, lockProblem, notAHeadnodeProblem, primaryProblems } from '../state/headnode-problems.js';
+import {
+  binderLockProblem,
+  headnodeCountProblems,
+  lockProblem,
+  notAHeadnodeProblem,
+  primaryProblems,
+} from '../state/headnode-problems.js';
 import { dhcpdProblems, dhcpdReadinessProblems } from '../state/dhcpd-problems.js';
 import { usbkeyProblems, type UsbkeyFact } from '../state/usbkey-problems.js';
 import { headnodeReadiness, type HeadnodeReadiness } from '../state/headnode-readiness.js';
@@ -74,38 +80,49 @@ export const DEFAULT_PROBE_TIMEOUT_MS = 5_000;
 export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Readiness> {
   const { rd, inv, det } = input;
   const now = Date.now();
-  const dead = new Set(det.mode === 'disaster' ? det.headnodes.filter((h) => h.state !== 'alive').map((h) => h.uuid) : []);
-  const reach: Reach = { dc, inv, localUuid: det.local.uuid, dead, timeoutMs: input.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS };
+  const dead = new Set(
+    det.mode === 'disaster' ? det.headnodes.filter((h) => h.state !== 'alive').map((h) => h.uuid) : [],
+  );
+  const reach: Reach = {
+    dc,
+    inv,
+    localUuid: det.local.uuid,
+    dead,
+    timeoutMs: input.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+  };
   const risk = atRisk(inv, det.mode, dead, det.local.uuid);
 
   // Images of every restorable service (not only those at risk): `services[].ready` needs them too.
   const imageRoots = inv.instances.filter((i) => isRestored(i.service) && i.image).map((i) => i.image!);
   const dhcpdAsked = dhcpdFacts(reach);
-  const [usbkeys, installed, manatee, zk, moray, dhcpd, napiIps, dcLock, binderLock, holdings, zones, booters] = await Promise.all([
-    usbkeyFacts(reach, det),
-    imagesInstalled(reach, imagesToAsk(imageRoots, rd.images)),
-    manateeProbe(reach),
-    zkMembers(reach),
-    morayMembers(reach),
-    dhcpdAsked,
-    liveAdminIps(reach, rd.dc.adminNetwork?.uuid),
-    // Another console's lock, placed here from whichever headnode it runs on.
-    dcLockHolder(dc.local, undefined, reach.timeoutMs),
-    // The DC-wide lock in binder: the same node whichever headnode asks.
-    binderLockHolder(dc, bindersOf(inv), reach.timeoutMs).catch(() => undefined),
-    holdingsOf(reach, det, rd),
-    zonesOnLiveServers(reach),
-    booterFacts(reach, dhcpdAsked),
-  ]);
+  const [usbkeys, installed, manatee, zk, moray, dhcpd, napiIps, dcLock, binderLock, holdings, zones, booters] =
+    await Promise.all([
+      usbkeyFacts(reach, det),
+      imagesInstalled(reach, imagesToAsk(imageRoots, rd.images)),
+      manateeProbe(reach),
+      zkMembers(reach),
+      morayMembers(reach),
+      dhcpdAsked,
+      liveAdminIps(reach, rd.dc.adminNetwork?.uuid),
+      // Another console's lock, placed here from whichever headnode it runs on.
+      dcLockHolder(dc.local, undefined, reach.timeoutMs),
+      // The DC-wide lock in binder: the same node whichever headnode asks.
+      binderLockHolder(dc, bindersOf(inv), reach.timeoutMs).catch(() => undefined),
+      holdingsOf(reach, det, rd),
+      zonesOnLiveServers(reach),
+      booterFacts(reach, dhcpdAsked),
+    ]);
 
   const problems: Problem[] = [];
   problems.push(...primaryProblems(det.primary, det.mode));
   problems.push(...strategyProblems(input.strategy));
   problems.push(...notAHeadnodeProblem(det.local.hostname, det.local.bootsAsHeadnode ? 'true' : undefined));
   const localHolder = input.journalDir !== undefined ? lockHeldByOther(input.journalDir) : undefined;
-  if (localHolder && input.journalDir !== undefined) problems.push(...lockProblem(localHolder, lockPath(input.journalDir)));
+  if (localHolder && input.journalDir !== undefined)
+    problems.push(...lockProblem(localHolder, lockPath(input.journalDir)));
   else if (binderLock) problems.push(...binderLockProblem(binderLock.holder, binderLock.where));
-  else if (dcLock && !isOwnOrStale(dcLock)) problems.push(...lockProblem(dcLock, `${DC_LOCK_DIR} on ${det.local.hostname}`));
+  else if (dcLock && !isOwnOrStale(dcLock))
+    problems.push(...lockProblem(dcLock, `${DC_LOCK_DIR} on ${det.local.hostname}`));
   problems.push(
     ...restoreDataProblems({
       rd,
@@ -131,14 +148,25 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
       strategy: input.strategy,
       candidates: pool.pool.candidates,
       zones,
-      napi: napiIps.ok ? { records: napiIps.value.records, source: `NAPI ${napiIps.value.from}` } : { records: rd.dc.adminIps ?? [], source: 'NAPI\'s records in restore-data dc/admin-ips.json' },
+      napi: napiIps.ok
+        ? { records: napiIps.value.records, source: `NAPI ${napiIps.value.from}` }
+        : { records: rd.dc.adminIps ?? [], source: "NAPI's records in restore-data dc/admin-ips.json" },
     }),
   );
   // The members of the clusters are known from restore-data only: without it,
   // RESTORE_DATA_MISSING says it all and "no member known" would only add noise.
   if (inv.instances.length > 0) {
     problems.push(...manateeProblems(manatee), ...binderProblems(zk), ...morayProblems(moray));
-    problems.push(...(det.mode === 'readiness' ? dhcpdReadinessProblems(dhcpd, det.headnodes) : dhcpdProblems(dhcpd, det.mode, det.headnodes, risk.instances.filter((i) => i.service === 'dhcpd').map((i) => i.alias))));
+    problems.push(
+      ...(det.mode === 'readiness'
+        ? dhcpdReadinessProblems(dhcpd, det.headnodes)
+        : dhcpdProblems(
+            dhcpd,
+            det.mode,
+            det.headnodes,
+            risk.instances.filter((i) => i.service === 'dhcpd').map((i) => i.alias),
+          )),
+    );
   }
   // Every headnode needs its own copy: the one that survives restores the one that died.
   if (det.mode === 'readiness') problems.push(...holdingProblems(holdings, now, input.maxAgeMinutes));
@@ -162,7 +190,14 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
     problems: sorted,
     adminIps: { needed, available: pool.pool.available, candidates: pool.pool.candidates },
     computeNodes: inv.instances.length > 0 ? cnBoot.verdicts : [],
-    services: serviceEntries({ rd, inv, atRisk: risk, problems: sorted, now, imagesAvailable: imagesAvailable(inv, installed, rd) }),
+    services: serviceEntries({
+      rd,
+      inv,
+      atRisk: risk,
+      problems: sorted,
+      now,
+      imagesAvailable: imagesAvailable(inv, installed, rd),
+    }),
     readiness: headnodeReadiness({
       rd,
       inv,
@@ -203,7 +238,10 @@ function holdingsOf(r: Reach, det: DetectionReport, rd: RestoreData): Promise<Re
 /** Critical first, then in the contract's code order; stable within a code. */
 export function sortProblems(problems: readonly Problem[]): Problem[] {
   const rank = (p: Problem): number => (p.severity === 'critical' ? 0 : 100) + PROBLEM_CODES.indexOf(p.code);
-  return problems.map((p, i) => ({ p, i })).sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i).map((x) => x.p);
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i)
+    .map((x) => x.p);
 }
 
 /**
@@ -216,7 +254,14 @@ function usbkeyFacts(r: Reach, det: DetectionReport): Promise<UsbkeyFact[]> {
     hns.map((h) => {
       const who = { hostname: h.hostname, uuid: h.uuid, adminIp: h.adminIp };
       if (h.local) return usbkeyFact(r, r.dc.local, who);
-      if (!h.adminIp) return Promise.resolve<UsbkeyFact>({ ...who, local: false, present: undefined, why: 'admin IP unknown', osWhy: 'admin IP unknown' });
+      if (!h.adminIp)
+        return Promise.resolve<UsbkeyFact>({
+          ...who,
+          local: false,
+          present: undefined,
+          why: 'admin IP unknown',
+          osWhy: 'admin IP unknown',
+        });
       return usbkeyFact(r, r.dc.peer(h.hostname, h.adminIp), who);
     }),
   );

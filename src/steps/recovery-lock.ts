@@ -46,7 +46,9 @@ export interface RecoveryLockOptions {
 
 /** binder's members as restore-data lists them. */
 export function bindersOf(inv: Inventory): BinderMember[] {
-  return inv.instances.filter((i) => i.service === 'binder' && i.adminIp).map((i) => ({ alias: i.alias, ip: i.adminIp! }));
+  return inv.instances
+    .filter((i) => i.service === 'binder' && i.adminIp)
+    .map((i) => ({ alias: i.alias, ip: i.adminIp! }));
 }
 
 /** What the fallback puts at risk, said before the operator confirms it. */
@@ -71,7 +73,8 @@ export async function takeRecoveryLock(o: RecoveryLockOptions): Promise<Recovery
       return heldOnHeadnode(placed.holder, placed.seenOn);
     }
     const notes = [`DC-wide lock ${COORDINATION_LOCK} taken in ${coord.where}`];
-    if (placed.unreachable.length > 0) notes.push(`per-headnode lock not placed on ${placed.unreachable.join(', ')} (unreachable)`);
+    if (placed.unreachable.length > 0)
+      notes.push(`per-headnode lock not placed on ${placed.unreachable.join(', ')} (unreachable)`);
     return {
       ok: true,
       via: 'binder',
@@ -84,9 +87,20 @@ export async function takeRecoveryLock(o: RecoveryLockOptions): Promise<Recovery
     };
   }
   if (r.kind === 'held') {
-    const h = parseLockInfo(r.data) ?? { who: 'unknown', host: 'unknown', pid: 0, since: 'unknown', command: r.data.slice(0, 200) };
+    const h = parseLockInfo(r.data) ?? {
+      who: 'unknown',
+      host: 'unknown',
+      pid: 0,
+      since: 'unknown',
+      command: r.data.slice(0, 200),
+    };
     const problems = binderLockProblem(h, `${COORDINATION_LOCK} in ${coord.where}`);
-    return { ok: false, message: `${problems[0]!.message}; nothing was changed`, next: `talk to ${h.who} first`, problems };
+    return {
+      ok: false,
+      message: `${problems[0]!.message}; nothing was changed`,
+      next: `talk to ${h.who} first`,
+      problems,
+    };
   }
   const risk = noQuorumRisk(r.reason);
   const yes = o.confirmNoQuorum ? await o.confirmNoQuorum(risk) : false;
@@ -95,22 +109,42 @@ export async function takeRecoveryLock(o: RecoveryLockOptions): Promise<Recovery
       ok: false,
       message: `${risk} Nothing was changed.`,
       next: `bring binder's quorum back (see \`triton-recover check\`), or, knowing the risk: ${o.command} ${NO_QUORUM_FLAG}`,
-      problems: [{ severity: 'critical', code: 'BINDER_NO_QUORUM', service: 'binder', message: `the DC-wide lock in binder cannot be taken: ${r.reason}`, fix: `bring binder's quorum back; or confirm the risk with ${NO_QUORUM_FLAG} (console: type ${NO_QUORUM_WORD})` }],
+      problems: [
+        {
+          severity: 'critical',
+          code: 'BINDER_NO_QUORUM',
+          service: 'binder',
+          message: `the DC-wide lock in binder cannot be taken: ${r.reason}`,
+          fix: `bring binder's quorum back; or confirm the risk with ${NO_QUORUM_FLAG} (console: type ${NO_QUORUM_WORD})`,
+        },
+      ],
     };
   }
   const placed = await acquireDcLock(o.places, o.info, isOwnOrStale, o.timeoutMs);
   if (!placed.ok) return heldOnHeadnode(placed.holder, placed.seenOn);
-  const notes = [`binder lock unavailable (${r.reason}); the operator confirmed the per-headnode lock`, `lock placed on ${placed.placed.join(', ') || 'no headnode'}`];
+  const notes = [
+    `binder lock unavailable (${r.reason}); the operator confirmed the per-headnode lock`,
+    `lock placed on ${placed.placed.join(', ') || 'no headnode'}`,
+  ];
   if (placed.unreachable.length > 0) notes.push(`lock not placed on ${placed.unreachable.join(', ')} (unreachable)`);
   return { ok: true, via: 'headnodes', notes, release: () => releaseDcLock(o.places, o.info, o.timeoutMs) };
 }
 
 function heldOnHeadnode(h: LockInfo, seenOn: string): RecoveryLock {
-  return { ok: false, message: `another recovery holds the lock (seen on ${seenOn}): ${h.who} on ${h.host} (pid ${h.pid}) since ${h.since}, running "${h.command}"; nothing was changed`, next: `talk to ${h.who} first`, problems: [] };
+  return {
+    ok: false,
+    message: `another recovery holds the lock (seen on ${seenOn}): ${h.who} on ${h.host} (pid ${h.pid}) since ${h.since}, running "${h.command}"; nothing was changed`,
+    next: `talk to ${h.who} first`,
+    problems: [],
+  };
 }
 
 /** Another console's binder lock, as any headnode sees it; undefined when free or binder cannot tell (readiness says why). */
-export async function binderLockHolder(dc: Dc, binders: BinderMember[], timeoutMs: number): Promise<{ holder: LockInfo; where: string } | undefined> {
+export async function binderLockHolder(
+  dc: Dc,
+  binders: BinderMember[],
+  timeoutMs: number,
+): Promise<{ holder: LockInfo; where: string } | undefined> {
   if (binders.length === 0) return undefined;
   const coord = dc.coordination(binders, { connectTimeoutMs: timeoutMs });
   const h = await coord.holder();

@@ -62,7 +62,10 @@ export function writeReport(dir: string, report: RestoreReport): { md: string; j
     '',
     '| service | alias | uuid | admin IP | status | seconds | detail |',
     '|---|---|---|---|---|---|---|',
-    ...r.services.map((s) => `| ${s.service} | ${s.alias} | ${s.uuid} | ${s.adminIp} | ${s.status} | ${s.seconds ?? ''} | ${s.detail.replace(/\|/g, '\\|')} |`),
+    ...r.services.map(
+      (s) =>
+        `| ${s.service} | ${s.alias} | ${s.uuid} | ${s.adminIp} | ${s.status} | ${s.seconds ?? ''} | ${s.detail.replace(/\|/g, '\\|')} |`,
+    ),
     '',
     '## Reconcile',
     '',

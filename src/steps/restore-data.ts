@@ -50,7 +50,9 @@ async function dirProblem(path: string): Promise<string | undefined> {
   try {
     const st = await lstat(path);
     if (st.isDirectory()) return undefined;
-    return st.isSymbolicLink() ? 'is a symbolic link, not a directory (sync writes real directories)' : 'is a file, not a directory';
+    return st.isSymbolicLink()
+      ? 'is a symbolic link, not a directory (sync writes real directories)'
+      : 'is a file, not a directory';
   } catch (err) {
     return `cannot be read (${(err as Error).message})`;
   }
@@ -83,7 +85,11 @@ export async function readRestoreData(dir: string): Promise<RestoreData> {
     return rd;
   }
   if (layout !== LAYOUT_VERSION) {
-    rd.dcProblems.push({ file: paths.layout, kind: 'corrupt', detail: `layout version "${layout}" is not ${LAYOUT_VERSION}` });
+    rd.dcProblems.push({
+      file: paths.layout,
+      kind: 'corrupt',
+      detail: `layout version "${layout}" is not ${LAYOUT_VERSION}`,
+    });
     return rd;
   }
   rd.present = true;
@@ -146,16 +152,30 @@ async function readService(dir: string, name: string): Promise<ServiceData> {
   const problems: FileProblem[] = [];
   const svcDir = join(dir, `svc-${name}`);
   const listed = await listDir(svcDir);
-  const empty = (unusable: string): ServiceData => ({ name, synced: undefined, sapiInstances: undefined, vms: [], datasets: [], problems, unusable });
+  const empty = (unusable: string): ServiceData => ({
+    name,
+    synced: undefined,
+    sapiInstances: undefined,
+    vms: [],
+    datasets: [],
+    problems,
+    unusable,
+  });
   if ('why' in listed) return empty(`svc-${name}/ ${listed.why}`);
   const real = listed.entries.filter((f) => !isTempFile(f));
   if (real.length === 0) {
     const temps = listed.entries.length;
-    return empty(temps === 0 ? `svc-${name}/ is empty` : `svc-${name}/ holds only ${temps} temporary file(s) (*.tmp-*) of a sync that was cut short`);
+    return empty(
+      temps === 0
+        ? `svc-${name}/ is empty`
+        : `svc-${name}/ holds only ${temps} temporary file(s) (*.tmp-*) of a sync that was cut short`,
+    );
   }
   const synced = await readJson(dir, paths.svcSynced(name), Synced, problems);
   // Optional (written by syncs since verification came): absent means never verified, not a damaged layout.
-  const verified = real.includes('verified.json') ? await readJson(dir, paths.svcVerified(name), Verified, problems) : undefined;
+  const verified = real.includes('verified.json')
+    ? await readJson(dir, paths.svcVerified(name), Verified, problems)
+    : undefined;
   const sapiInstances = await readJson(dir, paths.sapiInstances(name), DumpSapiInstance.array(), problems);
   const files = real;
   const vms: VmadmVm[] = [];
@@ -175,7 +195,9 @@ async function readService(dir: string, name: string): Promise<ServiceData> {
     const streamPath = join(dir, file);
     const stream = await readableNonEmpty(dir, file).then(
       (f) => ({ bytes: f.size }),
-      (err: unknown) => ({ err: err instanceof FileRefused ? err : new FileRefused('unreadable', (err as Error).message) }),
+      (err: unknown) => ({
+        err: err instanceof FileRefused ? err : new FileRefused('unreadable', (err as Error).message),
+      }),
     );
     const streamBytes = 'bytes' in stream ? stream.bytes : undefined;
     const metaProblems: FileProblem[] = [];
@@ -183,7 +205,8 @@ async function readService(dir: string, name: string): Promise<ServiceData> {
     let chain: ChainLink[] = [];
     if ('err' in stream) {
       if (stream.err.kind === 'missing') {
-        if (streamsExpected) problems.push({ file, kind: 'missing', detail: `no zfs send stream of ${delegatedDatasetName(vm.uuid)}` });
+        if (streamsExpected)
+          problems.push({ file, kind: 'missing', detail: `no zfs send stream of ${delegatedDatasetName(vm.uuid)}` });
       } else problems.push({ file, kind: stream.err.kind, detail: stream.err.message });
     } else {
       problems.push(...metaProblems);
@@ -194,29 +217,58 @@ async function readService(dir: string, name: string): Promise<ServiceData> {
         if (checked.problem) problems.push({ file, kind: 'corrupt', detail: checked.problem });
       }
     }
-    datasets.push({ instanceUuid: vm.uuid, meta, streamPath: streamBytes === undefined ? undefined : streamPath, streamBytes, chain });
+    datasets.push({
+      instanceUuid: vm.uuid,
+      meta,
+      streamPath: streamBytes === undefined ? undefined : streamPath,
+      streamBytes,
+      chain,
+    });
   }
   return { name, synced, ...(verified ? { verified } : {}), sapiInstances, vms, datasets, problems };
 }
 
 /** Every stream file of the chain there, each of the size dataset-<uuid>.json records. */
-async function checkChain(dir: string, svc: string, uuid: string, meta: DatasetMeta, fullBytes: number): Promise<{ chain: ChainLink[]; problem?: string }> {
+async function checkChain(
+  dir: string,
+  svc: string,
+  uuid: string,
+  meta: DatasetMeta,
+  fullBytes: number,
+): Promise<{ chain: ChainLink[]; problem?: string }> {
   const metaFile = paths.datasetMeta(svc, uuid);
   const incs = meta.incrementals ?? [];
   const baseBytes = meta.base?.bytes ?? meta.bytes;
-  if (baseBytes !== fullBytes) return { chain: [], problem: `stream is ${fullBytes} bytes, ${metaFile} says ${baseBytes}` };
+  if (baseBytes !== fullBytes)
+    return { chain: [], problem: `stream is ${fullBytes} bytes, ${metaFile} says ${baseBytes}` };
   const chain: ChainLink[] = [];
   let prev = meta.base?.snapshot;
   for (const [i, inc] of incs.entries()) {
     const n = i + 1;
     const rel = paths.datasetIncrement(svc, uuid, n);
-    if (inc.file !== rel.slice(rel.lastIndexOf('/') + 1)) return { chain: [], problem: `${metaFile} lists ${inc.file} as incremental ${n}, expected ${rel}` };
-    if (prev !== undefined && inc.from !== prev) return { chain: [], problem: `incremental ${rel} applies on ${inc.from}, but the chain before it ends at ${prev}` };
-    const size = await regularFile(dir, rel).then((f) => f.size, (err: unknown) => (err instanceof FileRefused && err.kind === 'missing' ? undefined : (err as Error).message));
+    if (inc.file !== rel.slice(rel.lastIndexOf('/') + 1))
+      return { chain: [], problem: `${metaFile} lists ${inc.file} as incremental ${n}, expected ${rel}` };
+    if (prev !== undefined && inc.from !== prev)
+      return {
+        chain: [],
+        problem: `incremental ${rel} applies on ${inc.from}, but the chain before it ends at ${prev}`,
+      };
+    const size = await regularFile(dir, rel).then(
+      (f) => f.size,
+      (err: unknown) => (err instanceof FileRefused && err.kind === 'missing' ? undefined : (err as Error).message),
+    );
     if (size === undefined) return { chain: [], problem: `incremental ${rel} is missing: the chain is broken` };
     if (typeof size === 'string') return { chain: [], problem: `incremental ${rel} is unusable: ${size}` };
-    if (size !== inc.bytes) return { chain: [], problem: `incremental ${rel} is ${size} bytes, ${metaFile} says ${inc.bytes} (truncated?)` };
-    chain.push({ file: rel, path: join(dir, rel), from: inc.from, snapshot: inc.snapshot, bytes: inc.bytes, time: inc.time });
+    if (size !== inc.bytes)
+      return { chain: [], problem: `incremental ${rel} is ${size} bytes, ${metaFile} says ${inc.bytes} (truncated?)` };
+    chain.push({
+      file: rel,
+      path: join(dir, rel),
+      from: inc.from,
+      snapshot: inc.snapshot,
+      bytes: inc.bytes,
+      time: inc.time,
+    });
     prev = inc.snapshot;
   }
   if (meta.base && meta.bytes !== baseBytes + incs.reduce((a, x) => a + x.bytes, 0)) {

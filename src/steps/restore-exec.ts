@@ -1,7 +1,7 @@
 // Executing the plan: each lost zone in order as prepare -> confirm ->
 // execute through the shared journaled runner, later zones prepared ahead
 // (zone-preparer.ts), the dead primary watched throughout; then reconcile and
-// the report. Over 250 lines on purpose: one closure over the run's state
+// the report. Over 300 lines on purpose: one closure over the run's state
 // (journal, outcomes, stager, preparer, watch), read top to bottom.
 import type { Plan, PlanAction, PlanStep } from '../state/plan.js';
 import { describeAction } from '../state/plan.js';
@@ -53,7 +53,8 @@ export async function execPlan(
   // A stop cuts short what only looks (prepare, the health wait); a command
   // that changes something is let finish, so no zone is left half-created.
   const looking: ActionContext = o.signal ? { ...ctx, signal: o.signal } : ctx;
-  const interrupted = (): Interrupted | undefined => (o.signal?.aborted ? new Interrupted(stopWhy(o.signal)) : undefined);
+  const interrupted = (): Interrupted | undefined =>
+    o.signal?.aborted ? new Interrupted(stopWhy(o.signal)) : undefined;
 
   const handler: ActionHandler<PlanAction> = {
     prepare: (a) => prepare(looking, a),
@@ -72,7 +73,12 @@ export async function execPlan(
     ...(ev.output ? { output: ev.output } : {}),
   };
   /** One action, through the shared runner (procedure/run-action.ts). Returns true when it executed. */
-  const runAction = async (a: PlanAction, service: string, knownNotDone = false, sink: PreparationSink = shown): Promise<boolean> => {
+  const runAction = async (
+    a: PlanAction,
+    service: string,
+    knownNotDone = false,
+    sink: PreparationSink = shown,
+  ): Promise<boolean> => {
     if (sink !== shown && sink.output) aheadOutput.set(a.id, sink.output);
     try {
       return await runJournaledAction(handler, a, {
@@ -104,9 +110,21 @@ export async function execPlan(
 
   const outcomes: ServiceOutcome[] = steps.map((s) => {
     const f = finished.get(key(s));
-    return { service: s.service, alias: s.alias, uuid: s.uuid, adminIp: s.adminIp, status: f ? (f.status as ServiceOutcome['status']) : 'pending', detail: f?.detail ?? '', seconds: null };
+    return {
+      service: s.service,
+      alias: s.alias,
+      uuid: s.uuid,
+      adminIp: s.adminIp,
+      status: f ? (f.status as ServiceOutcome['status']) : 'pending',
+      detail: f?.detail ?? '',
+      seconds: null,
+    };
   });
-  const finish = (outcome: RestoreReport['outcome'], message: string, reconcile: RestoreReport['reconcile'] = []): { md: string; json: string } =>
+  const finish = (
+    outcome: RestoreReport['outcome'],
+    message: string,
+    reconcile: RestoreReport['reconcile'] = [],
+  ): { md: string; json: string } =>
     writeReport(o.journalDir, {
       dc: o.dc.label,
       strategy: plan.strategy,
@@ -126,7 +144,12 @@ export async function execPlan(
       journal: jj.journal.path,
       journalNotes,
     });
-  const stop = async (exitCode: RestoreOutcome['exitCode'], message: string, next: string, failure?: ActionFailed): Promise<RestoreOutcome> => {
+  const stop = async (
+    exitCode: RestoreOutcome['exitCode'],
+    message: string,
+    next: string,
+    failure?: ActionFailed,
+  ): Promise<RestoreOutcome> => {
     // Images still being installed, and zones being prepared ahead, journal their end before the stop.
     preparer.halt();
     await Promise.all([stager.settled(), preparer.settled()]);
@@ -139,7 +162,11 @@ export async function execPlan(
     const why = o.signal ? stopWhy(o.signal) : 'stop asked for';
     const r: unknown = o.signal?.reason;
     jj.decided('stop', `${why}: stopped ${where}`);
-    return stop(r instanceof StopRequest ? r.exitCode : 2, `${why}: stopped ${where}; what finished is journaled`, `${o.command}   (resumes where it stopped: nothing finished is repeated)`);
+    return stop(
+      r instanceof StopRequest ? r.exitCode : 2,
+      `${why}: stopped ${where}; what finished is journaled`,
+      `${o.command}   (resumes where it stopped: nothing finished is repeated)`,
+    );
   };
 
   try {
@@ -164,8 +191,11 @@ export async function execPlan(
     const returned = (before: string): Promise<RestoreOutcome> | undefined => {
       const at = watch?.returned();
       if (!at) return undefined;
-      return stop(3, `the dead primary ${plan.dead.hostname} (${primaryIp ?? ''}) ANSWERS AGAIN since ${at.toISOString()}: restore stopped before ${before}`,
-        `power ${plan.dead.hostname} off (IPMI) or pull its admin link NOW: its old zones share UUIDs/IPs with the restored ones; then rerun to continue`);
+      return stop(
+        3,
+        `the dead primary ${plan.dead.hostname} (${primaryIp ?? ''}) ANSWERS AGAIN since ${at.toISOString()}: restore stopped before ${before}`,
+        `power ${plan.dead.hostname} off (IPMI) or pull its admin link NOW: its old zones share UUIDs/IPs with the restored ones; then rerun to continue`,
+      );
     };
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i]!;
@@ -175,7 +205,9 @@ export async function execPlan(
       // up, and its step's checks run again (all "already done" when it is there).
       let verifying = false;
       if (out.status === 'done') {
-        const seen = await zoneSeen(step).catch((err: unknown) => (interrupted() ? 'stopped' : `not looked up: ${(err as Error).message}`));
+        const seen = await zoneSeen(step).catch((err: unknown) =>
+          interrupted() ? 'stopped' : `not looked up: ${(err as Error).message}`,
+        );
         if (seen === 'stopped') return stopped(`before ${step.alias}`);
         if (seen === 'running') verifying = true;
         else {
@@ -250,7 +282,10 @@ export async function execPlan(
 
   /** The step's zone as this headnode has it: 'running', or what is wrong. */
   async function zoneSeen(step: PlanStep): Promise<string> {
-    const vm = await vmadmGet(o.dc.local, step.uuid, { timeoutMs: timing.commandTimeoutMs, ...(o.signal ? { signal: o.signal } : {}) });
+    const vm = await vmadmGet(o.dc.local, step.uuid, {
+      timeoutMs: timing.commandTimeoutMs,
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
     if (!vm) return 'no such VM';
     return vm.state === 'running' ? 'running' : `state ${vm.state}`;
   }
@@ -261,7 +296,10 @@ export async function execPlan(
     for (const a of only.size === 0 ? plan.reconcile : []) {
       // Releasing the dead server's records is destructive: only with its hostname typed.
       if (DESTRUCTIVE.has(a.kind) && !fencedBy) {
-        rec.push({ summary: a.summary, status: `NOT DONE: needs the dead primary's hostname typed (${o.command} --fenced ${plan.dead.hostname})` });
+        rec.push({
+          summary: a.summary,
+          status: `NOT DONE: needs the dead primary's hostname typed (${o.command} --fenced ${plan.dead.hostname})`,
+        });
         continue;
       }
       try {
@@ -292,5 +330,11 @@ export async function execPlan(
 function asFailure(a: PlanAction, host: string, when: string, err: unknown): ActionFailed {
   if (err instanceof ActionFailed) return err;
   const cmd = describeAction(a);
-  return new ActionFailed(a, host, cmd, `${when}: ${(err as Error).message}`, 'check the host and API named above, then rerun: what finished is not repeated');
+  return new ActionFailed(
+    a,
+    host,
+    cmd,
+    `${when}: ${(err as Error).message}`,
+    'check the host and API named above, then rerun: what finished is not repeated',
+  );
 }

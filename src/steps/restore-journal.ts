@@ -35,12 +35,24 @@ export function openRestoreJournal(dir: string, identity: RunIdentity): JournalO
   }
   if (v.t === 'set-aside') {
     const to = setJournalAside(dir);
-    return { ok: true, state: foldJournal(), plan: undefined, notices: [`the journal ${path} was set aside as ${to}: ${v.why}; this restore starts afresh (what exists is found by each step's check, not repeated)`] };
+    return {
+      ok: true,
+      state: foldJournal(),
+      plan: undefined,
+      notices: [
+        `the journal ${path} was set aside as ${to}: ${v.why}; this restore starts afresh (what exists is found by each step's check, not repeated)`,
+      ],
+    };
   }
   const notices: string[] = [];
   if (state.badLines.length > 0) {
-    const shown = state.badLines.slice(0, 3).map((b) => `line ${b.line}: ${b.why}`).join('; ');
-    notices.push(`the journal ${path} has ${state.badLines.length} unreadable line(s), ignored (what they said is re-checked on the DC): ${shown}${state.badLines.length > 3 ? '; ...' : ''}`);
+    const shown = state.badLines
+      .slice(0, 3)
+      .map((b) => `line ${b.line}: ${b.why}`)
+      .join('; ');
+    notices.push(
+      `the journal ${path} has ${state.badLines.length} unreadable line(s), ignored (what they said is re-checked on the DC): ${shown}${state.badLines.length > 3 ? '; ...' : ''}`,
+    );
   }
   if (state.plan === undefined) return { ok: true, state, plan: undefined, notices };
   const parsed = PlanSchema.safeParse(state.plan);
@@ -53,7 +65,9 @@ export function openRestoreJournal(dir: string, identity: RunIdentity): JournalO
   if (!parsed.success) return damaged(`does not parse: ${planIssues(parsed.error).join('; ')}`);
   const plan = parsed.data;
   if (plan.dead.uuid !== identity.dead.uuid || plan.strategy !== identity.strategy) {
-    return damaged(`is for dead server ${plan.dead.hostname} (${plan.dead.uuid}) with the ${plan.strategy} strategy, but its run entry says ${describeIdentity(identity)}`);
+    return damaged(
+      `is for dead server ${plan.dead.hostname} (${plan.dead.uuid}) with the ${plan.strategy} strategy, but its run entry says ${describeIdentity(identity)}`,
+    );
   }
   return { ok: true, state, plan, notices };
 }

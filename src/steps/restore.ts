@@ -39,7 +39,11 @@ export async function runRestore(o: RestoreOptions): Promise<RestoreOutcome> {
     };
   }
   try {
-    return await locked(o, lock.info, lock.tookOver ? `took over a stale lock of pid ${lock.tookOver.pid} (${lock.tookOver.since})` : undefined);
+    return await locked(
+      o,
+      lock.info,
+      lock.tookOver ? `took over a stale lock of pid ${lock.tookOver.pid} (${lock.tookOver.since})` : undefined,
+    );
   } finally {
     releaseLock(o.journalDir);
   }
@@ -53,7 +57,12 @@ async function locked(o: RestoreOptions, lockInfo: LockInfo, tookOver: string | 
   // go of restore-data before reading it (a restore freezes sync).
   const syncing = await syncGone(o.dc.restoreDataDir, Math.min(timing.commandTimeoutMs, 120_000), timing.pollMs);
   if (syncing) {
-    return { exitCode: EXIT.blocked, message: `a sync is still writing restore-data: pid ${syncing.pid} on ${syncing.host} since ${syncing.since} ("${syncing.command}"); nothing was changed`, next: `wait for it, or stop it (kill ${syncing.pid}), then run again`, problems: [] };
+    return {
+      exitCode: EXIT.blocked,
+      message: `a sync is still writing restore-data: pid ${syncing.pid} on ${syncing.host} since ${syncing.since} ("${syncing.command}"); nothing was changed`,
+      next: `wait for it, or stop it (kill ${syncing.pid}), then run again`,
+      problems: [],
+    };
   }
   ev.phase?.('detecting the primary and checking readiness');
   const chk = await runCheck(o.dc, {
@@ -68,13 +77,37 @@ async function locked(o: RestoreOptions, lockInfo: LockInfo, tookOver: string | 
   if (o.signal?.aborted) return stoppedBeforeStart(o.signal, problems);
   if (o.only) {
     // Known: the catalogue, and whatever services this DC's SAPI has.
-    const known = [...CATALOGUE.map((s) => s.name), ...(chk.restoreData.dc.services ?? []).map((s) => s.name), ...chk.inventory.instances.map((i) => i.service)];
+    const known = [
+      ...CATALOGUE.map((s) => s.name),
+      ...(chk.restoreData.dc.services ?? []).map((s) => s.name),
+      ...chk.inventory.instances.map((i) => i.service),
+    ];
     const unknown = o.only.length === 0 ? [''] : unknownServices(o.only, known);
-    if (unknown.length > 0) return { exitCode: EXIT.usage, message: `${onlyUsage(unknown, known)}; nothing was changed`, next: `${o.command.replace(/--only[ =]\S*/, '').trim()} --only <services from the list>`, problems: [] };
+    if (unknown.length > 0)
+      return {
+        exitCode: EXIT.usage,
+        message: `${onlyUsage(unknown, known)}; nothing was changed`,
+        next: `${o.command.replace(/--only[ =]\S*/, '').trim()} --only <services from the list>`,
+        problems: [],
+      };
   }
   // The refusals before anything changes: one pure gate (state/restore-gate.ts), shared with the console.
-  const gate = restoreGate({ primary, problems }, { strategy: o.strategy, command: o.command, ...(o.fenced !== undefined ? { fenced: o.fenced } : {}), ...(o.only ? { only: o.only } : {}) });
-  if (!gate.ok) return { exitCode: gate.exitCode, message: gate.message, ...(gate.next !== undefined ? { next: gate.next } : {}), problems: gate.problems };
+  const gate = restoreGate(
+    { primary, problems },
+    {
+      strategy: o.strategy,
+      command: o.command,
+      ...(o.fenced !== undefined ? { fenced: o.fenced } : {}),
+      ...(o.only ? { only: o.only } : {}),
+    },
+  );
+  if (!gate.ok)
+    return {
+      exitCode: gate.exitCode,
+      message: gate.message,
+      ...(gate.next !== undefined ? { next: gate.next } : {}),
+      problems: gate.problems,
+    };
 
   // The DC-wide lock in binder: a console on any headnode sees it, and one on
   // the minority side of a partition cannot take it.
@@ -88,9 +121,17 @@ async function locked(o: RestoreOptions, lockInfo: LockInfo, tookOver: string | 
     places,
     command: o.command,
     // A stop while the question is open is a "no": nothing was changed.
-    ...(o.confirmNoQuorum ? { confirmNoQuorum: (risk: string) => unlessStopped(o.confirmNoQuorum!(risk), o.signal).catch(() => false) } : {}),
+    ...(o.confirmNoQuorum
+      ? { confirmNoQuorum: (risk: string) => unlessStopped(o.confirmNoQuorum!(risk), o.signal).catch(() => false) }
+      : {}),
   });
-  if (!dcLock.ok) return { exitCode: EXIT.blocked, message: dcLock.message, ...(dcLock.next ? { next: dcLock.next } : {}), problems: [...dcLock.problems, ...problems] };
+  if (!dcLock.ok)
+    return {
+      exitCode: EXIT.blocked,
+      message: dcLock.message,
+      ...(dcLock.next ? { next: dcLock.next } : {}),
+      problems: [...dcLock.problems, ...problems],
+    };
   try {
     // Losing binder's session stops the run before its next action, like a signal.
     const signal = withLockLoss(o.signal, dcLock.lost);
@@ -124,9 +165,22 @@ async function journaled(
   const resumed = plan !== undefined;
   if (!plan) {
     ev.phase?.('building the plan');
-    plan = await buildPlan(o.dc, { rd: chk.restoreData, inv: chk.inventory, det, strategy: o.strategy, ipCandidates: chk.ipCandidates ?? [], blocked: [], ...(o.only ? { only: o.only } : {}) });
+    plan = await buildPlan(o.dc, {
+      rd: chk.restoreData,
+      inv: chk.inventory,
+      det,
+      strategy: o.strategy,
+      ipCandidates: chk.ipCandidates ?? [],
+      blocked: [],
+      ...(o.only ? { only: o.only } : {}),
+    });
     if (o.only && plan.steps.length === 0) {
-      return { exitCode: EXIT.blocked, message: `nothing to restore for --only ${o.only.join(',')}: none of them lost its only instance with ${primary.hostname}; nothing was changed`, next: 'see `triton-recover plan` for what a restore would re-create', problems };
+      return {
+        exitCode: EXIT.blocked,
+        message: `nothing to restore for --only ${o.only.join(',')}: none of them lost its only instance with ${primary.hostname}; nothing was changed`,
+        next: 'see `triton-recover plan` for what a restore would re-create',
+        problems,
+      };
     }
   }
   const journal = new Journal(o.journalDir, randomUUID());
@@ -150,13 +204,18 @@ async function journaled(
       at: new Date().toISOString(),
     };
     writeRestoredFrom(o.journalDir, record);
-    const peers = det.headnodes.filter((h) => h.state === 'alive' && !h.local && h.adminIp).map((h) => ({ hostname: h.hostname, host: o.dc.peer(h.hostname, h.adminIp!) }));
+    const peers = det.headnodes
+      .filter((h) => h.state === 'alive' && !h.local && h.adminIp)
+      .map((h) => ({ hostname: h.hostname, host: o.dc.peer(h.hostname, h.adminIp!) }));
     for (const n of await shareRestoredFrom(peers, o.journalDir, record)) {
       jj.decided('restored-from', n);
       ev.notice?.(n);
     }
     if (state.open.length > 0) {
-      jj.decided('recheck', `${state.open.length} action(s) started without an end: re-checked by prepare, not repeated: ${state.open.map((x) => x.id).join(', ')}`);
+      jj.decided(
+        'recheck',
+        `${state.open.length} action(s) started without an end: re-checked by prepare, not repeated: ${state.open.map((x) => x.id).join(', ')}`,
+      );
     }
     const finished = new Map<string, { status: string; detail: string }>(state.finished);
     for (const sk of o.skip ?? []) {
@@ -191,7 +250,11 @@ function runIdentity(o: RestoreOptions, chk: Awaited<ReturnType<typeof runCheck>
 /** A stop asked for before anything was journaled or changed. */
 function stoppedBeforeStart(signal: AbortSignal, problems: Problem[]): RestoreOutcome {
   const r: unknown = signal.reason;
-  return { exitCode: r instanceof StopRequest ? r.exitCode : 2, message: `${stopWhy(signal)} before the restore began: nothing was changed`, problems };
+  return {
+    exitCode: r instanceof StopRequest ? r.exitCode : 2,
+    message: `${stopWhy(signal)} before the restore began: nothing was changed`,
+    problems,
+  };
 }
 
 /** Waits for a running sync to release restore-data; the holder if it does not within `ms`. */

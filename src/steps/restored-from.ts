@@ -23,7 +23,9 @@ export function readRestoredFrom(journalDir: string): { record?: RestoredFrom; d
   }
   try {
     const parsed = RestoredFrom.safeParse(JSON.parse(text));
-    return parsed.success ? { record: parsed.data } : { damaged: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+    return parsed.success
+      ? { record: parsed.data }
+      : { damaged: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
   } catch (err) {
     return { damaged: (err as Error).message };
   }
@@ -37,13 +39,20 @@ const SHARE_TIMEOUT_MS = 15_000;
  * (mkdir -p, then tee). A headnode that cannot take it is a note, never a stop:
  * the restore matters more, and the copy here is enough for `check` here.
  */
-export async function shareRestoredFrom(peers: readonly { hostname: string; host: Host }[], journalDir: string, r: RestoredFrom): Promise<string[]> {
+export async function shareRestoredFrom(
+  peers: readonly { hostname: string; host: Host }[],
+  journalDir: string,
+  r: RestoredFrom,
+): Promise<string[]> {
   const file = join(journalDir, RESTORED_FROM_FILE);
   const text = JSON.stringify(r, null, 2) + '\n';
   const notes = await Promise.all(
     peers.map(async ({ hostname, host }): Promise<string | undefined> => {
       try {
-        for (const [argv, stdin] of [[['mkdir', '-p', journalDir], undefined], [['tee', file], text]] as const) {
+        for (const [argv, stdin] of [
+          [['mkdir', '-p', journalDir], undefined],
+          [['tee', file], text],
+        ] as const) {
           const res = await host.run(argv, { timeoutMs: SHARE_TIMEOUT_MS, ...(stdin ? { stdin } : {}) });
           if (res.code !== 0) return `${hostname}: ${argv.join(' ')} exited ${res.code}: ${res.stderr.trim()}`;
         }
@@ -53,5 +62,10 @@ export async function shareRestoredFrom(peers: readonly { hostname: string; host
       }
     }),
   );
-  return notes.filter((n): n is string => n !== undefined).map((n) => `the restored-from record was not copied to ${n}; check there will not say PRIMARY_RETURNED (copy ${file} there by hand)`);
+  return notes
+    .filter((n): n is string => n !== undefined)
+    .map(
+      (n) =>
+        `the restored-from record was not copied to ${n}; check there will not say PRIMARY_RETURNED (copy ${file} there by hand)`,
+    );
 }

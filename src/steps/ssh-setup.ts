@@ -48,7 +48,9 @@ export async function runSshSetup(o: SshSetupOptions): Promise<{ publicLine: str
   const rd = await readRestoreData(o.dc.restoreDataDir);
   const peers = inventoryFromRestoreData(rd).servers.filter((s) => s.headnode && s.hostname !== me);
   if (peers.length === 0) {
-    throw new Error(`no other headnode in ${o.dc.restoreDataDir}/dc/servers.json; run \`triton-recover sync\` once first (it writes the CNAPI server list even when peers refuse SSH)`);
+    throw new Error(
+      `no other headnode in ${o.dc.restoreDataDir}/dc/servers.json; run \`triton-recover sync\` once first (it writes the CNAPI server list even when peers refuse SSH)`,
+    );
   }
   const outcomes: PeerOutcome[] = [];
   for (const p of peers) {
@@ -61,7 +63,12 @@ export async function runSshSetup(o: SshSetupOptions): Promise<{ publicLine: str
   return { publicLine: id.publicLine, peers: outcomes };
 }
 
-async function setUpPeer(o: SshSetupOptions, hostname: string, adminIp: string, publicLine: string): Promise<PeerOutcome> {
+async function setUpPeer(
+  o: SshSetupOptions,
+  hostname: string,
+  adminIp: string,
+  publicLine: string,
+): Promise<PeerOutcome> {
   const base = { hostname, adminIp };
   if (!o.dc.hostKey) return { ...base, status: 'failed', detail: 'this DC cannot fetch host keys' };
   let scanned;
@@ -75,13 +82,21 @@ async function setUpPeer(o: SshSetupOptions, hostname: string, adminIp: string, 
   const kh = await loadKnownHosts(o.knownHosts);
   const known = checkHostKey(kh, { host: scanned.address, port: scanned.port, keyType, key: scanned.key });
   if (known.status === 'changed' || known.status === 'revoked') {
-    return { ...base, fingerprint, status: 'failed', detail: `its host key ${fingerprint} is ${known.status} in ${o.knownHosts}; if the peer was reinstalled, remove its line there (after checking on its console), then run ssh-setup again` };
+    return {
+      ...base,
+      fingerprint,
+      status: 'failed',
+      detail: `its host key ${fingerprint} is ${known.status} in ${o.knownHosts}; if the peer was reinstalled, remove its line there (after checking on its console), then run ssh-setup again`,
+    };
   }
   if (known.status === 'unknown') {
     o.log(`${hostname} (${adminIp}): host key ${keyType} ${fingerprint}`);
     o.log(`  compare on ${hostname}'s console: for f in /etc/ssh/ssh_host_*_key.pub; do ssh-keygen -lf $f; done`);
-    if (o.ask && !(await o.ask(`  trust this key for ${hostname}? [y/N] `))) return { ...base, fingerprint, status: 'declined' };
-    const names = [...new Set([hostLookupName(hostname, scanned.port), hostLookupName(scanned.address, scanned.port)])].join(',');
+    if (o.ask && !(await o.ask(`  trust this key for ${hostname}? [y/N] `)))
+      return { ...base, fingerprint, status: 'declined' };
+    const names = [
+      ...new Set([hostLookupName(hostname, scanned.port), hostLookupName(scanned.address, scanned.port)]),
+    ].join(',');
     await mkdir(dirname(o.knownHosts), { recursive: true, mode: 0o700 });
     await appendFile(o.knownHosts, `${names} ${keyType} ${scanned.key.toString('base64')}\n`, { mode: 0o644 });
     o.log(`  recorded in ${o.knownHosts}`);
@@ -100,14 +115,17 @@ async function setUpPeer(o: SshSetupOptions, hostname: string, adminIp: string, 
       };
     }
     const kept = await addLine(host, where.path, publicLine, o.timeoutMs);
-    o.log(`  ${hostname}: key in ${where.path} (its boot copies that file to ${LIVE_AUTHORIZED_KEYS}) and in ${LIVE_AUTHORIZED_KEYS} (for now)`);
+    o.log(
+      `  ${hostname}: key in ${where.path} (its boot copies that file to ${LIVE_AUTHORIZED_KEYS}) and in ${LIVE_AUTHORIZED_KEYS} (for now)`,
+    );
     return { ...base, fingerprint, persistent: where.path, status: kept || live ? 'installed' : 'already' };
   } catch (e) {
     return {
       ...base,
       fingerprint,
       status: 'failed',
-      detail: `${(e as Error).message}. Install the key by hand on ${hostname}'s console: ` +
+      detail:
+        `${(e as Error).message}. Install the key by hand on ${hostname}'s console: ` +
         `mkdir -p /usbkey/config.inc /root/.ssh; echo '${publicLine}' | tee -a ${PERSISTENT_AUTHORIZED_KEYS} >> ${LIVE_AUTHORIZED_KEYS}` +
         ' (the file root_authorized_keys_file names in /usbkey/config or /usbkey/config.inc/generic; or run ssh-setup again with an ssh-agent that can log in there: ssh -A)',
     };

@@ -29,7 +29,12 @@ function firstBootFailedHint(uuid: string, look: string): string {
  * up; else what is still pending. A duplicate is an immediate failure: it does
  * not clear while the other holder keeps the IP.
  */
-async function addressesUp(a: WaitHealthy, host: Host, vm: VmadmVm, t: { timeoutMs: number; signal?: AbortSignal }): Promise<string> {
+async function addressesUp(
+  a: WaitHealthy,
+  host: Host,
+  vm: VmadmVm,
+  t: { timeoutMs: number; signal?: AbortSignal },
+): Promise<string> {
   const ips = vm.nics.filter((n) => n.ip !== undefined && Ipv4.safeParse(n.ip).success);
   if (ips.length === 0) return '';
   const cmd = formatCommand(ipadmArgv(vm.uuid));
@@ -42,8 +47,13 @@ async function addressesUp(a: WaitHealthy, host: Host, vm: VmadmVm, t: { timeout
   for (const n of ips) {
     const addr = addrs.find((x) => x.ip === n.ip);
     if (addr?.state === 'duplicate') {
-      throw new ActionFailed(a, host.name, cmd, `${addr.addrobj} ${n.ip} of ${vm.alias ?? vm.uuid} (${vm.uuid}) is DUPLICATE: another host on the network held ${n.ip} first, so whatever answers on ${n.ip} is not this zone`,
-        `find the other holder (arp -an | grep ${n.ip} in this GZ shows the MAC that answers; sdc-napi /networks/<admin uuid>/ips/${n.ip} names its owner, belongs_to_uuid) and take the IP from it; then vmadm stop ${vm.uuid}; vmadm start ${vm.uuid} so the zone claims it again, and rerun`);
+      throw new ActionFailed(
+        a,
+        host.name,
+        cmd,
+        `${addr.addrobj} ${n.ip} of ${vm.alias ?? vm.uuid} (${vm.uuid}) is DUPLICATE: another host on the network held ${n.ip} first, so whatever answers on ${n.ip} is not this zone`,
+        `find the other holder (arp -an | grep ${n.ip} in this GZ shows the MAC that answers; sdc-napi /networks/<admin uuid>/ips/${n.ip} names its owner, belongs_to_uuid) and take the IP from it; then vmadm stop ${vm.uuid}; vmadm start ${vm.uuid} so the zone claims it again, and rerun`,
+      );
     }
     if (!addr) return `${n.ip} is not configured in the zone yet (${cmd})`;
     if (addr.state !== 'ok') return `${addr.addrobj} ${n.ip} is ${addr.state} (${cmd})`;
@@ -65,31 +75,60 @@ export async function waitHealthy(ctx: ActionContext, a: WaitHealthy): Promise<s
   let last = 'not checked yet';
   while (Date.now() < deadline) {
     const vm = await vmadmGet(host, uuid, t);
-    if (!vm) throw new ActionFailed(a, host.name, formatCommand(['vmadm', 'get', uuid]), 'no such VM', 'the zone is gone: rerun to re-create it');
+    if (!vm)
+      throw new ActionFailed(
+        a,
+        host.name,
+        formatCommand(['vmadm', 'get', uuid]),
+        'no such VM',
+        'the zone is gone: rerun to re-create it',
+      );
     const zonepath = vm.zonepath ?? `/zones/${uuid}`;
     // svcs fails on a zone that is not running, which is then moot.
-    const [setup, svcs] = vm.state === 'running'
-      ? await Promise.all([zoneSetup(host, zonepath, t), svcsXz(host, uuid, t).catch(() => undefined)])
-      : [undefined, undefined];
+    const [setup, svcs] =
+      vm.state === 'running'
+        ? await Promise.all([zoneSetup(host, zonepath, t), svcsXz(host, uuid, t).catch(() => undefined)])
+        : [undefined, undefined];
     if (setup === 'failed') {
-      throw new ActionFailed(a, host.name, formatCommand(['test', '-f', setupMarker(zonepath, 'setup_failed')]), `${uuid}: its first-boot setup failed`,
-        firstBootFailedHint(uuid, `read its setup log (${zonepath}/root/var/svc/setup.log)`));
+      throw new ActionFailed(
+        a,
+        host.name,
+        formatCommand(['test', '-f', setupMarker(zonepath, 'setup_failed')]),
+        `${uuid}: its first-boot setup failed`,
+        firstBootFailedHint(uuid, `read its setup log (${zonepath}/root/var/svc/setup.log)`),
+      );
     }
     const broken = svcs?.problems.find((p) => p.state.startsWith('maintenance'));
     if (broken) {
-      throw new ActionFailed(a, host.name, formatCommand(['svcs', '-xz', uuid]), `${broken.fmri}: ${broken.state}${broken.reason ? ` (${broken.reason})` : ''}`,
-        firstBootFailedHint(uuid, `look at the service log (svcs -L -z ${uuid} ${broken.fmri})`));
+      throw new ActionFailed(
+        a,
+        host.name,
+        formatCommand(['svcs', '-xz', uuid]),
+        `${broken.fmri}: ${broken.state}${broken.reason ? ` (${broken.reason})` : ''}`,
+        firstBootFailedHint(uuid, `look at the service log (svcs -L -z ${uuid} ${broken.fmri})`),
+      );
     }
-    const pending = vm.state !== 'running' || !svcs ? `zone state ${vm.state}`
-      : setup !== 'complete' ? `setup not complete yet (no ${setupMarker(zonepath, 'setup_complete')})`
-      : !svcs.healthy ? `svcs: ${svcs.problems.map((p) => `${p.fmri} ${p.state}`).join(', ')}`
-      // Only now ask whose answer the ping would be: DAD may still be probing before.
-      : await addressesUp(a, host, vm, t);
+    const pending =
+      vm.state !== 'running' || !svcs
+        ? `zone state ${vm.state}`
+        : setup !== 'complete'
+          ? `setup not complete yet (no ${setupMarker(zonepath, 'setup_complete')})`
+          : !svcs.healthy
+            ? `svcs: ${svcs.problems.map((p) => `${p.fmri} ${p.state}`).join(', ')}`
+            : // Only now ask whose answer the ping would be: DAD may still be probing before.
+              await addressesUp(a, host, vm, t);
     if (pending) last = pending;
     else if (a.http) {
       try {
-        const r = await ctx.dc.http({ method: 'GET', url: a.http.url, timeoutMs: 10_000, ...(a.http.tls ? { tls: a.http.tls } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
-        if (r.status === 200) return `healthy: running, setup complete, svcs clean, its addresses its own, ${new URL(a.http.url).pathname} answers`;
+        const r = await ctx.dc.http({
+          method: 'GET',
+          url: a.http.url,
+          timeoutMs: 10_000,
+          ...(a.http.tls ? { tls: a.http.tls } : {}),
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        });
+        if (r.status === 200)
+          return `healthy: running, setup complete, svcs clean, its addresses its own, ${new URL(a.http.url).pathname} answers`;
         last = `${a.http.url} answered HTTP ${r.status}`;
       } catch (err) {
         last = `${a.http.url}: ${(err as Error).message}`;
@@ -97,6 +136,11 @@ export async function waitHealthy(ctx: ActionContext, a: WaitHealthy): Promise<s
     } else return 'healthy: running, setup complete, svcs clean, its addresses its own';
     await sleep(ctx.timing.pollMs, undefined, ctx.signal ? { signal: ctx.signal } : undefined);
   }
-  throw new ActionFailed(a, host.name, formatCommand(['svcs', '-xz', uuid]), `still not healthy after ${Math.round(ctx.timing.healthTimeoutMs / 1000)} s: ${last}`,
-    `check the zone by hand (zlogin ${uuid} svcs -x; tail its SMF logs and /var/svc/setup.log); rerun once it is healthy: the restore continues after it`);
+  throw new ActionFailed(
+    a,
+    host.name,
+    formatCommand(['svcs', '-xz', uuid]),
+    `still not healthy after ${Math.round(ctx.timing.healthTimeoutMs / 1000)} s: ${last}`,
+    `check the zone by hand (zlogin ${uuid} svcs -x; tail its SMF logs and /var/svc/setup.log); rerun once it is healthy: the restore continues after it`,
+  );
 }

@@ -19,7 +19,10 @@ export interface PreparationSink {
   output?(a: PlanAction, stdout: string, stderr: string): void;
 }
 
-type Held = { kind: 'start'; a: PlanAction } | { kind: 'end'; a: PlanAction; r: ActionResult } | { kind: 'output'; a: PlanAction; out: string; err: string };
+type Held =
+  | { kind: 'start'; a: PlanAction }
+  | { kind: 'end'; a: PlanAction; r: ActionResult }
+  | { kind: 'output'; a: PlanAction; out: string; err: string };
 
 export interface Prepared {
   /** An action of the step ran in this run: what follows is known not done. */
@@ -50,7 +53,8 @@ class StepPreparation {
   readonly events: Required<PreparationSink> = {
     start: (a) => (this.sink ? this.sink.start?.(a) : this.held.push({ kind: 'start', a })),
     end: (a, r) => (this.sink ? this.sink.end?.(a, r) : this.held.push({ kind: 'end', a, r })),
-    output: (a, out, err) => (this.sink ? this.sink.output?.(a, out, err) : this.held.push({ kind: 'output', a, out, err })),
+    output: (a, out, err) =>
+      this.sink ? this.sink.output?.(a, out, err) : this.held.push({ kind: 'output', a, out, err }),
   };
   constructor(readonly done: Promise<Prepared>) {
     done.catch(() => {}); // surfaced by attach(), never as an unhandled rejection

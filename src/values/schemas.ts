@@ -3,15 +3,11 @@
 // passed one of these.
 import { z } from 'zod';
 
-export const Uuid = z
-  .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'not a UUID');
+export const Uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'not a UUID');
 export const Ipv4 = z
   .string()
   .regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, 'not an IPv4 address');
-export const Hostname = z
-  .string()
-  .regex(/^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/, 'not a valid hostname');
+export const Hostname = z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/, 'not a valid hostname');
 /** Zone aliases: sapi0, cloudapi1, portolan0 ... */
 export const Alias = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'not a valid alias');
 export const ServiceName = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'not a valid service name');

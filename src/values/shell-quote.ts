@@ -12,7 +12,24 @@ export function quoteArg(arg: string): string {
 
 // In command position sh reads FOO=bar as an assignment and `if` as syntax, not
 // as the program to run: quote them there so the string runs argv[0] itself.
-const RESERVED = new Set(['case', 'do', 'done', 'elif', 'else', 'esac', 'fi', 'for', 'function', 'if', 'in', 'select', 'then', 'time', 'until', 'while']);
+const RESERVED = new Set([
+  'case',
+  'do',
+  'done',
+  'elif',
+  'else',
+  'esac',
+  'fi',
+  'for',
+  'function',
+  'if',
+  'in',
+  'select',
+  'then',
+  'time',
+  'until',
+  'while',
+]);
 
 export function quoteArgv(argv: readonly string[]): string {
   if (argv.length === 0) throw new Error('empty argv');

@@ -13,8 +13,15 @@ import { REF } from '../support/reference.js';
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
 const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
 
-interface Inst { alias: string; state?: string }
-interface Srv { hostname: string; alive: boolean; partitioned?: boolean }
+interface Inst {
+  alias: string;
+  state?: string;
+}
+interface Srv {
+  hostname: string;
+  alive: boolean;
+  partitioned?: boolean;
+}
 
 function scenario(dir: string, edit: (s: { servers: Srv[]; instances: Inst[] }) => void = () => {}): string {
   const s = JSON.parse(readFileSync(contract, 'utf8')) as { servers: Srv[]; instances: Inst[] };
@@ -25,7 +32,25 @@ function scenario(dir: string, edit: (s: { servers: Srv[]; instances: Inst[] }) 
 }
 
 const restore = (dir: string, sim: string, journal: string, extra: string[] = []) =>
-  execa(bin, ['restore', '--yes', '--fenced', 'headnode0', '--sim', sim, '--sim-state', join(dir, 's.json'), '--sim-speed', '400', '--journal-dir', join(dir, journal), ...extra], { reject: false, stdin: 'ignore' });
+  execa(
+    bin,
+    [
+      'restore',
+      '--yes',
+      '--fenced',
+      'headnode0',
+      '--sim',
+      sim,
+      '--sim-state',
+      join(dir, 's.json'),
+      '--sim-speed',
+      '400',
+      '--journal-dir',
+      join(dir, journal),
+      ...extra,
+    ],
+    { reject: false, stdin: 'ignore' },
+  );
 
 describe('the DC-wide lock between two consoles', () => {
   it('two restores started at once: exactly one runs, the other exits 2 with LOCK_HELD naming the holder', async () => {

@@ -20,19 +20,39 @@ describe('triton-recover bundle', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     const path = /^incident bundle: (.*s\.journal\/incident-.*\.tar\.gz)$/m.exec(r.stdout)?.[1];
     expect(path && existsSync(path), r.stdout).toBe(true);
-    expect(r.stdout).toMatch(/^status \(for a status page\):\n {2}Datacenter .*: primary headnode headnode0 is dead; .*\n {2}Restore DONE: 21 of 21 zones restored, .*\n {2}Next: /m);
+    expect(r.stdout).toMatch(
+      /^status \(for a status page\):\n {2}Datacenter .*: primary headnode headnode0 is dead; .*\n {2}Restore DONE: 21 of 21 zones restored, .*\n {2}Next: /m,
+    );
 
     const b = await cli(['bundle', ...sim]);
     expect(b.exitCode, b.stderr).toBe(0);
     const again = /^incident bundle: (.*)$/m.exec(b.stdout)![1]!;
     expect(again).not.toBe(path);
     const names = untarGz(readFileSync(again)).map((f) => f.name.replace(/^[^/]+\//, ''));
-    expect(names).toEqual(expect.arrayContaining(['status.txt', 'journal.jsonl', 'confirmations.txt', 'check.json', 'plan.json', 'report.md', 'timings.txt']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'status.txt',
+        'journal.jsonl',
+        'confirmations.txt',
+        'check.json',
+        'plan.json',
+        'report.md',
+        'timings.txt',
+      ]),
+    );
   });
 
   it('no journal directory: exit 2, where it looked and what to give', async () => {
     const dir = tempDir();
-    const r = await cli(['--journal-dir', join(dir, 'none'), 'bundle', '--sim', contract, '--sim-state', join(dir, 's.json')]);
+    const r = await cli([
+      '--journal-dir',
+      join(dir, 'none'),
+      'bundle',
+      '--sim',
+      contract,
+      '--sim-state',
+      join(dir, 's.json'),
+    ]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain(`no journal directory ${join(dir, 'none')}`);
     expect(r.stderr).toContain('--journal-dir DIR');

@@ -56,8 +56,11 @@ describe('triton-recover check --prometheus', () => {
     expect(verdict(fams)).toBe('degraded');
     expect(r.exitCode).toBe(EXIT['degraded']);
     expect(valueOf(fams, 'triton_recover_mode', { mode: 'readiness' })).toBe(1);
-    for (const h of ['headnode0', 'headnode1', 'headnode2']) expect(valueOf(fams, 'triton_recover_headnode_restorable', { headnode: h })).toBe(1);
-    expect(valueOf(fams, 'triton_recover_restore_data_age_seconds', { service: 'cmon', headnode: 'headnode1' })).toBeGreaterThanOrEqual(93_600);
+    for (const h of ['headnode0', 'headnode1', 'headnode2'])
+      expect(valueOf(fams, 'triton_recover_headnode_restorable', { headnode: h })).toBe(1);
+    expect(
+      valueOf(fams, 'triton_recover_restore_data_age_seconds', { service: 'cmon', headnode: 'headnode1' }),
+    ).toBeGreaterThanOrEqual(93_600);
     expect(valueOf(fams, 'triton_recover_problems', { code: 'RESTORE_DATA_MISSING', severity: 'warning' })).toBe(1); // headnode0 holds none
     expect(valueOf(fams, 'triton_recover_problems', { code: 'NO_DHCPD_SURVIVOR', severity: 'warning' })).toBe(1); // headnode2 runs none
     expect(fams.get('triton_recover_problems')!.samples).toHaveLength(PROBLEM_CODES.length * 2);
@@ -79,14 +82,19 @@ describe('triton-recover check --prometheus', () => {
     const dir = tempDir();
     const file = join(dir, 'scenario.json');
     writeFileSync(file, readFileSync(contract, 'utf8'));
-    const r = await execa(bin, ['check', '--prometheus', '--sim', file, '--sim-speed', '100', '--max-age', '45'], { reject: false });
+    const r = await execa(bin, ['check', '--prometheus', '--sim', file, '--sim-speed', '100', '--max-age', '45'], {
+      reject: false,
+    });
     expect(valueOf(parsePrometheus(`${r.stdout}\n`), 'triton_recover_restore_data_max_age_seconds')).toBe(2700);
   });
 });
 
 describe('share/cron/triton-recover-check.cron, run by sh as cron would', () => {
   const cronLine = (): string => {
-    const lines = readFileSync(resolve(import.meta.dirname, '..', '..', 'share', 'cron', 'triton-recover-check.cron'), 'utf8')
+    const lines = readFileSync(
+      resolve(import.meta.dirname, '..', '..', 'share', 'cron', 'triton-recover-check.cron'),
+      'utf8',
+    )
       .split('\n')
       .filter((l) => l.trim() && !l.startsWith('#'));
     expect(lines).toHaveLength(1);
@@ -96,29 +104,35 @@ describe('share/cron/triton-recover-check.cron, run by sh as cron would', () => 
     return f.slice(5).join(' ');
   };
 
-  it.skipIf(promtool.skip)('replaces triton_recover.prom atomically with what promtool accepts; a failed check leaves the old file and no temp', async () => {
-    const dir = tempDir();
-    try {
-      const textfiles = join(dir, 'textfile');
-      mkdirSync(textfiles);
-      const scenario = join(dir, 'scenario.json');
-      writeFileSync(scenario, readFileSync(contract, 'utf8'));
-      const cmd = (extra: string): string =>
-        cronLine()
-          .replace('D=/var/node_exporter/textfile', `D=${textfiles}`)
-          .replace('/var/log/triton-recover-check.log', join(dir, 'check.log'))
-          .replace('/opt/triton-recover/bin/triton-recover check --prometheus', `${bin} check --prometheus --sim ${scenario} --sim-speed 100${extra}`);
-      const prom = join(textfiles, 'triton_recover.prom');
-      await execa('sh', ['-c', cmd('')]);
-      expect(readdirSync(textfiles)).toEqual(['triton_recover.prom']);
-      await expectPromtoolAccepts(readFileSync(prom, 'utf8'));
-      const before = statSync(prom).mtimeMs;
-      await execa('sh', ['-c', cmd(' --max-age -1')]); // a usage error: exit 64
-      expect(readdirSync(textfiles)).toEqual(['triton_recover.prom']);
-      expect(statSync(prom).mtimeMs).toBe(before);
-      expect(readFileSync(join(dir, 'check.log'), 'utf8')).toContain('--max-age');
-    } finally {
-      if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it.skipIf(promtool.skip)(
+    'replaces triton_recover.prom atomically with what promtool accepts; a failed check leaves the old file and no temp',
+    async () => {
+      const dir = tempDir();
+      try {
+        const textfiles = join(dir, 'textfile');
+        mkdirSync(textfiles);
+        const scenario = join(dir, 'scenario.json');
+        writeFileSync(scenario, readFileSync(contract, 'utf8'));
+        const cmd = (extra: string): string =>
+          cronLine()
+            .replace('D=/var/node_exporter/textfile', `D=${textfiles}`)
+            .replace('/var/log/triton-recover-check.log', join(dir, 'check.log'))
+            .replace(
+              '/opt/triton-recover/bin/triton-recover check --prometheus',
+              `${bin} check --prometheus --sim ${scenario} --sim-speed 100${extra}`,
+            );
+        const prom = join(textfiles, 'triton_recover.prom');
+        await execa('sh', ['-c', cmd('')]);
+        expect(readdirSync(textfiles)).toEqual(['triton_recover.prom']);
+        await expectPromtoolAccepts(readFileSync(prom, 'utf8'));
+        const before = statSync(prom).mtimeMs;
+        await execa('sh', ['-c', cmd(' --max-age -1')]); // a usage error: exit 64
+        expect(readdirSync(textfiles)).toEqual(['triton_recover.prom']);
+        expect(statSync(prom).mtimeMs).toBe(before);
+        expect(readFileSync(join(dir, 'check.log'), 'utf8')).toContain('--max-age');
+      } finally {
+        if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

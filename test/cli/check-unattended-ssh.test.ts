@@ -11,13 +11,22 @@ import { cron, freePort } from '../support/cli.js';
 
 const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
 
-interface Evidence { signal: string; says: string; ok: boolean; detail: string }
-interface Report { headnodes: { hostname: string; local: boolean; evidence: Evidence[] }[] }
+interface Evidence {
+  signal: string;
+  says: string;
+  ok: boolean;
+  detail: string;
+}
+interface Report {
+  headnodes: { hostname: string; local: boolean; evidence: Evidence[] }[];
+}
 
 /** Each other headnode's SSH evidence from `check --json`. */
 function sshEvidence(stdout: string): Map<string, Evidence | undefined> {
   const r = JSON.parse(stdout) as Report;
-  return new Map(r.headnodes.filter((h) => !h.local).map((h) => [h.hostname, h.evidence.find((e) => e.signal === 'ssh')]));
+  return new Map(
+    r.headnodes.filter((h) => !h.local).map((h) => [h.hostname, h.evidence.find((e) => e.signal === 'ssh')]),
+  );
 }
 
 describe('unattended check over SSH (issue 12)', () => {
@@ -39,7 +48,9 @@ describe('unattended check over SSH (issue 12)', () => {
     expect((await cron([...base, 'ssh-setup', '--yes'])).exitCode).toBe(0);
     const wire = await cron([...base, '--sim-ssh', port, 'ssh-setup', '--yes']);
     expect(wire.exitCode, wire.stdout + wire.stderr).toBe(0);
-    expect(wire.stdout).toMatch(/^ALREADY +headnode0 \S+ SHA256:\S+ \(kept in \/usbkey\/config\.inc\/root\.authorized_keys\)/m);
+    expect(wire.stdout).toMatch(
+      /^ALREADY +headnode0 \S+ SHA256:\S+ \(kept in \/usbkey\/config\.inc\/root\.authorized_keys\)/m,
+    );
 
     const reached = async (when: string): Promise<void> => {
       const r = await cron(check);

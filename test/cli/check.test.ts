@@ -16,7 +16,16 @@ function cli(args: string[]) {
 describe('triton-recover check', () => {
   it('--json answers the detection part of the contract on the reference scenario', async () => {
     const dir = tempDir();
-    const r = await cli(['check', '--json', '--sim', contract, '--sim-state', join(dir, 's.json'), '--sim-speed', '50']);
+    const r = await cli([
+      'check',
+      '--json',
+      '--sim',
+      contract,
+      '--sim-state',
+      join(dir, 's.json'),
+      '--sim-speed',
+      '50',
+    ]);
     const out = JSON.parse(r.stdout) as Record<string, any>;
     expect(out.mode).toBe('disaster');
     expect(out.primary).toMatchObject({ hostname: 'headnode0', uuid: REF.headnode0.uuid, state: 'dead' });
@@ -25,15 +34,22 @@ describe('triton-recover check', () => {
     expect(signals.ping).toMatchObject({ ok: false, detail: `no answer from ${REF.headnode0.adminIp}` });
     expect(signals.manatee.detail).toContain('manatee0 was deposed');
     // The SSH probe's own timeout fires before the probe deadline: a typed "dead", not "cannot tell".
-    expect(signals.ssh).toMatchObject({ says: 'dead', detail: `SSH to ${REF.headnode0.adminIp}: connection timed out` });
-    for (const e of out.primary.evidence) expect(Object.keys(e)).toEqual(expect.arrayContaining(['signal', 'ok', 'detail']));
+    expect(signals.ssh).toMatchObject({
+      says: 'dead',
+      detail: `SSH to ${REF.headnode0.adminIp}: connection timed out`,
+    });
+    for (const e of out.primary.evidence)
+      expect(Object.keys(e)).toEqual(expect.arrayContaining(['signal', 'ok', 'detail']));
     expect(out.headnodes.map((h: any) => [h.hostname, h.state, h.local])).toEqual([
       ['headnode0', 'dead', false],
       ['headnode1', 'alive', true],
       ['headnode2', 'alive', false],
     ]);
     expect(['ready', 'degraded', 'not-ready']).toContain(out.verdict);
-    expect(out.services.find((s: any) => s.name === 'sapi')).toMatchObject({ onDeadHeadnode: true, restoreData: { present: true, dataset: true } });
+    expect(out.services.find((s: any) => s.name === 'sapi')).toMatchObject({
+      onDeadHeadnode: true,
+      restoreData: { present: true, dataset: true },
+    });
     expect(Array.isArray(out.problems)).toBe(true);
     // The live state was written for a rerun to pick up.
     expect(JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')).sim.createdAt).toBeTypeOf('number');
@@ -49,7 +65,9 @@ describe('triton-recover check', () => {
     const out = JSON.parse(r.stdout);
     expect(out.mode).toBe('readiness');
     expect(out.primary.state).toBe('alive');
-    expect(out.primary.evidence.filter((e: any) => e.ok).map((e: any) => e.signal)).toEqual(expect.arrayContaining(['ping', 'ssh', 'binder']));
+    expect(out.primary.evidence.filter((e: any) => e.ok).map((e: any) => e.signal)).toEqual(
+      expect.arrayContaining(['ping', 'ssh', 'binder']),
+    );
   });
 
   it('a malformed scenario is a usage error naming the field', async () => {

@@ -5,7 +5,12 @@ import { execa, type ResultPromise } from 'execa';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SIM_SDCADM_BUILDSTAMP, SIM_SDCADM_DEPLOYED_IMAGE, SIM_SDCADM_IMAGE, tgzMembers } from '../../src/remote/sim/usbkey-key.js';
+import {
+  SIM_SDCADM_BUILDSTAMP,
+  SIM_SDCADM_DEPLOYED_IMAGE,
+  SIM_SDCADM_IMAGE,
+  tgzMembers,
+} from '../../src/remote/sim/usbkey-key.js';
 import { USBKEY_BASE_NAMES } from '../../src/state/convert-plan.js';
 import { tempDir } from '../support/sim-dc.js';
 import { REF } from '../support/reference.js';
@@ -14,8 +19,18 @@ const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
 const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
 const CN0 = REF.cn0.uuid;
 
-interface Inst { service: string; alias: string; server: string; state?: string }
-interface State { servers: { hostname: string; headnode: boolean; usbkey: boolean }[]; instances: Inst[]; manatee: { async: string[] }; sim: { events: { what: string }[] } }
+interface Inst {
+  service: string;
+  alias: string;
+  server: string;
+  state?: string;
+}
+interface State {
+  servers: { hostname: string; headnode: boolean; usbkey: boolean }[];
+  instances: Inst[];
+  manatee: { async: string[] };
+  sim: { events: { what: string }[] };
+}
 
 /** Every headnode alive; `thin`: the DC has only 2 binders, 2 manatees and 2 morays. */
 function scenario(dir: string, thin: boolean): string {
@@ -33,10 +48,21 @@ function scenario(dir: string, thin: boolean): string {
   return f;
 }
 
-const args = (dir: string, thin: boolean, speed = '400'): string[] => ['convert', 'cn0', '--yes', '--sim', scenario(dir, thin), '--sim-state', join(dir, 's.json'), '--sim-speed', speed];
+const args = (dir: string, thin: boolean, speed = '400'): string[] => [
+  'convert',
+  'cn0',
+  '--yes',
+  '--sim',
+  scenario(dir, thin),
+  '--sim-state',
+  join(dir, 's.json'),
+  '--sim-speed',
+  speed,
+];
 const state = (dir: string): State => JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')) as State;
 const journalPath = (dir: string): string => join(dir, 's.journal', `convert-${CN0}`, 'journal.jsonl');
-const journalLines = (dir: string): number => (existsSync(journalPath(dir)) ? readFileSync(journalPath(dir), 'utf8').split('\n').filter(Boolean).length : 0);
+const journalLines = (dir: string): number =>
+  existsSync(journalPath(dir)) ? readFileSync(journalPath(dir), 'utf8').split('\n').filter(Boolean).length : 0;
 
 /** What must hold after a finished conversion, whatever happened on the way. */
 function converted(dir: string, thin: boolean): string[] {
@@ -70,7 +96,11 @@ describe('triton-recover convert --yes', () => {
     expect(r.stderr).toMatch(/OK {3}reboot cn0/);
     expect(converted(dir, false)).toEqual([]);
     // The new headnode's USB key got its own config: its hostname and IP, not the primary's external IP.
-    const cn0 = (JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')) as { servers: { hostname: string; files: Record<string, string> }[] }).servers.find((x) => x.hostname === 'cn0')!;
+    const cn0 = (
+      JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')) as {
+        servers: { hostname: string; files: Record<string, string> }[];
+      }
+    ).servers.find((x) => x.hostname === 'cn0')!;
     expect(cn0.files['/usbkey/config']).toContain('hostname=cn0\n');
     expect(cn0.files['/usbkey/config']).toContain(`admin_ip=${REF.cn0.adminIp}\n`);
     expect(cn0.files['/usbkey/config']).not.toContain('external_ip=');
@@ -78,7 +108,11 @@ describe('triton-recover convert --yes', () => {
     const journal = readFileSync(journalPath(dir), 'utf8');
     expect(journal).not.toContain('datacenter_name=');
     expect(journal).toContain('not recorded: it holds password hashes');
-    const hn0 = (JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')) as { servers: { hostname: string; files: Record<string, string> }[] }).servers.find((x) => x.hostname === 'headnode0')!;
+    const hn0 = (
+      JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')) as {
+        servers: { hostname: string; files: Record<string, string> }[];
+      }
+    ).servers.find((x) => x.hostname === 'headnode0')!;
     expect(Object.keys(hn0.files).filter((f) => f.endsWith(`${CN0}.config`))).toEqual([]);
     expect(Object.keys(hn0.files)).toContain(`/usbkey/extra/headnode-prepare/${CN0}.networking.json`);
     // The key base as the prototype packs it: the physical key mounted without case folding, and the sdcadm installer.
@@ -95,12 +129,17 @@ describe('triton-recover convert --yes', () => {
     expect(again.stdout).toContain('cn0 is already a headnode: its conversion finished');
     // Reinstalled as a compute node later: the old journal is set aside and a new conversion runs in full.
     const st = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')) as { servers: Record<string, unknown>[] };
-    Object.assign(st.servers.find((x) => x['hostname'] === 'cn0')!, { headnode: false, headnodeKey: false, usbkey: false });
+    Object.assign(
+      st.servers.find((x) => x['hostname'] === 'cn0')!,
+      { headnode: false, headnodeKey: false, usbkey: false },
+    );
     writeFileSync(join(dir, 's.json'), JSON.stringify(st));
     const third = await execa(bin, args(dir, false), { reject: false, stdin: 'ignore' });
     expect(third.exitCode, third.stderr).toBe(0);
     expect(third.stderr).toMatch(/OK {3}reboot cn0/);
-    expect(readdirSync(join(dir, 's.journal', `convert-${CN0}`)).filter((f) => /^journal-.*\.jsonl$/.test(f))).toHaveLength(1);
+    expect(
+      readdirSync(join(dir, 's.journal', `convert-${CN0}`)).filter((f) => /^journal-.*\.jsonl$/.test(f)),
+    ).toHaveLength(1);
   }, 60_000);
 
   it('a thin DC gets a binder (ha-binder), a third manatee peer, a moray and a dhcpd on cn0', async () => {
@@ -119,7 +158,17 @@ describe('triton-recover convert --yes', () => {
     s.servers[0].alive = true;
     s.servers.find((x: { hostname: string }) => x.hostname === 'cn0').bootsFrom = 'pxe';
     writeFileSync(join(dir, 'p.json'), JSON.stringify(s));
-    const a = ['convert', 'cn0', '--yes', '--sim', join(dir, 'p.json'), '--sim-state', join(dir, 's.json'), '--sim-speed', '400'];
+    const a = [
+      'convert',
+      'cn0',
+      '--yes',
+      '--sim',
+      join(dir, 'p.json'),
+      '--sim-state',
+      join(dir, 's.json'),
+      '--sim-speed',
+      '400',
+    ];
     const r = await execa(bin, a, { reject: false, stdin: 'ignore' });
     expect(r.exitCode).toBe(3);
     expect(r.stdout + r.stderr).toContain('must boot from its USB key, not PXE');
@@ -143,11 +192,31 @@ describe('triton-recover convert --yes', () => {
     s.servers[0].alive = true;
     s.servers[0].files = { '/opt/smartdc/sdcadm/etc/buildstamp': 'master-20990101T000000Z-gdeadbee-dirty\n' };
     writeFileSync(join(dir, 'f.json'), JSON.stringify(s));
-    const r = await execa(bin, ['convert', 'cn0', '--yes', '--sim', join(dir, 'f.json'), '--sim-state', join(dir, 's.json'), '--sim-speed', '400'], { reject: false, stdin: 'ignore' });
+    const r = await execa(
+      bin,
+      [
+        'convert',
+        'cn0',
+        '--yes',
+        '--sim',
+        join(dir, 'f.json'),
+        '--sim-state',
+        join(dir, 's.json'),
+        '--sim-speed',
+        '400',
+      ],
+      { reject: false, stdin: 'ignore' },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
-    const hn0 = (JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')) as { servers: { hostname: string; files: Record<string, string> }[] }).servers.find((x) => x.hostname === 'headnode0')!;
+    const hn0 = (
+      JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')) as {
+        servers: { hostname: string; files: Record<string, string> }[];
+      }
+    ).servers.find((x) => x.hostname === 'headnode0')!;
     expect(hn0.files['/usbkey/extra/sdcadm/sdcadm.sh']).toContain(SIM_SDCADM_IMAGE);
-    expect(readFileSync(journalPath(dir), 'utf8')).toContain('the latest build: the updates server has no sdcadm image with buildstamp master-20990101T000000Z-gdeadbee');
+    expect(readFileSync(journalPath(dir), 'utf8')).toContain(
+      'the latest build: the updates server has no sdcadm image with buildstamp master-20990101T000000Z-gdeadbee',
+    );
   }, 60_000);
 
   it('a failing sdcadm stops the run with exit 3, the command and what next; the rerun finishes', async () => {
@@ -156,7 +225,17 @@ describe('triton-recover convert --yes', () => {
     s.servers[0].alive = true;
     s.faults = [{ command: 'sdcadm create', effect: 'fail', times: 1 }];
     writeFileSync(join(dir, 'f.json'), JSON.stringify(s));
-    const a = ['convert', 'cn0', '--yes', '--sim', join(dir, 'f.json'), '--sim-state', join(dir, 's.json'), '--sim-speed', '400'];
+    const a = [
+      'convert',
+      'cn0',
+      '--yes',
+      '--sim',
+      join(dir, 'f.json'),
+      '--sim-state',
+      join(dir, 's.json'),
+      '--sim-speed',
+      '400',
+    ];
     const r = await execa(bin, a, { reject: false, stdin: 'ignore' });
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toContain('FAILED on headnode0: a dhcpd on cn0');
@@ -192,15 +271,28 @@ describe('a conversion cut after its last step', () => {
 });
 
 /** Run until the journal has `lines` entries (or `ms` passed, or it shows `text` and then `after` ms passed), then SIGKILL. */
-async function killAt(dir: string, at: { lines?: number; ms?: number; text?: string; after?: number }): Promise<boolean> {
+async function killAt(
+  dir: string,
+  at: { lines?: number; ms?: number; text?: string; after?: number },
+): Promise<boolean> {
   const p: ResultPromise = execa(bin, args(dir, true), { reject: false, stdin: 'ignore' });
   const start = Date.now();
   let killed = false;
   let seenAt: number | undefined;
   while (p.exitCode === null && !killed) {
-    if (at.text !== undefined && seenAt === undefined && existsSync(journalPath(dir)) && readFileSync(journalPath(dir), 'utf8').includes(at.text)) seenAt = Date.now();
+    if (
+      at.text !== undefined &&
+      seenAt === undefined &&
+      existsSync(journalPath(dir)) &&
+      readFileSync(journalPath(dir), 'utf8').includes(at.text)
+    )
+      seenAt = Date.now();
     const textDue = seenAt !== undefined && Date.now() - seenAt >= (at.after ?? 0);
-    if ((at.lines !== undefined && journalLines(dir) >= at.lines) || (at.ms !== undefined && Date.now() - start >= at.ms) || textDue) {
+    if (
+      (at.lines !== undefined && journalLines(dir) >= at.lines) ||
+      (at.ms !== undefined && Date.now() - start >= at.ms) ||
+      textDue
+    ) {
       p.kill('SIGKILL');
       killed = true;
     }
@@ -215,7 +307,9 @@ async function killAt(dir: string, at: { lines?: number; ms?: number; text?: str
 // 22; the reboot starts at 46, its wait at 49); time offsets land inside
 // commands, the reboot wait included.
 const POINTS: { lines?: number; ms?: number; text?: string; after?: number }[] = [
-  ...[2, 4, 10, 15, 17, 18, 21, 22, 24, 28, 33, 38, 40, 42, 46, 47, 48, 49, 52, 55, 57, 60, 62, 67, 70].map((lines) => ({ lines })),
+  ...[2, 4, 10, 15, 17, 18, 21, 22, 24, 28, 33, 38, 40, 42, 46, 47, 48, 49, 52, 55, 57, 60, 62, 67, 70].map(
+    (lines) => ({ lines }),
+  ),
   ...[500, 900, 1200].map((ms) => ({ ms })),
   // Around the reboot: journaled but not sent yet, sent while the server still
   // answers (its shutdown takes a moment), and down. Never sent twice.
@@ -223,17 +317,32 @@ const POINTS: { lines?: number; ms?: number; text?: string; after?: number }[] =
 ];
 
 describe('kill -9 during a conversion, then rerun', () => {
-  it.concurrent.each(POINTS.map((p, i) => [i, p] as const))('point %i %o', async (_i, point) => {
-    const dir = tempDir('tr-conv-kill-');
-    expect(await killAt(dir, point)).toBe(true);
-    const rerun = await execa(bin, args(dir, true), { reject: false, stdin: 'ignore' });
-    const why = `${dir}\n${rerun.stdout.slice(-1500)}\n${rerun.stderr.slice(-3000)}`;
-    expect(rerun.exitCode, why).toBe(0);
-    expect(converted(dir, true), why).toEqual([]);
-    const entries = readFileSync(journalPath(dir), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { t: string; id?: string; ok?: boolean; skipped?: boolean });
-    const ran = new Map<string, number>();
-    for (const e of entries) if (e.t === 'end' && e.ok && !e.skipped && e.id && !e.id.endsWith('-wait') && e.id !== 'reboot/wait') ran.set(e.id, (ran.get(e.id) ?? 0) + 1);
-    expect([...ran].filter(([, n]) => n > 1), why).toEqual([]);
-    expect(readdirSync(join(dir, 's.journal')).filter((f) => f === 'lock.json'), 'the lock is released').toEqual([]);
-  }, 120_000);
+  it.concurrent.each(POINTS.map((p, i) => [i, p] as const))(
+    'point %i %o',
+    async (_i, point) => {
+      const dir = tempDir('tr-conv-kill-');
+      expect(await killAt(dir, point)).toBe(true);
+      const rerun = await execa(bin, args(dir, true), { reject: false, stdin: 'ignore' });
+      const why = `${dir}\n${rerun.stdout.slice(-1500)}\n${rerun.stderr.slice(-3000)}`;
+      expect(rerun.exitCode, why).toBe(0);
+      expect(converted(dir, true), why).toEqual([]);
+      const entries = readFileSync(journalPath(dir), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { t: string; id?: string; ok?: boolean; skipped?: boolean });
+      const ran = new Map<string, number>();
+      for (const e of entries)
+        if (e.t === 'end' && e.ok && !e.skipped && e.id && !e.id.endsWith('-wait') && e.id !== 'reboot/wait')
+          ran.set(e.id, (ran.get(e.id) ?? 0) + 1);
+      expect(
+        [...ran].filter(([, n]) => n > 1),
+        why,
+      ).toEqual([]);
+      expect(
+        readdirSync(join(dir, 's.journal')).filter((f) => f === 'lock.json'),
+        'the lock is released',
+      ).toEqual([]);
+    },
+    120_000,
+  );
 });

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { builtinPath, tempDir } from '../support/sim-dc.js';
 
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
-const cli = (args: string[]) => execa(bin, args, { reject: false, timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+const cli = (args: string[]) =>
+  execa(bin, args, { reject: false, timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
 
 describe('directory options that are files', () => {
   it('--journal-dir or --restore-data naming a file: exit 64 (usage), the path and what to do; nothing opened', async () => {
@@ -16,7 +17,12 @@ describe('directory options that are files', () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, 'x');
     const sim = ['--sim', builtinPath, '--sim-state', join(dir, 's.json'), '--sim-speed', '50'];
-    for (const args of [['--journal-dir', file, 'check'], ['--journal-dir', file, 'restore', '--yes', '--fenced', 'headnode0'], ['--restore-data', file, 'plan'], ['--journal-dir', join(file, 'sub'), 'restore', '--yes', '--fenced', 'headnode0']]) {
+    for (const args of [
+      ['--journal-dir', file, 'check'],
+      ['--journal-dir', file, 'restore', '--yes', '--fenced', 'headnode0'],
+      ['--restore-data', file, 'plan'],
+      ['--journal-dir', join(file, 'sub'), 'restore', '--yes', '--fenced', 'headnode0'],
+    ]) {
       const r = await cli([...sim, ...args]);
       expect(r.exitCode, args.join(' ')).toBe(64);
       expect(r.stderr).toContain(file);
@@ -32,7 +38,10 @@ describe('restore-data with a FIFO where a dump should be', () => {
     const sim = ['--sim', builtinPath, '--sim-state', join(dir, 's.json'), '--sim-speed', '50'];
     expect((await cli([...sim, 'check'])).exitCode).toBe(1);
     const svc = join(dir, 's.restore-data', 'svc-sapi');
-    const dump = join(svc, readdirSync(svc).find((f) => f.startsWith('vm-'))!);
+    const dump = join(
+      svc,
+      readdirSync(svc).find((f) => f.startsWith('vm-'))!,
+    );
     rmSync(dump);
     execFileSync('mkfifo', [dump]);
     const started = Date.now();

@@ -59,7 +59,10 @@ function alert(name: string, seriesLabels: Labels): AlertTest['exp_alerts'][numb
   const rule = rules.find((r) => r.alert === name);
   if (!rule) throw new Error(`no alert ${name} in ${RULES}`);
   const labels = { ...seriesLabels, ...TARGET, ...rule.labels };
-  return { exp_labels: labels, exp_annotations: Object.fromEntries(Object.entries(rule.annotations).map(([k, t]) => [k, render(t, labels)])) };
+  return {
+    exp_labels: labels,
+    exp_annotations: Object.fromEntries(Object.entries(rule.annotations).map(([k, t]) => [k, render(t, labels)])),
+  };
 }
 
 const selector = (name: string, labels: Labels): string =>
@@ -71,7 +74,10 @@ const selector = (name: string, labels: Labels): string =>
 function seriesOf(text: string, minutes = STEPS): InputSeries[] {
   const gone = minutes < STEPS ? ` _x${STEPS - minutes}` : '';
   return [...parsePrometheus(text).values()].flatMap((f) =>
-    f.samples.map((s) => ({ series: selector(f.name, { ...s.labels, ...TARGET }), values: `${s.value}+0x${minutes}${gone}` })),
+    f.samples.map((s) => ({
+      series: selector(f.name, { ...s.labels, ...TARGET }),
+      values: `${s.value}+0x${minutes}${gone}`,
+    })),
   );
 }
 
@@ -95,7 +101,12 @@ let dir: string;
 const outputs: Record<string, string> = {};
 
 async function cli(args: string[]): Promise<{ stdout: string; exitCode: number | undefined }> {
-  const r = await execa(bin, args, { reject: false, stripFinalNewline: false, stdin: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
+  const r = await execa(bin, args, {
+    reject: false,
+    stripFinalNewline: false,
+    stdin: 'ignore',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { stdout: r.stdout, exitCode: r.exitCode };
 }
 
@@ -118,10 +129,10 @@ function promtoolTests(rulesFile: string): object {
   // The primary's signals disagree: the simulator has no knob for it, so the
   // readiness run's primary_state is edited from alive to uncertain.
   const uncertain = seriesOf(
-    outputs['readiness']!.replace(/^(triton_recover_primary_state\{hostname="headnode0",state="alive"\}) 1$/m, '$1 0').replace(
-      /^(triton_recover_primary_state\{hostname="headnode0",state="uncertain"\}) 0$/m,
-      '$1 1',
-    ),
+    outputs['readiness']!.replace(
+      /^(triton_recover_primary_state\{hostname="headnode0",state="alive"\}) 1$/m,
+      '$1 0',
+    ).replace(/^(triton_recover_primary_state\{hostname="headnode0",state="uncertain"\}) 0$/m, '$1 1'),
   );
   return {
     rule_files: [rulesFile],
@@ -134,7 +145,11 @@ function promtoolTests(rulesFile: string): object {
         alert_rule_test: [
           // `for: 10m`: not yet after 5 minutes.
           { eval_time: '5m', alertname: 'TritonRecoverRestoreDataStale', exp_alerts: [] },
-          { eval_time: '15m', alertname: 'TritonRecoverRestoreDataStale', exp_alerts: [alert('TritonRecoverRestoreDataStale', { headnode: 'headnode1', service: 'cmon' })] },
+          {
+            eval_time: '15m',
+            alertname: 'TritonRecoverRestoreDataStale',
+            exp_alerts: [alert('TritonRecoverRestoreDataStale', { headnode: 'headnode1', service: 'cmon' })],
+          },
           ...silentBut('15m', ['TritonRecoverRestoreDataStale']),
           ...silentBut('50m', ['TritonRecoverRestoreDataStale']),
         ],
@@ -151,7 +166,11 @@ function promtoolTests(rulesFile: string): object {
         input_series: [...seriesOf(outputs['disaster']!), mtime(true)],
         alert_rule_test: [
           { eval_time: '0m', alertname: 'TritonRecoverPrimaryDead', exp_alerts: [] },
-          { eval_time: '2m', alertname: 'TritonRecoverPrimaryDead', exp_alerts: [alert('TritonRecoverPrimaryDead', { hostname: 'headnode0', state: 'dead' })] },
+          {
+            eval_time: '2m',
+            alertname: 'TritonRecoverPrimaryDead',
+            exp_alerts: [alert('TritonRecoverPrimaryDead', { hostname: 'headnode0', state: 'dead' })],
+          },
           { eval_time: '15m', alertname: 'TritonRecoverPrimaryUncertain', exp_alerts: [] },
           { eval_time: '15m', alertname: 'TritonRecoverSyncFailing', exp_alerts: [] },
         ],
@@ -163,8 +182,16 @@ function promtoolTests(rulesFile: string): object {
         alert_rule_test: [
           { eval_time: '10m', alertname: 'TritonRecoverSyncFailing', exp_alerts: [] },
           { eval_time: '10m', alertname: 'TritonRecoverHeadnodeNotRestorable', exp_alerts: [] },
-          { eval_time: '20m', alertname: 'TritonRecoverSyncFailing', exp_alerts: [alert('TritonRecoverSyncFailing', { headnode: 'headnode1' })] },
-          { eval_time: '20m', alertname: 'TritonRecoverHeadnodeNotRestorable', exp_alerts: [alert('TritonRecoverHeadnodeNotRestorable', { headnode: 'headnode0' })] },
+          {
+            eval_time: '20m',
+            alertname: 'TritonRecoverSyncFailing',
+            exp_alerts: [alert('TritonRecoverSyncFailing', { headnode: 'headnode1' })],
+          },
+          {
+            eval_time: '20m',
+            alertname: 'TritonRecoverHeadnodeNotRestorable',
+            exp_alerts: [alert('TritonRecoverHeadnodeNotRestorable', { headnode: 'headnode0' })],
+          },
           { eval_time: '20m', alertname: 'TritonRecoverPrimaryDead', exp_alerts: [] },
         ],
       },
@@ -174,7 +201,11 @@ function promtoolTests(rulesFile: string): object {
         input_series: [...seriesOf(outputs['returned']!), mtime(true)],
         alert_rule_test: [
           { eval_time: '0m', alertname: 'TritonRecoverPrimaryReturned', exp_alerts: [] },
-          { eval_time: '2m', alertname: 'TritonRecoverPrimaryReturned', exp_alerts: [alert('TritonRecoverPrimaryReturned', { code: 'PRIMARY_RETURNED', severity: 'critical' })] },
+          {
+            eval_time: '2m',
+            alertname: 'TritonRecoverPrimaryReturned',
+            exp_alerts: [alert('TritonRecoverPrimaryReturned', { code: 'PRIMARY_RETURNED', severity: 'critical' })],
+          },
         ],
       },
       {
@@ -186,7 +217,10 @@ function promtoolTests(rulesFile: string): object {
           {
             eval_time: '20m',
             alertname: 'TritonRecoverComputeNodeWouldNotBoot',
-            exp_alerts: [alert('TritonRecoverComputeNodeWouldNotBoot', { compute_node: 'cn0' }), alert('TritonRecoverComputeNodeWouldNotBoot', { compute_node: 'cn1' })],
+            exp_alerts: [
+              alert('TritonRecoverComputeNodeWouldNotBoot', { compute_node: 'cn0' }),
+              alert('TritonRecoverComputeNodeWouldNotBoot', { compute_node: 'cn1' }),
+            ],
           },
         ],
       },
@@ -196,7 +230,11 @@ function promtoolTests(rulesFile: string): object {
         input_series: [...uncertain, mtime(true)],
         alert_rule_test: [
           { eval_time: '5m', alertname: 'TritonRecoverPrimaryUncertain', exp_alerts: [] },
-          { eval_time: '15m', alertname: 'TritonRecoverPrimaryUncertain', exp_alerts: [alert('TritonRecoverPrimaryUncertain', { hostname: 'headnode0', state: 'uncertain' })] },
+          {
+            eval_time: '15m',
+            alertname: 'TritonRecoverPrimaryUncertain',
+            exp_alerts: [alert('TritonRecoverPrimaryUncertain', { hostname: 'headnode0', state: 'uncertain' })],
+          },
           { eval_time: '15m', alertname: 'TritonRecoverPrimaryDead', exp_alerts: [] },
         ],
       },
@@ -206,7 +244,11 @@ function promtoolTests(rulesFile: string): object {
         input_series: [...readiness, mtime(false)],
         alert_rule_test: [
           { eval_time: '22m', alertname: 'TritonRecoverTextfileStale', exp_alerts: [] },
-          { eval_time: '30m', alertname: 'TritonRecoverTextfileStale', exp_alerts: [alert('TritonRecoverTextfileStale', { file: TEXTFILE })] },
+          {
+            eval_time: '30m',
+            alertname: 'TritonRecoverTextfileStale',
+            exp_alerts: [alert('TritonRecoverTextfileStale', { file: TEXTFILE })],
+          },
           { eval_time: '30m', alertname: 'TritonRecoverMetricsMissing', exp_alerts: [] },
         ],
       },
@@ -218,7 +260,11 @@ function promtoolTests(rulesFile: string): object {
           { eval_time: '20m', alertname: 'TritonRecoverMetricsMissing', exp_alerts: [] },
           // Gone at 21m, missed by queries 5 min later (the lookback), then `for: 10m`.
           { eval_time: '30m', alertname: 'TritonRecoverMetricsMissing', exp_alerts: [] },
-          { eval_time: '40m', alertname: 'TritonRecoverMetricsMissing', exp_alerts: [alert('TritonRecoverMetricsMissing', {})] },
+          {
+            eval_time: '40m',
+            alertname: 'TritonRecoverMetricsMissing',
+            exp_alerts: [alert('TritonRecoverMetricsMissing', {})],
+          },
           { eval_time: '40m', alertname: 'TritonRecoverTextfileStale', exp_alerts: [] },
         ],
       },
@@ -252,14 +298,29 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
     mkdirSync(journal, { mode: 0o700 });
     writeFileSync(
       join(journal, 'restored-from.json'),
-      JSON.stringify({ hostname: 'headnode0', uuid: '65cfe27b-76b2-5bf2-af14-58bdb727b3a0', adminIp: '10.99.99.7', fenceMethod: 'bmc-off', fencedBy: 'root', restoredOn: 'headnode1', at: '2026-12-01T10:00:00.000Z' }),
+      JSON.stringify({
+        hostname: 'headnode0',
+        uuid: '65cfe27b-76b2-5bf2-af14-58bdb727b3a0',
+        adminIp: '10.99.99.7',
+        fenceMethod: 'bmc-off',
+        fencedBy: 'root',
+        restoredOn: 'headnode1',
+        at: '2026-12-01T10:00:00.000Z',
+      }),
     );
     // The surviving dhcpd holds no booter cache entry for cn0, and CNAPI died with the primary.
     const noCache = scenarioFile('no-cache', (s) => {
       const insts = (s as unknown as { instances: { alias: string; booterCache?: string[] }[] }).instances;
       insts.find((i) => i.alias === 'dhcpd1')!.booterCache = [];
     });
-    [outputs['readiness'], outputs['maxAge'], outputs['disaster'], outputs['failedSync'], outputs['returned'], outputs['noCache']] = await Promise.all([
+    [
+      outputs['readiness'],
+      outputs['maxAge'],
+      outputs['disaster'],
+      outputs['failedSync'],
+      outputs['returned'],
+      outputs['noCache'],
+    ] = await Promise.all([
       checkPrometheus(readinessFile),
       checkPrometheus(readinessFile, ['--max-age', '1600']),
       checkPrometheus(scenarioFile('disaster')),
@@ -275,7 +336,17 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
     expect(r.exitCode, `${r.stdout}${r.stderr}`).toBe(0);
     expect(r.stdout).toContain(`SUCCESS: ${rules.length} rules found`);
     expect(ALERTS.sort()).toEqual(
-      ['TritonRecoverComputeNodeWouldNotBoot', 'TritonRecoverHeadnodeNotRestorable', 'TritonRecoverMetricsMissing', 'TritonRecoverPrimaryDead', 'TritonRecoverPrimaryReturned', 'TritonRecoverPrimaryUncertain', 'TritonRecoverRestoreDataStale', 'TritonRecoverSyncFailing', 'TritonRecoverTextfileStale'].sort(),
+      [
+        'TritonRecoverComputeNodeWouldNotBoot',
+        'TritonRecoverHeadnodeNotRestorable',
+        'TritonRecoverMetricsMissing',
+        'TritonRecoverPrimaryDead',
+        'TritonRecoverPrimaryReturned',
+        'TritonRecoverPrimaryUncertain',
+        'TritonRecoverRestoreDataStale',
+        'TritonRecoverSyncFailing',
+        'TritonRecoverTextfileStale',
+      ].sort(),
     );
     for (const r of rules) {
       expect(['critical', 'warning']).toContain(r.labels['severity']);
@@ -285,7 +356,9 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
   });
 
   it('the series come from real runs: the facts each alert test stands on are in them', () => {
-    expect(outputs['readiness']).toMatch(/^triton_recover_restore_data_age_seconds\{headnode="headnode1",service="cmon"\} 9\d{4}$/m);
+    expect(outputs['readiness']).toMatch(
+      /^triton_recover_restore_data_age_seconds\{headnode="headnode1",service="cmon"\} 9\d{4}$/m,
+    );
     expect(outputs['readiness']).toMatch(/^triton_recover_restore_data_max_age_seconds 1800$/m);
     expect(outputs['maxAge']).toMatch(/^triton_recover_restore_data_max_age_seconds 96000$/m);
     expect(outputs['disaster']).toMatch(/^triton_recover_primary_state\{hostname="headnode0",state="dead"\} 1$/m);
@@ -306,14 +379,49 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
 
   // The same tests against a copy of the rules with one expression wrong: promtool must fail them.
   const broken: [string, string, string, string][] = [
-    ['the stale threshold reversed', '> ignoring(headnode, service)', '< ignoring(headnode, service)', 'TritonRecoverRestoreDataStale'],
-    ['sync failing on ok', 'triton_recover_headnode_last_sync_ok == 0', 'triton_recover_headnode_last_sync_ok == 1', 'TritonRecoverSyncFailing'],
-    ['returned alerting on its absence', 'triton_recover_problems{code="PRIMARY_RETURNED",severity="critical"} > 0', 'triton_recover_problems{code="PRIMARY_RETURNED",severity="critical"} >= 0', 'TritonRecoverPrimaryReturned'],
-    ['dead alerting on uncertain', 'triton_recover_primary_state{state="dead"} == 1', 'triton_recover_primary_state{state=~"dead|uncertain"} == 1', 'TritonRecoverPrimaryDead'],
-    ['not restorable alerting on any headnode', 'triton_recover_headnode_restorable == 0', 'triton_recover_headnode_restorable >= 0', 'TritonRecoverHeadnodeNotRestorable'],
+    [
+      'the stale threshold reversed',
+      '> ignoring(headnode, service)',
+      '< ignoring(headnode, service)',
+      'TritonRecoverRestoreDataStale',
+    ],
+    [
+      'sync failing on ok',
+      'triton_recover_headnode_last_sync_ok == 0',
+      'triton_recover_headnode_last_sync_ok == 1',
+      'TritonRecoverSyncFailing',
+    ],
+    [
+      'returned alerting on its absence',
+      'triton_recover_problems{code="PRIMARY_RETURNED",severity="critical"} > 0',
+      'triton_recover_problems{code="PRIMARY_RETURNED",severity="critical"} >= 0',
+      'TritonRecoverPrimaryReturned',
+    ],
+    [
+      'dead alerting on uncertain',
+      'triton_recover_primary_state{state="dead"} == 1',
+      'triton_recover_primary_state{state=~"dead|uncertain"} == 1',
+      'TritonRecoverPrimaryDead',
+    ],
+    [
+      'not restorable alerting on any headnode',
+      'triton_recover_headnode_restorable == 0',
+      'triton_recover_headnode_restorable >= 0',
+      'TritonRecoverHeadnodeNotRestorable',
+    ],
     ['the textfile regex matching every file', '(.*/)?triton_recover\\\\.prom', '.*', 'TritonRecoverTextfileStale'],
-    ['would-not-boot alerting on nodes that boot', 'triton_recover_compute_node_boots == 0', 'triton_recover_compute_node_boots == 1', 'TritonRecoverComputeNodeWouldNotBoot'],
-    ['missing metrics looked for over 10 min, not a day', 'timestamp_seconds[1d]', 'timestamp_seconds[10m]', 'TritonRecoverMetricsMissing'],
+    [
+      'would-not-boot alerting on nodes that boot',
+      'triton_recover_compute_node_boots == 0',
+      'triton_recover_compute_node_boots == 1',
+      'TritonRecoverComputeNodeWouldNotBoot',
+    ],
+    [
+      'missing metrics looked for over 10 min, not a day',
+      'timestamp_seconds[1d]',
+      'timestamp_seconds[10m]',
+      'TritonRecoverMetricsMissing',
+    ],
   ];
   it.each(broken)('fails when the rules are broken: %s', async (_what, from, to, alertname) => {
     const text = readFileSync(RULES, 'utf8');

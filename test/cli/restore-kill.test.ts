@@ -12,7 +12,18 @@ const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'sce
 const SPEED = '400';
 
 function args(dir: string): string[] {
-  return ['restore', '--yes', '--fenced', 'headnode0', '--sim', contract, '--sim-state', join(dir, 's.json'), '--sim-speed', SPEED];
+  return [
+    'restore',
+    '--yes',
+    '--fenced',
+    'headnode0',
+    '--sim',
+    contract,
+    '--sim-state',
+    join(dir, 's.json'),
+    '--sim-speed',
+    SPEED,
+  ];
 }
 
 function journalLines(dir: string): number {
@@ -82,28 +93,40 @@ const POINTS: { lines?: number; ms?: number; ahead?: string }[] = [
 ];
 
 describe('kill -9 during a restore, then rerun', () => {
-  it.concurrent.each(POINTS.map((p, i) => [i, p] as const))('point %i %o', async (_i, point) => {
-    const dir = tempDir('tr-kill-');
-    // The kill must land while the restore runs, or this point tests nothing.
-    expect(await killAt(dir, point)).toBe(true);
-    // A second kill on some points: a crash during the resume too.
-    if (point.lines !== undefined && point.lines % 2 === 1) await killAt(dir, { lines: journalLines(dir) + 4 });
-    const rerun = await execa(bin, args(dir), { reject: false, stdin: 'ignore' });
-    expect(rerun.stdout, rerun.stderr).toContain('DONE');
-    const why = `${dir}\n${rerun.stdout}\n${rerun.stderr.slice(-3000)}`;
-    expect(rerun.exitCode, why).toBe(0);
-    expect(violations(join(dir, 's.json')), why).toEqual([]);
-    // Never the same action completed twice: each non-skipped action id ends ok at most once.
-    // A kill -9 mid-append leaves one torn line, ended by the next run: skipped, as the journal's reader does.
-    const entries = readFileSync(join(dir, 's.journal', 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).flatMap((l) => {
-      try {
-        return [JSON.parse(l) as { t: string; id?: string; ok?: boolean; skipped?: boolean }];
-      } catch {
-        return [];
-      }
-    });
-    const doneTwice = new Map<string, number>();
-    for (const e of entries) if (e.t === 'end' && e.ok && !e.skipped && e.id && !e.id.endsWith('/wait-healthy')) doneTwice.set(e.id, (doneTwice.get(e.id) ?? 0) + 1);
-    expect([...doneTwice].filter(([, n]) => n > 1), why).toEqual([]);
-  }, 120_000);
+  it.concurrent.each(POINTS.map((p, i) => [i, p] as const))(
+    'point %i %o',
+    async (_i, point) => {
+      const dir = tempDir('tr-kill-');
+      // The kill must land while the restore runs, or this point tests nothing.
+      expect(await killAt(dir, point)).toBe(true);
+      // A second kill on some points: a crash during the resume too.
+      if (point.lines !== undefined && point.lines % 2 === 1) await killAt(dir, { lines: journalLines(dir) + 4 });
+      const rerun = await execa(bin, args(dir), { reject: false, stdin: 'ignore' });
+      expect(rerun.stdout, rerun.stderr).toContain('DONE');
+      const why = `${dir}\n${rerun.stdout}\n${rerun.stderr.slice(-3000)}`;
+      expect(rerun.exitCode, why).toBe(0);
+      expect(violations(join(dir, 's.json')), why).toEqual([]);
+      // Never the same action completed twice: each non-skipped action id ends ok at most once.
+      // A kill -9 mid-append leaves one torn line, ended by the next run: skipped, as the journal's reader does.
+      const entries = readFileSync(join(dir, 's.journal', 'journal.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l) as { t: string; id?: string; ok?: boolean; skipped?: boolean }];
+          } catch {
+            return [];
+          }
+        });
+      const doneTwice = new Map<string, number>();
+      for (const e of entries)
+        if (e.t === 'end' && e.ok && !e.skipped && e.id && !e.id.endsWith('/wait-healthy'))
+          doneTwice.set(e.id, (doneTwice.get(e.id) ?? 0) + 1);
+      expect(
+        [...doneTwice].filter(([, n]) => n > 1),
+        why,
+      ).toEqual([]);
+    },
+    120_000,
+  );
 });

@@ -32,7 +32,9 @@ describe('sync scheduling examples (share/)', () => {
   });
 
   it('the cron line runs sync every 5 minutes (listed: illumos cron has no */5) into a log', () => {
-    const lines = read('share/cron/triton-recover-sync.cron').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+    const lines = read('share/cron/triton-recover-sync.cron')
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'));
     expect(lines).toHaveLength(1);
     const f = lines[0]!.split(/\s+/);
     expect(f.slice(0, 5)).toEqual(['0,5,10,15,20,25,30,35,40,45,50,55', '*', '*', '*', '*']);

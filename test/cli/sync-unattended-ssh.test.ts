@@ -9,7 +9,6 @@ import { healthy } from '../support/sync-dc.js';
 import { rebootOtherHeadnodes, tempDir } from '../support/sim-dc.js';
 import { cron, freePort } from '../support/cli.js';
 
-
 describe('unattended sync over SSH (issue 12)', () => {
   it('fails clearly with no key, works after ssh-setup with no agent and no HOME, and still after a peer reboots', async () => {
     const dir = tempDir();

@@ -19,7 +19,19 @@ function healthyScenario(dir: string): string {
 describe('triton-recover sync', () => {
   it('syncs a healthy DC (exit 0), says per service what it sent; the next run sends only incrementals', async () => {
     const dir = tempDir();
-    const args = ['sync', '--sim', healthyScenario(dir), '--sim-state', join(dir, 's.json'), '--restore-data', join(dir, 'rd'), '--sim-speed', '200', '--min-free-mb', '1'];
+    const args = [
+      'sync',
+      '--sim',
+      healthyScenario(dir),
+      '--sim-state',
+      join(dir, 's.json'),
+      '--restore-data',
+      join(dir, 'rd'),
+      '--sim-speed',
+      '200',
+      '--min-free-mb',
+      '1',
+    ];
     const r = await cli(args);
     expect(r.exitCode, r.stderr).toBe(0);
     // 2 MiB of data, sent compressed (zfs send -c, 2:1 in the simulator).
@@ -39,8 +51,27 @@ describe('triton-recover sync', () => {
     const dir = tempDir();
     const journal = join(dir, 'journal');
     mkdirSync(journal);
-    writeFileSync(join(journal, 'lock.json'), JSON.stringify({ who: 'operator', host: hostname(), pid: process.pid, since: '2026-09-01T10:00:00Z', command: 'triton-recover restore' }));
-    const base = ['sync', '--sim', healthyScenario(dir), '--sim-state', join(dir, 's.json'), '--restore-data', join(dir, 'rd'), '--sim-speed', '200'];
+    writeFileSync(
+      join(journal, 'lock.json'),
+      JSON.stringify({
+        who: 'operator',
+        host: hostname(),
+        pid: process.pid,
+        since: '2026-09-01T10:00:00Z',
+        command: 'triton-recover restore',
+      }),
+    );
+    const base = [
+      'sync',
+      '--sim',
+      healthyScenario(dir),
+      '--sim-state',
+      join(dir, 's.json'),
+      '--restore-data',
+      join(dir, 'rd'),
+      '--sim-speed',
+      '200',
+    ];
     const locked = await cli([...base, '--journal-dir', journal]);
     expect(locked.exitCode).toBe(2);
     expect(locked.stdout).toMatch(/^REFUSED: a restore holds the lock: operator on \S+ \(pid \d+\)/m);

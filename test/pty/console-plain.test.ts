@@ -13,7 +13,8 @@ async function waitRaw(p: PtySession, what: string | RegExp, ms = 15_000): Promi
   const deadline = Date.now() + ms;
   const seen = (): boolean => (typeof what === 'string' ? p.raw().includes(what) : what.test(p.raw()));
   while (!seen()) {
-    if (Date.now() > deadline) throw new Error(`waited ${ms} ms for ${String(what)}; output so far (tail):\n${p.raw().slice(-2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`waited ${ms} ms for ${String(what)}; output so far (tail):\n${p.raw().slice(-2000)}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -25,7 +26,10 @@ describePty('the linear console (real pty)', () => {
   it('--plain: a whole demo restore by typed lines, no escape byte, read top to bottom, the bundle at the end', async () => {
     const dir = tempDir('tr-plain-');
     const state = join(dir, 'state.json');
-    const p = startPty({ args: ['--demo', '--sim-state', state, '--sim-speed', '50', '--plain'], term: 'xterm-256color' });
+    const p = startPty({
+      args: ['--demo', '--sim-state', state, '--sim-speed', '50', '--plain'],
+      term: 'xterm-256color',
+    });
     try {
       await waitRaw(p, 'The primary is dead: choose 1');
       p.press('1\r');
@@ -39,7 +43,10 @@ describePty('the linear console (real pty)', () => {
       p.press('\r');
       await waitRaw(p, "Type the dead primary's hostname to confirm");
       p.press('headnode0\r');
-      await waitRaw(p, /\[1\/21\] Restore assets0 \(assets\)\?\r\n1\) go {2}2\) skip \(asks why\) {2}3\) all the rest {2}4\) pause: /);
+      await waitRaw(
+        p,
+        /\[1\/21\] Restore assets0 \(assets\)\?\r\n1\) go {2}2\) skip \(asks why\) {2}3\) all the rest {2}4\) pause: /,
+      );
       p.press('go\r');
       await waitRaw(p, '[2/21] Restore sapi0 (sapi)?');
       p.press('3\r');
@@ -56,7 +63,15 @@ describePty('the linear console (real pty)', () => {
       expect(raw.includes('\u001b'), 'an escape byte was written').toBe(false);
       // Output only moves down: every carriage return ends a line.
       expect(raw.match(/\r(?!\n)/g) ?? []).toEqual([]);
-      const screens = ['== HOME ==', '== RESTORE 1/4: DETECTION ==', '== RESTORE 2/4: PRE-FLIGHT ==', '== RESTORE 3/4: STRATEGY ==', '== RESTORE 4/4: PLAN ==', '== RESTORE: RUNNING ==', '== RESTORE: SUMMARY =='];
+      const screens = [
+        '== HOME ==',
+        '== RESTORE 1/4: DETECTION ==',
+        '== RESTORE 2/4: PRE-FLIGHT ==',
+        '== RESTORE 3/4: STRATEGY ==',
+        '== RESTORE 4/4: PLAN ==',
+        '== RESTORE: RUNNING ==',
+        '== RESTORE: SUMMARY ==',
+      ];
       const pos = at(raw, screens);
       expect(pos.every((x) => x >= 0)).toBe(true);
       expect([...pos].sort((a, b) => a - b)).toEqual(pos);
@@ -79,15 +94,25 @@ describePty('the linear console (real pty)', () => {
   it('--plain: a failure asks with numbered choices and the whole command; "retry" finishes the restore', async () => {
     const dir = tempDir('tr-plain-');
     const state = join(dir, 'state.json');
-    const sc = JSON.parse(readFileSync(resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json'), 'utf8')) as Record<string, unknown>;
+    const sc = JSON.parse(
+      readFileSync(resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json'), 'utf8'),
+    ) as Record<string, unknown>;
     // ufds0's dataset receive fails once (vmadm create takes its uuid on stdin; zfs recv names it in its argv).
     sc['faults'] = [{ command: 'zfs recv', match: '9e255cfd-7463-5df6-8659-3990ea9475cd', effect: 'fail', times: 1 }];
     writeFileSync(join(dir, 'scenario.json'), JSON.stringify(sc));
-    const p = startPty({ args: ['--sim', join(dir, 'scenario.json'), '--sim-state', state, '--sim-speed', '50', '--plain'], term: 'vt100' });
+    const p = startPty({
+      args: ['--sim', join(dir, 'scenario.json'), '--sim-state', state, '--sim-speed', '50', '--plain'],
+      term: 'vt100',
+    });
     try {
       await waitRaw(p, 'The primary is dead: choose 1');
       p.press('1\r');
-      for (const next of ['Enter: pre-flight checks', 'Enter: choose the identity strategy', 'Enter: build the plan', 'Enter: start the restore']) {
+      for (const next of [
+        'Enter: pre-flight checks',
+        'Enter: choose the identity strategy',
+        'Enter: build the plan',
+        'Enter: start the restore',
+      ]) {
         await waitRaw(p, next);
         p.press('\r');
       }

@@ -26,7 +26,15 @@ describePty('console: a whole demo restore by keys (80x24)', () => {
       const dir = tempDir('tr-pty-');
       const state = join(dir, 'state.json');
       const p = startPty({
-        args: ['--sim', scenarioWithFault(dir), '--sim-state', state, '--sim-speed', '20', ...(mode === 'serial' ? ['--serial'] : [])],
+        args: [
+          '--sim',
+          scenarioWithFault(dir),
+          '--sim-state',
+          state,
+          '--sim-speed',
+          '20',
+          ...(mode === 'serial' ? ['--serial'] : []),
+        ],
         term: mode === 'serial' ? 'vt100' : 'xterm-256color',
         env: mode === 'serial' ? { LANG: 'C' } : { LANG: 'en_US.UTF-8' },
       });
@@ -101,7 +109,7 @@ describePty('console: a whole demo restore by keys (80x24)', () => {
       p.press('\r');
       await p.waitFor('21 zone(s)');
       p.press('\r');
-      await p.waitFor("hostname to confirm");
+      await p.waitFor('hostname to confirm');
       p.press('headnode0\r');
       await p.waitFor('fenced?');
       p.press('c');

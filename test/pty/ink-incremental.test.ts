@@ -41,7 +41,13 @@ describePty('ink incrementalRendering in a real pty (#910 patch)', () => {
       entry: app,
       args: [],
       env: { FIXTURE_TICKS: '10', FIXTURE_TICK_MS: '100' },
-      script: [{ waitFor: 'done' }, { keys: 'j', delayMs: 100 }, { keys: 'j', delayMs: 100 }, { keys: 'j' }, { waitFor: '> Item 4' }],
+      script: [
+        { waitFor: 'done' },
+        { keys: 'j', delayMs: 100 },
+        { keys: 'j', delayMs: 100 },
+        { keys: 'j' },
+        { waitFor: '> Item 4' },
+      ],
       idleSeconds: 1,
       timeoutMs: 15_000,
     });

@@ -20,7 +20,21 @@ beforeAll(async () => {
   if (!hasOpenssl) return;
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
-  await execa('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', key, '-out', cert]);
+  await execa('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=localhost',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+  ]);
   server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
@@ -43,26 +57,48 @@ afterAll(async () => {
 
 describe.skipIf(!hasOpenssl)('fetchTransport and a self-signed certificate', () => {
   it('fails verification by default, the way the simulator says it does', async () => {
-    const err = await fetchTransport({ method: 'GET', url: `${base}/--ping`, timeoutMs: 5_000 }).catch((e: unknown) => e);
+    const err = await fetchTransport({ method: 'GET', url: `${base}/--ping`, timeoutMs: 5_000 }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(HttpError);
     expect((err as HttpError).kind).toBe('unreachable');
     expect((err as HttpError).message).toContain('self-signed certificate');
-    expect(((err as HttpError).cause as Error & { cause: { code: string } }).cause.code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+    expect(((err as HttpError).cause as Error & { cause: { code: string } }).cause.code).toBe(
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+    );
   });
 
   it('answers when the request accepts the self-signed certificate, and only that request', async () => {
-    const r = await fetchTransport({ method: 'GET', url: `${base}/--ping`, timeoutMs: 5_000, tls: 'accept-self-signed' });
+    const r = await fetchTransport({
+      method: 'GET',
+      url: `${base}/--ping`,
+      timeoutMs: 5_000,
+      tls: 'accept-self-signed',
+    });
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body)).toMatchObject({ ping: 'pong', method: 'GET' });
-    const posted = await fetchTransport({ method: 'POST', url: `${base}/x`, body: { a: 1 }, timeoutMs: 5_000, tls: 'accept-self-signed' });
+    const posted = await fetchTransport({
+      method: 'POST',
+      url: `${base}/x`,
+      body: { a: 1 },
+      timeoutMs: 5_000,
+      tls: 'accept-self-signed',
+    });
     expect(JSON.parse(posted.body)).toMatchObject({ method: 'POST', body: '{"a":1}' });
     // Nothing global changed: the next request without the option verifies again.
-    const again = await fetchTransport({ method: 'GET', url: `${base}/--ping`, timeoutMs: 5_000 }).catch((e: unknown) => e);
+    const again = await fetchTransport({ method: 'GET', url: `${base}/--ping`, timeoutMs: 5_000 }).catch(
+      (e: unknown) => e,
+    );
     expect((again as HttpError).message).toContain('self-signed certificate');
   });
 
   it('keeps the timeout on the accepting path', async () => {
-    const err = await fetchTransport({ method: 'GET', url: `${base}/hang`, timeoutMs: 300, tls: 'accept-self-signed' }).catch((e: unknown) => e);
+    const err = await fetchTransport({
+      method: 'GET',
+      url: `${base}/hang`,
+      timeoutMs: 300,
+      tls: 'accept-self-signed',
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpError);
     expect((err as HttpError).kind).toBe('timeout');
   });

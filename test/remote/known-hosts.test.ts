@@ -33,11 +33,9 @@ function status(kh: KnownHosts, host: string, key: { type: string; blob: Buffer 
 
 describe('known_hosts', () => {
   it('matches plain names, lists and [host]:port, case-insensitively', () => {
-    const kh = parseKnownHosts([
-      `headnode1 ${A.line} root@hn1`,
-      `cn1,cn2,10.99.99.7 ${A.line}`,
-      `[10.99.99.8]:2222 ${A.line}`,
-    ].join('\n'));
+    const kh = parseKnownHosts(
+      [`headnode1 ${A.line} root@hn1`, `cn1,cn2,10.99.99.7 ${A.line}`, `[10.99.99.8]:2222 ${A.line}`].join('\n'),
+    );
     expect(status(kh, 'headnode1', A)).toBe('ok');
     expect(status(kh, 'HEADNODE1', A)).toBe('ok');
     expect(status(kh, 'cn2', A)).toBe('ok');
@@ -76,17 +74,19 @@ describe('known_hosts', () => {
   });
 
   it('skips comments, blanks, @cert-authority and broken lines without crashing', () => {
-    const kh = parseKnownHosts([
-      '# a comment',
-      '',
-      '   ',
-      `@cert-authority *.dc.example ${B.line}`,
-      'garbage',
-      `hostx ssh-ed25519 not*base64`,
-      `@bogus hosty ${A.line}`,
-      `|1|bad|hash ${A.line}`,
-      `headnode1 ${A.line}`,
-    ].join('\r\n'));
+    const kh = parseKnownHosts(
+      [
+        '# a comment',
+        '',
+        '   ',
+        `@cert-authority *.dc.example ${B.line}`,
+        'garbage',
+        `hostx ssh-ed25519 not*base64`,
+        `@bogus hosty ${A.line}`,
+        `|1|bad|hash ${A.line}`,
+        `headnode1 ${A.line}`,
+      ].join('\r\n'),
+    );
     expect(kh.skipped).toEqual([5, 6, 7, 8]);
     expect(kh.entries.map((e) => e.line)).toEqual([4, 9]);
     // A CA line alone neither trusts nor refuses.

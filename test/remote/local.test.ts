@@ -11,7 +11,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const host = new LocalHost({ name: 'hn-test' });
 
 async function rejection(p: Promise<unknown>): Promise<RemoteError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(RemoteError);
   return e as RemoteError;
 }
@@ -52,12 +55,14 @@ describe('LocalHost', () => {
   it('passes arguments verbatim, with no shell in between', async () => {
     const args = ['$(id)', "it's", '*', ''];
     const r = await host.run(['printf', '%s|', ...args], { timeoutMs: 5000 });
-    expect(r.stdout).toBe('$(id)|it\'s|*||');
+    expect(r.stdout).toBe("$(id)|it's|*||");
   });
 
   it('feeds stdin from a string, bytes and a stream, and EOF when there is none', async () => {
     expect((await host.run(['cat'], { timeoutMs: 5000, stdin: 'hello\nworld' })).stdout).toBe('hello\nworld');
-    expect((await host.run(['wc', '-c'], { timeoutMs: 5000, stdin: new Uint8Array([1, 2, 3]) })).stdout.trim()).toBe('3');
+    expect((await host.run(['wc', '-c'], { timeoutMs: 5000, stdin: new Uint8Array([1, 2, 3]) })).stdout.trim()).toBe(
+      '3',
+    );
     const stream = Readable.from([Buffer.from('a'), Buffer.from('bc'), Buffer.from('d\n')]);
     expect((await host.run(['cat'], { timeoutMs: 5000, stdin: stream })).stdout).toBe('abcd\n');
     const r = await host.run(['cat'], { timeoutMs: 5000 });

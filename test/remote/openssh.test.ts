@@ -39,7 +39,10 @@ class HashSink extends Writable {
 
 function keyscan(sshd: RealSshd, file: string): void {
   // ssh-keyscan writes comments to stderr; only the key lines go to the file.
-  const lines = execFileSync('ssh-keyscan', ['-p', String(sshd.port), '127.0.0.1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const lines = execFileSync('ssh-keyscan', ['-p', String(sshd.port), '127.0.0.1'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   writeFileSync(file, lines);
 }
 
@@ -54,7 +57,8 @@ function processGone(pid: number): boolean {
 }
 
 async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) if (cond()) return true;
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 50)))
+    if (cond()) return true;
   return cond();
 }
 
@@ -142,7 +146,9 @@ describe.skipIf(sshdProgram.skip)('SshHost against a real OpenSSH sshd', () => {
   it('refuses an unknown host key with the fingerprint ssh-keygen -lf shows', async () => {
     const empty = join(sshd.dir, 'known_hosts.empty');
     writeFileSync(empty, '');
-    const err = await host(sshd, { knownHostsPath: empty }).run(['true'], { timeoutMs: 30_000 }).catch((e: unknown) => e);
+    const err = await host(sshd, { knownHostsPath: empty })
+      .run(['true'], { timeoutMs: 30_000 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HostKeyError);
     expect((err as HostKeyError).kind).toBe('host-key-unknown');
     expect((err as HostKeyError).mayHaveRun).toBe(false);
@@ -174,7 +180,9 @@ describe.skipIf(sshdProgram.skip)('SshHost against a real OpenSSH sshd', () => {
   it('a connection killed while a quiet command runs (no output, no sink) is connection-lost too', async () => {
     const h = host(sshd);
     const pidFile = join(sshd.dir, 'quiet.pid');
-    const run = h.run(['sh', '-c', `echo $$ > ${pidFile}; exec sleep 30`], { timeoutMs: 60_000 }).catch((e: unknown) => e);
+    const run = h
+      .run(['sh', '-c', `echo $$ > ${pidFile}; exec sleep 30`], { timeoutMs: 60_000 })
+      .catch((e: unknown) => e);
     expect(await waitFor(() => existsSync(pidFile), 30_000)).toBe(true);
     expect(sshd.killSessions()).toBeGreaterThan(0);
     const err = await run;
@@ -183,26 +191,30 @@ describe.skipIf(sshdProgram.skip)('SshHost against a real OpenSSH sshd', () => {
     expect((err as RemoteError).mayHaveRun).toBe(true);
   }, 60_000);
 
-  it('a command timeout kills the process on the far side, even when the host is closed right after', { timeout: 90_000 }, async () => {
-    const pidFile = join(sshd.dir, 'sleeper.pid');
-    const h = host(sshd);
-    // Connected first, so the timeout is spent on the command, not the handshake.
-    await h.run(['true'], { timeoutMs: 30_000 });
-    const err = await h
-      .run(['sh', '-c', `echo $$ > ${pidFile}; exec sleep 60`], { timeoutMs: 8000 })
-      .catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RemoteError);
-    expect((err as RemoteError).kind).toBe('timeout');
-    expect((err as RemoteError).mayHaveRun).toBe(true);
-    // Closed at once, as a sync that gives up and exits does: the kill must still get there.
-    await h.close();
-    expect(existsSync(pidFile)).toBe(true);
-    const pid = Number(readFileSync(pidFile, 'utf8'));
-    // Generous: on a loaded machine the kill command's own session and shell take seconds.
-    const gone = await waitFor(() => processGone(pid), 30_000);
-    if (!gone) process.kill(pid, 'SIGKILL');
-    expect(gone, sshd.log()).toBe(true);
-  });
+  it(
+    'a command timeout kills the process on the far side, even when the host is closed right after',
+    { timeout: 90_000 },
+    async () => {
+      const pidFile = join(sshd.dir, 'sleeper.pid');
+      const h = host(sshd);
+      // Connected first, so the timeout is spent on the command, not the handshake.
+      await h.run(['true'], { timeoutMs: 30_000 });
+      const err = await h
+        .run(['sh', '-c', `echo $$ > ${pidFile}; exec sleep 60`], { timeoutMs: 8000 })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RemoteError);
+      expect((err as RemoteError).kind).toBe('timeout');
+      expect((err as RemoteError).mayHaveRun).toBe(true);
+      // Closed at once, as a sync that gives up and exits does: the kill must still get there.
+      await h.close();
+      expect(existsSync(pidFile)).toBe(true);
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      // Generous: on a loaded machine the kill command's own session and shell take seconds.
+      const gone = await waitFor(() => processGone(pid), 30_000);
+      if (!gone) process.kill(pid, 'SIGKILL');
+      expect(gone, sshd.log()).toBe(true);
+    },
+  );
 
   it('refuses a changed host key after sshd restarts with a new one', async () => {
     const other = await startRealSshd(sshdProgram.path!);
@@ -215,7 +227,9 @@ describe.skipIf(sshdProgram.skip)('SshHost against a real OpenSSH sshd', () => {
       const before = other.fingerprint();
       await other.restartWithNewHostKey();
       expect(other.fingerprint()).not.toBe(before);
-      const err = await host(other, { knownHostsPath: kh }).run(['true'], { timeoutMs: 30_000 }).catch((e: unknown) => e);
+      const err = await host(other, { knownHostsPath: kh })
+        .run(['true'], { timeoutMs: 30_000 })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(HostKeyError);
       expect((err as HostKeyError).kind).toBe('host-key-changed');
       expect((err as HostKeyError).fingerprint).toBe(other.fingerprint());
@@ -230,7 +244,10 @@ describe.skipIf(sshdProgram.skip)('SshHost against a real OpenSSH sshd', () => {
       const kh = join(rsa.dir, 'known_hosts');
       keyscan(rsa, kh);
       expect(readFileSync(kh, 'utf8')).toContain(' ssh-rsa ');
-      expect(await host(rsa, { knownHostsPath: kh }).run(['echo', 'rsa'], { timeoutMs: 30_000 })).toMatchObject({ code: 0, stdout: 'rsa\n' });
+      expect(await host(rsa, { knownHostsPath: kh }).run(['echo', 'rsa'], { timeoutMs: 30_000 })).toMatchObject({
+        code: 0,
+        stdout: 'rsa\n',
+      });
     } finally {
       await rsa.stop();
     }

@@ -58,7 +58,9 @@ describe('quoteArgv / splitCommand', () => {
   });
 
   it('leaves safe words bare and quotes the rest', () => {
-    expect(quoteArgv(['zfs', 'list', '-H', '-o', 'name,used', 'zones/abc@s1'])).toBe('zfs list -H -o name,used zones/abc@s1');
+    expect(quoteArgv(['zfs', 'list', '-H', '-o', 'name,used', 'zones/abc@s1'])).toBe(
+      'zfs list -H -o name,used zones/abc@s1',
+    );
     expect(quoteArg("it's")).toBe(`'it'\\''s'`);
     expect(quoteArg('')).toBe("''");
   });

@@ -30,7 +30,14 @@ writeFileSync(strangerKeyPath, strangerKey.private, { mode: 0o600 });
 class DisconnectingHost implements Host {
   readonly name = 'flaky';
   async run(argv: readonly string[]): Promise<RunResult> {
-    throw new RemoteError({ kind: 'connection-lost', host: this.name, argv, mayHaveRun: true, message: 'fault', hint: 'n/a' });
+    throw new RemoteError({
+      kind: 'connection-lost',
+      host: this.name,
+      argv,
+      mayHaveRun: true,
+      message: 'fault',
+      hint: 'n/a',
+    });
   }
   async close(): Promise<void> {}
 }
@@ -69,7 +76,10 @@ function sshHost(extra: Partial<SshHostOptions> = {}): SshHost {
 }
 
 async function rejection(p: Promise<unknown>): Promise<RemoteError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(RemoteError);
   return e as RemoteError;
 }
@@ -95,7 +105,8 @@ beforeAll(async () => {
   server = await startSshServer({
     hostKey: hostKey.private,
     authorizedKeys: [clientKey.public],
-    resolveHost: (user) => (user === 'flaky' ? new DisconnectingHost() : user === 'echo' ? echo : new LocalHost({ name: user })),
+    resolveHost: (user) =>
+      user === 'flaky' ? new DisconnectingHost() : user === 'echo' ? echo : new LocalHost({ name: user }),
   });
   knownHosts = join(dir, 'known_hosts');
   writeFileSync(knownHosts, `[127.0.0.1]:${server.port} ${hostKey.public}\n`);
@@ -199,7 +210,7 @@ describe('SshHost over a real SSH wire', () => {
     expect(r.stdout).toBe('hashed\n');
   });
 
-  it('accepts a known_hosts entry under the operator\'s name for the host', async () => {
+  it("accepts a known_hosts entry under the operator's name for the host", async () => {
     const byName = join(dir, 'byname_known_hosts');
     writeFileSync(byName, `[hn-sim]:${server.port} ${hostKey.public}\n`);
     const r = await sshHost({ knownHostsPath: byName }).run(['echo', 'named'], { timeoutMs: 5000 });
@@ -292,7 +303,13 @@ describe('SshHost over a real SSH wire', () => {
     const client = new ssh2.Client();
     await new Promise<void>((resolve, reject) => {
       client.on('ready', () => resolve()).on('error', reject);
-      client.connect({ host: '127.0.0.1', port: server.port, username: 'echo', privateKey: clientKey.private, hostVerifier: () => true });
+      client.connect({
+        host: '127.0.0.1',
+        port: server.port,
+        username: 'echo',
+        privateKey: clientKey.private,
+        hostVerifier: () => true,
+      });
     });
     try {
       const res = await new Promise<{ code: number; stderr: string }>((resolve, reject) => {

@@ -100,7 +100,9 @@ describe.skipIf(zk.skip)('the DC-wide lock in a real ZooKeeper ensemble', () => 
     await ens().kill(0);
     await ens().kill(1);
     const lostIn = Date.now();
-    await new Promise<void>((res) => (r.lock.lost.aborted ? res() : r.lock.lost.addEventListener('abort', () => res())));
+    await new Promise<void>((res) =>
+      r.lock.lost.aborted ? res() : r.lock.lost.addEventListener('abort', () => res()),
+    );
     expect(Date.now() - lostIn).toBeLessThan(3 * SESSION_MS);
     expect(String((r.lock.lost.reason as Error).message)).toMatch(/lost contact with binder|expired/);
     const minority = console_([2]);

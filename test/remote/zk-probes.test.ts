@@ -22,15 +22,36 @@ const skip = zk.skip || nc.skip;
 
 function inventory(ips: string[]): Inventory {
   return {
-    servers: ips.map((_, i) => ({ uuid: `00000000-0000-4000-8000-00000000000${i}`, hostname: `headnode${i}`, headnode: true, adminIp: `10.0.0.${i + 1}` })),
-    instances: ips.map((ip, i) => ({ service: 'binder', uuid: `10000000-0000-4000-8000-00000000000${i}`, alias: `binder${i}`, serverUuid: `00000000-0000-4000-8000-00000000000${i}`, adminIp: ip, image: undefined, delegatedDataset: false })),
+    servers: ips.map((_, i) => ({
+      uuid: `00000000-0000-4000-8000-00000000000${i}`,
+      hostname: `headnode${i}`,
+      headnode: true,
+      adminIp: `10.0.0.${i + 1}`,
+    })),
+    instances: ips.map((ip, i) => ({
+      service: 'binder',
+      uuid: `10000000-0000-4000-8000-00000000000${i}`,
+      alias: `binder${i}`,
+      serverUuid: `00000000-0000-4000-8000-00000000000${i}`,
+      adminIp: ip,
+      image: undefined,
+      delegatedDataset: false,
+    })),
   };
 }
 
 let dir: string;
 let dc: Dc;
 const codes = async (ips: string[]): Promise<string[]> =>
-  binderProblems(await zkMembers({ dc, inv: inventory(ips), localUuid: '00000000-0000-4000-8000-000000000000', dead: new Set(), timeoutMs: 5_000 })).map((p) => p.code);
+  binderProblems(
+    await zkMembers({
+      dc,
+      inv: inventory(ips),
+      localUuid: '00000000-0000-4000-8000-000000000000',
+      dead: new Set(),
+      timeoutMs: 5_000,
+    }),
+  ).map((p) => p.code);
 
 describe.skipIf(skip)('binder probes against a real ensemble, through nc', () => {
   const ens = useZkEnsemble(zk.java);
@@ -88,7 +109,15 @@ describe.skipIf(skip)('a ZooKeeper that answers only whitelisted four-letter wor
     const s = await binderSignal(dc.local, { alias: 'binder0', ip: ens().ips[0]! }, 5_000);
     expect(s.says).toBe('alive');
     expect(s.detail).toContain('four-letter words are disabled');
-    const problems = binderProblems(await zkMembers({ dc, inv: inventory(ens().ips), localUuid: '00000000-0000-4000-8000-000000000000', dead: new Set(), timeoutMs: 5_000 }));
+    const problems = binderProblems(
+      await zkMembers({
+        dc,
+        inv: inventory(ens().ips),
+        localUuid: '00000000-0000-4000-8000-000000000000',
+        dead: new Set(),
+        timeoutMs: 5_000,
+      }),
+    );
     expect(problems.map((p) => p.code)).toEqual(['BINDER_4LW_DISABLED']);
     expect(problems[0]!.message).toContain('binder answers but four-letter words are disabled');
   });

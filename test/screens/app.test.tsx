@@ -21,7 +21,14 @@ async function setup(theme = serial) {
   store = createStore(initialState('simulated: primary-dead', Date.now()), (e) => {
     effects.push(e);
     if (e.t === 'plan') {
-      void buildPlan(t.sim, { rd: chk.restoreData, inv: chk.inventory, det: chk.detection, strategy: e.strategy, ipCandidates: chk.ipCandidates, blocked: [] }).then((plan) => store.dispatch({ t: 'planned', plan }));
+      void buildPlan(t.sim, {
+        rd: chk.restoreData,
+        inv: chk.inventory,
+        det: chk.detection,
+        strategy: e.strategy,
+        ipCandidates: chk.ipCandidates,
+        blocked: [],
+      }).then((plan) => store.dispatch({ t: 'planned', plan }));
     }
   });
   store.dispatch({ t: 'checked', report: chk.report });
@@ -46,10 +53,11 @@ describe('console screens', () => {
     const { frame, press, effects } = await setup();
     await press('2');
     expect(frame()).toContain('Compute node to convert (hostname or UUID): _');
-    expect(frame()).toMatch(/The primary headnode0 is DEAD: a conversion needs CNAPI, SAPI and sdcadm\.\s+Restore first/);
+    expect(frame()).toMatch(
+      /The primary headnode0 is DEAD: a conversion needs CNAPI, SAPI and sdcadm\.\s+Restore first/,
+    );
     expect(effects).toEqual([]);
   });
-
 
   it('home: the DC at a glance, words not colours', async () => {
     const { frame } = await setup();
@@ -71,7 +79,10 @@ describe('console screens', () => {
       expect(lines.length).toBeLessThanOrEqual(23);
       for (const l of lines) expect(l.replace(/\x1b\[[0-9;]*m/g, '').length).toBeLessThanOrEqual(80);
       // At 80 columns the detection evidence is wrapped, never cut: the operator judges by it.
-      if (k === '1') expect(f.replace(/\s+/g, ' ')).toContain('manatee0 was deposed: the cluster took over from it (as seen from manatee1)');
+      if (k === '1')
+        expect(f.replace(/\s+/g, ' ')).toContain(
+          'manatee0 was deposed: the cluster took over from it (as seen from manatee1)',
+        );
     }
   });
 
@@ -115,8 +126,18 @@ describe('console screens', () => {
 
   it('the running action has a spinner in normal mode (ASCII with --ascii), and none on a serial line', async () => {
     const running = (st: Store): void => {
-      st.dispatch({ t: 'runStarted', services: [{ key: 'sapi/sapi0', service: 'sapi', alias: 'sapi0', status: 'pending' }], now: Date.now() });
-      st.dispatch({ t: 'actionStart', alias: 'sapi0', summary: 'wait until sapi0 runs', command: 'svcs -xz x', now: Date.now() - 2_000 });
+      st.dispatch({
+        t: 'runStarted',
+        services: [{ key: 'sapi/sapi0', service: 'sapi', alias: 'sapi0', status: 'pending' }],
+        now: Date.now(),
+      });
+      st.dispatch({
+        t: 'actionStart',
+        alias: 'sapi0',
+        summary: 'wait until sapi0 runs',
+        command: 'svcs -xz x',
+        now: Date.now() - 2_000,
+      });
     };
     const asciiNormal = { ...color, color: false, ascii: true };
     const n = await setup(asciiNormal);
@@ -125,7 +146,13 @@ describe('console screens', () => {
     // cli-spinners' "line": - \ | /
     expect(n.frame()).toMatch(/^[-\\|/] now: wait until sapi0 runs/m);
     // A summary too long for 80 columns is cut, its elapsed seconds are not.
-    n.store.dispatch({ t: 'actionStart', alias: 'sapi0', summary: `wait until sapi0 runs, its setup is complete, svcs -xz is clean and /ping answers`, command: 'svcs -xz x', now: Date.now() - 3_000 });
+    n.store.dispatch({
+      t: 'actionStart',
+      alias: 'sapi0',
+      summary: `wait until sapi0 runs, its setup is complete, svcs -xz is clean and /ping answers`,
+      command: 'svcs -xz x',
+      now: Date.now() - 3_000,
+    });
     await until(() => /~ \(\d+ s\)$/m.test(n.frame()));
     expect(n.frame()).toMatch(/ now: wait until sapi0 runs, its setup is complete.*~ \(\d+ s\)$/m);
     n.ui.unmount();
@@ -139,8 +166,18 @@ describe('console screens', () => {
 
   it('run: services with their state, the question, and a failure with its choices', async () => {
     const { store, frame, press, effects } = await setup();
-    store.dispatch({ t: 'runStarted', services: [{ key: 'sapi/sapi0', service: 'sapi', alias: 'sapi0', status: 'pending' }, { key: 'ufds/ufds0', service: 'ufds', alias: 'ufds0', status: 'pending' }], now: Date.now() });
-    store.dispatch({ t: 'ask', prompt: { kind: 'step', alias: 'sapi0', service: 'sapi', index: 0, total: 2, choice: 0 } });
+    store.dispatch({
+      t: 'runStarted',
+      services: [
+        { key: 'sapi/sapi0', service: 'sapi', alias: 'sapi0', status: 'pending' },
+        { key: 'ufds/ufds0', service: 'ufds', alias: 'ufds0', status: 'pending' },
+      ],
+      now: Date.now(),
+    });
+    store.dispatch({
+      t: 'ask',
+      prompt: { kind: 'step', alias: 'sapi0', service: 'sapi', index: 0, total: 2, choice: 0 },
+    });
     await until(() => frame().includes('[1/2] Restore sapi0 (sapi)?'));
     await press('a');
     expect(frame()).toContain('Run the remaining 2 zone(s) without asking again?');
@@ -153,7 +190,16 @@ describe('console screens', () => {
     await press('g');
     expect(effects).toContainEqual({ t: 'answer', answer: 'go' });
     store.dispatch({ t: 'serviceEnd', key: 'sapi/sapi0', status: 'done' });
-    store.dispatch({ t: 'failed', failure: { what: 'ufds0 (ufds) failed on headnode1: create ufds0', host: 'headnode1', command: 'vmadm create', output: 'exit 1\nvmadm: ERROR: create failed', hint: 'read the error above' } });
+    store.dispatch({
+      t: 'failed',
+      failure: {
+        what: 'ufds0 (ufds) failed on headnode1: create ufds0',
+        host: 'headnode1',
+        command: 'vmadm create',
+        output: 'exit 1\nvmadm: ERROR: create failed',
+        hint: 'read the error above',
+      },
+    });
     await until(() => frame().includes('FAILED'));
     expect(frame()).toContain('[ OK ] sapi0');
     expect(frame()).toContain('on headnode1: vmadm create');
@@ -173,8 +219,20 @@ describe('console screens', () => {
 
   it('summary: the outcome, the report path and what to do next', async () => {
     const { store, frame, press } = await setup();
-    store.dispatch({ t: 'runStarted', services: [{ key: 'sapi/sapi0', service: 'sapi', alias: 'sapi0', status: 'done' }], now: Date.now() });
-    store.dispatch({ t: 'finished', outcome: { exitCode: 3, message: 'the dead primary headnode0 (10.99.99.7) ANSWERS AGAIN', next: 'power headnode0 off (IPMI) NOW', report: '/var/sdcadm/triton-recover/report-x.md' } });
+    store.dispatch({
+      t: 'runStarted',
+      services: [{ key: 'sapi/sapi0', service: 'sapi', alias: 'sapi0', status: 'done' }],
+      now: Date.now(),
+    });
+    store.dispatch({
+      t: 'finished',
+      outcome: {
+        exitCode: 3,
+        message: 'the dead primary headnode0 (10.99.99.7) ANSWERS AGAIN',
+        next: 'power headnode0 off (IPMI) NOW',
+        report: '/var/sdcadm/triton-recover/report-x.md',
+      },
+    });
     await until(() => frame().includes('SUMMARY'));
     expect(frame()).toContain('STOPPED  (exit 3)');
     expect(frame()).toContain('ANSWERS AGAIN');

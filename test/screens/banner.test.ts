@@ -15,12 +15,25 @@ import { join } from 'node:path';
 
 const theme: Theme = { color: false, ascii: true, serial: true, tickMs: 5_000 };
 const returned = primaryReturnedProblem(
-  { hostname: 'headnode0', uuid: 'u0', adminIp: '10.99.99.7', fenceMethod: 'bmc-off', fencedBy: 'root', restoredOn: 'headnode1', at: '2026-12-01T10:00:00Z' },
+  {
+    hostname: 'headnode0',
+    uuid: 'u0',
+    adminIp: '10.99.99.7',
+    fenceMethod: 'bmc-off',
+    fencedBy: 'root',
+    restoredOn: 'headnode1',
+    at: '2026-12-01T10:00:00Z',
+  },
   [signal('ping', 'alive', '10.99.99.7 answers ping', 0)],
 );
 const report = (problems = returned): CheckReport => ({
-  mode: 'readiness', verdict: 'not-ready', primary: { hostname: 'headnode0', uuid: 'u0', state: 'alive', evidence: [] },
-  headnodes: [], services: [], adminIps: { needed: 0, available: 0 }, problems,
+  mode: 'readiness',
+  verdict: 'not-ready',
+  primary: { hostname: 'headnode0', uuid: 'u0', state: 'alive', evidence: [] },
+  headnodes: [],
+  services: [],
+  adminIps: { needed: 0, available: 0 },
+  problems,
 });
 const text = (s: ConsoleState): string => {
   const f = frameLines(s, theme, 24, 80);
@@ -40,7 +53,11 @@ describe('the console banner', () => {
 
   it('no banner without the problem; the stated fence shows on the run and summary screens only', () => {
     const fence = 'headnode0 fenced: its network cables pulled';
-    const base: ConsoleState = { ...initialState('sim', 0), check: report([]), run: { phase: 'running', services: [], log: [], fence } };
+    const base: ConsoleState = {
+      ...initialState('sim', 0),
+      check: report([]),
+      run: { phase: 'running', services: [], log: [], fence },
+    };
     expect(text(base)).not.toContain('PRIMARY RETURNED');
     expect(text(base)).not.toContain('Fence:');
     expect(text({ ...base, screen: 'run' }).split('\n')[0]).toBe(`Fence: ${fence}`);
@@ -48,10 +65,21 @@ describe('the console banner', () => {
   });
 
   it('from a real check: the simulated primary back after a restore puts the banner on the home screen', async () => {
-    const t = await openTestSim(scenario((x) => (x.servers.find((v) => v.hostname === 'headnode0')!.alive = true)), 1000);
+    const t = await openTestSim(
+      scenario((x) => (x.servers.find((v) => v.hostname === 'headnode0')!.alive = true)),
+      1000,
+    );
     const journalDir = join(t.dir, 'journal');
     mkdirSync(journalDir);
-    writeRestoredFrom(journalDir, { hostname: 'headnode0', uuid: '65cfe27b-76b2-5bf2-af14-58bdb727b3a0', adminIp: '10.99.99.7', fenceMethod: 'no-pool-import', fencedBy: 'root', restoredOn: 'headnode1', at: '2026-12-01T10:00:00.000Z' });
+    writeRestoredFrom(journalDir, {
+      hostname: 'headnode0',
+      uuid: '65cfe27b-76b2-5bf2-af14-58bdb727b3a0',
+      adminIp: '10.99.99.7',
+      fenceMethod: 'no-pool-import',
+      fencedBy: 'root',
+      restoredOn: 'headnode1',
+      at: '2026-12-01T10:00:00.000Z',
+    });
     const r = await runCheck(t.sim, { timeoutMs: 400, journalDir });
     const t2 = text({ ...initialState('sim', 0), check: r.report });
     expect(t2.split('\n')[0]).toContain('PRIMARY RETURNED');

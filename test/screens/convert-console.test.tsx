@@ -13,14 +13,34 @@ import { openTestSim, scenario, until } from '../support/sim-dc.js';
 import { REF } from '../support/reference.js';
 
 const serial: Theme = { color: false, ascii: true, serial: true, tickMs: 5000 };
-const FAST = { pollMs: 5, commandTimeoutMs: 5_000, bootTimeoutMs: 10_000, provisionTimeoutMs: 10_000, shutdownGraceMs: 2_000, settleMs: 100 };
+const FAST = {
+  pollMs: 5,
+  commandTimeoutMs: 5_000,
+  bootTimeoutMs: 10_000,
+  provisionTimeoutMs: 10_000,
+  shutdownGraceMs: 2_000,
+  settleMs: 100,
+};
 
 async function setup() {
-  const t = await openTestSim(scenario((s) => void (s.servers[0]!.alive = true)), 1000);
+  const t = await openTestSim(
+    scenario((s) => void (s.servers[0]!.alive = true)),
+    1000,
+  );
   let store: Store;
   let session: ConsoleSession | undefined;
   store = createStore(initialState('simulated', Date.now()), (e) => session?.handle(e));
-  session = new ConsoleSession(t.sim, { journalDir: join(t.dir, 'journal'), timing: {}, convertTiming: FAST, probeTimeoutMs: 1_000, resumeCommand: 'triton-recover' }, (e) => store.dispatch(e));
+  session = new ConsoleSession(
+    t.sim,
+    {
+      journalDir: join(t.dir, 'journal'),
+      timing: {},
+      convertTiming: FAST,
+      probeTimeoutMs: 1_000,
+      resumeCommand: 'triton-recover',
+    },
+    (e) => store.dispatch(e),
+  );
   const ui = render(<App store={store} theme={serial} rows={24} cols={80} />);
   const press = async (keys: string): Promise<void> => {
     for (const k of keys) {

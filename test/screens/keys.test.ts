@@ -6,9 +6,26 @@ import { KEYS, toInput } from '../../src/screens/keys.js';
 import { HELP } from '../../src/screens/views/help.js';
 
 const plain: Key = {
-  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
-  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
-  super: false, hyper: false, capsLock: false, numLock: false,
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
 };
 
 describe('keys', () => {
@@ -25,7 +42,14 @@ describe('keys', () => {
   it('the command letters: k/j move, g/G top/bottom, space/b page, ? help, q quit', () => {
     const read = (c: string) => toInput(c, plain, false);
     expect(['k', 'j', 'g', 'G', ' ', 'b', '?', 'q'].map(read)).toEqual([
-      { t: 'up' }, { t: 'down' }, { t: 'top' }, { t: 'bottom' }, { t: 'pageDown' }, { t: 'pageUp' }, { t: 'help' }, { t: 'quit' },
+      { t: 'up' },
+      { t: 'down' },
+      { t: 'top' },
+      { t: 'bottom' },
+      { t: 'pageDown' },
+      { t: 'pageUp' },
+      { t: 'help' },
+      { t: 'quit' },
     ]);
   });
 
@@ -35,7 +59,16 @@ describe('keys', () => {
   });
 
   it('the help screen lists the keys, then the choices of the questions', () => {
-    expect(HELP.slice(0, 8).map(([k]) => k)).toEqual(['Up/Down, k/j', '1-9', 'Enter', 'Esc, q', 'space, b', 'g, G', '?', 'Ctrl-C']);
+    expect(HELP.slice(0, 8).map(([k]) => k)).toEqual([
+      'Up/Down, k/j',
+      '1-9',
+      'Enter',
+      'Esc, q',
+      'space, b',
+      'g, G',
+      '?',
+      'Ctrl-C',
+    ]);
     expect(HELP).toContainEqual(['During a restore', 'g go, s skip (asks why), a all the rest, p pause']);
   });
 });

@@ -6,7 +6,11 @@ import { initialState, reduce, type ConsoleState, type Event } from '../../src/s
 import { PlainPrinter, plainInputs } from '../../src/screens/plain.js';
 
 const base = initialState('simulated: test', 0);
-const step: ConsoleState = { ...base, screen: 'run', prompt: { kind: 'step', alias: 'sapi0', service: 'sapi', index: 1, total: 21, choice: 0 } };
+const step: ConsoleState = {
+  ...base,
+  screen: 'run',
+  prompt: { kind: 'step', alias: 'sapi0', service: 'sapi', index: 1, total: 21, choice: 0 },
+};
 
 describe('plain inputs', () => {
   it('a question takes its number or its word, as the choice letter', () => {
@@ -15,14 +19,30 @@ describe('plain inputs', () => {
     expect(plainInputs(step, ' All ')).toEqual([{ t: 'char', c: 'a' }]);
     expect(plainInputs(step, '9')).toEqual([]);
     expect(plainInputs(step, '')).toEqual([]);
-    const all: ConsoleState = { ...base, prompt: { kind: 'all', remaining: 20, choice: 0, from: { kind: 'step', alias: 'sapi0', service: 'sapi', index: 1, total: 21, choice: 0 } } };
+    const all: ConsoleState = {
+      ...base,
+      prompt: {
+        kind: 'all',
+        remaining: 20,
+        choice: 0,
+        from: { kind: 'step', alias: 'sapi0', service: 'sapi', index: 1, total: 21, choice: 0 },
+      },
+    };
     expect(plainInputs(all, '2')).toEqual([{ t: 'char', c: 'y' }]);
     expect(plainInputs(all, 'no')).toEqual([{ t: 'char', c: 'n' }]);
   });
 
   it('a typed field takes the line, then Enter; outside a question, Enter, digits, q', () => {
-    const host: ConsoleState = { ...base, prompt: { kind: 'hostname', expected: 'headnode0', typed: '', why: 'fenced?' } };
-    expect(plainInputs(host, 'hn0')).toEqual([{ t: 'char', c: 'h' }, { t: 'char', c: 'n' }, { t: 'digit', n: 0 }, { t: 'enter' }]);
+    const host: ConsoleState = {
+      ...base,
+      prompt: { kind: 'hostname', expected: 'headnode0', typed: '', why: 'fenced?' },
+    };
+    expect(plainInputs(host, 'hn0')).toEqual([
+      { t: 'char', c: 'h' },
+      { t: 'char', c: 'n' },
+      { t: 'digit', n: 0 },
+      { t: 'enter' },
+    ]);
     expect(plainInputs(host, 'esc')).toEqual([{ t: 'back' }]);
     expect(plainInputs(base, '')).toEqual([{ t: 'enter' }]);
     expect(plainInputs(base, '3')).toEqual([{ t: 'digit', n: 3 }]);
@@ -30,7 +50,10 @@ describe('plain inputs', () => {
   });
 
   it('a typed hostname reaches the reducer whole: the run starts', () => {
-    const host: ConsoleState = { ...base, prompt: { kind: 'hostname', expected: 'headnode0', typed: '', why: 'fenced?' } };
+    const host: ConsoleState = {
+      ...base,
+      prompt: { kind: 'hostname', expected: 'headnode0', typed: '', why: 'fenced?' },
+    };
     let s = host;
     const effects: unknown[] = [];
     for (const input of plainInputs(host, 'headnode0')) {
@@ -54,7 +77,10 @@ describe('plain printer', () => {
     s = reduce(s, log('ok   create sapi0')).state;
     s = reduce(s, log('ok   start sapi0')).state;
     expect(p.next(s)).toEqual(['ok   create sapi0', 'ok   start sapi0']);
-    expect(p.next({ ...s, prompt: step.prompt })).toEqual(['[2/21] Restore sapi0 (sapi)?', '1) go  2) skip (asks why)  3) all the rest  4) pause: ']);
+    expect(p.next({ ...s, prompt: step.prompt })).toEqual([
+      '[2/21] Restore sapi0 (sapi)?',
+      '1) go  2) skip (asks why)  3) all the rest  4) pause: ',
+    ]);
     // Moving the highlighted choice is no news.
     expect(p.next({ ...s, prompt: { ...step.prompt!, choice: 2 } as ConsoleState['prompt'] })).toEqual([]);
   });

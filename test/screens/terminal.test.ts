@@ -22,10 +22,13 @@ describe('detectTerminal', () => {
     expect(t).toMatchObject({ serial: true, ascii: true, color: false, altScreen: false });
   });
 
-  it.each(['vt100', 'vt220', 'VT102', 'linux', 'dumb', 'ansi', 'unknown', '', undefined])('TERM=%s is serial-like', (term) => {
-    const t = detectTerminal({}, { ...xterm, TERM: term }, tty);
-    expect(t).toMatchObject({ serial: true, ascii: true, color: false });
-  });
+  it.each(['vt100', 'vt220', 'VT102', 'linux', 'dumb', 'ansi', 'unknown', '', undefined])(
+    'TERM=%s is serial-like',
+    (term) => {
+      const t = detectTerminal({}, { ...xterm, TERM: term }, tty);
+      expect(t).toMatchObject({ serial: true, ascii: true, color: false });
+    },
+  );
 
   it.each(['xterm', 'screen-256color', 'tmux-256color', 'rxvt-unicode', 'xterm-color'])('TERM=%s is not', (term) => {
     expect(detectTerminal({}, { ...xterm, TERM: term }, tty).serial).toBe(false);

@@ -11,7 +11,9 @@ import { REF } from '../support/reference.js';
 const script = resolve(import.meta.dirname, '..', '..', 'share', 'headnode-prepare.sh');
 const UUID = REF.cn0.uuid;
 
-function rig(opts: { headnode?: boolean; setup?: boolean; netBootConfig?: boolean; setupJson?: Record<string, unknown> } = {}): { dir: string; key: string; env: Record<string, string> } {
+function rig(
+  opts: { headnode?: boolean; setup?: boolean; netBootConfig?: boolean; setupJson?: Record<string, unknown> } = {},
+): { dir: string; key: string; env: Record<string, string> } {
   const dir = tempDir('tr-hnp-');
   const bin = join(dir, 'bin');
   const key = join(dir, 'usbkey');
@@ -31,7 +33,9 @@ function rig(opts: { headnode?: boolean; setup?: boolean; netBootConfig?: boolea
   stub('zonename', 'echo global');
   stub('sysinfo', `echo '{"UUID": "${UUID}", "Setup": ${opts.setup === false ? 'false' : 'true'}}'`);
   stub('bootparams', opts.headnode ? 'echo headnode=true' : 'echo console=ttyb');
-  stub('json', `exec node -e '
+  stub(
+    'json',
+    `exec node -e '
     const a = process.argv.slice(1); let f; let inPlace = false; let expr; const keys = [];
     for (let i = 0; i < a.length; i++) { if (a[i] === "-f") f = a[++i]; else if (a[i] === "-I") inPlace = true; else if (a[i] === "-e") expr = a[++i]; else keys.push(a[i]); }
     const text = f ? require("fs").readFileSync(f, "utf8") : require("fs").readFileSync(0, "utf8");
@@ -40,22 +44,37 @@ function rig(opts: { headnode?: boolean; setup?: boolean; netBootConfig?: boolea
     const v = keys.length ? o[keys[0]] : o;
     if (v === undefined) process.exit(1);
     console.log(typeof v === "object" ? JSON.stringify(v) : String(v));
-  ' -- "$@"`);
-  stub('curl', `out=""; url=""; while [ $# -gt 0 ]; do case "$1" in -o) out="$2"; shift 2;; -*) shift;; *) url="$1"; shift;; esac; done
-    f="${served}/\${url##*/}"; [ -f "$f" ] || { echo "curl: (22) The requested URL returned error: 404" >&2; exit 22; }; cp "$f" "$out"`);
+  ' -- "$@"`,
+  );
+  stub(
+    'curl',
+    `out=""; url=""; while [ $# -gt 0 ]; do case "$1" in -o) out="$2"; shift 2;; -*) shift;; *) url="$1"; shift;; esac; done
+    f="${served}/\${url##*/}"; [ -f "$f" ] || { echo "curl: (22) The requested URL returned error: 404" >&2; exit 22; }; cp "$f" "$out"`,
+  );
   stub('sdc-usbkey', `[ "$1" = mount ] && echo "${key}"; exit 0`);
   // /usr/lib/sdc/net-boot-config --enabled prints true or false.
   stub('net-boot-config', `echo ${opts.netBootConfig === false ? 'false' : 'true'}`);
   if (opts.setupJson) writeFileSync(join(dir, 'setup.json'), JSON.stringify(opts.setupJson));
   writeFileSync(join(served, `${UUID}.config`), 'hostname=cn0\n');
   writeFileSync(join(served, `${UUID}.networking.json`), JSON.stringify({ nictags: [{ name: 'admin', mac: 'aa' }] }));
-  const env = { PATH: `${bin}:${process.env['PATH'] ?? ''}`, HEADNODE_PREPARE_LOG: join(dir, 'prepare.log'), SERVED: served, NET_BOOT_CONFIG: join(bin, 'net-boot-config'), SETUP_JSON: join(dir, 'setup.json') };
+  const env = {
+    PATH: `${bin}:${process.env['PATH'] ?? ''}`,
+    HEADNODE_PREPARE_LOG: join(dir, 'prepare.log'),
+    SERVED: served,
+    NET_BOOT_CONFIG: join(bin, 'net-boot-config'),
+    SETUP_JSON: join(dir, 'setup.json'),
+  };
   return { dir, key, env };
 }
 
 async function prepare(r: ReturnType<typeof rig>): Promise<{ exitCode: number | undefined; stdout: string }> {
   await execa('tar', ['-C', join(r.env['SERVED']!, 'base'), '-czf', join(r.env['SERVED']!, 'usbkey-base.tgz'), 'os']);
-  const res = await execa('bash', ['-s', '--', REF.assets0.adminIp, UUID], { input: readFileSync(script, 'utf8'), env: r.env, reject: false, extendEnv: false });
+  const res = await execa('bash', ['-s', '--', REF.assets0.adminIp, UUID], {
+    input: readFileSync(script, 'utf8'),
+    env: r.env,
+    reject: false,
+    extendEnv: false,
+  });
   return { exitCode: res.exitCode, stdout: res.stdout + res.stderr };
 }
 
@@ -66,9 +85,13 @@ describe('share/headnode-prepare.sh', () => {
     expect(res.exitCode, res.stdout).toBe(0);
     expect(readdirSync(r.key).sort()).toEqual(['.joyliveusb', 'boot', 'config', 'os']);
     expect(readFileSync(join(r.key, 'config'), 'utf8')).toBe('hostname=cn0\n');
-    expect(JSON.parse(readFileSync(join(r.key, 'boot', 'networking.json'), 'utf8'))).toEqual({ nictags: [{ name: 'admin', mac: 'aa' }] });
+    expect(JSON.parse(readFileSync(join(r.key, 'boot', 'networking.json'), 'utf8'))).toEqual({
+      nictags: [{ name: 'admin', mac: 'aa' }],
+    });
     expect(readFileSync(join(r.key, 'os', 'platform'), 'utf8')).toBe('platform bits');
-    expect(readFileSync(r.env['HEADNODE_PREPARE_LOG']!, 'utf8').trim().split('\n').at(-1)).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ prepared ${UUID} `));
+    expect(readFileSync(r.env['HEADNODE_PREPARE_LOG']!, 'utf8').trim().split('\n').at(-1)).toMatch(
+      new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ prepared ${UUID} `),
+    );
   });
 
   it('refuses on a server already booted as a headnode, or not set up, before touching the key', async () => {
@@ -102,7 +125,10 @@ describe('share/headnode-prepare.sh', () => {
   it("setup.json's node_type becomes headnode only where it has one (audit 20)", async () => {
     const withType = rig({ setupJson: { node_type: 'computenode', complete: true } });
     expect((await prepare(withType)).exitCode).toBe(0);
-    expect(JSON.parse(readFileSync(withType.env['SETUP_JSON']!, 'utf8'))).toEqual({ node_type: 'headnode', complete: true });
+    expect(JSON.parse(readFileSync(withType.env['SETUP_JSON']!, 'utf8'))).toEqual({
+      node_type: 'headnode',
+      complete: true,
+    });
     const without = rig({ setupJson: { complete: true } });
     expect((await prepare(without)).exitCode).toBe(0);
     expect(JSON.parse(readFileSync(without.env['SETUP_JSON']!, 'utf8'))).toEqual({ complete: true });

@@ -22,21 +22,26 @@ async function rebootCn0(t: TestSim): Promise<boolean> {
 }
 
 describe('simulated PXE boot of a compute node (sdc-booter)', () => {
-  it('lists a dhcpd zone\'s booter cache: one <mac>.json per compute node', async () => {
+  it("lists a dhcpd zone's booter cache: one <mac>.json per compute node", async () => {
     const t = await openTestSim();
     const dhcpd1 = inst(t.sim.world.state, 'dhcpd1');
     const r = await t.run('headnode1', ['ls', '-1', `/zones/${dhcpd1.uuid}/root/tftpboot/cache`]);
     expect(r.code).toBe(0);
-    const cns = t.sim.world.state.servers.filter((s) => !s.headnode).map((s) => `${serverAdminMac(s.uuid)}.json`).sort();
+    const cns = t.sim.world.state.servers
+      .filter((s) => !s.headnode)
+      .map((s) => `${serverAdminMac(s.uuid)}.json`)
+      .sort();
     expect(r.stdout).toBe(cns.map((n) => `${n}\n`).join(''));
   });
 
-  it('boots from the surviving dhcpd\'s cache while CNAPI and NAPI are down with the primary', async () => {
+  it("boots from the surviving dhcpd's cache while CNAPI and NAPI are down with the primary", async () => {
     expect(await rebootCn0(await openTestSim())).toBe(true);
   });
 
   it('does not boot when the surviving dhcpd has no cache entry for it and CNAPI is down', async () => {
-    const t = await openTestSim(scenario((s) => (inst(s, 'dhcpd1').booterCache = [serverAdminMac(srv(s, 'cn1').uuid)])));
+    const t = await openTestSim(
+      scenario((s) => (inst(s, 'dhcpd1').booterCache = [serverAdminMac(srv(s, 'cn1').uuid)])),
+    );
     expect(await rebootCn0(t)).toBe(false);
     expect(t.sim.world.server('cn0')!.pxeRefused).toContain('no dhcpd zone answers');
     // It keeps retrying: once the cache holds it, it comes up.
@@ -45,7 +50,7 @@ describe('simulated PXE boot of a compute node (sdc-booter)', () => {
     await until('cn0 back', () => (t.sim.world.settle(), t.sim.world.isAlive('cn0')));
   });
 
-  it('does not boot a platform only the dead primary\'s /usbkey/os held', async () => {
+  it("does not boot a platform only the dead primary's /usbkey/os held", async () => {
     const t = await openTestSim(
       scenario((s) => {
         srv(s, 'cn0').platform = '20200101T000000Z';

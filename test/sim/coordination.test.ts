@@ -13,7 +13,11 @@ const info = (who: string): string => JSON.stringify({ who, host: 'hn', pid: 1, 
 describe('simulated binder lock', () => {
   it('2 of 3 members (the primary lost its binder): quorum, one of two consoles takes it, a third sees it, release frees it', async () => {
     const t = await openTestSim(scenario());
-    const [a, b, c] = [new SimCoordination(t.sim.world), new SimCoordination(t.sim.world), new SimCoordination(t.sim.world)];
+    const [a, b, c] = [
+      new SimCoordination(t.sim.world),
+      new SimCoordination(t.sim.world),
+      new SimCoordination(t.sim.world),
+    ];
     const [ra, rb] = await Promise.all([a.take(info('a')), b.take(info('b'))]);
     expect([ra.kind, rb.kind].sort()).toEqual(['held', 'taken']);
     const h = await c.holder();
@@ -31,7 +35,9 @@ describe('simulated binder lock', () => {
   });
 
   it('a partition that cuts headnode2 off from this headnode: its binder does not count, no quorum here', async () => {
-    const t = await openTestSim(scenario((s) => (s.servers.find((x) => x.hostname === 'headnode2')!.partitioned = true)));
+    const t = await openTestSim(
+      scenario((s) => (s.servers.find((x) => x.hostname === 'headnode2')!.partitioned = true)),
+    );
     expect((await new SimCoordination(t.sim.world).take(info('a'))).kind).toBe('unavailable');
     expect((await new SimCoordination(t.sim.world).holder()).kind).toBe('unavailable');
   });

@@ -37,14 +37,16 @@ async function addrState(t: TestSim, server: string, uuid: string): Promise<stri
 }
 
 describe('two NICs on one IP (duplicate address detection)', () => {
-  it('a zone on a live server\'s admin IP does not get it: HTTP reaches the server\'s GZ, the zone\'s address is duplicate', async () => {
+  it("a zone on a live server's admin IP does not get it: HTTP reaches the server's GZ, the zone's address is duplicate", async () => {
     const t = await openTestSim();
     await startSapi(t, REF.headnode2.adminIp); // headnode2's admin IP
     const err = await t.http('GET', `http://${REF.headnode2.adminIp}/ping`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpError);
     expect((err as HttpError).message).toContain('ECONNREFUSED');
     expect(await addrState(t, 'headnode1', SAPI0)).toBe(`net0/_a:duplicate:${REF.headnode2.adminIp}/24`);
-    expect((await t.run('headnode1', ['ping', REF.headnode2.adminIp, '2'])).stdout).toBe(`${REF.headnode2.adminIp} is alive\n`);
+    expect((await t.run('headnode1', ['ping', REF.headnode2.adminIp, '2'])).stdout).toBe(
+      `${REF.headnode2.adminIp} is alive\n`,
+    );
   });
 
   it('the zone that came up first keeps the IP, whichever is listed first; the other answers nothing on it', async () => {
@@ -67,7 +69,7 @@ describe('two NICs on one IP (duplicate address detection)', () => {
     expect(r.stdout).toBe(`lo0/v4:ok:127.0.0.1/8\nnet0/_a:ok:${moray2.adminIp}/24\nlo0/v6:ok:\\:\\:1/128\n`);
   });
 
-  it('the admin network\'s gateway is the router\'s: a zone on it is duplicate and its HTTP goes to the router', async () => {
+  it("the admin network's gateway is the router's: a zone on it is duplicate and its HTTP goes to the router", async () => {
     const t = await openTestSim();
     await startSapi(t, '10.99.99.1');
     expect(await addrState(t, 'headnode1', SAPI0)).toBe('net0/_a:duplicate:10.99.99.1/24');
@@ -80,7 +82,9 @@ describe('two NICs on one IP (duplicate address detection)', () => {
     await startSapi(t, '10.99.98.30');
     const inst = t.sim.world.instanceOn('headnode1', SAPI0)!;
     expect(inst.nicRegistration).toBe('failed');
-    expect(t.sim.world.state.sim.events.map((e) => e.what)).toContain(`net-agent: NIC ${inst.mac} of sapi0: ip 10.99.98.30 cannot be outside subnet 10.99.99.0/24`);
+    expect(t.sim.world.state.sim.events.map((e) => e.what)).toContain(
+      `net-agent: NIC ${inst.mac} of sapi0: ip 10.99.98.30 cannot be outside subnet 10.99.99.0/24`,
+    );
     const err = await t.http('GET', 'http://10.99.98.30/ping', undefined, 300).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpError);
     expect((err as HttpError).kind).toBe('timeout');

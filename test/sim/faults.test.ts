@@ -7,7 +7,9 @@ const BINDER2 = REF.binder2.uuid;
 
 describe('simulated faults', () => {
   it('fail N times: realistic stderr, no effect, then the command works', async () => {
-    const t = await openTestSim(scenario((s) => (s.faults = [{ command: 'vmadm stop', match: BINDER2, effect: 'fail', times: 2 }])));
+    const t = await openTestSim(
+      scenario((s) => (s.faults = [{ command: 'vmadm stop', match: BINDER2, effect: 'fail', times: 2 }])),
+    );
     for (let i = 0; i < 2; i++) {
       const r = await t.run('headnode2', ['vmadm', 'stop', BINDER2]);
       expect(r.code).toBe(1);
@@ -20,7 +22,9 @@ describe('simulated faults', () => {
   });
 
   it('a fault only hits commands that match', async () => {
-    const t = await openTestSim(scenario((s) => (s.faults = [{ command: 'vmadm stop', match: 'no-such-thing', effect: 'fail' }])));
+    const t = await openTestSim(
+      scenario((s) => (s.faults = [{ command: 'vmadm stop', match: 'no-such-thing', effect: 'fail' }])),
+    );
     expect((await t.run('headnode2', ['vmadm', 'stop', BINDER2])).code).toBe(0);
   });
 
@@ -35,10 +39,15 @@ describe('simulated faults', () => {
   });
 
   it('HTTP faults: fail answers 500, hang runs into the client timeout', async () => {
-    const t = await openTestSim(scenario((s) => (s.faults = [
-      { command: 'GET /ping', effect: 'fail', times: 1 },
-      { command: 'GET /servers', effect: 'hang', times: 1 },
-    ])));
+    const t = await openTestSim(
+      scenario(
+        (s) =>
+          (s.faults = [
+            { command: 'GET /ping', effect: 'fail', times: 1 },
+            { command: 'GET /servers', effect: 'hang', times: 1 },
+          ]),
+      ),
+    );
     // A live API is needed: the scenario's are all on the dead headnode, so revive one.
     t.sim.world.state.servers[0]!.alive = true;
     const ping = await t.http('GET', `http://${REF.cnapi0.adminIp}/ping`);

@@ -28,7 +28,9 @@ describe('simulated reboot: the GZ ramdisk', () => {
     expect(await cat('/root/.ssh/known_hosts')).not.toBe(0);
     expect(await cat('/var/sdcadm/triton-recover/ssh/id_ed25519')).toBe(0);
     expect(await cat('/var/spool/cron/crontabs/root')).toBe(0);
-    expect((await t.run('headnode1', ['cat', '/root/.ssh/authorized_keys'])).stdout).toBe('ssh-ed25519 AAAAkept sync\n');
+    expect((await t.run('headnode1', ['cat', '/root/.ssh/authorized_keys'])).stdout).toBe(
+      'ssh-ed25519 AAAAkept sync\n',
+    );
   });
 });
 
@@ -60,7 +62,10 @@ describe('simulated boot: root authorized_keys as smartdc-config sets them', () 
   });
 
   it('no root_authorized_keys_file anywhere (no generic, a commented line): nothing is restored', () => {
-    const files = hn({ '/usbkey/config': '# root_authorized_keys_file=root.authorized_keys\n', '/usbkey/config.inc/root.authorized_keys': 'ssh-ed25519 AAAAkept sync\n' });
+    const files = hn({
+      '/usbkey/config': '# root_authorized_keys_file=root.authorized_keys\n',
+      '/usbkey/config.inc/root.authorized_keys': 'ssh-ed25519 AAAAkept sync\n',
+    });
     delete files['/usbkey/config.inc/generic'];
     expect(filesAfterBoot(files)['/root/.ssh/authorized_keys']).toBeUndefined();
   });
@@ -76,6 +81,7 @@ describe('simulated boot: root authorized_keys as smartdc-config sets them', () 
 
   it('every simulated headnode starts with the stock generic', async () => {
     const t = await openTestSim();
-    for (const s of t.sim.world.state.servers.filter((x) => x.usbkey)) expect(s.files?.['/usbkey/config.inc/generic']).toContain('root_authorized_keys_file=root.authorized_keys');
+    for (const s of t.sim.world.state.servers.filter((x) => x.usbkey))
+      expect(s.files?.['/usbkey/config.inc/generic']).toContain('root_authorized_keys_file=root.authorized_keys');
   });
 });

@@ -15,13 +15,19 @@ describe('latency profiles', () => {
     const p = await loadLatencyProfile('real');
     expect(Object.keys(p.sources).sort()).toEqual(Object.keys(p.latencyMs).sort());
     const ref = scenario().latencyMs;
-    for (const k of ['zone first boot', 'imgadm install', 'ssh connect', 'default']) expect(p.latencyMs[k]!, k).toBeGreaterThan(ref[k]!);
+    for (const k of ['zone first boot', 'imgadm install', 'ssh connect', 'default'])
+      expect(p.latencyMs[k]!, k).toBeGreaterThan(ref[k]!);
     expect(p.sources['zone first boot']).toMatch(/headnode\.sh/);
   });
 
-  it('laid over the scenario, a first boot takes the profile\'s time (scaled), not the scenario\'s', async () => {
+  it("laid over the scenario, a first boot takes the profile's time (scaled), not the scenario's", async () => {
     const p = await loadLatencyProfile('real');
-    const sim = await openSim({ scenario: scenario(), statePath: join(tempDir(), 's.json'), speed: 10, latencies: p.latencyMs });
+    const sim = await openSim({
+      scenario: scenario(),
+      statePath: join(tempDir(), 's.json'),
+      speed: 10,
+      latencies: p.latencyMs,
+    });
     expect(sim.world.latency('zone first boot')).toBe(p.latencyMs['zone first boot']! / 10);
     expect(sim.world.latency('vmadm get')).toBe(p.latencyMs['default']! / 10);
   });
@@ -36,7 +42,11 @@ describe('latency profiles', () => {
 
   it('--sim-latencies real reaches the live state of a demo', async () => {
     const state = join(tempDir(), 's.json');
-    const r = await execa(bin, ['--demo', '--sim-state', state, '--sim-latencies', 'real', '--sim-speed', '1000', 'plan', '--json'], { reject: false });
+    const r = await execa(
+      bin,
+      ['--demo', '--sim-state', state, '--sim-latencies', 'real', '--sim-speed', '1000', 'plan', '--json'],
+      { reject: false },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     const live = JSON.parse(readFileSync(state, 'utf8')) as { latencyMs: Record<string, number> };
     expect(live.latencyMs['zone first boot']).toBe(20000);

@@ -42,7 +42,12 @@ describe('simulated DC physics', () => {
 
   it('manatee takes over with 3 peers: the sync becomes primary, the lost primary is deposed', async () => {
     const t = await openTestSim();
-    expect(t.sim.world.state.manatee).toMatchObject({ primary: 'manatee1', sync: 'manatee2', async: [], deposed: ['manatee0'] });
+    expect(t.sim.world.state.manatee).toMatchObject({
+      primary: 'manatee1',
+      sync: 'manatee2',
+      async: [],
+      deposed: ['manatee0'],
+    });
     expect(t.sim.world.manateeWritable()).toBe(true);
     const show = await t.run('headnode1', ['zlogin', REF.manatee1.uuid, 'source ~/.bashrc; manatee-adm show']);
     expect(show.stdout).toMatch(/^primary\s+95719f01 ok\s+sync/m);
@@ -79,11 +84,19 @@ describe('simulated DC physics', () => {
     expect(n).toMatch(/^primary\s+94dbf717 ok\s+-/m);
     expect(n).toContain('\nerror: peer "94dbf717": downstream replication peer not connected\n');
     // pg-status: the table on stdout, the issues on stderr.
-    const pg = await notConnected.run('headnode1', ['zlogin', REF.manatee1.uuid, 'source ~/.bashrc; manatee-adm pg-status']);
+    const pg = await notConnected.run('headnode1', [
+      'zlogin',
+      REF.manatee1.uuid,
+      'source ~/.bashrc; manatee-adm pg-status',
+    ]);
     expect(pg.stdout).not.toContain('error:');
     expect(pg.stderr).toBe('\nerror: peer "94dbf717": downstream replication peer not connected\n');
     // A takeover is a new generation: the new sync connects afresh.
-    const t = await openTestSim(scenario((x) => (x.manatee = { primary: 'manatee0', sync: 'manatee1', async: ['manatee2'], syncReplication: 'none' })));
+    const t = await openTestSim(
+      scenario(
+        (x) => (x.manatee = { primary: 'manatee0', sync: 'manatee1', async: ['manatee2'], syncReplication: 'none' }),
+      ),
+    );
     expect(t.sim.world.manateeWritable()).toBe(true);
   });
 
@@ -100,7 +113,10 @@ describe('simulated DC physics', () => {
     expect(t.sim.world.manateeWritable()).toBe(false);
     const show = (await t.run('headnode0', ['zlogin', REF.manatee0.uuid, 'source ~/.bashrc; manatee-adm show'])).stdout;
     expect(show).toMatch(/^sync\s+95719f01 fail/m);
-    expect(show.split('\n').filter((l) => /^(error|warning):/.test(l))).toEqual(['error: cannot query postgres on sync', 'warning: cluster has no async peers']);
+    expect(show.split('\n').filter((l) => /^(error|warning):/.test(l))).toEqual([
+      'error: cannot query postgres on sync',
+      'warning: cluster has no async peers',
+    ]);
   });
 
   it('VMAPI answers null for what only vmadm knows while a VM is still provisioning', async () => {
@@ -113,7 +129,14 @@ describe('simulated DC physics', () => {
     const sapi0 = t.sim.world.state.instances.find((i) => i.alias === 'sapi0')!;
     const vmapiIp = t.sim.world.state.instances.find((i) => i.service === 'vmapi')!.adminIp;
     const vm = (await t.http('GET', `http://${vmapiIp}/vms/${sapi0.uuid}`)).json as Record<string, unknown>;
-    expect(vm).toMatchObject({ state: 'provisioning', zone_state: null, last_modified: null, zfs_filesystem: null, platform_buildstamp: null, nics: [] });
+    expect(vm).toMatchObject({
+      state: 'provisioning',
+      zone_state: null,
+      last_modified: null,
+      zfs_filesystem: null,
+      platform_buildstamp: null,
+      nics: [],
+    });
     expect(vm['server_uuid']).toBe(t.sim.world.server('headnode0')!.uuid);
     // The list answers the same object.
     const list = (await t.http('GET', `http://${vmapiIp}/vms?tag.smartdc_role=sapi`)).json as Record<string, unknown>[];
@@ -141,7 +164,9 @@ describe('simulated DC physics', () => {
     expect(rec).toMatchObject({ setup: true, current_platform: '20121213T203456Z' });
     expect(rec?.['sysinfo']).not.toHaveProperty('Setup');
     // The console's CNAPI client and sysinfo parser read it; set-up comes from CNAPI's field.
-    const listed = await createCnapi({ transport: t.sim.http, baseUrl: `http://${cnapiIp}` }).listServers({ extras: ['sysinfo'] });
+    const listed = await createCnapi({ transport: t.sim.http, baseUrl: `http://${cnapiIp}` }).listServers({
+      extras: ['sysinfo'],
+    });
     const old = listed.find((s) => s.uuid === cn.uuid)!;
     expect(old.setup).toBe(true);
     expect(old.sysinfo && isSetUp(old.sysinfo)).toBeUndefined();
@@ -166,7 +191,9 @@ describe('simulated DC physics', () => {
   it('an API answers only while its zone runs on a live server and its dependencies are up', async () => {
     const t = await openTestSim();
     // sapi0 re-created on headnode1 (it needs no other SAPI for its own first boot).
-    expect((await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', REF.sapi0.image, '10.99.99.60'))).code).toBe(0);
+    expect(
+      (await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', REF.sapi0.image, '10.99.99.60'))).code,
+    ).toBe(0);
     const refused = await t.http('GET', 'http://10.99.99.60/ping').catch((e: unknown) => e);
     expect((refused as HttpError).kind).toBe('unreachable');
     await t.run('headnode1', ['vmadm', 'start', NEW_SAPI]);
@@ -180,11 +207,22 @@ describe('simulated DC physics', () => {
 
   it('vmadm create fails when the image is not installed; imgadm install needs the origin first', async () => {
     const t = await openTestSim(scenario((x) => (x.servers.find((s) => s.hostname === 'headnode1')!.images = [])));
-    const create = await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', REF.sapi0.image, '10.99.99.60'));
+    const create = await t.run(
+      'headnode1',
+      ['vmadm', 'create'],
+      payload(NEW_SAPI, 'sapi1', REF.sapi0.image, '10.99.99.60'),
+    );
     expect(create.code).toBe(1);
     expect(create.stderr).toContain(`image ${REF.sapi0.image} does not exist`);
     const rd = t.sim.restoreDataDir;
-    const inst = (u: string): string[] => ['imgadm', 'install', '-m', join(rd, paths.imageManifest(u)), '-f', join(rd, paths.imageFile(u))];
+    const inst = (u: string): string[] => [
+      'imgadm',
+      'install',
+      '-m',
+      join(rd, paths.imageManifest(u)),
+      '-f',
+      join(rd, paths.imageFile(u)),
+    ];
     const noOrigin = await t.run('headnode1', inst(REF.sapi0.image));
     expect(noOrigin.code).toBe(1);
     expect(noOrigin.stderr).toContain(`OriginNotInstalled): origin image "${ORIGIN}"`);
@@ -192,16 +230,27 @@ describe('simulated DC physics', () => {
     expect((await t.run('headnode1', inst(ORIGIN))).code).toBe(0);
     expect((await t.run('headnode1', inst(REF.sapi0.image))).code).toBe(0);
     expect((await t.run('headnode1', ['imgadm', 'get', REF.sapi0.image])).code).toBe(0);
-    expect((await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', REF.sapi0.image, '10.99.99.60'))).code).toBe(0);
+    expect(
+      (await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', REF.sapi0.image, '10.99.99.60'))).code,
+    ).toBe(0);
   });
 
   it('a first boot without a SAPI record ends setup_failed with SMF maintenance', async () => {
     const t = await openTestSim();
-    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_REDIS, 'amonredis1', REF.amonredis0.image, '10.99.99.61'));
+    await t.run(
+      'headnode1',
+      ['vmadm', 'create'],
+      payload(NEW_REDIS, 'amonredis1', REF.amonredis0.image, '10.99.99.61'),
+    );
     await t.run('headnode1', ['vmadm', 'start', NEW_REDIS]);
     // Once the user-script runs, SMF shows it starting.
-    await until('user-script running', async () => (await t.run('headnode1', ['svcs', '-xz', NEW_REDIS])).stdout.includes('offline* transitioning to online'));
-    await until('setup_failed', () => (t.sim.world.settle(), t.sim.world.instanceOn('headnode1', NEW_REDIS)!.state === 'setup_failed'));
+    await until('user-script running', async () =>
+      (await t.run('headnode1', ['svcs', '-xz', NEW_REDIS])).stdout.includes('offline* transitioning to online'),
+    );
+    await until(
+      'setup_failed',
+      () => (t.sim.world.settle(), t.sim.world.instanceOn('headnode1', NEW_REDIS)!.state === 'setup_failed'),
+    );
     const svcs = await t.run('headnode1', ['svcs', '-xz', NEW_REDIS]);
     expect(svcs.stdout).toMatch(/State: maintenance since/);
     expect(JSON.parse(readFileSync(t.statePath, 'utf8')).instances.at(-1).state).toBe('setup_failed');
@@ -215,12 +264,20 @@ describe('simulated DC physics', () => {
     await t.run('headnode1', ['vmadm', 'create'], payload(NEW_SAPI, 'sapi1', REF.sapi0.image, '10.99.99.60'));
     await t.run('headnode1', ['vmadm', 'start', NEW_SAPI]);
     await until('sapi up', () => t.sim.world.isUp(t.sim.world.instanceOn('headnode1', NEW_SAPI)!));
-    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_REDIS, 'amonredis1', REF.amonredis0.image, '10.99.99.61'));
+    await t.run(
+      'headnode1',
+      ['vmadm', 'create'],
+      payload(NEW_REDIS, 'amonredis1', REF.amonredis0.image, '10.99.99.61'),
+    );
     await t.run('headnode1', ['vmadm', 'start', NEW_REDIS]);
     // The record arrives while the zone is already asking: still inside the window.
     await sleep(15);
     const svc = await sapiServiceUuid(t, '10.99.99.60', 'amonredis');
-    const created = await t.http('POST', 'http://10.99.99.60/instances', { service_uuid: svc, uuid: NEW_REDIS, params: { alias: 'amonredis1', server_uuid: REF.headnode1.uuid } });
+    const created = await t.http('POST', 'http://10.99.99.60/instances', {
+      service_uuid: svc,
+      uuid: NEW_REDIS,
+      params: { alias: 'amonredis1', server_uuid: REF.headnode1.uuid },
+    });
     expect(created.status).toBe(200);
     await until('amonredis1 set up', () => t.sim.world.isUp(t.sim.world.instanceOn('headnode1', NEW_REDIS)!));
     expect((await t.run('headnode1', ['svcs', '-xz', NEW_REDIS])).stdout).toBe('');
@@ -229,17 +286,25 @@ describe('simulated DC physics', () => {
   it('setup_complete is written only when a first boot ends well; svcs looks clean before setup starts', async () => {
     // Slower than the default: the early window must be long enough to observe.
     const t = await openTestSim(scenario(), 100);
-    const marker = (u: string, f = 'setup_complete'): Promise<number> => t.run('headnode1', ['test', '-f', `/zones/${u}/root/var/svc/${f}`]).then((r) => r.code);
+    const marker = (u: string, f = 'setup_complete'): Promise<number> =>
+      t.run('headnode1', ['test', '-f', `/zones/${u}/root/var/svc/${f}`]).then((r) => r.code);
     // A zone that was there before the simulation set itself up long ago (binder1).
     expect(await marker(REF.binder1.uuid)).toBe(0);
-    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_REDIS, 'amonredis1', REF.amonredis0.image, '10.99.99.61'));
+    await t.run(
+      'headnode1',
+      ['vmadm', 'create'],
+      payload(NEW_REDIS, 'amonredis1', REF.amonredis0.image, '10.99.99.61'),
+    );
     expect(await marker(NEW_REDIS)).toBe(1);
     await t.run('headnode1', ['vmadm', 'start', NEW_REDIS]);
     // Early in the first boot SMF has nothing to report, yet setup has not even begun.
     expect((await t.run('headnode1', ['svcs', '-xz', NEW_REDIS])).stdout).toBe('');
     expect(await marker(NEW_REDIS)).toBe(1);
     // No SAPI record: setup fails, and leaves no marker of either kind (nothing writes setup_failed).
-    await until('setup_failed', () => (t.sim.world.settle(), t.sim.world.instanceOn('headnode1', NEW_REDIS)!.state === 'setup_failed'));
+    await until(
+      'setup_failed',
+      () => (t.sim.world.settle(), t.sim.world.instanceOn('headnode1', NEW_REDIS)!.state === 'setup_failed'),
+    );
     expect(await marker(NEW_REDIS)).toBe(1);
     expect(await marker(NEW_REDIS, 'setup_failed')).toBe(1);
     // A first boot that ends well writes setup_complete (sapi needs no SAPI).
@@ -257,7 +322,9 @@ describe('simulated DC physics', () => {
     expect(verified).toBeInstanceOf(HttpError);
     expect((verified as HttpError).kind).toBe('unreachable');
     expect((verified as HttpError).message).toContain('self-signed certificate');
-    expect(((verified as HttpError).cause as Error & { cause: { code: string } }).cause.code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+    expect(((verified as HttpError).cause as Error & { cause: { code: string } }).cause.code).toBe(
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+    );
     expect(await get(`https://${REF.cloudapi0.adminIp}/--ping`, 'accept-self-signed')).toMatchObject({ status: 200 });
     const plain = await get(`http://${REF.cloudapi0.adminIp}/--ping`);
     expect((plain as HttpError).message).toContain(`ECONNREFUSED ${REF.cloudapi0.adminIp}:80`);
@@ -268,13 +335,21 @@ describe('simulated DC physics', () => {
   it('delegated data is lost if the zone boots before the stream is received', async () => {
     const t = await openTestSim();
     const lost = '11111111-2222-4333-8444-555555555503';
-    await t.run('headnode1', ['vmadm', 'create'], payload(lost, 'amonredis1', REF.amonredis0.image, '10.99.99.62', { delegate_dataset: true, autoboot: true }));
+    await t.run(
+      'headnode1',
+      ['vmadm', 'create'],
+      payload(lost, 'amonredis1', REF.amonredis0.image, '10.99.99.62', { delegate_dataset: true, autoboot: true }),
+    );
     const i1 = t.sim.world.instanceOn('headnode1', lost)!;
     expect(i1.bootedWithoutData).toBe(true);
     expect(i1.data).toBe('empty');
 
     const kept = '11111111-2222-4333-8444-555555555504';
-    await t.run('headnode1', ['vmadm', 'create'], payload(kept, 'amonredis2', REF.amonredis0.image, '10.99.99.63', { delegate_dataset: true }));
+    await t.run(
+      'headnode1',
+      ['vmadm', 'create'],
+      payload(kept, 'amonredis2', REF.amonredis0.image, '10.99.99.63', { delegate_dataset: true }),
+    );
     const stream = makeSimStream(`zones/${kept}/data`, `zones/${kept}/data@s1`, 1000);
     const noF = await t.run('headnode1', ['zfs', 'recv', `zones/${kept}/data`], stream);
     expect(noF.stderr).toContain('must specify -F');
@@ -311,9 +386,16 @@ describe('simulated DC physics', () => {
 
   it('a service whose new instance never came up healthy stays down for the services after it', async () => {
     const t = await openTestSim();
-    await t.run('headnode1', ['vmadm', 'create'], payload(NEW_REDIS, 'amonredis1', REF.amonredis0.image, '10.99.99.61'));
+    await t.run(
+      'headnode1',
+      ['vmadm', 'create'],
+      payload(NEW_REDIS, 'amonredis1', REF.amonredis0.image, '10.99.99.61'),
+    );
     await t.run('headnode1', ['vmadm', 'start', NEW_REDIS]);
-    await until('setup_failed', () => (t.sim.world.settle(), t.sim.world.instanceOn('headnode1', NEW_REDIS)!.state === 'setup_failed'));
+    await until(
+      'setup_failed',
+      () => (t.sim.world.settle(), t.sim.world.instanceOn('headnode1', NEW_REDIS)!.state === 'setup_failed'),
+    );
     expect(t.sim.world.serviceUp('amonredis')).toBe(false);
     expect(t.sim.world.serviceUp('amon')).toBe(false);
   });
@@ -323,17 +405,30 @@ describe('simulated DC physics', () => {
     const FRESH_UUID = '11111111-2222-4333-8444-555555555501';
     await t.run('headnode1', ['vmadm', 'create'], payload(FRESH_UUID, 'sapi1', REF.sapi0.image, '10.99.99.60'));
     const saved = JSON.parse(readFileSync(t.statePath, 'utf8'));
-    expect(saved.instances.find((i: { uuid: string }) => i.uuid === FRESH_UUID)).toMatchObject({ alias: 'sapi1', state: 'stopped', server: 'headnode1' });
+    expect(saved.instances.find((i: { uuid: string }) => i.uuid === FRESH_UUID)).toMatchObject({
+      alias: 'sapi1',
+      state: 'stopped',
+      server: 'headnode1',
+    });
     const again = await openSim({ statePath: t.statePath, speed: 1000 });
     expect(again.world.instanceOn('headnode1', FRESH_UUID)?.alias).toBe('sapi1');
     expect(again.world.state.manatee?.primary).toBe('manatee1');
-    const dup = await again.peer('headnode1', '').run(['vmadm', 'create'], { stdin: payload(FRESH_UUID, 'sapi1', REF.sapi0.image, '10.99.99.60'), timeoutMs: 1000 });
+    const dup = await again.peer('headnode1', '').run(['vmadm', 'create'], {
+      stdin: payload(FRESH_UUID, 'sapi1', REF.sapi0.image, '10.99.99.60'),
+      timeoutMs: 1000,
+    });
     expect(dup.stderr).toContain(`VM with UUID ${FRESH_UUID} already exists`);
   });
 
   it('--sim-speed divides latencies', async () => {
-    const slow = await openTestSim(scenario((x) => (x.latencyMs = { default: 200 })), 1);
-    const fast = await openTestSim(scenario((x) => (x.latencyMs = { default: 200 })), 20);
+    const slow = await openTestSim(
+      scenario((x) => (x.latencyMs = { default: 200 })),
+      1,
+    );
+    const fast = await openTestSim(
+      scenario((x) => (x.latencyMs = { default: 200 })),
+      20,
+    );
     // A peer: the first command pays the SSH connect, later ones reuse the connection.
     const a = await slow.run('headnode2', ['hostname']);
     const a2 = await slow.run('headnode2', ['hostname']);
@@ -372,7 +467,10 @@ describe('the USB key: /usbkey/os and /usbkey/extra', () => {
         s.servers.find((x) => x.hostname === 'headnode2')!.usbkey = false;
       }),
     );
-    expect(lines((await t.run('headnode1', ['ls', '-1', '/usbkey/os'])).stdout)).toEqual(['20260901T101010Z', 'latest']);
+    expect(lines((await t.run('headnode1', ['ls', '-1', '/usbkey/os'])).stdout)).toEqual([
+      '20260901T101010Z',
+      'latest',
+    ]);
     expect((await t.run('headnode1', ['test', '-d', `/usbkey/os/${OLD}`])).code).toBe(1);
     const none = await t.run('headnode2', ['ls', '-1', '/usbkey/os']);
     expect(none.code).toBe(2);
@@ -381,7 +479,13 @@ describe('the USB key: /usbkey/os and /usbkey/extra', () => {
 
   it('/usbkey/extra holds joysetup and agents/latest on a headnode headnode.sh set up', async () => {
     const t = await openTestSim();
-    for (const f of ['joysetup/node.config', 'joysetup/joysetup.sh', 'joysetup/agentsetup.sh', 'joysetup/cn_tools.tar.gz', 'agents/latest']) {
+    for (const f of [
+      'joysetup/node.config',
+      'joysetup/joysetup.sh',
+      'joysetup/agentsetup.sh',
+      'joysetup/cn_tools.tar.gz',
+      'agents/latest',
+    ]) {
       expect((await t.run('headnode1', ['test', '-f', `/usbkey/extra/${f}`])).code, f).toBe(0);
     }
     expect((await t.run('headnode1', ['test', '-d', '/usbkey/extra/agents'])).code).toBe(0);
@@ -392,7 +496,10 @@ describe('the USB key: /usbkey/os and /usbkey/extra', () => {
   it('a compute node that booted as a headnode has no /usbkey/extra/agents (RFD 67 M0)', async () => {
     const t = await openTestSim(
       scenario((s) => {
-        Object.assign(s.servers.find((x) => x.hostname === 'cn0')!, { headnodeKey: true, downUntil: Date.now() - 1_000 });
+        Object.assign(
+          s.servers.find((x) => x.hostname === 'cn0')!,
+          { headnodeKey: true, downUntil: Date.now() - 1_000 },
+        );
       }),
     );
     expect(JSON.parse((await t.run('cn0', ['sysinfo'])).stdout)['Boot Parameters'].headnode).toBe('true');
@@ -409,7 +516,12 @@ describe('the USB key: /usbkey/os and /usbkey/extra', () => {
         const hn0 = s.servers.find((x) => x.hostname === 'headnode0')!;
         hn0.alive = true;
         hn0.usbkeyPlatforms = [OLD];
-        hn0.files = { [`${dir}/`]: '', [`${dir}/usbkey-base.tgz`]: 'tgz', [`${dir}/${CN0}.config`]: 'hostname=cn0\n', [`${dir}/${CN0}.networking.json`]: '{}' };
+        hn0.files = {
+          [`${dir}/`]: '',
+          [`${dir}/usbkey-base.tgz`]: 'tgz',
+          [`${dir}/${CN0}.config`]: 'hostname=cn0\n',
+          [`${dir}/${CN0}.networking.json`]: '{}',
+        };
       }),
     );
     const r = await t.run('cn0', ['bash', '-s', '--', REF.assets0.adminIp, CN0], `${PREPARE_MARKER}\n`);

@@ -33,7 +33,10 @@ describe('simulated DC over SSH', () => {
 
   it('a dead server never answers: the SSH connect times out as unreachable', async () => {
     svc = await serve();
-    const err = await svc.dc.peer('headnode0', REF.headnode0.adminIp).run(['sysinfo'], { timeoutMs: 5_000 }).catch((e: unknown) => e);
+    const err = await svc.dc
+      .peer('headnode0', REF.headnode0.adminIp)
+      .run(['sysinfo'], { timeoutMs: 5_000 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RemoteError);
     expect((err as RemoteError).kind).toBe('unreachable');
     expect((err as RemoteError).mayHaveRun).toBe(false);

@@ -2,7 +2,12 @@
 // what the preparation makes of the archive, and a server that PXE boots.
 import { describe, expect, it } from 'vitest';
 import { PREPARE_MARKER } from '../../src/remote/sim/headnode-prepare.js';
-import { SIM_SDCADM_BUILDSTAMP, SIM_SDCADM_DEPLOYED_IMAGE, SIM_SDCADM_IMAGE, tgzMembers } from '../../src/remote/sim/usbkey-key.js';
+import {
+  SIM_SDCADM_BUILDSTAMP,
+  SIM_SDCADM_DEPLOYED_IMAGE,
+  SIM_SDCADM_IMAGE,
+  tgzMembers,
+} from '../../src/remote/sim/usbkey-key.js';
 import { openTestSim, scenario } from '../support/sim-dc.js';
 import { REF } from '../support/reference.js';
 
@@ -45,7 +50,14 @@ describe('gtar from the USB key', () => {
     expect(tgzMembers(files()[`${DIR}/b.tgz`]).get('os')?.tag).toBe('key');
     expect((await t.run('headnode1', ['gtar', '-czf', `${DIR}/c.tgz`, '-C', '/usbkey', 'os'])).code).toBe(0);
     expect(tgzMembers(files()[`${DIR}/c.tgz`]).get('os')?.tag).toBe('copy,folded');
-    const notOnKey = await t.run('headnode1', ['gtar', '-czf', `${DIR}/d.tgz`, '-C', '/mnt/usbkey', 'sdcadm-install.sh']);
+    const notOnKey = await t.run('headnode1', [
+      'gtar',
+      '-czf',
+      `${DIR}/d.tgz`,
+      '-C',
+      '/mnt/usbkey',
+      'sdcadm-install.sh',
+    ]);
     expect(notOnKey.stderr).toContain('sdcadm-install.sh: Cannot stat');
   });
 });
@@ -55,7 +67,8 @@ describe('the sdcadm installer: the running build, on the updates server', () =>
     const t = await openTestSim();
     const stamp = (await t.run('headnode1', ['cat', '/opt/smartdc/sdcadm/etc/buildstamp'])).stdout.trim();
     expect(stamp).toBe(SIM_SDCADM_BUILDSTAMP);
-    const list = async (filter: string) => (await t.run('headnode1', ['updates-imgadm', 'list', 'name=sdcadm', filter, '-H', '-o', 'uuid'])).stdout.trim();
+    const list = async (filter: string) =>
+      (await t.run('headnode1', ['updates-imgadm', 'list', 'name=sdcadm', filter, '-H', '-o', 'uuid'])).stdout.trim();
     expect(await list(`tag.buildstamp=${stamp}`)).toBe(SIM_SDCADM_DEPLOYED_IMAGE);
     expect(await list('tag.buildstamp=master-20990101T000000Z-gdeadbee')).toBe('');
     expect(await list('--latest')).toBe(SIM_SDCADM_IMAGE);
@@ -69,7 +82,12 @@ describe('the prepared key and how the server boots', () => {
     scenario((s) => {
       const hn0 = s.servers.find((x) => x.hostname === 'headnode0')!;
       hn0.alive = true;
-      hn0.files = { [`${DIR}/`]: '', [`${DIR}/usbkey-base.tgz`]: base, [`${DIR}/${CN0}.config`]: 'hostname=cn0\n', [`${DIR}/${CN0}.networking.json`]: '{}' };
+      hn0.files = {
+        [`${DIR}/`]: '',
+        [`${DIR}/usbkey-base.tgz`]: base,
+        [`${DIR}/${CN0}.config`]: 'hostname=cn0\n',
+        [`${DIR}/${CN0}.networking.json`]: '{}',
+      };
       if (bootsFrom) s.servers.find((x) => x.hostname === 'cn0')!.bootsFrom = bootsFrom;
     });
   const GOOD = 'sim-tgz\nboot\t/mnt/usbkey\tkey\nos\t/mnt/usbkey\tkey\n';
@@ -81,7 +99,10 @@ describe('the prepared key and how the server boots', () => {
   });
 
   it('a server that PXE boots comes back as a compute node after its key is prepared; from the key, as a headnode', async () => {
-    for (const [from, headnode] of [['pxe', undefined], ['usb', 'true']] as const) {
+    for (const [from, headnode] of [
+      ['pxe', undefined],
+      ['usb', 'true'],
+    ] as const) {
       const t = await openTestSim(prepared(GOOD, from), 20_000);
       expect((await t.run('cn0', ['bash', '-s', '--', REF.assets0.adminIp, CN0], `${PREPARE_MARKER}\n`)).code).toBe(0);
       expect(t.sim.world.server('cn0')!.headnodeKey).toBe(true);

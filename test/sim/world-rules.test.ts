@@ -9,10 +9,18 @@ describe('simulator rules', () => {
   it('a zone created without autoboot and started before its data arrives comes up empty: the data is lost', async () => {
     const t = await openTestSim();
     const uuid = '11111111-2222-4333-8444-555555555507';
-    await t.run('headnode1', ['vmadm', 'create'], corePayload(uuid, 'amonredis1', REF.amonredis0.image, '10.99.99.64', { delegate_dataset: true }));
+    await t.run(
+      'headnode1',
+      ['vmadm', 'create'],
+      corePayload(uuid, 'amonredis1', REF.amonredis0.image, '10.99.99.64', { delegate_dataset: true }),
+    );
     expect(t.sim.world.instanceOn('headnode1', uuid)!.bootedWithoutData).toBeUndefined();
     expect((await t.run('headnode1', ['vmadm', 'start', uuid])).code).toBe(0);
-    expect(t.sim.world.instanceOn('headnode1', uuid)).toMatchObject({ state: 'running', data: 'empty', bootedWithoutData: true });
+    expect(t.sim.world.instanceOn('headnode1', uuid)).toMatchObject({
+      state: 'running',
+      data: 'empty',
+      bootedWithoutData: true,
+    });
     expect(t.sim.world.state.sim.events.some((e) => e.what.includes('EMPTY delegated dataset'))).toBe(true);
   });
 
@@ -41,19 +49,28 @@ describe('simulator rules', () => {
   it("VMAPI: a dead server's VMs are unknown until CNAPI forgets the server; one record per uuid, the live one", async () => {
     const t = await openTestSim(scenario((s) => (s.servers.find((x) => x.hostname === 'headnode0')!.alive = true)));
     const w = t.sim.world;
-    const ip = (svc: string): string => w.state.instances.find((i) => i.service === svc && i.server === 'headnode0')!.adminIp;
+    const ip = (svc: string): string =>
+      w.state.instances.find((i) => i.service === svc && i.server === 'headnode0')!.adminIp;
     const binder2 = w.state.instances.find((i) => i.alias === 'binder2')!;
     const hn2 = w.server('headnode2')!;
-    const vm = async (): Promise<Record<string, unknown>> => (await t.http('GET', `http://${ip('vmapi')}/vms/${binder2.uuid}`)).json as Record<string, unknown>;
+    const vm = async (): Promise<Record<string, unknown>> =>
+      (await t.http('GET', `http://${ip('vmapi')}/vms/${binder2.uuid}`)).json as Record<string, unknown>;
     w.killServer('headnode2');
     expect(await vm()).toMatchObject({ state: 'unknown', server_uuid: hn2.uuid });
     expect((await t.http('DELETE', `http://${ip('cnapi')}/servers/${hn2.uuid}`)).status).toBe(204);
     expect(await vm()).toMatchObject({ state: 'running', server_uuid: hn2.uuid });
     // Re-created under its old uuid on a live server: vm-agent's report replaces the old record.
-    const made = await t.run('headnode1', ['vmadm', 'create'], corePayload(binder2.uuid, 'binder2', binder2.image, '10.99.99.65', { autoboot: true }));
+    const made = await t.run(
+      'headnode1',
+      ['vmadm', 'create'],
+      corePayload(binder2.uuid, 'binder2', binder2.image, '10.99.99.65', { autoboot: true }),
+    );
     expect(made.code).toBe(0);
     expect(await vm()).toMatchObject({ state: 'running', server_uuid: w.server('headnode1')!.uuid });
-    const list = (await t.http('GET', `http://${ip('vmapi')}/vms?tag.smartdc_role=binder`)).json as Record<string, unknown>[];
+    const list = (await t.http('GET', `http://${ip('vmapi')}/vms?tag.smartdc_role=binder`)).json as Record<
+      string,
+      unknown
+    >[];
     expect(list.filter((v) => v['uuid'] === binder2.uuid)).toHaveLength(1);
   });
 });

@@ -27,20 +27,45 @@ describe('adminIpPool', () => {
   });
 
   it('never hands out the network or broadcast address, and clips the range to the subnet', () => {
-    const pool = adminIpPool({ network: { subnet: '10.0.0.0/30', provisionStart: '10.0.0.0', provisionEnd: '10.0.0.200' }, records: [], recoveryIps: [], inUse: [] });
+    const pool = adminIpPool({
+      network: { subnet: '10.0.0.0/30', provisionStart: '10.0.0.0', provisionEnd: '10.0.0.200' },
+      records: [],
+      recoveryIps: [],
+      inUse: [],
+    });
     expect(pool.candidates).toEqual(['10.0.0.1', '10.0.0.2']);
     expect(pool.available).toBe(2);
   });
 
   it('counts exactly but lists at most listLimit candidates', () => {
-    const pool = adminIpPool({ network: { subnet: '10.0.0.0/16', provisionStart: '10.0.1.0', provisionEnd: '10.0.200.255' }, records: [], recoveryIps: ['10.9.9.9'], inUse: [], listLimit: 3 });
+    const pool = adminIpPool({
+      network: { subnet: '10.0.0.0/16', provisionStart: '10.0.1.0', provisionEnd: '10.0.200.255' },
+      records: [],
+      recoveryIps: ['10.9.9.9'],
+      inUse: [],
+      listLimit: 3,
+    });
     expect(pool.available).toBe(1 + 200 * 256);
     expect(pool.candidates).toEqual(['10.9.9.9', '10.0.1.0', '10.0.1.1']);
   });
 
   it('without a known admin network only the recovery IPs count; IPv6 and junk are ignored', () => {
-    expect(adminIpPool({ network: undefined, records: [{ ip: 'fd00::1', belongs_to_uuid: OWNER }], recoveryIps: ['10.0.0.4', 'nope'], inUse: [] })).toMatchObject({ available: 1, candidates: ['10.0.0.4'] });
-    expect(adminIpPool({ network: { subnet: 'fd00::/64', provisionStart: 'fd00::10', provisionEnd: 'fd00::20' }, records: [], recoveryIps: [], inUse: [] }).available).toBe(0);
+    expect(
+      adminIpPool({
+        network: undefined,
+        records: [{ ip: 'fd00::1', belongs_to_uuid: OWNER }],
+        recoveryIps: ['10.0.0.4', 'nope'],
+        inUse: [],
+      }),
+    ).toMatchObject({ available: 1, candidates: ['10.0.0.4'] });
+    expect(
+      adminIpPool({
+        network: { subnet: 'fd00::/64', provisionStart: 'fd00::10', provisionEnd: 'fd00::20' },
+        records: [],
+        recoveryIps: [],
+        inUse: [],
+      }).available,
+    ).toBe(0);
   });
 });
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../src/state/check-report.js';
-import { initialState, reduce, type ConsoleState, type Effect, type Event, type Input } from '../../src/state/console/index.js';
+import {
+  initialState,
+  reduce,
+  type ConsoleState,
+  type Effect,
+  type Event,
+  type Input,
+} from '../../src/state/console/index.js';
 import type { Plan } from '../../src/state/plan.js';
 
 const report = (over: Partial<CheckReport> = {}): CheckReport => ({
@@ -13,13 +20,40 @@ const report = (over: Partial<CheckReport> = {}): CheckReport => ({
   problems: [],
   ...over,
 });
-const plan = { strategy: 'reuse', steps: [{ service: 'sapi', alias: 'sapi0' }], reconcile: [], notRestored: [], notes: [], blocked: [], dead: { hostname: 'headnode0' }, local: { hostname: 'headnode1' } } as unknown as Plan;
+const plan = {
+  strategy: 'reuse',
+  steps: [{ service: 'sapi', alias: 'sapi0' }],
+  reconcile: [],
+  notRestored: [],
+  notes: [],
+  blocked: [],
+  dead: { hostname: 'headnode0' },
+  local: { hostname: 'headnode1' },
+} as unknown as Plan;
 
 /** Feed events; collect every effect. */
 function run(s: ConsoleState, ...events: (Event | Input)[]): { s: ConsoleState; effects: Effect[] } {
   const effects: Effect[] = [];
   for (const e of events) {
-    const ev: Event = 't' in e && ['up', 'down', 'pageUp', 'pageDown', 'top', 'bottom', 'enter', 'back', 'help', 'quit', 'digit', 'char', 'backspace'].includes(e.t) ? { t: 'input', input: e as Input } : (e as Event);
+    const ev: Event =
+      't' in e &&
+      [
+        'up',
+        'down',
+        'pageUp',
+        'pageDown',
+        'top',
+        'bottom',
+        'enter',
+        'back',
+        'help',
+        'quit',
+        'digit',
+        'char',
+        'backspace',
+      ].includes(e.t)
+        ? { t: 'input', input: e as Input }
+        : (e as Event);
     const r = reduce(s, ev);
     s = r.state;
     effects.push(...r.effects);
@@ -27,7 +61,8 @@ function run(s: ConsoleState, ...events: (Event | Input)[]): { s: ConsoleState; 
   return { s, effects };
 }
 const key = (c: string): Input => ({ t: 'char', c });
-const typed = (text: string): Input[] => [...text].map((c) => (/[0-9]/.test(c) ? { t: 'digit', n: Number(c) } : key(c)));
+const typed = (text: string): Input[] =>
+  [...text].map((c) => (/[0-9]/.test(c) ? { t: 'digit', n: Number(c) } : key(c)));
 const start = (): ConsoleState => run(initialState('sim', 0), { t: 'checked', report: report() }).s;
 
 describe('console state', () => {
@@ -40,7 +75,10 @@ describe('console state', () => {
   });
 
   it('pre-flight does not go on while a critical problem stands', () => {
-    const s = run(initialState('sim', 0), { t: 'checked', report: report({ problems: [{ severity: 'critical', code: 'MORAY_DOWN', message: 'x' }] }) }).s;
+    const s = run(initialState('sim', 0), {
+      t: 'checked',
+      report: report({ problems: [{ severity: 'critical', code: 'MORAY_DOWN', message: 'x' }] }),
+    }).s;
     expect(run(s, { t: 'digit', n: 1 }, { t: 'enter' }, { t: 'enter' }).s.screen).toBe('preflight');
     expect(run(start(), { t: 'digit', n: 1 }, { t: 'enter' }, { t: 'enter' }).s.screen).toBe('strategy');
   });
@@ -52,7 +90,14 @@ describe('console state', () => {
   });
 
   it('reuse: starting needs the dead primary hostname typed; a wrong one is refused', () => {
-    let { s } = run(start(), { t: 'digit', n: 1 }, { t: 'enter' }, { t: 'enter' }, { t: 'enter' }, { t: 'planned', plan });
+    let { s } = run(
+      start(),
+      { t: 'digit', n: 1 },
+      { t: 'enter' },
+      { t: 'enter' },
+      { t: 'enter' },
+      { t: 'planned', plan },
+    );
     s = run(s, { t: 'enter' }).s;
     expect(s.prompt).toMatchObject({ kind: 'hostname', expected: 'headnode0' });
     const wrong = run(s, ...typed('headnode1'), { t: 'enter' });
@@ -68,13 +113,27 @@ describe('console state', () => {
     expect(bmc.effects).toEqual([{ t: 'startRun', fenced: 'headnode0', fenceMethod: 'bmc-off' }]);
     expect(bmc.s.run.fence).toBe('headnode0 fenced: powered off through its BMC');
     // Kept once the run starts.
-    expect(run(bmc.s, { t: 'runStarted', services: [], now: 1 }).s.run.fence).toBe('headnode0 fenced: powered off through its BMC');
-    expect(run(right.s, { t: 'down' }, { t: 'enter' }).effects).toEqual([{ t: 'startRun', fenced: 'headnode0', fenceMethod: 'cables' }]);
-    expect(run(right.s, { t: 'digit', n: 3 }).effects).toEqual([{ t: 'startRun', fenced: 'headnode0', fenceMethod: 'no-pool-import' }]);
+    expect(run(bmc.s, { t: 'runStarted', services: [], now: 1 }).s.run.fence).toBe(
+      'headnode0 fenced: powered off through its BMC',
+    );
+    expect(run(right.s, { t: 'down' }, { t: 'enter' }).effects).toEqual([
+      { t: 'startRun', fenced: 'headnode0', fenceMethod: 'cables' },
+    ]);
+    expect(run(right.s, { t: 'digit', n: 3 }).effects).toEqual([
+      { t: 'startRun', fenced: 'headnode0', fenceMethod: 'no-pool-import' },
+    ]);
   });
 
   it('new strategy: the typed hostname is still asked (the run releases the dead server in NAPI and CNAPI)', () => {
-    const { s } = run(start(), { t: 'digit', n: 1 }, { t: 'enter' }, { t: 'enter' }, { t: 'down' }, { t: 'enter' }, { t: 'planned', plan });
+    const { s } = run(
+      start(),
+      { t: 'digit', n: 1 },
+      { t: 'enter' },
+      { t: 'enter' },
+      { t: 'down' },
+      { t: 'enter' },
+      { t: 'planned', plan },
+    );
     const asked = run(s, { t: 'enter' });
     expect(asked.effects).toEqual([]);
     expect(asked.s.prompt).toMatchObject({ kind: 'hostname', expected: 'headnode0' });
@@ -82,10 +141,23 @@ describe('console state', () => {
   });
 
   it('binder without quorum: the per-headnode lock only after the word is typed; Esc declines', () => {
-    const ask = (): ConsoleState => run(start(), { t: 'ask', prompt: { kind: 'no-quorum', risk: 'a console across a partition could restore the same zones', word: 'NO-QUORUM', typed: '' } }).s;
+    const ask = (): ConsoleState =>
+      run(start(), {
+        t: 'ask',
+        prompt: {
+          kind: 'no-quorum',
+          risk: 'a console across a partition could restore the same zones',
+          word: 'NO-QUORUM',
+          typed: '',
+        },
+      }).s;
     const wrong = run(ask(), ...typed('yes'), { t: 'enter' });
     expect(wrong.effects).toEqual([]);
-    expect(wrong.s.prompt).toMatchObject({ kind: 'no-quorum', typed: '', error: '"yes" is not NO-QUORUM (Esc: do not restore)' });
+    expect(wrong.s.prompt).toMatchObject({
+      kind: 'no-quorum',
+      typed: '',
+      error: '"yes" is not NO-QUORUM (Esc: do not restore)',
+    });
     // A text field: '?' is typed, not help.
     expect(run(ask(), key('?')).s.prompt).toMatchObject({ typed: '?' });
     expect(run(wrong.s, ...typed('NO-QUORUM'), { t: 'enter' }).effects).toEqual([{ t: 'noQuorumAnswer', yes: true }]);
@@ -93,7 +165,15 @@ describe('console state', () => {
   });
 
   const asked = (): ConsoleState =>
-    run(start(), { t: 'runStarted', services: [{ key: 'sapi/sapi0', service: 'sapi', alias: 'sapi0', status: 'pending' }], now: 0 }, { t: 'ask', prompt: { kind: 'step', alias: 'sapi0', service: 'sapi', index: 0, total: 21, choice: 0 } }).s;
+    run(
+      start(),
+      {
+        t: 'runStarted',
+        services: [{ key: 'sapi/sapi0', service: 'sapi', alias: 'sapi0', status: 'pending' }],
+        now: 0,
+      },
+      { t: 'ask', prompt: { kind: 'step', alias: 'sapi0', service: 'sapi', index: 0, total: 21, choice: 0 } },
+    ).s;
 
   it('before each service: go, pause, and skip with a reason', () => {
     expect(run(asked(), key('g')).effects).toEqual([{ t: 'answer', answer: 'go' }]);
@@ -119,16 +199,29 @@ describe('console state', () => {
   });
 
   it('a failure offers retry, skip (with a reason) and stop', () => {
-    const f = run(asked(), key('g'), { t: 'failed', failure: { what: 'ufds0 failed', host: 'headnode1', command: 'vmadm create', output: 'boom', hint: 'fix' } }).s;
+    const f = run(asked(), key('g'), {
+      t: 'failed',
+      failure: { what: 'ufds0 failed', host: 'headnode1', command: 'vmadm create', output: 'boom', hint: 'fix' },
+    }).s;
     expect(f.prompt).toEqual({ kind: 'failure', choice: 0 });
     expect(run(f, key('r')).effects).toEqual([{ t: 'failureChoice', choice: 'retry' }]);
     expect(run(f, key('x')).effects).toEqual([{ t: 'failureChoice', choice: 'stop' }]);
-    expect(run(f, key('s'), ...typed('later'), { t: 'enter' }).effects).toEqual([{ t: 'failureChoice', choice: 'skip', reason: 'later' }]);
-    expect(run(f, { t: 'down' }, { t: 'down' }, { t: 'enter' }).effects).toEqual([{ t: 'failureChoice', choice: 'stop' }]);
+    expect(run(f, key('s'), ...typed('later'), { t: 'enter' }).effects).toEqual([
+      { t: 'failureChoice', choice: 'skip', reason: 'later' },
+    ]);
+    expect(run(f, { t: 'down' }, { t: 'down' }, { t: 'enter' }).effects).toEqual([
+      { t: 'failureChoice', choice: 'stop' },
+    ]);
   });
 
   it('a finished zone leaves no "now" behind', () => {
-    const s = run(asked(), key('g'), { t: 'actionStart', alias: 'sapi0', summary: 'wait until sapi0 runs', command: 'svcs -xz x', now: 5 }).s;
+    const s = run(asked(), key('g'), {
+      t: 'actionStart',
+      alias: 'sapi0',
+      summary: 'wait until sapi0 runs',
+      command: 'svcs -xz x',
+      now: 5,
+    }).s;
     expect(s.run.current?.alias).toBe('sapi0');
     expect(run(s, { t: 'serviceEnd', key: 'sapi/sapi0', status: 'done' }).s.run.current).toBeUndefined();
   });

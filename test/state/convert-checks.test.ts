@@ -9,7 +9,8 @@ const ok: ConvertFacts = {
   headnodes: ['headnode0', 'headnode1', 'headnode2'],
   customerVms: 0,
 };
-const codes = (f: Partial<ConvertFacts>): string[] => convertProblems({ ...ok, ...f }).map((p) => `${p.severity}:${p.code}`);
+const codes = (f: Partial<ConvertFacts>): string[] =>
+  convertProblems({ ...ok, ...f }).map((p) => `${p.severity}:${p.code}`);
 
 describe('conversion pre-checks', () => {
   it('a set-up, current compute node in a full-mode DC passes', () => {

@@ -19,17 +19,47 @@ describe('image chains', () => {
   });
 
   it('installed: nothing to walk; in restore-data: the origin must be at hand too', () => {
-    const rd = new Map([[A, img(A, B)], [B, img(B, undefined, false)]]);
-    expect(missingImages(A, new Map<string, Installed>([[A, yes]]), rd)).toEqual([]);
-    expect(missingImages(A, new Map<string, Installed>([[A, no], [B, yes]]), rd)).toEqual([]);
-    expect(missingImages(A, new Map<string, Installed>([[A, no], [B, no]]), rd)).toEqual([
-      { uuid: B, label: 'n-b@1', originOf: A, why: 'not installed; its file is missing from restore-data' },
+    const rd = new Map([
+      [A, img(A, B)],
+      [B, img(B, undefined, false)],
     ]);
+    expect(missingImages(A, new Map<string, Installed>([[A, yes]]), rd)).toEqual([]);
+    expect(
+      missingImages(
+        A,
+        new Map<string, Installed>([
+          [A, no],
+          [B, yes],
+        ]),
+        rd,
+      ),
+    ).toEqual([]);
+    expect(
+      missingImages(
+        A,
+        new Map<string, Installed>([
+          [A, no],
+          [B, no],
+        ]),
+        rd,
+      ),
+    ).toEqual([{ uuid: B, label: 'n-b@1', originOf: A, why: 'not installed; its file is missing from restore-data' }]);
   });
 
   it('an image nowhere, and imgadm giving no answer, say so', () => {
-    expect(missingImages(A, new Map<string, Installed>([[A, { state: 'unknown', why: 'no answer within 5.0 s' }]]), new Map())).toEqual([
-      { uuid: A, label: undefined, originOf: undefined, why: 'installed? unknown (no answer within 5.0 s); not in restore-data' },
+    expect(
+      missingImages(
+        A,
+        new Map<string, Installed>([[A, { state: 'unknown', why: 'no answer within 5.0 s' }]]),
+        new Map(),
+      ),
+    ).toEqual([
+      {
+        uuid: A,
+        label: undefined,
+        originOf: undefined,
+        why: 'installed? unknown (no answer within 5.0 s); not in restore-data',
+      },
     ]);
   });
 });
@@ -44,8 +74,20 @@ describe('image chains that loop (issue 11, class 5)', () => {
   });
 
   it('a cycle of origins names every image on it', () => {
-    const rd = new Map([[A, img(A, B)], [B, img(B, A)]]);
-    const m = missingImages(A, new Map<string, Installed>([[A, no], [B, no]]), rd);
-    expect(m.map((x) => x.why)).toEqual([`the origins in restore-data form a cycle (${A} -> ${B} -> ${A}): imgadm can install none of them`]);
+    const rd = new Map([
+      [A, img(A, B)],
+      [B, img(B, A)],
+    ]);
+    const m = missingImages(
+      A,
+      new Map<string, Installed>([
+        [A, no],
+        [B, no],
+      ]),
+      rd,
+    );
+    expect(m.map((x) => x.why)).toEqual([
+      `the origins in restore-data form a cycle (${A} -> ${B} -> ${A}): imgadm can install none of them`,
+    ]);
   });
 });

@@ -16,11 +16,27 @@ const plan = {
     { service: 'vmapi', alias: 'vmapi0', actions: [{ id: 'vmapi0-create' }] },
   ],
 };
-const identity = { dc: { name: 'us-east-1', uuid: null }, dead: { hostname: 'headnode0', uuid: 'u' }, strategy: 'reuse' as const, only: null, restoreData: '/rd' };
+const identity = {
+  dc: { name: 'us-east-1', uuid: null },
+  dead: { hostname: 'headnode0', uuid: 'u' },
+  strategy: 'reuse' as const,
+  only: null,
+  restoreData: '/rd',
+};
 
 function journal(tail: JournalEntry[]): JournalEntry[] {
   return [
-    { ts: at(0), run, t: 'run', command: 'triton-recover restore', who: 'ops', host: 'headnode1', pid: 1, job: 'restore', identity },
+    {
+      ts: at(0),
+      run,
+      t: 'run',
+      command: 'triton-recover restore',
+      who: 'ops',
+      host: 'headnode1',
+      pid: 1,
+      job: 'restore',
+      identity,
+    },
     { ts: at(0), run, t: 'plan', plan },
     { ts: at(1), run, t: 'decision', service: 'sapi', decision: 'go', detail: 'before sapi0' },
     { ts: at(1), run, t: 'start', id: 'sapi0-create', service: 'sapi', kind: 'create-vm', host: 'headnode1' },
@@ -54,13 +70,17 @@ describe('incident summary', () => {
       'Next: fix what failed (ufds0: vmadm create failed on headnode1), then rerun the same triton-recover restore to resume.',
     ]);
     expect(timingsText(s)).toMatch(/goal: 1 h \(RFD 67\): within it, 52 min 0 s to spare/);
-    expect(confirmationsText(journal([]))).toMatch(/RUN triton-recover restore {2}\(by ops on headnode1, pid 1\)\n.*sapi: go: before sapi0\n$/);
+    expect(confirmationsText(journal([]))).toMatch(
+      /RUN triton-recover restore {2}\(by ops on headnode1, pid 1\)\n.*sapi: go: before sapi0\n$/,
+    );
   });
 
   it('stopped over the goal, and done', () => {
     const stopped = summarizeIncident(journal([{ ts: at(75), run, t: 'stop', reason: 'SIGINT', exitCode: 130 }]));
     expect(stopped.outcome).toBe('stopped');
-    expect(statusText(stopped)[1]).toBe('Restore STOPPED: 1 of 3 zones restored, 0 failed, 0 skipped, 2 pending; 75 min 0 s elapsed of the 1 h goal (over by 15 min 0 s).');
+    expect(statusText(stopped)[1]).toBe(
+      'Restore STOPPED: 1 of 3 zones restored, 0 failed, 0 skipped, 2 pending; 75 min 0 s elapsed of the 1 h goal (over by 15 min 0 s).',
+    );
     expect(statusText(stopped)[2]).toBe('Next: rerun the same triton-recover restore to resume (stopped: SIGINT).');
     const done = summarizeIncident(journal([{ ts: at(9), run, t: 'close', reason: 'all done' }]));
     expect(done.outcome).toBe('done');
@@ -70,13 +90,37 @@ describe('incident summary', () => {
 
   it('a conversion: its steps by id, its target', () => {
     const s = summarizeIncident([
-      { ts: at(0), run, t: 'run', command: 'triton-recover convert cn0', who: 'ops', host: 'headnode1', pid: 1, job: 'convert' },
-      { ts: at(0), run, t: 'plan', plan: { target: { hostname: 'cn0' }, steps: [{ id: 'pack', title: 'pack the USB key', actions: [{ id: 'a1' }] }, { id: 'boot', title: 'reboot', actions: [] }] } },
+      {
+        ts: at(0),
+        run,
+        t: 'run',
+        command: 'triton-recover convert cn0',
+        who: 'ops',
+        host: 'headnode1',
+        pid: 1,
+        job: 'convert',
+      },
+      {
+        ts: at(0),
+        run,
+        t: 'plan',
+        plan: {
+          target: { hostname: 'cn0' },
+          steps: [
+            { id: 'pack', title: 'pack the USB key', actions: [{ id: 'a1' }] },
+            { id: 'boot', title: 'reboot', actions: [] },
+          ],
+        },
+      },
       { ts: at(1), run, t: 'start', id: 'a1', service: 'pack', kind: 'x', host: 'cn0' },
       { ts: at(2), run, t: 'end', id: 'a1', ok: true, detail: '', durationMs: 60_000 },
       { ts: at(2), run, t: 'service', service: 'pack', status: 'done', detail: '' },
     ]);
-    expect(statusText(s)[0]).toBe('The datacenter: compute node cn0 is being turned into a secondary headnode since 2026-12-02 03:00 UTC.');
-    expect(statusText(s)[1]).toMatch(/^Conversion UNDER WAY: 1 of 2 steps done, 0 failed, 1 not done; 2 min 0 s elapsed/);
+    expect(statusText(s)[0]).toBe(
+      'The datacenter: compute node cn0 is being turned into a secondary headnode since 2026-12-02 03:00 UTC.',
+    );
+    expect(statusText(s)[1]).toMatch(
+      /^Conversion UNDER WAY: 1 of 2 steps done, 0 failed, 1 not done; 2 min 0 s elapsed/,
+    );
   });
 });

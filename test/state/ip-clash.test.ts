@@ -11,7 +11,8 @@ const planned = (ip: string, uuid = Z1, extra: Partial<PlannedIp> = {}): Planned
   ...extra,
 });
 const admin = { subnet: '10.99.99.0/24', gateway: '10.99.99.1' };
-const judge = (plan: PlannedIp[], holders: IpHolder[] = []) => ipProblems({ plans: [plan], holders, adminNetwork: admin });
+const judge = (plan: PlannedIp[], holders: IpHolder[] = []) =>
+  ipProblems({ plans: [plan], holders, adminNetwork: admin });
 
 describe('ipProblems', () => {
   it('a usable admin IP held by nothing else: no problem', () => {
@@ -20,14 +21,34 @@ describe('ipProblems', () => {
 
   it('its own old NIC record (same uuid) is no clash; another zone seen twice is one problem naming both sources', () => {
     const holders: IpHolder[] = [
-      { ip: '10.99.99.30', uuid: Z1, kind: 'napi-record', name: "NAPI's record for sapi0", source: 'dc/admin-ips.json' },
-      { ip: '10.99.99.30', uuid: Z2, kind: 'napi-record', name: "NAPI's record for rogue", source: 'dc/admin-ips.json' },
-      { ip: '10.99.99.30', uuid: Z2, kind: 'zone', name: 'zone rogue0 (x) on headnode2, running', source: 'vmadm lookup on headnode2' },
+      {
+        ip: '10.99.99.30',
+        uuid: Z1,
+        kind: 'napi-record',
+        name: "NAPI's record for sapi0",
+        source: 'dc/admin-ips.json',
+      },
+      {
+        ip: '10.99.99.30',
+        uuid: Z2,
+        kind: 'napi-record',
+        name: "NAPI's record for rogue",
+        source: 'dc/admin-ips.json',
+      },
+      {
+        ip: '10.99.99.30',
+        uuid: Z2,
+        kind: 'zone',
+        name: 'zone rogue0 (x) on headnode2, running',
+        source: 'vmadm lookup on headnode2',
+      },
     ];
     const ps = judge([planned('10.99.99.30')], holders);
     expect(ps).toHaveLength(1);
     expect(ps[0]!.code).toBe('IP_CONFLICT');
-    expect(ps[0]!.message).toContain('is held by zone rogue0 (x) on headnode2, running (seen by dc/admin-ips.json; vmadm lookup on headnode2)');
+    expect(ps[0]!.message).toContain(
+      'is held by zone rogue0 (x) on headnode2, running (seen by dc/admin-ips.json; vmadm lookup on headnode2)',
+    );
   });
 
   it('network, broadcast, outside and gateway addresses of the admin network', () => {
@@ -40,9 +61,12 @@ describe('ipProblems', () => {
   });
 
   it('a non-admin NIC is judged by its own gateway and netmask', () => {
-    const ext = (ip: string): PlannedIp => planned(ip, Z1, { nicTag: 'external', netmask: '255.255.255.0', gateway: '10.88.88.2' });
+    const ext = (ip: string): PlannedIp =>
+      planned(ip, Z1, { nicTag: 'external', netmask: '255.255.255.0', gateway: '10.88.88.2' });
     expect(judge([ext('10.88.88.5')])).toEqual([]);
-    expect(judge([ext('10.88.88.255')])[0]!.message).toContain('the broadcast address of its external network 10.88.88.0/24');
+    expect(judge([ext('10.88.88.255')])[0]!.message).toContain(
+      'the broadcast address of its external network 10.88.88.0/24',
+    );
     expect(judge([ext('10.88.88.2')])[0]!.code).toBe('IP_CONFLICT');
   });
 
@@ -50,7 +74,13 @@ describe('ipProblems', () => {
     const ps = judge([planned('10.99.99.30', Z2), planned('10.99.99.30', Z1)]);
     expect(ps).toHaveLength(1);
     expect(ps[0]!.message).toMatch(/^10\.99\.99\.30 is given to two re-created zones: assets0 .* and sapi0 /);
-    expect(ipProblems({ plans: [[planned('10.99.99.30', Z2)], [planned('10.99.99.30', Z1)]], holders: [], adminNetwork: admin })).toEqual([]);
+    expect(
+      ipProblems({
+        plans: [[planned('10.99.99.30', Z2)], [planned('10.99.99.30', Z1)]],
+        holders: [],
+        adminNetwork: admin,
+      }),
+    ).toEqual([]);
   });
 
   it('dhcp and empty IPs are not judged', () => {

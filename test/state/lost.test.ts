@@ -8,13 +8,21 @@ import { lostInstances, toRestore } from '../../src/state/lost.js';
 
 const DEAD = 'dead-server';
 const inst = (service: string, alias: string, serverUuid: string): InvInstance => ({
-  service, uuid: `${alias}-uuid`, alias, serverUuid, adminIp: undefined, image: undefined, delegatedDataset: false,
+  service,
+  uuid: `${alias}-uuid`,
+  alias,
+  serverUuid,
+  adminIp: undefined,
+  image: undefined,
+  delegatedDataset: false,
 });
 const inv = (instances: InvInstance[]): Inventory => ({ servers: [], instances });
 
 describe('lostInstances', () => {
   it('re-creates a service whose only instance died with the dead server', () => {
-    expect(toRestore(lostInstances(inv([inst('sdc', 'sdc0', DEAD)]), new Set([DEAD]))).map((l) => l.alias)).toEqual(['sdc0']);
+    expect(toRestore(lostInstances(inv([inst('sdc', 'sdc0', DEAD)]), new Set([DEAD]))).map((l) => l.alias)).toEqual([
+      'sdc0',
+    ]);
   });
 
   it('never plans a second instance of a service that still runs on another server', () => {

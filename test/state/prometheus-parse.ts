@@ -33,7 +33,9 @@ export class PromParseError extends Error {
 
 /** Undo the escapes of a HELP text: only \\ and \n are allowed. */
 function unescapeHelp(s: string, fail: (why: string) => never): string {
-  return s.replace(/\\(.?)/g, (_, c: string) => (c === '\\' ? '\\' : c === 'n' ? '\n' : fail(`bad escape \\${c} in HELP`)));
+  return s.replace(/\\(.?)/g, (_, c: string) =>
+    c === '\\' ? '\\' : c === 'n' ? '\n' : fail(`bad escape \\${c} in HELP`),
+  );
 }
 
 /** Labels `{a="x",b="y"}` from position 0 of `s`; returns them and the rest of the line. */
@@ -125,17 +127,30 @@ export function parsePrometheus(text: string): Map<string, ParsedFamily> {
     const f = families.get(name);
     if (!f?.help || !f.type) fail(`sample of ${name} before its HELP and TYPE`);
     if (current !== name) fail(`sample of ${name} inside family ${current ?? '(none)'}`);
-    const key = `${name}{${Object.keys(labels).sort().map((l) => `${l}=${JSON.stringify(labels[l])}`).join(',')}}`;
+    const key = `${name}{${Object.keys(labels)
+      .sort()
+      .map((l) => `${l}=${JSON.stringify(labels[l])}`)
+      .join(',')}}`;
     if (series.has(key)) fail(`duplicate series ${key}`);
     series.add(key);
-    f!.samples.push({ name, labels, value: Number(value.replace(/^\+?Inf$/, 'Infinity').replace(/^-Inf$/, '-Infinity')) });
+    f!.samples.push({
+      name,
+      labels,
+      value: Number(value.replace(/^\+?Inf$/, 'Infinity').replace(/^-Inf$/, '-Infinity')),
+    });
   });
   return families;
 }
 
 /** The value of the one sample of `name` whose labels include `labels`. */
-export function valueOf(fams: Map<string, ParsedFamily>, name: string, labels: Record<string, string> = {}): number | undefined {
-  const hits = (fams.get(name)?.samples ?? []).filter((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+export function valueOf(
+  fams: Map<string, ParsedFamily>,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
+  const hits = (fams.get(name)?.samples ?? []).filter((s) =>
+    Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+  );
   if (hits.length > 1) throw new Error(`${hits.length} samples of ${name} match ${JSON.stringify(labels)}`);
   return hits[0]?.value;
 }

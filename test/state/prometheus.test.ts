@@ -24,7 +24,13 @@ const svc = (name: string, ageSeconds: number | null, ready = true): ServiceEntr
   ready,
 });
 
-const hn = (hostname: string, local: boolean, restorable: boolean, age: number | null, lastSyncOk: boolean | null = age !== null ? true : null): HeadnodeReadiness => ({
+const hn = (
+  hostname: string,
+  local: boolean,
+  restorable: boolean,
+  age: number | null,
+  lastSyncOk: boolean | null = age !== null ? true : null,
+): HeadnodeReadiness => ({
   hostname,
   uuid: `${hostname}-uuid`,
   local,
@@ -55,7 +61,11 @@ function report(over: Partial<CheckReport> = {}): CheckReport {
       { severity: 'warning', code: 'RESTORE_DATA_MISSING', message: 'no restore-data on headnode2' },
       { severity: 'critical', code: 'IMAGE_MISSING', service: 'vmapi', message: 'image x' },
     ],
-    readiness: [hn('headnode0', false, false, null), hn('headnode1', true, true, 240), hn('headnode2', false, true, 300, false)],
+    readiness: [
+      hn('headnode0', false, false, null),
+      hn('headnode1', true, true, 240),
+      hn('headnode2', false, true, 300, false),
+    ],
     ...over,
   };
 }
@@ -79,11 +89,15 @@ describe('formatPrometheus', () => {
   });
 
   it('restore-data age per service, labelled with this headnode; none for a service without data', () => {
-    expect(valueOf(fams, 'triton_recover_restore_data_age_seconds', { service: 'cmon', headnode: 'headnode1' })).toBe(93_600);
+    expect(valueOf(fams, 'triton_recover_restore_data_age_seconds', { service: 'cmon', headnode: 'headnode1' })).toBe(
+      93_600,
+    );
     expect(valueOf(fams, 'triton_recover_restore_data_age_seconds', { service: 'sapi' })).toBe(240);
     expect(valueOf(fams, 'triton_recover_restore_data_age_seconds', { service: 'papi' })).toBeUndefined();
     expect(valueOf(fams, 'triton_recover_restore_data_present', { service: 'papi' })).toBe(0);
-    expect(fams.get('triton_recover_restore_data_age_seconds')!.samples.every((s) => s.labels['headnode'] === 'headnode1')).toBe(true);
+    expect(
+      fams.get('triton_recover_restore_data_age_seconds')!.samples.every((s) => s.labels['headnode'] === 'headnode1'),
+    ).toBe(true);
   });
 
   it('per headnode: restorable 1/0 and its own restore-data', () => {
@@ -91,7 +105,9 @@ describe('formatPrometheus', () => {
     expect(valueOf(fams, 'triton_recover_headnode_restorable', { headnode: 'headnode1' })).toBe(1);
     expect(valueOf(fams, 'triton_recover_headnode_restore_data_present', { headnode: 'headnode0' })).toBe(0);
     expect(valueOf(fams, 'triton_recover_headnode_restore_data_age_seconds', { headnode: 'headnode2' })).toBe(300);
-    expect(valueOf(fams, 'triton_recover_headnode_restore_data_age_seconds', { headnode: 'headnode0' })).toBeUndefined();
+    expect(
+      valueOf(fams, 'triton_recover_headnode_restore_data_age_seconds', { headnode: 'headnode0' }),
+    ).toBeUndefined();
   });
 
   it('last sync ok per headnode (absent when it holds none), and the max age the check judged by', () => {
@@ -99,20 +115,29 @@ describe('formatPrometheus', () => {
     expect(valueOf(fams, 'triton_recover_headnode_last_sync_ok', { headnode: 'headnode2' })).toBe(0);
     expect(valueOf(fams, 'triton_recover_headnode_last_sync_ok', { headnode: 'headnode0' })).toBeUndefined();
     expect(valueOf(fams, 'triton_recover_restore_data_max_age_seconds')).toBe(1800);
-    expect(valueOf(parsePrometheus(formatPrometheus(report(), NOW, { maxAgeMinutes: 90 })), 'triton_recover_restore_data_max_age_seconds')).toBe(5400);
+    expect(
+      valueOf(
+        parsePrometheus(formatPrometheus(report(), NOW, { maxAgeMinutes: 90 })),
+        'triton_recover_restore_data_max_age_seconds',
+      ),
+    ).toBe(5400);
   });
 
-  it.skipIf(promtool.skip)('promtool check metrics accepts it, weird label values and all: no lint complaint', async () => {
-    const r = await execa(promtool.path!, ['check', 'metrics'], { input: text, reject: false });
-    expect(`${r.stdout}${r.stderr}`).toBe('');
-    expect(r.exitCode).toBe(0);
-  });
+  it.skipIf(promtool.skip)(
+    'promtool check metrics accepts it, weird label values and all: no lint complaint',
+    async () => {
+      const r = await execa(promtool.path!, ['check', 'metrics'], { input: text, reject: false });
+      expect(`${r.stdout}${r.stderr}`).toBe('');
+      expect(r.exitCode).toBe(0);
+    },
+  );
 
   it('every problem code of the contract, both severities, 0 when absent', () => {
     const samples = fams.get('triton_recover_problems')!.samples;
     expect(samples).toHaveLength(PROBLEM_CODES.length * 2);
     for (const code of PROBLEM_CODES) {
-      for (const severity of ['critical', 'warning']) expect(valueOf(fams, 'triton_recover_problems', { code, severity })).toBeTypeOf('number');
+      for (const severity of ['critical', 'warning'])
+        expect(valueOf(fams, 'triton_recover_problems', { code, severity })).toBeTypeOf('number');
     }
     expect(valueOf(fams, 'triton_recover_problems', { code: 'RESTORE_DATA_MISSING', severity: 'warning' })).toBe(2);
     expect(valueOf(fams, 'triton_recover_problems', { code: 'IMAGE_MISSING', severity: 'critical' })).toBe(1);
@@ -141,17 +166,26 @@ describe('formatPrometheus', () => {
     expect(text).toContain('service="we\\"ird\\\\svc\\nx"');
     expect(valueOf(fams, 'triton_recover_restore_data_age_seconds', { service: WEIRD })).toBe(5);
     // No raw line feed got into a sample line.
-    for (const line of text.split('\n')) expect(line.startsWith('#') || line === '' || /^triton_recover_/.test(line)).toBe(true);
+    for (const line of text.split('\n'))
+      expect(line.startsWith('#') || line === '' || /^triton_recover_/.test(line)).toBe(true);
   });
 
   it('stable: the same report gives the same bytes, whatever the order of its lists', () => {
     const r = report();
-    const shuffled = report({ services: [...r.services].reverse(), readiness: [...r.readiness!].reverse(), problems: [...r.problems].reverse() });
+    const shuffled = report({
+      services: [...r.services].reverse(),
+      readiness: [...r.readiness!].reverse(),
+      problems: [...r.problems].reverse(),
+    });
     expect(formatPrometheus(shuffled, NOW, OPTS)).toBe(text);
   });
 
   it('a report without a primary or readiness entries (disaster before detection) still parses', () => {
-    const t = formatPrometheus(report({ primary: null, readiness: undefined, mode: 'disaster', verdict: 'not-ready' }), NOW, OPTS);
+    const t = formatPrometheus(
+      report({ primary: null, readiness: undefined, mode: 'disaster', verdict: 'not-ready' }),
+      NOW,
+      OPTS,
+    );
     const f = parsePrometheus(t);
     expect(f.has('triton_recover_primary_state')).toBe(false);
     expect(f.has('triton_recover_headnode_restorable')).toBe(false);

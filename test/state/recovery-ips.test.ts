@@ -3,12 +3,25 @@ import { describe, expect, it } from 'vitest';
 import type { Inventory } from '../../src/state/inventory.js';
 import { pickIpsToReserve, recoveryIpsNeeded, reservedRecoveryIps } from '../../src/state/recovery-ips.js';
 
-const NET = { subnet: '10.99.99.0/24', gateway: '10.99.99.1', provisionStart: '10.99.99.40', provisionEnd: '10.99.99.250' };
+const NET = {
+  subnet: '10.99.99.0/24',
+  gateway: '10.99.99.1',
+  provisionStart: '10.99.99.40',
+  provisionEnd: '10.99.99.250',
+};
 const HN = (n: number): string => `00000000-0000-4000-8000-00000000000${n}`;
 
 describe('recovery IPs', () => {
-  it('needs the largest restore any one headnode\'s loss would cause (HA members and services elsewhere excluded)', () => {
-    const inst = (service: string, alias: string, server: string) => ({ service, uuid: `${alias}-x`, alias, serverUuid: server, adminIp: undefined, image: undefined, delegatedDataset: false });
+  it("needs the largest restore any one headnode's loss would cause (HA members and services elsewhere excluded)", () => {
+    const inst = (service: string, alias: string, server: string) => ({
+      service,
+      uuid: `${alias}-x`,
+      alias,
+      serverUuid: server,
+      adminIp: undefined,
+      image: undefined,
+      delegatedDataset: false,
+    });
     const inv: Inventory = {
       servers: [0, 1, 2].map((n) => ({ uuid: HN(n), hostname: `headnode${n}`, headnode: true, adminIp: undefined })),
       instances: [
@@ -37,10 +50,20 @@ describe('recovery IPs', () => {
   });
 
   it('reserves free IPs from the top of the provision range down', () => {
-    const records = [{ ip: '10.99.99.250', reserved: false, belongs_to_uuid: HN(1) }, { ip: '10.99.99.248', reserved: false, free: true }];
-    expect(pickIpsToReserve(NET, records, new Set(['10.99.99.249']), 3)).toEqual(['10.99.99.248', '10.99.99.247', '10.99.99.246']);
+    const records = [
+      { ip: '10.99.99.250', reserved: false, belongs_to_uuid: HN(1) },
+      { ip: '10.99.99.248', reserved: false, free: true },
+    ];
+    expect(pickIpsToReserve(NET, records, new Set(['10.99.99.249']), 3)).toEqual([
+      '10.99.99.248',
+      '10.99.99.247',
+      '10.99.99.246',
+    ]);
     expect(pickIpsToReserve(NET, [], new Set(), 0)).toEqual([]);
     // A tiny range runs out rather than leaving it.
-    expect(pickIpsToReserve({ ...NET, provisionStart: '10.99.99.249' }, [], new Set(), 5)).toEqual(['10.99.99.250', '10.99.99.249']);
+    expect(pickIpsToReserve({ ...NET, provisionStart: '10.99.99.249' }, [], new Set(), 5)).toEqual([
+      '10.99.99.250',
+      '10.99.99.249',
+    ]);
   });
 });

@@ -37,7 +37,10 @@ describe('planRestore (pure)', () => {
 
   it('each image is installed once, before the first zone that needs it; installed ones are not', () => {
     const all = planRestore(input());
-    const installs = all.steps.flatMap((s) => s.actions).filter((a) => a.kind === 'install-image').map((a) => a.image);
+    const installs = all.steps
+      .flatMap((s) => s.actions)
+      .filter((a) => a.kind === 'install-image')
+      .map((a) => a.image);
     expect(new Set(installs).size).toBe(installs.length);
     expect(new Set(installs)).toEqual(new Set(imagesWanted(input())));
     const have = new Map(imagesWanted(input()).map((u) => [u, true]));

@@ -9,7 +9,15 @@ const MAC = '90:b8:d0:00:00:01';
 
 describe('api addresses', () => {
   it('takes the admin NIC, not an external one, and puts the metadata after it', () => {
-    const ips = adminIpsByZone([{ uuid: INST.uuid, nics: [{ mac: MAC, nic_tag: 'external', ip: '192.0.2.5' }, { mac: MAC, nic_tag: 'admin', ip: '10.0.0.99' }] }]);
+    const ips = adminIpsByZone([
+      {
+        uuid: INST.uuid,
+        nics: [
+          { mac: MAC, nic_tag: 'external', ip: '192.0.2.5' },
+          { mac: MAC, nic_tag: 'admin', ip: '10.0.0.99' },
+        ],
+      },
+    ]);
     const a = apiAddresses('cnapi', [SVC], [INST], ips, APP);
     expect(a).toEqual({ urls: ['http://10.0.0.99', 'http://10.0.0.20'], live: ['http://10.0.0.99'] });
     expect(answeredAt('cnapi', a, 'http://10.0.0.99')).toBeUndefined();

@@ -13,7 +13,13 @@ import { readJournal } from '../../src/steps/journal.js';
 import { openTestSim, scenario } from '../support/sim-dc.js';
 import { loadState } from '../support/restore-oracle.js';
 
-const other = { who: 'alice', host: 'ops-console-2', pid: 4242, since: '2026-11-21T03:12:00.000Z', command: 'triton-recover restore' };
+const other = {
+  who: 'alice',
+  host: 'ops-console-2',
+  pid: 4242,
+  since: '2026-11-21T03:12:00.000Z',
+  command: 'triton-recover restore',
+};
 const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };
 
 describe('the DC-wide lock in binder', () => {
@@ -25,7 +31,15 @@ describe('the DC-wide lock in binder', () => {
     const p = chk.report.problems.find((x) => x.code === 'LOCK_HELD');
     expect(p?.message).toContain('DC-wide lock in binder (/triton-recover/lock');
     expect(p?.message).toContain('alice on ops-console-2, pid 4242');
-    const out = await runRestore({ dc: t.sim, journalDir: join(t.dir, 'journal'), strategy: 'reuse', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'x' });
+    const out = await runRestore({
+      dc: t.sim,
+      journalDir: join(t.dir, 'journal'),
+      strategy: 'reuse',
+      fenced: 'headnode0',
+      timing,
+      probeTimeoutMs: 500,
+      command: 'x',
+    });
     expect(out.exitCode).toBe(2);
     expect(loadState(t.statePath).instances.filter((i) => i.server === 'headnode1')).toHaveLength(4);
   });
@@ -42,7 +56,13 @@ describe('the DC-wide lock in binder', () => {
     const dc = { ...t.sim, coordination: () => fake };
     let started = 0;
     const out = await runRestore({
-      dc, journalDir: join(t.dir, 'journal'), strategy: 'reuse', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'x',
+      dc,
+      journalDir: join(t.dir, 'journal'),
+      strategy: 'reuse',
+      fenced: 'headnode0',
+      timing,
+      probeTimeoutMs: 500,
+      command: 'x',
       events: { serviceStart: () => void (++started === 2 && lost.abort(new LockLost('the binder session expired'))) },
     });
     expect(out.exitCode).toBe(2);
@@ -55,17 +75,42 @@ describe('the DC-wide lock in binder', () => {
 
   it('no quorum: refused (nothing changed) unless confirmed; confirmed, the per-headnode lock is placed and journaled', async () => {
     const t = await openTestSim(scenario(), 400);
-    const fake: Coordination = { where: 'binder (test)', take: async () => ({ kind: 'unavailable', reason: '1 of 3 members reachable' }), holder: async () => ({ kind: 'unavailable', reason: 'x' }) };
+    const fake: Coordination = {
+      where: 'binder (test)',
+      take: async () => ({ kind: 'unavailable', reason: '1 of 3 members reachable' }),
+      holder: async () => ({ kind: 'unavailable', reason: 'x' }),
+    };
     const dc = { ...t.sim, coordination: () => fake };
-    const base = { dc, journalDir: join(t.dir, 'journal'), strategy: 'reuse' as const, fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'triton-recover restore' };
+    const base = {
+      dc,
+      journalDir: join(t.dir, 'journal'),
+      strategy: 'reuse' as const,
+      fenced: 'headnode0',
+      timing,
+      probeTimeoutMs: 500,
+      command: 'triton-recover restore',
+    };
     let asked = '';
     const refused = await runRestore({ ...base, confirmNoQuorum: async (risk) => ((asked = risk), false) });
     expect(refused.exitCode).toBe(2);
     expect(asked).toMatch(/restore the same zones at the same time/);
     expect(refused.next).toContain('triton-recover restore --without-binder-quorum');
-    expect(loadState(t.statePath).sim.events.map((e) => e.what).filter((w) => /vmadm create/.test(w))).toEqual([]);
+    expect(
+      loadState(t.statePath)
+        .sim.events.map((e) => e.what)
+        .filter((w) => /vmadm create/.test(w)),
+    ).toEqual([]);
     let seen: string[] = [];
-    const ok = await runRestore({ ...base, confirmNoQuorum: async () => true, events: { serviceStart: () => void (seen = Object.keys(loadState(t.statePath).servers.find((s) => s.hostname === 'headnode2')!.files ?? {})) } });
+    const ok = await runRestore({
+      ...base,
+      confirmNoQuorum: async () => true,
+      events: {
+        serviceStart: () =>
+          void (seen = Object.keys(
+            loadState(t.statePath).servers.find((s) => s.hostname === 'headnode2')!.files ?? {},
+          )),
+      },
+    });
     expect(ok.exitCode, ok.message).toBe(0);
     expect(seen.some((f) => f.startsWith(DC_LOCK_DIR))).toBe(true);
   });

@@ -24,7 +24,8 @@ async function check(edit?: (s: Scenario) => void): Promise<CheckResult> {
   return runCheck(t.sim, { timeoutMs: 400 });
 }
 const cnProblems = (r: CheckResult): Problem[] => r.report.problems.filter((p) => p.code === 'CN_WOULD_NOT_BOOT');
-const boots = (r: CheckResult): Record<string, boolean | null> => Object.fromEntries((r.report.computeNodes ?? []).map((c) => [c.hostname, c.boots]));
+const boots = (r: CheckResult): Record<string, boolean | null> =>
+  Object.fromEntries((r.report.computeNodes ?? []).map((c) => [c.hostname, c.boots]));
 
 const serial: Theme = { color: false, ascii: true, serial: true, tickMs: 5000 };
 function screen(report: CheckReport): string[] {
@@ -33,12 +34,14 @@ function screen(report: CheckReport): string[] {
 }
 
 describe('CN_WOULD_NOT_BOOT', () => {
-  it('the reference scenario: both compute nodes boot from dhcpd1\'s cache on headnode1', async () => {
+  it("the reference scenario: both compute nodes boot from dhcpd1's cache on headnode1", async () => {
     const r = await check();
     expect(cnProblems(r)).toEqual([]);
     expect(boots(r)).toEqual({ cn0: true, cn1: true });
     expect(r.report.computeNodes![0]!.why).toBe(`dhcpd1 on headnode1 answers from its cache; platform ${NEW} there`);
-    expect(formatCheckText(r.report, 'check')).toContain(`  cn0          YES (dhcpd1 on headnode1 answers from its cache; platform ${NEW} there)`);
+    expect(formatCheckText(r.report, 'check')).toContain(
+      `  cn0          YES (dhcpd1 on headnode1 answers from its cache; platform ${NEW} there)`,
+    );
   });
 
   it('disaster: the surviving dhcpd has no cache entry for cn0 and CNAPI died with the primary: a warning, as the restore brings CNAPI back', async () => {
@@ -61,12 +64,16 @@ describe('CN_WOULD_NOT_BOOT', () => {
     expect(lines.every((l) => l.length <= 79)).toBe(true);
     expect(lines).toContain('  cn1          YES');
     const prom = formatPrometheus(r.report, new Date(0), { maxAgeMinutes: 30 });
-    expect(prom).toContain('triton_recover_compute_node_boots{compute_node="cn0"} 0\ntriton_recover_compute_node_boots{compute_node="cn1"} 1\n');
+    expect(prom).toContain(
+      'triton_recover_compute_node_boots{compute_node="cn0"} 0\ntriton_recover_compute_node_boots{compute_node="cn1"} 1\n',
+    );
     expect(prom).toContain('triton_recover_problems{code="CN_WOULD_NOT_BOOT",severity="warning"} 1\n');
-    expect(p!.fix).toContain(`tail -50 /zones/${inst(scenario(), 'dhcpd1').uuid}/root/var/svc/log/smartdc-application-dhcpd:default.log`);
+    expect(p!.fix).toContain(
+      `tail -50 /zones/${inst(scenario(), 'dhcpd1').uuid}/root/var/svc/log/smartdc-application-dhcpd:default.log`,
+    );
   });
 
-  it('disaster: compute nodes boot a platform only the dead primary\'s USB key held: PLATFORM_MISSING and CN_WOULD_NOT_BOOT, critical', async () => {
+  it("disaster: compute nodes boot a platform only the dead primary's USB key held: PLATFORM_MISSING and CN_WOULD_NOT_BOOT, critical", async () => {
     const r = await check((s) => {
       for (const cn of ['cn0', 'cn1']) server(s, cn).platform = OLD;
       server(s, 'headnode0').usbkeyPlatforms = [OLD, NEW];
@@ -77,7 +84,9 @@ describe('CN_WOULD_NOT_BOOT', () => {
     const [p, ...rest] = cnProblems(r);
     expect(rest).toEqual([]);
     expect(p).toMatchObject({ severity: 'critical' });
-    expect(p!.message).toBe(`2 compute nodes cn0, cn1 would not boot again after a reboot or power loss: dhcpd1 on headnode1 would answer it, but the /usbkey/os of headnode1 lacks its platform ${OLD}`);
+    expect(p!.message).toBe(
+      `2 compute nodes cn0, cn1 would not boot again after a reboot or power loss: dhcpd1 on headnode1 would answer it, but the /usbkey/os of headnode1 lacks its platform ${OLD}`,
+    );
     expect(p!.fix).toContain(`on headnode1: sdcadm platform install <platform-${OLD}.tgz`);
     expect(p!.fix).toContain('sdcadm platform assign <platform> cn0 cn1');
     expect(r.report.verdict).toBe('not-ready');
@@ -89,11 +98,13 @@ describe('CN_WOULD_NOT_BOOT', () => {
     expect(boots(r)).toEqual({ cn0: false, cn1: false });
     const [p] = cnProblems(r);
     expect(p!.severity).toBe('critical');
-    expect(p!.message).toBe('2 compute nodes cn0, cn1 would not boot again after a reboot or power loss: no dhcpd zone runs on a live headnode (dhcpd0 on headnode0, dhcpd1 on headnode1)');
+    expect(p!.message).toBe(
+      '2 compute nodes cn0, cn1 would not boot again after a reboot or power loss: no dhcpd zone runs on a live headnode (dhcpd0 on headnode0, dhcpd1 on headnode1)',
+    );
     expect(p!.fix).toMatch(/^on headnode1: vmadm start e312b5b2-b501-5bb8-8e39-d374716130d3; or sdcadm create dhcpd/);
   });
 
-  it('readiness: each headnode\'s loss is judged; losing headnode0 leaves dhcpd1 without cn0\'s cache entry', async () => {
+  it("readiness: each headnode's loss is judged; losing headnode0 leaves dhcpd1 without cn0's cache entry", async () => {
     const r = await check((s) => {
       server(s, 'headnode0').alive = true;
       inst(s, 'dhcpd1').booterCache = [serverAdminMac(server(s, 'cn1').uuid)];
@@ -101,7 +112,9 @@ describe('CN_WOULD_NOT_BOOT', () => {
     expect(r.report.mode).toBe('readiness');
     expect(boots(r)).toEqual({ cn0: true, cn1: true });
     const ps = cnProblems(r);
-    expect(ps.map((p) => `${p.severity}: ${p.message.split(':')[0]}`)).toEqual(['warning: if headnode0 died, compute node cn0 could not boot again']);
+    expect(ps.map((p) => `${p.severity}: ${p.message.split(':')[0]}`)).toEqual([
+      'warning: if headnode0 died, compute node cn0 could not boot again',
+    ]);
     expect(ps[0]!.fix).toContain('booter writes the cache of every server every 5 minutes while CNAPI and NAPI answer');
   });
 });

@@ -7,7 +7,14 @@ import { expect } from 'vitest';
 import type { ConvertAction } from '../../src/state/convert-action.js';
 import type { LiveInstance } from '../../src/state/convert-ha-step.js';
 import { buildConvertPlan, type ConvertPlanInput } from '../../src/state/convert-plan.js';
-import { ActionFailed, DEFAULT_CONVERT_TIMING, executeConvert, prepareConvert, type ConvertContext, type ConvertTiming } from '../../src/steps/convert/index.js';
+import {
+  ActionFailed,
+  DEFAULT_CONVERT_TIMING,
+  executeConvert,
+  prepareConvert,
+  type ConvertContext,
+  type ConvertTiming,
+} from '../../src/steps/convert/index.js';
 import type { Prepared } from '../../src/steps/procedure/run-action.js';
 import type { FakeDc } from '../support/fake-dc.js';
 
@@ -19,8 +26,17 @@ export const MANATEE_SVC = 'c3b5b4a2-0000-4000-8000-000000000001';
 export const SDCADM_IMAGE = '0f3b4a2c-6d1e-4b7a-9c8d-1e2f3a4b5c6d';
 export const VM = '67be4635-bfdb-527a-8b91-44daa9249090';
 export const PREP = '/usbkey/extra/headnode-prepare';
-export const hn = (n: number): { hostname: string; uuid: string } => ({ hostname: `headnode${n}`, uuid: `00000000-0000-4000-8000-00000000000${n}` });
-export const inst = (service: string, alias: string, on: number): LiveInstance => ({ service, alias, uuid: `${alias}-uuid`, serverUuid: hn(on).uuid, serverHostname: hn(on).hostname });
+export const hn = (n: number): { hostname: string; uuid: string } => ({
+  hostname: `headnode${n}`,
+  uuid: `00000000-0000-4000-8000-00000000000${n}`,
+});
+export const inst = (service: string, alias: string, on: number): LiveInstance => ({
+  service,
+  alias,
+  uuid: `${alias}-uuid`,
+  serverUuid: hn(on).uuid,
+  serverHostname: hn(on).hostname,
+});
 
 export const INPUT: ConvertPlanInput = {
   local: 'headnode1',
@@ -52,7 +68,14 @@ export interface Ctx {
 export function ctx(dc: FakeDc, o: Ctx = {}, output: string[] = []): ConvertContext {
   return {
     dc,
-    timing: { ...DEFAULT_CONVERT_TIMING, pollMs: 1, commandTimeoutMs: 5_000, shutdownGraceMs: 0, settleMs: 60_000, ...o.timing },
+    timing: {
+      ...DEFAULT_CONVERT_TIMING,
+      pollMs: 1,
+      commandTimeoutMs: 5_000,
+      shutdownGraceMs: 0,
+      settleMs: 60_000,
+      ...o.timing,
+    },
     target: { hostname: T.hostname, uuid: T.uuid },
     cnapiUrl: CNAPI,
     vmapiUrl: VMAPI,
@@ -78,7 +101,10 @@ export async function executed(dc: FakeDc, id: string, o: Ctx = {}, output: stri
 
 /** The ActionFailed execute rejects with, after every expected call was made. */
 export async function failed(dc: FakeDc, id: string, o: Ctx = {}): Promise<ActionFailed> {
-  const err = await executeConvert(ctx(dc, o), action(id)).then(() => undefined, (e: unknown) => e);
+  const err = await executeConvert(ctx(dc, o), action(id)).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   dc.verify();
   expect(err).toBeInstanceOf(ActionFailed);
   return err as ActionFailed;
@@ -90,12 +116,26 @@ export const sysinfo = (o: { headnode: boolean; bootMs: number; admin?: boolean 
   'Boot Parameters': o.headnode ? { headnode: 'true' } : { rabbitmq: 'guest:guest:10.99.99.20:5672' },
   'Live Image': '20250101T000000Z',
   'Network Interfaces': {
-    e1000g0: { 'MAC Address': '00:0c:29:aa:bb:cc', ip4addr: o.admin === false ? '' : T.adminIp, 'NIC Names': o.admin === false ? [] : ['admin'] },
+    e1000g0: {
+      'MAC Address': '00:0c:29:aa:bb:cc',
+      ip4addr: o.admin === false ? '' : T.adminIp,
+      'NIC Names': o.admin === false ? [] : ['admin'],
+    },
     e1000g1: { 'MAC Address': '00:0c:29:dd:ee:ff', ip4addr: '', 'NIC Names': ['external'] },
   },
   'Boot Time': String(Math.floor(o.bootMs / 1000)),
 });
-export const cnapiServer = (headnode: boolean, si?: Record<string, unknown>): string => JSON.stringify({ uuid: T.uuid, hostname: T.hostname, headnode, setup: true, status: 'running', ...(si ? { sysinfo: si } : {}) });
+export const cnapiServer = (headnode: boolean, si?: Record<string, unknown>): string =>
+  JSON.stringify({
+    uuid: T.uuid,
+    hostname: T.hostname,
+    headnode,
+    setup: true,
+    status: 'running',
+    ...(si ? { sysinfo: si } : {}),
+  });
 export const PREPARED_AT = Date.parse('2026-01-01T10:00:00Z');
-export const PREPARE_LOG = { stdout: `2026-01-01T09:00:00Z started ${T.uuid}\n2026-01-01T10:00:00Z prepared ${T.uuid}\n` };
+export const PREPARE_LOG = {
+  stdout: `2026-01-01T09:00:00Z started ${T.uuid}\n2026-01-01T10:00:00Z prepared ${T.uuid}\n`,
+};
 export const NO_FILE = { code: 1 };

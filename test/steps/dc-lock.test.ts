@@ -6,12 +6,26 @@ import { runRestore } from '../../src/steps/restore.js';
 import { openTestSim, scenario } from '../support/sim-dc.js';
 import { loadState } from '../support/restore-oracle.js';
 
-const other = { who: 'alice', host: 'ops-console-2', pid: 4242, since: '2026-11-21T03:12:00.000Z', command: 'triton-recover restore' };
+const other = {
+  who: 'alice',
+  host: 'ops-console-2',
+  pid: 4242,
+  since: '2026-11-21T03:12:00.000Z',
+  command: 'triton-recover restore',
+};
 const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };
 
 async function sim() {
   const t = await openTestSim(scenario(), 400);
-  const opts = { dc: t.sim, journalDir: join(t.dir, 'journal'), strategy: 'reuse' as const, fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'x' };
+  const opts = {
+    dc: t.sim,
+    journalDir: join(t.dir, 'journal'),
+    strategy: 'reuse' as const,
+    fenced: 'headnode0',
+    timing,
+    probeTimeoutMs: 500,
+    command: 'x',
+  };
   return { t, opts };
 }
 
@@ -43,7 +57,10 @@ describe('recovery lock on every headnode', () => {
     const out = await runRestore(opts);
     expect(out.exitCode).toBe(0);
     for (const s of loadState(t.statePath).servers) {
-      expect(Object.keys(s.files ?? {}).filter((f) => f.startsWith(DC_LOCK_DIR)), s.hostname).toEqual([]);
+      expect(
+        Object.keys(s.files ?? {}).filter((f) => f.startsWith(DC_LOCK_DIR)),
+        s.hostname,
+      ).toEqual([]);
     }
   });
 });

@@ -36,7 +36,10 @@ describe('detection with partitions[]', () => {
     const r = await primaryOf(() => undefined);
     const p = r.report.primary!;
     expect(p.state).toBe('dead');
-    expect(p.evidence.find((e) => e.signal === 'vantage')).toMatchObject({ ok: false, detail: expect.stringMatching(/cn0, cn1 and headnode2 do not reach 10\.99\.99\.7 either/) });
+    expect(p.evidence.find((e) => e.signal === 'vantage')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/cn0, cn1 and headnode2 do not reach 10\.99\.99\.7 either/),
+    });
   });
 
   it('cut off, and the compute nodes cannot be asked (both down): uncertain at worst, not dead', async () => {
@@ -53,8 +56,26 @@ describe('detection with partitions[]', () => {
 
 describe('vantageSignal (pure)', () => {
   it('one server that reaches it is a sign of life; all asked and none reach it is dead; none asked is unknown', () => {
-    expect(vantageSignal('10.0.0.1', [{ from: 'cn0', reached: false }, { from: 'cn1', reached: true }], 0).says).toBe('alive');
-    expect(vantageSignal('10.0.0.1', [{ from: 'cn0', reached: false }, { from: 'cn1', reached: undefined, why: 'unreachable' }], 0).says).toBe('dead');
+    expect(
+      vantageSignal(
+        '10.0.0.1',
+        [
+          { from: 'cn0', reached: false },
+          { from: 'cn1', reached: true },
+        ],
+        0,
+      ).says,
+    ).toBe('alive');
+    expect(
+      vantageSignal(
+        '10.0.0.1',
+        [
+          { from: 'cn0', reached: false },
+          { from: 'cn1', reached: undefined, why: 'unreachable' },
+        ],
+        0,
+      ).says,
+    ).toBe('dead');
     expect(vantageSignal('10.0.0.1', [{ from: 'cn0', reached: undefined, why: 'timeout' }], 0).says).toBe('unknown');
     expect(vantageSignal('10.0.0.1', [], 0).says).toBe('unknown');
   });

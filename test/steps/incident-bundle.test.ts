@@ -30,12 +30,21 @@ describe('the incident bundle of a drill', () => {
     const live = await t.run('headnode1', ['cat', '/usbkey/config']);
     const configs = [live.stdout, ...loadState(t.statePath).servers.map((s) => s.files?.['/usbkey/config'] ?? '')];
     const secrets = [...new Set(configs.flatMap(configSecrets))];
-    expect(secrets.length, 'the sim /usbkey/config carries Triton\'s secrets, else this test proves nothing').toBeGreaterThanOrEqual(3);
+    expect(
+      secrets.length,
+      "the sim /usbkey/config carries Triton's secrets, else this test proves nothing",
+    ).toBeGreaterThanOrEqual(3);
     expect(live.stdout).toMatch(/^root_shadow='\$5\$.+'$/m);
 
     let asked = 0;
     const out = await runRestore({
-      dc: t.sim, journalDir, strategy: 'reuse', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'triton-recover restore',
+      dc: t.sim,
+      journalDir,
+      strategy: 'reuse',
+      fenced: 'headnode0',
+      timing,
+      probeTimeoutMs: 500,
+      command: 'triton-recover restore',
       confirm: async (): Promise<Answer> => (asked++ === 0 ? 'go' : 'all'),
     });
     expect(out.exitCode, out.message).toBe(0);
@@ -50,7 +59,21 @@ describe('the incident bundle of a drill', () => {
     const files = untarGz(readFileSync(b.path));
     const top = 'incident-2026-12-02T10-00-00-000Z';
     expect(files.map((f) => f.name).sort()).toEqual(
-      [`${top}/`, ...['README.txt', 'status.txt', 'timings.txt', 'summary.json', 'confirmations.txt', 'journal.jsonl', 'plan.json', 'check.json', 'report.md', 'report.json'].map((n) => `${top}/${n}`)].sort(),
+      [
+        `${top}/`,
+        ...[
+          'README.txt',
+          'status.txt',
+          'timings.txt',
+          'summary.json',
+          'confirmations.txt',
+          'journal.jsonl',
+          'plan.json',
+          'check.json',
+          'report.md',
+          'report.json',
+        ].map((n) => `${top}/${n}`),
+      ].sort(),
     );
     const text = (n: string): string => files.find((f) => f.name === `${top}/${n}`)!.content.toString('utf8');
 
@@ -66,11 +89,15 @@ describe('the incident bundle of a drill', () => {
     const zones = b.summary.steps.filter((s) => s.inPlan).length;
     expect(zones).toBeGreaterThan(5);
     expect(status[0]).toMatch(/primary headnode headnode0 is dead; its core zones are being restored on headnode1/);
-    expect(status[1]).toMatch(new RegExp(`^Restore DONE: ${zones} of ${zones} zones restored, 0 failed, 0 skipped, 0 pending; .* elapsed of the 1 h goal`));
+    expect(status[1]).toMatch(
+      new RegExp(
+        `^Restore DONE: ${zones} of ${zones} zones restored, 0 failed, 0 skipped, 0 pending; .* elapsed of the 1 h goal`,
+      ),
+    );
     expect(status[2]).toMatch(/^Next: verify the services/);
 
     // Timings per zone and in total; the operator's answers in the transcript.
-    expect(b.summary.steps.filter((s) => s.status !== "done" || s.wallSeconds === null)).toEqual([]);
+    expect(b.summary.steps.filter((s) => s.status !== 'done' || s.wallSeconds === null)).toEqual([]);
     expect(b.summary.steps.reduce((n, s) => n + s.actionSeconds, 0)).toBeGreaterThan(0);
     expect(text('timings.txt')).toMatch(/goal: 1 h \(RFD 67\): within it/);
     expect(text('timings.txt')).toContain('sapi0');
@@ -78,6 +105,11 @@ describe('the incident bundle of a drill', () => {
     expect(text('confirmations.txt')).toMatch(/fenced: .*headnode0 fenced: /);
     expect(text('check.json')).toContain('"mode": "disaster"');
     expect(text('report.md')).toContain('Outcome: **DONE**');
-    expect(text('journal.jsonl').split('\n').filter(Boolean).every((l) => JSON.parse(l) !== null)).toBe(true);
+    expect(
+      text('journal.jsonl')
+        .split('\n')
+        .filter(Boolean)
+        .every((l) => JSON.parse(l) !== null),
+    ).toBe(true);
   });
 });

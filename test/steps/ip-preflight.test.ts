@@ -47,11 +47,23 @@ async function refused(s: Scenario, before?: (t: TestSim) => Promise<void>): Pro
   // The rogue zone's own first boot goes on meanwhile: not the restore's doing.
   const zones = (): string => JSON.stringify(loadState(t.statePath).instances.filter((i) => i.uuid !== ROGUE));
   const instances = zones();
-  const out = await runRestore({ dc: t.sim, journalDir: join(t.dir, 'journal'), strategy: 'reuse', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'x' });
+  const out = await runRestore({
+    dc: t.sim,
+    journalDir: join(t.dir, 'journal'),
+    strategy: 'reuse',
+    fenced: 'headnode0',
+    timing,
+    probeTimeoutMs: 500,
+    command: 'x',
+  });
   expect(out.exitCode, out.message).toBe(2);
   expect(out.message).toContain('nothing was changed');
   expect(zones()).toBe(instances);
-  expect(loadState(t.statePath).sim.events.filter((e) => /vmadm create|SAPI:|NAPI:/.test(e.what)).map((e) => e.what)).toEqual(before ? ['vmadm create rogue0 (11111111-2222-4333-8444-555555555577) on headnode2'] : []);
+  expect(
+    loadState(t.statePath)
+      .sim.events.filter((e) => /vmadm create|SAPI:|NAPI:/.test(e.what))
+      .map((e) => e.what),
+  ).toEqual(before ? ['vmadm create rogue0 (11111111-2222-4333-8444-555555555577) on headnode2'] : []);
   const ip = out.problems.filter((p) => p.code.startsWith('IP_'));
   expect(ip.every((p) => p.severity === 'critical')).toBe(true);
   return ip;
@@ -62,12 +74,16 @@ describe('IP pre-flight: a clash refuses the restore before anything changes', (
     const ps = await refused(scenario(), rogueOnSapiIp);
     expect(ps).toHaveLength(1);
     expect(ps[0]).toMatchObject({ code: 'IP_CONFLICT', service: 'sapi' });
-    expect(ps[0]!.message).toBe(`${REF.sapi0.adminIp}, which the restore gives sapi0 (${SAPI0}) on its admin NIC (from its vm dump in restore-data (svc-sapi/vm-${SAPI0}.json)), is held by zone rogue0 (${ROGUE}) on headnode2, running (seen by vmadm lookup on headnode2): two NICs on one IP break one of them (the second to come up is marked duplicate and stays down), and a health check by IP would hear the other's answers`);
+    expect(ps[0]!.message).toBe(
+      `${REF.sapi0.adminIp}, which the restore gives sapi0 (${SAPI0}) on its admin NIC (from its vm dump in restore-data (svc-sapi/vm-${SAPI0}.json)), is held by zone rogue0 (${ROGUE}) on headnode2, running (seen by vmadm lookup on headnode2): two NICs on one IP break one of them (the second to come up is marked duplicate and stays down), and a health check by IP would hear the other's answers`,
+    );
     expect(ps[0]!.fix).toContain(`if zone rogue0 should not have ${REF.sapi0.adminIp}, give it another IP or stop it`);
   });
 
-  it('a reused admin IP that is a live server\'s admin IP', async () => {
-    const ps = await refused(scenario((s) => (s.servers.find((x) => x.hostname === 'cn0')!.adminIp = REF.sapi0.adminIp)));
+  it("a reused admin IP that is a live server's admin IP", async () => {
+    const ps = await refused(
+      scenario((s) => (s.servers.find((x) => x.hostname === 'cn0')!.adminIp = REF.sapi0.adminIp)),
+    );
     const p = ps.find((x) => x.message.includes('is held by server cn0'))!;
     expect(p).toMatchObject({ code: 'IP_CONFLICT', service: 'sapi' });
     expect(p.message).toContain(`gives sapi0 (${SAPI0})`);
@@ -78,22 +94,34 @@ describe('IP pre-flight: a clash refuses the restore before anything changes', (
   it('two lost zones with one IP', async () => {
     const ps = await refused(scenario((s) => (inst(s, 'assets0').adminIp = REF.sapi0.adminIp)));
     const p = ps.find((x) => x.message.includes('is given to two re-created zones'))!;
-    expect(p.message).toBe(`${REF.sapi0.adminIp} is given to two re-created zones: assets0 (${REF.assets0.uuid}) (from its vm dump in restore-data (svc-assets/vm-${REF.assets0.uuid}.json)) and sapi0 (${SAPI0}) (from its vm dump in restore-data (svc-sapi/vm-${SAPI0}.json)): the one restored second would come up duplicate and answer nothing on it`);
+    expect(p.message).toBe(
+      `${REF.sapi0.adminIp} is given to two re-created zones: assets0 (${REF.assets0.uuid}) (from its vm dump in restore-data (svc-assets/vm-${REF.assets0.uuid}.json)) and sapi0 (${SAPI0}) (from its vm dump in restore-data (svc-sapi/vm-${SAPI0}.json)): the one restored second would come up duplicate and answer nothing on it`,
+    );
     expect(p.service).toBe('sapi');
   });
 
   it('a reused IP at the gateway or outside the admin subnet', async () => {
-    const ps = await refused(scenario((s) => {
-      inst(s, 'assets0').adminIp = '10.99.99.1';
-      inst(s, 'ufds0').adminIp = '10.99.98.18';
-    }));
-    expect(ps.find((p) => p.service === 'assets' && p.message.includes('is held by the gateway (router) of the admin network 10.99.99.0/24'))?.code).toBe('IP_CONFLICT');
+    const ps = await refused(
+      scenario((s) => {
+        inst(s, 'assets0').adminIp = '10.99.99.1';
+        inst(s, 'ufds0').adminIp = '10.99.98.18';
+      }),
+    );
+    expect(
+      ps.find(
+        (p) =>
+          p.service === 'assets' &&
+          p.message.includes('is held by the gateway (router) of the admin network 10.99.99.0/24'),
+      )?.code,
+    ).toBe('IP_CONFLICT');
     expect(ps.find((p) => p.service === 'ufds')).toMatchObject({ code: 'IP_INVALID' });
     expect(ps.find((p) => p.service === 'ufds')!.message).toContain('10.99.98.18, which the restore gives ufds0');
-    expect(ps.find((p) => p.service === 'ufds')!.message).toContain('is outside the admin network 10.99.99.0/24 (restore-data dc/admin-network.json): no zone can use it');
+    expect(ps.find((p) => p.service === 'ufds')!.message).toContain(
+      'is outside the admin network 10.99.99.0/24 (restore-data dc/admin-network.json): no zone can use it',
+    );
   });
 
-  it('the new strategy\'s recovery IPs at the broadcast, network or an outside address (check; the restore refuses new anyway)', async () => {
+  it("the new strategy's recovery IPs at the broadcast, network or an outside address (check; the restore refuses new anyway)", async () => {
     const s = scenario((x) => (x.recoveryIps = ['10.99.99.255', '10.99.99.0', '10.99.100.7', ...x.recoveryIps]));
     const t = await openTestSim(s, 1000);
     const r = await runCheck(t.sim, { timeoutMs: 400, strategy: 'new' });
@@ -105,13 +133,15 @@ describe('IP pre-flight: a clash refuses the restore before anything changes', (
       ['critical', 'IP_INVALID', 'amonredis'],
     ]);
     expect(ip[0]!.message).toContain('10.99.99.255, which the restore gives assets0');
-    expect(ip[0]!.message).toContain('(from the recovery IPs (restore-data dc/recovery-ips.json)), is the broadcast address of the admin network 10.99.99.0/24');
+    expect(ip[0]!.message).toContain(
+      '(from the recovery IPs (restore-data dc/recovery-ips.json)), is the broadcast address of the admin network 10.99.99.0/24',
+    );
     expect(ip[1]!.message).toContain('is the network address of the admin network');
     expect(ip[2]!.message).toContain('10.99.100.7, which the restore gives amonredis0');
     expect(ip[2]!.message).toContain('is outside the admin network');
   });
 
-  it('a live server that cannot be asked: its zones\' dumps stand in, with a warning', async () => {
+  it("a live server that cannot be asked: its zones' dumps stand in, with a warning", async () => {
     const s = scenario((x) => (x.faults = [{ command: 'vmadm lookup', match: '', effect: 'hang' }]));
     s.faults[0] = { command: 'vmadm lookup', effect: 'hang' };
     const t = await openTestSim(s, 1000);
@@ -119,14 +149,22 @@ describe('IP pre-flight: a clash refuses the restore before anything changes', (
     const w = r.report.problems.filter((p) => p.code === 'IP_UNVERIFIED');
     // The two live headnodes; compute nodes without core zones are not asked (NAPI covers them).
     expect(w.map((p) => p.severity)).toEqual(['warning', 'warning']);
-    expect(w[0]!.message).toMatch(/^the zones on headnode1 could not be listed \(vmadm lookup -j: no answer within 0\.4 s\)/);
+    expect(w[0]!.message).toMatch(
+      /^the zones on headnode1 could not be listed \(vmadm lookup -j: no answer within 0\.4 s\)/,
+    );
     expect(r.report.problems.filter((p) => p.code === 'IP_CONFLICT')).toEqual([]);
   });
 
-  it('a zone that takes the IP after the pre-flight: the health check sees the duplicate address and stops (exit 3), not fooled by the other zone\'s ping', async () => {
+  it("a zone that takes the IP after the pre-flight: the health check sees the duplicate address and stops (exit 3), not fooled by the other zone's ping", async () => {
     const t = await openTestSim(scenario(), SPEED);
     const out = await runRestore({
-      dc: t.sim, journalDir: join(t.dir, 'journal'), strategy: 'reuse', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'x',
+      dc: t.sim,
+      journalDir: join(t.dir, 'journal'),
+      strategy: 'reuse',
+      fenced: 'headnode0',
+      timing,
+      probeTimeoutMs: 500,
+      command: 'x',
       // Just before sapi0 is re-created, something else comes up on 10.99.99.30.
       confirm: async (step) => {
         if (step.alias === 'sapi0') await rogueOnSapiIp(t);
@@ -134,7 +172,9 @@ describe('IP pre-flight: a clash refuses the restore before anything changes', (
       },
     });
     expect(out.exitCode).toBe(3);
-    expect(out.message).toBe('sapi0 (sapi) failed on headnode1: wait until sapi0 runs, its setup is complete, svcs -xz is clean and /ping answers');
+    expect(out.message).toBe(
+      'sapi0 (sapi) failed on headnode1: wait until sapi0 runs, its setup is complete, svcs -xz is clean and /ping answers',
+    );
     expect(out.failure?.command).toBe(`zlogin ${SAPI0} ipadm show-addr -p -o addrobj,state,addr`);
     expect(out.failure?.output).toContain(`${REF.sapi0.adminIp} of sapi0`);
     expect(out.failure?.output).toContain(`is DUPLICATE: another host on the network held ${REF.sapi0.adminIp} first`);
@@ -142,6 +182,10 @@ describe('IP pre-flight: a clash refuses the restore before anything changes', (
     // What a check by IP alone would have taken for sapi0's answer: the rogue zone's.
     expect((await t.http('GET', `http://${REF.sapi0.adminIp}/ping`)).status).toBe(200);
     // Nothing after sapi0 was touched.
-    expect(loadState(t.statePath).instances.filter((i) => i.server === 'headnode1' && i.payload).map((i) => i.alias)).toEqual(['assets0', 'sapi0']);
+    expect(
+      loadState(t.statePath)
+        .instances.filter((i) => i.server === 'headnode1' && i.payload)
+        .map((i) => i.alias),
+    ).toEqual(['assets0', 'sapi0']);
   });
 });

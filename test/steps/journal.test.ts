@@ -14,7 +14,7 @@ describe('journal', () => {
     expect([...readJournal(dir).finished.keys()]).toEqual(['assets/assets0']);
   });
 
-  it('a torn last line (a kill mid-write) does not swallow the next run\'s first entry', () => {
+  it("a torn last line (a kill mid-write) does not swallow the next run's first entry", () => {
     const dir = tempDir();
     const j1 = new Journal(dir, 'run-1');
     j1.append({ t: 'start', id: 'sapi/sapi0/create-vm', service: 'sapi', kind: 'create-vm', host: 'headnode1' });

@@ -32,10 +32,20 @@ function healthy(s: Scenario): void {
   server(s, 'headnode0').alive = true;
   s.restoreData.on = [...HEADNODES];
   delete s.restoreData.services['cmon'];
-  s.instances.push({ ...inst(s, 'dhcpd1'), alias: 'dhcpd2', uuid: '5f0e2a1c-3b4d-4e5f-8a9b-0c1d2e3f4a5b', server: 'headnode2', adminIp: '10.99.99.57' });
+  s.instances.push({
+    ...inst(s, 'dhcpd1'),
+    alias: 'dhcpd2',
+    uuid: '5f0e2a1c-3b4d-4e5f-8a9b-0c1d2e3f4a5b',
+    server: 'headnode2',
+    adminIp: '10.99.99.57',
+  });
 }
 
-async function check(edit?: (s: Scenario) => void, opts: CheckOptions = {}, before?: (t: TestSim) => void): Promise<CheckResult> {
+async function check(
+  edit?: (s: Scenario) => void,
+  opts: CheckOptions = {},
+  before?: (t: TestSim) => void,
+): Promise<CheckResult> {
   const t = await openTestSim(
     scenario((s) => {
       healthy(s);
@@ -47,15 +57,19 @@ async function check(edit?: (s: Scenario) => void, opts: CheckOptions = {}, befo
   return runCheck(t.sim, { timeoutMs: T, ...opts });
 }
 
-const codes = (r: CheckResult): string[] => r.report.problems.map((p) => `${p.severity}:${p.code}${p.service ? `:${p.service}` : ''}`);
+const codes = (r: CheckResult): string[] =>
+  r.report.problems.map((p) => `${p.severity}:${p.code}${p.service ? `:${p.service}` : ''}`);
 const one = (r: CheckResult, code: ProblemCode): Problem => {
   const ps = r.report.problems.filter((p) => p.code === code);
   expect(ps, `${code} in ${codes(r).join(', ')}`).toHaveLength(1);
   return ps[0]!;
 };
-const hn = (r: CheckResult, hostname: string): HeadnodeReadiness => r.report.readiness!.find((h) => h.hostname === hostname)!;
-const row = (r: CheckResult, hostname: string, alias: string): ReadinessService => hn(r, hostname).services.find((s) => s.alias === alias)!;
-const restorable = (r: CheckResult): Record<string, boolean> => Object.fromEntries(r.report.readiness!.map((h) => [h.hostname, h.restorable]));
+const hn = (r: CheckResult, hostname: string): HeadnodeReadiness =>
+  r.report.readiness!.find((h) => h.hostname === hostname)!;
+const row = (r: CheckResult, hostname: string, alias: string): ReadinessService =>
+  hn(r, hostname).services.find((s) => s.alias === alias)!;
+const restorable = (r: CheckResult): Record<string, boolean> =>
+  Object.fromEntries(r.report.readiness!.map((h) => [h.hostname, h.restorable]));
 const prom = (r: CheckResult) => parsePrometheus(formatPrometheus(r.report, new Date(), { maxAgeMinutes: 30 }));
 
 const serial: Theme = { color: false, ascii: true, serial: true, tickMs: 5000 };
@@ -82,16 +96,25 @@ describe('a healthy DC', () => {
     const r = await check();
     const h0 = hn(r, 'headnode0');
     expect(h0.services.map((s) => s.alias).slice(0, 3)).toEqual(['assets0', 'sapi0', 'amonredis0']); // restore order
-    expect(row(r, 'headnode0', 'imgapi0')).toMatchObject({ name: 'imgapi', restored: true, ready: true, restoreData: { present: true, image: true, dataset: true } });
+    expect(row(r, 'headnode0', 'imgapi0')).toMatchObject({
+      name: 'imgapi',
+      restored: true,
+      ready: true,
+      restoreData: { present: true, image: true, dataset: true },
+    });
     expect(row(r, 'headnode0', 'vmapi0').restoreData.dataset).toBeNull();
     expect(row(r, 'headnode0', 'vmapi0').restoreData.ageSeconds).toBeGreaterThanOrEqual(240);
     // HA members are not re-created: listed, ready, and saying why.
-    expect(row(r, 'headnode0', 'manatee0')).toMatchObject({ restored: false, ready: true, why: expect.stringContaining('HA cluster member') });
+    expect(row(r, 'headnode0', 'manatee0')).toMatchObject({
+      restored: false,
+      ready: true,
+      why: expect.stringContaining('HA cluster member'),
+    });
     expect(hn(r, 'headnode2').why).toContain('nothing to re-create');
     expect(hn(r, 'headnode0').ownRestoreData).toMatchObject({ present: true, lastSyncOk: true });
   });
 
-  it('this headnode is judged as restored from another one, by that one\'s restore-data, and says so', async () => {
+  it("this headnode is judged as restored from another one, by that one's restore-data, and says so", async () => {
     const r = await check();
     const me = hn(r, 'headnode1');
     expect(me.local).toBe(true);
@@ -122,9 +145,16 @@ describe('a healthy DC', () => {
 
 describe('the reference scenario on a normal day (headnode0 alive)', () => {
   it('warns about what it really lacks: restore-data on headnode0, a dhcpd on headnode2, and the stale cmon copy', async () => {
-    const t = await openTestSim(scenario((s) => (server(s, 'headnode0').alive = true)), 1000);
+    const t = await openTestSim(
+      scenario((s) => (server(s, 'headnode0').alive = true)),
+      1000,
+    );
     const r = await runCheck(t.sim, { timeoutMs: T });
-    expect(codes(r)).toEqual(['warning:RESTORE_DATA_MISSING', 'warning:RESTORE_DATA_STALE:cmon', 'warning:NO_DHCPD_SURVIVOR:dhcpd']);
+    expect(codes(r)).toEqual([
+      'warning:RESTORE_DATA_MISSING',
+      'warning:RESTORE_DATA_STALE:cmon',
+      'warning:NO_DHCPD_SURVIVOR:dhcpd',
+    ]);
     expect(one(r, 'RESTORE_DATA_MISSING').message).toContain('no restore-data on headnode0');
     expect(one(r, 'NO_DHCPD_SURVIVOR').message).toMatch(/^no dhcpd runs on headnode2 \(none on headnode2;/);
     expect(restorable(r)).toEqual({ headnode0: true, headnode1: true, headnode2: true });
@@ -136,7 +166,9 @@ describe('one thing broken at a time', () => {
     const r = await check((s) => (s.restoreData.on = ['headnode0', 'headnode1']));
     expect(codes(r)).toEqual(['warning:RESTORE_DATA_MISSING']);
     const p = one(r, 'RESTORE_DATA_MISSING');
-    expect(p.message).toBe('no restore-data on headnode2 (/var/sdcadm/restore-data/LAYOUT is missing there): if headnode0 or headnode1 died, headnode2 could not restore it');
+    expect(p.message).toBe(
+      'no restore-data on headnode2 (/var/sdcadm/restore-data/LAYOUT is missing there): if headnode0 or headnode1 died, headnode2 could not restore it',
+    );
     expect(p.fix).toContain('triton-recover sync` on headnode2');
     expect(hn(r, 'headnode2').ownRestoreData.present).toBe(false);
     expect(valueOf(prom(r), 'triton_recover_headnode_restore_data_present', { headnode: 'headnode2' })).toBe(0);
@@ -146,35 +178,51 @@ describe('one thing broken at a time', () => {
 
   it('restore-data only here: a warning per other headnode, and nothing to restore this one from', async () => {
     const r = await check((s) => (s.restoreData.on = ['headnode1']));
-    expect(r.report.problems.filter((p) => p.code === 'RESTORE_DATA_MISSING').map((p) => p.message.slice(0, 29))).toEqual([
-      'no restore-data on headnode0 ',
-      'no restore-data on headnode2 ',
-    ]);
+    expect(
+      r.report.problems.filter((p) => p.code === 'RESTORE_DATA_MISSING').map((p) => p.message.slice(0, 29)),
+    ).toEqual(['no restore-data on headnode0 ', 'no restore-data on headnode2 ']);
     expect(restorable(r)).toEqual({ headnode0: true, headnode1: true, headnode2: true }); // headnode1's zones are all HA members
-    expect(hn(r, 'headnode1').why).toContain('no other live headnode holds restore-data (headnode0: none; headnode2: none)');
+    expect(hn(r, 'headnode1').why).toContain(
+      'no other live headnode holds restore-data (headnode0: none; headnode2: none)',
+    );
     expect(row(r, 'headnode1', 'manatee1').restoreData.present).toBe(false);
   });
 
-  it('RESTORE_DATA_STALE: another headnode\'s copy is old', async () => {
+  it("RESTORE_DATA_STALE: another headnode's copy is old", async () => {
     const r = await check(undefined, {}, (t) => {
       const files = t.sim.world.state.servers.find((x) => x.hostname === 'headnode2')!.files!;
-      files['/var/sdcadm/restore-data/dc/synced.json'] = JSON.stringify({ time: new Date(Date.now() - 7_200_000).toISOString(), ok: true });
+      files['/var/sdcadm/restore-data/dc/synced.json'] = JSON.stringify({
+        time: new Date(Date.now() - 7_200_000).toISOString(),
+        ok: true,
+      });
     });
     expect(codes(r)).toEqual(['warning:RESTORE_DATA_STALE']);
-    expect(one(r, 'RESTORE_DATA_STALE').message).toMatch(/^restore-data on headnode2 is 2 h old \(synced .* more than the 30 min allowed\): if headnode0 or headnode1 died/);
-    expect(valueOf(prom(r), 'triton_recover_headnode_restore_data_age_seconds', { headnode: 'headnode2' })).toBeGreaterThanOrEqual(7200);
+    expect(one(r, 'RESTORE_DATA_STALE').message).toMatch(
+      /^restore-data on headnode2 is 2 h old \(synced .* more than the 30 min allowed\): if headnode0 or headnode1 died/,
+    );
+    expect(
+      valueOf(prom(r), 'triton_recover_headnode_restore_data_age_seconds', { headnode: 'headnode2' }),
+    ).toBeGreaterThanOrEqual(7200);
   });
 
   it('RESTORE_DATA_STALE: a failed last sync on another headnode', async () => {
     const r = await check(undefined, {}, (t) => {
       const files = t.sim.world.state.servers.find((x) => x.hostname === 'headnode0')!.files!;
-      files['/var/sdcadm/restore-data/dc/synced.json'] = JSON.stringify({ time: new Date().toISOString(), ok: false, error: 'zfs send failed' });
+      files['/var/sdcadm/restore-data/dc/synced.json'] = JSON.stringify({
+        time: new Date().toISOString(),
+        ok: false,
+        error: 'zfs send failed',
+      });
     });
-    expect(one(r, 'RESTORE_DATA_STALE').message).toContain('the last sync of restore-data on headnode0 failed (/var/sdcadm/restore-data/dc/synced.json: zfs send failed');
+    expect(one(r, 'RESTORE_DATA_STALE').message).toContain(
+      'the last sync of restore-data on headnode0 failed (/var/sdcadm/restore-data/dc/synced.json: zfs send failed',
+    );
   });
 
   it('a headnode whose restore-data cannot be looked at is said, not skipped', async () => {
-    const r = await check((s) => (s.faults = [{ command: 'test', match: '/var/sdcadm/restore-data/LAYOUT', effect: 'hang' }]));
+    const r = await check(
+      (s) => (s.faults = [{ command: 'test', match: '/var/sdcadm/restore-data/LAYOUT', effect: 'hang' }]),
+    );
     const ps = r.report.problems.filter((p) => p.code === 'RESTORE_DATA_MISSING');
     expect(ps.map((p) => p.message)).toEqual([
       expect.stringMatching(/^could not tell whether headnode0 holds restore-data \(.*no answer within 0\.4 s\)/),
@@ -186,16 +234,23 @@ describe('one thing broken at a time', () => {
   it('RESTORE_DATA_STALE: the stale cmon copy (26 h): a warning, its age in Prometheus, headnode0 still restorable', async () => {
     const r = await check((s) => (s.restoreData.services['cmon'] = { syncedSecondsAgo: 93_600 }));
     expect(codes(r)).toEqual(['warning:RESTORE_DATA_STALE:cmon']);
-    expect(row(r, 'headnode0', 'cmon0')).toMatchObject({ ready: true, why: 'its restore-data is 26 h old: changes since would be lost' });
+    expect(row(r, 'headnode0', 'cmon0')).toMatchObject({
+      ready: true,
+      why: 'its restore-data is 26 h old: changes since would be lost',
+    });
     expect(hn(r, 'headnode0').restorable).toBe(true);
     const f = prom(r);
-    expect(valueOf(f, 'triton_recover_restore_data_age_seconds', { service: 'cmon', headnode: 'headnode1' })).toBeGreaterThanOrEqual(93_600);
-    expect(valueOf(f, 'triton_recover_restore_data_age_seconds', { service: 'sapi', headnode: 'headnode1' })).toBeLessThan(600);
+    expect(
+      valueOf(f, 'triton_recover_restore_data_age_seconds', { service: 'cmon', headnode: 'headnode1' }),
+    ).toBeGreaterThanOrEqual(93_600);
+    expect(
+      valueOf(f, 'triton_recover_restore_data_age_seconds', { service: 'sapi', headnode: 'headnode1' }),
+    ).toBeLessThan(600);
     expect(valueOf(f, 'triton_recover_problems', { code: 'RESTORE_DATA_STALE', severity: 'warning' })).toBe(1);
     expect(screen(r.report)).toContain('             note: its restore-data is 26 h old: changes since would be lost');
   });
 
-  it('IMAGE_MISSING: vmapi\'s image neither installed here nor in restore-data: headnode0 not restorable', async () => {
+  it("IMAGE_MISSING: vmapi's image neither installed here nor in restore-data: headnode0 not restorable", async () => {
     const r = await check((s) => {
       server(s, 'headnode1').images = s.images.map((i) => i.uuid).filter((u) => u !== VMAPI_IMAGE);
       s.restoreData.services['vmapi'] = { missingImage: true };
@@ -203,7 +258,9 @@ describe('one thing broken at a time', () => {
     expect(codes(r)).toEqual(['critical:IMAGE_MISSING:vmapi']);
     expect(restorable(r)).toEqual({ headnode0: false, headnode1: true, headnode2: true });
     expect(row(r, 'headnode0', 'vmapi0')).toMatchObject({ ready: false, restoreData: { present: true, image: false } });
-    expect(row(r, 'headnode0', 'vmapi0').why).toContain(`image ${VMAPI_IMAGE} not at hand: not installed; not in restore-data`);
+    expect(row(r, 'headnode0', 'vmapi0').why).toContain(
+      `image ${VMAPI_IMAGE} not at hand: not installed; not in restore-data`,
+    );
     expect(hn(r, 'headnode0').why).toBe('1 of 21 zones to re-create are not ready: vmapi0');
     expect(valueOf(prom(r), 'triton_recover_headnode_restorable', { headnode: 'headnode0' })).toBe(0);
     const lines = screen(r.report);
@@ -217,7 +274,11 @@ describe('one thing broken at a time', () => {
     const r = await check((s) => (s.restoreData.services['imgapi'] = { missingDataset: true }));
     expect(codes(r)).toEqual(['critical:DATASET_MISSING:imgapi']);
     expect(restorable(r)).toEqual({ headnode0: false, headnode1: true, headnode2: true });
-    expect(row(r, 'headnode0', 'imgapi0')).toMatchObject({ ready: false, restoreData: { dataset: false }, why: `no zfs send stream of zones/${REF.imgapi0.uuid}/data` });
+    expect(row(r, 'headnode0', 'imgapi0')).toMatchObject({
+      ready: false,
+      restoreData: { dataset: false },
+      why: `no zfs send stream of zones/${REF.imgapi0.uuid}/data`,
+    });
   });
 
   it('NO_DHCPD_SURVIVOR: no dhcpd on headnode2 is a warning naming it', async () => {
@@ -230,9 +291,11 @@ describe('one thing broken at a time', () => {
     expect(p.fix).toBe(`on headnode2: sdcadm create dhcpd -s ${REF.headnode2.uuid} --dev-allow-multiple-instances -y`);
   });
 
-  it('NO_DHCPD_SURVIVOR: headnode2\'s dhcpd zone is stopped', async () => {
+  it("NO_DHCPD_SURVIVOR: headnode2's dhcpd zone is stopped", async () => {
     const r = await check((s) => (inst(s, 'dhcpd2').state = 'stopped'));
-    expect(one(r, 'NO_DHCPD_SURVIVOR').message).toContain('no dhcpd runs on headnode2 (dhcpd2 on headnode2 not running;');
+    expect(one(r, 'NO_DHCPD_SURVIVOR').message).toContain(
+      'no dhcpd runs on headnode2 (dhcpd2 on headnode2 not running;',
+    );
     expect(one(r, 'NO_DHCPD_SURVIVOR').fix).toContain('vmadm start $(vmadm lookup -1 alias=dhcpd2)');
   });
 
@@ -242,8 +305,12 @@ describe('one thing broken at a time', () => {
       inst(s, 'dhcpd1').server = 'headnode0';
     });
     expect(codes(r)).toEqual(['warning:NO_DHCPD_SURVIVOR:dhcpd', 'warning:CN_WOULD_NOT_BOOT']);
-    expect(one(r, 'NO_DHCPD_SURVIVOR').message).toMatch(/^no dhcpd runs on headnode1 and headnode2 \(.*\): if headnode0 died, no dhcpd would survive/);
-    expect(one(r, 'CN_WOULD_NOT_BOOT').message).toMatch(/^if headnode0 died, 2 compute nodes cn0, cn1 could not boot again: no dhcpd zone runs on a live headnode/);
+    expect(one(r, 'NO_DHCPD_SURVIVOR').message).toMatch(
+      /^no dhcpd runs on headnode1 and headnode2 \(.*\): if headnode0 died, no dhcpd would survive/,
+    );
+    expect(one(r, 'CN_WOULD_NOT_BOOT').message).toMatch(
+      /^if headnode0 died, 2 compute nodes cn0, cn1 could not boot again: no dhcpd zone runs on a live headnode/,
+    );
   });
 
   it('MORAY_DOWN: a cluster every restore stands on blocks every headnode, this one too', async () => {
@@ -258,10 +325,12 @@ describe('one thing broken at a time', () => {
     const r = await check((s) => (s.restoreData.on = ['headnode0', 'headnode2']));
     expect(codes(r)).toEqual(['critical:RESTORE_DATA_MISSING']);
     expect(r.report.verdict).toBe('not-ready');
-    expect(r.report.readiness!.map((h) => [h.hostname, h.ownRestoreData.present, h.services.length])).toEqual([['headnode1', false, 0]]);
+    expect(r.report.readiness!.map((h) => [h.hostname, h.ownRestoreData.present, h.services.length])).toEqual([
+      ['headnode1', false, 0],
+    ]);
   });
 
-  it('PLATFORM_MISSING: compute nodes boot a platform only headnode0\'s USB key holds (a warning, every headnode still restorable)', async () => {
+  it("PLATFORM_MISSING: compute nodes boot a platform only headnode0's USB key holds (a warning, every headnode still restorable)", async () => {
     const r = await check((s) => {
       server(s, 'cn0').platform = OLD_PLATFORM;
       server(s, 'headnode0').usbkeyPlatforms = [OLD_PLATFORM, NEW_PLATFORM];
@@ -270,16 +339,22 @@ describe('one thing broken at a time', () => {
     });
     // dhcpd1 and dhcpd2 answer cn0 too, and the first offer wins: it may not boot even now.
     expect(codes(r)).toEqual(['warning:PLATFORM_MISSING', 'warning:CN_WOULD_NOT_BOOT']);
-    expect(one(r, 'CN_WOULD_NOT_BOOT').message).toContain(`dhcpd1 on headnode1, dhcpd2 on headnode2 would answer it, but the /usbkey/os of headnode1, headnode2 lacks its platform ${OLD_PLATFORM}`);
+    expect(one(r, 'CN_WOULD_NOT_BOOT').message).toContain(
+      `dhcpd1 on headnode1, dhcpd2 on headnode2 would answer it, but the /usbkey/os of headnode1, headnode2 lacks its platform ${OLD_PLATFORM}`,
+    );
     const p = one(r, 'PLATFORM_MISSING');
     expect(p.message).toBe(
       `compute node cn0 boots platform ${OLD_PLATFORM}, which only headnode0's /usbkey/os holds (headnode0: ${OLD_PLATFORM}, ${NEW_PLATFORM}; headnode1: ${NEW_PLATFORM}; headnode2: ${NEW_PLATFORM}): if headnode0 died, it could not boot again`,
     );
-    expect(p.fix).toContain(`on headnode1: copy it from headnode0: scp -rp ${REF.headnode0.adminIp}:/usbkey/os/${OLD_PLATFORM} /usbkey/os/`);
+    expect(p.fix).toContain(
+      `on headnode1: copy it from headnode0: scp -rp ${REF.headnode0.adminIp}:/usbkey/os/${OLD_PLATFORM} /usbkey/os/`,
+    );
     expect(p.fix).toContain('on headnode2: copy it from headnode0');
     expect(restorable(r)).toEqual({ headnode0: true, headnode1: true, headnode2: true });
     expect(valueOf(prom(r), 'triton_recover_problems', { code: 'PLATFORM_MISSING', severity: 'warning' })).toBe(1);
-    expect(screen(r.report).some((l) => l.startsWith('WARN PLATFORM_MISSING: compute node cn0 boots platform'))).toBe(true);
+    expect(screen(r.report).some((l) => l.startsWith('WARN PLATFORM_MISSING: compute node cn0 boots platform'))).toBe(
+      true,
+    );
   });
 
   it('PLATFORM_MISSING: a platform no headnode holds at all', async () => {
@@ -291,11 +366,22 @@ describe('one thing broken at a time', () => {
       for (const h of HEADNODES) server(s, h).usbkeyPlatforms = [NEW_PLATFORM];
     });
     expect(codes(r2)).toEqual(['warning:PLATFORM_MISSING', 'warning:CN_WOULD_NOT_BOOT']);
-    expect(one(r2, 'PLATFORM_MISSING').message).toMatch(new RegExp(`^compute node cn1 boots platform ${OLD_PLATFORM}, which no headnode's /usbkey/os holds`));
+    expect(one(r2, 'PLATFORM_MISSING').message).toMatch(
+      new RegExp(`^compute node cn1 boots platform ${OLD_PLATFORM}, which no headnode's /usbkey/os holds`),
+    );
   });
 
-  it('USBKEY_MISSING: a converted headnode\'s /usbkey/extra has no agents (RFD 67 M0)', async () => {
-    const r = await check((s) => (server(s, 'headnode2').usbkeyExtra = ['joysetup/', 'joysetup/node.config', 'joysetup/joysetup.sh', 'joysetup/agentsetup.sh', 'joysetup/cn_tools.tar.gz']));
+  it("USBKEY_MISSING: a converted headnode's /usbkey/extra has no agents (RFD 67 M0)", async () => {
+    const r = await check(
+      (s) =>
+        (server(s, 'headnode2').usbkeyExtra = [
+          'joysetup/',
+          'joysetup/node.config',
+          'joysetup/joysetup.sh',
+          'joysetup/agentsetup.sh',
+          'joysetup/cn_tools.tar.gz',
+        ]),
+    );
     expect(codes(r)).toEqual(['warning:USBKEY_MISSING']);
     const p = one(r, 'USBKEY_MISSING');
     expect(p.message).toBe(
@@ -322,7 +408,11 @@ describe('one thing broken at a time', () => {
     );
     // The strategy itself is refused too (state/strategy-gate.ts); the IP count still says what it would lack.
     expect(codes(r)).toEqual(['critical:ADMIN_IPS_SHORT', 'critical:STRATEGY_UNAVAILABLE']);
-    expect(row(r, 'headnode0', 'sapi0')).toMatchObject({ ready: false, spareAdminIp: false, why: "the new strategy needs 21 admin IPs to restore headnode0's zones, 6 available; blocked by STRATEGY_UNAVAILABLE (see the problems)" });
+    expect(row(r, 'headnode0', 'sapi0')).toMatchObject({
+      ready: false,
+      spareAdminIp: false,
+      why: "the new strategy needs 21 admin IPs to restore headnode0's zones, 6 available; blocked by STRATEGY_UNAVAILABLE (see the problems)",
+    });
     expect(restorable(r)).toEqual({ headnode0: false, headnode1: true, headnode2: true });
   });
 });

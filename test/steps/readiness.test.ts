@@ -17,21 +17,29 @@ import { REF } from '../support/reference.js';
 
 const T = 400; // probe deadline (ms): the sim runs at speed 1000
 
-async function check(edit?: (s: Scenario) => void, opts: CheckOptions = {}, before?: (t: TestSim) => void): Promise<CheckResult & { t: TestSim }> {
+async function check(
+  edit?: (s: Scenario) => void,
+  opts: CheckOptions = {},
+  before?: (t: TestSim) => void,
+): Promise<CheckResult & { t: TestSim }> {
   const t = await openTestSim(scenario(edit), 1000);
   before?.(t);
   const r = await runCheck(t.sim, { timeoutMs: T, ...opts });
   return { ...r, t };
 }
 
-const codes = (r: CheckResult): string[] => r.report.problems.map((p) => `${p.severity}:${p.code}${p.service ? `:${p.service}` : ''}`);
+const codes = (r: CheckResult): string[] =>
+  r.report.problems.map((p) => `${p.severity}:${p.code}${p.service ? `:${p.service}` : ''}`);
 const one = (r: CheckResult, code: ProblemCode, service?: string): Problem => {
   const ps = r.report.problems.filter((p) => p.code === code && (service === undefined || p.service === service));
   expect(ps, `${code}${service ? ` [${service}]` : ''} in ${codes(r).join(', ')}`).toHaveLength(1);
   return ps[0]!;
 };
 const none = (r: CheckResult, code: ProblemCode): void => {
-  expect(r.report.problems.filter((p) => p.code === code), codes(r).join(', ')).toEqual([]);
+  expect(
+    r.report.problems.filter((p) => p.code === code),
+    codes(r).join(', '),
+  ).toEqual([]);
 };
 const inst = (s: Scenario, alias: string) => s.instances.find((i) => i.alias === alias)!;
 const server = (s: Scenario, hostname: string) => s.servers.find((x) => x.hostname === hostname)!;
@@ -42,16 +50,25 @@ describe('the reference scenario', () => {
   it('disaster, reuse: nothing critical; exactly the stale cmon, degraded manatee and degraded binder warnings', async () => {
     const r = await check();
     expect(r.report.mode).toBe('disaster');
-    expect(codes(r)).toEqual(['warning:RESTORE_DATA_STALE:cmon', 'warning:MANATEE_DEGRADED:manatee', 'warning:BINDER_DEGRADED:binder']);
+    expect(codes(r)).toEqual([
+      'warning:RESTORE_DATA_STALE:cmon',
+      'warning:MANATEE_DEGRADED:manatee',
+      'warning:BINDER_DEGRADED:binder',
+    ]);
     expect(r.report.verdict).toBe('degraded');
-    expect(one(r, 'RESTORE_DATA_STALE').message).toMatch(/cmon on headnode1 is 26 h old .*more than the 30 min allowed\): changes to cmon's data after .* UTC are lost/);
+    expect(one(r, 'RESTORE_DATA_STALE').message).toMatch(
+      /cmon on headnode1 is 26 h old .*more than the 30 min allowed\): changes to cmon's data after .* UTC are lost/,
+    );
     expect(one(r, 'MANATEE_DEGRADED').message).toContain('deposed: 94dbf717 (manatee0)');
     expect(one(r, 'BINDER_DEGRADED').message).toContain('2 of 3 members');
     expect(r.report.adminIps).toEqual({ needed: 0, available: 195 });
     expect(r.ipCandidates.slice(0, 2)).toEqual(['10.99.99.220', '10.99.99.221']);
     expect(r.report.services).toHaveLength(25);
     expect(r.report.services.every((s) => s.ready)).toBe(true);
-    expect(r.report.services.find((s) => s.name === 'imgapi')).toMatchObject({ onDeadHeadnode: true, restoreData: { present: true, image: true, dataset: true } });
+    expect(r.report.services.find((s) => s.name === 'imgapi')).toMatchObject({
+      onDeadHeadnode: true,
+      restoreData: { present: true, image: true, dataset: true },
+    });
     expect(r.report.services.find((s) => s.name === 'cmon')!.restoreData.ageSeconds).toBeGreaterThanOrEqual(93_600);
     expect(r.report.services.find((s) => s.name === 'workflow')!.restoreData.dataset).toBeNull();
   });
@@ -61,7 +78,11 @@ describe('the reference scenario', () => {
     expect(r.report.mode).toBe('readiness');
     // The reference scenario keeps restore-data on headnode1 and headnode2 only, and
     // dhcpd on headnode0 and headnode1: on a normal day both are worth a warning.
-    expect(codes(r)).toEqual(['warning:RESTORE_DATA_MISSING', 'warning:RESTORE_DATA_STALE:cmon', 'warning:NO_DHCPD_SURVIVOR:dhcpd']);
+    expect(codes(r)).toEqual([
+      'warning:RESTORE_DATA_MISSING',
+      'warning:RESTORE_DATA_STALE:cmon',
+      'warning:NO_DHCPD_SURVIVOR:dhcpd',
+    ]);
     expect(one(r, 'RESTORE_DATA_STALE').message).toContain('would be lost if its headnode died now');
     expect(r.report.services.every((s) => !s.onDeadHeadnode)).toBe(true);
   });
@@ -73,7 +94,15 @@ describe('the reference scenario', () => {
 
   it('assessReadiness lists new-strategy IP candidates, reserved recovery IPs first', async () => {
     const r = await check(undefined, { strategy: 'new' });
-    const res = await assessReadiness(r.t.sim, { rd: r.restoreData, inv: r.inventory, det: r.detection, strategy: 'new', maxAgeMinutes: 30, journalDir: undefined, timeoutMs: T });
+    const res = await assessReadiness(r.t.sim, {
+      rd: r.restoreData,
+      inv: r.inventory,
+      det: r.detection,
+      strategy: 'new',
+      maxAgeMinutes: 30,
+      journalDir: undefined,
+      timeoutMs: T,
+    });
     expect(res.adminIps.needed).toBe(21); // headnode0's zones minus manatee, moray, binder, dhcpd
     expect(res.adminIps.available).toBe(195);
     expect(res.adminIps.candidates.slice(0, 30)).toEqual(Array.from({ length: 30 }, (_, k) => `10.99.99.${220 + k}`));
@@ -118,12 +147,20 @@ describe('primary and where the console runs', () => {
     const journalDir = tempDir();
     writeFileSync(
       join(journalDir, 'lock.json'),
-      JSON.stringify({ who: 'alice', host: 'ops-console-9', pid: 4242, since: '2026-09-01T03:12:00.000Z', command: 'triton-recover restore' }),
+      JSON.stringify({
+        who: 'alice',
+        host: 'ops-console-9',
+        pid: 4242,
+        since: '2026-09-01T03:12:00.000Z',
+        command: 'triton-recover restore',
+      }),
     );
     const r = await check(undefined, { journalDir });
     const p = one(r, 'LOCK_HELD');
     expect(p.severity).toBe('critical');
-    expect(p.message).toContain('alice on ops-console-9, pid 4242, running "triton-recover restore" since 2026-09-01T03:12:00.000Z');
+    expect(p.message).toContain(
+      'alice on ops-console-9, pid 4242, running "triton-recover restore" since 2026-09-01T03:12:00.000Z',
+    );
     expect(p.fix).toContain(join(journalDir, 'lock.json'));
     const free = await check(undefined, { journalDir: tempDir() });
     none(free, 'LOCK_HELD');
@@ -134,7 +171,9 @@ describe('restore-data', () => {
   it('RESTORE_DATA_MISSING: no restore-data on this headnode is one clear critical problem', async () => {
     const r = await check((s) => (s.restoreData.on = ['headnode2']));
     expect(codes(r)).toEqual(['critical:RESTORE_DATA_MISSING']);
-    expect(one(r, 'RESTORE_DATA_MISSING').message).toMatch(/^no restore-data on headnode1 at .*: nothing can be restored from here/);
+    expect(one(r, 'RESTORE_DATA_MISSING').message).toMatch(
+      /^no restore-data on headnode1 at .*: nothing can be restored from here/,
+    );
   });
 
   it('RESTORE_DATA_MISSING: a service SAPI lists has no restore-data', async () => {
@@ -142,7 +181,10 @@ describe('restore-data', () => {
     const p = one(r, 'RESTORE_DATA_MISSING', 'papi');
     expect(p.severity).toBe('critical');
     expect(p.message).toContain('has nothing for papi (no ');
-    expect(r.report.services.find((s) => s.name === 'papi')).toMatchObject({ ready: false, restoreData: { present: false } });
+    expect(r.report.services.find((s) => s.name === 'papi')).toMatchObject({
+      ready: false,
+      restoreData: { present: false },
+    });
   });
 
   it('a corrupt file of a service to restore is a problem naming the file and the parse error, not a crash', async () => {
@@ -161,7 +203,9 @@ describe('restore-data', () => {
     const r = await check((s) => (s.restoreData.services['ufds'] = { corrupt: `vm-${REF.ufds0.uuid}.json` }));
     const ps = r.report.problems.filter((p) => p.code === 'RESTORE_DATA_MISSING' && p.service === 'ufds');
     expect(ps.map((p) => p.message).join('\n')).toContain(`svc-ufds/vm-${REF.ufds0.uuid}.json in`);
-    expect(ps.map((p) => p.message).join('\n')).toContain(`no vm dump for ufds0 (${REF.ufds0.uuid}) of ufds, which ran on headnode0`);
+    expect(ps.map((p) => p.message).join('\n')).toContain(
+      `no vm dump for ufds0 (${REF.ufds0.uuid}) of ufds, which ran on headnode0`,
+    );
   });
 
   it('a corrupt synced.json is RESTORE_DATA_MISSING, not a stale warning', async () => {
@@ -187,7 +231,10 @@ describe('restore-data', () => {
     expect(p.message).toContain(`no zfs send stream of zones/${REF.imgapi0.uuid}/data`);
     expect(p.message).toContain('imgapi0');
     expect(p.fix).toContain('another headnode');
-    expect(r.report.services.find((s) => s.name === 'imgapi')).toMatchObject({ ready: false, restoreData: { dataset: false } });
+    expect(r.report.services.find((s) => s.name === 'imgapi')).toMatchObject({
+      ready: false,
+      restoreData: { dataset: false },
+    });
   });
 });
 
@@ -202,7 +249,9 @@ describe('images', () => {
     });
     const p = one(r, 'IMAGE_MISSING', 'vmapi');
     expect(p.severity).toBe('critical');
-    expect(p.message).toContain(`image ${VMAPI_IMAGE} needed to re-create vmapi0 is not at hand on headnode1: not installed; not in restore-data`);
+    expect(p.message).toContain(
+      `image ${VMAPI_IMAGE} needed to re-create vmapi0 is not at hand on headnode1: not installed; not in restore-data`,
+    );
     expect(p.fix).toContain(`imgadm import -S https://updates.tritondatacenter.com ${VMAPI_IMAGE}`);
   });
 
@@ -218,7 +267,9 @@ describe('images', () => {
       (t) => rmSync(join(t.sim.restoreDataDir, 'images', `${ORIGIN}.file`)),
     );
     const p = one(r, 'IMAGE_MISSING', 'sapi');
-    expect(p.message).toContain(`image triton-origin-x86_64-21.4.0@master-20220322T012137Z-g9382491 (${ORIGIN}), the origin of ${REF.sapi0.image},`);
+    expect(p.message).toContain(
+      `image triton-origin-x86_64-21.4.0@master-20220322T012137Z-g9382491 (${ORIGIN}), the origin of ${REF.sapi0.image},`,
+    );
     expect(p.message).toContain('its file is missing from restore-data');
   });
 });
@@ -236,7 +287,9 @@ describe('admin IPs', () => {
     const p = one(r, 'ADMIN_IPS_SHORT');
     expect(p.severity).toBe('critical');
     expect(p.message).toContain('needs 21 admin IPs');
-    expect(p.message).toContain('only 6 are available: 0 free recovery IPs and 6 free in the provision range 10.99.99.245-10.99.99.250');
+    expect(p.message).toContain(
+      'only 6 are available: 0 free recovery IPs and 6 free in the provision range 10.99.99.245-10.99.99.250',
+    );
     expect(p.fix).toContain('--strategy reuse');
   });
 
@@ -255,7 +308,9 @@ describe('HA clusters', () => {
     });
     const p = one(r, 'MANATEE_NO_WRITES', 'manatee');
     expect(p.severity).toBe('critical');
-    expect(p.message).toContain('cannot take writes (as seen from manatee1 on headnode1: primary 94dbf717 (manatee0) pg fail, sync 95719f01 (manatee1) pg ok)');
+    expect(p.message).toContain(
+      'cannot take writes (as seen from manatee1 on headnode1: primary 94dbf717 (manatee0) pg fail, sync 95719f01 (manatee1) pg ok)',
+    );
     expect(p.message).toContain('with only 2 peers, losing the primary manatee0 leaves no takeover');
     expect(p.fix).toMatch(/operator .* promote .* rebuild/);
     expect(r.report.services.every((s) => !s.ready)).toBe(true);
@@ -315,7 +370,9 @@ describe('HA clusters', () => {
       server(s, 'headnode0').alive = true;
       inst(s, 'binder2').state = 'stopped';
     });
-    expect(one(r, 'BINDER_DEGRADED').message).toContain(`2 of 3 members: one more loss stops it (binder2 ${REF.binder2.adminIp}:`);
+    expect(one(r, 'BINDER_DEGRADED').message).toContain(
+      `2 of 3 members: one more loss stops it (binder2 ${REF.binder2.adminIp}:`,
+    );
     none(r, 'BINDER_NO_QUORUM');
   });
 
@@ -390,7 +447,7 @@ describe('headnodes, dhcpd, /usbkey', () => {
     expect(p.message).toContain('headnode2 has no filled /usbkey');
   });
 
-  it('PLATFORM_MISSING: compute nodes boot a platform only the dead primary\'s USB key held (critical, before any restore)', async () => {
+  it("PLATFORM_MISSING: compute nodes boot a platform only the dead primary's USB key held (critical, before any restore)", async () => {
     const r = await check((s) => {
       for (const cn of ['cn0', 'cn1']) server(s, cn).platform = OLD_PLATFORM;
       server(s, 'headnode0').usbkeyPlatforms = [OLD_PLATFORM, NEW_PLATFORM];
@@ -403,13 +460,17 @@ describe('headnodes, dhcpd, /usbkey', () => {
     expect(p.message).toBe(
       `2 compute nodes cn0, cn1 boot platform ${OLD_PLATFORM}, which no surviving headnode's /usbkey/os holds (headnode1: ${NEW_PLATFORM}; headnode2: ${NEW_PLATFORM}): dhcpd cannot serve it, so they do not boot again after a reboot or power loss`,
     );
-    expect(p.fix).toContain(`on headnode1: install it on the USB key: sdcadm platform install <platform-${OLD_PLATFORM}.tgz or its image UUID>`);
+    expect(p.fix).toContain(
+      `on headnode1: install it on the USB key: sdcadm platform install <platform-${OLD_PLATFORM}.tgz or its image UUID>`,
+    );
     expect(p.fix).toContain('/usbkey/scripts/install-platform.sh');
     expect(p.fix).toContain('sdcadm platform assign <platform> cn0 cn1');
     expect(r.report.verdict).toBe('not-ready');
     // The restore itself needs no compute node platform: nothing is held back for it.
     expect(r.report.services.every((s) => s.ready)).toBe(true);
-    expect(formatCheckText(r.report, 'check')).toContain(`CRIT PLATFORM_MISSING: 2 compute nodes cn0, cn1 boot platform ${OLD_PLATFORM}`);
+    expect(formatCheckText(r.report, 'check')).toContain(
+      `CRIT PLATFORM_MISSING: 2 compute nodes cn0, cn1 boot platform ${OLD_PLATFORM}`,
+    );
   });
 
   it('PLATFORM_MISSING: none when a survivor holds it, and none in the reference scenario', async () => {
@@ -432,12 +493,25 @@ describe('headnodes, dhcpd, /usbkey', () => {
     });
     const ps = r.report.problems.filter((p) => p.code === 'PLATFORM_MISSING');
     expect(ps.map((p) => p.severity)).toEqual(['warning', 'warning']); // cn0's platform and cn1's: neither can be told
-    expect(ps[0]!.message).toMatch(new RegExp(`^compute node cn0 boots platform ${OLD_PLATFORM}; .*could not be listed .*headnode1: not listed \\(.*no answer within 0\\.4 s\\)`));
+    expect(ps[0]!.message).toMatch(
+      new RegExp(
+        `^compute node cn0 boots platform ${OLD_PLATFORM}; .*could not be listed .*headnode1: not listed \\(.*no answer within 0\\.4 s\\)`,
+      ),
+    );
     expect(ps[0]!.fix).toBe('check by hand: ls /usbkey/os on headnode1, headnode2');
   });
 
-  it('USBKEY_MISSING: this headnode\'s /usbkey/extra lacks agents/latest, which the restored assets would serve', async () => {
-    const r = await check((s) => (server(s, 'headnode1').usbkeyExtra = ['joysetup/', 'joysetup/node.config', 'joysetup/joysetup.sh', 'joysetup/agentsetup.sh', 'joysetup/cn_tools.tar.gz']));
+  it("USBKEY_MISSING: this headnode's /usbkey/extra lacks agents/latest, which the restored assets would serve", async () => {
+    const r = await check(
+      (s) =>
+        (server(s, 'headnode1').usbkeyExtra = [
+          'joysetup/',
+          'joysetup/node.config',
+          'joysetup/joysetup.sh',
+          'joysetup/agentsetup.sh',
+          'joysetup/cn_tools.tar.gz',
+        ]),
+    );
     const p = one(r, 'USBKEY_MISSING');
     expect(p.severity).toBe('warning');
     expect(p.message).toBe(
@@ -447,11 +521,13 @@ describe('headnodes, dhcpd, /usbkey', () => {
   });
 
   it('the simulator answers test -d for the /usbkey directories', async () => {
-    const t = await openTestSim(scenario((s) => (server(s, 'headnode2').usbkey = false)), 1000);
+    const t = await openTestSim(
+      scenario((s) => (server(s, 'headnode2').usbkey = false)),
+      1000,
+    );
     expect((await t.run('headnode1', ['test', '-d', '/usbkey/os'])).code).toBe(0);
     expect((await t.run('headnode1', ['test', '-d', '/usbkey/extra'])).code).toBe(0);
     expect((await t.run('headnode1', ['test', '-d', '/etc'])).code).toBe(1);
     expect((await t.run('headnode2', ['test', '-d', '/usbkey/os'])).code).toBe(1);
   });
 });
-

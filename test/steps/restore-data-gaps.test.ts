@@ -3,7 +3,16 @@
 // /dev/zero, truncated streams and images) is a named problem, and a restore
 // refuses before changing anything. No input makes a read hang.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Problem } from '../../src/state/problem.js';
@@ -17,15 +26,30 @@ const SPEED = 400;
 const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };
 
 const svcDir = (t: TestSim, svc: string): string => join(t.sim.restoreDataDir, `svc-${svc}`);
-const fileOf = (t: TestSim, svc: string, re: RegExp): string => join(svcDir(t, svc), readdirSync(svcDir(t, svc)).find((f) => re.test(f))!);
+const fileOf = (t: TestSim, svc: string, re: RegExp): string =>
+  join(
+    svcDir(t, svc),
+    readdirSync(svcDir(t, svc)).find((f) => re.test(f))!,
+  );
 
 /** Break restore-data, then check and restore: both must name the problem; the restore changes nothing. */
-async function refused(breakIt: (t: TestSim) => void, service: string): Promise<{ check: Problem[]; restore: Problem[] }> {
+async function refused(
+  breakIt: (t: TestSim) => void,
+  service: string,
+): Promise<{ check: Problem[]; restore: Problem[] }> {
   const t = await openTestSim(undefined, SPEED);
   breakIt(t);
   const started = Date.now();
   const chk = await runCheck(t.sim, { timeoutMs: 500 });
-  const out = await runRestore({ dc: t.sim, journalDir: join(t.dir, 'j'), strategy: 'reuse', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'x' });
+  const out = await runRestore({
+    dc: t.sim,
+    journalDir: join(t.dir, 'j'),
+    strategy: 'reuse',
+    fenced: 'headnode0',
+    timing,
+    probeTimeoutMs: 500,
+    command: 'x',
+  });
   expect(Date.now() - started).toBeLessThan(20_000);
   expect(out.exitCode).toBe(2);
   const st = loadState(t.statePath);
@@ -49,7 +73,8 @@ describe('a service never drops out of check and plan (issue 11, class 3)', () =
 
   it('only the temporary files of a sync cut short', async () => {
     const { check } = await refused((t) => {
-      for (const f of readdirSync(svcDir(t, 'napi'))) renameSync(join(svcDir(t, 'napi'), f), join(svcDir(t, 'napi'), `${f}.tmp-123-456`));
+      for (const f of readdirSync(svcDir(t, 'napi')))
+        renameSync(join(svcDir(t, 'napi'), f), join(svcDir(t, 'napi'), `${f}.tmp-123-456`));
     }, 'napi');
     expect(check[0]!.message).toMatch(/svc-napi\/ holds only \d+ temporary file\(s\)/);
   });
@@ -146,7 +171,9 @@ describe('the catalogue and the vm dumps agree on delegated datasets', () => {
     const chk = await runCheck(t.sim, { timeoutMs: 500 });
     const p = chk.report.problems.find((x) => x.code === 'DATASET_NOT_DELEGATED');
     expect(p).toMatchObject({ severity: 'warning', service: 'fwapi' });
-    expect(p!.message).toContain(`has no delegated dataset (zones/${vm.uuid}/data), though fwapi keeps its data on one`);
+    expect(p!.message).toContain(
+      `has no delegated dataset (zones/${vm.uuid}/data), though fwapi keeps its data on one`,
+    );
     expect(p!.message).toContain('died with its headnode');
   });
 });

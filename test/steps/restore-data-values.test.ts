@@ -25,7 +25,10 @@ function editJson(path: string, edit: (v: Record<string, unknown>) => void): voi
 }
 const vmDump = (t: TestSim, svc: string): string => {
   const dir = join(t.sim.restoreDataDir, `svc-${svc}`);
-  return join(dir, readdirSync(dir).find((f) => f.startsWith('vm-'))!);
+  return join(
+    dir,
+    readdirSync(dir).find((f) => f.startsWith('vm-'))!,
+  );
 };
 const noForgery = (text: string): void => {
   expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
@@ -44,9 +47,25 @@ describe('display text (issue 11, class 4)', () => {
     const host = { hostname: 'headnode0', uuid: 'u', adminIp: null };
     // Typed, not cast: a field the report gains must be given here too.
     const r: RestoreReport = {
-      dc: FORGED, strategy: 'reuse', dead: host, local: host, fencedBy: null, fenceMethod: null, startedAt: 'a', endedAt: 'b', wallSeconds: 1,
-      outcome: 'failed', message: FORGED, journal: dir, journalNotes: [FORGED], reconcile: [], notRestored: [], notes: [FORGED],
-      services: [{ service: 'sapi', alias: FORGED, uuid: 'u', adminIp: 'ip', status: 'failed', detail: FORGED, seconds: null }],
+      dc: FORGED,
+      strategy: 'reuse',
+      dead: host,
+      local: host,
+      fencedBy: null,
+      fenceMethod: null,
+      startedAt: 'a',
+      endedAt: 'b',
+      wallSeconds: 1,
+      outcome: 'failed',
+      message: FORGED,
+      journal: dir,
+      journalNotes: [FORGED],
+      reconcile: [],
+      notRestored: [],
+      notes: [FORGED],
+      services: [
+        { service: 'sapi', alias: FORGED, uuid: 'u', adminIp: 'ip', status: 'failed', detail: FORGED, seconds: null },
+      ],
     };
     noForgery(readFileSync(writeReport(dir, r).md, 'utf8'));
   });
@@ -63,9 +82,21 @@ describe('restore-data values go through the schemas (issue 11, class 4)', () =>
     const p = chk.report.problems.find((x) => x.service === 'sapi' && x.code === 'RESTORE_DATA_MISSING')!;
     expect(p.severity).toBe('critical');
     expect(p.message).toMatch(/nics\.\d\.ip: not an IPv4 address/);
-    const out = await runRestore({ dc: t.sim, journalDir: join(t.dir, 'j'), strategy: 'reuse', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'x' });
+    const out = await runRestore({
+      dc: t.sim,
+      journalDir: join(t.dir, 'j'),
+      strategy: 'reuse',
+      fenced: 'headnode0',
+      timing,
+      probeTimeoutMs: 500,
+      command: 'x',
+    });
     expect(out.exitCode).toBe(2);
-    expect(loadState(t.statePath).sim.events.map((e) => e.what).filter((w) => /vmadm create/.test(w))).toEqual([]);
+    expect(
+      loadState(t.statePath)
+        .sim.events.map((e) => e.what)
+        .filter((w) => /vmadm create/.test(w)),
+    ).toEqual([]);
   });
 
   it('a forged alias, nic tag or SAPI instance alias: the dump is unusable, named, never shown raw', async () => {
@@ -73,7 +104,15 @@ describe('restore-data values go through the schemas (issue 11, class 4)', () =>
     editJson(vmDump(t, 'sapi'), (v) => (v['alias'] = FORGED));
     editJson(vmDump(t, 'napi'), (v) => ((v['nics'] as Record<string, unknown>[])[0]!['nic_tag'] = 'admin -o x'));
     const si = join(t.sim.restoreDataDir, 'svc-ufds', 'sapi-instances.json');
-    writeFileSync(si, JSON.stringify((JSON.parse(readFileSync(si, 'utf8')) as { params: Record<string, unknown> }[]).map((r) => ({ ...r, params: { ...r.params, alias: FORGED } }))));
+    writeFileSync(
+      si,
+      JSON.stringify(
+        (JSON.parse(readFileSync(si, 'utf8')) as { params: Record<string, unknown> }[]).map((r) => ({
+          ...r,
+          params: { ...r.params, alias: FORGED },
+        })),
+      ),
+    );
     // A hostname is shown as it is (not a command value here): the display must clean it.
     const servers = join(t.sim.restoreDataDir, 'dc', 'servers.json');
     const list = JSON.parse(readFileSync(servers, 'utf8')) as Record<string, unknown>[];
@@ -81,7 +120,8 @@ describe('restore-data values go through the schemas (issue 11, class 4)', () =>
     writeFileSync(servers, JSON.stringify(list));
 
     const chk = await runCheck(t.sim, { timeoutMs: 500 });
-    const crit = (svc: string) => chk.report.problems.find((x) => x.service === svc && x.severity === 'critical')?.message ?? '';
+    const crit = (svc: string) =>
+      chk.report.problems.find((x) => x.service === svc && x.severity === 'critical')?.message ?? '';
     expect(crit('sapi')).toMatch(/at alias: not a valid alias/);
     expect(crit('napi')).toMatch(/nics\.0\.nic_tag: not a nic tag/);
     expect(crit('ufds')).toMatch(/params\.alias: not a valid alias/);
@@ -90,7 +130,15 @@ describe('restore-data values go through the schemas (issue 11, class 4)', () =>
     noForgery(text);
 
     const blocked = chk.report.problems.filter(blocksRestore);
-    const plan = await buildPlan(t.sim, { rd: chk.restoreData, inv: chk.inventory, det: chk.detection, strategy: 'reuse', ipCandidates: chk.ipCandidates, blocked, timeoutMs: 500 });
+    const plan = await buildPlan(t.sim, {
+      rd: chk.restoreData,
+      inv: chk.inventory,
+      det: chk.detection,
+      strategy: 'reuse',
+      ipCandidates: chk.ipCandidates,
+      blocked,
+      timeoutMs: 500,
+    });
     noForgery(formatPlanText(plan));
     expect(blocked.length).toBeGreaterThan(0);
   });

@@ -20,7 +20,10 @@ describe('restore-data as the simulator writes it and the console reads it', () 
     expect(rd.dc.recoveryIps).toHaveLength(30);
     const inv = inventoryFromRestoreData(rd);
     expect(primaryOf(inv)?.hostname).toBe('headnode0');
-    expect(inv.instances.find((i) => i.alias === 'sapi0')).toMatchObject({ adminIp: REF.sapi0.adminIp, delegatedDataset: true });
+    expect(inv.instances.find((i) => i.alias === 'sapi0')).toMatchObject({
+      adminIp: REF.sapi0.adminIp,
+      delegatedDataset: true,
+    });
   });
 
   it('a corrupt file is a problem for its service, the rest still reads', async () => {
@@ -37,7 +40,10 @@ describe('restore-data as the simulator writes it and the console reads it', () 
   it('a vm dump of the wrong shape names the field', async () => {
     const t = await openTestSim();
     const f = join(t.sim.restoreDataDir, 'svc-mahi', `vm-${REF.mahi0.uuid}.json`);
-    writeFileSync(f, JSON.stringify({ uuid: REF.mahi0.uuid, brand: 'joyent-minimal', state: 'running', nics: [{ mac: 'zz' }] }));
+    writeFileSync(
+      f,
+      JSON.stringify({ uuid: REF.mahi0.uuid, brand: 'joyent-minimal', state: 'running', nics: [{ mac: 'zz' }] }),
+    );
     const rd = await readRestoreData(t.sim.restoreDataDir);
     const p = rd.services.get('mahi')!.problems[0]!;
     expect(p.kind).toBe('corrupt');
@@ -45,11 +51,13 @@ describe('restore-data as the simulator writes it and the console reads it', () 
   });
 
   it('missing service data, dataset streams and images are seen as missing', async () => {
-    const t = await openTestSim(scenario((s) => {
-      s.restoreData.services['papi'] = { missing: true };
-      s.restoreData.services['imgapi'] = { missingDataset: true };
-      s.restoreData.services['vmapi'] = { missingImage: true };
-    }));
+    const t = await openTestSim(
+      scenario((s) => {
+        s.restoreData.services['papi'] = { missing: true };
+        s.restoreData.services['imgapi'] = { missingDataset: true };
+        s.restoreData.services['vmapi'] = { missingImage: true };
+      }),
+    );
     const rd = await readRestoreData(t.sim.restoreDataDir);
     expect(rd.services.has('papi')).toBe(false);
     const imgapi = rd.services.get('imgapi')!;

@@ -22,8 +22,15 @@ async function setup(s: Scenario = scenario()) {
   const journalDir = join(t.dir, 'journal');
   const notices: string[] = [];
   const opts = (o: Partial<RestoreOptions> = {}): RestoreOptions => ({
-    dc: t.sim, journalDir, strategy: 'reuse', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'triton-recover restore --yes --fenced headnode0',
-    events: { notice: (n) => notices.push(n) }, ...o,
+    dc: t.sim,
+    journalDir,
+    strategy: 'reuse',
+    fenced: 'headnode0',
+    timing,
+    probeTimeoutMs: 500,
+    command: 'triton-recover restore --yes --fenced headnode0',
+    events: { notice: (n) => notices.push(n) },
+    ...o,
   });
   return { t, journalDir, notices, opts, journalPath: join(journalDir, 'journal.jsonl') };
 }
@@ -57,13 +64,20 @@ describe('restore journal: whose it is, and how far it is trusted', () => {
   });
 
   it('a journal of another dead server (an earlier incident) is set aside, not resumed', async () => {
-    const { journalDir, journalPath, notices, opts } = await setup(scenario((x) => (x.faults = [{ command: 'vmadm create', match: 'ufds0', effect: 'fail', times: 1 }])));
+    const { journalDir, journalPath, notices, opts } = await setup(
+      scenario((x) => (x.faults = [{ command: 'vmadm create', match: 'ufds0', effect: 'fail', times: 1 }])),
+    );
     expect((await runRestore(opts())).exitCode).toBe(3);
     // The same journal, as if an earlier incident had lost another server.
-    writeFileSync(journalPath, readFileSync(journalPath, 'utf8').replaceAll(REF.headnode0.uuid, '00000000-0000-4000-8000-000000000001'));
+    writeFileSync(
+      journalPath,
+      readFileSync(journalPath, 'utf8').replaceAll(REF.headnode0.uuid, '00000000-0000-4000-8000-000000000001'),
+    );
     const out = await runRestore(opts());
     expect(out.exitCode).toBe(0);
-    expect(notices.join('\n')).toContain('it is for another run (dead server headnode0 (00000000-0000-4000-8000-000000000001), now headnode0 (65cfe27b');
+    expect(notices.join('\n')).toContain(
+      'it is for another run (dead server headnode0 (00000000-0000-4000-8000-000000000001), now headnode0 (65cfe27b',
+    );
     expect(asideFiles(journalDir)).toHaveLength(1);
   });
 
@@ -77,7 +91,9 @@ describe('restore journal: whose it is, and how far it is trusted', () => {
   });
 
   it('a journaled plan that does not parse is refused (exit 2), saying the line and the field', async () => {
-    const { journalPath, opts, t } = await setup(scenario((x) => (x.faults = [{ command: 'vmadm create', match: 'ufds0', effect: 'fail', times: 1 }])));
+    const { journalPath, opts, t } = await setup(
+      scenario((x) => (x.faults = [{ command: 'vmadm create', match: 'ufds0', effect: 'fail', times: 1 }])),
+    );
     expect((await runRestore(opts())).exitCode).toBe(3);
     const lines = readFileSync(journalPath, 'utf8').split('\n');
     const at = lines.findIndex((l) => l.includes('"t":"plan"'));
@@ -94,7 +110,9 @@ describe('restore journal: whose it is, and how far it is trusted', () => {
   });
 
   it('a plan journaled by the previous version (untyped actions, version 1) is refused the same way, not run', async () => {
-    const { journalPath, opts, t } = await setup(scenario((x) => (x.faults = [{ command: 'vmadm create', match: 'ufds0', effect: 'fail', times: 1 }])));
+    const { journalPath, opts, t } = await setup(
+      scenario((x) => (x.faults = [{ command: 'vmadm create', match: 'ufds0', effect: 'fail', times: 1 }])),
+    );
     expect((await runRestore(opts())).exitCode).toBe(3);
     const lines = readFileSync(journalPath, 'utf8').split('\n');
     const at = lines.findIndex((l) => l.includes('"t":"plan"'));
@@ -103,29 +121,46 @@ describe('restore journal: whose it is, and how far it is trusted', () => {
     const v1 = (a: PlanAction) => {
       const stdin = stdinOf(a);
       return {
-        id: a.id, kind: a.kind, host: a.host, argv: argvOf(a), http: httpOf(a),
-        ...(stdin && 'json' in stdin ? { stdinJson: stdin.json } : {}), ...(stdin && 'file' in stdin ? { stdinFile: stdin.file } : {}), summary: a.summary,
+        id: a.id,
+        kind: a.kind,
+        host: a.host,
+        argv: argvOf(a),
+        http: httpOf(a),
+        ...(stdin && 'json' in stdin ? { stdinJson: stdin.json } : {}),
+        ...(stdin && 'file' in stdin ? { stdinFile: stdin.file } : {}),
+        summary: a.summary,
       };
     };
-    const old = { ...entry.plan, version: 1, steps: entry.plan.steps.map((st) => ({ ...st, actions: st.actions.map(v1) })), reconcile: entry.plan.reconcile.map(v1) };
+    const old = {
+      ...entry.plan,
+      version: 1,
+      steps: entry.plan.steps.map((st) => ({ ...st, actions: st.actions.map(v1) })),
+      reconcile: entry.plan.reconcile.map(v1),
+    };
     lines[at] = JSON.stringify({ ...entry, plan: old });
     writeFileSync(journalPath, lines.join('\n'));
     const before = loadState(t.statePath).instances.length;
     const out = await runRestore(opts());
     expect(out.exitCode).toBe(2);
-    expect(out.message).toContain(`journal.jsonl line ${at + 1}) does not parse: plan.version: a plan of another triton-recover version (this one reads version 2)`);
+    expect(out.message).toContain(
+      `journal.jsonl line ${at + 1}) does not parse: plan.version: a plan of another triton-recover version (this one reads version 2)`,
+    );
     expect(out.message).toContain('so nothing was changed rather than guess');
     expect(loadState(t.statePath).instances.length).toBe(before);
   });
 
   it('garbage lines are counted and reported (notice and report), and the run resumes', async () => {
-    const { journalPath, notices, opts } = await setup(scenario((x) => (x.faults = [{ command: 'vmadm create', match: 'ufds0', effect: 'fail', times: 1 }])));
+    const { journalPath, notices, opts } = await setup(
+      scenario((x) => (x.faults = [{ command: 'vmadm create', match: 'ufds0', effect: 'fail', times: 1 }])),
+    );
     expect((await runRestore(opts())).exitCode).toBe(3);
     appendFileSync(journalPath, 'garbage here\n{"t":"service","service":"ufds/ufds0"}\n');
     const out = await runRestore(opts());
     expect(out.exitCode).toBe(0);
     const n = notices.join('\n');
-    expect(n).toMatch(/has 2 unreadable line\(s\), ignored .*line \d+: not JSON \(garbage here\).*line \d+: not a journal entry/);
+    expect(n).toMatch(
+      /has 2 unreadable line\(s\), ignored .*line \d+: not JSON \(garbage here\).*line \d+: not a journal entry/,
+    );
     expect(readFileSync(out.report!.md, 'utf8')).toContain('2 unreadable line(s)');
   });
 
@@ -143,7 +178,9 @@ describe('restore journal: whose it is, and how far it is trusted', () => {
     const out = await runRestore(opts({ dc }));
     expect(out.exitCode).toBe(0);
     expect(violations(t.statePath, RESTORED)).toEqual([]);
-    expect(notices.join('\n')).toContain(`the journal says sapi0 is done, but on headnode1 vmadm get ${REF.sapi0.uuid}: no such VM`);
+    expect(notices.join('\n')).toContain(
+      `the journal says sapi0 is done, but on headnode1 vmadm get ${REF.sapi0.uuid}: no such VM`,
+    );
     await dc.close();
   });
 });

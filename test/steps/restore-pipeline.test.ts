@@ -34,7 +34,17 @@ async function restore(s: Scenario, o: Partial<RestoreOptions> = {}) {
   const t = await openTestSim(s, SPEED);
   const journalDir = join(t.dir, 'journal');
   const run = (more: Partial<RestoreOptions> = {}) =>
-    runRestore({ dc: t.sim, journalDir, strategy: 'reuse', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'triton-recover restore --yes --fenced headnode0', ...o, ...more });
+    runRestore({
+      dc: t.sim,
+      journalDir,
+      strategy: 'reuse',
+      fenced: 'headnode0',
+      timing,
+      probeTimeoutMs: 500,
+      command: 'triton-recover restore --yes --fenced headnode0',
+      ...o,
+      ...more,
+    });
   return { t, journalDir, run };
 }
 
@@ -73,7 +83,9 @@ describe('restore: zones prepared ahead', () => {
       const prevHealthy = at(lines, (l) => l.t === 'end' && l.id === `${aliases[i]}/wait-healthy`);
       return created >= 0 && prevHealthy >= 0 && created < prevHealthy;
     });
-    expect(ahead.length, `prepared ahead: ${ahead.join(', ')}`).toBeGreaterThanOrEqual(Math.floor((aliases.length - 1) / 2));
+    expect(ahead.length, `prepared ahead: ${ahead.join(', ')}`).toBeGreaterThanOrEqual(
+      Math.floor((aliases.length - 1) / 2),
+    );
     // Nothing started out of order: each zone's vmadm start follows the previous zone's health.
     aliases.slice(1).forEach((k, i) => {
       const started = at(lines, (l) => l.t === 'start' && l.id === `${k}/start-vm`);
@@ -92,7 +104,9 @@ describe('restore: zones prepared ahead', () => {
         // At the question, no action of this zone or a later one may have started.
         const lines = journal(journalDir);
         const later = new Set(order.slice(order.indexOf(`${step.service}/${step.alias}`)));
-        for (const l of lines) if (l.t === 'start' && l.id && later.has(l.id.split('/').slice(0, 2).join('/'))) seenAtQuestion.push(`${step.alias}: ${l.id}`);
+        for (const l of lines)
+          if (l.t === 'start' && l.id && later.has(l.id.split('/').slice(0, 2).join('/')))
+            seenAtQuestion.push(`${step.alias}: ${l.id}`);
         return step.service === 'cmon' ? 'skip' : 'go';
       },
       skipReason: async () => 'not needed tonight',
@@ -101,7 +115,12 @@ describe('restore: zones prepared ahead', () => {
     expect(out.exitCode, out.message).toBe(0);
     const cmon = loadState(t.statePath).instances.filter((i) => i.service === 'cmon' && i.server === 'headnode1');
     expect(cmon).toEqual([]);
-    expect(violations(t.statePath, RESTORED.filter((s) => s !== 'cmon'))).toEqual([]);
+    expect(
+      violations(
+        t.statePath,
+        RESTORED.filter((s) => s !== 'cmon'),
+      ),
+    ).toEqual([]);
   });
 
   it('a failure stops the run with every zone prepared ahead journaled to its end, left stopped; the rerun repeats nothing', async () => {
@@ -118,7 +137,9 @@ describe('restore: zones prepared ahead', () => {
     expect(started.filter((id) => !ended.has(id))).toEqual([]);
     // Zones after ufds were prepared ahead (this is what the test is about) and none was started.
     const after = first.plan!.steps.slice(first.plan!.steps.findIndex((x) => x.alias === 'ufds0') + 1);
-    const prepared = after.filter((x) => lines.some((l) => l.t === 'end' && l.ok && l.id === `${x.service}/${x.alias}/create-vm`));
+    const prepared = after.filter((x) =>
+      lines.some((l) => l.t === 'end' && l.ok && l.id === `${x.service}/${x.alias}/create-vm`),
+    );
     expect(prepared.length).toBeGreaterThan(0);
     const st = loadState(t.statePath);
     for (const x of after) {
@@ -131,7 +152,9 @@ describe('restore: zones prepared ahead', () => {
     const all = journal(journalDir);
     const okEnds = new Map<string, number>();
     // (A health wait is a look, not a change: the rerun checks finished zones again.)
-    for (const l of all) if (l.t === 'end' && l.ok && !l.skipped && l.id && !l.id.endsWith('/wait-healthy')) okEnds.set(l.id, (okEnds.get(l.id) ?? 0) + 1);
+    for (const l of all)
+      if (l.t === 'end' && l.ok && !l.skipped && l.id && !l.id.endsWith('/wait-healthy'))
+        okEnds.set(l.id, (okEnds.get(l.id) ?? 0) + 1);
     expect([...okEnds].filter(([, n]) => n > 1)).toEqual([]);
   });
 });

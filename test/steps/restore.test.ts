@@ -15,7 +15,16 @@ const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };
 async function restore(s: Scenario, o: Partial<RestoreOptions> = {}) {
   const t = await openTestSim(s, SPEED);
   const journalDir = join(t.dir, 'journal');
-  const out = await runRestore({ dc: t.sim, journalDir, strategy: 'reuse', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'triton-recover restore --yes --fenced headnode0', ...o });
+  const out = await runRestore({
+    dc: t.sim,
+    journalDir,
+    strategy: 'reuse',
+    fenced: 'headnode0',
+    timing,
+    probeTimeoutMs: 500,
+    command: 'triton-recover restore --yes --fenced headnode0',
+    ...o,
+  });
   return { t, out, journalDir };
 }
 
@@ -37,7 +46,9 @@ describe('restore (engine, in-process)', () => {
     const st = loadState(t.statePath);
     expect(st.sim.napiNics.some((n) => n.belongs_to_uuid === REF.headnode0.uuid)).toBe(false);
     const hn1 = REF.headnode1.uuid;
-    expect(st.sim.sapiInstances.filter((r) => RESTORED.includes(r.service) && r.server !== hn1).map((r) => r.alias)).toEqual([]);
+    expect(
+      st.sim.sapiInstances.filter((r) => RESTORED.includes(r.service) && r.server !== hn1).map((r) => r.alias),
+    ).toEqual([]);
     // The dead server stays in CNAPI, so VMAPI shows what it still holds as unknown, not running.
     expect(st.sim.deletedServers).toEqual([]);
     const manatee0 = await t.http('GET', `http://${REF.vmapi0.adminIp}/vms/${REF.manatee0.uuid}`);
@@ -48,7 +59,11 @@ describe('restore (engine, in-process)', () => {
     const s = scenario((x) => (x.instances = x.instances.filter((i) => i.alias !== 'dhcpd1')));
     const { t, out, journalDir } = await restore(s);
     expect(out.message).toMatch(/22 of 22 zone\(s\) restored and healthy/);
-    const withDhcpd = [...RESTORED.slice(0, RESTORED.indexOf('cnapi') + 1), 'dhcpd', ...RESTORED.slice(RESTORED.indexOf('cnapi') + 1)];
+    const withDhcpd = [
+      ...RESTORED.slice(0, RESTORED.indexOf('cnapi') + 1),
+      'dhcpd',
+      ...RESTORED.slice(RESTORED.indexOf('cnapi') + 1),
+    ];
     expect(violations(t.statePath, withDhcpd)).toEqual([]);
     expect([...readJournal(journalDir).finished.keys()].map((k) => k.split('/')[0])).toEqual(withDhcpd);
     const st = loadState(t.statePath);
@@ -58,21 +73,35 @@ describe('restore (engine, in-process)', () => {
     for (const i of restored) {
       const nics = i.payload!['nics'] as Record<string, unknown>[];
       const was = old.get(i.uuid)!;
-      expect(nics.filter((n) => n['primary'] === true), i.alias).toHaveLength(1);
+      expect(
+        nics.filter((n) => n['primary'] === true),
+        i.alias,
+      ).toHaveLength(1);
       expect(nics.find((n) => n['nic_tag'] === 'admin')?.['ip'], i.alias).toBe(was.adminIp);
       expect(nics.find((n) => n['primary'] === true)?.['nic_tag'], i.alias).toBe(was.primaryNic ?? 'admin');
       if (was.externalIp) expect(nics.find((n) => n['nic_tag'] === 'external')?.['ip'], i.alias).toBe(was.externalIp);
       expect(i.payload!['firewall_enabled'] === true, i.alias).toBe(was.firewallEnabled === true);
     }
     const dhcpd = restored.find((i) => i.service === 'dhcpd')!;
-    expect((dhcpd.payload!['nics'] as Record<string, unknown>[])[0]).toMatchObject({ nic_tag: 'admin', dhcp_server: true });
+    expect((dhcpd.payload!['nics'] as Record<string, unknown>[])[0]).toMatchObject({
+      nic_tag: 'admin',
+      dhcp_server: true,
+    });
   });
 
   it('a live primary: exit 2 and nothing changes', async () => {
     const s = scenario((x) => (x.servers[0]!.alive = true));
     const t = await openTestSim(s, SPEED);
     const before = readFileSync(t.statePath, 'utf8');
-    const out = await runRestore({ dc: t.sim, journalDir: join(t.dir, 'j'), strategy: 'reuse', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'x' });
+    const out = await runRestore({
+      dc: t.sim,
+      journalDir: join(t.dir, 'j'),
+      strategy: 'reuse',
+      fenced: 'headnode0',
+      timing,
+      probeTimeoutMs: 500,
+      command: 'x',
+    });
     expect(out.exitCode).toBe(2);
     expect(out.message).toContain('headnode0 is ALIVE');
     expect(out.problems[0]).toMatchObject({ severity: 'critical', code: 'PRIMARY_ALIVE' });
@@ -82,9 +111,16 @@ describe('restore (engine, in-process)', () => {
   it('reuse without the typed hostname refuses, and says what to type', async () => {
     const { out, t } = await restore(scenario(), { fenced: undefined as unknown as string });
     expect(out.exitCode).toBe(2);
-    expect(out.message).toBe("the reuse strategy takes over headnode0's UUIDs, IPs and MACs: it must be powered off or off the admin network for good. Nothing was changed: confirm the fence with --fenced headnode0");
+    expect(out.message).toBe(
+      "the reuse strategy takes over headnode0's UUIDs, IPs and MACs: it must be powered off or off the admin network for good. Nothing was changed: confirm the fence with --fenced headnode0",
+    );
     expect(out.next).toContain('--fenced headnode0');
-    expect(loadState(t.statePath).instances.filter((i) => i.server === 'headnode1').map((i) => i.alias).sort()).toEqual(['binder1', 'dhcpd1', 'manatee1', 'moray1']);
+    expect(
+      loadState(t.statePath)
+        .instances.filter((i) => i.server === 'headnode1')
+        .map((i) => i.alias)
+        .sort(),
+    ).toEqual(['binder1', 'dhcpd1', 'manatee1', 'moray1']);
   });
 
   it('an injected vmadm create failure stops with exit 3 and what failed; the rerun completes', async () => {
@@ -92,7 +128,15 @@ describe('restore (engine, in-process)', () => {
     s.faults[0] = { command: 'vmadm create', effect: 'fail', times: 1 };
     const t = await openTestSim(s, SPEED);
     const journalDir = join(t.dir, 'journal');
-    const opts: RestoreOptions = { dc: t.sim, journalDir, strategy: 'reuse', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'x' };
+    const opts: RestoreOptions = {
+      dc: t.sim,
+      journalDir,
+      strategy: 'reuse',
+      fenced: 'headnode0',
+      timing,
+      probeTimeoutMs: 500,
+      command: 'x',
+    };
     const first = await runRestore(opts);
     expect(first.exitCode).toBe(3);
     expect(first.message).toContain('assets0 (assets) failed on headnode1');
@@ -119,7 +163,10 @@ describe('restore (engine, in-process)', () => {
 
   it('strategy new is refused before anything changes: STRATEGY_UNAVAILABLE says why', async () => {
     for (const fenced of ['headnode0', undefined]) {
-      const { t, out } = await restore(scenario(), { strategy: 'new', ...(fenced ? {} : { fenced: undefined as unknown as string }) });
+      const { t, out } = await restore(scenario(), {
+        strategy: 'new',
+        ...(fenced ? {} : { fenced: undefined as unknown as string }),
+      });
       expect(out.exitCode).toBe(2);
       const p = out.problems.find((x) => x.code === 'STRATEGY_UNAVAILABLE');
       expect(p?.severity).toBe('critical');
@@ -134,6 +181,8 @@ describe('restore (engine, in-process)', () => {
     const { t, out } = await restore(scenario(), { only: ['assets', 'sapi'] });
     expect(out.exitCode).toBe(0);
     expect(violations(t.statePath, ['assets', 'sapi'])).toEqual([]);
-    expect(loadState(t.statePath).instances.filter((i) => i.server === 'headnode1' && i.service === 'ufds')).toHaveLength(0);
+    expect(
+      loadState(t.statePath).instances.filter((i) => i.server === 'headnode1' && i.service === 'ufds'),
+    ).toHaveLength(0);
   });
 });

@@ -32,7 +32,9 @@ function loose(root: string): string[] {
 
 /** The secret values as the sapi0 dump in restore-data holds them. */
 function secretsOf(restoreDataDir: string): string[] {
-  const vm = JSON.parse(readFileSync(join(restoreDataDir, paths.vm('sapi', SAPI0)), 'utf8')) as { customer_metadata: Record<string, string> };
+  const vm = JSON.parse(readFileSync(join(restoreDataDir, paths.vm('sapi', SAPI0)), 'utf8')) as {
+    customer_metadata: Record<string, string>;
+  };
   const md = vm.customer_metadata;
   const config = md['usbkey_config'] ?? '';
   const shadow = /^root_shadow=(.+)$/m.exec(config)?.[1] ?? '';
@@ -55,7 +57,10 @@ describe('secrets (fidelity audit 17)', () => {
     const secrets = secretsOf(rd);
     // The sim's dumps carry them like real ones (sdc-headnode build-payload.js), else this test proves nothing.
     expect(secrets.every((s) => s.length > 8)).toBe(true);
-    const assets = readFileSync(join(rd, paths.vm('assets', loadState(t.statePath).instances.find((i) => i.alias === 'assets0')!.uuid)), 'utf8');
+    const assets = readFileSync(
+      join(rd, paths.vm('assets', loadState(t.statePath).instances.find((i) => i.alias === 'assets0')!.uuid)),
+      'utf8',
+    );
     expect(assets).toContain(secrets[1]);
 
     // A journal directory an older version left world-readable is tightened.
@@ -66,7 +71,13 @@ describe('secrets (fidelity audit 17)', () => {
 
     const pane: string[] = [];
     const out = await runRestore({
-      dc: t.sim, journalDir, strategy: 'reuse', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'x',
+      dc: t.sim,
+      journalDir,
+      strategy: 'reuse',
+      fenced: 'headnode0',
+      timing,
+      probeTimeoutMs: 500,
+      command: 'x',
       events: {
         actionStart: (a) => pane.push(describeAction(a)),
         output: (_a, stdout, stderr) => pane.push(stdout, stderr),
@@ -84,7 +95,10 @@ describe('secrets (fidelity audit 17)', () => {
 
     // The journal: the plan entry keeps the payloads (a rerun executes it); the transcript does not.
     const lines = readFileSync(join(journalDir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean);
-    const [planLines, rest] = [lines.filter((l) => l.includes('"t":"plan"')), lines.filter((l) => !l.includes('"t":"plan"'))];
+    const [planLines, rest] = [
+      lines.filter((l) => l.includes('"t":"plan"')),
+      lines.filter((l) => !l.includes('"t":"plan"')),
+    ];
     expect(planLines.length).toBe(1);
     expect(planLines[0]).toContain(JSON.stringify(secrets[1]));
     expect(leaks(rest.join('\n'), secrets)).toEqual([]);

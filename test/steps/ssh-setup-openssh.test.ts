@@ -19,13 +19,16 @@ import { startRealSshd, type RealSshd } from '../support/real-sshd.js';
 const sshdProgram = findProgram('sshd', 'openssh-server', ['/usr/sbin/sshd']);
 const PEER = 'headnode1';
 
-const cnapi = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'samples', 'cnapi-server.json'), 'utf8')) as { sysinfo: Record<string, unknown> };
+const cnapi = JSON.parse(
+  readFileSync(join(import.meta.dirname, '..', 'fixtures', 'samples', 'cnapi-server.json'), 'utf8'),
+) as { sysinfo: Record<string, unknown> };
 
 /** This headnode: only `sysinfo` is asked of it (the real sample's, under our name). */
 class SelfHost implements Host {
   readonly name = 'headnode0';
   async run(argv: readonly string[]): Promise<RunResult> {
-    if (argv[0] !== 'sysinfo') return { code: 127, stdout: '', stderr: `${argv[0]}: not in this test\n`, durationMs: 0 };
+    if (argv[0] !== 'sysinfo')
+      return { code: 127, stdout: '', stderr: `${argv[0]}: not in this test\n`, durationMs: 0 };
     return { code: 0, stdout: JSON.stringify({ ...cnapi.sysinfo, Hostname: 'headnode0' }), stderr: '', durationMs: 0 };
   }
   async close(): Promise<void> {}
@@ -60,13 +63,19 @@ describe.skipIf(sshdProgram.skip)('ssh-setup against a real OpenSSH sshd', () =>
     // The peer's /usbkey as a Triton headnode has it: config.inc/generic names the file
     // the boot copies to /root/.ssh/authorized_keys (sdc-headnode config/config.inc/generic).
     mkdirSync(join(sshd.dir, 'peer-root', 'usbkey', 'config.inc'), { recursive: true });
-    writeFileSync(join(sshd.dir, 'peer-root', 'usbkey', 'config.inc', 'generic'), 'root_authorized_keys_file=root.authorized_keys\n');
+    writeFileSync(
+      join(sshd.dir, 'peer-root', 'usbkey', 'config.inc', 'generic'),
+      'root_authorized_keys_file=root.authorized_keys\n',
+    );
     writeFileSync(join(sshd.dir, 'peer-root', 'usbkey', 'config'), `hostname=${PEER}\n`);
     work = join(sshd.dir, 'work');
     // Restore-data as sync leaves it: CNAPI's server list names the peer headnode.
     mkdirSync(join(work, 'rd', 'dc'), { recursive: true });
     writeFileSync(join(work, 'rd', 'LAYOUT'), '1\n');
-    writeFileSync(join(work, 'rd', 'dc', 'servers.json'), JSON.stringify([{ ...cnapi, hostname: PEER, headnode: true }]));
+    writeFileSync(
+      join(work, 'rd', 'dc', 'servers.json'),
+      JSON.stringify([{ ...cnapi, hostname: PEER, headnode: true }]),
+    );
   });
   afterAll(async () => {
     await Promise.all(peers.map((p) => p.close()));
@@ -79,7 +88,15 @@ describe.skipIf(sshdProgram.skip)('ssh-setup against a real OpenSSH sshd', () =>
     local: new SelfHost(),
     // Logged in with the fixture's key, as an operator's agent (ssh -A) would.
     peer: (hostname) => {
-      const h = new SshHost({ name: hostname, address: '127.0.0.1', port: sshd.port, username: sshd.username, privateKeyPath: sshd.clientKeyPath, agent: '', knownHostsPath: join(work, 'known_hosts') });
+      const h = new SshHost({
+        name: hostname,
+        address: '127.0.0.1',
+        port: sshd.port,
+        username: sshd.username,
+        privateKeyPath: sshd.clientKeyPath,
+        agent: '',
+        knownHostsPath: join(work, 'known_hosts'),
+      });
       peers.push(h);
       return h;
     },
@@ -106,22 +123,44 @@ describe.skipIf(sshdProgram.skip)('ssh-setup against a real OpenSSH sshd', () =>
       timeoutMs: 30_000,
     });
     expect(existsSync(identity)).toBe(true);
-    expect(res.peers, lines.join('\n')).toMatchObject([{ hostname: PEER, status: 'installed', fingerprint: sshd.fingerprint() }]);
+    expect(res.peers, lines.join('\n')).toMatchObject([
+      { hostname: PEER, status: 'installed', fingerprint: sshd.fingerprint() },
+    ]);
     expect(lines.join('\n')).toContain(sshd.fingerprint());
     expect(asked).toHaveLength(1);
-    expect(readFileSync(join(work, 'known_hosts'), 'utf8')).toContain(`[${PEER}]:${sshd.port},[127.0.0.1]:${sshd.port} ssh-ed25519 `);
+    expect(readFileSync(join(work, 'known_hosts'), 'utf8')).toContain(
+      `[${PEER}]:${sshd.port},[127.0.0.1]:${sshd.port} ssh-ed25519 `,
+    );
     const keyPart = res.publicLine.split(' ').slice(0, 2).join(' ');
-    expect(readFileSync(join(sshd.dir, 'peer-root', 'usbkey', 'config.inc', 'root.authorized_keys'), 'utf8')).toContain(keyPart);
+    expect(readFileSync(join(sshd.dir, 'peer-root', 'usbkey', 'config.inc', 'root.authorized_keys'), 'utf8')).toContain(
+      keyPart,
+    );
     expect(readFileSync(join(sshd.dir, 'peer-root', 'root', '.ssh', 'authorized_keys'), 'utf8')).toContain(keyPart);
 
     // sshd now lets the new key in, checked against the known_hosts ssh-setup wrote.
-    const own = new SshHost({ name: PEER, address: '127.0.0.1', port: sshd.port, username: sshd.username, privateKeyPath: identity, agent: '', knownHostsPath: join(work, 'known_hosts') });
+    const own = new SshHost({
+      name: PEER,
+      address: '127.0.0.1',
+      port: sshd.port,
+      username: sshd.username,
+      privateKeyPath: identity,
+      agent: '',
+      knownHostsPath: join(work, 'known_hosts'),
+    });
     peers.push(own);
     expect(await own.run(['echo', 'in'], { timeoutMs: 30_000 })).toMatchObject({ code: 0, stdout: 'in\n' });
 
     // Again: nothing asked, nothing written twice.
-    const again = await runSshSetup({ dc: dc(), identity, knownHosts: join(work, 'known_hosts'), log: () => {}, timeoutMs: 30_000 });
+    const again = await runSshSetup({
+      dc: dc(),
+      identity,
+      knownHosts: join(work, 'known_hosts'),
+      log: () => {},
+      timeoutMs: 30_000,
+    });
     expect(again.peers).toMatchObject([{ status: 'already' }]);
-    expect(readFileSync(join(sshd.dir, 'peer-root', 'root', '.ssh', 'authorized_keys'), 'utf8').split(keyPart)).toHaveLength(2);
+    expect(
+      readFileSync(join(sshd.dir, 'peer-root', 'root', '.ssh', 'authorized_keys'), 'utf8').split(keyPart),
+    ).toHaveLength(2);
   }, 120_000);
 });

@@ -7,11 +7,22 @@ import { runSshSetup } from '../../src/steps/ssh-setup.js';
 import { openTestSim, scenario, until, type TestSim } from '../support/sim-dc.js';
 
 /** Every headnode up, restore-data as sync leaves it (dc/servers.json lists the peers). */
-const openAllUp = (): Promise<TestSim> => openTestSim(scenario((s) => { for (const srv of s.servers) srv.alive = true; }));
+const openAllUp = (): Promise<TestSim> =>
+  openTestSim(
+    scenario((s) => {
+      for (const srv of s.servers) srv.alive = true;
+    }),
+  );
 
 async function setUp(t: TestSim): Promise<{ lines: string[]; out: Awaited<ReturnType<typeof runSshSetup>> }> {
   const lines: string[] = [];
-  const out = await runSshSetup({ dc: t.sim, identity: join(t.dir, 'ssh', 'id_ed25519'), knownHosts: join(t.dir, 'ssh', 'known_hosts'), log: (l) => lines.push(l), timeoutMs: 2_000 });
+  const out = await runSshSetup({
+    dc: t.sim,
+    identity: join(t.dir, 'ssh', 'id_ed25519'),
+    knownHosts: join(t.dir, 'ssh', 'known_hosts'),
+    log: (l) => lines.push(l),
+    timeoutMs: 2_000,
+  });
   return { lines, out };
 }
 
@@ -19,14 +30,19 @@ async function rebootAll(t: TestSim, hostnames: string[]): Promise<void> {
   for (const h of hostnames) {
     const before = t.sim.world.server(h)!.bootedAt;
     expect((await t.run(h, ['reboot'])).code).toBe(0);
-    await until(`${h} back`, () => {
-      t.sim.world.settle();
-      return t.sim.world.server(h)!.bootedAt !== before;
-    }, 10_000);
+    await until(
+      `${h} back`,
+      () => {
+        t.sim.world.settle();
+        return t.sim.world.server(h)!.bootedAt !== before;
+      },
+      10_000,
+    );
   }
 }
 
-const liveKeys = async (t: TestSim, h: string): Promise<string> => (await t.run(h, ['cat', '/root/.ssh/authorized_keys'])).stdout;
+const liveKeys = async (t: TestSim, h: string): Promise<string> =>
+  (await t.run(h, ['cat', '/root/.ssh/authorized_keys'])).stdout;
 
 describe('ssh-setup: the key where each peer keeps it across reboots', () => {
   it('stock config.inc/generic and a /usbkey/config that names its own file: both keep the key after a reboot', async () => {
@@ -36,9 +52,14 @@ describe('ssh-setup: the key where each peer keeps it across reboots', () => {
     t.sim.world.commit();
     const { lines, out } = await setUp(t);
     const by = new Map(out.peers.map((p) => [p.hostname, p]));
-    expect(by.get('headnode0')).toMatchObject({ status: 'installed', persistent: '/usbkey/config.inc/root.authorized_keys' });
+    expect(by.get('headnode0')).toMatchObject({
+      status: 'installed',
+      persistent: '/usbkey/config.inc/root.authorized_keys',
+    });
     expect(by.get('headnode2')).toMatchObject({ status: 'installed', persistent: '/usbkey/config.inc/ops.keys' });
-    expect(lines.join('\n')).toContain('headnode2: key in /usbkey/config.inc/ops.keys (its boot copies that file to /root/.ssh/authorized_keys)');
+    expect(lines.join('\n')).toContain(
+      'headnode2: key in /usbkey/config.inc/ops.keys (its boot copies that file to /root/.ssh/authorized_keys)',
+    );
     const key = out.publicLine.split(' ').slice(0, 2).join(' ');
     expect(hn2.files!['/usbkey/config.inc/root.authorized_keys']).toBeUndefined();
     await rebootAll(t, ['headnode0', 'headnode2']);

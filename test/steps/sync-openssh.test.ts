@@ -1,7 +1,16 @@
 // The sync's stream path (pullStream, as sync runs `zfs send` on the source
 // headnode) over SshHost to a real OpenSSH sshd. A script in the temp dir stands
 // in for zfs send: it prints a large reproducible stream, or dies half way.
-import { chmodSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +36,10 @@ describe.skipIf(sshdProgram.skip)('sync stream path over a real OpenSSH sshd', (
   beforeAll(async () => {
     sshd = await startRealSshd(sshdProgram.path!);
     const kh = join(sshd.dir, 'known_hosts');
-    writeFileSync(kh, `[127.0.0.1]:${sshd.port} ${readFileSync(`${sshd.hostKeyPath}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`);
+    writeFileSync(
+      kh,
+      `[127.0.0.1]:${sshd.port} ${readFileSync(`${sshd.hostKeyPath}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`,
+    );
     // Stand-in for `zfs send`: N bytes of the CTR stream; with a second argument, dies after that many.
     zfsSend = join(sshd.dir, 'zfs-send');
     writeFileSync(
@@ -37,7 +49,15 @@ describe.skipIf(sshdProgram.skip)('sync stream path over a real OpenSSH sshd', (
     chmodSync(zfsSend, 0o755);
     rd = join(sshd.dir, 'restore-data');
     mkdirSync(rd);
-    host = new SshHost({ name: 'headnode0', address: '127.0.0.1', port: sshd.port, username: sshd.username, privateKeyPath: sshd.clientKeyPath, agent: '', knownHostsPath: kh });
+    host = new SshHost({
+      name: 'headnode0',
+      address: '127.0.0.1',
+      port: sshd.port,
+      username: sshd.username,
+      privateKeyPath: sshd.clientKeyPath,
+      agent: '',
+      knownHostsPath: kh,
+    });
   });
   afterAll(async () => {
     await host?.close();
@@ -45,7 +65,15 @@ describe.skipIf(sshdProgram.skip)('sync stream path over a real OpenSSH sshd', (
   });
 
   const pull = (argv: string[], file: string, stallMs = 30_000): ReturnType<typeof pullStream> =>
-    pullStream({ host, argv, file, guard: new DiskGuard(rd, 0), what: 'the full stream of zones/test', timeoutMs: 600_000, stallMs });
+    pullStream({
+      host,
+      argv,
+      file,
+      guard: new DiskGuard(rd, 0),
+      what: 'the full stream of zones/test',
+      timeoutMs: 600_000,
+      stallMs,
+    });
 
   it(`lands a ${BIG >> 20} MiB stream byte for byte under its final name`, async () => {
     const file = join(rd, 'full.zfs');
@@ -68,7 +96,9 @@ describe.skipIf(sshdProgram.skip)('sync stream path over a real OpenSSH sshd', (
       const size = tmp ? (statSync(join(rd, tmp), { throwIfNoEntry: false })?.size ?? 0) : 0;
       if (!killed && size > 16 * 1024 * 1024) killed = sshd.killSessions();
     }, 100);
-    const err = await pull([zfsSend, String(total)], file).catch((e: unknown) => e).finally(() => clearInterval(watch));
+    const err = await pull([zfsSend, String(total)], file)
+      .catch((e: unknown) => e)
+      .finally(() => clearInterval(watch));
     expect(killed).toBeGreaterThan(0);
     expect(err).toBeInstanceOf(RemoteError);
     expect((err as RemoteError).kind).toBe('connection-lost');
@@ -86,7 +116,10 @@ describe.skipIf(sshdProgram.skip)('sync stream path over a real OpenSSH sshd', (
   it('a zfs send that stalls is given up on, and it and its children are killed on the peer', async () => {
     const script = join(sshd.dir, 'zfs-send-hang');
     const pids = join(sshd.dir, 'hang.pids');
-    writeFileSync(script, `#!/bin/sh\nsleep 300 &\necho $$ $! > ${pids}.new; mv ${pids}.new ${pids}\nhead -c 1048576 /dev/zero\nwait\n`);
+    writeFileSync(
+      script,
+      `#!/bin/sh\nsleep 300 &\necho $$ $! > ${pids}.new; mv ${pids}.new ${pids}\nhead -c 1048576 /dev/zero\nwait\n`,
+    );
     chmodSync(script, 0o755);
     const file = join(rd, 'stalled.zfs');
     // Connected first: the stall clock must not run through a handshake on a loaded machine.
@@ -97,10 +130,13 @@ describe.skipIf(sshdProgram.skip)('sync stream path over a real OpenSSH sshd', (
     await host.close();
     expect(existsSync(file)).toBe(false);
     expect(readdirSync(rd).filter((n) => n.startsWith('stalled.zfs'))).toEqual([]);
-    for (let end = Date.now() + 30_000; Date.now() < end && !existsSync(pids); ) await new Promise((r) => setTimeout(r, 100));
+    for (let end = Date.now() + 30_000; Date.now() < end && !existsSync(pids);)
+      await new Promise((r) => setTimeout(r, 100));
     const [shell, sleeper] = readFileSync(pids, 'utf8').trim().split(' ').map(Number);
-    const gone = (pid: number): boolean => !existsSync(`/proc/${pid}`) || /^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-    for (let end = Date.now() + 30_000; Date.now() < end && !(gone(shell!) && gone(sleeper!)); ) await new Promise((r) => setTimeout(r, 100));
+    const gone = (pid: number): boolean =>
+      !existsSync(`/proc/${pid}`) || /^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    for (let end = Date.now() + 30_000; Date.now() < end && !(gone(shell!) && gone(sleeper!));)
+      await new Promise((r) => setTimeout(r, 100));
     const left = [shell!, sleeper!].filter((p) => !gone(p));
     for (const p of left) process.kill(p, 'SIGKILL');
     expect(left, sshd.log()).toEqual([]);

@@ -22,9 +22,27 @@ function source(chunks: string[], code: number | undefined): Host {
       }
       if (code !== undefined) {
         opts.stdoutSink!.end();
-        return { code, stdout: '', stderr: code ? 'cannot open snapshot: dataset does not exist\n' : '', durationMs: 1 };
+        return {
+          code,
+          stdout: '',
+          stderr: code ? 'cannot open snapshot: dataset does not exist\n' : '',
+          durationMs: 1,
+        };
       }
-      await new Promise((_r, reject) => opts.signal!.addEventListener('abort', () => reject(new RemoteError({ kind: 'aborted', host: 'headnode0', argv, mayHaveRun: true, message: 'aborted', hint: '' }))));
+      await new Promise((_r, reject) =>
+        opts.signal!.addEventListener('abort', () =>
+          reject(
+            new RemoteError({
+              kind: 'aborted',
+              host: 'headnode0',
+              argv,
+              mayHaveRun: true,
+              message: 'aborted',
+              hint: '',
+            }),
+          ),
+        ),
+      );
       throw new Error('unreachable');
     },
     async close() {},
@@ -38,7 +56,15 @@ function setup() {
   return { dir, file, guard: new DiskGuard(dir, 0) };
 }
 
-const opts = (host: Host, file: string, guard: DiskGuard) => ({ host, argv: ['zfs', 'send', 'zones/x/data@s'], file, guard, what: 'a stream', timeoutMs: 5_000, stallMs: 150 });
+const opts = (host: Host, file: string, guard: DiskGuard) => ({
+  host,
+  argv: ['zfs', 'send', 'zones/x/data@s'],
+  file,
+  guard,
+  what: 'a stream',
+  timeoutMs: 5_000,
+  stallMs: 150,
+});
 
 describe('pullStream', () => {
   it('replaces the file only when the command exits 0', async () => {
@@ -61,7 +87,9 @@ describe('pullStream', () => {
     const t0 = Date.now();
     const err = await pullStream(opts(source(['some', 'bytes'], undefined), file, guard)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SyncStepError);
-    expect((err as SyncStepError).message).toBe('headnode0: zfs send zones/x/data@s: no data for 150 ms: gave up on it');
+    expect((err as SyncStepError).message).toBe(
+      'headnode0: zfs send zones/x/data@s: no data for 150 ms: gave up on it',
+    );
     expect(Date.now() - t0).toBeLessThan(2_000);
     expect(readFileSync(file, 'utf8')).toBe('the previous good stream');
     expect(readdirSync(dir)).toEqual(['dataset.zfs']);

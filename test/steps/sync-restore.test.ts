@@ -21,12 +21,24 @@ describe('restore from synced restore-data', () => {
     expect((await runSync(syncOpts(t))).exitCode).toBe(0);
     expect((await runSync(syncOpts(t))).exitCode).toBe(0);
     const rd = await readRestoreData(t.sim.restoreDataDir);
-    const synced = new Map([...rd.services.values()].flatMap((s) => s.datasets.filter((d) => d.meta).map((d) => [d.instanceUuid, d.meta!.snapshot] as const)));
+    const synced = new Map(
+      [...rd.services.values()].flatMap((s) =>
+        s.datasets.filter((d) => d.meta).map((d) => [d.instanceUuid, d.meta!.snapshot] as const),
+      ),
+    );
     expect(synced.size).toBe(11);
 
     t.sim.world.killServer('headnode0');
     const journalDir = join(t.dir, 'journal');
-    const out = await runRestore({ dc: t.sim, journalDir, strategy: 'reuse', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'triton-recover restore --yes --fenced headnode0' });
+    const out = await runRestore({
+      dc: t.sim,
+      journalDir,
+      strategy: 'reuse',
+      fenced: 'headnode0',
+      timing,
+      probeTimeoutMs: 500,
+      command: 'triton-recover restore --yes --fenced headnode0',
+    });
     expect(out.problems).toEqual([]);
     expect(out.message).toMatch(/21 of 21 zone\(s\) restored and healthy/);
     expect(out.exitCode).toBe(0);
@@ -37,8 +49,14 @@ describe('restore from synced restore-data', () => {
     const recvs = sapiStep.actions.filter((a) => a.kind === 'receive-dataset');
     expect(recvs.map((a) => a.id)).toEqual(['sapi/sapi0/receive-dataset', 'sapi/sapi0/receive-dataset-i1']);
     expect(recvs.map((a) => describeAction(a))).toEqual([
-      expect.stringMatching(new RegExp(`^zfs recv -F zones/${sapiStep.uuid}/data < \\S+/svc-sapi/dataset-${inst('sapi0').uuid}\\.zfs$`)),
-      expect.stringMatching(new RegExp(`^zfs recv -F zones/${sapiStep.uuid}/data < \\S+/svc-sapi/dataset-${inst('sapi0').uuid}\\.i1\\.zfs$`)),
+      expect.stringMatching(
+        new RegExp(`^zfs recv -F zones/${sapiStep.uuid}/data < \\S+/svc-sapi/dataset-${inst('sapi0').uuid}\\.zfs$`),
+      ),
+      expect.stringMatching(
+        new RegExp(
+          `^zfs recv -F zones/${sapiStep.uuid}/data < \\S+/svc-sapi/dataset-${inst('sapi0').uuid}\\.i1\\.zfs$`,
+        ),
+      ),
     ]);
 
     // The received data is the last synced snapshot of the old zone.
@@ -56,19 +74,28 @@ describe('restore from synced restore-data', () => {
     expect(after.services.filter((s) => !s.ok)).toEqual([]);
     expect(after.exitCode).toBe(0);
     const sapiAfter = after.services.find((s) => s.service === 'sapi')!;
-    expect(sapiAfter.datasets).toEqual([expect.objectContaining({ alias: 'sapi0', uuid: sapiStep.uuid, kind: 'incremental' })]);
+    expect(sapiAfter.datasets).toEqual([
+      expect.objectContaining({ alias: 'sapi0', uuid: sapiStep.uuid, kind: 'incremental' }),
+    ]);
     // The snapshots received into the restored datasets are this headnode's own: that sync kept
     // only its new base, so they count against the zone's quota only until the next sync.
     const st2 = loadState(t.statePath);
     for (const step of out.plan!.steps.filter((s) => s.delegatedDataset && s.alias === 'sapi0')) {
       const now = st2.instances.find((i) => i.uuid === step.uuid && i.server === 'headnode1')!;
-      expect(now.snapshots?.map((x) => x.name), step.alias).toHaveLength(1);
+      expect(
+        now.snapshots?.map((x) => x.name),
+        step.alias,
+      ).toHaveLength(1);
       expect(now.snapshots?.[0]?.name).not.toBe(synced.get(step.old.uuid)!.split('@')[1]);
     }
     const manateeAfter = after.services.find((s) => s.service === 'manatee')!;
-    expect(manateeAfter.warnings.join()).toContain(`manatee0 (${inst('manatee0').uuid}) is on headnode0, which CNAPI shows as unknown`);
+    expect(manateeAfter.warnings.join()).toContain(
+      `manatee0 (${inst('manatee0').uuid}) is on headnode0, which CNAPI shows as unknown`,
+    );
     const rd2 = await readRestoreData(t.sim.restoreDataDir);
-    expect(rd2.services.get('sapi')!.vms.map((v) => `${v.alias}@${v.server_uuid}`)).toEqual([`sapi0@${REF.headnode1.uuid}`]);
+    expect(rd2.services.get('sapi')!.vms.map((v) => `${v.alias}@${v.server_uuid}`)).toEqual([
+      `sapi0@${REF.headnode1.uuid}`,
+    ]);
     expect([...rd2.services.values()].flatMap((s) => s.problems)).toEqual([]);
   });
 
@@ -86,7 +113,15 @@ describe('restore from synced restore-data', () => {
     expect(p!.message).toContain('i1.zfs is 100 bytes');
     const svc = chk.report.services.find((s) => s.name === 'imgapi');
     expect(svc?.restoreData.dataset).toBe(false);
-    const out = await runRestore({ dc: t.sim, journalDir: join(t.dir, 'journal'), strategy: 'reuse', fenced: 'headnode0', timing, probeTimeoutMs: 500, command: 'x' });
+    const out = await runRestore({
+      dc: t.sim,
+      journalDir: join(t.dir, 'journal'),
+      strategy: 'reuse',
+      fenced: 'headnode0',
+      timing,
+      probeTimeoutMs: 500,
+      command: 'x',
+    });
     expect(out.exitCode).toBe(2);
     expect(out.problems.map((x) => x.code)).toContain('DATASET_MISSING');
     expect(loadState(t.statePath).instances.filter((i) => i.server === 'headnode1').length).toBe(4);

@@ -10,7 +10,8 @@ import { runSync } from '../../src/steps/sync/run.js';
 import { tempDir, type TestSim } from '../support/sim-dc.js';
 import { inst, openHealthy, picture, syncOpts, TIMING } from '../support/sync-dc.js';
 
-const serve = (t: TestSim): Promise<SimSshService> => serveSimOverSshWithFreshKeys(t.sim, tempDir(), { connectTimeoutMs: 2_000 });
+const serve = (t: TestSim): Promise<SimSshService> =>
+  serveSimOverSshWithFreshKeys(t.sim, tempDir(), { connectTimeoutMs: 2_000 });
 
 describe('sync over SSH', () => {
   let svc: SimSshService | undefined;
@@ -31,7 +32,11 @@ describe('sync over SSH', () => {
     const imgapi = inst('imgapi0');
     const ds = rd.services.get('imgapi')!.datasets[0]!;
     // Byte for byte what headnode0's zfs send wrote: header, and a payload of the stated size.
-    expect(parseSimStream(readFileSync(ds.streamPath!))).toMatchObject({ ok: true, dataset: `zones/${imgapi.uuid}/data`, snapshot: ds.meta!.snapshot });
+    expect(parseSimStream(readFileSync(ds.streamPath!))).toMatchObject({
+      ok: true,
+      dataset: `zones/${imgapi.uuid}/data`,
+      snapshot: ds.meta!.snapshot,
+    });
 
     const second = await runSync(o);
     expect(second.exitCode).toBe(0);
@@ -44,11 +49,16 @@ describe('sync over SSH', () => {
     expect(third.exitCode).toBe(1);
     const failed = third.services.filter((s) => !s.ok);
     expect(failed.map((s) => s.service)).toEqual(['imgapi']);
-    expect(failed[0]!.error).toMatch(/^headnode0: zfs send .*: connection to headnode0@127\.0\.0\.1:\d+ lost while the command ran/);
+    expect(failed[0]!.error).toMatch(
+      /^headnode0: zfs send .*: connection to headnode0@127\.0\.0\.1:\d+ lost while the command ran/,
+    );
     const after = picture(dir);
     for (const p of [before, after]) p.delete('synced.json');
     expect(after).toEqual(before);
     // The other services on headnode0 went on over a fresh connection.
-    expect(third.services.find((s) => s.service === 'sapi')).toMatchObject({ ok: true, datasets: [{ kind: 'incremental' }] });
+    expect(third.services.find((s) => s.service === 'sapi')).toMatchObject({
+      ok: true,
+      datasets: [{ kind: 'incremental' }],
+    });
   });
 });

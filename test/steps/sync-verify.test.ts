@@ -16,17 +16,27 @@ import { inst, openHealthy, readJsonFile, syncOpts } from '../support/sync-dc.js
 const SAPI0 = inst('sapi0').uuid;
 
 describe('sync verifies the streams it holds', () => {
-  it('records each dataset\'s verification after the full send; check, --json and the metrics carry it apart from the age', async () => {
+  it("records each dataset's verification after the full send; check, --json and the metrics carry it apart from the age", async () => {
     const t = await openHealthy();
     expect((await runSync(syncOpts(t))).exitCode).toBe(0);
     const v = readJsonFile<Verified>(join(t.sim.restoreDataDir, paths.svcVerified('sapi')));
-    expect(v.datasets).toEqual([{ uuid: SAPI0, time: expect.any(String), ok: true, snapshot: expect.stringContaining(`zones/${SAPI0}/data@`), streams: 1 }]);
+    expect(v.datasets).toEqual([
+      {
+        uuid: SAPI0,
+        time: expect.any(String),
+        ok: true,
+        snapshot: expect.stringContaining(`zones/${SAPI0}/data@`),
+        streams: 1,
+      },
+    ]);
     const r = await runCheck(t.sim, { timeoutMs: 400 });
     const sapi = r.report.services.find((s) => s.name === 'sapi')!;
     expect(sapi.restoreData).toMatchObject({ verifiedOk: true, verifiedAgeSeconds: expect.any(Number) });
     const prom = formatPrometheus(r.report, new Date(), { maxAgeMinutes: 30 });
     expect(prom).toMatch(/^triton_recover_restore_data_verified_ok\{headnode="headnode1",service="sapi"\} 1$/m);
-    expect(prom).toMatch(/^triton_recover_restore_data_verified_age_seconds\{headnode="headnode1",service="sapi"\} \d+$/m);
+    expect(prom).toMatch(
+      /^triton_recover_restore_data_verified_age_seconds\{headnode="headnode1",service="sapi"\} \d+$/m,
+    );
     expect(r.report.problems.filter((p) => p.code === 'RESTORE_DATA_CORRUPT')).toEqual([]);
   });
 
@@ -43,12 +53,24 @@ describe('sync verifies the streams it holds', () => {
     // A day later the whole chain is due again (the incremental alone would not show it).
     const vfile = join(root, paths.svcVerified('sapi'));
     const v = readJsonFile<Verified>(vfile);
-    writeFileSync(vfile, JSON.stringify({ datasets: v.datasets.map((d) => ({ ...d, time: new Date(Date.now() - VERIFY_EVERY_MS - 60_000).toISOString() })) }));
+    writeFileSync(
+      vfile,
+      JSON.stringify({
+        datasets: v.datasets.map((d) => ({
+          ...d,
+          time: new Date(Date.now() - VERIFY_EVERY_MS - 60_000).toISOString(),
+        })),
+      }),
+    );
 
     const second = await runSync(syncOpts(t));
     const sapi = second.services.find((s) => s.service === 'sapi')!;
     expect(sapi.datasets[0]!.kind).toBe('incremental');
-    expect(sapi.warnings.join('\n')).toMatch(new RegExp(`VERIFY FAILED for sapi dataset ${SAPI0}: zstreamdump < \\S+dataset-${SAPI0}\\.zfs on headnode1: Expected checksum differs from computed checksum`));
+    expect(sapi.warnings.join('\n')).toMatch(
+      new RegExp(
+        `VERIFY FAILED for sapi dataset ${SAPI0}: zstreamdump < \\S+dataset-${SAPI0}\\.zfs on headnode1: Expected checksum differs from computed checksum`,
+      ),
+    );
 
     const r = await runCheck(t.sim, { timeoutMs: 400 });
     const entry = r.report.services.find((s) => s.name === 'sapi')!;
@@ -57,10 +79,14 @@ describe('sync verifies the streams it holds', () => {
     const p = r.report.problems.filter((x) => x.code === 'RESTORE_DATA_CORRUPT');
     expect(p).toHaveLength(1);
     expect(p[0]).toMatchObject({ severity: 'warning', service: 'sapi' });
-    expect(p[0]!.message).toContain('sapi0\'s streams');
+    expect(p[0]!.message).toContain("sapi0's streams");
     expect(p[0]!.fix).toContain('run triton-recover sync on headnode1');
-    expect(formatPrometheus(r.report, new Date(), { maxAgeMinutes: 30 })).toMatch(/^triton_recover_restore_data_verified_ok\{headnode="headnode1",service="sapi"\} 0$/m);
-    expect(formatCheckText(r.report, 'check')).toMatch(/^ {2}sapi {9}synced \d+ min ago, verified \d+ min ago and FAILED$/m);
+    expect(formatPrometheus(r.report, new Date(), { maxAgeMinutes: 30 })).toMatch(
+      /^triton_recover_restore_data_verified_ok\{headnode="headnode1",service="sapi"\} 0$/m,
+    );
+    expect(formatCheckText(r.report, 'check')).toMatch(
+      /^ {2}sapi {9}synced \d+ min ago, verified \d+ min ago and FAILED$/m,
+    );
 
     // The next sync replaces the failed chain with a full stream, verified.
     const third = await runSync(syncOpts(t));

@@ -12,15 +12,23 @@ const NEW_SAPI = REF.sapi0.uuid;
 const NEW_REDIS = '11111111-2222-4333-8444-555555555502';
 // A first boot of 600 ms: its early, SMF-clean part spans many polls even on a busy machine.
 const SPEED = 100;
-const slowBoot = (edit?: (s: Scenario) => void): Scenario => scenario((x) => {
-  x.latencyMs['zone first boot'] = 60_000;
-  edit?.(x);
-});
+const slowBoot = (edit?: (s: Scenario) => void): Scenario =>
+  scenario((x) => {
+    x.latencyMs['zone first boot'] = 60_000;
+    edit?.(x);
+  });
 const timing = { pollMs: 5, healthTimeoutMs: 5_000, commandTimeoutMs: 5_000 };
 
 const payload = corePayload;
 
-const waitAction = (uuid: string): WaitHealthy => ({ id: `x/${uuid}/wait-healthy`, kind: 'wait-healthy', host: 'headnode1', uuid, checks: [], summary: 'wait' });
+const waitAction = (uuid: string): WaitHealthy => ({
+  id: `x/${uuid}/wait-healthy`,
+  kind: 'wait-healthy',
+  host: 'headnode1',
+  uuid,
+  checks: [],
+  summary: 'wait',
+});
 
 async function boot(t: TestSim, uuid: string, alias: string, image: string, ip: string): Promise<ActionContext> {
   expect((await t.run('headnode1', ['vmadm', 'create'], payload(uuid, alias, image, ip))).code).toBe(0);
@@ -50,10 +58,13 @@ describe('wait-healthy', () => {
   it('a setup_failed marker is an immediate failure that says what to do', async () => {
     const marker = `/zones/${NEW_SAPI}/root/var/svc/setup_failed`;
     // An image whose setup writes setup_failed (today's sdc-scripts does not; headnode.sh still reads it).
-    const t = await openTestSim(slowBoot((x) => {
-      const hn1 = x.servers.find((s) => s.hostname === 'headnode1')!;
-      hn1.files = { ...(hn1.files ?? {}), [marker]: '' };
-    }), SPEED);
+    const t = await openTestSim(
+      slowBoot((x) => {
+        const hn1 = x.servers.find((s) => s.hostname === 'headnode1')!;
+        hn1.files = { ...(hn1.files ?? {}), [marker]: '' };
+      }),
+      SPEED,
+    );
     const ctx = await boot(t, NEW_SAPI, 'sapi1', REF.sapi0.image, '10.99.99.60');
     const started = Date.now();
     const err = await execute(ctx, waitAction(NEW_SAPI)).catch((e: unknown) => e);
@@ -69,7 +80,10 @@ describe('wait-healthy', () => {
     const moray2 = t.sim.world.state.instances.find((i) => i.alias === 'moray2')!;
     const ctx = await boot(t, REF.sapi0.uuid, 'sapi0', REF.sapi0.image, moray2.adminIp);
     expect((await t.http('GET', `http://${moray2.adminIp}/ping`)).status).toBe(200);
-    const wait: WaitHealthy = { ...waitAction(REF.sapi0.uuid), http: { method: 'GET', url: `http://${moray2.adminIp}/ping` } };
+    const wait: WaitHealthy = {
+      ...waitAction(REF.sapi0.uuid),
+      http: { method: 'GET', url: `http://${moray2.adminIp}/ping` },
+    };
     const err = await execute(ctx, wait).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ActionFailed);
     const f = err as ActionFailed;

@@ -17,4 +17,9 @@ export async function freePort(): Promise<number> {
 
 /** As cron starts it: nothing but PATH, HOME empty, no ssh-agent. */
 export const cron = (args: string[]) =>
-  execa(bin, args, { reject: false, stdin: 'ignore', extendEnv: false, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '' } });
+  execa(bin, args, {
+    reject: false,
+    stdin: 'ignore',
+    extendEnv: false,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '' },
+  });

@@ -32,7 +32,9 @@ export function findProgram(name: string, debianPackage: string, extra: string[]
   const path = candidates.find(executable);
   if (path) return { path, skip: false };
   if (process.env.CI === 'true') {
-    throw new Error(`${name} is not installed, and CI=true needs it: apt-get install ${debianPackage} (.ci/run does this)`);
+    throw new Error(
+      `${name} is not installed, and CI=true needs it: apt-get install ${debianPackage} (.ci/run does this)`,
+    );
   }
   return { path: undefined, skip: true };
 }

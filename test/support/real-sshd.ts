@@ -34,7 +34,11 @@ export interface RealSshd {
 function keygen(path: string, type: 'ed25519' | 'rsa'): void {
   rmSync(path, { force: true });
   rmSync(`${path}.pub`, { force: true });
-  execFileSync('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', '', '-C', 'test', '-f', path], { stdio: 'ignore' });
+  execFileSync(
+    'ssh-keygen',
+    ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', '', '-C', 'test', '-f', path],
+    { stdio: 'ignore' },
+  );
 }
 
 /** Starts `sshd -D -e -f config` and resolves once it says it listens. */
@@ -67,7 +71,11 @@ function launch(sshdPath: string, config: string, port: number, logFile: string)
 
 function childrenOf(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     // pgrep exits 1 when there is none.
     return [];

@@ -6,16 +6,50 @@
 // Also the smallest core-zone payload vmadm create takes, built from them.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseScenario, type ScenarioImage, type ScenarioInstance, type ScenarioServer } from '../../src/remote/sim/scenario.js';
+import {
+  parseScenario,
+  type ScenarioImage,
+  type ScenarioInstance,
+  type ScenarioServer,
+} from '../../src/remote/sim/scenario.js';
 
 const file = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
 const scenario = parseScenario(JSON.parse(readFileSync(file, 'utf8')) as unknown, file);
 
 const SERVERS = ['headnode0', 'headnode1', 'headnode2', 'cn0', 'cn1'] as const;
 const ZONES = [
-  'assets0', 'sapi0', 'binder0', 'binder1', 'binder2', 'manatee0', 'manatee1', 'manatee2', 'moray0', 'moray1', 'moray2',
-  'amonredis0', 'ufds0', 'workflow0', 'amon0', 'sdc0', 'papi0', 'napi0', 'rabbitmq0', 'imgapi0', 'cnapi0', 'dhcpd0', 'dhcpd1',
-  'fwapi0', 'vmapi0', 'mahi0', 'adminui0', 'cloudapi0', 'cns0', 'docker0', 'cmon0', 'portolan0',
+  'assets0',
+  'sapi0',
+  'binder0',
+  'binder1',
+  'binder2',
+  'manatee0',
+  'manatee1',
+  'manatee2',
+  'moray0',
+  'moray1',
+  'moray2',
+  'amonredis0',
+  'ufds0',
+  'workflow0',
+  'amon0',
+  'sdc0',
+  'papi0',
+  'napi0',
+  'rabbitmq0',
+  'imgapi0',
+  'cnapi0',
+  'dhcpd0',
+  'dhcpd1',
+  'fwapi0',
+  'vmapi0',
+  'mahi0',
+  'adminui0',
+  'cloudapi0',
+  'cns0',
+  'docker0',
+  'cmon0',
+  'portolan0',
 ] as const;
 
 type ServerName = (typeof SERVERS)[number];
@@ -31,7 +65,11 @@ function named<T, K extends string>(names: readonly K[], find: (name: K) => T | 
   return out;
 }
 
-const servers = named<ScenarioServer, ServerName>(SERVERS, (n) => scenario.servers.find((s) => s.hostname === n), 'server');
+const servers = named<ScenarioServer, ServerName>(
+  SERVERS,
+  (n) => scenario.servers.find((s) => s.hostname === n),
+  'server',
+);
 const zones = named<ScenarioInstance, ZoneAlias>(ZONES, (n) => scenario.instances.find((i) => i.alias === n), 'zone');
 
 /** An image of the scenario by name (`sdc-sapi`, `triton-origin-x86_64-21.4.0`); throws on a name it lacks. */
@@ -52,7 +90,13 @@ export const REF = {
 };
 
 /** A core zone's payload with one admin NIC (primary), created stopped unless `extra` says otherwise. */
-export function corePayload(uuid: string, alias: string, image: string, ip: string, extra: Record<string, unknown> = {}): string {
+export function corePayload(
+  uuid: string,
+  alias: string,
+  image: string,
+  ip: string,
+  extra: Record<string, unknown> = {},
+): string {
   return JSON.stringify({
     uuid,
     alias,

@@ -8,8 +8,27 @@ export function loadState(path: string): Scenario & { sim: NonNullable<Scenario[
 
 /** The services the reference scenario loses with headnode0 and a restore re-creates. */
 export const RESTORED = [
-  'assets', 'sapi', 'amonredis', 'ufds', 'workflow', 'amon', 'sdc', 'papi', 'napi', 'rabbitmq', 'imgapi',
-  'cnapi', 'fwapi', 'vmapi', 'mahi', 'adminui', 'cloudapi', 'cns', 'docker', 'cmon', 'portolan',
+  'assets',
+  'sapi',
+  'amonredis',
+  'ufds',
+  'workflow',
+  'amon',
+  'sdc',
+  'papi',
+  'napi',
+  'rabbitmq',
+  'imgapi',
+  'cnapi',
+  'fwapi',
+  'vmapi',
+  'mahi',
+  'adminui',
+  'cloudapi',
+  'cns',
+  'docker',
+  'cmon',
+  'portolan',
 ];
 
 /** Every invariant a finished restore must hold, as a list of violations (empty = good). */
@@ -20,7 +39,8 @@ export function violations(statePath: string, services = RESTORED): string[] {
   const out: string[] = [];
   for (const svc of services) {
     const here = live.filter((i) => i.service === svc);
-    if (here.length !== 1) out.push(`${svc}: ${here.length} live instances (${here.map((i) => `${i.alias}@${i.server}`).join(', ')})`);
+    if (here.length !== 1)
+      out.push(`${svc}: ${here.length} live instances (${here.map((i) => `${i.alias}@${i.server}`).join(', ')})`);
     for (const i of here) {
       if (i.server !== s.localServer) out.push(`${svc}: on ${i.server}, not ${s.localServer}`);
       if (i.state !== 'running') out.push(`${svc}: ${i.alias} is ${i.state}`);

@@ -32,7 +32,12 @@ export interface TestSim {
   statePath: string;
   host(name: string): Host;
   run(name: string, argv: string[], stdin?: string | Buffer, timeoutMs?: number): ReturnType<Host['run']>;
-  http(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, timeoutMs?: number): Promise<{ status: number; json: unknown }>;
+  http(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    body?: unknown,
+    timeoutMs?: number,
+  ): Promise<{ status: number; json: unknown }>;
 }
 
 /** Fast by default: latencies divided by 1000. */
@@ -45,7 +50,8 @@ export async function openTestSim(s: Scenario = scenario(), speed = 1000): Promi
     dir,
     statePath,
     host: (name) => sim.peer(name, ''),
-    run: (name, argv, stdin, timeoutMs = 5_000) => sim.peer(name, '').run(argv, { timeoutMs, ...(stdin !== undefined ? { stdin } : {}) }),
+    run: (name, argv, stdin, timeoutMs = 5_000) =>
+      sim.peer(name, '').run(argv, { timeoutMs, ...(stdin !== undefined ? { stdin } : {}) }),
     http: async (method, url, body, timeoutMs = 5_000) => {
       const r = await sim.http({ method, url, timeoutMs, ...(body !== undefined ? { body } : {}) });
       return { status: r.status, json: r.body ? (JSON.parse(r.body) as unknown) : null };
@@ -70,17 +76,24 @@ export async function until(what: string, fn: () => boolean | Promise<boolean>, 
  * (SmartOS: /root empties, the boot restores what config.inc names) and waits
  * until each is back; `back` looks at each one once it is. Returns their names.
  */
-export async function rebootOtherHeadnodes(statePath: string, back?: (sim: SimDc, hostname: string) => void): Promise<string[]> {
+export async function rebootOtherHeadnodes(
+  statePath: string,
+  back?: (sim: SimDc, hostname: string) => void,
+): Promise<string[]> {
   const sim = await openSim({ statePath, speed: 200 });
   const peers = sim.world.state.servers.filter((s) => s.headnode && s.hostname !== sim.world.state.localServer);
   for (const p of peers) {
     const booted = p.bootedAt;
     const r = await sim.peer(p.hostname, '').run(['reboot'], { timeoutMs: 5000 });
     if (r.code !== 0) throw new Error(`reboot of ${p.hostname} exited ${r.code}: ${r.stderr}`);
-    await until(`${p.hostname} back`, () => {
-      sim.world.settle();
-      return sim.world.server(p.hostname)!.bootedAt !== booted;
-    }, 10_000);
+    await until(
+      `${p.hostname} back`,
+      () => {
+        sim.world.settle();
+        return sim.world.server(p.hostname)!.bootedAt !== booted;
+      },
+      10_000,
+    );
     back?.(sim, p.hostname);
   }
   await sim.close();

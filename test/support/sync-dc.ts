@@ -24,7 +24,14 @@ export function openHealthy(edit?: (s: Scenario) => void, speed = SPEED): Promis
 }
 
 export function syncOpts(t: TestSim, extra: Partial<SyncOptions> = {}): SyncOptions {
-  return { dc: t.sim, journalDir: join(t.dir, 'journal'), command: 'triton-recover sync (test)', timing: TIMING, minFreeMb: 0, ...extra };
+  return {
+    dc: t.sim,
+    journalDir: join(t.dir, 'journal'),
+    command: 'triton-recover sync (test)',
+    timing: TIMING,
+    minFreeMb: 0,
+    ...extra,
+  };
 }
 
 /** Instance of the reference scenario by alias. */
@@ -41,7 +48,8 @@ export function picture(dir: string): Map<string, string> {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (!p.includes('.sync-lock')) out.set(relative(dir, p), createHash('sha1').update(readFileSync(p)).digest('hex'));
+      else if (!p.includes('.sync-lock'))
+        out.set(relative(dir, p), createHash('sha1').update(readFileSync(p)).digest('hex'));
     }
   };
   try {

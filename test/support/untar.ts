@@ -16,13 +16,22 @@ export function untarGz(gz: Buffer): Unpacked[] {
   while (off + 512 <= buf.length) {
     const h = buf.subarray(off, off + 512);
     if (h.every((b) => b === 0)) break;
-    const str = (a: number, n: number): string => h.subarray(a, a + n).toString('utf8').replace(/\0.*$/s, '');
+    const str = (a: number, n: number): string =>
+      h
+        .subarray(a, a + n)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const sum = h.reduce((n, b, i) => n + (i >= 148 && i < 156 ? 32 : b), 0);
     if (parseInt(str(148, 8), 8) !== sum) throw new Error(`bad tar header checksum at ${off}`);
     if (str(257, 5) !== 'ustar') throw new Error(`not a ustar header at ${off}`);
     const size = parseInt(str(124, 12), 8);
     const type = str(156, 1) === '5' ? 'dir' : 'file';
-    out.push({ name: str(0, 100), type, mode: parseInt(str(100, 8), 8), content: Buffer.from(buf.subarray(off + 512, off + 512 + size)) });
+    out.push({
+      name: str(0, 100),
+      type,
+      mode: parseInt(str(100, 8), 8),
+      content: Buffer.from(buf.subarray(off + 512, off + 512 + size)),
+    });
     off += 512 + Math.ceil(size / 512) * 512;
   }
   return out;

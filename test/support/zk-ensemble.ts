@@ -21,7 +21,8 @@ export function zookeeperProgram(): { java: string | undefined; skip: boolean } 
   const java = findProgram('java', 'zookeeper');
   if (java.skip) return { java: undefined, skip: true };
   if (!existsSync(JAR)) {
-    if (process.env.CI === 'true') throw new Error(`${JAR} is missing, and CI=true needs it: apt-get install zookeeper (.ci/run does this)`);
+    if (process.env.CI === 'true')
+      throw new Error(`${JAR} is missing, and CI=true needs it: apt-get install zookeeper (.ci/run does this)`);
     return { java: java.path, skip: true };
   }
   return { java: java.path, skip: false };
@@ -49,7 +50,10 @@ export class ZkEnsemble {
   private readonly dir: string;
   private readonly procs: (ChildProcess | undefined)[] = [undefined, undefined, undefined];
 
-  constructor(private readonly java: string, opts: { tickMs?: number; whitelist?: string } = {}) {
+  constructor(
+    private readonly java: string,
+    opts: { tickMs?: number; whitelist?: string } = {},
+  ) {
     const x = 16 + Math.floor(Math.random() * 200);
     const y = 1 + Math.floor(Math.random() * 250);
     this.ips = [1, 2, 3].map((n) => `127.${x}.${y}.${n}`);
@@ -85,7 +89,17 @@ export class ZkEnsemble {
     const d = join(this.dir, `m${i + 1}`);
     const p = spawn(
       this.java,
-      ['-Xmx96m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Dzookeeper.log.dir=' + d, '-Dzookeeper.root.logger=WARN,CONSOLE', '-cp', JAR, MAIN, join(d, 'zoo.cfg')],
+      [
+        '-Xmx96m',
+        '-XX:+UseSerialGC',
+        '-XX:TieredStopAtLevel=1',
+        '-Dzookeeper.log.dir=' + d,
+        '-Dzookeeper.root.logger=WARN,CONSOLE',
+        '-cp',
+        JAR,
+        MAIN,
+        join(d, 'zoo.cfg'),
+      ],
       { stdio: 'ignore' },
     );
     this.procs[i] = p;
@@ -121,7 +135,10 @@ export class ZkEnsemble {
     for (;;) {
       const modes = await Promise.all(members.map((i) => this.mode(i)));
       if (modes.every((m) => m === 'leader' || m === 'follower')) return;
-      if (Date.now() > end) throw new Error(`ZooKeeper ensemble: no quorum after ${timeoutMs} ms (modes ${modes.join(',')}; dir ${this.dir})`);
+      if (Date.now() > end)
+        throw new Error(
+          `ZooKeeper ensemble: no quorum after ${timeoutMs} ms (modes ${modes.join(',')}; dir ${this.dir})`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -151,7 +168,10 @@ export class ZkEnsemble {
  * reached) in beforeAll, stopped and its files removed in afterAll. Returns a
  * getter, since the ensemble exists only once beforeAll has run.
  */
-export function useZkEnsemble(java: string | undefined, opts: { tickMs?: number; whitelist?: string } = {}): () => ZkEnsemble {
+export function useZkEnsemble(
+  java: string | undefined,
+  opts: { tickMs?: number; whitelist?: string } = {},
+): () => ZkEnsemble {
   let ens: ZkEnsemble | undefined;
   beforeAll(async () => {
     if (java === undefined) throw new Error('no java: skip this suite with zookeeperProgram().skip');

@@ -67,7 +67,9 @@ describe('api helper', () => {
       restCode: 'InternalError',
       apiMessage: 'moray is down',
     });
-    expect((err as ApiError).message).toBe('CNAPI GET http://10.99.99.22/servers: HTTP 500 InternalError: moray is down');
+    expect((err as ApiError).message).toBe(
+      'CNAPI GET http://10.99.99.22/servers: HTTP 500 InternalError: moray is down',
+    );
   });
 
   it('a non-JSON error body still gives an ApiError with the raw body', async () => {
@@ -106,7 +108,10 @@ describe('CNAPI', () => {
     const { transport, requests } = fakeTransport(json(200, [server]));
     const cnapi = createCnapi({ transport, baseUrl });
     const list = await cnapi.listServers({ headnode: true, setup: true, extras: ['sysinfo', 'vms'] });
-    expect(requests[0]).toMatchObject({ method: 'GET', url: `${baseUrl}/servers?headnode=true&setup=true&extras=sysinfo%2Cvms` });
+    expect(requests[0]).toMatchObject({
+      method: 'GET',
+      url: `${baseUrl}/servers?headnode=true&setup=true&extras=sysinfo%2Cvms`,
+    });
     expect(requests[0]!.body).toBeUndefined();
     expect(list[0]).toMatchObject({ uuid: SERVER, status: 'unknown', headnode: true });
     expect(list[0]!.sysinfo).toBeUndefined();
@@ -123,7 +128,9 @@ describe('CNAPI', () => {
     const err = (await cnapi.getServer(SERVER).catch((e: unknown) => e)) as ParseError;
     expect(err).toBeInstanceOf(ParseError);
     expect(err.tool).toBe(`CNAPI GET /servers/${SERVER}`);
-    expect(err.message).toMatch(/^CNAPI GET \/servers\/564d555a-328d-c8c4-4166-fc96982fa89f: unexpected output at \(top level\): invalid JSON/);
+    expect(err.message).toMatch(
+      /^CNAPI GET \/servers\/564d555a-328d-c8c4-4166-fc96982fa89f: unexpected output at \(top level\): invalid JSON/,
+    );
   });
 
   it('listServers: a 404 is not "nothing", it is an ApiError', async () => {
@@ -134,14 +141,25 @@ describe('CNAPI', () => {
   it('a server without status names the field', async () => {
     const { status: _s, ...noStatus } = server;
     const { transport } = fakeTransport(json(200, [server, noStatus]));
-    const err = (await createCnapi({ transport, baseUrl }).listServers().catch((e: unknown) => e)) as ParseError;
+    const err = (await createCnapi({ transport, baseUrl })
+      .listServers()
+      .catch((e: unknown) => e)) as ParseError;
     expect(err.tool).toBe('CNAPI GET /servers');
     expect(err.field).toBe('1.status');
   });
 
   it('getBootParams default / uuid, deleteServer', async () => {
-    const boot = { platform: '20160517T105654Z', kernel_args: { rabbitmq: 'guest:guest:10.192.0.20:5672' }, kernel_flags: {} };
-    const { transport, requests } = fakeTransport(json(200, boot), json(200, boot), { status: 204, body: '' }, json(404, {}));
+    const boot = {
+      platform: '20160517T105654Z',
+      kernel_args: { rabbitmq: 'guest:guest:10.192.0.20:5672' },
+      kernel_flags: {},
+    };
+    const { transport, requests } = fakeTransport(
+      json(200, boot),
+      json(200, boot),
+      { status: 204, body: '' },
+      json(404, {}),
+    );
     const cnapi = createCnapi({ transport, baseUrl });
     expect((await cnapi.getBootParams('default')).kernel_args.rabbitmq).toBe('guest:guest:10.192.0.20:5672');
     await cnapi.getBootParams(SERVER);
@@ -159,10 +177,28 @@ describe('CNAPI', () => {
 
 describe('NAPI', () => {
   const baseUrl = 'http://10.99.99.10';
-  const ip = { ip: '10.99.99.7', network_uuid: NET, reserved: false, free: false, belongs_to_type: 'server', belongs_to_uuid: SERVER, owner_uuid: ADMIN };
+  const ip = {
+    ip: '10.99.99.7',
+    network_uuid: NET,
+    reserved: false,
+    free: false,
+    belongs_to_type: 'server',
+    belongs_to_uuid: SERVER,
+    owner_uuid: ADMIN,
+  };
 
   it('listNetworks / getNetwork', async () => {
-    const net = { uuid: NET, name: 'admin', vlan_id: 0, subnet: '10.99.99.0/24', netmask: '255.255.255.0', provision_start_ip: '10.99.99.37', provision_end_ip: '10.99.99.253', nic_tag: 'admin', resolvers: ['10.99.99.11'] };
+    const net = {
+      uuid: NET,
+      name: 'admin',
+      vlan_id: 0,
+      subnet: '10.99.99.0/24',
+      netmask: '255.255.255.0',
+      provision_start_ip: '10.99.99.37',
+      provision_end_ip: '10.99.99.253',
+      nic_tag: 'admin',
+      resolvers: ['10.99.99.11'],
+    };
     const { transport, requests } = fakeTransport(json(200, [net]), json(404, {}));
     const napi = createNapi({ transport, baseUrl });
     expect((await napi.listNetworks({ name: 'admin' }))[0]!.uuid).toBe(NET);
@@ -171,7 +207,11 @@ describe('NAPI', () => {
   });
 
   it('listIps / getIp / updateIp (unassign)', async () => {
-    const { transport, requests } = fakeTransport(json(200, [ip]), json(200, ip), json(200, { ip: '10.99.99.7', reserved: false, free: false }));
+    const { transport, requests } = fakeTransport(
+      json(200, [ip]),
+      json(200, ip),
+      json(200, { ip: '10.99.99.7', reserved: false, free: false }),
+    );
     const napi = createNapi({ transport, baseUrl });
     expect(await napi.listIps(NET, { belongs_to_uuid: SERVER })).toHaveLength(1);
     expect((await napi.getIp(NET, '10.99.99.7'))?.belongs_to_type).toBe('server');
@@ -188,17 +228,33 @@ describe('NAPI', () => {
   it('updateIp refuses free+unassign; reserve sends reserved=true', async () => {
     const { transport, requests } = fakeTransport(json(200, { ip: '10.99.99.77', reserved: true, free: false }));
     const napi = createNapi({ transport, baseUrl });
-    await expect(napi.updateIp(NET, '10.99.99.77', { free: true, unassign: true })).rejects.toThrow(/free and unassign/);
+    await expect(napi.updateIp(NET, '10.99.99.77', { free: true, unassign: true })).rejects.toThrow(
+      /free and unassign/,
+    );
     expect(requests).toHaveLength(0);
     expect((await napi.updateIp(NET, '10.99.99.77', { reserved: true })).reserved).toBe(true);
     expect(requests[0]!.body).toEqual({ reserved: true });
   });
 
   it('listNics / deleteNic (MAC without colons)', async () => {
-    const nic = { mac: '00:25:90:fd:e4:88', ip: '10.11.11.1', belongs_to_uuid: SERVER, belongs_to_type: 'server', owner_uuid: ADMIN, primary: false, state: 'provisioning' };
-    const { transport, requests } = fakeTransport(json(200, [nic]), { status: 204, body: '' }, json(500, { message: 'boom' }));
+    const nic = {
+      mac: '00:25:90:fd:e4:88',
+      ip: '10.11.11.1',
+      belongs_to_uuid: SERVER,
+      belongs_to_type: 'server',
+      owner_uuid: ADMIN,
+      primary: false,
+      state: 'provisioning',
+    };
+    const { transport, requests } = fakeTransport(
+      json(200, [nic]),
+      { status: 204, body: '' },
+      json(500, { message: 'boom' }),
+    );
     const napi = createNapi({ transport, baseUrl });
-    expect((await napi.listNics({ belongs_to_uuid: SERVER, belongs_to_type: 'server' }))[0]!.mac).toBe('00:25:90:fd:e4:88');
+    expect((await napi.listNics({ belongs_to_uuid: SERVER, belongs_to_type: 'server' }))[0]!.mac).toBe(
+      '00:25:90:fd:e4:88',
+    );
     expect(await napi.deleteNic('00:25:90:FD:E4:88')).toBe(true);
     await expect(napi.deleteNic('00:25:90:fd:e4:88')).rejects.toMatchObject({ status: 500, apiMessage: 'boom' });
     expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([
@@ -211,8 +267,12 @@ describe('NAPI', () => {
   });
 
   it('a NIC with a mistyped belongs_to_uuid names the field', async () => {
-    const { transport } = fakeTransport(json(200, [{ mac: '00:25:90:fd:e4:88', belongs_to_uuid: 42, belongs_to_type: 'server', owner_uuid: ADMIN }]));
-    const err = (await createNapi({ transport, baseUrl }).listNics({}).catch((e: unknown) => e)) as ParseError;
+    const { transport } = fakeTransport(
+      json(200, [{ mac: '00:25:90:fd:e4:88', belongs_to_uuid: 42, belongs_to_type: 'server', owner_uuid: ADMIN }]),
+    );
+    const err = (await createNapi({ transport, baseUrl })
+      .listNics({})
+      .catch((e: unknown) => e)) as ParseError;
     expect(err.tool).toBe('NAPI GET /nics');
     expect(err.field).toBe('0.belongs_to_uuid');
   });
@@ -220,10 +280,19 @@ describe('NAPI', () => {
 
 describe('SAPI', () => {
   const baseUrl = 'http://10.99.99.26';
-  const inst = { uuid: VM, service_uuid: SVC, params: { alias: 'sapi0', server_uuid: SERVER }, metadata: { ADMIN_IP: '10.99.99.26' }, type: 'vm' };
+  const inst = {
+    uuid: VM,
+    service_uuid: SVC,
+    params: { alias: 'sapi0', server_uuid: SERVER },
+    metadata: { ADMIN_IP: '10.99.99.26' },
+    type: 'vm',
+  };
 
   it('ping: mode; 500 when moray is unreachable is an ApiError', async () => {
-    const { transport } = fakeTransport(json(200, { mode: 'full', storType: 'MorayStore' }), json(500, { message: 'moray unavailable' }));
+    const { transport } = fakeTransport(
+      json(200, { mode: 'full', storType: 'MorayStore' }),
+      json(500, { message: 'moray unavailable' }),
+    );
     const sapi = createSapi({ transport, baseUrl });
     expect(await sapi.ping()).toMatchObject({ mode: 'full', storType: 'MorayStore' });
     await expect(sapi.ping()).rejects.toMatchObject({ status: 500, apiMessage: 'moray unavailable' });
@@ -231,7 +300,9 @@ describe('SAPI', () => {
 
   it('ping: an unknown mode is a ParseError at mode', async () => {
     const { transport } = fakeTransport(json(200, { mode: 'weird' }));
-    const err = (await createSapi({ transport, baseUrl }).ping().catch((e: unknown) => e)) as ParseError;
+    const err = (await createSapi({ transport, baseUrl })
+      .ping()
+      .catch((e: unknown) => e)) as ParseError;
     expect(err.field).toBe('mode');
     expect(err.tool).toBe('SAPI GET /ping');
   });
@@ -247,7 +318,9 @@ describe('SAPI', () => {
     );
     const sapi = createSapi({ transport, baseUrl });
     expect((await sapi.listApplications({ name: 'sdc' }))[0]!.name).toBe('sdc');
-    expect((await sapi.listServices({ name: 'sapi', application_uuid: '14160e92-5533-11e2-86a2-9f78cf99260d' }))[0]!.uuid).toBe(SVC);
+    expect(
+      (await sapi.listServices({ name: 'sapi', application_uuid: '14160e92-5533-11e2-86a2-9f78cf99260d' }))[0]!.uuid,
+    ).toBe(SVC);
     expect((await sapi.listInstances({ service_uuid: SVC }))[0]!.params?.alias).toBe('sapi0');
     expect(await sapi.getInstance(VM)).toBeNull();
     expect((await sapi.getConfig(VM)).metadata.SERVICE_NAME).toBe('sapi');
@@ -265,7 +338,13 @@ describe('SAPI', () => {
   it('createInstance posts the body with a long timeout; deleteInstance', async () => {
     const { transport, requests } = fakeTransport(json(200, inst), { status: 204, body: '' });
     const sapi = createSapi({ transport, baseUrl });
-    const body = { service_uuid: SVC, uuid: VM, params: { alias: 'sapi0', server_uuid: SERVER }, metadata: {}, exists: true };
+    const body = {
+      service_uuid: SVC,
+      uuid: VM,
+      params: { alias: 'sapi0', server_uuid: SERVER },
+      metadata: {},
+      exists: true,
+    };
     expect((await sapi.createInstance(body)).uuid).toBe(VM);
     expect(requests[0]).toMatchObject({ method: 'POST', url: `${baseUrl}/instances`, body, timeoutMs: 15 * 60_000 });
     expect(await sapi.deleteInstance(VM, { timeoutMs: 1000 })).toBe(true);
@@ -324,7 +403,10 @@ describe('VMAPI', () => {
       nics: [],
       create_timestamp: '2026-01-01T00:00:00.000Z',
     };
-    const { transport } = fakeTransport(json(200, [provisioning]), json(200, { ...provisioning, alias: null, server_uuid: null }));
+    const { transport } = fakeTransport(
+      json(200, [provisioning]),
+      json(200, { ...provisioning, alias: null, server_uuid: null }),
+    );
     const vmapi = createVmapi({ transport, baseUrl });
     const [listed] = await vmapi.listVms({ state: 'active' });
     expect(listed).toMatchObject({ state: 'provisioning', zone_state: null, nics: [] });
@@ -333,7 +415,9 @@ describe('VMAPI', () => {
 
   it('a ping without healthy names the field', async () => {
     const { transport } = fakeTransport(json(200, { status: 'OK' }));
-    const err = (await createVmapi({ transport, baseUrl }).ping().catch((e: unknown) => e)) as ParseError;
+    const err = (await createVmapi({ transport, baseUrl })
+      .ping()
+      .catch((e: unknown) => e)) as ParseError;
     expect(err.tool).toBe('VMAPI GET /ping');
     expect(err.field).toBe('healthy');
   });
@@ -344,14 +428,24 @@ describe('IMGAPI', () => {
 
   it('getImage: manifest, 404 -> null, 503 -> ApiError', async () => {
     const { transport, requests } = fakeTransport(
-      json(200, { uuid: IMG, name: 'smartos', version: '1.6.3', state: 'active', files: [{ sha1: 'a', size: 1, compression: 'bzip2' }] }),
+      json(200, {
+        uuid: IMG,
+        name: 'smartos',
+        version: '1.6.3',
+        state: 'active',
+        files: [{ sha1: 'a', size: 1, compression: 'bzip2' }],
+      }),
       json(404, { code: 'ResourceNotFound' }),
       json(503, { code: 'ServiceUnavailable', message: 'storage' }),
     );
     const imgapi = createImgapi({ transport, baseUrl });
     expect((await imgapi.getImage(IMG))?.name).toBe('smartos');
     expect(await imgapi.getImage(IMG)).toBeNull();
-    await expect(imgapi.getImage(IMG)).rejects.toMatchObject({ service: 'IMGAPI', status: 503, restCode: 'ServiceUnavailable' });
+    await expect(imgapi.getImage(IMG)).rejects.toMatchObject({
+      service: 'IMGAPI',
+      status: 503,
+      restCode: 'ServiceUnavailable',
+    });
     expect(requests[0]).toMatchObject({ method: 'GET', url: `${baseUrl}/images/${IMG}` });
   });
 

@@ -41,7 +41,17 @@ function vmJson(extra: Record<string, unknown> = {}): Record<string, unknown> {
     image_uuid: IMG,
     server_uuid: '564d555a-328d-c8c4-4166-fc96982fa89f',
     owner_uuid: '930896af-bf8c-48d4-885c-6573a94b1853',
-    nics: [{ interface: 'net0', mac: '92:88:1a:79:75:71', nic_tag: 'admin', ip: '10.99.99.26', ips: ['10.99.99.26/24'], netmask: '255.255.255.0', primary: true }],
+    nics: [
+      {
+        interface: 'net0',
+        mac: '92:88:1a:79:75:71',
+        nic_tag: 'admin',
+        ip: '10.99.99.26',
+        ips: ['10.99.99.26/24'],
+        netmask: '255.255.255.0',
+        primary: true,
+      },
+    ],
     tags: { smartdc_role: 'sapi', smartdc_type: 'core' },
     datasets: [`zones/${VM}/data`],
     customer_metadata: { 'sapi-url': 'http://10.99.99.26' },
@@ -68,7 +78,9 @@ describe('runChecked / CommandFailedError', () => {
 
   it('says so when there was no stderr', async () => {
     const bad = new FakeHost({ code: 1 });
-    await expect(runChecked(bad, ['sysinfo'], { timeoutMs: 1000 })).rejects.toThrow('headnode2: sysinfo exited 1: (no error output)');
+    await expect(runChecked(bad, ['sysinfo'], { timeoutMs: 1000 })).rejects.toThrow(
+      'headnode2: sysinfo exited 1: (no error output)',
+    );
   });
 });
 
@@ -108,8 +120,16 @@ describe('vmadm', () => {
     expect(vms[0]!.nics[0]!.ip).toBe('10.99.99.26');
     expect(vms[0]!.datasets).toEqual([`zones/${VM}/data`]);
     const two = new FakeHost({ stdout: '[]\n' });
-    expect(await vmadmLookup(two, { owner_uuid: '930896af-bf8c-48d4-885c-6573a94b1853', state: 'running' })).toEqual([]);
-    expect(two.argv).toEqual(['vmadm', 'lookup', '-j', 'owner_uuid=930896af-bf8c-48d4-885c-6573a94b1853', 'state=running']);
+    expect(await vmadmLookup(two, { owner_uuid: '930896af-bf8c-48d4-885c-6573a94b1853', state: 'running' })).toEqual(
+      [],
+    );
+    expect(two.argv).toEqual([
+      'vmadm',
+      'lookup',
+      '-j',
+      'owner_uuid=930896af-bf8c-48d4-885c-6573a94b1853',
+      'state=running',
+    ]);
   });
 
   it('lookup: a filter key that could be an option is refused before running', async () => {
@@ -167,7 +187,9 @@ describe('vmadm', () => {
     expect((err as ParseError).tool).toBe('vmadm create');
     expect((err as ParseError).field).toBe('stderr');
     const fail = new FakeHost({ code: 1, stderr: 'Invalid value(s) for: image_uuid\n' });
-    await expect(vmadmCreate(fail, {})).rejects.toThrow('headnode2: vmadm create exited 1: Invalid value(s) for: image_uuid');
+    await expect(vmadmCreate(fail, {})).rejects.toThrow(
+      'headnode2: vmadm create exited 1: Invalid value(s) for: image_uuid',
+    );
   });
 
   it('start and stop (with -F)', async () => {
@@ -187,18 +209,33 @@ describe('vmadm', () => {
 });
 
 describe('imgadm', () => {
-  const manifest = { v: 2, uuid: IMG, name: 'sdc-sapi', version: 'master-20151126', type: 'zone-dataset', os: 'smartos', origin: 'fd2cc906-8938-11e3-beab-4359c665ac99' };
+  const manifest = {
+    v: 2,
+    uuid: IMG,
+    name: 'sdc-sapi',
+    version: 'master-20151126',
+    type: 'zone-dataset',
+    os: 'smartos',
+    origin: 'fd2cc906-8938-11e3-beab-4359c665ac99',
+  };
 
   it('get: the image, or null on exit 3 (ImageNotInstalled)', async () => {
-    const host = new FakeHost({ stdout: JSON.stringify({ manifest, zpool: 'zones', source: 'https://updates.tritondatacenter.com' }) });
+    const host = new FakeHost({
+      stdout: JSON.stringify({ manifest, zpool: 'zones', source: 'https://updates.tritondatacenter.com' }),
+    });
     const img = await imgadmGet(host, IMG);
     expect(host.argv).toEqual(['imgadm', 'get', IMG]);
     expect(img).toMatchObject({ zpool: 'zones', source: 'https://updates.tritondatacenter.com' });
     expect(img?.manifest.origin).toBe('fd2cc906-8938-11e3-beab-4359c665ac99');
-    const missing = new FakeHost({ code: 3, stderr: `imgadm get: error (ImageNotInstalled): image "${IMG}" was not found on zpool "zones"\n` });
+    const missing = new FakeHost({
+      code: 3,
+      stderr: `imgadm get: error (ImageNotInstalled): image "${IMG}" was not found on zpool "zones"\n`,
+    });
     expect(await imgadmGet(missing, IMG)).toBeNull();
     const broken = new FakeHost({ code: 1, stderr: 'imgadm get: error (InternalError): zfs is broken\n' });
-    await expect(imgadmGet(broken, IMG)).rejects.toThrow(`headnode2: imgadm get ${IMG} exited 1: imgadm get: error (InternalError): zfs is broken`);
+    await expect(imgadmGet(broken, IMG)).rejects.toThrow(
+      `headnode2: imgadm get ${IMG} exited 1: imgadm get: error (InternalError): zfs is broken`,
+    );
   });
 
   it('get: a manifest without a version is a ParseError at manifest.version', async () => {
@@ -211,10 +248,22 @@ describe('imgadm', () => {
 
   it('install: -m/-f from local files, 30 min default', async () => {
     const host = new FakeHost({ stdout: `Installed image ${IMG}\n` });
-    await imgadmInstall(host, { manifestPath: '/usbkey/images/sapi.imgmanifest', filePath: '/usbkey/images/sapi.zfs.gz' });
-    expect(host.argv).toEqual(['imgadm', 'install', '-m', '/usbkey/images/sapi.imgmanifest', '-f', '/usbkey/images/sapi.zfs.gz']);
+    await imgadmInstall(host, {
+      manifestPath: '/usbkey/images/sapi.imgmanifest',
+      filePath: '/usbkey/images/sapi.zfs.gz',
+    });
+    expect(host.argv).toEqual([
+      'imgadm',
+      'install',
+      '-m',
+      '/usbkey/images/sapi.imgmanifest',
+      '-f',
+      '/usbkey/images/sapi.zfs.gz',
+    ]);
     expect(host.calls[0]!.opts.timeoutMs).toBe(1_800_000);
-    await expect(imgadmInstall(host, { manifestPath: 'relative.json', filePath: '/x' })).rejects.toThrow(/refusing image manifest path/);
+    await expect(imgadmInstall(host, { manifestPath: 'relative.json', filePath: '/x' })).rejects.toThrow(
+      /refusing image manifest path/,
+    );
   });
 
   it('list -j', async () => {
@@ -237,7 +286,17 @@ describe('zfs', () => {
     ].join('\n');
     const host = new FakeHost({ stdout: `${out}\n` });
     const rows = await zfsList(host, ds, { recursive: true, types: ['filesystem', 'snapshot'] });
-    expect(host.argv).toEqual(['zfs', 'list', '-Hp', '-o', 'name,used,avail,refer,mountpoint', '-r', '-t', 'filesystem,snapshot', ds]);
+    expect(host.argv).toEqual([
+      'zfs',
+      'list',
+      '-Hp',
+      '-o',
+      'name,used,avail,refer,mountpoint',
+      '-r',
+      '-t',
+      'filesystem,snapshot',
+      ds,
+    ]);
     expect(rows).toEqual([
       { name: ds, used: 69681152, avail: 107374182400, refer: 31744, mountpoint: `/zones/${VM}/data` },
       { name: `${ds}/manatee`, used: 69649408, avail: 107374182400, refer: 44040192, mountpoint: '/manatee/pg' },
@@ -277,8 +336,13 @@ describe('zfs', () => {
     expect(host.argv).toEqual(['zfs', 'recv', ds]);
     expect(host.calls[0]!.opts.stdin).toBe(stream);
     expect(host.calls[0]!.opts.timeoutMs).toBe(4 * 60 * 60_000);
-    const busy = new FakeHost({ code: 1, stderr: `cannot receive new filesystem stream: destination '${ds}' exists\n` });
-    await expect(zfsRecv(busy, ds, Readable.from([]))).rejects.toThrow(`headnode2: zfs recv ${ds} exited 1: cannot receive new filesystem stream`);
+    const busy = new FakeHost({
+      code: 1,
+      stderr: `cannot receive new filesystem stream: destination '${ds}' exists\n`,
+    });
+    await expect(zfsRecv(busy, ds, Readable.from([]))).rejects.toThrow(
+      `headnode2: zfs recv ${ds} exited 1: cannot receive new filesystem stream`,
+    );
     await expect(zfsRecv(host, '-F', stream)).rejects.toThrow(/refusing dataset/);
   });
 });
@@ -319,7 +383,10 @@ describe('svcs -xz', () => {
       state: 'maintenance',
       since: 'Tue Nov 21 19:02:11 2023',
       reason: 'Start method exited with $SMF_EXIT_ERR_FATAL.',
-      see: ['http://illumos.org/msg/SMF-8000-KS', `/zones/${VM}/root/var/svc/log/smartdc-application-config-agent:default.log`],
+      see: [
+        'http://illumos.org/msg/SMF-8000-KS',
+        `/zones/${VM}/root/var/svc/log/smartdc-application-config-agent:default.log`,
+      ],
       impact: 'This service is not running.',
     });
     expect(res.problems[1]).toMatchObject({ fmri: 'svc:/smartdc/site/sapi:default', state: 'offline' });
@@ -386,14 +453,20 @@ describe('/usbkey (usbkeyPlatforms, fileExists)', () => {
     const host = new FakeHost({ stdout: '20240307T000552Z\n20260901T101010Z\nlatest\n' });
     expect(await usbkeyPlatforms(host)).toEqual({ platforms: ['20240307T000552Z', '20260901T101010Z'], latest: true });
     expect(host.calls[0]!.argv).toEqual(['ls', '-1', '/usbkey/os']);
-    expect(await usbkeyPlatforms(new FakeHost({ code: 2, stderr: '/usbkey/os: No such file or directory\n' }))).toBeNull();
+    expect(
+      await usbkeyPlatforms(new FakeHost({ code: 2, stderr: '/usbkey/os: No such file or directory\n' })),
+    ).toBeNull();
     await expect(usbkeyPlatforms(new FakeHost({ stdout: 'a b\n' }))).rejects.toBeInstanceOf(ParseError);
-    await expect(usbkeyPlatforms(new FakeHost({ code: 2, stderr: 'ls: Permission denied\n' }))).rejects.toBeInstanceOf(CommandFailedError);
+    await expect(usbkeyPlatforms(new FakeHost({ code: 2, stderr: 'ls: Permission denied\n' }))).rejects.toBeInstanceOf(
+      CommandFailedError,
+    );
   });
 
   it('test -f: 0 and 1 are answers; paths outside /usbkey are refused', async () => {
     expect(await fileExists(new FakeHost({ code: 1 }), '/usbkey/extra/agents/latest')).toBe(false);
     expect(await fileExists(new FakeHost({ code: 0 }), '/usbkey/extra/agents/latest')).toBe(true);
-    await expect(fileExists(new FakeHost({ code: 0 }), '/usbkey/../etc/shadow')).rejects.toThrow(/refusing path under \/usbkey/);
+    await expect(fileExists(new FakeHost({ code: 0 }), '/usbkey/../etc/shadow')).rejects.toThrow(
+      /refusing path under \/usbkey/,
+    );
   });
 });

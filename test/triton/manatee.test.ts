@@ -34,7 +34,14 @@ const deposedTable = [
 describe('parseManateeShow on every show sample', () => {
   it('manatee-adm-show.txt: normal, healthy, no WRITE column', () => {
     const s = parseManateeShow(sample('manatee-adm-show.txt'));
-    expect(s).toMatchObject({ zookeeper: 'UNUSED', cluster: 'UNUSED', mode: 'normal', frozen: false, warnings: [], errors: [] });
+    expect(s).toMatchObject({
+      zookeeper: 'UNUSED',
+      cluster: 'UNUSED',
+      mode: 'normal',
+      frozen: false,
+      warnings: [],
+      errors: [],
+    });
     expect(s.peers.map((p) => [p.role, p.pg])).toEqual([
       ['primary', 'ok'],
       ['sync', 'ok'],
@@ -98,7 +105,8 @@ describe('parseManateeShow on every show sample', () => {
   it('the primary replicating to its sync as async, or to nothing: error lines, no writes', () => {
     const healthy = sample('manatee-adm-show.txt');
     const primaryRow = /^primary  301e2d2c ok   sync  .*$/m;
-    const asAsync = healthy.replace(primaryRow, (r) => r.replace('ok   sync ', 'ok   async')) +
+    const asAsync =
+      healthy.replace(primaryRow, (r) => r.replace('ok   sync ', 'ok   async')) +
       '\nerror: peer "301e2d2c": expected downstream replication to be "sync", but found "async"\n';
     const a = parseManateeShow(asAsync);
     expect(a.peers[0]).toMatchObject({ role: 'primary', pg: 'ok', repl: 'async' });
@@ -108,7 +116,8 @@ describe('parseManateeShow on every show sample', () => {
     expect(manateeCanWrite({ mode: a.mode, peers: a.peers })).toBe(false);
     expect(manateeReplicationBlocked(a)).toBe(true);
 
-    const noRepl = healthy.replace(primaryRow, 'primary  301e2d2c ok   -     -             -             -             -     ') +
+    const noRepl =
+      healthy.replace(primaryRow, 'primary  301e2d2c ok   -     -             -             -             -     ') +
       '\nerror: peer "301e2d2c": downstream replication peer not connected\n';
     const n = parseManateeShow(noRepl);
     expect(n.peers[0]).toMatchObject({ role: 'primary', pg: 'ok', repl: null });

@@ -28,7 +28,9 @@ describe('parseJson / parseValue', () => {
   });
 
   it('empty output is named as such', () => {
-    expect(parseErrorOf(() => parseJson('sysinfo', Schema, '  \n')).message).toBe('sysinfo: unexpected output at (top level): empty output');
+    expect(parseErrorOf(() => parseJson('sysinfo', Schema, '  \n')).message).toBe(
+      'sysinfo: unexpected output at (top level): empty output',
+    );
   });
 
   it('schema problems name the dotted path of the first issue and count the rest', () => {

@@ -119,11 +119,15 @@ describe('CNAPI samples', () => {
     obj.headnode = 'true';
     let err = parseErrorOf(() => parseJson('CNAPI GET /servers', CnapiServer, JSON.stringify(obj)));
     expect(err.field).toBe('headnode');
-    const obj2 = JSON.parse(sample('cnapi-server.json')) as { sysinfo: Record<string, Record<string, Record<string, unknown>>> };
+    const obj2 = JSON.parse(sample('cnapi-server.json')) as {
+      sysinfo: Record<string, Record<string, Record<string, unknown>>>;
+    };
     obj2.sysinfo['Network Interfaces']!.e1000g1!.ip4addr = 7;
     err = parseErrorOf(() => parseJson('CNAPI GET /servers', CnapiServer, JSON.stringify(obj2)));
     expect(err.field).toBe('sysinfo.Network Interfaces.e1000g1.ip4addr');
-    expect(err.message).toContain('CNAPI GET /servers: unexpected output at sysinfo.Network Interfaces.e1000g1.ip4addr');
+    expect(err.message).toContain(
+      'CNAPI GET /servers: unexpected output at sysinfo.Network Interfaces.e1000g1.ip4addr',
+    );
   });
 });
 
@@ -181,7 +185,11 @@ describe('NAPI samples', () => {
     const doc = parseJson('NAPI', NapiIp, sample('napi-ip-doc.json'));
     expect(doc.belongs_to_type).toBe('zone');
     const real = parseJson('NAPI', NapiIp, sample('napi-ip.json'));
-    expect(real).toMatchObject({ free: false, belongs_to_type: 'server', belongs_to_uuid: 'ff4cac1a-fe98-11e0-acf9-5cf3fce3e7b0' });
+    expect(real).toMatchObject({
+      free: false,
+      belongs_to_type: 'server',
+      belongs_to_uuid: 'ff4cac1a-fe98-11e0-acf9-5cf3fce3e7b0',
+    });
     const reserved = parseJson('NAPI', NapiIp, sample('napi-ip-reserve-response.json'));
     expect(reserved).toEqual({ ip: '10.99.99.77', reserved: true, free: false });
   });
@@ -207,7 +215,10 @@ describe('NAPI samples', () => {
   });
 
   it('napi-ping.json', () => {
-    expect(parseJson('NAPI GET /ping', NapiPing, sample('napi-ping.json'))).toMatchObject({ healthy: true, status: 'OK' });
+    expect(parseJson('NAPI GET /ping', NapiPing, sample('napi-ping.json'))).toMatchObject({
+      healthy: true,
+      status: 'OK',
+    });
   });
 });
 
@@ -220,21 +231,29 @@ describe('SAPI samples', () => {
     expect(inst.params?.alias).toBe('sapi0');
     expect(inst.params?.server_uuid).toBe('fb6e5c86-4247-11e1-a93a-5cf3fcba325c');
     expect(inst.metadata?.ADMIN_IP).toBe('10.65.65.26');
-    expect(parseJson('SAPI', SapiApplication, JSON.stringify(apps[0])).uuid).toBe('14160e92-5533-11e2-86a2-9f78cf99260d');
+    expect(parseJson('SAPI', SapiApplication, JSON.stringify(apps[0])).uuid).toBe(
+      '14160e92-5533-11e2-86a2-9f78cf99260d',
+    );
   });
 
   it('sapi-instances-stream.txt: a command line and two objects, each an instance', () => {
     const docs = jsonStream(dropFirstLine(sample('sapi-instances-stream.txt')));
     const insts = docs.map((d) => parseJson('SAPI', SapiInstance, d));
     expect(insts.map((i) => i.params?.alias)).toEqual(['sapi0', 'sapi0tmp']);
-    const err = parseErrorOf(() => parseJson('SAPI GET /instances', z.array(SapiInstance), sample('sapi-instances-stream.txt')));
+    const err = parseErrorOf(() =>
+      parseJson('SAPI GET /instances', z.array(SapiInstance), sample('sapi-instances-stream.txt')),
+    );
     expect(err.tool).toBe('SAPI GET /instances');
   });
 
   it('invalid JSON doc samples are ParseErrors naming SAPI and the path', async () => {
     const cases: [string, (s: ReturnType<typeof createSapi>) => Promise<unknown>, string][] = [
       ['sapi-services-list.json', (s) => s.listServices({ name: 'storage' }), 'SAPI GET /services'],
-      ['sapi-instance-doc.json', (s) => s.getInstance('b63c3b56-6bd1-11e2-af0a-836066bbb42e'), 'SAPI GET /instances/b63c3b56-6bd1-11e2-af0a-836066bbb42e'],
+      [
+        'sapi-instance-doc.json',
+        (s) => s.getInstance('b63c3b56-6bd1-11e2-af0a-836066bbb42e'),
+        'SAPI GET /instances/b63c3b56-6bd1-11e2-af0a-836066bbb42e',
+      ],
       [
         'sapi-instance-payload-doc.json',
         (s) => s.getInstancePayload('18e7dbc9-0f2b-421b-ba39-d1701c55a1f5'),

@@ -19,26 +19,48 @@ export function restoreEvents(dispatch: Dispatch, failedKey: (key: string) => vo
       const services: RunService[] = plan.steps.map((s) => {
         const key = serviceKey(s);
         const f = finished.get(key)?.status;
-        return { key, service: s.service, alias: s.alias, status: f === 'done' ? 'done' : f === 'skipped' ? 'skipped' : 'pending' };
+        return {
+          key,
+          service: s.service,
+          alias: s.alias,
+          status: f === 'done' ? 'done' : f === 'skipped' ? 'skipped' : 'pending',
+        };
       });
       dispatch({ t: 'runStarted', services, now: now() });
     },
     serviceStart: (s) => dispatch({ t: 'serviceStart', key: serviceKey(s), now: now() }),
-    actionStart: (a) => dispatch({ t: 'actionStart', alias: a.id.split('/')[1] ?? '', summary: a.summary, command: `${a.host}$ ${describeAction(a)}`, now: now() }),
+    actionStart: (a) =>
+      dispatch({
+        t: 'actionStart',
+        alias: a.id.split('/')[1] ?? '',
+        summary: a.summary,
+        command: `${a.host}$ ${describeAction(a)}`,
+        now: now(),
+      }),
     actionEnd: (a, r) =>
       dispatch({
         t: 'log',
-        lines: [`${r.ok ? (r.skipped ? 'skip' : 'ok  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : ''} ${(r.ms / 1000).toFixed(1)}s`],
+        lines: [
+          `${r.ok ? (r.skipped ? 'skip' : 'ok  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : ''} ${(r.ms / 1000).toFixed(1)}s`,
+        ],
         level: r.ok ? 'detail' : 'error',
       }),
     output: (_a, stdout, stderr) => {
-      const lines = `${stdout}${stderr}`.split('\n').filter((l) => l.trim() !== '').slice(-5).map((l) => `  | ${l}`);
+      const lines = `${stdout}${stderr}`
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .slice(-5)
+        .map((l) => `  | ${l}`);
       if (lines.length > 0) dispatch({ t: 'log', lines });
     },
     serviceEnd: (s, status, detail) => {
       if (status === 'failed') failedKey(serviceKey(s));
       dispatch({ t: 'serviceEnd', key: serviceKey(s), status });
-      dispatch({ t: 'log', lines: [`${status.toUpperCase().padEnd(7)} ${s.alias} ${s.uuid}${detail ? `: ${detail}` : ''}`], level: status === 'failed' ? 'error' : 'result' });
+      dispatch({
+        t: 'log',
+        lines: [`${status.toUpperCase().padEnd(7)} ${s.alias} ${s.uuid}${detail ? `: ${detail}` : ''}`],
+        level: status === 'failed' ? 'error' : 'result',
+      });
     },
   };
 }
@@ -47,7 +69,10 @@ export function restoreEvents(dispatch: Dispatch, failedKey: (key: string) => vo
 export function restoreOutcomeEvent(out: RestoreOutcome, bundle?: { path: string; status: string[] }): Event {
   if (out.failure) {
     const f = out.failure;
-    return { t: 'failed', failure: { what: out.message, host: f.host, command: f.command, output: f.output, hint: f.hint } };
+    return {
+      t: 'failed',
+      failure: { what: out.message, host: f.host, command: f.command, output: f.output, hint: f.hint },
+    };
   }
   const problems = out.problems.map((p) => `${p.code}: ${p.message}`);
   return {

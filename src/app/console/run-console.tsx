@@ -23,13 +23,24 @@ export interface ConsoleOptions extends SessionOptions {
 export async function runConsole(dc: Dc, o: ConsoleOptions): Promise<number> {
   const term = detectTerminal(o.flags, process.env, process.stdout);
   applyTerminalSize(process.stdout, term.rows, term.cols);
-  const theme: Theme = { color: term.color, ascii: term.ascii, serial: term.serial, tickMs: term.serial ? 5_000 : 1_000 };
+  const theme: Theme = {
+    color: term.color,
+    ascii: term.ascii,
+    serial: term.serial,
+    tickMs: term.serial ? 5_000 : 1_000,
+  };
   let session: ConsoleSession | undefined;
   // On a serial line the engine's changes reach the screen at most twice a second; keys at once.
-  const store = createStore(initialState(dc.label, Date.now()), (e) => session?.handle(e), { engineFrameMs: term.serial ? SERIAL_ENGINE_FRAME_MS : 0 });
+  const store = createStore(initialState(dc.label, Date.now()), (e) => session?.handle(e), {
+    engineFrameMs: term.serial ? SERIAL_ENGINE_FRAME_MS : 0,
+  });
   session = new ConsoleSession(dc, o, (e) => store.dispatch(e));
   // On home, not in the run log: the operator must see it before the screen misleads them.
-  if (term.sizeGuessed) store.dispatch({ t: 'notice', text: `terminal size unknown: assuming ${term.rows}x${term.cols}; set it with: ${sttyHint(term)}` });
+  if (term.sizeGuessed)
+    store.dispatch({
+      t: 'notice',
+      text: `terminal size unknown: assuming ${term.rows}x${term.cols}; set it with: ${sttyHint(term)}`,
+    });
 
   const rows = (): number => process.stdout.rows || term.rows;
   const cols = (): number => process.stdout.columns || term.cols;

@@ -9,7 +9,12 @@ import { PlainPrinter, plainInputs } from '../../screens/plain.js';
 import { createStore } from '../../screens/store.js';
 import { ConsoleSession, type SessionOptions } from './session.js';
 
-export async function runPlain(dc: Dc, o: SessionOptions, out: NodeJS.WritableStream = process.stdout, input: NodeJS.ReadableStream = process.stdin): Promise<number> {
+export async function runPlain(
+  dc: Dc,
+  o: SessionOptions,
+  out: NodeJS.WritableStream = process.stdout,
+  input: NodeJS.ReadableStream = process.stdin,
+): Promise<number> {
   let session: ConsoleSession | undefined;
   const store = createStore(initialState(dc.label, Date.now()), (e) => session?.handle(e));
   const printer = new PlainPrinter();
@@ -33,6 +38,8 @@ export async function runPlain(dc: Dc, o: SessionOptions, out: NodeJS.WritableSt
   rl.close();
   const s = store.get();
   const running = s.run.phase === 'running' || s.run.phase === 'failed';
-  out.write(running ? `triton-recover: the restore was interrupted; nothing is lost. Resume with:\n  ${o.resumeCommand}\n` : '');
+  out.write(
+    running ? `triton-recover: the restore was interrupted; nothing is lost. Resume with:\n  ${o.resumeCommand}\n` : '',
+  );
   return s.run.outcome?.exitCode ?? 0;
 }

@@ -58,7 +58,9 @@ export class ConsoleSession {
   /** What the reducer asked for. Errors become events, never crashes. */
   handle(e: Effect): void {
     const run = (p: Promise<void>): void => {
-      p.catch((err: unknown) => this.dispatch({ t: 'log', lines: [`internal error: ${(err as Error).message}`], level: 'error' }));
+      p.catch((err: unknown) =>
+        this.dispatch({ t: 'log', lines: [`internal error: ${(err as Error).message}`], level: 'error' }),
+      );
     };
     switch (e.t) {
       case 'check':
@@ -87,17 +89,35 @@ export class ConsoleSession {
       case 'failureChoice':
         if (e.choice === 'stop') {
           const bundle = this.bundle(this.o.journalDir);
-          this.dispatch({ t: 'finished', outcome: { exitCode: EXIT.failed, message: 'stopped after a failure', next: `resume later: ${this.o.resumeCommand} (or reopen the console)`, ...(bundle ? { bundle } : {}) } });
+          this.dispatch({
+            t: 'finished',
+            outcome: {
+              exitCode: EXIT.failed,
+              message: 'stopped after a failure',
+              next: `resume later: ${this.o.resumeCommand} (or reopen the console)`,
+              ...(bundle ? { bundle } : {}),
+            },
+          });
           return;
         }
-        if (e.choice === 'skip' && this.failedKey) this.skips.push({ key: this.failedKey, reason: e.reason ?? 'skipped after a failure' });
+        if (e.choice === 'skip' && this.failedKey)
+          this.skips.push({ key: this.failedKey, reason: e.reason ?? 'skipped after a failure' });
         return run(this.restore());
       case 'convertCheck':
         this.convertServer = e.server;
         return run(this.convertCheck(e.server));
       case 'startConvert':
         // Whatever goes wrong, the screen must leave "running".
-        return run(this.convert().catch((err: unknown) => this.dispatch({ t: 'convertFinished', exitCode: EXIT.internal, message: `internal error: ${(err as Error).message}`, next: 'rerun: the journal keeps what was done' })));
+        return run(
+          this.convert().catch((err: unknown) =>
+            this.dispatch({
+              t: 'convertFinished',
+              exitCode: EXIT.internal,
+              message: `internal error: ${(err as Error).message}`,
+              next: 'rerun: the journal keeps what was done',
+            }),
+          ),
+        );
       case 'convertAnswer': {
         const p = this.convertPending;
         this.convertPending = undefined;
@@ -114,7 +134,11 @@ export class ConsoleSession {
     try {
       this.dispatch(convertCheckedEvent(await checkConvert(this.dc, server, this.o.probeTimeoutMs), this.o.journalDir));
     } catch (err) {
-      this.dispatch({ t: 'convertChecked', text: [`cannot check ${server}: ${(err as Error).message}`], runnable: false });
+      this.dispatch({
+        t: 'convertChecked',
+        text: [`cannot check ${server}: ${(err as Error).message}`],
+        runnable: false,
+      });
     }
   }
 
@@ -137,7 +161,12 @@ export class ConsoleSession {
     for (const e of convertOutcomeEvents(out)) this.dispatch(e);
     const target = out.plan?.target.uuid ?? out.check?.facts.target?.uuid;
     const b = target ? this.bundle(convertJournalDir(this.o.journalDir, target), out.check) : undefined;
-    if (b) this.dispatch({ t: 'convertLog', lines: [`incident bundle: ${b.path}`, ...b.status.map((l) => `  ${l}`)], level: 'result' });
+    if (b)
+      this.dispatch({
+        t: 'convertLog',
+        lines: [`incident bundle: ${b.path}`, ...b.status.map((l) => `  ${l}`)],
+        level: 'result',
+      });
   }
 
   async check(): Promise<void> {
@@ -165,7 +194,10 @@ export class ConsoleSession {
       strategy: this.strategy,
       ipCandidates: c.ipCandidates,
       // The check ran with the strategy chosen then; the one chosen now has its own gate.
-      blocked: [...c.report.problems.filter((p) => blocksRestore(p) && p.code !== 'STRATEGY_UNAVAILABLE'), ...strategyProblems(this.strategy)],
+      blocked: [
+        ...c.report.problems.filter((p) => blocksRestore(p) && p.code !== 'STRATEGY_UNAVAILABLE'),
+        ...strategyProblems(this.strategy),
+      ],
     });
     this.dispatch({ t: 'planned', plan });
   }
@@ -182,11 +214,16 @@ export class ConsoleSession {
       ...(this.o.maxAgeMinutes ? { maxAgeMinutes: this.o.maxAgeMinutes } : {}),
       command: this.o.resumeCommand,
       skip: this.skips,
-      confirm: this.all ? undefined : (step, index, total) =>
-        new Promise<Answer>((resolve) => {
-          this.pending = resolve;
-          this.dispatch({ t: 'ask', prompt: { kind: 'step', alias: step.alias, service: step.service, index, total, choice: 0 } });
-        }),
+      confirm: this.all
+        ? undefined
+        : (step, index, total) =>
+            new Promise<Answer>((resolve) => {
+              this.pending = resolve;
+              this.dispatch({
+                t: 'ask',
+                prompt: { kind: 'step', alias: step.alias, service: step.service, index, total, choice: 0 },
+              });
+            }),
       skipReason: async () => this.skipReason,
       // binder has no quorum: the operator types the word after reading what is at risk.
       confirmNoQuorum: (risk) =>
@@ -205,7 +242,13 @@ export class ConsoleSession {
       const b = bundleAfterRun(dir, check);
       return b ? { path: b.path, status: b.status } : undefined;
     } catch (err) {
-      this.dispatch({ t: 'log', lines: [`could not write the incident bundle in ${dir}: ${err instanceof Error ? err.message : String(err)}; make it later: triton-recover bundle`], level: 'error' });
+      this.dispatch({
+        t: 'log',
+        lines: [
+          `could not write the incident bundle in ${dir}: ${err instanceof Error ? err.message : String(err)}; make it later: triton-recover bundle`,
+        ],
+        level: 'error',
+      });
       return undefined;
     }
   }

@@ -22,7 +22,9 @@ export async function bundle(cmd: Command): Promise<number> {
   }
   const dir = o.convert ? convertJournalDir(root, o.convert) : root;
   if (!existsSync(dir)) {
-    process.stderr.write(`triton-recover bundle: no journal directory ${dir} on this headnode: nothing to bundle.\n  Give the one the run used: --journal-dir DIR${o.convert ? '' : ' (a conversion: --convert SERVER_UUID)'}\n`);
+    process.stderr.write(
+      `triton-recover bundle: no journal directory ${dir} on this headnode: nothing to bundle.\n  Give the one the run used: --journal-dir DIR${o.convert ? '' : ' (a conversion: --convert SERVER_UUID)'}\n`,
+    );
     return EXIT.blocked;
   }
   const b = makeIncidentBundle(dir);
@@ -36,6 +38,8 @@ export function printBundleAfterRun(make: () => ReturnType<typeof makeIncidentBu
     const b = make();
     if (b) process.stdout.write(`${bundleLines(b).join('\n')}\n`);
   } catch (err) {
-    process.stderr.write(`could not write the incident bundle: ${err instanceof Error ? err.message : String(err)}\n  make it later: triton-recover bundle\n`);
+    process.stderr.write(
+      `could not write the incident bundle: ${err instanceof Error ? err.message : String(err)}\n  make it later: triton-recover bundle\n`,
+    );
   }
 }

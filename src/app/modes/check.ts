@@ -22,7 +22,10 @@ export async function check(cmd: Command): Promise<number> {
       ...(o.maxAge ? { maxAgeMinutes: o.maxAge } : {}),
     });
     if (o.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-    else if (o.prometheus) process.stdout.write(formatPrometheus(report, new Date(), { maxAgeMinutes: o.maxAge ?? DEFAULT_MAX_AGE_MINUTES }));
+    else if (o.prometheus)
+      process.stdout.write(
+        formatPrometheus(report, new Date(), { maxAgeMinutes: o.maxAge ?? DEFAULT_MAX_AGE_MINUTES }),
+      );
     else process.stdout.write(formatCheckText(report, dc.label));
     return exitCodeOf(report);
   } finally {
@@ -41,7 +44,14 @@ export async function plan(cmd: Command): Promise<number> {
       ...(o.maxAge ? { maxAgeMinutes: o.maxAge } : {}),
     });
     const blocked = chk.report.problems.filter(blocksRestore);
-    const p = await buildPlan(dc, { rd: chk.restoreData, inv: chk.inventory, det: chk.detection, strategy: o.strategy, ipCandidates: chk.ipCandidates, blocked });
+    const p = await buildPlan(dc, {
+      rd: chk.restoreData,
+      inv: chk.inventory,
+      det: chk.detection,
+      strategy: o.strategy,
+      ipCandidates: chk.ipCandidates,
+      blocked,
+    });
     process.stdout.write(o.json ? JSON.stringify(planJson(p), null, 2) + '\n' : formatPlanText(p));
     return blocked.length > 0 ? EXIT.blocked : EXIT.ok;
   } finally {

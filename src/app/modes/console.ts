@@ -24,26 +24,44 @@ export async function consoleMode(cmd: Command): Promise<number> {
     return EXIT.blocked;
   }
   // A drill keeps its simulated DC in a file, so quitting and reopening resumes it.
-  if ((o.demo || o.sim) && !o.simState) o.simState = join(mkdtempSync(join(tmpdir(), 'triton-recover-drill-')), 'state.json');
+  if ((o.demo || o.sim) && !o.simState)
+    o.simState = join(mkdtempSync(join(tmpdir(), 'triton-recover-drill-')), 'state.json');
   // Loading ink (~0.5 s) and opening the DC overlap: the first screen comes sooner.
   const consoleModule = plain ? undefined : import('../console/run-console.js');
   const dc = await openDc(o);
   const t = timingOf(o, dc);
   const argv = process.argv.slice(2);
-  const again = ['triton-recover', ...argv, ...(o.simState && !argv.includes('--sim-state') ? ['--sim-state', o.simState] : [])];
+  const again = [
+    'triton-recover',
+    ...argv,
+    ...(o.simState && !argv.includes('--sim-state') ? ['--sim-state', o.simState] : []),
+  ];
   try {
     const session = {
       journalDir: journalDirOf(o, dc),
       timing: { pollMs: t.pollMs, healthTimeoutMs: t.healthTimeoutMs, commandTimeoutMs: t.commandTimeoutMs },
-      convertTiming: { pollMs: t.pollMs, commandTimeoutMs: t.commandTimeoutMs, bootTimeoutMs: t.bootTimeoutMs, provisionTimeoutMs: t.provisionTimeoutMs, shutdownGraceMs: t.shutdownGraceMs, settleMs: t.settleMs },
+      convertTiming: {
+        pollMs: t.pollMs,
+        commandTimeoutMs: t.commandTimeoutMs,
+        bootTimeoutMs: t.bootTimeoutMs,
+        provisionTimeoutMs: t.provisionTimeoutMs,
+        shutdownGraceMs: t.shutdownGraceMs,
+        settleMs: t.settleMs,
+      },
       probeTimeoutMs: t.probeTimeoutMs,
       ...(o.maxAge ? { maxAgeMinutes: o.maxAge } : {}),
       resumeCommand: again.join(' '),
     };
     const code = consoleModule
-      ? await (await consoleModule).runConsole(dc, {
+      ? await (
+          await consoleModule
+        ).runConsole(dc, {
           ...session,
-          flags: { ...(o.serial ? { serial: true } : {}), ...(o.ascii ? { ascii: true } : {}), ...(o.color === false ? { noColor: true } : {}) },
+          flags: {
+            ...(o.serial ? { serial: true } : {}),
+            ...(o.ascii ? { ascii: true } : {}),
+            ...(o.color === false ? { noColor: true } : {}),
+          },
         })
       : await runPlain(dc, session);
     await dc.close();

@@ -32,7 +32,14 @@ export async function convert(server: string, cmd: Command): Promise<number> {
       command: ['triton-recover', ...process.argv.slice(2)].join(' '),
       ...(o.withoutBinderQuorum === true ? { confirmNoQuorum: async () => true } : {}),
       ...(prompter ? { confirm: prompter.confirm } : {}),
-      timing: { pollMs: t.pollMs, commandTimeoutMs: t.commandTimeoutMs, bootTimeoutMs: t.bootTimeoutMs, provisionTimeoutMs: t.provisionTimeoutMs, shutdownGraceMs: t.shutdownGraceMs, settleMs: t.settleMs },
+      timing: {
+        pollMs: t.pollMs,
+        commandTimeoutMs: t.commandTimeoutMs,
+        bootTimeoutMs: t.bootTimeoutMs,
+        provisionTimeoutMs: t.provisionTimeoutMs,
+        shutdownGraceMs: t.shutdownGraceMs,
+        settleMs: t.settleMs,
+      },
       probeTimeoutMs: t.probeTimeoutMs,
       events: {
         checked: (c, resumed) => {
@@ -40,7 +47,10 @@ export async function convert(server: string, cmd: Command): Promise<number> {
           if (resumed) log('resuming the journaled conversion: pre-checks gate only its start');
         },
         stepStart: (s, i, n) => log(`[${i + 1}/${n}] ${s.title} (on ${s.where})`),
-        actionEnd: (a, r) => log(`    ${r.ok ? (r.skipped ? 'SKIP' : 'OK  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : r.ok ? `: ${r.detail}` : ''} ${(r.ms / 1000).toFixed(1)} s`),
+        actionEnd: (a, r) =>
+          log(
+            `    ${r.ok ? (r.skipped ? 'SKIP' : 'OK  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : r.ok ? `: ${r.detail}` : ''} ${(r.ms / 1000).toFixed(1)} s`,
+          ),
         stepEnd: (s, _i, status) => log(`    ${status.toUpperCase()}: ${s.title}`),
       },
     });

@@ -14,7 +14,16 @@ import { printBundleAfterRun } from './bundle.js';
 import { bundleAfterRun } from '../../steps/incident/bundle.js';
 
 export async function restore(cmd: Command): Promise<number> {
-  const o = cmd.optsWithGlobals<GlobalOptions & { yes?: boolean; fenced?: string; fenceMethod?: FenceMethod; strategy: Strategy; only?: string; withoutBinderQuorum?: boolean }>();
+  const o = cmd.optsWithGlobals<
+    GlobalOptions & {
+      yes?: boolean;
+      fenced?: string;
+      fenceMethod?: FenceMethod;
+      strategy: Strategy;
+      only?: string;
+      withoutBinderQuorum?: boolean;
+    }
+  >();
   if (!o.yes && !process.stdin.isTTY) {
     process.stderr.write(
       'triton-recover restore: standard input is not a terminal, so nobody can answer the confirmations.\n' +
@@ -24,13 +33,17 @@ export async function restore(cmd: Command): Promise<number> {
     return EXIT.blocked;
   }
   if (o.fenceMethod && !o.fenced) {
-    process.stderr.write('triton-recover restore: --fence-method says how the dead primary was fenced; give its hostname too: --fenced <dead primary hostname>\n');
+    process.stderr.write(
+      'triton-recover restore: --fence-method says how the dead primary was fenced; give its hostname too: --fenced <dead primary hostname>\n',
+    );
     return EXIT.usage;
   }
   // Without a method the contract's `--yes --fenced HOST` still runs (scripts keep working);
   // the journal and report say the method was not stated rather than guess one.
   if (o.fenced && !o.fenceMethod) {
-    process.stderr.write(`NOTE --fence-method not given: the journal and report will say how ${o.fenced} was fenced was not stated (bmc-off, cables or no-pool-import)\n`);
+    process.stderr.write(
+      `NOTE --fence-method not given: the journal and report will say how ${o.fenced} was fenced was not stated (bmc-off, cables or no-pool-import)\n`,
+    );
   }
   const dc = await openDc(globals(cmd));
   const t = timingOf(o, dc);
@@ -41,7 +54,9 @@ export async function restore(cmd: Command): Promise<number> {
   const stop = new AbortController();
   const onSignal = (sig: StopSignal): void => {
     if (stop.signal.aborted) {
-      process.stderr.write(`${sig} again: exiting now, without the report; the journal holds what was done, rerun the same command to resume\n`);
+      process.stderr.write(
+        `${sig} again: exiting now, without the report; the journal holds what was done, rerun the same command to resume\n`,
+      );
       process.exit(SIGNAL_EXIT[sig]);
     }
     log(`${sig} received: stopping after the command under way (a second ${sig} exits at once)`);
@@ -55,7 +70,14 @@ export async function restore(cmd: Command): Promise<number> {
       journalDir: journalDirOf(o, dc),
       strategy: o.strategy,
       signal: stop.signal,
-      ...(o.only ? { only: o.only.split(',').map((x) => x.trim()).filter(Boolean) } : {}),
+      ...(o.only
+        ? {
+            only: o.only
+              .split(',')
+              .map((x) => x.trim())
+              .filter(Boolean),
+          }
+        : {}),
       ...(o.fenced ? { fenced: o.fenced } : {}),
       ...(o.fenceMethod ? { fenceMethod: o.fenceMethod } : {}),
       ...(o.withoutBinderQuorum === true ? { confirmNoQuorum: async () => true } : {}),
@@ -67,9 +89,13 @@ export async function restore(cmd: Command): Promise<number> {
       events: {
         phase: (p) => log(p),
         notice: (n) => log(`NOTE ${n}`),
-        plan: (p, resumed) => log(`${resumed ? 'resuming the journaled plan' : 'plan'}: ${p.steps.length} zone(s), ${p.strategy} strategy`),
+        plan: (p, resumed) =>
+          log(`${resumed ? 'resuming the journaled plan' : 'plan'}: ${p.steps.length} zone(s), ${p.strategy} strategy`),
         serviceStart: (s, i, n) => log(`[${i + 1}/${n}] ${s.service}: ${s.alias} ${s.uuid} ${s.adminIp}`),
-        actionEnd: (a, r) => log(`    ${r.ok ? (r.skipped ? 'SKIP' : 'OK  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : ''} ${(r.ms / 1000).toFixed(1)} s`),
+        actionEnd: (a, r) =>
+          log(
+            `    ${r.ok ? (r.skipped ? 'SKIP' : 'OK  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : ''} ${(r.ms / 1000).toFixed(1)} s`,
+          ),
         serviceEnd: (s, status, d) => log(`    ${status.toUpperCase()}: ${s.alias}${d ? ` (${d})` : ''}`),
       },
     });

@@ -20,7 +20,10 @@ export async function openDc(g: GlobalOptions): Promise<Dc> {
   if (g.journalDir) checkDirOption('--journal-dir', g.journalDir);
   const dc = await openAnyDc(g);
   try {
-    checkDirOption(g.journalDir ? '--journal-dir' : 'the journal directory (set it with --journal-dir)', journalDirOf(g, dc));
+    checkDirOption(
+      g.journalDir ? '--journal-dir' : 'the journal directory (set it with --journal-dir)',
+      journalDirOf(g, dc),
+    );
     if (!g.restoreData) checkDirOption('the restore-data directory (set it with --restore-data)', dc.restoreDataDir);
   } catch (err) {
     await dc.close();
@@ -44,7 +47,12 @@ export function printOutcome(out: {
   for (const p of out.problems) process.stderr.write(problemText(p));
   if (out.failure) {
     const f = out.failure;
-    process.stderr.write(`\nFAILED on ${clean(f.host)}: ${clean(f.action.summary)}\n  command: ${clean(f.command)}\n  output:\n${f.output.split('\n').map((l) => `    ${clean(l)}`).join('\n')}\n`);
+    process.stderr.write(
+      `\nFAILED on ${clean(f.host)}: ${clean(f.action.summary)}\n  command: ${clean(f.command)}\n  output:\n${f.output
+        .split('\n')
+        .map((l) => `    ${clean(l)}`)
+        .join('\n')}\n`,
+    );
   }
   process.stdout.write(`${outcomeLabel(out.exitCode)}: ${clean(out.message)}\n`);
   if (out.next) process.stdout.write(`next: ${clean(out.next)}\n`);

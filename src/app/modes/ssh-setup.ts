@@ -12,8 +12,10 @@ import { globals, openDc } from './shared.js';
 export async function sshSetup(cmd: Command): Promise<number> {
   const o = cmd.optsWithGlobals<GlobalOptions & { yes?: boolean }>();
   if (!o.yes && !process.stdin.isTTY) {
-    process.stderr.write('triton-recover ssh-setup: standard input is not a terminal, so nobody can compare the host keys.\n' +
-      '  Run it from a terminal, or with --yes after checking the fingerprints it prints\n');
+    process.stderr.write(
+      'triton-recover ssh-setup: standard input is not a terminal, so nobody can compare the host keys.\n' +
+        '  Run it from a terminal, or with --yes after checking the fingerprints it prints\n',
+    );
     return EXIT.blocked;
   }
   const dc = await openDc(globals(cmd));
@@ -29,10 +31,13 @@ export async function sshSetup(cmd: Command): Promise<number> {
       ...(rl ? { ask: async (q: string) => /^y(es)?$/i.test((await rl.question(q)).trim()) } : {}),
     });
     for (const p of out.peers) {
-      process.stdout.write(`${p.status.toUpperCase().padEnd(9)} ${p.hostname} ${p.adminIp}${p.fingerprint ? ` ${p.fingerprint}` : ''}${p.persistent ? ` (kept in ${clean(p.persistent)})` : ''}${p.detail ? `: ${clean(p.detail)}` : ''}\n`);
+      process.stdout.write(
+        `${p.status.toUpperCase().padEnd(9)} ${p.hostname} ${p.adminIp}${p.fingerprint ? ` ${p.fingerprint}` : ''}${p.persistent ? ` (kept in ${clean(p.persistent)})` : ''}${p.detail ? `: ${clean(p.detail)}` : ''}\n`,
+      );
     }
     const bad = out.peers.filter((p) => p.status === 'failed' || p.status === 'declined' || p.status === 'live-only');
-    if (bad.length === 0) process.stdout.write(`done: sync and restore now log in with ${ssh.identity}, checking ${ssh.knownHosts}\n`);
+    if (bad.length === 0)
+      process.stdout.write(`done: sync and restore now log in with ${ssh.identity}, checking ${ssh.knownHosts}\n`);
     return bad.length === 0 ? EXIT.ok : EXIT.blocked;
   } catch (e) {
     if (e instanceof RemoteError || e instanceof CommandFailedError || !(e instanceof Error)) throw e;

@@ -7,7 +7,9 @@ import { syncTimingFor } from '../../steps/sync/timing.js';
 import { globals, openDc } from './shared.js';
 
 export async function sync(cmd: Command): Promise<number> {
-  const o = cmd.optsWithGlobals<GlobalOptions & { reserveIps?: boolean; minFreeMb?: number; json?: boolean; sapiUrl?: string }>();
+  const o = cmd.optsWithGlobals<
+    GlobalOptions & { reserveIps?: boolean; minFreeMb?: number; json?: boolean; sapiUrl?: string }
+  >();
   const dc = await openDc(globals(cmd));
   try {
     const r = await runSync({
@@ -19,7 +21,9 @@ export async function sync(cmd: Command): Promise<number> {
       timing: syncTimingFor(dc.simulated ? (o.simSpeed ?? 1) : 1),
       command: ['triton-recover', ...process.argv.slice(2)].join(' '),
       // Each service's line as it finishes: a cron log shows how far a long sync got.
-      ...(o.json ? {} : { events: { serviceEnd: (s: ServiceSyncResult) => void process.stdout.write(`${formatServiceLine(s)}\n`) } }),
+      ...(o.json
+        ? {}
+        : { events: { serviceEnd: (s: ServiceSyncResult) => void process.stdout.write(`${formatServiceLine(s)}\n`) } }),
     });
     process.stdout.write(o.json ? JSON.stringify(r, null, 2) + '\n' : formatSyncText(r, { services: false }));
     return r.exitCode;

@@ -41,7 +41,9 @@ export function booterCacheListing(world: BooterWorld, srv: ScenarioServer, dir:
   const m = /^\/zones\/([0-9a-f-]{36})\/root\/tftpboot\/cache$/.exec(dir);
   const inst = m ? world.instanceOn(srv.hostname, m[1]!) : undefined;
   if (!inst || inst.service !== 'dhcpd') return undefined;
-  return booterCacheMacs(world, inst).map((mac) => `${mac}.json`).sort();
+  return booterCacheMacs(world, inst)
+    .map((mac) => `${mac}.json`)
+    .sort();
 }
 
 /** Whether this dhcpd zone answers this compute node's DHCP request at all. */
@@ -61,8 +63,15 @@ function answers(world: BooterWorld, dhcpd: ScenarioInstance, cn: ScenarioServer
 export function pxeRefusal(world: BooterWorld, cn: ScenarioServer): string | undefined {
   const dhcpds = world.state.instances.filter((i) => i.service === 'dhcpd' && i.state !== 'destroyed');
   const answering = dhcpds.filter((d) => answers(world, d, cn));
-  if (answering.length === 0) return dhcpds.length === 0 ? 'no dhcpd zone' : `no dhcpd zone answers (${dhcpds.map((d) => d.alias).join(', ')}: not running, or CNAPI or NAPI down and no ${BOOTER_CACHE_DIR} entry)`;
+  if (answering.length === 0)
+    return dhcpds.length === 0
+      ? 'no dhcpd zone'
+      : `no dhcpd zone answers (${dhcpds.map((d) => d.alias).join(', ')}: not running, or CNAPI or NAPI down and no ${BOOTER_CACHE_DIR} entry)`;
   const platform = cn.platform ?? DEFAULT_PLATFORM;
-  const lacking = answering.filter((d) => !(usbkeyOsListing(world.state, world.server(d.server)!) ?? []).includes(platform));
-  return lacking.length > 0 ? `platform ${platform} not under /usbkey/os of ${lacking.map((d) => d.server).join(', ')}` : undefined;
+  const lacking = answering.filter(
+    (d) => !(usbkeyOsListing(world.state, world.server(d.server)!) ?? []).includes(platform),
+  );
+  return lacking.length > 0
+    ? `platform ${platform} not under /usbkey/os of ${lacking.map((d) => d.server).join(', ')}`
+    : undefined;
 }

@@ -9,4 +9,8 @@ export interface CmdResult {
 
 export const ok = (stdout = '', stderr = ''): CmdResult => ({ code: 0, stdout, stderr });
 /** A failure; stderr ends with a newline as a tool's message does. */
-export const err = (code: number, stderr: string): CmdResult => ({ code, stdout: '', stderr: stderr.endsWith('\n') ? stderr : `${stderr}\n` });
+export const err = (code: number, stderr: string): CmdResult => ({
+  code,
+  stdout: '',
+  stderr: stderr.endsWith('\n') ? stderr : `${stderr}\n`,
+});

@@ -44,8 +44,16 @@ export function simLockPath(statePath: string): string {
 export class SimCoordination implements Coordination {
   readonly where: string;
 
-  constructor(private readonly world: SimWorld, private readonly pollMs = 100) {
-    this.where = `binder (ZooKeeper) at ${world.zkMembers().map((m) => m.inst.adminIp).join(', ') || 'no member'} (simulated)`;
+  constructor(
+    private readonly world: SimWorld,
+    private readonly pollMs = 100,
+  ) {
+    this.where = `binder (ZooKeeper) at ${
+      world
+        .zkMembers()
+        .map((m) => m.inst.adminIp)
+        .join(', ') || 'no member'
+    } (simulated)`;
   }
 
   private quorumProblem(): string | undefined {
@@ -117,7 +125,9 @@ export class SimCoordination implements Coordination {
     if (this.create(node)) return { kind: 'taken', lock: this.held(node) };
     openSessions.delete(node.session);
     const h = this.read();
-    return h ? { kind: 'held', data: h.data } : { kind: 'unavailable', reason: 'the lock node changed hands while being read; try again' };
+    return h
+      ? { kind: 'held', data: h.data }
+      : { kind: 'unavailable', reason: 'the lock node changed hands while being read; try again' };
   }
 
   /** Lost when the quorum goes (the session cannot be kept; ZooKeeper expires it). */

@@ -10,7 +10,7 @@ export const USBKEY_ROOT_AUTHORIZED_KEYS = '/usbkey/config.inc/root.authorized_k
 export const ROOT_AUTHORIZED_KEYS = '/root/.ssh/authorized_keys';
 /** What the simulator keeps of sdc-headnode config/config.inc/generic: the line the boot reads. */
 export const CONFIG_INC_GENERIC = [
-  '# Set this to the name of a file in config.inc: the boot copies it to root\'s .ssh/authorized_keys in GZs',
+  "# Set this to the name of a file in config.inc: the boot copies it to root's .ssh/authorized_keys in GZs",
   'root_authorized_keys_file=root.authorized_keys',
   '',
 ].join('\n');
@@ -27,7 +27,8 @@ export function persists(path: string): boolean {
  * whose directory is its config_inc_dir.
  */
 function bootConfig(files: Record<string, string>): { config: string; incDir: string } | undefined {
-  for (const c of ['/usbkey/config', '/mnt/usbkey/config']) if (files[c] !== undefined) return { config: c, incDir: `${c.slice(0, -'/config'.length)}/config.inc` };
+  for (const c of ['/usbkey/config', '/mnt/usbkey/config'])
+    if (files[c] !== undefined) return { config: c, incDir: `${c.slice(0, -'/config'.length)}/config.inc` };
   for (const c of ['/opt/smartdc/config/node.config', '/var/tmp/node.config/node.config']) {
     if (files[c] !== undefined) return { config: c, incDir: c.slice(0, c.lastIndexOf('/')) };
   }
@@ -41,7 +42,10 @@ function bootConfig(files: Record<string, string>): { config: string; incDir: st
  */
 function configValue(texts: string[], key: string): string | undefined {
   let value: string | undefined;
-  for (const line of texts.join('\n').split('\n').map((l) => l.replace(/^ */, ''))) {
+  for (const line of texts
+    .join('\n')
+    .split('\n')
+    .map((l) => l.replace(/^ */, ''))) {
     if (!/^[a-zA-Z]/.test(line)) continue;
     const eq = line.indexOf('=');
     if (eq < 0 || line.slice(0, eq) !== key) continue;

@@ -53,7 +53,10 @@ export function runPrepareScript(world: SimWorld, srv: ScenarioServer, args: str
   const base = tgzMembers(served[`${PREPARE_DIR}/usbkey-base.tgz`]);
   const os = base.get('os');
   const bootable = !!os && !os.tag.includes('folded') && base.has('boot');
-  if (!bootable) world.event(`${srv.hostname}: the prepared key has ${os ? 'a case-folded os/' : 'no os/'}${base.has('boot') ? '' : ' and no boot/'}: its loader will find no platform`);
+  if (!bootable)
+    world.event(
+      `${srv.hostname}: the prepared key has ${os ? 'a case-folded os/' : 'no os/'}${base.has('boot') ? '' : ' and no boot/'}: its loader will find no platform`,
+    );
   srv.headnodeKey = bootable;
   say(`prepared ${uuid} to boot as a headnode`);
   world.event(`${srv.hostname}: USB key prepared as a headnode key`);
@@ -65,14 +68,27 @@ export function hnNetfile(world: SimWorld, target: string): CmdResult {
   const srv = world.server(target) ?? world.serverByUuid(target);
   if (!srv) return { code: 1, stdout: '', stderr: `hn-netfile: error: Could not find server "${target}" in CNAPI\n` };
   const mac = serverAdminMac(srv.uuid);
-  const resolvers = world.state.instances.filter((i) => i.service === 'binder' && i.state !== 'destroyed').map((i) => i.adminIp);
+  const resolvers = world.state.instances
+    .filter((i) => i.service === 'binder' && i.state !== 'destroyed')
+    .map((i) => i.adminIp);
   const conf = {
     dns_domain: world.state.datacenter.dnsDomain,
     hostname: srv.hostname,
     nictags: [{ mac, name: 'admin' }],
     resolvers,
     routes: {},
-    vnics: [{ mac, ip: srv.adminIp, netmask: '255.255.255.0', nic_tag: 'admin', nic_tags_provided: ['admin'], belongs_to_uuid: srv.uuid, belongs_to_type: 'server', resolvers }],
+    vnics: [
+      {
+        mac,
+        ip: srv.adminIp,
+        netmask: '255.255.255.0',
+        nic_tag: 'admin',
+        nic_tags_provided: ['admin'],
+        belongs_to_uuid: srv.uuid,
+        belongs_to_type: 'server',
+        resolvers,
+      },
+    ],
   };
   return { code: 0, stdout: JSON.stringify(conf, null, 2) + '\n', stderr: '' };
 }

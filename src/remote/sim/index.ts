@@ -54,7 +54,9 @@ export async function openSim(opts: SimOptions): Promise<SimDc> {
 
   const restoreDataDir = resolve(
     opts.restoreDataDir ??
-      (statePath ? join(dirname(statePath), `${stripJson(statePath)}.restore-data`) : await mkdtemp(join(tmpdir(), 'triton-recover-rd-'))),
+      (statePath
+        ? join(dirname(statePath), `${stripJson(statePath)}.restore-data`)
+        : await mkdtemp(join(tmpdir(), 'triton-recover-rd-'))),
   );
   if (!(await hasRestoreData(restoreDataDir))) await materializeRestoreData(world, restoreDataDir);
 
@@ -71,7 +73,8 @@ export async function openSim(opts: SimOptions): Promise<SimDc> {
     local: hostFor(world.state.localServer),
     peer: (hostname) => hostFor(hostname),
     async hostKey(hostname, adminIp) {
-      if (!world.isAlive(hostname)) throw new Error(`no host key from ${adminIp}:22: ${hostname} does not answer; check that it is up`);
+      if (!world.isAlive(hostname))
+        throw new Error(`no host key from ${adminIp}:22: ${hostname} does not answer; check that it is up`);
       return { key: simHostKey(hostname), address: adminIp, port: 22 };
     },
     http: simTransport(world),

@@ -55,10 +55,19 @@ export function initialState(scenario: Scenario, now: number): SimState {
   manateeTakeover(state);
   // gz-tools records its image in a file (sdcadm reads it the same way).
   for (const srv of state.servers) {
-    srv.files = { ...(srv.files ?? {}), '/opt/smartdc/etc/': '', '/opt/smartdc/etc/gz-tools.image': `${stableUuid('gz-tools', srv.gzTools ?? GZ_TOOLS)}\n` };
+    srv.files = {
+      ...(srv.files ?? {}),
+      '/opt/smartdc/etc/': '',
+      '/opt/smartdc/etc/gz-tools.image': `${stableUuid('gz-tools', srv.gzTools ?? GZ_TOOLS)}\n`,
+    };
     // sdcadm runs on the headnodes (installed from its shar, which leaves etc/buildstamp).
     if (srv.usbkey) srv.files['/opt/smartdc/sdcadm/etc/buildstamp'] ??= `${SIM_SDCADM_BUILDSTAMP}\n`;
-    if (srv.usbkey) Object.assign(srv.files, { '/usbkey/config': usbkeyConfig(state, srv), '/usbkey/config.inc/': '', '/usbkey/config.inc/generic': CONFIG_INC_GENERIC });
+    if (srv.usbkey)
+      Object.assign(srv.files, {
+        '/usbkey/config': usbkeyConfig(state, srv),
+        '/usbkey/config.inc/': '',
+        '/usbkey/config.inc/generic': CONFIG_INC_GENERIC,
+      });
   }
   // Other headnodes' restore-data, as far as a remote look shows it: the layout
   // marker and when their sync last succeeded (the console's own is real files).
@@ -66,7 +75,13 @@ export function initialState(scenario: Scenario, now: number): SimState {
   for (const srv of state.servers) {
     if (!state.restoreData.on.includes(srv.hostname)) continue;
     const time = new Date(now - state.restoreData.syncedSecondsAgo * 1000).toISOString();
-    srv.files = { ...(srv.files ?? {}), [`${rd}/`]: '', [`${rd}/LAYOUT`]: '1\n', [`${rd}/dc/`]: '', [`${rd}/dc/synced.json`]: JSON.stringify({ time, ok: true }) + '\n' };
+    srv.files = {
+      ...(srv.files ?? {}),
+      [`${rd}/`]: '',
+      [`${rd}/LAYOUT`]: '1\n',
+      [`${rd}/dc/`]: '',
+      [`${rd}/dc/synced.json`]: JSON.stringify({ time, ok: true }) + '\n',
+    };
   }
   return state;
 }

@@ -35,9 +35,11 @@ export const plumbed = (i: ScenarioInstance): boolean => i.state === 'running' |
 export function ipClaims(world: SimWorld, ip: string, from: string = world.state.localServer): IpClaim[] {
   const claims: IpClaim[] = [];
   // The networks' routers were there before anything else and keep their addresses.
-  if (ip === world.state.adminNetwork.gateway || ip === world.state.externalNetwork?.gateway) claims.push({ kind: 'router', since: -Infinity });
+  if (ip === world.state.adminNetwork.gateway || ip === world.state.externalNetwork?.gateway)
+    claims.push({ kind: 'router', since: -Infinity });
   for (const srv of world.state.servers) {
-    if (srv.adminIp === ip && world.sees(from, srv.hostname)) claims.push({ kind: 'server', server: srv, since: serverUpSince(world, srv) });
+    if (srv.adminIp === ip && world.sees(from, srv.hostname))
+      claims.push({ kind: 'server', server: srv, since: serverUpSince(world, srv) });
   }
   for (const inst of world.state.instances) {
     if (inst.state === 'destroyed' || !world.sees(from, inst.server) || !plumbed(inst)) continue;

@@ -11,8 +11,12 @@ export interface KeyPair {
 
 export function generateKeyPair(type: 'ed25519' | 'ecdsa' = 'ed25519'): KeyPair {
   for (let i = 0; i < 20; i++) {
-    const k = type === 'ecdsa' ? ssh2.utils.generateKeyPairSync('ecdsa', { bits: 256 }) : ssh2.utils.generateKeyPairSync('ed25519');
-    if (!(ssh2.utils.parseKey(k.private) instanceof Error) && !(ssh2.utils.parseKey(k.public) instanceof Error)) return k;
+    const k =
+      type === 'ecdsa'
+        ? ssh2.utils.generateKeyPairSync('ecdsa', { bits: 256 })
+        : ssh2.utils.generateKeyPairSync('ed25519');
+    if (!(ssh2.utils.parseKey(k.private) instanceof Error) && !(ssh2.utils.parseKey(k.public) instanceof Error))
+      return k;
   }
   throw new Error(`could not generate a usable ${type} key pair`);
 }

@@ -32,7 +32,10 @@ export async function loadLatencyProfile(nameOrPath: string): Promise<LatencyPro
     throw new Error(`latency profile ${path}: ${(err as Error).message}`);
   }
   const p = LatencyProfileSchema.safeParse(raw);
-  if (!p.success) throw new Error(`latency profile ${path}: ${p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!p.success)
+    throw new Error(
+      `latency profile ${path}: ${p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const unsourced = Object.keys(p.data.latencyMs).filter((k) => !p.data.sources[k]);
   if (unsourced.length > 0) throw new Error(`latency profile ${path}: no source for ${unsourced.join(', ')}`);
   return p.data;

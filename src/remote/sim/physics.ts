@@ -116,7 +116,16 @@ export const SERVICE_DEPENDS_ON: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Services whose every call needs moray (SAPI serves from a local copy instead). */
-export const NEEDS_MORAY: ReadonlySet<string> = new Set(['napi', 'cnapi', 'vmapi', 'imgapi', 'papi', 'fwapi', 'workflow', 'ufds']);
+export const NEEDS_MORAY: ReadonlySet<string> = new Set([
+  'napi',
+  'cnapi',
+  'vmapi',
+  'imgapi',
+  'papi',
+  'fwapi',
+  'workflow',
+  'ufds',
+]);
 
 /**
  * Zones that configure themselves without asking SAPI on first boot. SAPI has

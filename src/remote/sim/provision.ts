@@ -26,11 +26,20 @@ export function nextAlias(world: SimWorld, service: string): string {
 /** The lowest admin IP in the provision range that no NIC, reservation or zone holds. */
 export function freeAdminIp(world: SimWorld): string | undefined {
   const st = world.state;
-  const taken = new Set([...st.sim.napiNics.map((n) => n.ip), ...st.sim.napiReservedIps, ...st.instances.map((i) => i.adminIp), ...st.servers.map((s) => s.adminIp)]);
+  const taken = new Set([
+    ...st.sim.napiNics.map((n) => n.ip),
+    ...st.sim.napiReservedIps,
+    ...st.instances.map((i) => i.adminIp),
+    ...st.servers.map((s) => s.adminIp),
+  ]);
   const toNum = (ip: string): number => ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
   const toIp = (n: number): string => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
   const net = parseCidr(st.adminNetwork.subnet);
-  for (let n = toNum(st.adminNetwork.provisionStartIp); n <= toNum(st.adminNetwork.provisionEndIp) && n < net.broadcast; n++) {
+  for (
+    let n = toNum(st.adminNetwork.provisionStartIp);
+    n <= toNum(st.adminNetwork.provisionEndIp) && n < net.broadcast;
+    n++
+  ) {
     if (!taken.has(toIp(n))) return toIp(n);
   }
   return undefined;
@@ -38,10 +47,17 @@ export function freeAdminIp(world: SimWorld): string | undefined {
 
 export type Provisioned = { ok: true; inst: ScenarioInstance } | { ok: false; error: string };
 
-export function provisionInstance(world: SimWorld, service: string, srv: ScenarioServer, alias = nextAlias(world, service), uuidAsked?: string): Provisioned {
+export function provisionInstance(
+  world: SimWorld,
+  service: string,
+  srv: ScenarioServer,
+  alias = nextAlias(world, service),
+  uuidAsked?: string,
+): Provisioned {
   const model = [...world.state.instances].reverse().find((i) => i.service === service);
   if (!model) return { ok: false, error: `no ${service} instance to take the image from` };
-  if (!world.imageInstalled(srv, model.image)) return { ok: false, error: `image ${model.image} is not installed on ${srv.hostname} (imgadm import it first)` };
+  if (!world.imageInstalled(srv, model.image))
+    return { ok: false, error: `image ${model.image} is not installed on ${srv.hostname} (imgadm import it first)` };
   const ip = freeAdminIp(world);
   if (!ip) return { ok: false, error: 'NAPI: no free IP on the admin network (SubnetFull)' };
   const uuid = uuidAsked ?? stableUuid('provision', service, alias, srv.uuid);
@@ -61,7 +77,13 @@ export function provisionInstance(world: SimWorld, service: string, srv: Scenari
     nicRegistration: 'ok',
   };
   world.state.instances.push(inst);
-  world.state.sim.napiNics.push({ mac: inst.mac!, ip, belongs_to_uuid: uuid, belongs_to_type: 'zone', owner_uuid: world.state.datacenter.adminUuid });
+  world.state.sim.napiNics.push({
+    mac: inst.mac!,
+    ip,
+    belongs_to_uuid: uuid,
+    belongs_to_type: 'zone',
+    owner_uuid: world.state.datacenter.adminUuid,
+  });
   // The SAPI record exists before the zone boots (CreateInstance stores it first).
   world.state.sim.sapiInstances.push({ uuid, service, alias, server: srv.uuid, createdAt: world.now() });
   if (service === 'manatee' && world.state.manatee) world.state.manatee.async.push(alias);

@@ -34,15 +34,25 @@ export async function materializeRestoreData(world: SimWorld, dir: string): Prom
   // Root only, as sync leaves it (its dumps carry usbkey_config).
   await privateDir(dir);
   const put = (rel: string, value: unknown, corruptName?: string): Promise<void> =>
-    corruptName && rel.endsWith(`/${corruptName}`) ? writeFileAtomic(dir, rel, CORRUPT) : writeJsonAtomic(dir, rel, value);
+    corruptName && rel.endsWith(`/${corruptName}`)
+      ? writeFileAtomic(dir, rel, CORRUPT)
+      : writeJsonAtomic(dir, rel, value);
 
   await writeJsonAtomic(dir, paths.dcSynced, { time: at(rd.syncedSecondsAgo), ok: true });
   await writeJsonAtomic(dir, paths.sdcApplication, sdcApplication(world));
   await writeJsonAtomic(dir, paths.services, sapiServices(world));
-  await writeJsonAtomic(dir, paths.servers, s.servers.map((srv) => cnapiServer(world, { ...srv, alive: true }, true)));
+  await writeJsonAtomic(
+    dir,
+    paths.servers,
+    s.servers.map((srv) => cnapiServer(world, { ...srv, alive: true }, true)),
+  );
   await writeJsonAtomic(dir, paths.adminNetwork, napiNetwork(world));
   await writeJsonAtomic(dir, paths.adminIps, napiIps(world));
-  await writeJsonAtomic(dir, paths.recoveryIps, s.recoveryIps.map((ip) => ({ ip, service: null })));
+  await writeJsonAtomic(
+    dir,
+    paths.recoveryIps,
+    s.recoveryIps.map((ip) => ({ ip, service: null })),
+  );
 
   const services = [...new Set(s.instances.map((i) => i.service))];
   const imagesWanted = new Set<string>();
@@ -59,7 +69,11 @@ export async function materializeRestoreData(world: SimWorld, dir: string): Prom
         const snap = `zones/${inst.uuid}/data@restore-${Math.floor(created / 1000)}`;
         const stream = makeSimStream(`zones/${inst.uuid}/data`, snap, 4096 + (inst.uuid.charCodeAt(0) % 16) * 256);
         await writeFileAtomic(dir, paths.datasetStream(svc, inst.uuid), stream);
-        await put(paths.datasetMeta(svc, inst.uuid), { snapshot: snap, time: at(opt.syncedSecondsAgo ?? rd.syncedSecondsAgo), bytes: stream.length }, opt.corrupt);
+        await put(
+          paths.datasetMeta(svc, inst.uuid),
+          { snapshot: snap, time: at(opt.syncedSecondsAgo ?? rd.syncedSecondsAgo), bytes: stream.length },
+          opt.corrupt,
+        );
       }
       if (!opt.missingImage) imagesWanted.add(inst.image);
     }

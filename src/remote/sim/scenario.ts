@@ -270,7 +270,10 @@ export class ScenarioError extends Error {
 }
 
 function pathOf(path: ReadonlyArray<PropertyKey>): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
 }
 
 /** Parse and cross-check a scenario; every error names the field. */
@@ -290,7 +293,8 @@ export function parseScenario(value: unknown, file = 'scenario'): Scenario {
   const local = s.servers.find((x) => x.hostname === s.localServer);
   check(local?.alive === true, 'localServer', 'the console runs on the local server, so it must be alive');
   (s.partitions ?? []).forEach((p, i) => {
-    for (const end of ['from', 'to'] as const) check(hostnames.has(p[end]), `partitions[${i}].${end}`, `"${p[end]}" is not one of servers[].hostname`);
+    for (const end of ['from', 'to'] as const)
+      check(hostnames.has(p[end]), `partitions[${i}].${end}`, `"${p[end]}" is not one of servers[].hostname`);
     check(p.from !== p.to, `partitions[${i}]`, 'a partition cuts two different servers apart');
   });
   // A uuid is unique per server: a live state may hold a dead server's zone and
@@ -302,8 +306,10 @@ export function parseScenario(value: unknown, file = 'scenario'): Scenario {
     const key = `${inst.server}/${inst.uuid}`;
     check(!seenUuid.has(key), `instances[${i}].uuid`, `uuid ${inst.uuid} is used twice on ${inst.server}`);
     seenUuid.add(key);
-    if (inst.externalIp !== undefined) check(!!s.externalNetwork, `instances[${i}].externalIp`, 'an external NIC needs externalNetwork');
-    if (inst.primaryNic === 'external') check(inst.externalIp !== undefined, `instances[${i}].primaryNic`, '"external" needs an externalIp');
+    if (inst.externalIp !== undefined)
+      check(!!s.externalNetwork, `instances[${i}].externalIp`, 'an external NIC needs externalNetwork');
+    if (inst.primaryNic === 'external')
+      check(inst.externalIp !== undefined, `instances[${i}].primaryNic`, '"external" needs an externalIp');
   });
   s.images.forEach((img, i) => {
     if (img.origin) check(imageIds.has(img.origin), `images[${i}].origin`, `origin ${img.origin} is not in images[]`);

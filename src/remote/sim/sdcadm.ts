@@ -26,7 +26,13 @@ export function sdcadm(world: SimWorld, here: ScenarioServer, args: string[]): C
   // Option values are not positional: `-s SERVER` (sdcadm lib/cli/do_create.js).
   const pos = args.filter((a, i) => !a.startsWith('-') && args[i - 1] !== '-s' && args[i - 1] !== '--servers');
   const sIdx = args.findIndex((a) => a === '-s' || a === '--servers');
-  if (pos[0] === 'create') return create(world, pos[1] ?? '', sIdx >= 0 ? args[sIdx + 1] ?? '' : '', args.includes('--dev-allow-multiple-instances'));
+  if (pos[0] === 'create')
+    return create(
+      world,
+      pos[1] ?? '',
+      sIdx >= 0 ? (args[sIdx + 1] ?? '') : '',
+      args.includes('--dev-allow-multiple-instances'),
+    );
   if (pos[0] === 'post-setup' && pos[1] === 'ha-binder') return haBinder(world, pos.slice(2));
   return fail(`the simulator knows "sdcadm create" and "sdcadm post-setup ha-binder", not "${args.join(' ')}"`);
 }
@@ -37,10 +43,14 @@ function findServer(world: SimWorld, name: string): ScenarioServer | undefined {
 
 function create(world: SimWorld, service: string, servers: string, devAllowMultiple: boolean): CmdResult {
   if (service === 'binder' || service === 'manatee' || service === 'zookeeper' || service === 'rabbitmq') {
-    return fail(`creating "${service}" instances is not supported: use "sdcadm post-setup ha-${service === 'manatee' ? 'manatee' : 'binder'}"`);
+    return fail(
+      `creating "${service}" instances is not supported: use "sdcadm post-setup ha-${service === 'manatee' ? 'manatee' : 'binder'}"`,
+    );
   }
   if (!HA_READY.has(service) && !devAllowMultiple) {
-    return fail(`The "${service}" service does not support proper operation with multiple instances. Running multiple instances is unsupported.\n(For development of Triton, this guard can be skipped with "--dev-allow-multiple-instances")`);
+    return fail(
+      `The "${service}" service does not support proper operation with multiple instances. Running multiple instances is unsupported.\n(For development of Triton, this guard can be skipped with "--dev-allow-multiple-instances")`,
+    );
   }
   const names = servers.split(',').filter(Boolean);
   if (names.length === 0) return fail('a server is required (-s SERVER)');
@@ -48,11 +58,15 @@ function create(world: SimWorld, service: string, servers: string, devAllowMulti
   let extra = 0;
   for (const name of names) {
     const srv = findServer(world, name);
-    if (!srv || !world.isAlive(srv.hostname) || srv.setup === false) return fail(`server "${name}" not found, not running or not set up`);
+    if (!srv || !world.isAlive(srv.hostname) || srv.setup === false)
+      return fail(`server "${name}" not found, not running or not set up`);
     if (service === 'dhcpd' && !srv.usbkey) return fail(`dhcpd needs /usbkey: ${srv.hostname} is not a headnode`);
     const r = provisionInstance(world, service, srv);
     if (!r.ok) return fail(r.error);
-    out.push(`Creating "${r.inst.alias}" instance on server ${srv.hostname}`, `Created ${r.inst.alias} (${r.inst.uuid}) on ${srv.hostname}, admin IP ${r.inst.adminIp}`);
+    out.push(
+      `Creating "${r.inst.alias}" instance on server ${srv.hostname}`,
+      `Created ${r.inst.alias} (${r.inst.uuid}) on ${srv.hostname}, admin IP ${r.inst.adminIp}`,
+    );
     extra += provisionMs(world);
   }
   return ok(out.join('\n') + '\n', extra);
@@ -66,7 +80,8 @@ function haBinder(world: SimWorld, names: string[]): CmdResult {
   const binders = world.state.instances.filter((i) => i.service === 'binder' && i.state !== 'destroyed');
   const listed = new Set(servers.map((s) => s!.hostname));
   const dropped = binders.filter((b) => !listed.has(b.server));
-  if (dropped.length) return fail(`binder(s) ${dropped.map((b) => b.alias).join(', ')} would be removed: that needs --allow-delete`);
+  if (dropped.length)
+    return fail(`binder(s) ${dropped.map((b) => b.alias).join(', ')} would be removed: that needs --allow-delete`);
   if (!world.zkQuorum()) return fail('the ZooKeeper ensemble has no quorum: fix the existing binders first');
   const out: string[] = [];
   let extra = 0;
@@ -78,6 +93,10 @@ function haBinder(world: SimWorld, names: string[]): CmdResult {
     extra += provisionMs(world);
   }
   if (out.length === 0) return ok('binder HA is already set up as asked: nothing to do\n');
-  out.push('Updated ZK_SERVERS in the sdc application, moray and manatee services', 'Waiting for the ZooKeeper ensemble: ok', 'Set the admin network resolvers to the binder IPs');
+  out.push(
+    'Updated ZK_SERVERS in the sdc application, moray and manatee services',
+    'Waiting for the ZooKeeper ensemble: ok',
+    'Set the admin network resolvers to the binder IPs',
+  );
   return ok(out.join('\n') + '\n', extra);
 }

@@ -35,7 +35,11 @@ export interface SimSshService {
   close(): Promise<void>;
 }
 
-export async function serveSimOverSsh(sim: SimDc, keys: SshKeys, opts: { connectTimeoutMs?: number; port?: number } = {}): Promise<SimSshService> {
+export async function serveSimOverSsh(
+  sim: SimDc,
+  keys: SshKeys,
+  opts: { connectTimeoutMs?: number; port?: number } = {},
+): Promise<SimSshService> {
   const server = await startSshServer({
     hostKey: keys.hostKey,
     authorizedKeys: keys.clientPublicKey !== undefined ? [keys.clientPublicKey] : [],
@@ -76,7 +80,12 @@ export async function serveSimOverSsh(sim: SimDc, keys: SshKeys, opts: { connect
       return h;
     },
     // Every simulated server answers on the same port with the same key: scan it for real.
-    hostKey: (hostname) => scanHostKey('127.0.0.1', sim.world.isAlive(hostname) ? server.port : blackholePort, opts.connectTimeoutMs ?? 2_000),
+    hostKey: (hostname) =>
+      scanHostKey(
+        '127.0.0.1',
+        sim.world.isAlive(hostname) ? server.port : blackholePort,
+        opts.connectTimeoutMs ?? 2_000,
+      ),
     http: sim.http,
     coordination: (members, o) => sim.coordination(members, o),
     restoreDataDir: sim.restoreDataDir,
@@ -102,13 +111,21 @@ export async function serveSimOverSsh(sim: SimDc, keys: SshKeys, opts: { connect
  * client key file and a known_hosts naming the server's key): what tests and
  * the bench need. One host key answers for every simulated server.
  */
-export async function serveSimOverSshWithFreshKeys(sim: SimDc, dir: string, opts: { connectTimeoutMs?: number } = {}): Promise<SimSshService> {
+export async function serveSimOverSshWithFreshKeys(
+  sim: SimDc,
+  dir: string,
+  opts: { connectTimeoutMs?: number } = {},
+): Promise<SimSshService> {
   const host = generateKeyPair();
   const client = generateKeyPair();
   const keyPath = join(dir, 'id');
   const known = join(dir, 'known_hosts');
   writeFileSync(keyPath, client.private, { mode: 0o600 });
-  const svc = await serveSimOverSsh(sim, { hostKey: host.private, clientPublicKey: client.public, clientPrivateKeyPath: keyPath, knownHostsPath: known }, opts);
+  const svc = await serveSimOverSsh(
+    sim,
+    { hostKey: host.private, clientPublicKey: client.public, clientPrivateKeyPath: keyPath, knownHostsPath: known },
+    opts,
+  );
   writeFileSync(known, `[127.0.0.1]:${svc.port} ${host.public}\n`);
   return svc;
 }

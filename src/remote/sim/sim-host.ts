@@ -58,10 +58,31 @@ export class SimHost implements Host {
     const srv = this.world.server(this.name);
     const timeout = (mayHaveRun: boolean): RemoteError =>
       opts.signal?.aborted
-        ? new RemoteError({ kind: 'aborted', host: this.name, argv, mayHaveRun, message: 'aborted', hint: 'the operator or the console stopped it' })
+        ? new RemoteError({
+            kind: 'aborted',
+            host: this.name,
+            argv,
+            mayHaveRun,
+            message: 'aborted',
+            hint: 'the operator or the console stopped it',
+          })
         : mayHaveRun
-          ? new RemoteError({ kind: 'timeout', host: this.name, argv, mayHaveRun, message: `no answer within ${opts.timeoutMs} ms`, hint: 'check the command by hand on that host before running anything again' })
-          : new RemoteError({ kind: 'unreachable', host: this.name, argv, mayHaveRun, message: `cannot reach ${this.name} over SSH (connection timed out)`, hint: `is ${this.name} powered on and on the admin network?` });
+          ? new RemoteError({
+              kind: 'timeout',
+              host: this.name,
+              argv,
+              mayHaveRun,
+              message: `no answer within ${opts.timeoutMs} ms`,
+              hint: 'check the command by hand on that host before running anything again',
+            })
+          : new RemoteError({
+              kind: 'unreachable',
+              host: this.name,
+              argv,
+              mayHaveRun,
+              message: `cannot reach ${this.name} over SSH (connection timed out)`,
+              hint: `is ${this.name} powered on and on the admin network?`,
+            });
     // A dead server answers nothing: the connection attempt runs into the timeout.
     if (!srv || !this.world.isAlive(this.name)) {
       this.connected = this.isLocal;
@@ -88,7 +109,14 @@ export class SimHost implements Host {
     if (fault === 'disconnect') {
       this.connected = this.isLocal;
       await waitWithin(latency / 2, deadline, opts.signal);
-      throw new RemoteError({ kind: 'connection-lost', host: this.name, argv, mayHaveRun: true, message: 'SSH connection dropped while the command ran', hint: 'the command may have completed; check its effect before running it again' });
+      throw new RemoteError({
+        kind: 'connection-lost',
+        host: this.name,
+        argv,
+        mayHaveRun: true,
+        message: 'SSH connection dropped while the command ran',
+        hint: 'the command may have completed; check its effect before running it again',
+      });
     }
     if (!(await waitWithin(latency, deadline, opts.signal))) throw timeout(true);
     if (opts.stdoutSink) {
@@ -146,7 +174,11 @@ export function simTransport(world: SimWorld): HttpTransport {
     }
     // No owner: a stopped zone on a live server refuses; a dead IP, or one only a
     // NIC off its segment has, leaves TCP connect attempts unanswered until the client gives up.
-    const live = owner?.inst ?? world.state.instances.find((i) => i.adminIp === url.hostname && i.state !== 'destroyed' && world.isAlive(i.server) && !plumbed(i));
+    const live =
+      owner?.inst ??
+      world.state.instances.find(
+        (i) => i.adminIp === url.hostname && i.state !== 'destroyed' && world.isAlive(i.server) && !plumbed(i),
+      );
     if (!live) return noAnswer();
     if (!(await waitWithin(world.latency('http'), deadline, req.signal))) return noAnswer();
     if (!world.isUp(live)) {
@@ -156,7 +188,8 @@ export function simTransport(world: SimWorld): HttpTransport {
     if (refused) throw refused;
     const fault = httpFault(world, req, url);
     if (fault === 'hang' || fault === 'disconnect') return noAnswer();
-    if (fault === 'fail') return { status: 500, body: JSON.stringify({ code: 'InternalError', message: 'simulated fault' }) };
+    if (fault === 'fail')
+      return { status: 500, body: JSON.stringify({ code: 'InternalError', message: 'simulated fault' }) };
     const ans = handleApi(world, live.service, req.method, url, req.body);
     world.checkEvents();
     const body = typeof ans.body === 'string' || Buffer.isBuffer(ans.body) ? ans.body : JSON.stringify(ans.body);
@@ -167,4 +200,3 @@ export function simTransport(world: SimWorld): HttpTransport {
     return { status: ans.status, body: Buffer.isBuffer(body) ? body.toString('latin1') : body };
   };
 }
-

@@ -175,7 +175,12 @@ async function runExec(
   try {
     if (stop.signal.aborted) return;
     const host = resolveHost();
-    const res = await host.run(argv, { stdin, timeoutMs: DAY_MS, signal: stop.signal, stdoutSink: channelSink(channel, () => closed) });
+    const res = await host.run(argv, {
+      stdin,
+      timeoutMs: DAY_MS,
+      signal: stop.signal,
+      stdoutSink: channelSink(channel, () => closed),
+    });
     if (stop.signal.aborted || closed) return;
     if (res.stdout) channel.write(res.stdout);
     finish(res.code, res.stderr);

@@ -24,11 +24,12 @@ export function inSubnet(nets: Networks, nic: SimNic): boolean {
 }
 
 function placeIn(nets: Networks, nic: SimNic): 'host' | 'network-or-broadcast' | 'outside' | 'no-network' {
-  const net = nic.nic_tag === 'admin' ? nets.adminNetwork : nic.nic_tag === 'external' ? nets.externalNetwork : undefined;
+  const net =
+    nic.nic_tag === 'admin' ? nets.adminNetwork : nic.nic_tag === 'external' ? nets.externalNetwork : undefined;
   if (!net) return 'no-network';
   if (!Ipv4.safeParse(nic.ip).success) return 'outside';
   const c = parseCidr(net.subnet);
   const n = ipToInt(nic.ip);
-  if (((n & ipToInt(c.netmask)) >>> 0) !== c.network) return 'outside';
+  if ((n & ipToInt(c.netmask)) >>> 0 !== c.network) return 'outside';
   return n === c.network || n === c.broadcast ? 'network-or-broadcast' : 'host';
 }

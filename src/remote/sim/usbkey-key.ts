@@ -47,9 +47,23 @@ export function sdcUsbkey(world: SimWorld, srv: ScenarioServer, args: string[]):
  * sdcadm rfd67 tools/create-headnode-prepare-data.sh, plus os and config).
  */
 export const USBKEY_TOP: ReadonlyMap<string, 'file' | 'dir'> = new Map([
-  ['.joyliveusb', 'file'], ['boot', 'dir'], ['config', 'file'], ['config.inc', 'dir'], ['license', 'file'], ['os', 'dir'], ['scripts', 'dir'],
-  ['tools.tar.gz', 'file'], ['cn_tools.tar.gz', 'file'], ['banner', 'file'], ['boot_archive.manifest', 'file'], ['firmware', 'dir'],
-  ['private', 'dir'], ['services', 'dir'], ['ur-scripts', 'dir'], ['usb_key.manifest', 'file'], ['version', 'file'],
+  ['.joyliveusb', 'file'],
+  ['boot', 'dir'],
+  ['config', 'file'],
+  ['config.inc', 'dir'],
+  ['license', 'file'],
+  ['os', 'dir'],
+  ['scripts', 'dir'],
+  ['tools.tar.gz', 'file'],
+  ['cn_tools.tar.gz', 'file'],
+  ['banner', 'file'],
+  ['boot_archive.manifest', 'file'],
+  ['firmware', 'dir'],
+  ['private', 'dir'],
+  ['services', 'dir'],
+  ['ur-scripts', 'dir'],
+  ['usb_key.manifest', 'file'],
+  ['version', 'file'],
 ]);
 
 /** `test -f|-d /mnt/usbkey/NAME` on a headnode whose key is mounted. */
@@ -85,7 +99,7 @@ function source(world: SimWorld, srv: ScenarioServer, dir: string, name: string)
 export function gtar(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult {
   const files = (srv.files ??= {});
   const f = args.findIndex((a) => /^-c?z?f$/.test(a));
-  const out = f >= 0 ? args[f + 1] ?? '' : '';
+  const out = f >= 0 ? (args[f + 1] ?? '') : '';
   if (!out || !args.includes('-czf')) return err(2, 'gtar: the simulator knows only gtar -czf OUT -C DIR NAMES...');
   const parent = out.replace(/\/[^/]+$/, '');
   if (!(`${parent}/` in files)) return err(2, `gtar: ${out}: Cannot open: No such file or directory`);
@@ -110,7 +124,12 @@ export function gtar(world: SimWorld, srv: ScenarioServer, args: string[]): CmdR
   }
   files[out] = `sim-tgz\n${members.map((m) => `${m}\n`).join('')}`;
   world.commit();
-  if (problems.length > 0) return { code: 2, stdout: '', stderr: `${problems.join('\n')}\ngtar: Exiting with failure status due to previous errors\n` };
+  if (problems.length > 0)
+    return {
+      code: 2,
+      stdout: '',
+      stderr: `${problems.join('\n')}\ngtar: Exiting with failure status due to previous errors\n`,
+    };
   return ok();
 }
 
@@ -132,20 +151,27 @@ export function tgzMembers(content: string | undefined): Map<string, { from: str
  */
 export function updatesImgadm(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult {
   const files = (srv.files ??= {});
-  if (args[0] === 'list' && args.includes('name=sdcadm') && args.includes('--latest')) return ok(`${SIM_SDCADM_IMAGE}\n`);
+  if (args[0] === 'list' && args.includes('name=sdcadm') && args.includes('--latest'))
+    return ok(`${SIM_SDCADM_IMAGE}\n`);
   // imgapi-cli passes key=value filters to ListImages, which matches tag.KEY (sdc-imgapi-cli lib/cli.js do_list).
   const tag = args.find((x) => x.startsWith('tag.buildstamp='));
-  if (args[0] === 'list' && args.includes('name=sdcadm') && tag) return ok(tag === `tag.buildstamp=${SIM_SDCADM_BUILDSTAMP}` ? `${SIM_SDCADM_DEPLOYED_IMAGE}\n` : '');
+  if (args[0] === 'list' && args.includes('name=sdcadm') && tag)
+    return ok(tag === `tag.buildstamp=${SIM_SDCADM_BUILDSTAMP}` ? `${SIM_SDCADM_DEPLOYED_IMAGE}\n` : '');
   if (args[0] === 'get-file') {
     const o = args.indexOf('-o');
-    const out = o >= 0 ? args[o + 1] ?? '' : '';
+    const out = o >= 0 ? (args[o + 1] ?? '') : '';
     const uuid = args.filter((a, i) => i > 0 && !a.startsWith('-') && i !== o + 1).pop();
-    if (uuid !== SIM_SDCADM_IMAGE && uuid !== SIM_SDCADM_DEPLOYED_IMAGE) return err(1, `updates-imgadm get-file: error (ResourceNotFound): image "${uuid ?? ''}" not found`);
+    if (uuid !== SIM_SDCADM_IMAGE && uuid !== SIM_SDCADM_DEPLOYED_IMAGE)
+      return err(1, `updates-imgadm get-file: error (ResourceNotFound): image "${uuid ?? ''}" not found`);
     if (!out) return err(1, 'updates-imgadm: the simulator writes the file only with -o FILE');
-    if (!(`${out.replace(/\/[^/]+$/, '')}/` in files)) return err(1, `updates-imgadm get-file: error: ENOENT, open '${out}'`);
+    if (!(`${out.replace(/\/[^/]+$/, '')}/` in files))
+      return err(1, `updates-imgadm get-file: error: ENOENT, open '${out}'`);
     files[out] = `#!/bin/sh\n# sdcadm installer ${uuid}\n`;
     world.commit();
     return ok();
   }
-  return err(1, `updates-imgadm: the simulator knows "list name=sdcadm --latest|tag.buildstamp=STAMP -H -o uuid" and "get-file -o FILE UUID", not "${args.join(' ')}"`);
+  return err(
+    1,
+    `updates-imgadm: the simulator knows "list name=sdcadm --latest|tag.buildstamp=STAMP -H -o uuid" and "get-file -o FILE UUID", not "${args.join(' ')}"`,
+  );
 }

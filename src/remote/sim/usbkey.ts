@@ -44,7 +44,11 @@ export function usbkeyOsListing(state: Pick<Scenario, 'servers'>, srv: ScenarioS
 }
 
 /** 'dir', 'file' or undefined for an absolute path under /usbkey/os or /usbkey/extra. */
-export function usbkeyEntry(state: Pick<Scenario, 'servers'>, srv: ScenarioServer, path: string): 'dir' | 'file' | undefined {
+export function usbkeyEntry(
+  state: Pick<Scenario, 'servers'>,
+  srv: ScenarioServer,
+  path: string,
+): 'dir' | 'file' | undefined {
   if (!srv.usbkey) return undefined;
   const p = path.replace(/\/+$/, '');
   if (p === '/usbkey' || p === '/usbkey/os' || p === '/usbkey/extra') return 'dir';
@@ -63,10 +67,17 @@ export function usbkeyEntry(state: Pick<Scenario, 'servers'>, srv: ScenarioServe
  * root_shadow='<crypt hash>', ufds_ldap_root_pw=<random hex>, ufds_admin_pw=<typed>):
  * the same values sapi0's usbkey_config carries (formats.ts earlyZoneSecrets).
  */
-export function usbkeyConfig(state: Pick<Scenario, 'datacenter' | 'adminNetwork' | 'instances'>, srv: ScenarioServer): string {
+export function usbkeyConfig(
+  state: Pick<Scenario, 'datacenter' | 'adminNetwork' | 'instances'>,
+  srv: ScenarioServer,
+): string {
   const { netmask } = parseCidr(state.adminNetwork.subnet);
   const services = [...new Set(state.instances.map((i) => i.service))].sort();
-  const ips = (svc: string): string => state.instances.filter((i) => i.service === svc).map((i) => i.adminIp).join(',');
+  const ips = (svc: string): string =>
+    state.instances
+      .filter((i) => i.service === svc)
+      .map((i) => i.adminIp)
+      .join(',');
   const mac = serverAdminMac(srv.uuid);
   return [
     '# Triton headnode configuration',

@@ -74,7 +74,9 @@ export class SimWorld extends WorldCore {
     const local = this.state.localServer;
     const flagged = (a: string, b: string): boolean => a === local && this.server(b)?.partitioned === true;
     if (flagged(from, to) || flagged(to, from)) return true;
-    return (this.state.partitions ?? []).some((p) => (p.from === from && p.to === to) || (p.from === to && p.to === from));
+    return (this.state.partitions ?? []).some(
+      (p) => (p.from === from && p.to === to) || (p.from === to && p.to === from),
+    );
   }
 
   /**
@@ -180,7 +182,10 @@ export class SimWorld extends WorldCore {
     // apart): with no record of its own uuid in moray, its setup fails.
     for (const i of this.state.instances) {
       if (!pending(i) || !BOOTS_WITHOUT_SAPI.has(i.service) || readyAt(i) > now) continue;
-      const ownRecord = i.service !== 'sapi' || this.state.sim.sapiMode !== 'full' || this.state.sim.sapiInstances.some((r) => r.uuid === i.uuid);
+      const ownRecord =
+        i.service !== 'sapi' ||
+        this.state.sim.sapiMode !== 'full' ||
+        this.state.sim.sapiInstances.some((r) => r.uuid === i.uuid);
       if (ownRecord) i.setupDoneAt = readyAt(i);
       else if (readyAt(i) + windowMs <= now) {
         i.state = 'setup_failed';
@@ -191,7 +196,7 @@ export class SimWorld extends WorldCore {
     const sapiSince = Math.min(
       ...this.liveInstances()
         .filter((i) => i.service === 'sapi' && i.state === 'running')
-        .map((i) => (i.bootStartedAt === undefined ? 0 : i.setupDoneAt ?? readyAt(i))),
+        .map((i) => (i.bootStartedAt === undefined ? 0 : (i.setupDoneAt ?? readyAt(i)))),
     );
     for (const i of this.state.instances) {
       if (!pending(i) || BOOTS_WITHOUT_SAPI.has(i.service)) continue;
@@ -279,7 +284,9 @@ export class SimWorld extends WorldCore {
     const image = String(payload['image_uuid'] ?? '');
     if (!this.imageInstalled(srv, image)) return { kind: 'image-missing', image };
     const tags = (payload['tags'] ?? {}) as Record<string, unknown>;
-    const nics = checked.nics.map((n) => (n.mac ? n : { ...n, mac: generatedMac(`${uuid}/${n.interface}/${this.now()}`) }));
+    const nics = checked.nics.map((n) =>
+      n.mac ? n : { ...n, mac: generatedMac(`${uuid}/${n.interface}/${this.now()}`) },
+    );
     const adminNic = nics.find((n) => n.nic_tag === 'admin');
     const ext = nics.find((n) => n.nic_tag === 'external');
     const alias = String(payload['alias'] ?? '');
@@ -327,18 +334,28 @@ export class SimWorld extends WorldCore {
     const admin = nicsOf(this.state, inst).find((n) => n.nic_tag === 'admin');
     if (admin && !inSubnet(this.state, admin)) {
       inst.nicRegistration = 'failed';
-      this.event(`net-agent: NIC ${inst.mac} of ${inst.alias}: ip ${inst.adminIp} cannot be outside subnet ${this.state.adminNetwork.subnet}`);
+      this.event(
+        `net-agent: NIC ${inst.mac} of ${inst.alias}: ip ${inst.adminIp} cannot be outside subnet ${this.state.adminNetwork.subnet}`,
+      );
       return;
     }
     const holder = nics.find((n) => n.ip === inst.adminIp && n.mac !== inst.mac);
     if (holder) {
       inst.nicRegistration = 'failed';
-      this.event(`net-agent: NIC ${inst.mac} of ${inst.alias}: IP ${inst.adminIp} is in use by ${holder.belongs_to_type} ${holder.belongs_to_uuid}`);
+      this.event(
+        `net-agent: NIC ${inst.mac} of ${inst.alias}: IP ${inst.adminIp} is in use by ${holder.belongs_to_type} ${holder.belongs_to_uuid}`,
+      );
       return;
     }
     inst.nicRegistration = 'ok';
     const same = nics.findIndex((n) => n.mac === inst.mac);
-    const rec = { mac: inst.mac!, ip: inst.adminIp, belongs_to_uuid: inst.uuid, belongs_to_type: 'zone' as const, owner_uuid: this.state.datacenter.adminUuid };
+    const rec = {
+      mac: inst.mac!,
+      ip: inst.adminIp,
+      belongs_to_uuid: inst.uuid,
+      belongs_to_type: 'zone' as const,
+      owner_uuid: this.state.datacenter.adminUuid,
+    };
     if (same >= 0) nics[same] = rec;
     else nics.push(rec);
   }
@@ -375,7 +392,11 @@ export class SimWorld extends WorldCore {
   }
 
   /** `imgadm install`: an image whose origin is not in the zpool cannot be installed (imgadm OriginNotInstalled). */
-  installImage(srv: ScenarioServer, uuid: string, origin: string | undefined): 'installed' | 'already-installed' | 'origin-missing' {
+  installImage(
+    srv: ScenarioServer,
+    uuid: string,
+    origin: string | undefined,
+  ): 'installed' | 'already-installed' | 'origin-missing' {
     const installed = this.imagesOn(srv);
     if (installed.includes(uuid)) return 'already-installed';
     if (origin && !installed.includes(origin)) return 'origin-missing';
@@ -389,13 +410,18 @@ export class SimWorld extends WorldCore {
    * an incremental stream applies only on top of the snapshot it was made
    * from; a full stream replaces an existing dataset only with -F.
    */
-  receiveDataset(inst: ScenarioInstance, stream: { snapshot: string; from?: string | undefined; bytes: number }, force: boolean): DatasetReceipt {
+  receiveDataset(
+    inst: ScenarioInstance,
+    stream: { snapshot: string; from?: string | undefined; bytes: number },
+    force: boolean,
+  ): DatasetReceipt {
     if (inst.state === 'running' || inst.state === 'setup_failed') return 'zone-running';
     const snap = stream.snapshot.split('@')[1] ?? 'received';
     const snaps = snapshotsOf(inst);
     if (stream.from !== undefined) {
       const newest = snaps.at(-1);
-      if (inst.data !== 'received' || !newest || newest.name !== stream.from.split('@')[1]) return 'not-on-newest-snapshot';
+      if (inst.data !== 'received' || !newest || newest.name !== stream.from.split('@')[1])
+        return 'not-on-newest-snapshot';
       inst.snapshots = [...snaps, { name: snap, at: this.now() }];
     } else {
       if (inst.delegatedDataset && !force) return 'exists-without-force';
@@ -404,7 +430,9 @@ export class SimWorld extends WorldCore {
     inst.data = 'received';
     const name = `zones/${inst.uuid}/data`;
     inst.receivedSnapshot = `${name}@${snap}`;
-    this.event(`zfs recv ${name} (${stream.from ? `incremental from ${stream.from}, ` : ''}${stream.bytes} bytes, snapshot ${stream.snapshot})`);
+    this.event(
+      `zfs recv ${name} (${stream.from ? `incremental from ${stream.from}, ` : ''}${stream.bytes} bytes, snapshot ${stream.snapshot})`,
+    );
     this.commit();
     return 'received';
   }

@@ -36,7 +36,13 @@ export function makeSimStream(dataset: string, snapshot: string, payloadBytes: n
 
 /** Bytes of the stream file makeSimStream would produce (header included), without building it. */
 export function simStreamLength(dataset: string, snapshot: string, payloadBytes: number, from?: string): number {
-  const h: SimStreamHeader = { dataset, snapshot, bytes: payloadBytes, ...(from ? { from } : {}), cksum: '0'.repeat(64) };
+  const h: SimStreamHeader = {
+    dataset,
+    snapshot,
+    bytes: payloadBytes,
+    ...(from ? { from } : {}),
+    cksum: '0'.repeat(64),
+  };
   return Buffer.byteLength(`${MAGIC} ${JSON.stringify(h)}\n`) + payloadBytes;
 }
 
@@ -45,23 +51,37 @@ export function simStreamLength(dataset: string, snapshot: string, payloadBytes:
  * the dataset's change rate over the simulated time between them (never more
  * than the whole dataset).
  */
-export function incrementalPayload(fromAt: number, toAt: number, speed: number, ratePerSecond: number, datasetBytes: number): number {
+export function incrementalPayload(
+  fromAt: number,
+  toAt: number,
+  speed: number,
+  ratePerSecond: number,
+  datasetBytes: number,
+): number {
   const simulatedSeconds = Math.max(0, ((toAt - fromAt) * speed) / 1000);
   return Math.min(datasetBytes, SIM_INCREMENTAL_MIN_BYTES + Math.round(ratePerSecond * simulatedSeconds));
 }
 
 export type StreamCheck =
-  | { ok: true; dataset: string; snapshot: string; bytes: number; from?: string }
-  | { ok: false; reason: string };
+  { ok: true; dataset: string; snapshot: string; bytes: number; from?: string } | { ok: false; reason: string };
 
 export function parseSimStream(buf: Buffer): StreamCheck {
   const nl = buf.indexOf(0x0a);
-  if (nl < 0 || !buf.subarray(0, MAGIC.length).equals(Buffer.from(MAGIC))) return { ok: false, reason: 'bad magic number' };
+  if (nl < 0 || !buf.subarray(0, MAGIC.length).equals(Buffer.from(MAGIC)))
+    return { ok: false, reason: 'bad magic number' };
   try {
     const h = JSON.parse(buf.subarray(MAGIC.length + 1, nl).toString('utf8')) as SimStreamHeader;
-    if (buf.length - nl - 1 !== h.bytes) return { ok: false, reason: `truncated: ${buf.length - nl - 1} of ${h.bytes} bytes` };
-    if (h.cksum !== undefined && sha(buf.subarray(nl + 1)) !== h.cksum) return { ok: false, reason: 'checksum mismatch' };
-    return { ok: true, dataset: h.dataset, snapshot: h.snapshot, bytes: h.bytes, ...(typeof h.from === 'string' ? { from: h.from } : {}) };
+    if (buf.length - nl - 1 !== h.bytes)
+      return { ok: false, reason: `truncated: ${buf.length - nl - 1} of ${h.bytes} bytes` };
+    if (h.cksum !== undefined && sha(buf.subarray(nl + 1)) !== h.cksum)
+      return { ok: false, reason: 'checksum mismatch' };
+    return {
+      ok: true,
+      dataset: h.dataset,
+      snapshot: h.snapshot,
+      bytes: h.bytes,
+      ...(typeof h.from === 'string' ? { from: h.from } : {}),
+    };
   } catch {
     return { ok: false, reason: 'bad header' };
   }
@@ -87,7 +107,8 @@ export const SIM_COMPRESS_RATIO = 2;
  */
 export function zstreamdumpOutput(buf: Buffer): { code: number; stdout: string; stderr: string } {
   const nl = buf.indexOf(0x0a);
-  if (nl < 0 || !buf.subarray(0, MAGIC.length).equals(Buffer.from(MAGIC))) return { code: 1, stdout: '', stderr: 'Invalid stream (bad magic number)\n' };
+  if (nl < 0 || !buf.subarray(0, MAGIC.length).equals(Buffer.from(MAGIC)))
+    return { code: 1, stdout: '', stderr: 'Invalid stream (bad magic number)\n' };
   let h: SimStreamHeader;
   try {
     h = JSON.parse(buf.subarray(MAGIC.length + 1, nl).toString('utf8')) as SimStreamHeader;
@@ -101,6 +122,7 @@ export function zstreamdumpOutput(buf: Buffer): { code: number; stdout: string; 
   if (payload.length < h.bytes) return { code: 0, stdout: begin + summary(0), stderr: '' };
   const computed = sha(payload.subarray(0, h.bytes));
   const end = `END checksum = ${h.cksum ?? computed}\n`;
-  const differs = h.cksum !== undefined && computed !== h.cksum ? 'Expected checksum differs from computed checksum\n' : '';
+  const differs =
+    h.cksum !== undefined && computed !== h.cksum ? 'Expected checksum differs from computed checksum\n' : '';
   return { code: 0, stdout: begin + end + differs + summary(1), stderr: '' };
 }

@@ -20,7 +20,10 @@ export function externalMacFor(uuid: string): string {
  * scripts/sdc-deploy.js addNic, TOOLS-1966). MTU and network_uuid are what NAPI
  * pushes into every NIC (sdc-net-agent lib/nic-fsm.js).
  */
-export function scenarioNics(state: Pick<Scenario, 'adminNetwork' | 'externalNetwork'>, inst: ScenarioInstance): SimNic[] {
+export function scenarioNics(
+  state: Pick<Scenario, 'adminNetwork' | 'externalNetwork'>,
+  inst: ScenarioInstance,
+): SimNic[] {
   const admin: SimNic = {
     interface: 'net0',
     mac: inst.mac ?? macFor(inst.uuid),

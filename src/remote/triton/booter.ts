@@ -11,7 +11,8 @@ import { type CallOptions, CommandFailedError, QUICK_TIMEOUT_MS, checkArg, runOp
 
 export const BOOTER_CACHE = '/tftpboot/cache';
 
-export const booterCacheDir = (zoneUuid: string): string => `/zones/${checkArg(Uuid, zoneUuid, 'dhcpd zone uuid')}/root${BOOTER_CACHE}`;
+export const booterCacheDir = (zoneUuid: string): string =>
+  `/zones/${checkArg(Uuid, zoneUuid, 'dhcpd zone uuid')}/root${BOOTER_CACHE}`;
 
 const CacheName = z.string().regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}\.json$/);
 

@@ -50,11 +50,7 @@ export class CommandFailedError extends Error {
 }
 
 /** RunOptions from CallOptions plus the command's default timeout. */
-export function runOptions(
-  opts: CallOptions,
-  defaultTimeoutMs: number,
-  stdin?: RunOptions['stdin'],
-): RunOptions {
+export function runOptions(opts: CallOptions, defaultTimeoutMs: number, stdin?: RunOptions['stdin']): RunOptions {
   const out: RunOptions = { timeoutMs: opts.timeoutMs ?? defaultTimeoutMs };
   if (opts.signal) out.signal = opts.signal;
   if (stdin !== undefined) out.stdin = stdin;

@@ -44,9 +44,15 @@ export function parseIpadmShowAddr(text: string): ZoneAddr[] {
     .filter((l) => l.trim() !== '')
     .map((line, i) => {
       const f = fields(line.trim());
-      if (f.length !== 3 || !f[0] || !f[1]) throw new ParseError(TOOL, `${i}`, `expected addrobj:state:addr, got ${JSON.stringify(line)}`);
+      if (f.length !== 3 || !f[0] || !f[1])
+        throw new ParseError(TOOL, `${i}`, `expected addrobj:state:addr, got ${JSON.stringify(line)}`);
       const [ip, prefix] = f[2]!.split('/');
-      return { addrobj: f[0], state: f[1], ip: ip ?? '', prefix: prefix === undefined || prefix === '' ? undefined : Number(prefix) };
+      return {
+        addrobj: f[0],
+        state: f[1],
+        ip: ip ?? '',
+        prefix: prefix === undefined || prefix === '' ? undefined : Number(prefix),
+      };
     });
 }
 

@@ -80,7 +80,11 @@ function parseBody(tool: string, lines: string[], firstLineNo: number): Body {
     while (i < lines.length && lines[i]!.trim() !== '' && !/^(warning|error):/.test(lines[i]!)) {
       const cells = lines[i]!.trim().split(/\s+/);
       if (cells.length !== cols.length) {
-        throw new ParseError(tool, `line ${firstLineNo + i}`, `${cells.length} cells under ${cols.length} columns (${cols.join(' ')})`);
+        throw new ParseError(
+          tool,
+          `line ${firstLineNo + i}`,
+          `${cells.length} cells under ${cols.length} columns (${cols.join(' ')})`,
+        );
       }
       rows.push(Object.fromEntries(cols.map((c, k) => [c, cells[k]!])));
       i++;
@@ -91,7 +95,9 @@ function parseBody(tool: string, lines: string[], firstLineNo: number): Body {
       body.hasPgTable = true;
     } else if (['PEERNAME', 'IP'].every((c) => cols.includes(c))) {
       const names = rows.map((r) => ({ role: r.ROLE, peername: r.PEERNAME, ip: r.IP }));
-      body.peerNames = parseValue(tool, z.object({ peerNames: z.array(ManateePeerName) }), { peerNames: names }).peerNames;
+      body.peerNames = parseValue(tool, z.object({ peerNames: z.array(ManateePeerName) }), {
+        peerNames: names,
+      }).peerNames;
     } else {
       throw new ParseError(tool, `line ${lineNo}`, `unknown table: ${cols.join(' ')}`);
     }
@@ -127,7 +133,8 @@ export function parseManateeShow(text: string): ManateeShow {
   else throw new ParseError(SHOW, 'mode', `unknown mode: ${JSON.stringify(modeText)}`);
   const freezeText = need('freeze');
   const frozenM = /^frozen(?:\s+since\s+(.*))?$/.exec(freezeText);
-  if (freezeText !== 'not frozen' && !frozenM) throw new ParseError(SHOW, 'freeze', `unreadable: ${JSON.stringify(freezeText)}`);
+  if (freezeText !== 'not frozen' && !frozenM)
+    throw new ParseError(SHOW, 'freeze', `unreadable: ${JSON.stringify(freezeText)}`);
 
   const body = parseBody(SHOW, rest, restStart);
   // `show` always prints the table header, even for an empty cluster.
@@ -169,4 +176,3 @@ export async function manateePgStatus(host: Host, zone: string, opts: CallOption
   const res = await runChecked(host, argv, runOptions(opts, QUICK_TIMEOUT_MS));
   return parseManateePgStatus(res.stdout);
 }
-

@@ -91,7 +91,10 @@ export function createNapi(client: ApiClientOptions) {
     async ping(opts?: ApiCallOptions): Promise<NapiPing> {
       return api.call({ method: 'GET', path: '/ping', schema: NapiPing }, opts);
     },
-    async listNetworks(filter: { name?: string; nic_tag?: string } = {}, opts?: ApiCallOptions): Promise<NapiNetwork[]> {
+    async listNetworks(
+      filter: { name?: string; nic_tag?: string } = {},
+      opts?: ApiCallOptions,
+    ): Promise<NapiNetwork[]> {
       const query = { name: filter.name, nic_tag: filter.nic_tag };
       return api.call({ method: 'GET', path: '/networks', query, schema: z.array(NapiNetwork) }, opts);
     },

@@ -21,21 +21,24 @@ export function sdcConfigValue(texts: string[], key: string): string | undefined
     const line = raw.replace(/^ */, '');
     if (!/^[a-zA-Z]/.test(line)) continue;
     const eq = line.indexOf('=');
-    if (eq > 0 && line.slice(0, eq) === key) value = line.slice(eq + 1).trim().replace(/^(['"])(.*)\1$/, '$2');
+    if (eq > 0 && line.slice(0, eq) === key)
+      value = line
+        .slice(eq + 1)
+        .trim()
+        .replace(/^(['"])(.*)\1$/, '$2');
   }
   return value;
 }
 
-export type PersistentKeys =
-  | { path: string }
-  | { path?: undefined; why: string };
+export type PersistentKeys = { path: string } | { path?: undefined; why: string };
 
 /** The file a boot copies to root's authorized_keys, from the two config texts. */
 export function persistentKeysPath(generic: string | undefined, config: string | undefined): PersistentKeys {
   if (config === undefined) return { why: `${USBKEY_CONFIG} is not there, so the boot reads no config.inc` };
   const name = sdcConfigValue([generic ?? '', config], 'root_authorized_keys_file');
   if (!name) return { why: `neither ${USBKEY_CONFIG_INC}/generic nor ${USBKEY_CONFIG} sets root_authorized_keys_file` };
-  if (!FileName.safeParse(name).success) return { why: `root_authorized_keys_file is "${name.slice(0, 80)}", not a file name in ${USBKEY_CONFIG_INC}` };
+  if (!FileName.safeParse(name).success)
+    return { why: `root_authorized_keys_file is "${name.slice(0, 80)}", not a file name in ${USBKEY_CONFIG_INC}` };
   return { path: `${USBKEY_CONFIG_INC}/${name}` };
 }
 

@@ -93,7 +93,10 @@ export function createSapi(client: ApiClientOptions) {
         opts,
       );
     },
-    async listServices(filter: { name?: string; application_uuid?: string } = {}, opts?: ApiCallOptions): Promise<SapiService[]> {
+    async listServices(
+      filter: { name?: string; application_uuid?: string } = {},
+      opts?: ApiCallOptions,
+    ): Promise<SapiService[]> {
       const query = { name: filter.name, application_uuid: filter.application_uuid };
       return api.call({ method: 'GET', path: '/services', query, schema: z.array(SapiService) }, opts);
     },
@@ -123,7 +126,10 @@ export function createSapi(client: ApiClientOptions) {
       return api.call({ method: 'GET', path: `/configs/${instSeg(uuid)}`, schema: SapiConfig }, opts);
     },
     async getInstancePayload(uuid: string, opts?: ApiCallOptions): Promise<SapiInstancePayload> {
-      return api.call({ method: 'GET', path: `/instances/${instSeg(uuid)}/payload`, schema: SapiInstancePayload }, opts);
+      return api.call(
+        { method: 'GET', path: `/instances/${instSeg(uuid)}/payload`, schema: SapiInstancePayload },
+        opts,
+      );
     },
   };
 }

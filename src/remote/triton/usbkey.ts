@@ -15,7 +15,10 @@ const UsbkeyPath = z.string().regex(/^\/usbkey\/(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'n
 const PlatformListing = z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'not a platform directory name'));
 
 export function parseUsbkeyOs(text: string): string[] {
-  const names = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const names = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   return parseValue(`ls -1 ${USBKEY_OS}`, PlatformListing, names);
 }
 
@@ -24,7 +27,10 @@ export function parseUsbkeyOs(text: string): string[] {
  * (sdc-cnapi lib/models/platform.js skips it too); null when /usbkey/os is not
  * there. Other failures throw.
  */
-export async function usbkeyPlatforms(host: Host, opts: CallOptions = {}): Promise<{ platforms: string[]; latest: boolean } | null> {
+export async function usbkeyPlatforms(
+  host: Host,
+  opts: CallOptions = {},
+): Promise<{ platforms: string[]; latest: boolean } | null> {
   const argv = ['ls', '-1', USBKEY_OS];
   const res = await host.run(argv, runOptions(opts, QUICK_TIMEOUT_MS));
   if (res.code !== 0 && /No such file or directory/.test(res.stderr)) return null;

@@ -12,13 +12,21 @@ import { VmadmNic, VmadmVm } from './vmadm.js';
 export const NicTag = z.string().regex(/^[A-Za-z0-9_]{1,31}(\/[0-9]{1,8})?$/, 'not a nic tag');
 /** vmadm's nics.*.ip: an address, or "dhcp" / "addrconf". */
 export const NicIp = z.union([Ipv4, z.enum(['dhcp', 'addrconf'])], { error: 'not an IPv4 address, dhcp or addrconf' });
-const Ipv4Cidr = z.string().regex(/^[0-9.]+\/([0-9]|[12][0-9]|3[0-2])$/, 'not an IPv4 address/prefix').refine((s) => Ipv4.safeParse(s.split('/')[0]).success, 'not an IPv4 address/prefix');
+const Ipv4Cidr = z
+  .string()
+  .regex(/^[0-9.]+\/([0-9]|[12][0-9]|3[0-2])$/, 'not an IPv4 address/prefix')
+  .refine((s) => Ipv4.safeParse(s.split('/')[0]).success, 'not an IPv4 address/prefix');
 const Ipv6Cidr = z.string().regex(/^[0-9a-fA-F:]{2,39}\/([0-9]{1,3})$/, 'not an IPv6 address/prefix');
 /** vmadm's nics.*.ips: address/prefix (v4 or v6), or "dhcp" / "addrconf". */
-export const NicIps = z.array(z.union([Ipv4Cidr, Ipv6Cidr, z.enum(['dhcp', 'addrconf'])], { error: 'not an address/prefix, dhcp or addrconf' }));
+export const NicIps = z.array(
+  z.union([Ipv4Cidr, Ipv6Cidr, z.enum(['dhcp', 'addrconf'])], { error: 'not an address/prefix, dhcp or addrconf' }),
+);
 
 export const DumpNic = VmadmNic.extend({
-  interface: z.string().regex(/^net[0-9]{1,3}$/, 'not a NIC interface name (netN)').optional(),
+  interface: z
+    .string()
+    .regex(/^net[0-9]{1,3}$/, 'not a NIC interface name (netN)')
+    .optional(),
   mac: Mac,
   nic_tag: NicTag,
   ip: NicIp.optional(),

@@ -57,7 +57,8 @@ export type VmadmVm = z.infer<typeof VmadmVm>;
 export const VMADM_NO_SUCH_ZONE = 'No such zone configured';
 
 /** stderr line of a successful `vmadm create` (exit 0). */
-export const VMADM_CREATED_RE = /^Successfully created VM ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/m;
+export const VMADM_CREATED_RE =
+  /^Successfully created VM ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/m;
 
 /** Create installs the zone and boots it; core zones usually take well under a minute. */
 export const VMADM_CREATE_TIMEOUT_MS = 10 * 60_000;
@@ -112,7 +113,11 @@ export async function vmadmCreate(
   );
   const m = VMADM_CREATED_RE.exec(res.stderr);
   if (!m) {
-    throw new ParseError('vmadm create', 'stderr', `no "Successfully created VM <uuid>" line in: ${lastLine(res.stderr) || '(empty)'}`);
+    throw new ParseError(
+      'vmadm create',
+      'stderr',
+      `no "Successfully created VM <uuid>" line in: ${lastLine(res.stderr) || '(empty)'}`,
+    );
   }
   return m[1]!;
 }
@@ -124,11 +129,7 @@ export async function vmadmStart(host: Host, uuid: string, opts: CallOptions = {
 }
 
 /** Exit 0 also when the VM was not running. force adds -F (halt without a clean shutdown). */
-export async function vmadmStop(
-  host: Host,
-  uuid: string,
-  opts: CallOptions & { force?: boolean } = {},
-): Promise<void> {
+export async function vmadmStop(host: Host, uuid: string, opts: CallOptions & { force?: boolean } = {}): Promise<void> {
   const argv = ['vmadm', 'stop', checkArg(Uuid, uuid, 'VM uuid')];
   if (opts.force) argv.push('-F');
   await runChecked(host, argv, runOptions(opts, VMADM_STOP_TIMEOUT_MS));

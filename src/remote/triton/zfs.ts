@@ -90,14 +90,20 @@ export async function zfsListSnapshots(host: Host, dataset: string, opts: CallOp
   if (res.code !== 0) throw new CommandFailedError(host.name, argv, res.code, res.stderr);
   const names = res.stdout.split('\n').filter((l) => l !== '');
   names.forEach((n, i) => {
-    if (!n.startsWith(`${ds}@`)) throw new ParseError('zfs list -t snapshot', `${i}`, `not a snapshot of ${ds}: ${JSON.stringify(n)}`);
+    if (!n.startsWith(`${ds}@`))
+      throw new ParseError('zfs list -t snapshot', `${i}`, `not a snapshot of ${ds}: ${JSON.stringify(n)}`);
   });
   return names;
 }
 
 /** `zfs recv <dataset>` fed from a stream (a `zfs send` from elsewhere). */
 /** force (-F): overwrite the empty dataset `vmadm create` made for a delegated dataset. */
-export async function zfsRecv(host: Host, dataset: string, stream: Readable, opts: CallOptions & { force?: boolean } = {}): Promise<void> {
+export async function zfsRecv(
+  host: Host,
+  dataset: string,
+  stream: Readable,
+  opts: CallOptions & { force?: boolean } = {},
+): Promise<void> {
   const argv = ['zfs', 'recv', ...(opts.force ? ['-F'] : []), checkArg(DatasetName, dataset, 'dataset')];
   await runChecked(host, argv, runOptions(opts, ZFS_RECV_TIMEOUT_MS, stream));
 }

@@ -57,7 +57,8 @@ export function parseZkStat(text: string): ZkStat {
   if (text.includes(ZK_NOT_SERVING_TEXT)) return { mode: 'not-serving', raw: text };
   if (text.includes(ZK_NOT_WHITELISTED_TEXT)) return { mode: 'four-letter-words-disabled', raw: text };
   const m = /^Mode:\s*(\S+)\s*$/m.exec(text);
-  if (!m) throw new ParseError('zk stat', 'Mode', `no "Mode:" line in the reply: ${JSON.stringify(text.slice(0, 200))}`);
+  if (!m)
+    throw new ParseError('zk stat', 'Mode', `no "Mode:" line in the reply: ${JSON.stringify(text.slice(0, 200))}`);
   const mode = m[1]!;
   if (mode !== 'leader' && mode !== 'follower' && mode !== 'standalone') {
     throw new ParseError('zk stat', 'Mode', `unknown mode ${JSON.stringify(mode)}`);

@@ -9,7 +9,11 @@ import type { Host } from '../host.js';
 export type StreamVerdict = { ok: true } | { ok: false; why: string };
 
 export function judgeZstreamdump(code: number, stdout: string, stderr: string): StreamVerdict {
-  if (code !== 0) return { ok: false, why: `exit ${code}: ${stderr.trim().split('\n').pop() || stdout.trim().split('\n').pop() || 'no output'}` };
+  if (code !== 0)
+    return {
+      ok: false,
+      why: `exit ${code}: ${stderr.trim().split('\n').pop() || stdout.trim().split('\n').pop() || 'no output'}`,
+    };
   const bad = /^.*(differs from computed checksum|invalid checksum|checksum mismatch).*$/im.exec(stdout);
   if (bad) return { ok: false, why: bad[0].trim() };
   if (!/^END checksum = /m.test(stdout)) return { ok: false, why: 'the stream ends before its END record (cut short)' };

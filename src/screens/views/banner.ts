@@ -14,9 +14,21 @@ export function bannerView(s: ConsoleState, c: ViewCtx): Line[] {
   const out: Line[] = [];
   const back = s.check?.problems.find((p) => p.code === 'PRIMARY_RETURNED');
   if (back) {
-    out.push([{ text: 'PRIMARY RETURNED', tone: 'fail', bold: true, inverse: true }, { text: ' CRIT: before anything else', tone: 'fail', bold: true }]);
-    out.push(...wrap(back.message, c.width - 1).slice(0, MESSAGE_LINES).map((w) => L(w, 'fail')));
-    if (back.fix) out.push(...wrap(`do: ${back.fix}`, c.width - 1).slice(0, FIX_LINES).map((w) => L(w, 'warn')));
+    out.push([
+      { text: 'PRIMARY RETURNED', tone: 'fail', bold: true, inverse: true },
+      { text: ' CRIT: before anything else', tone: 'fail', bold: true },
+    ]);
+    out.push(
+      ...wrap(back.message, c.width - 1)
+        .slice(0, MESSAGE_LINES)
+        .map((w) => L(w, 'fail')),
+    );
+    if (back.fix)
+      out.push(
+        ...wrap(`do: ${back.fix}`, c.width - 1)
+          .slice(0, FIX_LINES)
+          .map((w) => L(w, 'warn')),
+      );
   }
   if (s.run.fence && (s.screen === 'run' || s.screen === 'summary')) out.push(L(fit(`Fence: ${s.run.fence}`, c.width)));
   return out;

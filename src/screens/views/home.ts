@@ -20,7 +20,12 @@ export function homeView(s: ConsoleState, _c: ViewCtx): Line[] {
   const out: Line[] = [];
   const r = s.check;
   if (!r) {
-    out.push(L(s.checkError ? `Could not check the DC: ${s.checkError}` : `${s.loading ?? 'checking'}...`, s.checkError ? 'fail' : 'busy'));
+    out.push(
+      L(
+        s.checkError ? `Could not check the DC: ${s.checkError}` : `${s.loading ?? 'checking'}...`,
+        s.checkError ? 'fail' : 'busy',
+      ),
+    );
   } else {
     out.push(L('Headnodes:'));
     for (const h of r.headnodes) out.push(headnodeLine(h));
@@ -30,21 +35,40 @@ export function homeView(s: ConsoleState, _c: ViewCtx): Line[] {
     out.push(blank);
     out.push([
       { text: 'Primary: ' },
-      p ? { text: `${p.hostname} ${p.state.toUpperCase()}`, tone: p.state === 'alive' ? 'ok' : p.state === 'dead' ? 'fail' : 'warn', bold: true } : { text: 'unknown', tone: 'warn' },
+      p
+        ? {
+            text: `${p.hostname} ${p.state.toUpperCase()}`,
+            tone: p.state === 'alive' ? 'ok' : p.state === 'dead' ? 'fail' : 'warn',
+            bold: true,
+          }
+        : { text: 'unknown', tone: 'warn' },
       { text: `   (${r.mode} mode)` },
     ]);
     out.push([
       { text: 'Restore readiness: ' },
-      { text: r.verdict.toUpperCase(), tone: r.verdict === 'ready' ? 'ok' : r.verdict === 'degraded' ? 'warn' : 'fail', bold: true },
+      {
+        text: r.verdict.toUpperCase(),
+        tone: r.verdict === 'ready' ? 'ok' : r.verdict === 'degraded' ? 'warn' : 'fail',
+        bold: true,
+      },
       { text: `   ${crit} critical, ${warn} warning${warn === 1 ? '' : 's'}` },
     ]);
-    if (r.mode === 'disaster' && p?.state === 'dead') out.push(L('The primary is dead: choose 1 to restore its services on this headnode.', 'warn'));
+    if (r.mode === 'disaster' && p?.state === 'dead')
+      out.push(L('The primary is dead: choose 1 to restore its services on this headnode.', 'warn'));
   }
   out.push(blank);
   HOME_ITEMS.forEach((item, i) => {
     const sel = s.cursor === i;
-    const note = item === 'Secondary-headnode conversion' && s.convert.phase === 'running' ? '  (in progress: back to it)' : item.startsWith('Restore after') && (s.run.phase === 'running' || s.run.phase === 'failed') ? '  (in progress: back to it)' : '';
-    out.push([{ text: `${pointer(sel)}${i + 1} ${item}`, inverse: sel }, { text: note, tone: 'dim' }]);
+    const note =
+      item === 'Secondary-headnode conversion' && s.convert.phase === 'running'
+        ? '  (in progress: back to it)'
+        : item.startsWith('Restore after') && (s.run.phase === 'running' || s.run.phase === 'failed')
+          ? '  (in progress: back to it)'
+          : '';
+    out.push([
+      { text: `${pointer(sel)}${i + 1} ${item}`, inverse: sel },
+      { text: note, tone: 'dim' },
+    ]);
   });
   if (s.notice) out.push(blank, L(s.notice, 'warn'));
   return out;

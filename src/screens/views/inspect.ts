@@ -9,9 +9,11 @@ import { problemLines } from '../../state/problem.js';
 /** Lines of this screen stay within 79 columns, whatever the terminal's width. */
 const MAX_COLS = 79;
 
-const ageText = (sec: number | null): string => (sec === null ? '-' : sec < 3600 ? `${Math.round(sec / 60)} min` : `${(sec / 3600).toFixed(1)} h`);
+const ageText = (sec: number | null): string =>
+  sec === null ? '-' : sec < 3600 ? `${Math.round(sec / 60)} min` : `${(sec / 3600).toFixed(1)} h`;
 /** Word-wrapped; a word longer than the line (a path, a command) is cut, so no line is wider. */
-const fitWrap = (text: string, width: number, indent = ''): string[] => wrap(text, width, indent).flatMap((l) => (l.length > width ? hardWrap(l, width) : [l]));
+const fitWrap = (text: string, width: number, indent = ''): string[] =>
+  wrap(text, width, indent).flatMap((l) => (l.length > width ? hardWrap(l, width) : [l]));
 const yesNo = (b: boolean | null): string => (b === null ? '-' : b ? 'yes' : 'NO');
 
 /**
@@ -26,7 +28,11 @@ export function inspectView(s: ConsoleState, c: ViewCtx): Line[] {
   const here = r.headnodes.find((h) => h.local)?.hostname ?? 'here';
   const crit = r.problems.filter((p) => p.severity === 'critical').length;
   const out: Line[] = [];
-  for (const w of fitWrap(`Could each headnode's zones be restored from ${here} now? Verdict ${r.verdict.toUpperCase()} (${r.mode} mode): ${crit} critical, ${r.problems.length - crit} warnings`, width)) out.push(L(w));
+  for (const w of fitWrap(
+    `Could each headnode's zones be restored from ${here} now? Verdict ${r.verdict.toUpperCase()} (${r.mode} mode): ${crit} critical, ${r.problems.length - crit} warnings`,
+    width,
+  ))
+    out.push(L(w));
   out.push(blank);
   if (r.mode === 'disaster') out.push(...serviceTable(r.services), blank);
   for (const h of r.readiness ?? []) {
@@ -51,11 +57,21 @@ const restorableFrom = (h: HeadnodeReadiness): string => (h.local ? 'from anothe
 
 /** Disaster mode: one headnode's verdict in one line (home's headnodeLine shows its liveness). */
 function verdictLine(h: HeadnodeReadiness, state: string): Line {
-  return [{ text: `${h.hostname.padEnd(12)} ${state === 'alive' ? '' : `${state.toUpperCase()}, `}restorable ${restorableFrom(h)}: ` }, verdictSeg(h.restorable)];
+  return [
+    {
+      text: `${h.hostname.padEnd(12)} ${state === 'alive' ? '' : `${state.toUpperCase()}, `}restorable ${restorableFrom(h)}: `,
+    },
+    verdictSeg(h.restorable),
+  ];
 }
 
 function headnodeBlock(h: HeadnodeReadiness, width: number): Line[] {
-  const out: Line[] = [[{ text: `${h.hostname}${h.local ? ' (this one)' : ''}: restorable ${restorableFrom(h)}: ` }, verdictSeg(h.restorable)]];
+  const out: Line[] = [
+    [
+      { text: `${h.hostname}${h.local ? ' (this one)' : ''}: restorable ${restorableFrom(h)}: ` },
+      verdictSeg(h.restorable),
+    ],
+  ];
   if (h.why) for (const w of fitWrap(h.why, width, '  ')) out.push(L(w, 'dim'));
   if (h.services.length === 0) return [...out, L('  no zones known on it', 'dim')];
   out.push(L('  SERVICE    READY DATA AGE     IMAGE DATASET ZONE', 'dim'));
@@ -70,9 +86,13 @@ function headnodeBlock(h: HeadnodeReadiness, width: number): Line[] {
     out.push([
       { text: name },
       { text: (svc.ready ? 'yes' : 'NO').padEnd(5), tone: svc.ready ? 'ok' : 'fail' },
-      { text: ` ${yesNo(d.present).padEnd(4)} ${ageText(d.ageSeconds).padEnd(7)} ${yesNo(d.image).padEnd(5)} ${yesNo(d.dataset).padEnd(7)} ${svc.alias}` },
+      {
+        text: ` ${yesNo(d.present).padEnd(4)} ${ageText(d.ageSeconds).padEnd(7)} ${yesNo(d.image).padEnd(5)} ${yesNo(d.dataset).padEnd(7)} ${svc.alias}`,
+      },
     ]);
-    if (svc.why) for (const w of fitWrap(`${svc.ready ? 'note' : 'why'}: ${svc.why}`, width, '             ')) out.push(L(w, svc.ready ? 'warn' : 'fail'));
+    if (svc.why)
+      for (const w of fitWrap(`${svc.ready ? 'note' : 'why'}: ${svc.why}`, width, '             '))
+        out.push(L(w, svc.ready ? 'warn' : 'fail'));
   }
   return out;
 }
@@ -81,7 +101,12 @@ function headnodeBlock(h: HeadnodeReadiness, width: number): Line[] {
 function computeNodeLines(cns: readonly CnBootEntry[], width: number): Line[] {
   const out: Line[] = [L('Compute nodes, would each PXE boot again now:')];
   for (const c of cns) {
-    const mark = c.boots === null ? { text: '??', tone: 'warn' as const } : c.boots ? { text: 'YES', tone: 'ok' as const } : { text: 'NO', tone: 'fail' as const };
+    const mark =
+      c.boots === null
+        ? { text: '??', tone: 'warn' as const }
+        : c.boots
+          ? { text: 'YES', tone: 'ok' as const }
+          : { text: 'NO', tone: 'fail' as const };
     out.push([{ text: `  ${c.hostname.padEnd(12)} ` }, mark]);
     for (const w of fitWrap(c.why, width, '      ')) out.push(L(w, c.boots === false ? 'fail' : 'dim'));
   }
@@ -96,7 +121,9 @@ function serviceTable(services: readonly ServiceEntry[]): Line[] {
     out.push([
       { text: `${svc.name.padEnd(12)} ` },
       { text: (svc.ready ? 'yes' : 'NO').padEnd(6), tone: svc.ready ? 'ok' : 'fail' },
-      { text: ` ${(svc.restoreData.present ? 'yes' : 'NO').padEnd(5)} ${ageText(svc.restoreData.ageSeconds).padEnd(10)} ${(svc.restoreData.image ? 'yes' : 'NO').padEnd(6)} ${ds}` },
+      {
+        text: ` ${(svc.restoreData.present ? 'yes' : 'NO').padEnd(5)} ${ageText(svc.restoreData.ageSeconds).padEnd(10)} ${(svc.restoreData.image ? 'yes' : 'NO').padEnd(6)} ${ds}`,
+      },
     ]);
   }
   return out;

@@ -18,7 +18,8 @@ function logPane(s: ConsoleState, c: ViewCtx, room: number): Line[] {
     const page = Math.max(1, Math.min(room, 4));
     const start = Math.floor(Math.max(0, lines.length - 1) / page) * page;
     // Status and alias only: the uuids and details are in the journal.
-    const short = (l: { text: string; level: string }): string => (l.level === 'result' ? l.text.split(/\s+/).slice(0, 2).join(' ') : l.text);
+    const short = (l: { text: string; level: string }): string =>
+      l.level === 'result' ? l.text.split(/\s+/).slice(0, 2).join(' ') : l.text;
     return lines.slice(start, start + page).map((l) => L(fit(short(l), c.width), tone(l)));
   }
   const end = Math.max(0, s.run.log.length - s.scroll);
@@ -37,12 +38,21 @@ export function runView(s: ConsoleState, c: ViewCtx, promptLines: number): Line[
     for (let col = 0; col < cols; col++) {
       const svc = r.services[col * rows + row];
       if (!svc) continue;
-      line.push({ text: '[' }, { text: STATUS_WORD[svc.status], tone: STATUS_TONE[svc.status], bold: svc.status === 'running' }, { text: `] ${svc.alias}`.padEnd(cellW - 5) });
+      line.push(
+        { text: '[' },
+        { text: STATUS_WORD[svc.status], tone: STATUS_TONE[svc.status], bold: svc.status === 'running' },
+        { text: `] ${svc.alias}`.padEnd(cellW - 5) },
+      );
     }
     out.push(line);
   }
   const done = r.services.filter((x) => x.status === 'done').length;
-  out.push(L(`${done}/${r.services.length} done${r.phaseText && r.phase === 'running' && !r.current ? `   ${r.phaseText}` : ''}`, 'dim'));
+  out.push(
+    L(
+      `${done}/${r.services.length} done${r.phaseText && r.phase === 'running' && !r.current ? `   ${r.phaseText}` : ''}`,
+      'dim',
+    ),
+  );
   // The current action: on a serial line only once it has run a second or more,
   // so a flash of quick steps does not fill the line.
   const cur = r.current && r.phase === 'running' ? r.current : undefined;
@@ -52,11 +62,23 @@ export function runView(s: ConsoleState, c: ViewCtx, promptLines: number): Line[
     else {
       // The elapsed time is never the part cut off: a long summary gives way first.
       const took = ` (${secs} s)`;
-      out.push([{ text: '', spinner: true }, { text: ' now: ', bold: true }, { text: `${fit(cur.summary, c.width - 8 - took.length)}${took}` }], L(fit(`  ${cur.command}`, c.width), 'dim'));
+      out.push(
+        [
+          { text: '', spinner: true },
+          { text: ' now: ', bold: true },
+          { text: `${fit(cur.summary, c.width - 8 - took.length)}${took}` },
+        ],
+        L(fit(`  ${cur.command}`, c.width), 'dim'),
+      );
     }
   } else out.push(...(c.theme.serial ? [blank] : [blank, blank]));
   const room = Math.max(0, c.height - out.length - promptLines - 1);
-  out.push(L(c.theme.serial ? '-- zones done (full log: the journal) --' : '-- log ' + '-'.repeat(Math.max(0, c.width - 8)), 'dim'));
+  out.push(
+    L(
+      c.theme.serial ? '-- zones done (full log: the journal) --' : '-- log ' + '-'.repeat(Math.max(0, c.width - 8)),
+      'dim',
+    ),
+  );
   out.push(...logPane(s, c, room));
   return out;
 }
@@ -64,13 +86,36 @@ export function runView(s: ConsoleState, c: ViewCtx, promptLines: number): Line[
 export function summaryView(s: ConsoleState, c: ViewCtx): Line[] {
   const o = s.run.outcome;
   if (!o) return [L('no run yet')];
-  const out: Line[] = [[{ text: outcomeWord(o.exitCode), tone: o.exitCode === EXIT.ok ? 'ok' : 'fail', bold: true }, { text: `  (exit ${o.exitCode})` }], blank];
+  const out: Line[] = [
+    [
+      { text: outcomeWord(o.exitCode), tone: o.exitCode === EXIT.ok ? 'ok' : 'fail', bold: true },
+      { text: `  (exit ${o.exitCode})` },
+    ],
+    blank,
+  ];
   for (const l of o.message.split('\n')) for (const w of wrap(l, c.width - 1)) out.push(L(w));
   const r = s.run;
   const count = (st: string): number => r.services.filter((x) => x.status === st).length;
-  out.push(blank, L(`${count('done')} done, ${count('skipped')} skipped, ${count('failed')} failed, ${count('pending')} not started   ${runClock(s, true)}`));
-  if (o.report) out.push(blank, L('Report (Markdown, with a JSON twin):'), ...hardWrap(o.report, c.width - 2).map((w) => L(`  ${w}`)));
-  if (o.bundle) out.push(blank, L('Incident bundle (copy it off this headnode):'), ...hardWrap(o.bundle.path, c.width - 2).map((w) => L(`  ${w}`)), L('Status (for a status page):'), ...o.bundle.status.flatMap((l) => wrap(l, c.width - 2, '  ').map((w) => L(w))));
+  out.push(
+    blank,
+    L(
+      `${count('done')} done, ${count('skipped')} skipped, ${count('failed')} failed, ${count('pending')} not started   ${runClock(s, true)}`,
+    ),
+  );
+  if (o.report)
+    out.push(
+      blank,
+      L('Report (Markdown, with a JSON twin):'),
+      ...hardWrap(o.report, c.width - 2).map((w) => L(`  ${w}`)),
+    );
+  if (o.bundle)
+    out.push(
+      blank,
+      L('Incident bundle (copy it off this headnode):'),
+      ...hardWrap(o.bundle.path, c.width - 2).map((w) => L(`  ${w}`)),
+      L('Status (for a status page):'),
+      ...o.bundle.status.flatMap((l) => wrap(l, c.width - 2, '  ').map((w) => L(w))),
+    );
   if (o.next) out.push(blank, L('Next:'), ...wrap(o.next, c.width - 2, '  ').map((w) => L(w, 'warn')));
   out.push(blank, L('Enter: home', 'dim'));
   return out;

@@ -19,7 +19,9 @@ export function reduce(s: ConsoleState, e: Event): Result {
     case 'tick':
       return only({ ...s, now: e.now });
     case 'viewport':
-      return e.maxScroll === s.maxScroll ? only(s) : only({ ...s, maxScroll: e.maxScroll, scroll: Math.min(s.scroll, e.maxScroll) });
+      return e.maxScroll === s.maxScroll
+        ? only(s)
+        : only({ ...s, maxScroll: e.maxScroll, scroll: Math.min(s.scroll, e.maxScroll) });
     case 'loading':
       return only({ ...s, loading: e.what });
     case 'notice':

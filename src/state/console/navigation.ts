@@ -3,7 +3,12 @@
 import { only, type Input, type Result } from './events.js';
 import { CONVERT_IDLE, type ConsoleState, type Screen } from './state.js';
 
-export const HOME_ITEMS = ['Restore after a dead primary', 'Secondary-headnode conversion', 'Restore-readiness inspection', 'Quit'] as const;
+export const HOME_ITEMS = [
+  'Restore after a dead primary',
+  'Secondary-headnode conversion',
+  'Restore-readiness inspection',
+  'Quit',
+] as const;
 
 const clamp = (n: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, n));
 
@@ -35,7 +40,8 @@ export function onHome(s: ConsoleState, i: Input): Result {
   if (pick < 0 || pick >= n) return only(s);
   switch (HOME_ITEMS[pick]) {
     case 'Restore after a dead primary':
-      if (s.run.phase === 'running' || s.run.phase === 'failed') return only({ ...s, screen: 'run', history: ['home'] });
+      if (s.run.phase === 'running' || s.run.phase === 'failed')
+        return only({ ...s, screen: 'run', history: ['home'] });
       return only({ ...go(s, 'detect'), cursor: pick });
     case 'Restore-readiness inspection':
       return only(go(s, 'inspect'));

@@ -1,7 +1,15 @@
 // The questions at the bottom of the screen: while one is open, every key is
 // its answer. Choices are picked by the letters of src/state/choices.ts, by
 // number, or by arrows and Enter; typed fields take characters.
-import { CONVERT_CHOICES, FAILURE_CHOICES, FENCE_CHOICES, STEP_CHOICES, YES_NO, choiceByKey, type Choice } from '../choices.js';
+import {
+  CONVERT_CHOICES,
+  FAILURE_CHOICES,
+  FENCE_CHOICES,
+  STEP_CHOICES,
+  YES_NO,
+  choiceByKey,
+  type Choice,
+} from '../choices.js';
 import { fenceText } from '../fence.js';
 import { only, type Input, type Result } from './events.js';
 import { back } from './navigation.js';
@@ -26,7 +34,8 @@ function picked(i: Input, choice: number, list: readonly Choice[]): number {
 function yesNo(i: Input, choice: number): 'yes' | 'no' | undefined {
   const letter = i.t === 'char' ? YES_NO[choiceByKey(YES_NO, i.c)]?.id : undefined;
   if (letter === 'yes' || (i.t === 'enter' && YES_NO[choice]?.id === 'yes')) return 'yes';
-  if (letter === 'no' || (i.t === 'enter' && YES_NO[choice]?.id === 'no') || i.t === 'back' || i.t === 'quit') return 'no';
+  if (letter === 'no' || (i.t === 'enter' && YES_NO[choice]?.id === 'no') || i.t === 'back' || i.t === 'quit')
+    return 'no';
   return undefined;
 }
 
@@ -41,11 +50,13 @@ const TEXT_FIELDS: readonly Prompt['kind'][] = ['hostname', 'skip-reason', 'serv
 
 export function onPrompt(s: ConsoleState, p: Prompt, i: Input): Result {
   const set = (prompt: Prompt | undefined): ConsoleState => ({ ...s, prompt });
-  if (!TEXT_FIELDS.includes(p.kind) && ((i.t === 'char' && i.c === '?') || i.t === 'help')) return only({ ...s, help: true });
+  if (!TEXT_FIELDS.includes(p.kind) && ((i.t === 'char' && i.c === '?') || i.t === 'help'))
+    return only({ ...s, help: true });
   switch (p.kind) {
     case 'step': {
       const pick = picked(i, p.choice, STEP_CHOICES);
-      if (pick < 0 || pick >= STEP_CHOICES.length) return only(set({ ...p, choice: choose(p.choice, STEP_CHOICES.length, i) }));
+      if (pick < 0 || pick >= STEP_CHOICES.length)
+        return only(set({ ...p, choice: choose(p.choice, STEP_CHOICES.length, i) }));
       const a = STEP_CHOICES[pick]!.id;
       if (a === 'all') return only(set({ kind: 'all', remaining: p.total - p.index, choice: 0, from: p }));
       if (a === 'skip') return only(set({ kind: 'skip-reason', alias: p.alias, typed: '', from: p }));
@@ -63,7 +74,8 @@ export function onPrompt(s: ConsoleState, p: Prompt, i: Input): Result {
       const typed = typing(p, i);
       if (typed) return only(set(typed));
       if (i.t !== 'enter') return only(s);
-      if (p.typed.trim() !== p.word) return only(set({ ...p, typed: '', error: `"${p.typed.trim()}" is not ${p.word} (Esc: do not restore)` }));
+      if (p.typed.trim() !== p.word)
+        return only(set({ ...p, typed: '', error: `"${p.typed.trim()}" is not ${p.word} (Esc: do not restore)` }));
       return only(set(undefined), { t: 'noQuorumAnswer', yes: true });
     }
     case 'hostname':
@@ -74,22 +86,40 @@ export function onPrompt(s: ConsoleState, p: Prompt, i: Input): Result {
       if (i.t !== 'enter') return only(s);
       if (p.kind === 'skip-reason') {
         const reason = p.typed.trim() || 'skipped by the operator';
-        return only(set(undefined), p.from.kind === 'failure' ? { t: 'failureChoice', choice: 'skip', reason } : { t: 'answer', answer: 'skip', reason });
+        return only(
+          set(undefined),
+          p.from.kind === 'failure'
+            ? { t: 'failureChoice', choice: 'skip', reason }
+            : { t: 'answer', answer: 'skip', reason },
+        );
       }
-      if (p.typed.trim() !== p.expected) return only(set({ ...p, typed: '', error: `"${p.typed.trim()}" is not ${p.expected}` }));
-      return only(set({ kind: 'fence-method', hostname: p.expected, choice: 0, from: { kind: 'hostname', expected: p.expected, typed: '', why: p.why } }));
+      if (p.typed.trim() !== p.expected)
+        return only(set({ ...p, typed: '', error: `"${p.typed.trim()}" is not ${p.expected}` }));
+      return only(
+        set({
+          kind: 'fence-method',
+          hostname: p.expected,
+          choice: 0,
+          from: { kind: 'hostname', expected: p.expected, typed: '', why: p.why },
+        }),
+      );
     }
     case 'fence-method': {
       // Esc: back to the hostname; nothing runs until a method is picked.
       if (i.t === 'back') return only(set(p.from));
       const pick = picked(i, p.choice, FENCE_CHOICES);
-      if (pick < 0 || pick >= FENCE_CHOICES.length) return only(set({ ...p, choice: choose(p.choice, FENCE_CHOICES.length, i) }));
+      if (pick < 0 || pick >= FENCE_CHOICES.length)
+        return only(set({ ...p, choice: choose(p.choice, FENCE_CHOICES.length, i) }));
       const method = FENCE_CHOICES[pick]!.id;
-      return only({ ...set(undefined), run: { ...s.run, fence: fenceText(p.hostname, method) } }, { t: 'startRun', fenced: p.hostname, fenceMethod: method });
+      return only(
+        { ...set(undefined), run: { ...s.run, fence: fenceText(p.hostname, method) } },
+        { t: 'startRun', fenced: p.hostname, fenceMethod: method },
+      );
     }
     case 'failure': {
       const pick = picked(i, p.choice, FAILURE_CHOICES);
-      if (pick < 0 || pick >= FAILURE_CHOICES.length) return only(set({ ...p, choice: choose(p.choice, FAILURE_CHOICES.length, i) }));
+      if (pick < 0 || pick >= FAILURE_CHOICES.length)
+        return only(set({ ...p, choice: choose(p.choice, FAILURE_CHOICES.length, i) }));
       const c = FAILURE_CHOICES[pick]!.id;
       if (c === 'skip') return only(set({ kind: 'skip-reason', alias: s.run.failure?.what ?? '', typed: '', from: p }));
       return only({ ...set(undefined), run: { ...s.run, phase: 'running' } }, { t: 'failureChoice', choice: c });
@@ -100,11 +130,15 @@ export function onPrompt(s: ConsoleState, p: Prompt, i: Input): Result {
       if (typed) return only(set(typed));
       if (i.t !== 'enter' || p.typed.trim() === '') return only(s);
       const server = p.typed.trim();
-      return only({ ...set(undefined), scroll: 0, convert: { ...CONVERT_IDLE, phase: 'checking', server } }, { t: 'convertCheck', server });
+      return only(
+        { ...set(undefined), scroll: 0, convert: { ...CONVERT_IDLE, phase: 'checking', server } },
+        { t: 'convertCheck', server },
+      );
     }
     case 'convert-step': {
       const pick = picked(i, p.choice, CONVERT_CHOICES);
-      if (pick < 0 || pick >= CONVERT_CHOICES.length) return only(set({ ...p, choice: choose(p.choice, CONVERT_CHOICES.length, i) }));
+      if (pick < 0 || pick >= CONVERT_CHOICES.length)
+        return only(set({ ...p, choice: choose(p.choice, CONVERT_CHOICES.length, i) }));
       return only(set(undefined), { t: 'convertAnswer', answer: CONVERT_CHOICES[pick]!.id });
     }
     case 'quit': {

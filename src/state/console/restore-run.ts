@@ -15,13 +15,33 @@ export function reduceRestore(s: ConsoleState, e: RestoreEvent): Result {
     case 'planned':
       return only({ ...s, plan: e.plan, loading: undefined });
     case 'runStarted':
-      return only({ ...s, screen: 'run', history: ['home'], prompt: undefined, run: { phase: 'running', services: e.services, log: s.run.log, startedAt: s.run.startedAt ?? e.now, ...(s.run.fence ? { fence: s.run.fence } : {}) } });
+      return only({
+        ...s,
+        screen: 'run',
+        history: ['home'],
+        prompt: undefined,
+        run: {
+          phase: 'running',
+          services: e.services,
+          log: s.run.log,
+          startedAt: s.run.startedAt ?? e.now,
+          ...(s.run.fence ? { fence: s.run.fence } : {}),
+        },
+      });
     case 'phase':
       return only({ ...s, run: { ...s.run, phaseText: e.text } });
     case 'serviceStart':
-      return only({ ...s, now: Math.max(s.now, e.now), run: { ...s.run, services: s.run.services.map((x) => (x.key === e.key ? { ...x, status: 'running' } : x)) } });
+      return only({
+        ...s,
+        now: Math.max(s.now, e.now),
+        run: { ...s.run, services: s.run.services.map((x) => (x.key === e.key ? { ...x, status: 'running' } : x)) },
+      });
     case 'actionStart':
-      return only({ ...s, now: Math.max(s.now, e.now), run: { ...s.run, current: { alias: e.alias, summary: e.summary, command: e.command, startedAt: e.now } } });
+      return only({
+        ...s,
+        now: Math.max(s.now, e.now),
+        run: { ...s.run, current: { alias: e.alias, summary: e.summary, command: e.command, startedAt: e.now } },
+      });
     case 'log':
       return only({ ...s, run: { ...s.run, log: appendLog(s.run.log, e.lines, e.level) } });
     case 'serviceEnd': {
@@ -31,16 +51,30 @@ export function reduceRestore(s: ConsoleState, e: RestoreEvent): Result {
         ...s,
         run: {
           ...run,
-          services: s.run.services.map((x) => (x.key === e.key ? { ...x, status: e.status, ...(e.seconds !== undefined ? { seconds: e.seconds } : {}) } : x)),
+          services: s.run.services.map((x) =>
+            x.key === e.key
+              ? { ...x, status: e.status, ...(e.seconds !== undefined ? { seconds: e.seconds } : {}) }
+              : x,
+          ),
         },
       });
     }
     case 'failed':
-      return only({ ...s, run: { ...s.run, phase: 'failed', failure: e.failure }, prompt: { kind: 'failure', choice: 0 } });
+      return only({
+        ...s,
+        run: { ...s.run, phase: 'failed', failure: e.failure },
+        prompt: { kind: 'failure', choice: 0 },
+      });
     case 'finished': {
       const phase = e.outcome.exitCode === EXIT.ok ? 'done' : 'stopped';
       // Nothing runs any more: no current action.
-      const run: RunState = { phase, services: s.run.services, log: s.run.log, outcome: e.outcome, ...(s.run.startedAt !== undefined ? { startedAt: s.run.startedAt } : {}) };
+      const run: RunState = {
+        phase,
+        services: s.run.services,
+        log: s.run.log,
+        outcome: e.outcome,
+        ...(s.run.startedAt !== undefined ? { startedAt: s.run.startedAt } : {}),
+      };
       return only({ ...s, prompt: undefined, screen: 'summary', history: ['home'], run });
     }
   }
@@ -57,12 +91,19 @@ export function onRestoreScreen(s: ConsoleState, i: Input): Result {
     case 'strategy':
       if (i.t === 'up' || i.t === 'down') return only({ ...s, strategy: s.strategy === 'reuse' ? 'new' : 'reuse' });
       if (i.t === 'digit' && (i.n === 1 || i.n === 2)) return only({ ...s, strategy: i.n === 1 ? 'reuse' : 'new' });
-      if (i.t === 'enter') return only({ ...go(s, 'plan'), plan: undefined, loading: 'building the plan' }, { t: 'plan', strategy: s.strategy });
+      if (i.t === 'enter')
+        return only(
+          { ...go(s, 'plan'), plan: undefined, loading: 'building the plan' },
+          { t: 'plan', strategy: s.strategy },
+        );
       return only(s);
     case 'plan':
       if (i.t === 'enter' && s.plan) {
         if (s.plan.steps.length === 0) return only(s);
-        return only({ ...s, prompt: { kind: 'hostname', expected: s.check?.primary?.hostname ?? '', typed: '', why: fencingReason(s) } });
+        return only({
+          ...s,
+          prompt: { kind: 'hostname', expected: s.check?.primary?.hostname ?? '', typed: '', why: fencingReason(s) },
+        });
       }
       return scroll(s, i);
     case 'summary':

@@ -53,7 +53,12 @@ export type Prompt =
   /** Identity-taking or uncertain: the dead primary's hostname, typed. */
   | { kind: 'hostname'; expected: string; typed: string; why: string; error?: string }
   /** After the hostname: how it was fenced (journaled, in the report, shown on the run's screens). */
-  | { kind: 'fence-method'; hostname: string; choice: number; from: { kind: 'hostname'; expected: string; typed: string; why: string } }
+  | {
+      kind: 'fence-method';
+      hostname: string;
+      choice: number;
+      from: { kind: 'hostname'; expected: string; typed: string; why: string };
+    }
   | { kind: 'skip-reason'; alias: string; typed: string; from: StepPrompt | FailurePrompt }
   /** A step failed: retry, skip, stop. */
   | FailurePrompt
@@ -129,10 +134,26 @@ export const CONVERT_IDLE: ConvertUi = { phase: 'ask', server: '', text: [], run
 export const LOG_KEEP = 200;
 
 export function initialState(label: string, now: number): ConsoleState {
-  return { screen: 'home', history: [], help: false, label, strategy: 'reuse', cursor: 0, scroll: 0, maxScroll: 0, run: { phase: 'idle', services: [], log: [] }, convert: CONVERT_IDLE, now };
+  return {
+    screen: 'home',
+    history: [],
+    help: false,
+    label,
+    strategy: 'reuse',
+    cursor: 0,
+    scroll: 0,
+    maxScroll: 0,
+    run: { phase: 'idle', services: [], log: [] },
+    convert: CONVERT_IDLE,
+    now,
+  };
 }
 
 /** Appends lines to a log, keeping the last LOG_KEEP. */
-export function appendLog(log: readonly LogLine[], lines: readonly string[], level: LogLine['level'] = 'detail'): LogLine[] {
+export function appendLog(
+  log: readonly LogLine[],
+  lines: readonly string[],
+  level: LogLine['level'] = 'detail',
+): LogLine[] {
   return [...log, ...lines.map((text) => ({ text, level }))].slice(-LOG_KEEP);
 }

@@ -26,7 +26,14 @@ export interface ConvertTiming {
   settleMs: number;
 }
 
-export const DEFAULT_CONVERT_TIMING: ConvertTiming = { pollMs: 5_000, commandTimeoutMs: 10 * 60_000, bootTimeoutMs: 45 * 60_000, provisionTimeoutMs: 30 * 60_000, shutdownGraceMs: 3 * 60_000, settleMs: 3 * 60_000 };
+export const DEFAULT_CONVERT_TIMING: ConvertTiming = {
+  pollMs: 5_000,
+  commandTimeoutMs: 10 * 60_000,
+  bootTimeoutMs: 45 * 60_000,
+  provisionTimeoutMs: 30 * 60_000,
+  shutdownGraceMs: 3 * 60_000,
+  settleMs: 3 * 60_000,
+};
 
 export interface ConvertContext {
   dc: Dc;
@@ -67,17 +74,41 @@ export interface RunOpts {
 }
 
 /** Runs argv in `hostname`'s GZ; the output goes to the journal transcript. */
-export async function run(ctx: ConvertContext, a: ConvertAction, hostname: string, argv: string[], opts: RunOpts = {}): Promise<RunResult> {
-  const r = await ctx.host(hostname).run(argv, { timeoutMs: opts.timeoutMs ?? ctx.timing.commandTimeoutMs, ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
-  const out = opts.secret ? `(${r.stdout.length} bytes of output, not recorded: it holds password hashes)\n${r.stderr}` : `${r.stdout}${r.stderr}`;
+export async function run(
+  ctx: ConvertContext,
+  a: ConvertAction,
+  hostname: string,
+  argv: string[],
+  opts: RunOpts = {},
+): Promise<RunResult> {
+  const r = await ctx.host(hostname).run(argv, {
+    timeoutMs: opts.timeoutMs ?? ctx.timing.commandTimeoutMs,
+    ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
+  const out = opts.secret
+    ? `(${r.stdout.length} bytes of output, not recorded: it holds password hashes)\n${r.stderr}`
+    : `${r.stdout}${r.stderr}`;
   ctx.onOutput?.(a, `${hostname}$ ${argv.join(' ')} -> exit ${r.code}\n${out}`);
   return r;
 }
 
 /** As run, and a non-zero exit fails the action. Resolves with stdout. */
-export async function runOk(ctx: ConvertContext, a: ConvertAction, hostname: string, argv: string[], opts: RunOpts = {}): Promise<string> {
+export async function runOk(
+  ctx: ConvertContext,
+  a: ConvertAction,
+  hostname: string,
+  argv: string[],
+  opts: RunOpts = {},
+): Promise<string> {
   const r = await run(ctx, a, hostname, argv, opts);
-  if (r.code !== 0) throw fail(a, hostname, `exit ${r.code}: ${(r.stderr || r.stdout).trim()}`, `read the output above, fix the cause on ${hostname}, then rerun: finished steps are not repeated`);
+  if (r.code !== 0)
+    throw fail(
+      a,
+      hostname,
+      `exit ${r.code}: ${(r.stderr || r.stdout).trim()}`,
+      `read the output above, fix the cause on ${hostname}, then rerun: finished steps are not repeated`,
+    );
   return r.stdout;
 }
 
@@ -88,29 +119,56 @@ export async function test(ctx: ConvertContext, a: ConvertAction, flag: '-d' | '
 
 /** The target as CNAPI has it. */
 export async function server(ctx: ConvertContext): Promise<CnapiServer | null> {
-  return createCnapi({ transport: ctx.dc.http, baseUrl: ctx.cnapiUrl, timeoutMs: ctx.timing.commandTimeoutMs }).getServer(ctx.target.uuid, { timeoutMs: ctx.timing.commandTimeoutMs });
+  return createCnapi({
+    transport: ctx.dc.http,
+    baseUrl: ctx.cnapiUrl,
+    timeoutMs: ctx.timing.commandTimeoutMs,
+  }).getServer(ctx.target.uuid, { timeoutMs: ctx.timing.commandTimeoutMs });
 }
 
 export const isHeadnodeNow = (s: CnapiServer | null): boolean => !!s && s.headnode && s.setup && s.status === 'running';
 
 /** The new core zone of `service` on the target, as VMAPI lists it. */
-export async function instanceOnTarget(ctx: ConvertContext, service: string): Promise<{ uuid: string; alias: string; state: string; ip: string | undefined } | undefined> {
-  const vms = await createVmapi({ transport: ctx.dc.http, baseUrl: ctx.vmapiUrl, timeoutMs: ctx.timing.commandTimeoutMs }).listVms(
+export async function instanceOnTarget(
+  ctx: ConvertContext,
+  service: string,
+): Promise<{ uuid: string; alias: string; state: string; ip: string | undefined } | undefined> {
+  const vms = await createVmapi({
+    transport: ctx.dc.http,
+    baseUrl: ctx.vmapiUrl,
+    timeoutMs: ctx.timing.commandTimeoutMs,
+  }).listVms(
     { 'tag.smartdc_role': service, server_uuid: ctx.target.uuid, state: 'active' },
     { timeoutMs: ctx.timing.commandTimeoutMs },
   );
   const v = vms[0];
-  return v ? { uuid: v.uuid, alias: v.alias ?? '', state: v.state, ip: adminNicOf(v.nics)?.ip ?? undefined } : undefined;
+  return v
+    ? { uuid: v.uuid, alias: v.alias ?? '', state: v.state, ip: adminNicOf(v.nics)?.ip ?? undefined }
+    : undefined;
 }
 
 /** Polls `probe` until it says what it saw, the limit passes (a failure), or a stop is asked for. */
-export async function waitFor(ctx: ConvertContext, a: ConvertAction, limitMs: number, probe: () => Promise<string | undefined>, what: string, hint: string): Promise<string> {
+export async function waitFor(
+  ctx: ConvertContext,
+  a: ConvertAction,
+  limitMs: number,
+  probe: () => Promise<string | undefined>,
+  what: string,
+  hint: string,
+): Promise<string> {
   const until = Date.now() + limitMs;
   for (;;) {
     const got = await probe();
     if (got) return got;
-    if (Date.now() >= until) throw fail(a, ctx.dc.local.name, `${what} within ${limitMs >= 120_000 ? `${Math.round(limitMs / 60_000)} min` : `${Math.round(limitMs / 1000)} s`}`, hint);
-    if (ctx.signal?.aborted) throw fail(a, ctx.dc.local.name, 'stopped by the operator', 'rerun to continue: the wait starts again');
+    if (Date.now() >= until)
+      throw fail(
+        a,
+        ctx.dc.local.name,
+        `${what} within ${limitMs >= 120_000 ? `${Math.round(limitMs / 60_000)} min` : `${Math.round(limitMs / 1000)} s`}`,
+        hint,
+      );
+    if (ctx.signal?.aborted)
+      throw fail(a, ctx.dc.local.name, 'stopped by the operator', 'rerun to continue: the wait starts again');
     await sleep(ctx.timing.pollMs);
   }
 }

@@ -4,7 +4,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RemoteError } from '../../remote/errors.js';
 import { bootTimeMs, getSysinfo, isHeadnode } from '../../remote/triton/sysinfo.js';
-import type { ConvertAction, PrepareServerAction, RebootAction, WaitHeadnodeAction } from '../../state/convert-action.js';
+import type {
+  ConvertAction,
+  PrepareServerAction,
+  RebootAction,
+  WaitHeadnodeAction,
+} from '../../state/convert-action.js';
 import { ActionFailed } from '../procedure/action-failed.js';
 import { fail, isHeadnodeNow, run, runOk, server, waitFor, type ConvertContext, type KindHandler } from './context.js';
 
@@ -21,11 +26,18 @@ async function preparedAt(ctx: ConvertContext, a: ConvertAction): Promise<number
 async function rebootedSincePrepare(ctx: ConvertContext, a: ConvertAction): Promise<string | undefined> {
   try {
     const at = await preparedAt(ctx, a);
-    const boot = bootTimeMs(await getSysinfo(ctx.host(ctx.target.hostname), { timeoutMs: ctx.timing.commandTimeoutMs }));
-    return at !== undefined && boot !== undefined && boot >= at ? `it booted at ${new Date(boot).toISOString()}, after the preparation` : undefined;
+    const boot = bootTimeMs(
+      await getSysinfo(ctx.host(ctx.target.hostname), { timeoutMs: ctx.timing.commandTimeoutMs }),
+    );
+    return at !== undefined && boot !== undefined && boot >= at
+      ? `it booted at ${new Date(boot).toISOString()}, after the preparation`
+      : undefined;
   } catch (err) {
     // Not answering after a reboot was started: it is rebooting. Never reboot it again blindly.
-    if (err instanceof RemoteError && (err.kind === 'unreachable' || err.kind === 'timeout' || err.kind === 'connection-lost')) {
+    if (
+      err instanceof RemoteError &&
+      (err.kind === 'unreachable' || err.kind === 'timeout' || err.kind === 'connection-lost')
+    ) {
       return `${ctx.target.hostname} does not answer: taken as rebooting (the wait that follows checks it comes back)`;
     }
     throw err;
@@ -38,8 +50,14 @@ async function rebootedSincePrepare(ctx: ConvertContext, a: ConvertAction): Prom
  * headnode=true, sdc-headnode boot/loader.conf; the booter's PXE boot
  * parameters for a CN do not). It came back as a compute node.
  */
-async function bootedAsCnSincePrepare(ctx: ConvertContext, a: ConvertAction, seen: { preparedAt?: number } = {}): Promise<number | undefined> {
-  const si = await getSysinfo(ctx.host(ctx.target.hostname), { timeoutMs: ctx.timing.commandTimeoutMs }).catch(() => undefined);
+async function bootedAsCnSincePrepare(
+  ctx: ConvertContext,
+  a: ConvertAction,
+  seen: { preparedAt?: number } = {},
+): Promise<number | undefined> {
+  const si = await getSysinfo(ctx.host(ctx.target.hostname), { timeoutMs: ctx.timing.commandTimeoutMs }).catch(
+    () => undefined,
+  );
   const boot = si ? bootTimeMs(si) : undefined;
   if (!si || boot === undefined || isHeadnode(si)) return undefined;
   // The log line does not change while the server reboots: read once per wait.
@@ -69,7 +87,9 @@ export const prepareServer: KindHandler<PrepareServerAction> = {
     // Only this conversion's run counts: a log line from an earlier conversion
     // says nothing of the key now. Running the script again is harmless.
     if (!ctx.journaled.endedOk.has(a.id)) return { done: false };
-    return (await preparedAt(ctx, a)) !== undefined ? { done: true, why: '/var/log/headnode-prepare.log says it was prepared' } : { done: false };
+    return (await preparedAt(ctx, a)) !== undefined
+      ? { done: true, why: '/var/log/headnode-prepare.log says it was prepared' }
+      : { done: false };
   },
   async execute(ctx, a) {
     const out = await runOk(ctx, a, a.host, a.argv, { stdin: ctx.prepareScript });
@@ -99,7 +119,13 @@ export const reboot: KindHandler<RebootAction> = {
     ctx.rebootSentAt = Date.now();
     try {
       const r = await run(ctx, a, a.host, a.argv, { timeoutMs: Math.min(ctx.timing.commandTimeoutMs, 60_000) });
-      if (r.code !== 0) throw fail(a, a.host, `exit ${r.code}: ${(r.stderr || r.stdout).trim()}`, `reboot ${a.host} by hand (its console, or IPMI), then rerun: the wait picks it up`);
+      if (r.code !== 0)
+        throw fail(
+          a,
+          a.host,
+          `exit ${r.code}: ${(r.stderr || r.stdout).trim()}`,
+          `reboot ${a.host} by hand (its console, or IPMI), then rerun: the wait picks it up`,
+        );
     } catch (err) {
       if (err instanceof ActionFailed) throw err;
       // The link goes down with the server: that is the reboot happening.
@@ -110,7 +136,10 @@ export const reboot: KindHandler<RebootAction> = {
 };
 
 export const waitHeadnode: KindHandler<WaitHeadnodeAction> = {
-  prepare: async (ctx) => (isHeadnodeNow(await server(ctx)) ? { done: true, why: 'CNAPI shows it set up, running, headnode=true' } : { done: false }),
+  prepare: async (ctx) =>
+    isHeadnodeNow(await server(ctx))
+      ? { done: true, why: 'CNAPI shows it set up, running, headnode=true' }
+      : { done: false },
   execute(ctx, a) {
     const t = ctx.target;
     const seen: { preparedAt?: number } = {};
@@ -124,7 +153,9 @@ export const waitHeadnode: KindHandler<WaitHeadnodeAction> = {
         if (!isHeadnodeNow(s)) return undefined;
         // Boot 1 already says headnode=true, then headnode.sh reboots it once
         // more: only a server that stays up past the settle time is done.
-        const si = await getSysinfo(ctx.host(t.hostname), { timeoutMs: ctx.timing.commandTimeoutMs }).catch(() => undefined);
+        const si = await getSysinfo(ctx.host(t.hostname), { timeoutMs: ctx.timing.commandTimeoutMs }).catch(
+          () => undefined,
+        );
         const boot = si ? bootTimeMs(si) : undefined;
         if (boot === undefined || Date.now() - boot < ctx.timing.settleMs) return undefined;
         return `CNAPI: running, setup=true, headnode=true; up since ${new Date(boot).toISOString()}`;

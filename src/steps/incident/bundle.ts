@@ -6,7 +6,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { privateDirSync, writePrivateFileSync } from '../../remote/private-files.js';
-import { confirmationsText, statusText, summarizeIncident, timingsText, type IncidentSummary } from '../../state/incident.js';
+import {
+  confirmationsText,
+  statusText,
+  summarizeIncident,
+  timingsText,
+  type IncidentSummary,
+} from '../../state/incident.js';
 import { parseJournal } from '../../state/journal.js';
 import { redact, redactText } from '../../state/redact.js';
 import { tarGz, type TarFile } from './tar.js';
@@ -20,7 +26,9 @@ export interface IncidentBundle {
 
 /** The newest file in `dir` named prefix...suffix (their names carry an ISO stamp). */
 function newest(dir: string, prefix: string, suffix: string): string | undefined {
-  const names = readdirSync(dir).filter((n) => n.startsWith(prefix) && n.endsWith(suffix)).sort();
+  const names = readdirSync(dir)
+    .filter((n) => n.startsWith(prefix) && n.endsWith(suffix))
+    .sort();
   return names.length ? join(dir, names.at(-1)!) : undefined;
 }
 
@@ -50,15 +58,17 @@ function redactedJournal(text: string): string {
 
 const README = (s: IncidentSummary, names: string[]): string =>
   [
-    `Incident bundle of triton-recover: ${s.job} ${s.subject ?? ''} ${s.dc ? `in ${s.dc}` : ''}`.replace(/ +/g, ' ').trim(),
+    `Incident bundle of triton-recover: ${s.job} ${s.subject ?? ''} ${s.dc ? `in ${s.dc}` : ''}`
+      .replace(/ +/g, ' ')
+      .trim(),
     '',
     'status.txt          the three lines for a status page',
     'timings.txt         per step and in total, against the 1 h goal (RFD 67); summary.json the same as data',
     'confirmations.txt   every run and every operator decision, in order',
-    'journal.jsonl       the journal, every line redacted (the plan\'s payloads too)',
+    "journal.jsonl       the journal, every line redacted (the plan's payloads too)",
     'plan.json           the plan the run executed, redacted',
     'check.json          what the check found before anything changed (when the run got that far)',
-    'report.md/.json     the run\'s report (when it wrote one)',
+    "report.md/.json     the run's report (when it wrote one)",
     '',
     'Secrets (/usbkey/config passwords and hashes, UFDS passwords, private keys) are replaced by <redacted>.',
     `Files here: ${names.join(', ')}`,
@@ -67,7 +77,11 @@ const README = (s: IncidentSummary, names: string[]): string =>
 
 /** Make the bundle of the journal in `dir` (a restore's journal dir, or a conversion's). */
 export function makeIncidentBundle(dir: string, now: Date = new Date(), check?: unknown): IncidentBundle {
-  const journalPath = existsSync(join(dir, 'journal.jsonl')) ? join(dir, 'journal.jsonl') : existsSync(dir) ? newest(dir, 'journal-', '.jsonl') : undefined;
+  const journalPath = existsSync(join(dir, 'journal.jsonl'))
+    ? join(dir, 'journal.jsonl')
+    : existsSync(dir)
+      ? newest(dir, 'journal-', '.jsonl')
+      : undefined;
   const journalText = journalPath ? readFileSync(journalPath, 'utf8') : '';
   const entries = parseJournal(journalText).entries;
   const summary = summarizeIncident(entries);
@@ -107,5 +121,10 @@ export function bundleAfterRun(dir: string, check?: unknown): IncidentBundle | u
 
 /** What a run prints at its end: where the bundle is, and the status text. */
 export function bundleLines(b: IncidentBundle): string[] {
-  return [`incident bundle: ${b.path}`, `  (copy it off this headnode: scp root@<this headnode>:${b.path} .)`, 'status (for a status page):', ...b.status.map((l) => `  ${l}`)];
+  return [
+    `incident bundle: ${b.path}`,
+    `  (copy it off this headnode: scp root@<this headnode>:${b.path} .)`,
+    'status (for a status page):',
+    ...b.status.map((l) => `  ${l}`),
+  ];
 }

@@ -45,7 +45,11 @@ export function tarGz(dir: string, files: readonly TarFile[], mtime: Date = new 
   const parts: Buffer[] = [header(`${dir}/`, 0, 0o700, t, '5')];
   for (const f of files) {
     const body = typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : f.content;
-    parts.push(header(`${dir}/${f.name}`, body.length, f.mode ?? 0o600, t, '0'), body, Buffer.alloc((BLOCK - (body.length % BLOCK)) % BLOCK));
+    parts.push(
+      header(`${dir}/${f.name}`, body.length, f.mode ?? 0o600, t, '0'),
+      body,
+      Buffer.alloc((BLOCK - (body.length % BLOCK)) % BLOCK),
+    );
   }
   parts.push(Buffer.alloc(BLOCK * 2));
   return gzipSync(Buffer.concat(parts));

@@ -27,7 +27,16 @@ export class JobJournal {
 
   /** The run begins: who, from where, which process. */
   started(r: RunStart): void {
-    this.journal.append({ t: 'run', command: r.command, who: r.who, host: hostname(), pid: process.pid, job: r.job, ...(r.strategy ? { strategy: r.strategy } : {}), ...(r.identity ? { identity: r.identity } : {}) });
+    this.journal.append({
+      t: 'run',
+      command: r.command,
+      who: r.who,
+      host: hostname(),
+      pid: process.pid,
+      job: r.job,
+      ...(r.strategy ? { strategy: r.strategy } : {}),
+      ...(r.identity ? { identity: r.identity } : {}),
+    });
   }
 
   /** The plan, kept whole: a rerun executes this one, not one rebuilt from restore-data. */
@@ -47,7 +56,12 @@ export class JobJournal {
 
   /** An action's output, for the transcript (already redacted by the caller). */
   output(id: string, stdout: string, stderr: string): void {
-    this.journal.append({ t: 'output', id, stdout: stdout.slice(0, OUTPUT_KEEP), stderr: stderr.slice(0, OUTPUT_KEEP) });
+    this.journal.append({
+      t: 'output',
+      id,
+      stdout: stdout.slice(0, OUTPUT_KEEP),
+      stderr: stderr.slice(0, OUTPUT_KEEP),
+    });
   }
 
   /** The run stopped (done, failed, asked to stop): the journal stays open for a rerun. */

@@ -55,7 +55,11 @@ export interface RunActionOptions<A> {
 }
 
 /** Runs one action; true when it executed, false when prepare found it done. */
-export async function runJournaledAction<A extends JournaledAction>(handler: ActionHandler<A>, a: A, o: RunActionOptions<A>): Promise<boolean> {
+export async function runJournaledAction<A extends JournaledAction>(
+  handler: ActionHandler<A>,
+  a: A,
+  o: RunActionOptions<A>,
+): Promise<boolean> {
   const t0 = Date.now();
   const ms = (): number => Date.now() - t0;
   const stop = (): Interrupted | undefined => o.interrupted?.();
@@ -68,12 +72,27 @@ export async function runJournaledAction<A extends JournaledAction>(handler: Act
         throw stop() ?? handler.failure(a, 'checking what already exists', err);
       });
   if (p.done) {
-    o.journal.append({ t: 'end', id: a.id, ok: true, skipped: true, detail: `already done: ${p.why}`, durationMs: ms() });
+    o.journal.append({
+      t: 'end',
+      id: a.id,
+      ok: true,
+      skipped: true,
+      detail: `already done: ${p.why}`,
+      durationMs: ms(),
+    });
     o.onEnd?.(a, { ok: true, skipped: true, detail: p.why, ms: ms() });
     return false;
   }
   const call = handler.journaled?.(a) ?? a;
-  o.journal.append({ t: 'start', id: a.id, service: o.step, kind: a.kind, host: a.host, ...(call.argv ? { argv: [...call.argv] } : {}), ...(call.http ? { http: call.http } : {}) });
+  o.journal.append({
+    t: 'start',
+    id: a.id,
+    service: o.step,
+    kind: a.kind,
+    host: a.host,
+    ...(call.argv ? { argv: [...call.argv] } : {}),
+    ...(call.http ? { http: call.http } : {}),
+  });
   try {
     const detail = await handler.execute(a).catch((err: unknown) => {
       // A wait cut short proves nothing: the rerun checks again.

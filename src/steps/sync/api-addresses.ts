@@ -56,10 +56,16 @@ export function apiAddresses(
     .map((ip) => `http://${ip}`);
   const meta = apiUrls(app, svc);
   if (live.length > 0) return { urls: [...new Set([...live, ...meta])], live };
-  return { urls: meta, live, fallback: `no admin NIC known for a ${svc} instance (neither vmadm here nor VMAPI said): ${svc} is looked for at the setup-time ${svc}_admin_ips (${meta.join(', ') || 'none'})` };
+  return {
+    urls: meta,
+    live,
+    fallback: `no admin NIC known for a ${svc} instance (neither vmadm here nor VMAPI said): ${svc} is looked for at the setup-time ${svc}_admin_ips (${meta.join(', ') || 'none'})`,
+  };
 }
 
 /** Said when the API answered only at a metadata address though its instances' NICs were known. */
 export function answeredAt(svc: string, a: ApiAddresses, base: string): string | undefined {
-  return a.live.length > 0 && !a.live.includes(base) ? `${svc} did not answer at ${a.live.join(', ')} (its instances' admin NICs) but at ${base}, from the setup-time ${svc}_admin_ips` : undefined;
+  return a.live.length > 0 && !a.live.includes(base)
+    ? `${svc} did not answer at ${a.live.join(', ')} (its instances' admin NICs) but at ${base}, from the setup-time ${svc}_admin_ips`
+    : undefined;
 }

@@ -44,7 +44,10 @@ export interface DatasetJob {
 }
 
 async function sizeOf(path: string): Promise<number | undefined> {
-  return stat(path).then((s) => s.size, () => undefined);
+  return stat(path).then(
+    (s) => s.size,
+    () => undefined,
+  );
 }
 
 /** The metadata held, when readable; a damaged file just means "start over with a full send". */
@@ -71,10 +74,17 @@ async function chainWhole(root: string, svc: string, uuid: string, meta: Dataset
  * here fails the dataset: the real send would not fare better. noC: this zfs
  * predates `send -c` (getopt's "invalid option 'c'").
  */
-async function estimate(host: Host, argv: string[], timeoutMs: number): Promise<{ size: number | undefined; noC: boolean }> {
+async function estimate(
+  host: Host,
+  argv: string[],
+  timeoutMs: number,
+): Promise<{ size: number | undefined; noC: boolean }> {
   const r = await host.run([argv[0]!, argv[1]!, '-n', '-P', ...argv.slice(2)], { timeoutMs });
   const m = /^size\s+(\d+)$/m.exec(`${r.stdout}\n${r.stderr}`);
-  return { size: r.code === 0 && m ? Number(m[1]) : undefined, noC: r.code !== 0 && /invalid option 'c'/.test(r.stderr) };
+  return {
+    size: r.code === 0 && m ? Number(m[1]) : undefined,
+    noC: r.code !== 0 && /invalid option 'c'/.test(r.stderr),
+  };
 }
 
 export async function syncDataset(j: DatasetJob): Promise<{ result: DatasetSyncResult; warnings: string[] }> {
@@ -83,14 +93,20 @@ export async function syncDataset(j: DatasetJob): Promise<{ result: DatasetSyncR
   const warnings: string[] = [];
   const prev = await heldMeta(j.root, j.service, j.uuid);
   // A chain that failed its last verification is replaced by a full send.
-  const failedCheck = (await readVerified(j.root, j.service))?.datasets.some((v) => v.uuid === j.uuid && !v.ok) ?? false;
+  const failedCheck =
+    (await readVerified(j.root, j.service))?.datasets.some((v) => v.uuid === j.uuid && !v.ok) ?? false;
   const whole = prev && !failedCheck ? await chainWhole(j.root, j.service, j.uuid, prev) : false;
 
   const before = await zfsListSnapshots(j.host, ds, quick).catch((e: unknown) => {
     throw asStepError(e, j.host.name, ['zfs', 'list', '-t', 'snapshot', ds]);
   });
   if (before === null) {
-    throw new SyncStepError(j.host.name, `zfs list ${ds}`, `${ds} does not exist there, though vmadm get lists it as delegated`, `check the zone ${j.uuid} on ${j.host.name} (zfs list -r zones/${j.uuid})`);
+    throw new SyncStepError(
+      j.host.name,
+      `zfs list ${ds}`,
+      `${ds} does not exist there, though vmadm get lists it as delegated`,
+      `check the zone ${j.uuid} on ${j.host.name} (zfs list -r zones/${j.uuid})`,
+    );
   }
   const taken = j.now();
   const snap = checkArg(DatasetName, `${ds}@${snapshotName(taken, j.owner)}`, 'snapshot');
@@ -104,7 +120,10 @@ export async function syncDataset(j: DatasetJob): Promise<{ result: DatasetSyncR
   // -c sends blocks as stored, compressed (illumos 7252, 2017): less on the admin
   // network and on every headnode's disk; zfs recv takes it on any platform that has it.
   let argv = ['zfs', 'send', '-c', ...sendArgs];
-  const rel = decision.kind === 'full' ? paths.datasetStream(j.service, j.uuid) : paths.datasetIncrement(j.service, j.uuid, decision.n);
+  const rel =
+    decision.kind === 'full'
+      ? paths.datasetStream(j.service, j.uuid)
+      : paths.datasetIncrement(j.service, j.uuid, decision.n);
   const what = `the ${decision.kind} stream of ${ds} (${j.alias})`;
   const metaPath = join(j.root, paths.datasetMeta(j.service, j.uuid));
   let bytes: number;
@@ -142,12 +161,16 @@ export async function syncDataset(j: DatasetJob): Promise<{ result: DatasetSyncR
   }
 
   const time = taken.toISOString();
-  const meta = decision.kind === 'full' ? metaAfterFull(snap, time, bytes) : metaAfterIncremental(prev!, j.uuid, { from: decision.from, snapshot: snap, bytes, time });
+  const meta =
+    decision.kind === 'full'
+      ? metaAfterFull(snap, time, bytes)
+      : metaAfterIncremental(prev!, j.uuid, { from: decision.from, snapshot: snap, bytes, time });
   await writeJsonAtomic(j.root, paths.datasetMeta(j.service, j.uuid), meta);
 
   // Only now that the new chain is recorded: old chain files go (after a full send, all of them).
   const dir = join(j.root, paths.svcDir(j.service));
-  for (const f of strayIncrements(await readdir(dir).catch(() => []), j.uuid, meta)) await unlink(join(dir, f)).catch(() => undefined);
+  for (const f of strayIncrements(await readdir(dir).catch(() => []), j.uuid, meta))
+    await unlink(join(dir, f)).catch(() => undefined);
 
   // The source keeps only the snapshot the next incremental starts from.
   const destroyed: string[] = [];
@@ -157,11 +180,21 @@ export async function syncDataset(j: DatasetJob): Promise<{ result: DatasetSyncR
       await runChecked(j.host, d, quick);
       destroyed.push(old);
     } catch (e) {
-      warnings.push(`could not destroy the old snapshot ${old} on ${j.host.name} (${asStepError(e, j.host.name, d).detail}): the next sync tries again`);
+      warnings.push(
+        `could not destroy the old snapshot ${old} on ${j.host.name} (${asStepError(e, j.host.name, d).detail}): the next sync tries again`,
+      );
     }
   }
   return {
-    result: { alias: j.alias, uuid: j.uuid, kind: decision.kind, ...(decision.kind === 'full' ? { why: decision.why } : {}), snapshot: snap, bytes, destroyed },
+    result: {
+      alias: j.alias,
+      uuid: j.uuid,
+      kind: decision.kind,
+      ...(decision.kind === 'full' ? { why: decision.why } : {}),
+      snapshot: snap,
+      bytes,
+      destroyed,
+    },
     warnings,
   };
 }

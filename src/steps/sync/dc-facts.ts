@@ -44,7 +44,12 @@ export interface DcFacts {
 }
 
 /** Where SAPI might answer, best first. */
-export async function sapiCandidates(dc: Dc, root: string, explicit: string | undefined, timing: SyncTiming): Promise<{ urls: string[]; tried: string[] }> {
+export async function sapiCandidates(
+  dc: Dc,
+  root: string,
+  explicit: string | undefined,
+  timing: SyncTiming,
+): Promise<{ urls: string[]; tried: string[] }> {
   const urls: string[] = [];
   const tried: string[] = [];
   const add = (u: string | undefined): void => {
@@ -53,20 +58,31 @@ export async function sapiCandidates(dc: Dc, root: string, explicit: string | un
   };
   if (explicit !== undefined) {
     const r = ApiUrl.safeParse(explicit);
-    if (!r.success) throw new SyncStepError(dc.local.name, `--sapi-url ${explicit}`, r.error.issues[0]?.message ?? 'invalid', 'give it as http://<SAPI admin IP>');
+    if (!r.success)
+      throw new SyncStepError(
+        dc.local.name,
+        `--sapi-url ${explicit}`,
+        r.error.issues[0]?.message ?? 'invalid',
+        'give it as http://<SAPI admin IP>',
+      );
     add(r.data);
   }
   try {
-    const app = parseJson('restore-data dc/sdc-application.json', SapiApplication, await readFile(join(root, paths.sdcApplication), 'utf8'));
+    const app = parseJson(
+      'restore-data dc/sdc-application.json',
+      SapiApplication,
+      await readFile(join(root, paths.sdcApplication), 'utf8'),
+    );
     for (const u of apiUrls(app, 'sapi')) add(u);
-    tried.push('the last sync\'s dc/sdc-application.json');
+    tried.push("the last sync's dc/sdc-application.json");
   } catch {
     tried.push('no readable dc/sdc-application.json from an earlier sync');
   }
   try {
     // Every core zone is told where SAPI is (customer_metadata sapi-url); headnodes run some.
     const zones = await vmadmLookup(dc.local, { 'tags.smartdc_type': 'core' }, { timeoutMs: timing.commandTimeoutMs });
-    for (const z of zones) add(typeof z.customer_metadata?.['sapi-url'] === 'string' ? z.customer_metadata['sapi-url'] : undefined);
+    for (const z of zones)
+      add(typeof z.customer_metadata?.['sapi-url'] === 'string' ? z.customer_metadata['sapi-url'] : undefined);
     tried.push(`sapi-url of ${zones.length} core zone(s) on ${dc.local.name}`);
   } catch (e) {
     tried.push(`vmadm lookup on ${dc.local.name} failed: ${(e as Error).message}`);
@@ -75,7 +91,12 @@ export async function sapiCandidates(dc: Dc, root: string, explicit: string | un
 }
 
 /** The first base URL whose call succeeds, or the last failure. */
-async function firstAnswer<T>(urls: readonly string[], call: (base: string) => Promise<T>, here: string, what: string): Promise<{ base: string; value: T }> {
+async function firstAnswer<T>(
+  urls: readonly string[],
+  call: (base: string) => Promise<T>,
+  here: string,
+  what: string,
+): Promise<{ base: string; value: T }> {
   let last: SyncStepError | undefined;
   for (const base of urls) {
     try {
@@ -109,16 +130,22 @@ export async function gatherDcFacts(dc: Dc, sapiUrls: readonly string[], timing:
     'GET /applications?name=sdc',
   );
   const application = sapi.value.app;
-  const services = (await sapi.value.s.listServices({ application_uuid: application.uuid }, opts).catch((e: unknown) => {
-    throw asStepError(e, here, `GET ${sapi.base}/services`);
-  })).filter((s) => s.application_uuid === application.uuid);
+  const services = (
+    await sapi.value.s.listServices({ application_uuid: application.uuid }, opts).catch((e: unknown) => {
+      throw asStepError(e, here, `GET ${sapi.base}/services`);
+    })
+  ).filter((s) => s.application_uuid === application.uuid);
   const instances = await sapi.value.s.listInstances({}, opts).catch((e: unknown) => {
     throw asStepError(e, here, `GET ${sapi.base}/instances`);
   });
   const errors: string[] = [];
   const warnings: string[] = [];
   // Admin NICs of the core zones on this headnode first: VMAPI's own address too.
-  const adminIps = adminIpsByZone(await vmadmLookup(dc.local, { 'tags.smartdc_type': 'core' }, { timeoutMs: timing.commandTimeoutMs }).catch(() => []));
+  const adminIps = adminIpsByZone(
+    await vmadmLookup(dc.local, { 'tags.smartdc_type': 'core' }, { timeoutMs: timing.commandTimeoutMs }).catch(
+      () => [],
+    ),
+  );
   const found = new Map<string, ApiAddresses>();
   const where = (svc: string): string[] => {
     const a = apiAddresses(svc, services, instances, adminIps, application);
@@ -136,7 +163,14 @@ export async function gatherDcFacts(dc: Dc, sapiUrls: readonly string[], timing:
   try {
     const vms = await firstAnswer(
       where('vmapi'),
-      (base) => createVmapi({ transport, baseUrl: base }).listVms({ state: 'active', ...(typeof admin === 'string' && Uuid.safeParse(admin).success ? { owner_uuid: admin } : {}) }, opts),
+      (base) =>
+        createVmapi({ transport, baseUrl: base }).listVms(
+          {
+            state: 'active',
+            ...(typeof admin === 'string' && Uuid.safeParse(admin).success ? { owner_uuid: admin } : {}),
+          },
+          opts,
+        ),
       here,
       'GET /vms?state=active',
     );
@@ -144,13 +178,30 @@ export async function gatherDcFacts(dc: Dc, sapiUrls: readonly string[], timing:
     for (const v of vms.value) if (v.server_uuid) vmServers.set(v.uuid, v.server_uuid);
     adminIpsByZone(vms.value, adminIps);
   } catch (e) {
-    warnings.push(`VMAPI did not answer (${asStepError(e, here, 'GET /vms').message}): where each zone runs is taken from SAPI's params.server_uuid`);
+    warnings.push(
+      `VMAPI did not answer (${asStepError(e, here, 'GET /vms').message}): where each zone runs is taken from SAPI's params.server_uuid`,
+    );
   }
-  const cnapi = await firstAnswer(where('cnapi'), (base) => createCnapi({ transport, baseUrl: base }).listServers({ extras: ['sysinfo'] }, opts), here, 'GET /servers?extras=sysinfo');
+  const cnapi = await firstAnswer(
+    where('cnapi'),
+    (base) => createCnapi({ transport, baseUrl: base }).listServers({ extras: ['sysinfo'] }, opts),
+    here,
+    'GET /servers?extras=sysinfo',
+  );
   saidAt('cnapi', cnapi.base);
   const servers = cnapi.value;
 
-  const facts: DcFacts = { sapiUrl: sapi.base, application, services, instances, servers, vmServers, imgapiUrls: where('imgapi'), errors, warnings };
+  const facts: DcFacts = {
+    sapiUrl: sapi.base,
+    application,
+    services,
+    instances,
+    servers,
+    vmServers,
+    imgapiUrls: where('imgapi'),
+    errors,
+    warnings,
+  };
   try {
     const napi = await firstAnswer(
       where('napi'),
@@ -170,7 +221,9 @@ export async function gatherDcFacts(dc: Dc, sapiUrls: readonly string[], timing:
     saidAt('napi', napi.base);
   } catch (e) {
     const se = asStepError(e, here, 'GET /networks?name=admin');
-    errors.push(`NAPI: ${se.message}: dc/admin-network.json, dc/admin-ips.json and dc/recovery-ips.json keep their last good copy (next: ${se.next})`);
+    errors.push(
+      `NAPI: ${se.message}: dc/admin-network.json, dc/admin-ips.json and dc/recovery-ips.json keep their last good copy (next: ${se.next})`,
+    );
   }
   return facts;
 }

@@ -12,7 +12,12 @@ import { lastGoodOf } from './service.js';
 export async function recordDcFailure(root: string, at: Date, error: string): Promise<void> {
   if (!(await exists(join(root, paths.layout)))) return;
   const lastGood = lastGoodOf(await readSynced(root, paths.dcSynced));
-  await writeJsonAtomic(root, paths.dcSynced, { time: at.toISOString(), ok: false, error, ...(lastGood ? { lastGood } : {}) });
+  await writeJsonAtomic(root, paths.dcSynced, {
+    time: at.toISOString(),
+    ok: false,
+    error,
+    ...(lastGood ? { lastGood } : {}),
+  });
 }
 
 /** The end of a whole run: the layout marker (once), then dc/synced.json, ok or naming every problem. */
@@ -21,9 +26,13 @@ export async function writeDcStatus(root: string, startedAt: () => string, probl
   const prev = await readSynced(root, paths.dcSynced);
   const lastGood = lastGoodOf(prev);
   const time = startedAt();
-  await writeJsonAtomic(root, paths.dcSynced, problems.length === 0
-    ? { time, ok: true }
-    : { time, ok: false, error: problems.join('; '), ...(lastGood ? { lastGood } : {}) });
+  await writeJsonAtomic(
+    root,
+    paths.dcSynced,
+    problems.length === 0
+      ? { time, ok: true }
+      : { time, ok: false, error: problems.join('; '), ...(lastGood ? { lastGood } : {}) },
+  );
 }
 
 async function readSynced(root: string, rel: string): Promise<Synced | undefined> {
@@ -35,5 +44,8 @@ async function readSynced(root: string, rel: string): Promise<Synced | undefined
 }
 
 async function exists(p: string): Promise<boolean> {
-  return access(p).then(() => true, () => false);
+  return access(p).then(
+    () => true,
+    () => false,
+  );
 }

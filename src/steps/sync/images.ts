@@ -43,7 +43,13 @@ export class ImageStore {
   /** The image and its origins, held here once this returns. */
   async ensure(uuid: string, seen: Set<string> = new Set()): Promise<void> {
     if (this.ok.has(uuid)) return;
-    if (seen.has(uuid)) throw new SyncStepError(this.here, `image ${uuid}`, 'its origin chain loops', 'check the image manifests in IMGAPI');
+    if (seen.has(uuid))
+      throw new SyncStepError(
+        this.here,
+        `image ${uuid}`,
+        'its origin chain loops',
+        'check the image manifests in IMGAPI',
+      );
     seen.add(uuid);
     let manifest = await this.held(uuid);
     if (manifest) this.heldBefore++;
@@ -66,7 +72,12 @@ export class ImageStore {
 
   private async fetch(uuid: string): Promise<ImageManifest> {
     if (this.imgapiUrls.length === 0) {
-      throw new SyncStepError(this.here, `image ${uuid}`, 'not held here, and no IMGAPI address is known (sdc application metadata imgapi_admin_ips)', 'check SAPI metadata, then sync again');
+      throw new SyncStepError(
+        this.here,
+        `image ${uuid}`,
+        'not held here, and no IMGAPI address is known (sdc application metadata imgapi_admin_ips)',
+        'check SAPI metadata, then sync again',
+      );
     }
     let last: SyncStepError | undefined;
     for (const base of this.imgapiUrls) {
@@ -84,7 +95,13 @@ export class ImageStore {
   private async fetchFrom(base: string, uuid: string): Promise<ImageManifest> {
     const api = createImgapi({ transport: this.transport, baseUrl: base, timeoutMs: this.timing.httpTimeoutMs });
     const m = await api.getImage(uuid);
-    if (!m) throw new SyncStepError(this.here, `GET ${base}/images/${uuid}`, 'IMGAPI has no such image', 'the zone runs an image IMGAPI does not know: import it (sdc-imgadm import), then sync again');
+    if (!m)
+      throw new SyncStepError(
+        this.here,
+        `GET ${base}/images/${uuid}`,
+        'IMGAPI has no such image',
+        'the zone runs an image IMGAPI does not know: import it (sdc-imgadm import), then sync again',
+      );
     const size = m.files?.[0]?.size ?? 0;
     const what = `image file ${uuid} (${m.name}@${m.version})`;
     await this.guard.ensure(size, what);
@@ -95,17 +112,33 @@ export class ImageStore {
     let placed = false;
     try {
       const found = await api.getImageFile(uuid, sink, { timeoutMs: this.timing.sendTimeoutMs });
-      if (!found) throw new SyncStepError(this.here, `GET ${base}/images/${uuid}/file`, 'IMGAPI has the manifest but no file', 'check the image in IMGAPI (its file may be lost)');
+      if (!found)
+        throw new SyncStepError(
+          this.here,
+          `GET ${base}/images/${uuid}/file`,
+          'IMGAPI has the manifest but no file',
+          'check the image in IMGAPI (its file may be lost)',
+        );
       if (!sink.writableEnded) sink.end();
       await finished(sink).catch(() => undefined);
       if (sink.failure) throw sink.failure;
       const want = m.files?.[0];
       if (want && want.size !== sink.bytes) {
-        throw new SyncStepError(this.here, `GET ${base}/images/${uuid}/file`, `got ${sink.bytes} bytes, the manifest says ${want.size}`, 'the download was cut short: the next sync fetches it again');
+        throw new SyncStepError(
+          this.here,
+          `GET ${base}/images/${uuid}/file`,
+          `got ${sink.bytes} bytes, the manifest says ${want.size}`,
+          'the download was cut short: the next sync fetches it again',
+        );
       }
       const sha1 = sink.digest();
       if (want?.sha1 && sha1 !== want.sha1) {
-        throw new SyncStepError(this.here, `GET ${base}/images/${uuid}/file`, `sha1 ${sha1} does not match the manifest's ${want.sha1}`, 'the file is damaged in transit or in IMGAPI: check it there');
+        throw new SyncStepError(
+          this.here,
+          `GET ${base}/images/${uuid}/file`,
+          `sha1 ${sha1} does not match the manifest's ${want.sha1}`,
+          'the file is damaged in transit or in IMGAPI: check it there',
+        );
       }
       await rename(tmp, file);
       placed = true;

@@ -9,7 +9,15 @@ import { DC_LOCK_DIR, dcLockHolder } from '../dc-lock.js';
 import type { BinderMember } from '../../remote/coordination.js';
 import { binderLockHolder, bindersOf } from '../recovery-lock.js';
 import { inventoryFromRestoreData, readRestoreData } from '../restore-data.js';
-import { acquireLock, isOwnOrStale, lockHeldByOther, lockPath, releaseLock, type LockInfo, type LockResult } from '../lock.js';
+import {
+  acquireLock,
+  isOwnOrStale,
+  lockHeldByOther,
+  lockPath,
+  releaseLock,
+  type LockInfo,
+  type LockResult,
+} from '../lock.js';
 
 export interface Holder {
   holder: LockInfo;
@@ -22,7 +30,11 @@ export async function restoreHolder(journalDir: string, dc: Dc, timeoutMs: numbe
   const local = lockHeldByOther(journalDir);
   if (local) return { holder: local, where: lockPath(journalDir) };
   // The DC-wide lock in binder, whichever headnode the restore runs from.
-  const binder = await binderLockHolder(dc, await knownBinders(dc.restoreDataDir), Math.min(timeoutMs, BINDER_READ_MS)).catch(() => undefined);
+  const binder = await binderLockHolder(
+    dc,
+    await knownBinders(dc.restoreDataDir),
+    Math.min(timeoutMs, BINDER_READ_MS),
+  ).catch(() => undefined);
   if (binder) return binder;
   const remote = await dcLockHolder(dc.local, undefined, timeoutMs);
   return remote && !isOwnOrStale(remote) ? { holder: remote, where: `${DC_LOCK_DIR} on ${dc.local.name}` } : undefined;

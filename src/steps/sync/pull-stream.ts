@@ -52,8 +52,12 @@ export async function pullStream(o: PullOptions): Promise<{ bytes: number }> {
     } catch (err) {
       if (sink.failure) throw sink.failure;
       if (stalled) {
-        throw new SyncStepError(o.host.name, formatCommand(o.argv), `no data for ${o.stallMs >= 1000 ? `${Math.round(o.stallMs / 1000)} s` : `${o.stallMs} ms`}: gave up on it`,
-          `the command may still run on ${o.host.name}: check with ps there; the next sync starts over from the last good snapshot`);
+        throw new SyncStepError(
+          o.host.name,
+          formatCommand(o.argv),
+          `no data for ${o.stallMs >= 1000 ? `${Math.round(o.stallMs / 1000)} s` : `${o.stallMs} ms`}: gave up on it`,
+          `the command may still run on ${o.host.name}: check with ps there; the next sync starts over from the last good snapshot`,
+        );
       }
       throw err;
     } finally {
@@ -64,7 +68,13 @@ export async function pullStream(o: PullOptions): Promise<{ bytes: number }> {
     await finished(sink).catch(() => undefined);
     if (sink.failure) throw sink.failure;
     if (res.code !== 0) throw new CommandFailedError(o.host.name, o.argv, res.code, res.stderr);
-    if (sink.bytes === 0) throw new SyncStepError(o.host.name, formatCommand(o.argv), 'exited 0 but sent nothing', 'check the dataset on the source by hand');
+    if (sink.bytes === 0)
+      throw new SyncStepError(
+        o.host.name,
+        formatCommand(o.argv),
+        'exited 0 but sent nothing',
+        'check the dataset on the source by hand',
+      );
     await o.beforeRename?.();
     await rename(tmp, o.file);
     placed = true;

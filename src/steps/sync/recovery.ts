@@ -48,12 +48,24 @@ function ipsInUse(facts: DcFacts): Set<string> {
 export type RecoveryResult = NonNullable<SyncReport['recoveryIps']> & { ips?: string[] };
 
 /** Counts, and reserves when asked; `ips` is what dc/recovery-ips.json should list (absent: keep the old file). */
-export async function recoveryIps(facts: DcFacts, transport: HttpTransport, reserve: boolean, timing: SyncTiming, here: string): Promise<RecoveryResult> {
+export async function recoveryIps(
+  facts: DcFacts,
+  transport: HttpTransport,
+  reserve: boolean,
+  timing: SyncTiming,
+  here: string,
+): Promise<RecoveryResult> {
   const need = recoveryIpsNeeded(liveInventory(facts));
   const base = { needed: need.needed, ...(need.worst ? { worst: need.worst } : {}) };
   const network = facts.network;
   if (!network || !facts.ips || !facts.napiUrl) {
-    return { ...base, held: 0, reserved: [], short: 0, error: 'NAPI did not answer: recovery IPs not checked; dc/recovery-ips.json keeps its last good copy' };
+    return {
+      ...base,
+      held: 0,
+      reserved: [],
+      short: 0,
+      error: 'NAPI did not answer: recovery IPs not checked; dc/recovery-ips.json keeps its last good copy',
+    };
   }
   const net: AdminNet = {
     subnet: network.subnet,
@@ -81,7 +93,14 @@ export async function recoveryIps(facts: DcFacts, transport: HttpTransport, rese
       }
     }
     const ips = [...held, ...reserved];
-    return { ...base, held: ips.length, reserved, short: Math.max(0, need.needed - ips.length), ips, ...(error ? { error } : {}) };
+    return {
+      ...base,
+      held: ips.length,
+      reserved,
+      short: Math.max(0, need.needed - ips.length),
+      ips,
+      ...(error ? { error } : {}),
+    };
   } catch (e) {
     // An admin network this arithmetic cannot handle (IPv6, odd subnet): say so, keep the old file.
     return { ...base, held: 0, reserved: [], short: 0, error: `cannot work out recovery IPs: ${(e as Error).message}` };

@@ -29,14 +29,27 @@ export function reportMaker(dir: string, host: string, now: () => Date): ReportM
   });
   return {
     base,
-    refuse: (message, next, extra = {}) => ({ ...base(), ...extra, outcome: 'refused', exitCode: EXIT.blocked, message, next }),
+    refuse: (message, next, extra = {}) => ({
+      ...base(),
+      ...extra,
+      outcome: 'refused',
+      exitCode: EXIT.blocked,
+      message,
+      next,
+    }),
   };
 }
 
 /** What every report after the service loop carries: the services, images, recovery IPs and bytes written. */
-export type RunTotals = Pick<SyncReport, 'services' | 'images' | 'bytes'> & { recoveryIps: NonNullable<SyncReport['recoveryIps']> };
+export type RunTotals = Pick<SyncReport, 'services' | 'images' | 'bytes'> & {
+  recoveryIps: NonNullable<SyncReport['recoveryIps']>;
+};
 
-export function runTotals(results: ServiceSyncResult[], images: SyncReport['images'], recoveryIps: RunTotals['recoveryIps']): RunTotals {
+export function runTotals(
+  results: ServiceSyncResult[],
+  images: SyncReport['images'],
+  recoveryIps: RunTotals['recoveryIps'],
+): RunTotals {
   const fullBytes = sum(results.flatMap((r) => r.datasets.filter((d) => d.kind === 'full').map((d) => d.bytes)));
   const incBytes = sum(results.flatMap((r) => r.datasets.filter((d) => d.kind === 'incremental').map((d) => d.bytes)));
   const imgBytes = sum(images.fetched.map((f) => f.bytes));
@@ -49,8 +62,23 @@ export function runTotals(results: ServiceSyncResult[], images: SyncReport['imag
 }
 
 /** A restore took the lock between two services: what was synced stays, nothing more is written. */
-export function frozenReport(base: ReportBase, totals: RunTotals, warnings: string[], disk: SyncReport['disk'], message: string): SyncReport {
-  return { ...base, ...totals, dc: { ok: false, warnings }, disk, outcome: 'frozen', exitCode: EXIT.blocked, message, next: 'nothing to do: sync runs again once the restore has released its lock' };
+export function frozenReport(
+  base: ReportBase,
+  totals: RunTotals,
+  warnings: string[],
+  disk: SyncReport['disk'],
+  message: string,
+): SyncReport {
+  return {
+    ...base,
+    ...totals,
+    dc: { ok: false, warnings },
+    disk,
+    outcome: 'frozen',
+    exitCode: EXIT.blocked,
+    message,
+    next: 'nothing to do: sync runs again once the restore has released its lock',
+  };
 }
 
 /** The whole run: ok when every service and the DC-wide part synced, partial (exit 1) otherwise. */
@@ -69,14 +97,23 @@ export function finishedReport(
   return {
     ...base,
     ...totals,
-    dc: { ok: dc.errors.length === 0, ...(dc.errors.length > 0 ? { error: dc.errors.join('; ') } : {}), warnings: dc.warnings },
+    dc: {
+      ok: dc.errors.length === 0,
+      ...(dc.errors.length > 0 ? { error: dc.errors.join('; ') } : {}),
+      warnings: dc.warnings,
+    },
     disk,
     outcome: ok ? 'ok' : 'partial',
     exitCode: ok ? EXIT.ok : EXIT.warnings,
     message: ok
       ? `${results.length} service(s) synced${shortNote}`
       : `${results.length - failed.length} of ${results.length} service(s) synced${dc.errors.length > 0 ? '; the DC-wide part is incomplete' : ''}${shortNote}`,
-    ...(ok ? {} : { next: failed[0]?.next ?? 'see the errors above; the next sync tries again (what failed keeps its last good copy)' }),
+    ...(ok
+      ? {}
+      : {
+          next:
+            failed[0]?.next ?? 'see the errors above; the next sync tries again (what failed keeps its last good copy)',
+        }),
   };
 }
 

@@ -62,17 +62,26 @@ export async function runSync(o: SyncOptions): Promise<SyncReport> {
 
   const held = await restoreHolder(o.journalDir, o.dc, timing.commandTimeoutMs);
   if (held) {
-    return report.refuse(`a restore holds the lock: ${describeHolder(held)}; nothing was synced`, 'sync resumes by itself on its next run once the restore is over; do not remove the lock while it runs');
+    return report.refuse(
+      `a restore holds the lock: ${describeHolder(held)}; nothing was synced`,
+      'sync resumes by itself on its next run once the restore is over; do not remove the lock while it runs',
+    );
   }
   // Root only: restore-data holds usbkey_config and UFDS passwords (raw, the restore needs them).
   await privateDir(root);
   const lock = acquireSyncLock(root, o.command);
   if (!lock.ok) {
     const h = lock.holder;
-    return report.refuse(`another sync of ${root} is running: pid ${h.pid} on ${h.host} since ${h.since}`, 'let it finish (a sync of unchanged data takes seconds to minutes); if that process is gone, its lock is taken over on the next run');
+    return report.refuse(
+      `another sync of ${root} is running: pid ${h.pid} on ${h.host} since ${h.since}`,
+      'let it finish (a sync of unchanged data takes seconds to minutes); if that process is gone, its lock is taken over on the next run',
+    );
   }
   try {
-    return await locked({ o, root, timing, now, report }, lock.tookOver ? `took over a stale sync lock of pid ${lock.tookOver.pid} (${lock.tookOver.since})` : undefined);
+    return await locked(
+      { o, root, timing, now, report },
+      lock.tookOver ? `took over a stale sync lock of pid ${lock.tookOver.pid} (${lock.tookOver.since})` : undefined,
+    );
   } finally {
     releaseSyncLock(root);
   }
@@ -94,12 +103,19 @@ async function locked(run: Run, tookOver: string | undefined): Promise<SyncRepor
   const floorBytes = Math.max(0, o.minFreeMb ?? DEFAULT_MIN_FREE_MB) * 1024 * 1024;
   const guard = new DiskGuard(root, floorBytes);
   await removeTemporaries(root);
-  const disk = async (): Promise<NonNullable<SyncReport['disk']>> => ({ usedBytes: await usedBytes(root), freeBytes: await freeBytes(root), floorBytes });
+  const disk = async (): Promise<NonNullable<SyncReport['disk']>> => ({
+    usedBytes: await usedBytes(root),
+    freeBytes: await freeBytes(root),
+    floorBytes,
+  });
 
   const free = await freeBytes(root);
   if (free < floorBytes) {
-    return report.refuse(`only ${Math.floor(free / 1048576)} MiB free where restore-data lives, below the floor of ${o.minFreeMb ?? DEFAULT_MIN_FREE_MB} MiB: nothing was synced`,
-      'free space on that filesystem (old streams of removed zones, crash dumps), or lower --min-free-mb', { disk: await disk() });
+    return report.refuse(
+      `only ${Math.floor(free / 1048576)} MiB free where restore-data lives, below the floor of ${o.minFreeMb ?? DEFAULT_MIN_FREE_MB} MiB: nothing was synced`,
+      'free space on that filesystem (old streams of removed zones, crash dumps), or lower --min-free-mb',
+      { disk: await disk() },
+    );
   }
 
   ev.phase?.('finding the core APIs');
@@ -151,24 +167,52 @@ async function locked(run: Run, tookOver: string | undefined): Promise<SyncRepor
 
   // The DC-wide status covers the whole run: other headnodes judge this copy by it alone.
   const dcErrors = [...facts.errors, ...(recovery.error && o.reserveIps ? [recovery.error] : [])];
-  const problems = [...dcErrors, ...(failed.length > 0 ? [`${failed.length} of ${results.length} service(s) failed: ${failed.map((f) => f.service).join(', ')}`] : [])];
+  const problems = [
+    ...dcErrors,
+    ...(failed.length > 0
+      ? [`${failed.length} of ${results.length} service(s) failed: ${failed.map((f) => f.service).join(', ')}`]
+      : []),
+  ];
   await writeDcStatus(root, () => report.base().startedAt, problems);
-  return finishedReport(report.base(), totals, { errors: dcErrors, warnings: dcWarnings }, await disk(), problems, recovery.short);
+  return finishedReport(
+    report.base(),
+    totals,
+    { errors: dcErrors, warnings: dcWarnings },
+    await disk(),
+    problems,
+    recovery.short,
+  );
 }
 
 /** This server's uuid and the DC's facts from SAPI and CNAPI; a refusal (on record in dc/synced.json) when they cannot be had. */
-async function findDc({ o, root, timing, now, report }: Run): Promise<{ localUuid: string; facts: DcFacts } | { refused: SyncReport }> {
+async function findDc({
+  o,
+  root,
+  timing,
+  now,
+  report,
+}: Run): Promise<{ localUuid: string; facts: DcFacts } | { refused: SyncReport }> {
   let localUuid: string;
   try {
     localUuid = (await getSysinfo(o.dc.local, { timeoutMs: timing.commandTimeoutMs })).UUID;
   } catch (e) {
     const se = asStepError(e, o.dc.local.name, ['sysinfo']);
-    return { refused: report.refuse(`cannot read this server's sysinfo: ${se.message}`, 'run sync in the global zone of a Triton headnode') };
+    return {
+      refused: report.refuse(
+        `cannot read this server's sysinfo: ${se.message}`,
+        'run sync in the global zone of a Triton headnode',
+      ),
+    };
   }
   try {
     const cands = await sapiCandidates(o.dc, root, o.sapiUrl, timing);
     if (cands.urls.length === 0) {
-      throw new SyncStepError(o.dc.local.name, 'find SAPI', `no SAPI address known (looked at: ${cands.tried.join('; ')})`, 'give it once with --sapi-url http://<SAPI admin IP>; later syncs remember it');
+      throw new SyncStepError(
+        o.dc.local.name,
+        'find SAPI',
+        `no SAPI address known (looked at: ${cands.tried.join('; ')})`,
+        'give it once with --sapi-url http://<SAPI admin IP>; later syncs remember it',
+      );
     }
     return { localUuid, facts: await gatherDcFacts(o.dc, cands.urls, timing) };
   } catch (e) {
@@ -187,5 +231,10 @@ async function writeDcDumps(root: string, facts: DcFacts, recovery: RecoveryResu
     await writeJsonAtomic(root, paths.adminNetwork, facts.network);
     await writeJsonAtomic(root, paths.adminIps, facts.ips);
   }
-  if (recovery.ips) await writeJsonAtomic(root, paths.recoveryIps, recovery.ips.map((ip) => ({ ip, service: null })));
+  if (recovery.ips)
+    await writeJsonAtomic(
+      root,
+      paths.recoveryIps,
+      recovery.ips.map((ip) => ({ ip, service: null })),
+    );
 }

@@ -57,9 +57,22 @@ function hostFor(ctx: SyncContext, serverUuid: string): Host {
   const here = ctx.dc.local.name;
   if (!srv) throw new ServerGone(serverUuid);
   const ip = srv.sysinfo ? adminIpOf(srv.sysinfo) : undefined;
-  if (!ip) throw new SyncStepError(here, `server ${srv.hostname}`, 'CNAPI has no admin IP for it (sysinfo)', `check ${srv.hostname} in CNAPI (sdc-cnapi /servers/${srv.uuid})`);
+  if (!ip)
+    throw new SyncStepError(
+      here,
+      `server ${srv.hostname}`,
+      'CNAPI has no admin IP for it (sysinfo)',
+      `check ${srv.hostname} in CNAPI (sdc-cnapi /servers/${srv.uuid})`,
+    );
   const down = ctx.down.get(srv.hostname);
-  if (down) throw new SyncStepError(srv.hostname, down.command, `not tried: ${srv.hostname} did not answer earlier in this run (${down.detail})`, down.next, true);
+  if (down)
+    throw new SyncStepError(
+      srv.hostname,
+      down.command,
+      `not tried: ${srv.hostname} did not answer earlier in this run (${down.detail})`,
+      down.next,
+      true,
+    );
   return ctx.dc.peer(srv.hostname, ip);
 }
 
@@ -80,7 +93,11 @@ export function lastGoodOf(prev: Synced | undefined): string | undefined {
   return prev ? (prev.ok ? prev.time : prev.lastGood) : undefined;
 }
 
-export async function syncService(ctx: SyncContext, svc: SapiService, insts: readonly SapiInstance[]): Promise<ServiceSyncResult> {
+export async function syncService(
+  ctx: SyncContext,
+  svc: SapiService,
+  insts: readonly SapiInstance[],
+): Promise<ServiceSyncResult> {
   const t0 = Date.now();
   const started = ctx.now().toISOString();
   const name = svc.name;
@@ -98,13 +115,24 @@ export async function syncService(ctx: SyncContext, svc: SapiService, insts: rea
     try {
       const uuid = checkArg(Uuid, inst.uuid, 'instance uuid');
       const server = serverOf(ctx.facts, inst);
-      if (!server) throw new SyncStepError(ctx.dc.local.name, `instance ${alias}`, 'neither VMAPI nor SAPI say which server it runs on', `look it up: sdc-vmapi /vms/${uuid}`);
+      if (!server)
+        throw new SyncStepError(
+          ctx.dc.local.name,
+          `instance ${alias}`,
+          'neither VMAPI nor SAPI say which server it runs on',
+          `look it up: sdc-vmapi /vms/${uuid}`,
+        );
       // A server CNAPI has lost touch with (a dead headnode kept listed after a
       // restore), while another instance of the service runs on a live one:
       // skip it with a word; the service is whole without it.
-      if (serverStatus(ctx, server) === 'unknown' && insts.some((o) => o.uuid !== inst.uuid && serverStatus(ctx, serverOf(ctx.facts, o)) === 'running')) {
+      if (
+        serverStatus(ctx, server) === 'unknown' &&
+        insts.some((o) => o.uuid !== inst.uuid && serverStatus(ctx, serverOf(ctx.facts, o)) === 'running')
+      ) {
         const srv = ctx.facts.servers.find((x) => x.uuid === server);
-        warnings.push(`${alias} (${uuid}) is on ${srv?.hostname ?? server}, which CNAPI shows as unknown (no heartbeat): not synced, its files here are kept; the other ${name} instance(s) were`);
+        warnings.push(
+          `${alias} (${uuid}) is on ${srv?.hostname ?? server}, which CNAPI shows as unknown (no heartbeat): not synced, its files here are kept; the other ${name} instance(s) were`,
+        );
         continue;
       }
       const host = hostFor(ctx, server);
@@ -118,7 +146,12 @@ export async function syncService(ctx: SyncContext, svc: SapiService, insts: rea
         const se = asStepError(e, host.name, argv);
         if (se.hostDown) ctx.down.set(host.name, se);
         if (e instanceof CommandFailedError && lastLine(e.stderr).includes('No such zone')) {
-          throw new SyncStepError(host.name, se.command, `${alias} is not there, though ${ctx.facts.vmServers.has(uuid) ? 'VMAPI' : 'SAPI'} says it runs on ${host.name}`, 'check where it runs (sdc-vmapi /vms/' + uuid + '); the data held here is unchanged');
+          throw new SyncStepError(
+            host.name,
+            se.command,
+            `${alias} is not there, though ${ctx.facts.vmServers.has(uuid) ? 'VMAPI' : 'SAPI'} says it runs on ${host.name}`,
+            'check where it runs (sdc-vmapi /vms/' + uuid + '); the data held here is unchanged',
+          );
         }
         throw se;
       }
@@ -134,7 +167,18 @@ export async function syncService(ctx: SyncContext, svc: SapiService, insts: rea
       // The dataset and the image fail independently: one missing must not stop the other.
       if (sendStreams && hasDelegatedDataset(vm)) {
         try {
-          const d = await syncDataset({ root: ctx.root, service: name, uuid, alias, host, guard: ctx.guard, timing: ctx.timing, policy: ctx.policy, now: ctx.now, owner: ctx.localUuid });
+          const d = await syncDataset({
+            root: ctx.root,
+            service: name,
+            uuid,
+            alias,
+            host,
+            guard: ctx.guard,
+            timing: ctx.timing,
+            policy: ctx.policy,
+            now: ctx.now,
+            owner: ctx.localUuid,
+          });
           datasets.push(d.result);
           held.push({ uuid, sent: d.result });
           warnings.push(...d.warnings);
@@ -149,7 +193,9 @@ export async function syncService(ctx: SyncContext, svc: SapiService, insts: rea
     } catch (e) {
       if (e instanceof ServerGone) {
         // Typically the old zone of a restored service, its server removed from CNAPI at reconcile.
-        warnings.push(`${alias} (${inst.uuid}) is on server ${e.message}, which CNAPI no longer lists: not synced, its files here are kept; if it is gone for good, delete its SAPI record (sdc-sapi /instances/${inst.uuid} -X DELETE)`);
+        warnings.push(
+          `${alias} (${inst.uuid}) is on server ${e.message}, which CNAPI no longer lists: not synced, its files here are kept; if it is gone for good, delete its SAPI record (sdc-sapi /instances/${inst.uuid} -X DELETE)`,
+        );
         continue;
       }
       failures.push(asStepError(e, ctx.dc.local.name, `instance ${alias}`));
@@ -159,8 +205,16 @@ export async function syncService(ctx: SyncContext, svc: SapiService, insts: rea
   if (failures.length === 0) await pruneGone(ctx.root, name, insts);
   // Fresh is not verified: the chains held go through zstreamdump here (verify.ts).
   if (sendStreams) {
-    const bad = await verifyService({ root: ctx.root, service: name, datasets: held, local: ctx.dc.local, timeoutMs: ctx.timing.sendTimeoutMs, now: ctx.now });
-    for (const b of bad) warnings.push(`VERIFY FAILED for ${name} dataset ${b.uuid}: ${b.error ?? 'a stream failed zstreamdump'}`);
+    const bad = await verifyService({
+      root: ctx.root,
+      service: name,
+      datasets: held,
+      local: ctx.dc.local,
+      timeoutMs: ctx.timing.sendTimeoutMs,
+      now: ctx.now,
+    });
+    for (const b of bad)
+      warnings.push(`VERIFY FAILED for ${name} dataset ${b.uuid}: ${b.error ?? 'a stream failed zstreamdump'}`);
   }
   const prev = await previousSynced(ctx.root, name);
   const first = failures[0];

@@ -22,5 +22,7 @@ export function servicesToSync(facts: DcFacts, warnings: string[]): ServiceWork[
     const instances = facts.instances.filter((i) => i.service_uuid === s.uuid && (i.type ?? 'vm') === 'vm');
     if (instances.length > 0) out.push({ service: s, instances });
   }
-  return out.sort((a, b) => restoreRank(a.service.name) - restoreRank(b.service.name) || a.service.name.localeCompare(b.service.name));
+  return out.sort(
+    (a, b) => restoreRank(a.service.name) - restoreRank(b.service.name) || a.service.name.localeCompare(b.service.name),
+  );
 }

@@ -33,7 +33,10 @@ async function readMeta(root: string, svc: string, uuid: string): Promise<Datase
 
 /** The chain's files, in apply order (relative to root). */
 function chainFiles(svc: string, uuid: string, meta: DatasetMeta): string[] {
-  return [paths.datasetStream(svc, uuid), ...(meta.incrementals ?? []).map((_, i) => paths.datasetIncrement(svc, uuid, i + 1))];
+  return [
+    paths.datasetStream(svc, uuid),
+    ...(meta.incrementals ?? []).map((_, i) => paths.datasetIncrement(svc, uuid, i + 1)),
+  ];
 }
 
 export interface VerifyJob {
@@ -64,14 +67,26 @@ export async function verifyService(j: VerifyJob): Promise<VerifiedDataset[]> {
     const toCheck = whole ? files : d.sent ? files.slice(-1) : [];
     let error: string | undefined;
     for (const rel of toCheck) {
-      const v = await zstreamdumpFile(j.local, join(j.root, rel), j.timeoutMs).catch((e: unknown) => ({ ok: false as const, why: e instanceof Error ? e.message : String(e) }));
+      const v = await zstreamdumpFile(j.local, join(j.root, rel), j.timeoutMs).catch((e: unknown) => ({
+        ok: false as const,
+        why: e instanceof Error ? e.message : String(e),
+      }));
       if (!v.ok) {
         error = `zstreamdump < ${join(j.root, rel)} on ${j.local.name}: ${v.why}; the next sync sends a new full stream of it (run triton-recover sync to do it now)`;
         break;
       }
     }
-    if (error !== undefined) out.push({ uuid: d.uuid, time: now.toISOString(), ok: false, snapshot: meta.snapshot, streams: files.length, error });
-    else if (whole) out.push({ uuid: d.uuid, time: now.toISOString(), ok: true, snapshot: meta.snapshot, streams: files.length });
+    if (error !== undefined)
+      out.push({
+        uuid: d.uuid,
+        time: now.toISOString(),
+        ok: false,
+        snapshot: meta.snapshot,
+        streams: files.length,
+        error,
+      });
+    else if (whole)
+      out.push({ uuid: d.uuid, time: now.toISOString(), ok: true, snapshot: meta.snapshot, streams: files.length });
     else if (before) out.push(before);
   }
   await writeJsonAtomic(j.root, paths.svcVerified(j.service), { datasets: out });

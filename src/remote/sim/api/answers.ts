@@ -7,6 +7,7 @@ export interface ApiAnswer {
 }
 
 export const json = (status: number, body: unknown): ApiAnswer => ({ status, body });
-export const notFound = (what: string): ApiAnswer => json(404, { code: 'ResourceNotFound', message: `${what} not found` });
+export const notFound = (what: string): ApiAnswer =>
+  json(404, { code: 'ResourceNotFound', message: `${what} not found` });
 export const unavailable = (svc: string, dep: string): ApiAnswer =>
   json(503, { code: 'ServiceUnavailableError', message: `${svc}: ${dep} is not available` });

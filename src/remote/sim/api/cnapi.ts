@@ -14,7 +14,10 @@ export function cnapi(world: SimWorld, method: string, path: string, q: URLSearc
     if (q.has('setup')) list = list.filter((s) => String(s.setup ?? true) === q.get('setup'));
     if (q.has('hostname')) list = list.filter((s) => s.hostname === q.get('hostname'));
     if (q.has('uuids')) list = list.filter((s) => q.get('uuids')!.split(',').includes(s.uuid));
-    return json(200, list.map((s) => cnapiServer(world, s, sysinfo)));
+    return json(
+      200,
+      list.map((s) => cnapiServer(world, s, sysinfo)),
+    );
   }
   const m = /^\/servers\/([^/]+)$/.exec(path);
   if (m) {
@@ -42,7 +45,14 @@ export function cnapi(world: SimWorld, method: string, path: string, q: URLSearc
     // GetBootParams hands booter the server's boot_platform (sdc-cnapi lib/models/server.js).
     const srv = b[1] === 'default' ? undefined : world.serverByUuid(b[1]!);
     if (b[1] !== 'default' && !srv) return notFound(`server ${b[1]!}`);
-    return json(200, { platform: srv?.platform ?? DEFAULT_PLATFORM, kernel_args: { ...(world.state.sim.bootParams ?? {}) }, kernel_flags: {}, boot_modules: [], default_console: 'serial', serial: 'ttyb' });
+    return json(200, {
+      platform: srv?.platform ?? DEFAULT_PLATFORM,
+      kernel_args: { ...(world.state.sim.bootParams ?? {}) },
+      kernel_flags: {},
+      boot_modules: [],
+      default_console: 'serial',
+      serial: 'ttyb',
+    });
   }
   return notFound(`${method} ${path}`);
 }

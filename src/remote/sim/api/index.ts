@@ -38,12 +38,32 @@ function ping(world: SimWorld, service: string, depsOk: boolean): ApiAnswer {
   const moray = world.serviceUp('moray') ? 'online' : 'offline';
   switch (service) {
     case 'sapi':
-      return json(depsOk && moray === 'online' ? 200 : 500, { mode: world.state.sim.sapiMode, storType: moray === 'online' ? 'MorayStore' : 'LocalStore', status: moray === 'online' ? 'OK' : 'moray unavailable' });
+      return json(depsOk && moray === 'online' ? 200 : 500, {
+        mode: world.state.sim.sapiMode,
+        storType: moray === 'online' ? 'MorayStore' : 'LocalStore',
+        status: moray === 'online' ? 'OK' : 'moray unavailable',
+      });
     case 'napi':
-      return json(depsOk ? 200 : 503, { config: { fabrics_enabled: false, subnet_alloc_enabled: false }, healthy: depsOk, services: { moray }, status: depsOk ? 'OK' : 'initializing' });
+      return json(depsOk ? 200 : 503, {
+        config: { fabrics_enabled: false, subnet_alloc_enabled: false },
+        healthy: depsOk,
+        services: { moray },
+        status: depsOk ? 'OK' : 'initializing',
+      });
     case 'vmapi':
-      return json(depsOk ? 200 : 503, { pingErrors: {}, pid: 4242, status: depsOk ? 'OK' : 'initializing', healthy: depsOk, services: { wfapi: world.serviceUp('workflow') ? 'online' : 'offline', moray } });
+      return json(depsOk ? 200 : 503, {
+        pingErrors: {},
+        pid: 4242,
+        status: depsOk ? 'OK' : 'initializing',
+        healthy: depsOk,
+        services: { wfapi: world.serviceUp('workflow') ? 'online' : 'offline', moray },
+      });
     default:
-      return json(depsOk ? 200 : 503, { ping: depsOk ? 'pong' : 'unavailable', status: depsOk ? 'OK' : 'unavailable', healthy: depsOk, services: { moray } });
+      return json(depsOk ? 200 : 503, {
+        ping: depsOk ? 'pong' : 'unavailable',
+        status: depsOk ? 'OK' : 'unavailable',
+        healthy: depsOk,
+        services: { moray },
+      });
   }
 }

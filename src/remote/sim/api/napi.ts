@@ -27,7 +27,10 @@ export function napi(world: SimWorld, method: string, path: string, q: URLSearch
       const v = q.get(k);
       if (v) nics = nics.filter((n) => n[k] === v);
     }
-    return json(200, nics.map((n) => napiNic(world, n)));
+    return json(
+      200,
+      nics.map((n) => napiNic(world, n)),
+    );
   }
   const nm = /^\/nics\/([0-9a-f:]+)$/i.exec(path);
   if (nm) {
@@ -47,7 +50,12 @@ export function napi(world: SimWorld, method: string, path: string, q: URLSearch
 
 function napiIp(world: SimWorld, method: string, ip: string, body: unknown): ApiAnswer {
   const rec = (): Record<string, unknown> =>
-    napiIps(world).find((r) => r['ip'] === ip) ?? { ip, network_uuid: world.state.adminNetwork.uuid, reserved: false, free: true };
+    napiIps(world).find((r) => r['ip'] === ip) ?? {
+      ip,
+      network_uuid: world.state.adminNetwork.uuid,
+      reserved: false,
+      free: true,
+    };
   if (method === 'GET') return json(200, rec());
   if (method !== 'PUT') return notFound(`${method} ip ${ip}`);
   const b = (body ?? {}) as Record<string, unknown>;

@@ -33,19 +33,34 @@ export function sapi(world: SimWorld, method: string, path: string, q: URLSearch
   if (method === 'GET' && path === '/instances') {
     const svc = q.get('service_uuid');
     const list = recs.filter((r) => !svc || sapiServiceUuid(world, r.service) === svc);
-    return json(200, list.map((r) => sapiInstance(world, r)));
+    return json(
+      200,
+      list.map((r) => sapiInstance(world, r)),
+    );
   }
   if (method === 'POST' && path === '/instances') return sapiCreate(world, body);
   const m = /^\/(instances|configs)\/([^/]+)(\/payload)?$/.exec(path);
   if (m) {
     const rec = recs.find((r) => r.uuid === m[2]);
     if (!rec) return notFound(`instance ${m[2]}`);
-    if (method === 'GET' && m[1] === 'configs') return json(200, { manifests: [], metadata: { ...(sdcApplication(world)['metadata'] as object), SERVICE_NAME: rec.service, INSTANCE_UUID: rec.uuid } });
+    if (method === 'GET' && m[1] === 'configs')
+      return json(200, {
+        manifests: [],
+        metadata: {
+          ...(sdcApplication(world)['metadata'] as object),
+          SERVICE_NAME: rec.service,
+          INSTANCE_UUID: rec.uuid,
+        },
+      });
     if (method === 'GET') return json(200, sapiInstance(world, rec));
     // UpdateInstance {action: 'update', params}: params merge (sdc-sapi lib/server/model.js updateObject).
     if (method === 'PUT' && m[1] === 'instances' && !m[3]) {
       const b = (body ?? {}) as { action?: string; params?: { alias?: unknown; server_uuid?: unknown } };
-      if (b.action !== 'update') return json(409, { code: 'InvalidArgument', message: `the simulator updates with action "update", not ${String(b.action)}` });
+      if (b.action !== 'update')
+        return json(409, {
+          code: 'InvalidArgument',
+          message: `the simulator updates with action "update", not ${String(b.action)}`,
+        });
       if (typeof b.params?.server_uuid === 'string') rec.server = b.params.server_uuid;
       if (typeof b.params?.alias === 'string') rec.alias = b.params.alias;
       world.event(`SAPI: instance ${rec.alias} (${rec.uuid}) params updated`);
@@ -71,20 +86,32 @@ export function sapi(world: SimWorld, method: string, path: string, q: URLSearch
  * mode (SAPI_PROTO_MODE) it only stores the record.
  */
 function sapiCreate(world: SimWorld, body: unknown): ApiAnswer {
-  const b = (body ?? {}) as { service_uuid?: string; uuid?: string; params?: { alias?: string; server_uuid?: string }; exists?: boolean };
+  const b = (body ?? {}) as {
+    service_uuid?: string;
+    uuid?: string;
+    params?: { alias?: string; server_uuid?: string };
+    exists?: boolean;
+  };
   const svc = sapiServices(world).find((s) => s['uuid'] === b.service_uuid);
   if (!svc) return json(404, { code: 'ResourceNotFound', message: `service ${b.service_uuid ?? ''} not found` });
   if (b.uuid === undefined) return sapiProvision(world, String(svc['name']), b.params ?? {});
-  if (!Uuid.safeParse(b.uuid).success) return json(409, { code: 'InvalidParameter', message: `uuid ${b.uuid} is not a UUID` });
-  if (world.state.sim.sapiInstances.some((r) => r.uuid === b.uuid)) return json(409, { code: 'DuplicateUuid', message: `instance ${b.uuid} already exists` });
+  if (!Uuid.safeParse(b.uuid).success)
+    return json(409, { code: 'InvalidParameter', message: `uuid ${b.uuid} is not a UUID` });
+  if (world.state.sim.sapiInstances.some((r) => r.uuid === b.uuid))
+    return json(409, { code: 'DuplicateUuid', message: `instance ${b.uuid} already exists` });
   const server = b.params?.server_uuid ?? '';
-  if (!world.serverByUuid(server)) return json(409, { code: 'InvalidParameter', message: `params.server_uuid ${server} is not a known server` });
+  if (!world.serverByUuid(server))
+    return json(409, { code: 'InvalidParameter', message: `params.server_uuid ${server} is not a known server` });
   const service = String(svc['name']);
   const alias = b.params?.alias ?? `${service}0`;
   if (world.state.sim.sapiMode === 'full') {
     const vmapiIp = world.liveInstances().find((i) => i.service === 'vmapi')?.adminIp ?? 'vmapi';
     // VMAPI down: getVm fails, the record is deleted, the error goes back.
-    if (!world.serviceUp('vmapi')) return json(500, { code: 'InternalError', message: `failed to get zone ${b.uuid}: connect ECONNREFUSED ${vmapiIp}:80` });
+    if (!world.serviceUp('vmapi'))
+      return json(500, {
+        code: 'InternalError',
+        message: `failed to get zone ${b.uuid}: connect ECONNREFUSED ${vmapiIp}:80`,
+      });
     const vm = world.liveInstances().find((i) => i.uuid === b.uuid);
     if (b.exists === true) {
       if (!vm) return json(409, { code: 'InvalidArgument', message: `no such zone: ${b.uuid}` });
@@ -110,9 +137,14 @@ function sapiCreate(world: SimWorld, body: unknown): ApiAnswer {
  */
 function sapiProvision(world: SimWorld, service: string, params: { alias?: string; server_uuid?: string }): ApiAnswer {
   const down = ['vmapi', 'cnapi', 'napi', 'imgapi', 'workflow'].find((s) => !world.serviceUp(s));
-  if (down) return json(503, { code: 'ServiceUnavailableError', message: `cannot provision: ${down} is not available` });
+  if (down)
+    return json(503, { code: 'ServiceUnavailableError', message: `cannot provision: ${down} is not available` });
   const srv = world.serverByUuid(params.server_uuid ?? '');
-  if (!srv || !world.isAlive(srv.hostname)) return json(409, { code: 'InvalidParameter', message: `params.server_uuid ${params.server_uuid ?? ''} is not a running server` });
+  if (!srv || !world.isAlive(srv.hostname))
+    return json(409, {
+      code: 'InvalidParameter',
+      message: `params.server_uuid ${params.server_uuid ?? ''} is not a running server`,
+    });
   const r = provisionInstance(world, service, srv, params.alias);
   if (!r.ok) return json(500, { code: 'InternalError', message: `provision failed: ${r.error}` });
   const rec = world.state.sim.sapiInstances.find((x) => x.uuid === r.inst.uuid)!;

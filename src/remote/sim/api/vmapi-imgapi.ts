@@ -12,10 +12,14 @@ export function vmapi(world: SimWorld, method: string, path: string, q: URLSearc
     // One record per uuid: a zone re-created under its old uuid is reported by
     // vm-agent on its new server, which replaces the old record (sdc-vm-agent
     // lib/vm-agent.js PUTs it; sdc-vmapi putVm keys by uuid).
-    let list = [...vmapiRecords(world).map((i) => vmapiObject(world, i)), ...world.state.servers.flatMap((s) => customerVms(world, s))];
+    let list = [
+      ...vmapiRecords(world).map((i) => vmapiObject(world, i)),
+      ...world.state.servers.flatMap((s) => customerVms(world, s)),
+    ];
     const role = q.get('tag.smartdc_role');
     if (role) list = list.filter((v) => (v['tags'] as Record<string, string>)['smartdc_role'] === role);
-    if (q.get('tag.smartdc_type') === 'core') list = list.filter((v) => (v['tags'] as Record<string, string>)['smartdc_type'] === 'core');
+    if (q.get('tag.smartdc_type') === 'core')
+      list = list.filter((v) => (v['tags'] as Record<string, string>)['smartdc_type'] === 'core');
     const state = q.get('state');
     if (state === 'active') list = list.filter((v) => v['state'] !== 'destroyed');
     else if (state) list = list.filter((v) => v['state'] === state);
@@ -38,7 +42,8 @@ function vmapiRecords(world: SimWorld): ScenarioInstance[] {
   const byUuid = new Map<string, ScenarioInstance>();
   for (const i of world.state.instances) {
     const seen = byUuid.get(i.uuid);
-    if (!seen || (world.isAlive(i.server) && i.state !== 'destroyed') || !world.isAlive(seen.server)) byUuid.set(i.uuid, i);
+    if (!seen || (world.isAlive(i.server) && i.state !== 'destroyed') || !world.isAlive(seen.server))
+      byUuid.set(i.uuid, i);
   }
   return [...byUuid.values()];
 }

@@ -10,9 +10,7 @@ export function netmaskOf(world: SimWorld): string {
 }
 
 export function ipsOf(world: SimWorld, service: string): string[] {
-  return world.state.instances
-    .filter((i) => i.service === service && i.state !== 'destroyed')
-    .map((i) => i.adminIp);
+  return world.state.instances.filter((i) => i.service === service && i.state !== 'destroyed').map((i) => i.adminIp);
 }
 
 export function binderIps(world: SimWorld): string[] {

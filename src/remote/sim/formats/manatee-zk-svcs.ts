@@ -18,13 +18,16 @@ export function manateeShow(world: SimWorld): string {
   const primaryUp = up(m.primary);
   const syncUp = !!m.sync && up(m.sync);
   // What the primary's downstream replicates as (REPL = its sync_state), null when none is connected.
-  const primaryRepl = primaryUp && syncUp ? (m.syncReplication === 'none' ? null : (m.syncReplication ?? 'sync')) : null;
+  const primaryRepl =
+    primaryUp && syncUp ? (m.syncReplication === 'none' ? null : (m.syncReplication ?? 'sync')) : null;
   const syncRepl = syncUp && m.async[0] !== undefined && up(m.async[0]) ? 'async' : null;
   const replCells = (r: string | null): string[] => (r ? [r, lsn, lsn, lsn, lsn] : ['-', '-', '-', '-', '-']);
   rows.push(['primary', short(m.primary), primaryUp ? 'ok' : 'fail', ...replCells(primaryRepl), '-']);
   if (m.sync) rows.push(['sync', short(m.sync), syncUp ? 'ok' : 'fail', ...replCells(syncRepl), '-']);
-  for (const a of m.async) rows.push(['async', short(a), up(a) ? 'ok' : 'fail', '-', '-', '-', '-', '-', up(a) ? '0m00s' : '-']);
-  for (const d of m.deposed ?? []) rows.push(['deposed', short(d), up(d) ? 'ok' : 'fail', '-', '-', '-', '-', '-', '-']);
+  for (const a of m.async)
+    rows.push(['async', short(a), up(a) ? 'ok' : 'fail', '-', '-', '-', '-', '-', up(a) ? '0m00s' : '-']);
+  for (const d of m.deposed ?? [])
+    rows.push(['deposed', short(d), up(d) ? 'ok' : 'fail', '-', '-', '-', '-', '-', '-']);
   const header = ['ROLE', 'PEER', 'PG', 'REPL', 'SENT', 'WRITE', 'FLUSH', 'REPLAY', 'LAG'];
   const widths = [8, 8, 4, 5, 10, 10, 10, 10, 5];
   const fmt = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join(' ') + ' ';
@@ -51,7 +54,13 @@ export function manateeShow(world: SimWorld): string {
  */
 function manateeIssues(
   m: NonNullable<Scenario['manatee']>,
-  o: { primaryUp: boolean; syncUp: boolean; primaryRepl: string | null; syncRepl: string | null; short: (alias: string) => string },
+  o: {
+    primaryUp: boolean;
+    syncUp: boolean;
+    primaryRepl: string | null;
+    syncRepl: string | null;
+    short: (alias: string) => string;
+  },
 ): string[] {
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -66,7 +75,10 @@ function manateeIssues(
   if (m.sync && !o.syncUp) return out();
   // The primary must replicate to the sync as "sync"; a problem here is an error (writes block).
   if (o.primaryRepl === null) errors.push(notConnected(m.primary));
-  else if (o.primaryRepl !== 'sync') errors.push(`peer "${o.short(m.primary)}": expected downstream replication to be "sync", but found "${o.primaryRepl}"`);
+  else if (o.primaryRepl !== 'sync')
+    errors.push(
+      `peer "${o.short(m.primary)}": expected downstream replication to be "sync", but found "${o.primaryRepl}"`,
+    );
   // The sync feeds the first async; a problem there is only a warning.
   if (m.sync && m.async.length > 0 && o.syncRepl === null) warnings.push(notConnected(m.sync));
   return out();
@@ -76,7 +88,8 @@ export function zkStat(world: SimWorld, ip: string): string {
   if (!world.zkQuorum()) return 'This ZooKeeper instance is not currently serving requests\n';
   const members = world.zkMembers().filter((m) => m.up);
   const leader = members[0]?.inst.adminIp;
-  const mode = members.length === 1 && world.zkMembers().length === 1 ? 'standalone' : ip === leader ? 'leader' : 'follower';
+  const mode =
+    members.length === 1 && world.zkMembers().length === 1 ? 'standalone' : ip === leader ? 'leader' : 'follower';
   return [
     'Zookeeper version: 3.4.14-4c25d480e66aadd371de8bd2fd8da255ac140bcf, built on 03/06/2019 16:18 GMT',
     'Clients:',
@@ -127,4 +140,3 @@ export function svcsX(world: SimWorld, inst: ScenarioInstance): string {
   }
   return '';
 }
-

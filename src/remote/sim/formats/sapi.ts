@@ -15,7 +15,12 @@ export function sdcApplication(world: SimWorld): Record<string, unknown> {
     admin_network: world.state.adminNetwork.subnet.split('/')[0],
     admin_netmask: netmaskOf(world),
     manatee_shard: 'sdc',
-    ZK_SERVERS: binderIps(world).map((host, n) => ({ host, port: 2181, num: n + 1, ...(n === binderIps(world).length - 1 ? { last: true } : {}) })),
+    ZK_SERVERS: binderIps(world).map((host, n) => ({
+      host,
+      port: 2181,
+      num: n + 1,
+      ...(n === binderIps(world).length - 1 ? { last: true } : {}),
+    })),
   };
   const services = [...new Set(world.state.instances.map((i) => i.service))];
   for (const svc of services) {
@@ -66,7 +71,10 @@ export function sapiServices(world: SimWorld): Record<string, unknown>[] {
   });
 }
 
-export function sapiInstance(world: SimWorld, rec: { uuid: string; service: string; alias: string; server: string }): Record<string, unknown> {
+export function sapiInstance(
+  world: SimWorld,
+  rec: { uuid: string; service: string; alias: string; server: string },
+): Record<string, unknown> {
   return {
     uuid: rec.uuid,
     service_uuid: sapiServiceUuid(world, rec.service),

@@ -55,7 +55,12 @@ export function sysinfoObject(world: SimWorld, srv: ScenarioServer): Record<stri
     ],
     'Network Interfaces': {
       ixgbe0: { 'MAC Address': adminMac(srv), ip4addr: srv.adminIp, 'Link Status': 'up', 'NIC Names': ['admin'] },
-      ixgbe1: { 'MAC Address': adminMac(srv).replace(/..$/, 'ff'), ip4addr: '', 'Link Status': 'up', 'NIC Names': ['external'] },
+      ixgbe1: {
+        'MAC Address': adminMac(srv).replace(/..$/, 'ff'),
+        ip4addr: '',
+        'Link Status': 'up',
+        'NIC Names': ['external'],
+      },
     },
     'Virtual Network Interfaces': {},
     'Link Aggregations': {},
@@ -77,7 +82,9 @@ function heartbeats(world: SimWorld, srv: ScenarioServer): boolean {
   if (!world.isPowered(srv.hostname)) return false;
   // Reached from here: it heartbeats (a CNAPI that answers us runs somewhere; restore-data's copy was taken when all ran).
   if (world.isAlive(srv.hostname)) return true;
-  return world.state.instances.some((i) => i.service === 'cnapi' && i.state === 'running' && world.reaches(srv.hostname, i.server));
+  return world.state.instances.some(
+    (i) => i.service === 'cnapi' && i.state === 'running' && world.reaches(srv.hostname, i.server),
+  );
 }
 
 export function cnapiServer(world: SimWorld, srv: ScenarioServer, withSysinfo: boolean): Record<string, unknown> {
@@ -92,7 +99,9 @@ export function cnapiServer(world: SimWorld, srv: ScenarioServer, withSysinfo: b
     datacenter: world.state.datacenter.name,
     status: heartbeats(world, srv) ? 'running' : 'unknown',
     // A dead server's last heartbeat is from when it died, before the console started.
-    last_heartbeat: iso(heartbeats(world, srv) ? world.now() - 2_000 : srv.alive ? world.now() - 60_000 : created - 600_000),
+    last_heartbeat: iso(
+      heartbeats(world, srv) ? world.now() - 2_000 : srv.alive ? world.now() - 60_000 : created - 600_000,
+    ),
     transitional_status: '',
     boot_platform: srv.platform ?? DEFAULT_PLATFORM,
     current_platform: srv.platform ?? DEFAULT_PLATFORM,

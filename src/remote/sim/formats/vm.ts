@@ -31,7 +31,6 @@ const USBKEY_MOUNTS: Record<string, { source: string; target: string }[]> = {
   ],
 };
 
-
 /**
  * sapi and assets are created before SAPI runs, from sdc-headnode
  * scripts/build-payload.js: it puts the whole /usbkey/config in sapi's
@@ -153,7 +152,16 @@ export function vmapiObject(world: SimWorld, inst: ScenarioInstance): Record<str
  * lib/common/vm-common.js translateVm with fullObject).
  */
 function provisioningGaps(v: Record<string, unknown>): void {
-  for (const k of ['autoboot', 'zone_state', 'zfs_filesystem', 'zpool', 'last_modified', 'platform_buildstamp', 'resolvers']) v[k] = null;
+  for (const k of [
+    'autoboot',
+    'zone_state',
+    'zfs_filesystem',
+    'zpool',
+    'last_modified',
+    'platform_buildstamp',
+    'resolvers',
+  ])
+    v[k] = null;
   for (const k of ['boot_timestamp', 'pid', 'maintain_resolvers']) delete v[k];
   v['nics'] = [];
   v['datasets'] = [];

@@ -11,9 +11,15 @@ import { mountedKeyEntry } from '../usbkey-key.js';
 export function testCmd(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult {
   const [flag, path = ''] = args;
   const marker = /^\/zones\/([0-9a-f-]{36})\/root\/var\/svc\/setup_complete$/.exec(path);
-  if (flag === '-f' && marker) return { code: setupCompleteWritten(world, srv, marker[1]!) ? 0 : 1, stdout: '', stderr: '' };
+  if (flag === '-f' && marker)
+    return { code: setupCompleteWritten(world, srv, marker[1]!) ? 0 : 1, stdout: '', stderr: '' };
   const files = srv.files ?? {};
-  const onKey = args.length === 2 && /^\/usbkey\/(os|extra)(\/|$)/.test(path) ? usbkeyEntry(world.state, srv, path) : args.length === 2 ? mountedKeyEntry(srv, path) : undefined;
+  const onKey =
+    args.length === 2 && /^\/usbkey\/(os|extra)(\/|$)/.test(path)
+      ? usbkeyEntry(world.state, srv, path)
+      : args.length === 2
+        ? mountedKeyEntry(srv, path)
+        : undefined;
   const there =
     flag === '-f' ? path in files || onKey === 'file' : flag === '-d' ? `${path}/` in files || onKey === 'dir' : false;
   return { code: there ? 0 : 1, stdout: '', stderr: '' };
@@ -42,7 +48,8 @@ function setupCompleteWritten(world: SimWorld, srv: ScenarioServer, uuid: string
  */
 export function ls(world: SimWorld, srv: ScenarioServer, args: string[]): CmdResult {
   const dirs = args.filter((a) => !a.startsWith('-'));
-  if (dirs.length !== 1 || args.some((a) => a.startsWith('-') && a !== '-1')) return err(2, 'ls: the simulator knows only ls [-1] DIR');
+  if (dirs.length !== 1 || args.some((a) => a.startsWith('-') && a !== '-1'))
+    return err(2, 'ls: the simulator knows only ls [-1] DIR');
   const dir = dirs[0]!.replace(/\/+$/, '');
   const gone = err(2, `${dirs[0]!}: No such file or directory`);
   if (dir === '/usbkey/os') {
@@ -57,7 +64,12 @@ export function ls(world: SimWorld, srv: ScenarioServer, args: string[]): CmdRes
       .filter((p) => p.startsWith(prefix) && p !== prefix)
       .map((p) => p.slice(prefix.length).replace(/\/$/, ''))
       .filter((p) => !p.includes('/'));
-    return ok([...new Set(names)].sort().map((n) => `${n}\n`).join(''));
+    return ok(
+      [...new Set(names)]
+        .sort()
+        .map((n) => `${n}\n`)
+        .join(''),
+    );
   }
   return gone;
 }
@@ -68,11 +80,19 @@ export function gzFiles(world: SimWorld, srv: ScenarioServer, tool: string, args
   const path = args.filter((a) => !a.startsWith('-')).pop() ?? '';
   const parent = path.replace(/\/[^/]+\/?$/, '');
   const isDir = (p: string): boolean =>
-    p === '' || p === '/root' || p === '/var' || p === '/var/tmp' || p === '/var/sdcadm' || `${p}/` in files || (srv.usbkey && (p === '/usbkey' || p === '/usbkey/extra'));
+    p === '' ||
+    p === '/root' ||
+    p === '/var' ||
+    p === '/var/tmp' ||
+    p === '/var/sdcadm' ||
+    `${p}/` in files ||
+    (srv.usbkey && (p === '/usbkey' || p === '/usbkey/extra'));
   switch (tool) {
     case 'mkdir':
-      if (isDir(path)) return args.includes('-p') ? ok() : err(1, `mkdir: Failed to make directory "${path}"; File exists`);
-      if (!isDir(parent) && !args.includes('-p')) return err(1, `mkdir: Failed to make directory "${path}"; No such file or directory`);
+      if (isDir(path))
+        return args.includes('-p') ? ok() : err(1, `mkdir: Failed to make directory "${path}"; File exists`);
+      if (!isDir(parent) && !args.includes('-p'))
+        return err(1, `mkdir: Failed to make directory "${path}"; No such file or directory`);
       files[`${path}/`] = '';
       world.commit();
       return ok();
@@ -104,7 +124,10 @@ export function illumosTar(args: string[]): CmdResult {
   const key = (args[0] ?? '').replace(/^-/, '');
   const bad = [...key].find((ch) => !ILLUMOS_TAR_KEY.has(ch));
   if (!key || bad !== undefined) {
-    return err(1, `tar: ${bad ?? ''}: unknown function modifier\nUsage: tar {c|r|t|u|x}[BDeEFhilmnopPqTvw@/[0-7]][bfk][X...] [j|z|Z] [blocksize] [tarfile] [size] [exclude-file...] {file | -I include-file | -C directory file}...`);
+    return err(
+      1,
+      `tar: ${bad ?? ''}: unknown function modifier\nUsage: tar {c|r|t|u|x}[BDeEFhilmnopPqTvw@/[0-7]][bfk][X...] [j|z|Z] [blocksize] [tarfile] [size] [exclude-file...] {file | -I include-file | -C directory file}...`,
+    );
   }
   return err(1, 'tar: the simulator runs illumos tar only to refuse it; use gtar (GNU tar) as the conversion does');
 }

@@ -31,7 +31,8 @@ export function imgadm(world: SimWorld, srv: ScenarioServer, args: string[]): Cm
     case 'install': {
       const m = rest[rest.indexOf('-m') + 1];
       const f = rest[rest.indexOf('-f') + 1];
-      if (!rest.includes('-m') || !rest.includes('-f') || !m || !f) return err(1, 'imgadm install: error (Usage): need -m MANIFEST -f FILE');
+      if (!rest.includes('-m') || !rest.includes('-f') || !m || !f)
+        return err(1, 'imgadm install: error (Usage): need -m MANIFEST -f FILE');
       let manifest: { uuid?: string; origin?: string };
       try {
         manifest = JSON.parse(readFileSync(m, 'utf8')) as typeof manifest;
@@ -47,7 +48,10 @@ export function imgadm(world: SimWorld, srv: ScenarioServer, args: string[]): Cm
       const done = world.installImage(srv, uuid, manifest.origin);
       if (done === 'already-installed') return ok(`Image ${uuid} already installed\n`);
       if (done === 'origin-missing') {
-        return err(1, `imgadm install: error (OriginNotInstalled): origin image "${manifest.origin ?? ''}" for image "${uuid}" is not installed`);
+        return err(
+          1,
+          `imgadm install: error (OriginNotInstalled): origin image "${manifest.origin ?? ''}" for image "${uuid}" is not installed`,
+        );
       }
       return ok(`Installed image ${uuid} to "zones/${uuid}".\n`);
     }

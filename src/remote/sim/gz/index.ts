@@ -73,8 +73,12 @@ export function runGzCommand(world: SimWorld, srv: ScenarioServer, argv: readonl
       return ok();
     case 'bash':
       // Only the shipped preparation script runs through bash, fed on stdin.
-      if (args[0] === '-s' && stdin.toString('utf8').includes(PREPARE_MARKER)) return runPrepareScript(world, srv, args.slice(args[1] === '--' ? 2 : 1));
-      return err(2, 'bash: the simulator runs only share/headnode-prepare.sh (bash -s -- ARGS with the script on stdin)');
+      if (args[0] === '-s' && stdin.toString('utf8').includes(PREPARE_MARKER))
+        return runPrepareScript(world, srv, args.slice(args[1] === '--' ? 2 : 1));
+      return err(
+        2,
+        'bash: the simulator runs only share/headnode-prepare.sh (bash -s -- ARGS with the script on stdin)',
+      );
     case 'tar':
       return illumosTar(args);
     case 'gtar':

@@ -18,11 +18,13 @@ export function nc(world: SimWorld, srv: ScenarioServer, args: string[], stdin: 
   if (!ipAnswers(world, ip, srv.hostname)) return err(1, `nc: connect to ${ip} port ${port} (tcp) timed out`);
   const owner = ipOwner(world, ip, srv.hostname);
   if (args.includes('-z')) {
-    const open = owner?.kind === 'server' ? port === '22' : port === '2181' || port === '80' || port === '443' || port === '5432';
+    const open =
+      owner?.kind === 'server' ? port === '22' : port === '2181' || port === '80' || port === '443' || port === '5432';
     return open ? ok() : err(1, `nc: connect to ${ip} port ${port} (tcp) failed: Connection refused`);
   }
   if (port === '2181') {
-    const binder = owner?.kind === 'zone' && owner.inst.service === 'binder' && world.isUp(owner.inst) ? owner.inst : undefined;
+    const binder =
+      owner?.kind === 'zone' && owner.inst.service === 'binder' && world.isUp(owner.inst) ? owner.inst : undefined;
     if (!binder) return err(1, `nc: connect to ${ip} port 2181 (tcp) failed: Connection refused`);
     const word = stdin.toString('utf8').trim();
     if (word === 'ruok') return ok('imok');

@@ -23,7 +23,8 @@ export function zlogin(world: SimWorld, srv: ScenarioServer, args: string[]): Cm
   const [zone, ...cmd] = args;
   const inst = zone ? world.instanceOn(srv.hostname, zone) : undefined;
   if (!inst) return err(1, `zlogin: zone '${zone ?? ''}' unknown`);
-  if (inst.state !== 'running' && inst.state !== 'setup_failed') return err(1, `zlogin: login allocation failed: zone '${zone}' is not running`);
+  if (inst.state !== 'running' && inst.state !== 'setup_failed')
+    return err(1, `zlogin: login allocation failed: zone '${zone}' is not running`);
   const line = cmd.join(' ');
   if (cmd[0] === '/opt/smartdc/booter/bin/hn-netfile') {
     if (inst.service !== 'dhcpd') return err(127, `bash: ${cmd[0]}: No such file or directory`);
@@ -39,7 +40,11 @@ export function zlogin(world: SimWorld, srv: ScenarioServer, args: string[]): Cm
       const lines = out.split('\n');
       const start = lines.findIndex((l) => l.startsWith('ROLE'));
       const issues = lines.filter((l) => /^(error|warning): /.test(l));
-      const table = lines.slice(start).filter((l) => !issues.includes(l)).join('\n').replace(/\n+$/, '\n');
+      const table = lines
+        .slice(start)
+        .filter((l) => !issues.includes(l))
+        .join('\n')
+        .replace(/\n+$/, '\n');
       return ok(table, issues.length ? `\n${issues.join('\n')}\n` : '');
     }
     return ok(out);
@@ -57,12 +62,22 @@ function ipadmShowAddr(world: SimWorld, inst: ScenarioInstance, args: string[]):
   const o = args.indexOf('-o');
   const fields = o >= 0 ? (args[o + 1] ?? '').split(',') : [];
   const known = ['addrobj', 'type', 'state', 'addr'];
-  if (args[0] !== 'show-addr' || !args.includes('-p') || fields.length === 0 || fields.some((f) => !known.includes(f))) {
+  if (
+    args[0] !== 'show-addr' ||
+    !args.includes('-p') ||
+    fields.length === 0 ||
+    fields.some((f) => !known.includes(f))
+  ) {
     return err(1, 'ipadm: the simulator knows only ipadm show-addr -p -o addrobj,type,state,addr (any of them)');
   }
   const rows = [
     { addrobj: 'lo0/v4', type: 'static', state: 'ok', addr: '127.0.0.1/8' },
-    ...nicsOf(world.state, inst).map((n) => ({ addrobj: `${n.interface}/_a`, type: 'static', state: nicAddressState(world, inst, n), addr: String((vmadmNic(n)['ips'] as string[])[0]) })),
+    ...nicsOf(world.state, inst).map((n) => ({
+      addrobj: `${n.interface}/_a`,
+      type: 'static',
+      state: nicAddressState(world, inst, n),
+      addr: String((vmadmNic(n)['ips'] as string[])[0]),
+    })),
     { addrobj: 'lo0/v6', type: 'static', state: 'ok', addr: '::1/128' },
   ];
   const line = (r: Record<string, string>): string => fields.map((f) => (r[f] ?? '').replace(/:/g, '\\:')).join(':');

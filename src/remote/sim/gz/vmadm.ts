@@ -26,11 +26,20 @@ export function vmadm(world: SimWorld, srv: ScenarioServer, args: string[], stdi
           return String(getPath(o, k)) === v;
         });
       });
-      if (json) return ok(JSON.stringify(match.map((i) => vmadmObject(world, i)), null, 2) + '\n');
+      if (json)
+        return ok(
+          JSON.stringify(
+            match.map((i) => vmadmObject(world, i)),
+            null,
+            2,
+          ) + '\n',
+        );
       return ok(match.map((i) => `${i.uuid}\n`).join(''));
     }
     case 'list': {
-      const rows = world.instancesOn(srv.hostname).map((i) => `${i.uuid}:${i.state === 'setup_failed' ? 'running' : i.state}:${i.alias}`);
+      const rows = world
+        .instancesOn(srv.hostname)
+        .map((i) => `${i.uuid}:${i.state === 'setup_failed' ? 'running' : i.state}:${i.alias}`);
       return ok(rows.map((r) => `${r}\n`).join(''));
     }
     case 'create':
@@ -45,16 +54,22 @@ export function vmadm(world: SimWorld, srv: ScenarioServer, args: string[], stdi
     case 'stop': {
       const inst = find(rest.find((a) => Uuid.safeParse(a).success));
       if (!inst) return err(1, `Could not load VM ${rest[0] ?? ''}: No such zone configured`);
-      if (world.stopZone(inst) === 'already-stopped') return ok('', `VM ${inst.uuid} is already not 'running' (currently: stopped)\n`);
+      if (world.stopZone(inst) === 'already-stopped')
+        return ok('', `VM ${inst.uuid} is already not 'running' (currently: stopped)\n`);
       return ok('', `Successfully completed stop for VM ${inst.uuid}\n`);
     }
     default:
-      return err(2, `vmadm: unknown command '${sub ?? ''}' (the simulator knows get, lookup, list, create, start, stop)`);
+      return err(
+        2,
+        `vmadm: unknown command '${sub ?? ''}' (the simulator knows get, lookup, list, create, start, stop)`,
+      );
   }
 }
 
 function getPath(o: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((acc, k) => (acc && typeof acc === 'object' ? (acc as Record<string, unknown>)[k] : undefined), o);
+  return path
+    .split('.')
+    .reduce<unknown>((acc, k) => (acc && typeof acc === 'object' ? (acc as Record<string, unknown>)[k] : undefined), o);
 }
 
 function vmadmCreate(world: SimWorld, srv: ScenarioServer, stdin: Buffer): CmdResult {
@@ -66,9 +81,11 @@ function vmadmCreate(world: SimWorld, srv: ScenarioServer, stdin: Buffer): CmdRe
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return err(1, 'Invalid payload: not an object');
   const uuid = String((raw as Record<string, unknown>)['uuid'] ?? '');
-  if (!Uuid.safeParse(uuid).success) return err(1, 'vmadm: ERROR: payload needs a valid "uuid" (the simulator does not generate one)');
+  if (!Uuid.safeParse(uuid).success)
+    return err(1, 'vmadm: ERROR: payload needs a valid "uuid" (the simulator does not generate one)');
   const made = world.createZone(srv, raw as Record<string, unknown>);
   if (made.kind === 'refused') return err(1, made.error);
-  if (made.kind === 'image-missing') return err(1, `vmadm: ERROR: image ${made.image} does not exist in zpool zones (install it with imgadm first)`);
+  if (made.kind === 'image-missing')
+    return err(1, `vmadm: ERROR: image ${made.image} does not exist in zpool zones (install it with imgadm first)`);
   return ok('', [...made.warnings, `Successfully created VM ${uuid}`].join('\n') + '\n');
 }

@@ -2,7 +2,16 @@
 // are the simulator's own format (zfs-stream.ts).
 import { err, ok, type CmdResult } from '../cmd-result.js';
 import type { ScenarioInstance, ScenarioServer } from '../scenario.js';
-import { SIM_CHANGE_BYTES_PER_SECOND, SIM_COMPRESS_RATIO, SIM_DATASET_BYTES, SIM_SEND_C_SINCE, incrementalPayload, makeSimStream, parseSimStream, simStreamLength } from '../zfs-stream.js';
+import {
+  SIM_CHANGE_BYTES_PER_SECOND,
+  SIM_COMPRESS_RATIO,
+  SIM_DATASET_BYTES,
+  SIM_SEND_C_SINCE,
+  incrementalPayload,
+  makeSimStream,
+  parseSimStream,
+  simStreamLength,
+} from '../zfs-stream.js';
 import { snapshotsOf, type SimWorld, type Snapshot } from '../world.js';
 
 const DS_RE = /^zones\/([0-9a-f-]{36})\/data$/;
@@ -15,7 +24,8 @@ function datasetOn(world: SimWorld, srv: ScenarioServer, name: string): Scenario
 }
 
 const noDataset = (name: string): CmdResult => err(1, `cannot open '${name}': dataset does not exist`);
-const datasetBytes = (inst: ScenarioInstance): number => (inst.data === 'empty' ? 0 : inst.dataBytes ?? SIM_DATASET_BYTES);
+const datasetBytes = (inst: ScenarioInstance): number =>
+  inst.data === 'empty' ? 0 : (inst.dataBytes ?? SIM_DATASET_BYTES);
 
 export function zfs(world: SimWorld, srv: ScenarioServer, args: string[], stdin: Buffer): CmdResult {
   const [sub, ...rest] = args;
@@ -70,7 +80,11 @@ function zfsSnapshot(world: SimWorld, srv: ScenarioServer, rest: string[]): CmdR
   const full = rest.filter((a) => !a.startsWith('-')).pop() ?? '';
   const [ds = '', snap = ''] = full.split('@', 2);
   const inst = datasetOn(world, srv, ds);
-  if (!inst || !snap) return err(1, `cannot open '${ds}': dataset does not exist\nusage:\n\tsnapshot [-r] [-o property=value] ... <filesystem|volume>@<snap> ...`);
+  if (!inst || !snap)
+    return err(
+      1,
+      `cannot open '${ds}': dataset does not exist\nusage:\n\tsnapshot [-r] [-o property=value] ... <filesystem|volume>@<snap> ...`,
+    );
   const snaps = (inst.snapshots = [...snapshotsOf(inst)]);
   if (snaps.some((s) => s.name === snap)) return err(1, `cannot create snapshot '${full}': dataset already exists`);
   snaps.push({ name: snap, at: world.now() });
@@ -85,7 +99,8 @@ function zfsDestroy(world: SimWorld, srv: ScenarioServer, rest: string[]): CmdRe
   if (!inst) return noDataset(ds);
   if (!snap) return err(1, `cannot destroy '${ds}': the simulator destroys snapshots only`);
   const snaps = snapshotsOf(inst);
-  if (!snaps.some((s) => s.name === snap)) return err(1, `could not find any snapshots to destroy; check snapshot names.`);
+  if (!snaps.some((s) => s.name === snap))
+    return err(1, `could not find any snapshots to destroy; check snapshot names.`);
   inst.snapshots = snaps.filter((s) => s.name !== snap);
   world.commit();
   return ok();
@@ -97,7 +112,10 @@ function zfsSend(world: SimWorld, srv: ScenarioServer, rest: string[]): CmdResul
   const flags = new Set(rest.filter((a) => /^-[a-zA-Z]+$/.test(a)).flatMap((a) => [...a.slice(1)]));
   const compressed = flags.has('c');
   if (compressed && srv.platform !== undefined && srv.platform < SIM_SEND_C_SINCE) {
-    return err(2, `invalid option 'c'\nusage:\n\tsend [-DnPpRvLe] [-[iI] snapshot] <snapshot>\n\tsend [-Le] [-i snapshot|bookmark] <filesystem|volume|snapshot>\n`);
+    return err(
+      2,
+      `invalid option 'c'\nusage:\n\tsend [-DnPpRvLe] [-[iI] snapshot] <snapshot>\n\tsend [-Le] [-i snapshot|bookmark] <filesystem|volume|snapshot>\n`,
+    );
   }
   const full = rest.filter((a, i) => !a.startsWith('-') && rest[i - 1] !== '-i').pop() ?? '';
   const [ds = '', snap = ''] = full.split('@', 2);
@@ -108,14 +126,25 @@ function zfsSend(world: SimWorld, srv: ScenarioServer, rest: string[]): CmdResul
   const fromArg = optValue(rest, '-i');
   let from: Snapshot | undefined;
   if (fromArg !== undefined) {
-    const fromName = fromArg.startsWith('@') ? fromArg.slice(1) : fromArg.startsWith(`${ds}@`) ? fromArg.slice(ds.length + 1) : undefined;
+    const fromName = fromArg.startsWith('@')
+      ? fromArg.slice(1)
+      : fromArg.startsWith(`${ds}@`)
+        ? fromArg.slice(ds.length + 1)
+        : undefined;
     if (fromName === undefined) return err(1, `cannot send '${full}': incremental source must be in same filesystem`);
     from = snaps.find((s) => s.name === fromName);
     if (!from) return noDataset(`${ds}@${fromName}`);
-    if (snaps.indexOf(from) >= snaps.indexOf(to)) return err(1, `cannot send '${full}': incremental source (${ds}@${fromName}) is not earlier than it`);
+    if (snaps.indexOf(from) >= snaps.indexOf(to))
+      return err(1, `cannot send '${full}': incremental source (${ds}@${fromName}) is not earlier than it`);
   }
   const payload = from
-    ? incrementalPayload(from.at, to.at, world.speed, inst.dataChangeRate ?? SIM_CHANGE_BYTES_PER_SECOND, datasetBytes(inst))
+    ? incrementalPayload(
+        from.at,
+        to.at,
+        world.speed,
+        inst.dataChangeRate ?? SIM_CHANGE_BYTES_PER_SECOND,
+        datasetBytes(inst),
+      )
     : datasetBytes(inst);
   const sent = compressed ? Math.ceil(payload / SIM_COMPRESS_RATIO) : payload;
   const fromFull = from ? `${ds}@${from.name}` : undefined;
@@ -136,8 +165,17 @@ function zfsRecv(world: SimWorld, srv: ScenarioServer, rest: string[], stdin: Bu
   const parsed = parseSimStream(stdin);
   if (!parsed.ok) return err(1, `cannot receive: invalid stream (${parsed.reason})`);
   const done = world.receiveDataset(inst, parsed, force);
-  if (done === 'zone-running') return err(1, `cannot receive new filesystem stream: destination ${name} is busy (zone is running)`);
-  if (done === 'not-on-newest-snapshot') return err(1, `cannot receive incremental stream: most recent snapshot of ${name} does not\nmatch incremental source`);
-  if (done === 'exists-without-force') return err(1, `cannot receive new filesystem stream: destination '${name}' exists\nmust specify -F to overwrite it`);
+  if (done === 'zone-running')
+    return err(1, `cannot receive new filesystem stream: destination ${name} is busy (zone is running)`);
+  if (done === 'not-on-newest-snapshot')
+    return err(
+      1,
+      `cannot receive incremental stream: most recent snapshot of ${name} does not\nmatch incremental source`,
+    );
+  if (done === 'exists-without-force')
+    return err(
+      1,
+      `cannot receive new filesystem stream: destination '${name}' exists\nmust specify -F to overwrite it`,
+    );
   return ok();
 }
