@@ -4,7 +4,14 @@
 // once more, log lines as they come, a question as a numbered line) and never
 // moves the cursor; answers are typed lines (a number or a word). Pure: state
 // in, lines and inputs out; the I/O is src/app/console/run-plain.ts's.
-import { CONVERT_CHOICES, FAILURE_CHOICES, STEP_CHOICES, YES_NO, type Choice } from '../state/choices.js';
+import {
+  CONVERT_CHOICES,
+  FAILURE_CHOICES,
+  FENCE_CHOICES,
+  STEP_CHOICES,
+  YES_NO,
+  type Choice,
+} from '../state/choices.js';
 import type { ConsoleState, Input, Prompt } from '../state/console/index.js';
 import { sanitizeForDisplay } from '../state/display-text.js';
 import { SCREENS } from './screens.js';
@@ -27,6 +34,7 @@ const CHOICES: Partial<Record<Prompt['kind'], readonly Choice[]>> = {
   failure: FAILURE_CHOICES,
   'convert-step': CONVERT_CHOICES,
   quit: YES_NO,
+  'fence-method': FENCE_CHOICES,
 };
 
 export const lineText = (l: Line): string =>

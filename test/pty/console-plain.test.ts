@@ -43,6 +43,12 @@ describePty('the linear console (real pty)', () => {
       p.press('\r');
       await waitRaw(p, "Type the dead primary's hostname to confirm");
       p.press('headnode0\r');
+      // How it was fenced: a numbered question like every other.
+      await waitRaw(
+        p,
+        '1) powered off through its BMC  2) its network cables pulled  3) booted without importing its zones pool: ',
+      );
+      p.press('1\r');
       await waitRaw(
         p,
         /\[1\/21\] Restore assets0 \(assets\)\?\r\n1\) go {2}2\) skip \(asks why\) {2}3\) all the rest {2}4\) pause: /,
@@ -118,6 +124,8 @@ describePty('the linear console (real pty)', () => {
       }
       await waitRaw(p, "Type the dead primary's hostname to confirm");
       p.press('headnode0\r');
+      await waitRaw(p, '3) booted without importing its zones pool: ');
+      p.press('cables\r');
       await waitRaw(p, '4) pause: ');
       p.press('all\r');
       await waitRaw(p, '1) no  2) yes: ');

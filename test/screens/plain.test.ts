@@ -49,19 +49,23 @@ describe('plain inputs', () => {
     expect(plainInputs(base, 'q')).toEqual([{ t: 'quit' }]);
   });
 
-  it('a typed hostname reaches the reducer whole: the run starts', () => {
+  it('a typed hostname reaches the reducer whole, the fence method by its number: the run starts', () => {
     const host: ConsoleState = {
       ...base,
       prompt: { kind: 'hostname', expected: 'headnode0', typed: '', why: 'fenced?' },
     };
     let s = host;
     const effects: unknown[] = [];
-    for (const input of plainInputs(host, 'headnode0')) {
-      const r = reduce(s, { t: 'input', input });
-      s = r.state;
-      effects.push(...r.effects);
+    for (const line of ['headnode0', '2']) {
+      for (const input of plainInputs(s, line)) {
+        const r = reduce(s, { t: 'input', input });
+        s = r.state;
+        effects.push(...r.effects);
+      }
     }
-    expect(effects).toContainEqual(expect.objectContaining({ t: 'startRun', fenced: 'headnode0' }));
+    expect(effects).toContainEqual(
+      expect.objectContaining({ t: 'startRun', fenced: 'headnode0', fenceMethod: 'cables' }),
+    );
   });
 });
 
