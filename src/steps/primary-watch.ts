@@ -63,7 +63,7 @@ export class PrimaryWatch {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    // The loop releases every waiter as it ends.
     await this.loop;
-    for (const [, w] of this.waiting.splice(0)) w();
   }
 }
