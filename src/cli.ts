@@ -1,22 +1,23 @@
 // argv -> one of the modes of the contract (design section 7); nothing else.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { RemoteError } from './remote/errors.js';
-import { ScenarioError } from './remote/sim/scenario.js';
-import { CommandFailedError } from './remote/triton/command.js';
-import { UsageError } from './remote/dir-options.js';
-import { DEFAULT_CONFIG_PATH, DEFAULT_IDENTITY, DEFAULT_KNOWN_HOSTS } from './remote/ssh-config.js';
-import { sanitizeForDisplay as clean } from './state/display-text.js';
-import { DEFAULT_MIN_FREE_MB } from './steps/sync/run.js';
+import { DEFAULT_CONFIG_PATH, DEFAULT_IDENTITY, DEFAULT_KNOWN_HOSTS } from './remote/ssh-paths.js';
+import { DEFAULT_MIN_FREE_MB } from './steps/sync/timing.js';
 import { EXIT } from './state/exit-codes.js';
-import { FENCE_METHODS, FENCE_METHOD_TEXT } from './state/fence.js';
-import { check, plan } from './app/modes/check.js';
-import { restore } from './app/modes/restore.js';
-import { sync } from './app/modes/sync.js';
-import { consoleMode } from './app/modes/console.js';
-import { convert } from './app/modes/convert.js';
-import { sshSetup } from './app/modes/ssh-setup.js';
-import { bundle } from './app/modes/bundle.js';
+import { FENCE_METHODS, FENCE_METHOD_TEXT } from './state/fence-methods.js';
+
+// Each mode is loaded when it is chosen, not before: the console's first words
+// reach the screen before the schemas, the simulator and ink are read (~0.5 s
+// of module loading on a headnode, which the operator would stare at).
+const modes = {
+  check: () => import('./app/modes/check.js'),
+  restore: () => import('./app/modes/restore.js'),
+  sync: () => import('./app/modes/sync.js'),
+  console: () => import('./app/modes/console.js'),
+  convert: () => import('./app/modes/convert.js'),
+  sshSetup: () => import('./app/modes/ssh-setup.js'),
+  bundle: () => import('./app/modes/bundle.js'),
+};
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -93,14 +94,14 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .addOption(new Option('--json', 'one JSON object, as the contract says').conflicts('prometheus'))
     .option('--prometheus', 'node_exporter textfile metrics')
     .addOption(new Option('--strategy <strategy>', 'identity strategy').choices(['reuse', 'new']).default('reuse'))
-    .action((_o, cmd: Command) => run(check(cmd)));
+    .action((_o, cmd: Command) => run(modes.check().then((m) => m.check(cmd))));
 
   program
     .command('plan')
     .description('show the exact commands a restore would run; nothing is executed')
     .option('--json', 'JSON output')
     .addOption(new Option('--strategy <strategy>', 'identity strategy').choices(['reuse', 'new']).default('reuse'))
-    .action((_o, cmd: Command) => run(plan(cmd)));
+    .action((_o, cmd: Command) => run(modes.check().then((m) => m.plan(cmd))));
 
   program
     .command('restore')
@@ -119,7 +120,7 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
       '--without-binder-quorum',
       "binder has no quorum: take the per-headnode lock instead of binder's DC-wide one (a console across a partition could restore the same zones)",
     )
-    .action((_o, cmd: Command) => run(restore(cmd)));
+    .action((_o, cmd: Command) => run(modes.restore().then((m) => m.restore(cmd))));
 
   program
     .command('sync')
@@ -134,7 +135,7 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     )
     .option('--sapi-url <url>', 'where SAPI answers (only needed when no earlier sync or local core zone can say)')
     .option('--json', 'one JSON object: what was synced, failed, sent, and the disk usage')
-    .action((_o, cmd: Command) => run(sync(cmd)));
+    .action((_o, cmd: Command) => run(modes.sync().then((m) => m.sync(cmd))));
 
   program
     .command('ssh-setup')
@@ -142,7 +143,7 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
       "once per headnode: create the SSH key, trust the other headnodes' host keys, install the key where a reboot keeps it",
     )
     .option('--yes', 'trust every fetched host key without asking (compare the fingerprints printed)')
-    .action((_o, cmd: Command) => run(sshSetup(cmd)));
+    .action((_o, cmd: Command) => run(modes.sshSetup().then((m) => m.sshSetup(cmd))));
 
   program
     .command('convert')
@@ -153,7 +154,7 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
       '--without-binder-quorum',
       "binder has no quorum: take the per-headnode lock instead of binder's DC-wide one (a console across a partition could convert at the same time)",
     )
-    .action((server: string, _o, cmd: Command) => run(convert(server, cmd)));
+    .action((server: string, _o, cmd: Command) => run(modes.convert().then((m) => m.convert(server, cmd))));
 
   program
     .command('bundle')
@@ -161,24 +162,33 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
       'the incident bundle: journal, confirmations, check, plan, report, timings and status text in one .tar.gz, secrets redacted',
     )
     .option('--convert <server-uuid>', "a conversion's journal instead of the restore's")
-    .action((_o, cmd: Command) => run(bundle(cmd)));
+    .action((_o, cmd: Command) => run(modes.bundle().then((m) => m.bundle(cmd))));
 
-  program.action((_o, cmd: Command) => run(consoleMode(cmd)));
+  program.action((_o, cmd: Command) => run(modes.console().then((m) => m.consoleMode(cmd))));
   return program;
 }
 
-function report(err: unknown): number {
+async function report(err: unknown): Promise<number> {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+      return EXIT.ok;
+    return EXIT.usage;
+  }
+  // Only an error needs these; a run that goes well never loads them here.
+  const [{ RemoteError }, { CommandFailedError }, { UsageError }, { ScenarioError }, { sanitizeForDisplay: clean }] =
+    await Promise.all([
+      import('./remote/errors.js'),
+      import('./remote/triton/command.js'),
+      import('./remote/dir-options.js'),
+      import('./remote/sim/scenario.js'),
+      import('./state/display-text.js'),
+    ]);
   if (err instanceof RemoteError || err instanceof CommandFailedError) {
     // The console's own GZ did not answer as a Triton headnode does.
     process.stderr.write(
       `triton-recover: ${err.message}\n  is this the global zone of a Triton headnode? (to try it anywhere: triton-recover --demo)\n`,
     );
     return EXIT.blocked;
-  }
-  if (err instanceof CommanderError) {
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
-      return EXIT.ok;
-    return EXIT.usage;
   }
   if (err instanceof UsageError) {
     // 64, not 2: nothing about the DC was judged; the command line needs fixing.
@@ -203,11 +213,11 @@ async function main(argv: string[]): Promise<number> {
     }).parse(argv);
     return pending ? await pending : EXIT.ok;
   } catch (err) {
-    return report(err);
+    return await report(err);
   }
 }
 
 main(process.argv).then(
   (code) => (process.exitCode = code),
-  (err: unknown) => (process.exitCode = report(err)),
+  async (err: unknown) => (process.exitCode = await report(err)),
 );

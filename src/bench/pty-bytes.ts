@@ -56,12 +56,16 @@ export interface PtySpawnOptions {
    * the line is busy, as on a real serial console.
    */
   lineBytesPerSec?: number;
+  /** Lines kept above the screen, as a terminal's scrollback (default 0: only the screen). */
+  scrollback?: number;
 }
 
 export type ScreenCondition = string | RegExp | ((screen: string[]) => boolean);
 
 export interface PtySession {
   screen(): string[];
+  /** The lines scrolled off above the screen (empty unless `scrollback` was asked for). */
+  scrolledOff(): string[];
   text(): string;
   waitFor(cond: ScreenCondition, timeoutMs?: number): Promise<void>;
   press(keys: string): void;
@@ -98,7 +102,12 @@ export function openPtySession(mods: PtyModules, opts: PtySpawnOptions): PtySess
   const cols = opts.cols ?? 80;
   const rows = opts.rows ?? 24;
   const term = opts.term ?? 'xterm-256color';
-  const xterm: XTerminal = new mods.Terminal({ cols, rows, allowProposedApi: true, scrollback: 0 });
+  const xterm: XTerminal = new mods.Terminal({
+    cols,
+    rows,
+    allowProposedApi: true,
+    scrollback: opts.scrollback ?? 0,
+  });
   const start = performance.now();
   const buckets: number[] = [];
   let total = 0;
@@ -113,8 +122,8 @@ export function openPtySession(mods: PtyModules, opts: PtySpawnOptions): PtySess
     cwd: repoRoot,
     env: childEnv(term, opts.env),
   });
-  const screen = (): string[] =>
-    Array.from({ length: rows }, (_, i) => xterm.buffer.active.getLine(i)?.translateToString(true) ?? '');
+  const lineAt = (y: number): string => xterm.buffer.active.getLine(y)?.translateToString(true) ?? '';
+  const screen = (): string[] => Array.from({ length: rows }, (_, i) => lineAt(xterm.buffer.active.baseY + i));
   const flush = () => new Promise<void>((r) => xterm.write('', r));
 
   const show = (d: string): void => {
@@ -151,6 +160,7 @@ export function openPtySession(mods: PtyModules, opts: PtySpawnOptions): PtySess
 
   return {
     screen,
+    scrolledOff: () => Array.from({ length: xterm.buffer.active.baseY }, (_, y) => lineAt(y)),
     text: () => screen().join('\n'),
     raw: () => written,
     async waitFor(cond, timeoutMs = 10_000) {

@@ -8,10 +8,9 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from './dir-options.js';
 
-export const DEFAULT_CONFIG_PATH = '/var/sdcadm/triton-recover/config.json';
-export const DEFAULT_SSH_DIR = '/var/sdcadm/triton-recover/ssh';
-export const DEFAULT_IDENTITY = `${DEFAULT_SSH_DIR}/id_ed25519`;
-export const DEFAULT_KNOWN_HOSTS = `${DEFAULT_SSH_DIR}/known_hosts`;
+import { DEFAULT_CONFIG_PATH, DEFAULT_IDENTITY, DEFAULT_KNOWN_HOSTS } from './ssh-paths.js';
+
+export { DEFAULT_CONFIG_PATH, DEFAULT_SSH_DIR, DEFAULT_IDENTITY, DEFAULT_KNOWN_HOSTS } from './ssh-paths.js';
 
 /** config.json: unknown keys are refused, so a typo does not silently fall back to a default. */
 export const ConfigFileSchema = z.strictObject({

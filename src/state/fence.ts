@@ -4,17 +4,9 @@
 import { z } from 'zod';
 import type { Problem } from './problem.js';
 import type { Signal } from './detection.js';
+import { FENCE_METHODS, FENCE_METHOD_TEXT, type FenceMethod } from './fence-methods.js';
 
-/** How a primary can be fenced so it cannot come back with its zones (RFD 67 M3). */
-export const FENCE_METHODS = ['bmc-off', 'cables', 'no-pool-import'] as const;
-export type FenceMethod = (typeof FENCE_METHODS)[number];
-
-/** The words an operator reads for each method (the console's choices, the journal, the report). */
-export const FENCE_METHOD_TEXT: Record<FenceMethod, string> = {
-  'bmc-off': 'powered off through its BMC',
-  cables: 'its network cables pulled',
-  'no-pool-import': 'booted without importing its zones pool',
-};
+export { FENCE_METHODS, FENCE_METHOD_TEXT, type FenceMethod } from './fence-methods.js';
 
 /** "headnode0 fenced: powered off through its BMC", or that the method was not stated. */
 export function fenceText(hostname: string, method: FenceMethod | null): string {

@@ -20,4 +20,16 @@ describePty('terminal kinds (real pty)', () => {
     expect(p.text()).toContain('HOME');
     p.press('q');
   });
+
+  it('the first words come before the DC and ink load, and the home screen takes their place', async () => {
+    const p = startPty({ args: ['--demo', '--sim-speed', '50'], term: 'xterm-256color', scrollback: 100 });
+    await p.waitFor('Restore after a dead primary', 15_000);
+    // Written before anything else: what runs, what it opens, that nothing changes yet.
+    expect(p.raw().startsWith('triton-recover ')).toBe(true);
+    expect(p.raw().split('\n')[0]).toContain('opening the simulated DC (built-in drill scenario)');
+    // Erased, not left above the frame nor pushed into the scrollback by it.
+    expect([...p.scrolledOff(), ...p.screen()].join('\n')).not.toContain('opening the simulated DC');
+    expect(p.screen()[0]).toContain('HOME');
+    p.press('q');
+  });
 });

@@ -6,6 +6,7 @@ import { initialState } from '../../state/console/index.js';
 import { ConsoleSession, type SessionOptions } from './session.js';
 import { App } from '../../screens/App.js';
 import { EscapeJoiner } from '../../screens/escape-joiner.js';
+import { eraseOpening } from '../../screens/opening.js';
 import { PacedOutput } from '../../screens/paced-output.js';
 import { createStore } from '../../screens/store.js';
 import { applyTerminalSize, detectTerminal, sttyHint, type TerminalFlags } from '../../screens/terminal.js';
@@ -18,6 +19,8 @@ const SERIAL_ENGINE_FRAME_MS = 500;
 
 export interface ConsoleOptions extends SessionOptions {
   flags: TerminalFlags;
+  /** Lines the console mode wrote before ink loaded (screens/opening.ts): erased before the first frame. */
+  openingLines?: number;
 }
 
 export async function runConsole(dc: Dc, o: ConsoleOptions): Promise<number> {
@@ -47,6 +50,7 @@ export async function runConsole(dc: Dc, o: ConsoleOptions): Promise<number> {
   // ESC and the rest of an arrow key may arrive apart on a slow line: join them.
   const stdin = new EscapeJoiner(process.stdin);
   // On a serial line, bytes go out at the line's rate (a little under 9600 baud).
+  process.stdout.write(eraseOpening(o.openingLines ?? 0));
   const paced = term.serial ? new PacedOutput(process.stdout, { bytesPerSecond: SERIAL_BYTES_PER_SECOND }) : undefined;
   const app = render(<App store={store} theme={theme} rows={rows()} cols={cols()} />, {
     stdin: stdin.asStdin(),

@@ -4,13 +4,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { journalDirOf, timingOf } from '../open-dc.js';
+import type { GlobalOptions } from '../open-dc.js';
 import { EXIT } from '../../state/exit-codes.js';
-import { globals, openDc } from './shared.js';
-import { runPlain } from '../console/run-plain.js';
+import { openingLines } from '../../screens/opening.js';
 
 export async function consoleMode(cmd: Command): Promise<number> {
-  const o = globals(cmd);
+  const o = cmd.optsWithGlobals<GlobalOptions>();
   // A dumb terminal cannot move the cursor: it gets the linear console, which
   // never does (as --plain). It reads answers as lines, so a pipe works too.
   const plain = o.plain === true || process.env['TERM'] === 'dumb';
@@ -26,8 +25,24 @@ export async function consoleMode(cmd: Command): Promise<number> {
   // A drill keeps its simulated DC in a file, so quitting and reopening resumes it.
   if ((o.demo || o.sim) && !o.simState)
     o.simState = join(mkdtempSync(join(tmpdir(), 'triton-recover-drill-')), 'state.json');
+  // The first words before anything heavy loads: the operator sees at once that
+  // it runs, what it opens, and that nothing changes yet. The home screen
+  // replaces them (runConsole erases them before its first frame).
+  const opening = plain
+    ? []
+    : openingLines({
+        version: cmd.version() ?? '',
+        dc: o.demo
+          ? { kind: 'demo' }
+          : o.sim
+            ? { kind: 'sim', file: o.sim }
+            : { kind: 'real', ...(o.restoreData ? { restoreDataDir: o.restoreData } : {}) },
+        cols: process.stdout.columns || 80,
+      });
+  if (opening.length > 0) process.stdout.write(`${opening.join('\n')}\n`);
   // Loading ink (~0.5 s) and opening the DC overlap: the first screen comes sooner.
   const consoleModule = plain ? undefined : import('../console/run-console.js');
+  const [{ openDc }, { journalDirOf, timingOf }] = await Promise.all([import('./shared.js'), import('../open-dc.js')]);
   const dc = await openDc(o);
   const t = timingOf(o, dc);
   const argv = process.argv.slice(2);
@@ -57,13 +72,14 @@ export async function consoleMode(cmd: Command): Promise<number> {
           await consoleModule
         ).runConsole(dc, {
           ...session,
+          openingLines: opening.length,
           flags: {
             ...(o.serial ? { serial: true } : {}),
             ...(o.ascii ? { ascii: true } : {}),
             ...(o.color === false ? { noColor: true } : {}),
           },
         })
-      : await runPlain(dc, session);
+      : await (await import('../console/run-plain.js')).runPlain(dc, session);
     await dc.close();
     // Quitting stops the work now: a restore still under way must not go on
     // unseen. The journal is fsync'd before and after every action, and a

@@ -24,9 +24,7 @@ import { finishedReport, frozenReport, reportMaker, runTotals, type ReportMaker 
 import { syncService, type SyncContext } from './service.js';
 import { servicesToSync } from './services-to-sync.js';
 import { removeTemporaries } from './temporaries.js';
-import { DEFAULT_SYNC_TIMING, type SyncTiming } from './timing.js';
-
-export const DEFAULT_MIN_FREE_MB = 2048;
+import { DEFAULT_MIN_FREE_MB, DEFAULT_SYNC_TIMING, type SyncTiming } from './timing.js';
 
 export interface SyncEvents {
   phase?(text: string): void;

@@ -30,3 +30,6 @@ export function syncTimingFor(speed: number): SyncTiming {
     httpTimeoutMs: Math.max(2_000, DEFAULT_SYNC_TIMING.httpTimeoutMs / s),
   };
 }
+
+/** The free space a sync leaves where restore-data lives (--min-free-mb). */
+export const DEFAULT_MIN_FREE_MB = 2048;
