@@ -5,6 +5,11 @@
 // no second carries more than the line can.
 import { EventEmitter } from 'node:events';
 
+// ink brackets each frame with DEC mode 2026 (synchronized output). A VT100 or
+// a serial console ignores it, and at 9600 baud its 16 bytes a frame are 16 ms
+// of line time each: dropped here, the only place output meets a slow line.
+const SYNC_MARKERS = /\u001b\[\?2026[hl]/g;
+
 export interface PacedOptions {
   bytesPerSecond: number;
   /** Flush granularity. */
@@ -42,7 +47,10 @@ export class PacedOutput extends EventEmitter {
   }
 
   write(chunk: string | Uint8Array): boolean {
-    this.queue.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+    // ink writes strings; bytes pass as they are (a split UTF-8 sequence stays whole).
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk.replace(SYNC_MARKERS, '')) : Buffer.from(chunk);
+    if (bytes.length === 0) return true;
+    this.queue.push(bytes);
     if (!this.timer) {
       // An idle line sends the first slice now (a key's answer should not wait a
       // tick), but never sooner than a tick after the last one: no second carries more.

@@ -34,6 +34,28 @@ describePty('ink incrementalRendering in a real pty (#910 patch)', () => {
     expect(await s.exit()).toBe(0);
   });
 
+  // The patch erases the rest of a line only when the new one is shorter, and
+  // moves to column 0 only after a cursor-up: a shorter header must leave
+  // nothing of the longer one behind, and the longer one must come back whole.
+  it('a shorter line leaves nothing of the longer one; a longer one covers the shorter', async () => {
+    const s = startPty({ entry: app, args: [], env: { FIXTURE_TICKS: '4', FIXTURE_TICK_MS: '50' } });
+    await s.waitFor('done');
+    s.press('s');
+    await s.waitFor((rows) => rows[0]!.startsWith('H4'));
+    expect(s.screen()[0]).toBe('H4');
+    s.press('j');
+    await s.waitFor('> Item 2');
+    s.press('s');
+    await s.waitFor('Header tick 4 done');
+    const rows = s.screen();
+    expect(rows[0]).toBe(`${header(4)} done`);
+    expect(rows.slice(1, 4)).toEqual(['  Item 1', '> Item 2', '  Item 3']);
+    // No line begins with a stray column move: after a newline the cursor is in column 0.
+    expect(s.raw()).not.toMatch(/\n\u001b\[1G/);
+    s.press('q');
+    expect(await s.exit()).toBe(0);
+  });
+
   // Also exercises the bench's measurePty. Patched or not, a tick rewrites one
   // line (~85 B here); a full repaint of this frame would be ~160 B.
   it('costs one line per change and nothing while idle', async () => {
