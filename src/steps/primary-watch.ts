@@ -10,6 +10,11 @@ export class PrimaryWatch {
   /** Waiters for a probe that begins after they asked: [first probe number that counts, resolve]. */
   private waiting: [number, () => void][] = [];
   private begun = 0;
+  /** When the probe in flight (or the last one) began, and when the last completed one began. */
+  private lastBeganAt = 0;
+  private lastDoneBeganAt: number | undefined;
+  /** How long the last completed probe took (a dead host's ping: its timeout). */
+  private lastDurationMs = 0;
   private readonly loop: Promise<void>;
   /** Completed probes, for the report (how closely it was watched). */
   probes = 0;
@@ -27,6 +32,7 @@ export class PrimaryWatch {
     while (!this.stopped && !this.answeredAt) {
       const n = ++this.begun;
       const began = Date.now();
+      this.lastBeganAt = began;
       try {
         // illumos ping: `ping HOST TIMEOUT`; exit 0 = "HOST is alive".
         const r = await this.host.run(['ping', this.ip, '1'], { timeoutMs: 5_000 });
@@ -35,6 +41,8 @@ export class PrimaryWatch {
         /* no answer is what we hope for */
       }
       this.probes++;
+      this.lastDoneBeganAt = began;
+      this.lastDurationMs = Date.now() - began;
       const ready = this.waiting.filter(([from]) => from <= n);
       this.waiting = this.waiting.filter(([from]) => from > n);
       for (const [, w] of ready) w();
@@ -54,6 +62,31 @@ export class PrimaryWatch {
   probed(): Promise<void> {
     if (this.stopped || this.answeredAt) return Promise.resolve();
     return new Promise((r) => this.waiting.push([this.begun + 1, r]));
+  }
+
+  /**
+   * The time between the starts of two probes: the gap, or a dead host's ping
+   * when that is longer (its timeout paces the loop).
+   */
+  periodMs(): number {
+    return Math.max(this.gapMs, this.lastDurationMs);
+  }
+
+  /**
+   * Resolves once a completed probe began at most two probe periods ago (at
+   * once when the watch ended). The watch probes continuously, so a look that
+   * recent is usually there already and nothing waits; a change made then is
+   * blind to the primary for at most two periods and a ping (~3 s on a real
+   * headnode), where waiting for a probe begun after the call would cost a
+   * period and a half before every zone's start.
+   */
+  recent(): Promise<void> {
+    if (this.stopped || this.answeredAt) return Promise.resolve();
+    const since = Date.now() - 2 * this.periodMs();
+    if (this.lastDoneBeganAt !== undefined && this.lastDoneBeganAt >= since) return Promise.resolve();
+    // The probe in flight counts if it began recently enough; else the next one.
+    const inFlight = this.begun > this.probes && this.lastBeganAt >= since;
+    return new Promise((r) => this.waiting.push([inFlight ? this.begun : this.begun + 1, r]));
   }
 
   /** When the primary answered again, if it did. */

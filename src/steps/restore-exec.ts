@@ -99,7 +99,7 @@ export async function execPlan(
   const images = pendingSteps.flatMap((s) => s.actions.filter((a) => a.kind === 'install-image'));
   const stager = new ImageStager(images, async (a) => void (await runAction(a, 'images')));
   // The dead primary coming back mid-restore would put two of each zone on the network: probed
-  // continuously (a probe begins at most every poll), and each zone's start waits for a fresh probe.
+  // continuously (a probe begins at most every poll); each zone's start waits for a look begun at most two periods before.
   const watch = primaryIp ? new PrimaryWatch(o.dc.local, primaryIp, timing.pollMs) : undefined;
   const preparer = new ZonePreparer(steps, {
     run: (a, step, known, sink) => runAction(a, step.service, known, sink),
@@ -256,8 +256,8 @@ export async function execPlan(
             await stager.ready(a.image);
             continue;
           }
-          // A zone's start is its first change others can see: only after a fresh look at the dead primary.
-          if (a.kind === 'start-vm') await watch?.probed();
+          // A zone's start is its first change others can see: only after a recent look at the dead primary.
+          if (a.kind === 'start-vm') await watch?.recent();
           if (a.kind !== 'wait-healthy' && watch?.returned()) return returned(`${step.alias}: ${a.summary}`)!;
           known = (await runAction(a, step.service, known)) || known;
         }

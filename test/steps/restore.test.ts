@@ -158,6 +158,11 @@ describe('restore (engine, in-process)', () => {
     const ev = loadState(t.statePath).sim.events;
     const back = ev.find((e) => e.what === 'headnode0 came back with its old zones')!.at;
     expect(ev.filter((e) => e.at > back && e.what.startsWith('vmadm create')).length).toBeLessThanOrEqual(1);
+    // A start waits for a look at the primary begun at most two probe periods before it: at most one slips in.
+    const startedAfter = loadState(t.statePath).instances.filter(
+      (i) => i.server === 'headnode1' && i.bootStartedAt !== undefined && i.bootStartedAt > back,
+    );
+    expect(startedAfter.length).toBeLessThanOrEqual(1);
     expect(ev.filter((e) => e.what.startsWith('vmadm create')).length).toBeLessThan(21);
   });
 

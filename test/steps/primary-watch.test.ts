@@ -1,0 +1,70 @@
+// The watch on the dead primary during a restore: probes one after another,
+// and a zone's start waits only until a probe begun at most two periods ago
+// has completed (usually at once), never on a look older than that.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, expect, it } from 'vitest';
+import type { Host, RunResult } from '../../src/remote/host.js';
+import { PrimaryWatch } from '../../src/steps/primary-watch.js';
+
+/** A GZ whose `ping` takes durations[i] for the i-th probe (the last one repeats) and says dead unless alive. */
+function fakeGz(durations: number[], state = { alive: false }): Host & { pings: number } {
+  const host = {
+    name: 'headnode1',
+    pings: 0,
+    async run(): Promise<RunResult> {
+      const ms = durations[Math.min(host.pings, durations.length - 1)]!;
+      host.pings++;
+      await sleep(ms);
+      return { code: state.alive ? 0 : 1, stdout: '', stderr: '', durationMs: ms };
+    },
+    async close(): Promise<void> {},
+  };
+  return host;
+}
+
+const watches: PrimaryWatch[] = [];
+afterEach(async () => {
+  for (const w of watches.splice(0)) await w.stop();
+});
+const watch = (h: Host, gapMs: number): PrimaryWatch => {
+  const w = new PrimaryWatch(h, '10.99.99.7', gapMs);
+  watches.push(w);
+  return w;
+};
+
+it('a look completed within two periods lets a start go at once: no new probe is waited for', async () => {
+  const gz = fakeGz([30]);
+  const w = watch(gz, 30);
+  await w.probed();
+  const pingsBefore = gz.pings;
+  const t = Date.now();
+  await w.recent();
+  expect(Date.now() - t).toBeLessThan(15);
+  expect(gz.pings).toBe(pingsBefore);
+});
+
+it('a look older than two periods is not enough: it waits for a probe begun recently', async () => {
+  // The second ping hangs for 400 ms: after 200 ms, the last completed look began at 0.
+  const gz = fakeGz([20, 400, 20]);
+  const w = watch(gz, 20);
+  await sleep(250);
+  expect(gz.pings).toBe(2);
+  const asked = Date.now();
+  await w.recent();
+  // Not the hung probe (begun too long ago) but the one after it, begun after the call.
+  expect(gz.pings).toBeGreaterThanOrEqual(3);
+  expect(Date.now() - asked).toBeGreaterThanOrEqual(150);
+});
+
+it('a primary that answers ends the watch: recent() and probed() resolve, returned() says when', async () => {
+  const state = { alive: false };
+  const gz = fakeGz([20], state);
+  const w = watch(gz, 20);
+  await w.probed();
+  expect(w.returned()).toBeUndefined();
+  state.alive = true;
+  await w.probed();
+  expect(w.returned()).toBeInstanceOf(Date);
+  await w.recent();
+  await w.probed();
+});
