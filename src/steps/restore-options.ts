@@ -6,6 +6,7 @@ import type { Plan, PlanAction, PlanStep, Strategy } from '../state/plan.js';
 import type { RunExit } from '../state/exit-codes.js';
 import type { Timing } from './actions.js';
 import type { ActionFailed } from './procedure/action-failed.js';
+import type { ActionResult } from './procedure/run-action.js';
 import type { ServiceOutcome } from './report.js';
 import type { FenceMethod } from '../state/fence.js';
 
@@ -19,7 +20,7 @@ export interface RestoreEvents {
   plan?(plan: Plan, resumed: boolean, finished: ReadonlyMap<string, { status: string }>): void;
   serviceStart?(step: PlanStep, index: number, total: number): void;
   actionStart?(a: PlanAction): void;
-  actionEnd?(a: PlanAction, r: { ok: boolean; skipped: boolean; detail: string; ms: number }): void;
+  actionEnd?(a: PlanAction, r: ActionResult): void;
   output?(a: PlanAction, stdout: string, stderr: string): void;
   serviceEnd?(step: PlanStep, status: ServiceOutcome['status'], detail: string): void;
 }

@@ -64,7 +64,7 @@ class StepPreparation {
   attach(sink: PreparationSink): Promise<Prepared> {
     for (const e of this.held) {
       if (e.kind === 'start') sink.start?.(e.a);
-      else if (e.kind === 'end') sink.end?.(e.a, e.r);
+      else if (e.kind === 'end') sink.end?.(e.a, { ...e.r, ranAhead: true });
       else sink.output?.(e.a, e.out, e.err);
     }
     this.held = [];

@@ -41,7 +41,7 @@ export function restoreEvents(dispatch: Dispatch, failedKey: (key: string) => vo
       dispatch({
         t: 'log',
         lines: [
-          `${r.ok ? (r.skipped ? 'skip' : 'ok  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : ''} ${(r.ms / 1000).toFixed(1)}s`,
+          `${r.ok ? (r.skipped ? 'skip' : 'ok  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : ''} ${(r.ms / 1000).toFixed(1)}s${r.ranAhead ? ' (ran ahead, while an earlier zone booted)' : ''}`,
         ],
         level: r.ok ? 'detail' : 'error',
       }),

@@ -24,6 +24,8 @@ export interface ActionResult {
   skipped: boolean;
   detail: string;
   ms: number;
+  /** It ran ahead of its zone's turn (zone-preparer.ts) and is shown now, when the restore reaches the zone. */
+  ranAhead?: boolean;
 }
 
 /** One job's way with its actions (sdcadm's prepare/summarize/execute, typed). */
