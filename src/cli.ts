@@ -17,6 +17,8 @@ import { consoleMode } from './app/modes/console.js';
 import { convert } from './app/modes/convert.js';
 import { sshSetup } from './app/modes/ssh-setup.js';
 import { bundle } from './app/modes/bundle.js';
+import { capture } from './app/modes/capture.js';
+import { drill } from './app/modes/drill.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -162,6 +164,35 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     )
     .option('--convert <server-uuid>', "a conversion's journal instead of the restore's")
     .action((_o, cmd: Command) => run(bundle(cmd)));
+
+  program
+    .command('capture')
+    .description(
+      'read this DC on a normal day (servers, core zones with NICs and datasets, images, networks, manatee roles, restore-data, latencies) into a scenario file for drills; no secrets',
+    )
+    .requiredOption('--out <file>', 'the scenario file to write')
+    .option('--name <name>', "the scenario's name (default captured-<datacenter>)")
+    .option('--sapi-url <url>', 'where SAPI answers (only needed when no sync or local core zone can say)')
+    .action((_o, cmd: Command) => run(capture(cmd)));
+
+  program
+    .command('drill')
+    .description(
+      'rehearse the whole restore in the simulator on a scenario (--sim FILE, e.g. from capture) with this headnode dead; the report and bundle give the timings against the 1 h goal',
+    )
+    .requiredOption('--dead <hostname>', 'the headnode that dies in the drill')
+    .option('--yes', 'do not ask before each step')
+    .option(
+      '--drill-dir <dir>',
+      "where the drill's scenario, simulated state, journal, report and bundle go (default a new temp dir)",
+    )
+    .addOption(
+      new Option('--fence-method <method>', 'how the drill says the dead headnode was fenced').choices([
+        ...FENCE_METHODS,
+      ]),
+    )
+    .addOption(new Option('--strategy <strategy>', 'identity strategy').choices(['reuse', 'new']).default('reuse'))
+    .action((_o, cmd: Command) => run(drill(cmd)));
 
   program.action((_o, cmd: Command) => run(consoleMode(cmd)));
   return program;

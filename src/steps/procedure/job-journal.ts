@@ -15,6 +15,8 @@ export interface RunStart {
   job: 'restore' | 'convert';
   strategy?: 'reuse' | 'new';
   identity?: RunIdentity;
+  /** A simulated drill's --sim-speed: timings read N times longer (state/journal.ts). */
+  timeScale?: number;
 }
 
 /** Who runs this: the operator behind sudo, else the login. */
@@ -36,6 +38,7 @@ export class JobJournal {
       job: r.job,
       ...(r.strategy ? { strategy: r.strategy } : {}),
       ...(r.identity ? { identity: r.identity } : {}),
+      ...(r.timeScale && r.timeScale !== 1 ? { timeScale: r.timeScale } : {}),
     });
   }
 
