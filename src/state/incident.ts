@@ -41,6 +41,8 @@ export interface IncidentSummary {
   steps: StepTiming[];
   /** A simulated drill at --sim-speed N: every time above is already multiplied by N (the journal's clock ran N times fast). */
   timeScale: number;
+  /** A rehearsal in the simulator (`drill`), not an outage: its status says so. */
+  drill: boolean;
 }
 
 /** Only what the summary reads of a journaled plan: a restore's or a conversion's. */
@@ -143,6 +145,7 @@ export function summarizeIncident(entries: readonly JournalEntry[]): IncidentSum
     lastReason: closed?.reason ?? stop?.reason ?? null,
     steps,
     timeScale: scale,
+    drill: runs[0]?.timeScale !== undefined,
   };
 }
 
@@ -169,8 +172,10 @@ export function statusText(s: IncidentSummary): [string, string, string] {
       ),
     ];
   }
+  // A drill's status must never be mistaken for an outage's if pasted somewhere.
+  const drill = s.drill ? 'DRILL in the simulator, not an outage: ' : '';
   return [
-    `${dc}: primary headnode ${s.subject ?? '?'} is dead; its core zones are being restored on ${s.where ?? '?'}${since}.`,
+    `${drill}${dc}: primary headnode ${s.subject ?? '?'} is dead; its core zones are being restored on ${s.where ?? '?'}${since}.`,
     `Restore ${s.outcome.toUpperCase()}: ${done} of ${planned.length} zones restored, ${failed} failed, ${skipped} skipped, ${pending} pending; ${clock}.`,
     nextLine(
       s,
@@ -206,7 +211,7 @@ export function timingsText(s: IncidentSummary): string {
     ...rows,
     '',
     `total: ${minutes(s.totalSeconds)} from the first run's start to the journal's last line (${s.runs} run(s)); ${minutes(spent)} in actions`,
-    ...(s.timeScale !== 1
+    ...(s.drill
       ? [
           `a drill in the simulator at --sim-speed ${s.timeScale}: every time here is scaled back (x${s.timeScale}) to the scenario's latencies`,
         ]

@@ -20,8 +20,9 @@ export const JournalEntry = z.discriminatedUnion('t', [
     /** What the restore is for: a later run resumes only the same one. */
     identity: RunIdentity.optional(),
     /**
-     * A drill in the simulator at --sim-speed N: its clock ran N times fast, so
-     * timings are multiplied by N to read against the 1 h goal. Absent: 1 (a real DC).
+     * A drill in the simulator at --sim-speed N (1 included): its clock ran N
+     * times fast, so timings are multiplied by N to read against the 1 h goal.
+     * Absent: a real restore.
      */
     timeScale: z.number().positive().optional(),
   }),

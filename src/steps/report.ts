@@ -65,7 +65,7 @@ export function writeReport(dir: string, report: RestoreReport): { md: string; j
     `- Restored on: ${r.local.hostname} (${r.local.uuid}), strategy ${r.strategy}`,
     `- Fencing confirmed by: ${r.fencedBy ? `${r.fencedBy}: ${fenceText(r.dead.hostname, r.fenceMethod)}` : 'not needed'}`,
     `- Started ${r.startedAt}, ended ${r.endedAt}: ${Math.floor(r.wallSeconds / 60)} min ${Math.round(r.wallSeconds % 60)} s this run (RFD 67 goal: 1 h)`,
-    ...(r.timeScale && r.timeScale !== 1 ? [drillLine(r.wallSeconds, r.timeScale)] : []),
+    ...(r.timeScale !== undefined ? [drillLine(r.wallSeconds, r.timeScale)] : []),
     `- Journal: ${r.journal}`,
     ...r.journalNotes.map((n) => `- Journal: ${n}`),
     '',

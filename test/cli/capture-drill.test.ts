@@ -68,6 +68,7 @@ describe('triton-recover capture, then drill', () => {
     const files = untarGz(readFileSync(bundle));
     const timings = files.find((f) => f.name.endsWith('/timings.txt'))!.content.toString('utf8');
     expect(timings).toContain('a drill in the simulator at --sim-speed 100: every time here is scaled back (x100)');
+    expect(r.stdout).toMatch(/^ {2}DRILL in the simulator, not an outage: Datacenter us-west-1: /m);
     // The status line's clock is the scaled one: minutes, not the seconds the run took here.
     expect(r.stdout).toMatch(/Restore DONE: 21 of 21 zones restored, .*; [1-9]\d* min \d+ s elapsed of the 1 h goal/);
 

@@ -83,6 +83,9 @@ describe('incident summary', () => {
     ]);
     const s = summarizeIncident([{ ...head!, t: 'run', timeScale: 10 } as JournalEntry, ...rest]);
     expect(s.timeScale).toBe(10);
+    expect(statusText(s)[0]).toMatch(
+      /^DRILL in the simulator, not an outage: Datacenter us-east-1: primary headnode headnode0 is dead/,
+    );
     expect(s.steps.slice(0, 2).map((x) => [x.label, x.actionSeconds, x.wallSeconds])).toEqual([
       ['sapi0', 1800, 2400],
       ['ufds0', 1200, 1200],

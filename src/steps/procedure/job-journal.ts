@@ -15,7 +15,7 @@ export interface RunStart {
   job: 'restore' | 'convert';
   strategy?: 'reuse' | 'new';
   identity?: RunIdentity;
-  /** A simulated drill's --sim-speed: timings read N times longer (state/journal.ts). */
+  /** A drill's --sim-speed (1 too): the run is a drill, its timings read N times longer (state/journal.ts). */
   timeScale?: number;
 }
 
@@ -38,7 +38,7 @@ export class JobJournal {
       job: r.job,
       ...(r.strategy ? { strategy: r.strategy } : {}),
       ...(r.identity ? { identity: r.identity } : {}),
-      ...(r.timeScale && r.timeScale !== 1 ? { timeScale: r.timeScale } : {}),
+      ...(r.timeScale !== undefined ? { timeScale: r.timeScale } : {}),
     });
   }
 
