@@ -3,7 +3,7 @@
 // done, the report and bundle give the times scaled back to the scenario's
 // latencies against the 1 h goal, and the bundle holds no /usbkey/config secret.
 import { execa } from 'execa';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isSecretKey } from '../../src/state/redact.js';
@@ -77,6 +77,28 @@ describe('triton-recover capture, then drill', () => {
     const text = files.map((f) => f.content.toString('utf8')).join('\n');
     expect(secrets.filter((s) => text.includes(s))).toEqual([]);
   }, 120_000);
+
+  it('capture of a DC whose primary is dead: exit 2, what did not answer, where, and what to do', async () => {
+    const dir = tempDir();
+    const r = await cli([
+      '--demo',
+      '--sim-state',
+      join(dir, 's.json'),
+      '--sim-speed',
+      '100',
+      'capture',
+      '--out',
+      join(dir, 'c.json'),
+    ]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(
+      /^triton-recover capture: could not read the DC on headnode1: GET http:\/\/10\.99\.99\.30\/applications\?name=sdc: /m,
+    );
+    expect(r.stderr).toMatch(
+      /^ {2}next: .*\n {2}\(capture reads a DC on a normal day: .*drill on a capture made before it\)$/m,
+    );
+    expect(existsSync(join(dir, 'c.json'))).toBe(false);
+  });
 
   it('drill without --sim, or with a dead server that is no headnode: a usage error that says what to give', async () => {
     const r = await cli(['drill', '--dead', 'headnode0', '--yes']);

@@ -57,7 +57,8 @@ export async function capture(cmd: Command): Promise<number> {
     } catch (e) {
       if (!(e instanceof SyncStepError)) throw e;
       process.stderr.write(
-        `triton-recover capture: could not read the DC on ${clean(e.host)}: ${clean(e.command)}: ${clean(e.detail)}\n  next: ${clean(e.next)}\n`,
+        `triton-recover capture: could not read the DC on ${clean(e.host)}: ${clean(e.command)}: ${clean(e.detail)}\n  next: ${clean(e.next)}\n` +
+          '  (capture reads a DC on a normal day: SAPI, CNAPI and NAPI must answer; during an outage, drill on a capture made before it)\n',
       );
       return EXIT.blocked;
     }
