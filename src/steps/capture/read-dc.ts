@@ -3,34 +3,30 @@
 // server's core zones from `vmadm lookup` (all their NICs, datasets), their
 // delegated datasets' sizes, manatee's roles, /usbkey/os, and restore-data as
 // it is here and on the other headnodes. Only reads: nothing in the DC changes.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { existsSync } from 'node:fs';
 import type { Dc } from '../../remote/dc.js';
 import type { Host } from '../../remote/host.js';
-import { createImgapi } from '../../remote/triton/imgapi.js';
-import { ImageManifest } from '../../remote/triton/image-manifest.js';
 import { manateeShow } from '../../remote/triton/manatee.js';
-import { createNapi, type NapiNetwork } from '../../remote/triton/napi.js';
-import { parseJson } from '../../remote/triton/parse.js';
+import { createNapi } from '../../remote/triton/napi.js';
 import { usbkeyPlatforms } from '../../remote/triton/usbkey.js';
 import { vmadmLookup, type VmadmVm } from '../../remote/triton/vmadm.js';
 import { zfsList } from '../../remote/triton/zfs.js';
 import { delegatedDatasetName, hasDelegatedDataset } from '../../catalogue.js';
 import { serverFromCnapi } from '../inventory-records.js';
-import { gatherDcFacts, sapiCandidates, type DcFacts } from '../sync/dc-facts.js';
+import { gatherDcFacts, sapiCandidates } from '../sync/dc-facts.js';
 import { SyncStepError } from '../sync/errors.js';
 import type { SyncTiming } from '../sync/timing.js';
-import { DEFAULT_RESTORE_DATA_DIR, dataTimeOf, paths, RecoveryIps, Synced } from '../../state/restore-data-layout.js';
+import { DEFAULT_RESTORE_DATA_DIR, paths } from '../../state/restore-data-layout.js';
 import type {
   CapturedNetwork,
   CapturedNic,
-  CapturedRestoreData,
   CapturedServer,
   CapturedZone,
   CaptureReadings,
   LatencySample,
 } from '../../state/capture.js';
+import { localRestoreData, probe } from './held.js';
+import { imagesOf } from './images.js';
+import { nicOf, networkOf, str } from './records.js';
 import { timedDc } from './timed-dc.js';
 
 export interface ReadDcOptions {
@@ -46,154 +42,6 @@ export interface ReadDcOptions {
 
 /** A problem met while reading, said for the operator; the capture goes on without that part. */
 export type CaptureNote = string;
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-
-function nicOf(n: VmadmVm['nics'][number], i: number): CapturedNic | undefined {
-  const ip = n.ip ?? n.ips?.[0]?.split('/')[0];
-  if (!ip) return undefined;
-  const extra = n as Record<string, unknown>;
-  const vlan = num(extra['vlan_id']);
-  const gateway = str(extra['gateway']);
-  const net = str(extra['network_uuid']);
-  const mtu = num(extra['mtu']);
-  return {
-    interface: n.interface ?? `net${i}`,
-    mac: n.mac,
-    nic_tag: n.nic_tag,
-    ip,
-    ...(n.netmask ? { netmask: n.netmask } : {}),
-    ...(vlan !== undefined ? { vlan_id: vlan } : {}),
-    ...(gateway ? { gateway } : {}),
-    ...(net ? { network_uuid: net } : {}),
-    ...(mtu !== undefined ? { mtu } : {}),
-    ...(n.primary ? { primary: true } : {}),
-    ...(extra['dhcp_server'] === true ? { dhcp_server: true } : {}),
-  };
-}
-
-function networkOf(n: NapiNetwork): CapturedNetwork | undefined {
-  if (!n.gateway) return undefined;
-  return {
-    uuid: n.uuid,
-    subnet: n.subnet,
-    gateway: n.gateway,
-    provisionStartIp: n.provision_start_ip,
-    provisionEndIp: n.provision_end_ip,
-    vlanId: n.vlan_id,
-  };
-}
-
-async function readJsonFile(path: string): Promise<unknown> {
-  return JSON.parse(await readFile(path, 'utf8')) as unknown;
-}
-
-/** This headnode's restore-data, as a restore would find it. */
-async function localRestoreData(
-  root: string,
-  zones: CapturedZone[],
-): Promise<Omit<CapturedRestoreData, 'on'> & { recoveryIps: string[]; held: boolean }> {
-  const services: CapturedRestoreData['services'] = {};
-  if (!existsSync(join(root, paths.layout))) return { services, recoveryIps: [], held: false };
-  const synced = async (rel: string): Promise<number | undefined> => {
-    try {
-      return Date.parse(dataTimeOf(Synced.parse(await readJsonFile(join(root, rel)))));
-    } catch {
-      return undefined;
-    }
-  };
-  for (const svc of [...new Set(zones.map((z) => z.service))]) {
-    const at = await synced(paths.svcSynced(svc));
-    if (at === undefined) {
-      services[svc] = { missing: true };
-      continue;
-    }
-    const mine = zones.filter((z) => z.service === svc);
-    services[svc] = {
-      syncedAt: at,
-      ...(mine.some((z) => z.delegatedDataset && !existsSync(join(root, paths.datasetStream(svc, z.uuid))))
-        ? { missingDataset: true as const }
-        : {}),
-      ...(mine.some((z) => !existsSync(join(root, paths.imageManifest(z.image))))
-        ? { missingImage: true as const }
-        : {}),
-    };
-  }
-  let recoveryIps: string[] = [];
-  try {
-    recoveryIps = RecoveryIps.parse(await readJsonFile(join(root, paths.recoveryIps))).map((r) => r.ip);
-  } catch {
-    // No list from the last sync: the scenario reserves none.
-  }
-  const dcAt = await synced(paths.dcSynced);
-  return { services, recoveryIps, held: true, ...(dcAt !== undefined ? { dcSyncedAt: dcAt } : {}) };
-}
-
-/** `hostname` twice: the first pays for the SSH connection, the second does not. */
-async function probe(host: Host, timeoutMs: number, samples: LatencySample[]): Promise<boolean> {
-  try {
-    const t0 = performance.now();
-    const a = await host.run(['hostname'], { timeoutMs });
-    const t1 = performance.now();
-    const b = await host.run(['hostname'], { timeoutMs });
-    const t2 = performance.now();
-    if (a.code !== 0 || b.code !== 0) return false;
-    samples.push({ kind: 'ssh connect', ms: Math.max(0, t1 - t0 - (t2 - t1)) });
-    samples.push({ kind: 'command', ms: t2 - t1 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function imagesOf(
-  facts: DcFacts,
-  dc: Dc,
-  wanted: string[],
-  timeoutMs: number,
-  notes: CaptureNote[],
-): Promise<CaptureReadings['images']> {
-  const out = new Map<string, CaptureReadings['images'][number]>();
-  const todo = [...new Set(wanted)];
-  const fromRestoreData = async (uuid: string): Promise<ImageManifest | null> => {
-    try {
-      return parseJson(
-        `restore-data ${paths.imageManifest(uuid)}`,
-        ImageManifest,
-        await readFile(join(dc.restoreDataDir, paths.imageManifest(uuid)), 'utf8'),
-      );
-    } catch {
-      return null;
-    }
-  };
-  let imgapiDown = false;
-  while (todo.length > 0) {
-    const uuid = todo.shift()!;
-    if (out.has(uuid)) continue;
-    let m: ImageManifest | null = null;
-    for (const base of imgapiDown ? [] : facts.imgapiUrls) {
-      try {
-        m = await createImgapi({ transport: dc.http, baseUrl: base }).getImage(uuid, { timeoutMs });
-        break;
-      } catch {
-        // the next address; none answering: restore-data's manifests
-      }
-    }
-    if (!m && !imgapiDown && facts.imgapiUrls.length > 0) {
-      imgapiDown = true;
-      notes.push("IMGAPI did not answer: image names and origins are taken from restore-data's manifests");
-    }
-    m ??= await fromRestoreData(uuid);
-    if (!m) {
-      notes.push(`image ${uuid}: neither IMGAPI nor restore-data knows it`);
-      continue;
-    }
-    out.set(uuid, { uuid, name: m.name, version: m.version, origin: m.origin ?? null });
-    if (m.origin) todo.push(m.origin);
-  }
-  return [...out.values()];
-}
 
 export async function readDc(o: ReadDcOptions): Promise<{ readings: CaptureReadings; notes: CaptureNote[] }> {
   const samples: LatencySample[] = [];
