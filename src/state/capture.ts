@@ -84,7 +84,14 @@ export interface CaptureReadings {
   images: { uuid: string; name: string; version: string; origin: string | null }[];
   zones: CapturedZone[];
   /** manatee-adm show: the role of each peer, by zone uuid. */
-  manatee?: { primary: string; sync: string | null; async: string[]; mode: 'normal' | 'singleton' };
+  manatee?: {
+    primary: string;
+    sync: string | null;
+    async: string[];
+    /** Peers that lost a takeover and wait to be rebuilt (manatee-adm show's "deposed"). */
+    deposed: string[];
+    mode: 'normal' | 'singleton';
+  };
   restoreData: CapturedRestoreData;
   samples: LatencySample[];
   /**
@@ -204,7 +211,7 @@ function restoreDataOf(r: CaptureReadings, services: string[]): Record<string, u
   return { on: rd.on, syncedSecondsAgo: dcAge ?? 0, services: per };
 }
 
-function managerRoles(r: CaptureReadings, zones: Record<string, unknown>[], notes: string[]): unknown {
+function manateeRoles(r: CaptureReadings, zones: Record<string, unknown>[], notes: string[]): unknown {
   const m = r.manatee;
   if (!m) return undefined;
   const aliasOf = (uuid: string): string | undefined =>
@@ -219,6 +226,7 @@ function managerRoles(r: CaptureReadings, zones: Record<string, unknown>[], note
     primary,
     sync: sync ?? null,
     async: m.async.map(aliasOf).filter((a): a is string => a !== undefined),
+    ...(m.deposed.length > 0 ? { deposed: m.deposed.map(aliasOf).filter((a): a is string => a !== undefined) } : {}),
     ...(m.mode === 'singleton' ? { mode: 'singleton' } : {}),
   };
 }
@@ -249,7 +257,7 @@ export function scenarioFromReadings(r: CaptureReadings, name: string): CaptureR
     .map((z) => zoneOf(z, r, notes))
     .filter((z): z is Record<string, unknown> => z !== undefined);
   const services = [...new Set(zones.map((z) => z['service'] as string))];
-  const manatee = managerRoles(r, zones, notes);
+  const manatee = manateeRoles(r, zones, notes);
   const scenario = {
     scenario: 1,
     name,

@@ -93,6 +93,7 @@ function readings(edit?: (r: CaptureReadings) => void): CaptureReadings {
       primary: '00000000-0000-4000-8000-000000000011',
       sync: '00000000-0000-4000-8000-000000000012',
       async: [],
+      deposed: [],
       mode: 'normal',
     },
     restoreData: {
@@ -138,6 +139,24 @@ describe('scenarioFromReadings', () => {
       ['headnode1', true, true],
       ['cn0', false, false],
     ]);
+  });
+
+  it('manatee: a deposed peer and singleton mode as manatee-adm show says them', () => {
+    const s = parseScenario(
+      scenarioFromReadings(
+        readings((r) => {
+          r.manatee = {
+            primary: r.zones[1]!.uuid,
+            sync: null,
+            async: [],
+            deposed: [r.zones[2]!.uuid],
+            mode: 'singleton',
+          };
+        }),
+        'cap',
+      ).scenario,
+    );
+    expect(s.manatee).toEqual({ primary: 'manatee0', sync: null, async: [], deposed: ['manatee1'], mode: 'singleton' });
   });
 
   it('restore-data as it is: the DC-wide age, a service much older than it, missing services and datasets', () => {

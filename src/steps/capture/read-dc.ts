@@ -164,7 +164,8 @@ export async function readDc(o: ReadDcOptions): Promise<{ readings: CaptureReadi
           .map((p) => uuidOf(p.peer))
           .filter((u): u is string => !!u);
       const primary = of('primary')[0];
-      if (primary) manatee = { primary, sync: of('sync')[0] ?? null, async: of('async'), mode: show.mode };
+      if (primary)
+        manatee = { primary, sync: of('sync')[0] ?? null, async: of('async'), deposed: of('deposed'), mode: show.mode };
       break;
     } catch (e) {
       notes.push(`manatee-adm show in ${z.alias} on ${z.server} failed (${(e as Error).message})`);
