@@ -76,6 +76,37 @@ describe('triton-recover capture, then drill', () => {
     expect(secrets.length).toBeGreaterThan(2);
     const text = files.map((f) => f.content.toString('utf8')).join('\n');
     expect(secrets.filter((s) => text.includes(s))).toEqual([]);
+
+    // The same drill directory: the drill resumes (nothing left to do); another dead headnode is refused there.
+    const again = await cli([
+      'drill',
+      '--sim',
+      join(dir, 'cap.json'),
+      '--dead',
+      'headnode0',
+      '--sim-speed',
+      '100',
+      '--yes',
+      '--drill-dir',
+      drillDir,
+    ]);
+    expect(again.stdout).toMatch(/^drill: headnode0 dead, resuming the restore on headnode1 /m);
+    const other = await cli([
+      'drill',
+      '--sim',
+      join(dir, 'cap.json'),
+      '--dead',
+      'headnode2',
+      '--sim-speed',
+      '100',
+      '--yes',
+      '--drill-dir',
+      drillDir,
+    ]);
+    expect(other.exitCode).toBe(64);
+    expect(other.stderr).toContain(
+      `${drillDir} holds another drill (captured-us-west-1-drill-headnode0), not captured-us-west-1-drill-headnode2`,
+    );
   }, 120_000);
 
   it('capture of a DC whose primary is dead: exit 2, what did not answer, where, and what to do', async () => {
