@@ -17,6 +17,8 @@ const modes = {
   convert: () => import('./app/modes/convert.js'),
   sshSetup: () => import('./app/modes/ssh-setup.js'),
   bundle: () => import('./app/modes/bundle.js'),
+  capture: () => import('./app/modes/capture.js'),
+  drill: () => import('./app/modes/drill.js'),
 };
 
 function version(): string {
@@ -163,6 +165,35 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     )
     .option('--convert <server-uuid>', "a conversion's journal instead of the restore's")
     .action((_o, cmd: Command) => run(modes.bundle().then((m) => m.bundle(cmd))));
+
+  program
+    .command('capture')
+    .description(
+      'read this DC on a normal day (servers, core zones with NICs and datasets, images, networks, manatee roles, restore-data, latencies) into a scenario file for drills; no secrets',
+    )
+    .requiredOption('--out <file>', 'the scenario file to write')
+    .option('--name <name>', "the scenario's name (default captured-<datacenter>)")
+    .option('--sapi-url <url>', 'where SAPI answers (only needed when no sync or local core zone can say)')
+    .action((_o, cmd: Command) => run(modes.capture().then((m) => m.capture(cmd))));
+
+  program
+    .command('drill')
+    .description(
+      'rehearse the whole restore in the simulator on a scenario (--sim FILE, e.g. from capture) with this headnode dead; the report and bundle give the timings against the 1 h goal',
+    )
+    .requiredOption('--dead <hostname>', 'the headnode that dies in the drill')
+    .option('--yes', 'do not ask before each step')
+    .option(
+      '--drill-dir <dir>',
+      "where the drill's scenario, simulated state, journal, report and bundle go (default a new temp dir)",
+    )
+    .addOption(
+      new Option('--fence-method <method>', 'how the drill says the dead headnode was fenced').choices([
+        ...FENCE_METHODS,
+      ]),
+    )
+    .addOption(new Option('--strategy <strategy>', 'identity strategy').choices(['reuse', 'new']).default('reuse'))
+    .action((_o, cmd: Command) => run(modes.drill().then((m) => m.drill(cmd))));
 
   program.action((_o, cmd: Command) => run(modes.console().then((m) => m.consoleMode(cmd))));
   return program;

@@ -39,6 +39,10 @@ export interface IncidentSummary {
   outcome: 'done' | 'failed' | 'stopped' | 'under way' | 'not started';
   lastReason: string | null;
   steps: StepTiming[];
+  /** A simulated drill at --sim-speed N: every time above is already multiplied by N (the journal's clock ran N times fast). */
+  timeScale: number;
+  /** A rehearsal in the simulator (`drill`), not an outage: its status says so. */
+  drill: boolean;
 }
 
 /** Only what the summary reads of a journaled plan: a restore's or a conversion's. */
@@ -52,12 +56,14 @@ const ConvertPlanView = z.object({
   steps: z.array(z.object({ id: z.string(), title: z.string(), actions: z.array(z.object({ id: z.string() })) })),
 });
 
-const seconds = (from: string, to: string): number => Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
+const rawSeconds = (from: string, to: string): number => Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
 
 export function summarizeIncident(entries: readonly JournalEntry[]): IncidentSummary {
   const of = <T extends JournalEntry['t']>(t: T): Of<T>[] => entries.filter((e): e is Of<T> => e.t === t);
   const runs = of('run');
   const job = runs[0]?.job ?? 'restore';
+  const scale = runs[0]?.timeScale ?? 1;
+  const seconds = (from: string, to: string): number => rawSeconds(from, to) * scale;
   const journaledPlan = of('plan')[0]?.plan;
   const rp = RestorePlanView.safeParse(journaledPlan);
   const cp = ConvertPlanView.safeParse(journaledPlan);
@@ -102,7 +108,7 @@ export function summarizeIncident(entries: readonly JournalEntry[]): IncidentSum
       label,
       inPlan,
       status: out?.status ?? (allOk ? 'done' : 'pending'),
-      actionSeconds: Math.round(actionMs / 100) / 10,
+      actionSeconds: Math.round((actionMs * scale) / 100) / 10,
       wallSeconds: endTs && mine[0] ? Math.round(seconds(mine[0].ts, endTs)) : null,
     };
   });
@@ -138,6 +144,8 @@ export function summarizeIncident(entries: readonly JournalEntry[]): IncidentSum
     outcome,
     lastReason: closed?.reason ?? stop?.reason ?? null,
     steps,
+    timeScale: scale,
+    drill: runs[0]?.timeScale !== undefined,
   };
 }
 
@@ -164,8 +172,10 @@ export function statusText(s: IncidentSummary): [string, string, string] {
       ),
     ];
   }
+  // A drill's status must never be mistaken for an outage's if pasted somewhere.
+  const drill = s.drill ? 'DRILL in the simulator, not an outage: ' : '';
   return [
-    `${dc}: primary headnode ${s.subject ?? '?'} is dead; its core zones are being restored on ${s.where ?? '?'}${since}.`,
+    `${drill}${dc}: primary headnode ${s.subject ?? '?'} is dead; its core zones are being restored on ${s.where ?? '?'}${since}.`,
     `Restore ${s.outcome.toUpperCase()}: ${done} of ${planned.length} zones restored, ${failed} failed, ${skipped} skipped, ${pending} pending; ${clock}.`,
     nextLine(
       s,
@@ -201,6 +211,11 @@ export function timingsText(s: IncidentSummary): string {
     ...rows,
     '',
     `total: ${minutes(s.totalSeconds)} from the first run's start to the journal's last line (${s.runs} run(s)); ${minutes(spent)} in actions`,
+    ...(s.drill
+      ? [
+          `a drill in the simulator at --sim-speed ${s.timeScale}: every time here is scaled back (x${s.timeScale}) to the scenario's latencies`,
+        ]
+      : []),
     `goal: 1 h (RFD 67): ${s.totalSeconds <= GOAL_SECONDS ? `within it, ${minutes(GOAL_SECONDS - s.totalSeconds)} to spare` : `over by ${minutes(s.totalSeconds - GOAL_SECONDS)}`}`,
     '',
   ].join('\n');

@@ -19,6 +19,12 @@ export const JournalEntry = z.discriminatedUnion('t', [
     job: z.enum(['restore', 'convert']).optional(),
     /** What the restore is for: a later run resumes only the same one. */
     identity: RunIdentity.optional(),
+    /**
+     * A drill in the simulator at --sim-speed N (1 included): its clock ran N
+     * times fast, so timings are multiplied by N to read against the 1 h goal.
+     * Absent: a real restore.
+     */
+    timeScale: z.number().positive().optional(),
   }),
   z.object({ ...Base, t: z.literal('plan'), plan: z.unknown() }),
   z.object({

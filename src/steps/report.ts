@@ -8,6 +8,7 @@ import type { Plan } from '../state/plan.js';
 import { redact } from '../state/redact.js';
 import { displayLines } from '../state/display-text.js';
 import { fenceText, type FenceMethod } from '../state/fence.js';
+import { GOAL_SECONDS } from '../state/incident.js';
 
 export interface ServiceOutcome {
   service: string;
@@ -30,6 +31,8 @@ export interface RestoreReport {
   startedAt: string;
   endedAt: string;
   wallSeconds: number;
+  /** A simulated drill at --sim-speed N: the run took wallSeconds, a real DC at its latencies N times that. */
+  timeScale?: number;
   outcome: 'done' | 'failed' | 'stopped';
   message: string;
   services: ServiceOutcome[];
@@ -39,6 +42,13 @@ export interface RestoreReport {
   journal: string;
   /** What the run found about the journal: set aside, damaged lines, done steps redone. */
   journalNotes: string[];
+}
+
+/** A drill's run scaled back to the scenario's latencies, against the goal. */
+function drillLine(wallSeconds: number, scale: number): string {
+  const real = wallSeconds * scale;
+  const m = `${Math.floor(real / 60)} min ${Math.round(real % 60)} s`;
+  return `- Drill at --sim-speed ${scale}: at the scenario's latencies this run takes ${m}, ${real <= GOAL_SECONDS ? 'within' : 'OVER'} the 1 h goal`;
 }
 
 export function writeReport(dir: string, report: RestoreReport): { md: string; json: string } {
@@ -55,6 +65,7 @@ export function writeReport(dir: string, report: RestoreReport): { md: string; j
     `- Restored on: ${r.local.hostname} (${r.local.uuid}), strategy ${r.strategy}`,
     `- Fencing confirmed by: ${r.fencedBy ? `${r.fencedBy}: ${fenceText(r.dead.hostname, r.fenceMethod)}` : 'not needed'}`,
     `- Started ${r.startedAt}, ended ${r.endedAt}: ${Math.floor(r.wallSeconds / 60)} min ${Math.round(r.wallSeconds % 60)} s this run (RFD 67 goal: 1 h)`,
+    ...(r.timeScale !== undefined ? [drillLine(r.wallSeconds, r.timeScale)] : []),
     `- Journal: ${r.journal}`,
     ...r.journalNotes.map((n) => `- Journal: ${n}`),
     '',

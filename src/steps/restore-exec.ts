@@ -135,6 +135,7 @@ export async function execPlan(
       startedAt: new Date(started).toISOString(),
       endedAt: new Date().toISOString(),
       wallSeconds: (Date.now() - started) / 1000,
+      ...(o.timeScale ? { timeScale: o.timeScale } : {}),
       outcome,
       message,
       services: outcomes,

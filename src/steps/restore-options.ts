@@ -57,6 +57,8 @@ export interface RestoreOptions {
    * one? Asked with what is at risk; absent = no (the run refuses).
    */
   confirmNoQuorum?: (atRisk: string) => Promise<boolean>;
+  /** A drill in the simulator at --sim-speed N: journaled, and the report and bundle read times N times longer. */
+  timeScale?: number;
 }
 
 export interface RestoreOutcome {

@@ -186,7 +186,14 @@ async function journaled(
   const journal = new Journal(o.journalDir, randomUUID());
   const jj = new JobJournal(journal);
   const who = operatorName();
-  jj.started({ command: o.command, who, job: 'restore', strategy: o.strategy, identity });
+  jj.started({
+    command: o.command,
+    who,
+    job: 'restore',
+    strategy: o.strategy,
+    identity,
+    ...(o.timeScale ? { timeScale: o.timeScale } : {}),
+  });
   if (tookOver) jj.decided('lock-takeover', tookOver);
   for (const n of lockNotes) jj.decided('lock', n);
   for (const n of notices) jj.decided('journal', n);

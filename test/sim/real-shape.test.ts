@@ -296,3 +296,24 @@ describe("the global zone's tar", () => {
     expect((await t.run('headnode1', ['gtar', ...argv])).code).toBe(0);
   });
 });
+
+describe('NAPI networks', () => {
+  it('lists the external network beside admin, and finds it by name (sdc-napi docs/index.md ListNetworks)', async () => {
+    const napi = `http://${REF.napi0.adminIp}`;
+    // headnode0, where NAPI runs, is dead in the reference: here it is alive.
+    const alive = await openTestSim(
+      scenario((s) => {
+        s.servers.find((x) => x.hostname === 'headnode0')!.alive = true;
+      }),
+    );
+    const all = await alive.http('GET', `${napi}/networks`);
+    expect((all.json as { name: string }[]).map((n) => n.name)).toEqual(['admin', 'external']);
+    const ext = await alive.http('GET', `${napi}/networks?name=external`);
+    expect(ext.json).toMatchObject([
+      { name: 'external', nic_tag: 'external', subnet: '10.88.88.0/24', gateway: '10.88.88.2', vlan_id: 0 },
+    ]);
+    const one = await alive.http('GET', `${napi}/networks/${(ext.json as { uuid: string }[])[0]!.uuid}`);
+    expect(one.status).toBe(200);
+    await alive.sim.close();
+  });
+});

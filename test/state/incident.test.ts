@@ -75,6 +75,27 @@ describe('incident summary', () => {
     );
   });
 
+  it('a drill at --sim-speed 10: every time scaled back to the scenario latencies, against the goal', () => {
+    const [head, ...rest] = journal([
+      { ts: at(7), run, t: 'end', id: 'ufds0-create', ok: true, detail: '', durationMs: 120_000 },
+      { ts: at(7), run, t: 'service', service: 'ufds/ufds0', status: 'done', detail: '' },
+      { ts: at(8), run, t: 'stop', reason: 'stopped', exitCode: 130 },
+    ]);
+    const s = summarizeIncident([{ ...head!, t: 'run', timeScale: 10 } as JournalEntry, ...rest]);
+    expect(s.timeScale).toBe(10);
+    expect(statusText(s)[0]).toMatch(
+      /^DRILL in the simulator, not an outage: Datacenter us-east-1: primary headnode headnode0 is dead/,
+    );
+    expect(s.steps.slice(0, 2).map((x) => [x.label, x.actionSeconds, x.wallSeconds])).toEqual([
+      ['sapi0', 1800, 2400],
+      ['ufds0', 1200, 1200],
+    ]);
+    expect(s.totalSeconds).toBe(4800);
+    expect(timingsText(s)).toMatch(
+      /--sim-speed 10: every time here is scaled back \(x10\)[^]*goal: 1 h \(RFD 67\): over by 20 min 0 s/,
+    );
+  });
+
   it('stopped over the goal, and done', () => {
     const stopped = summarizeIncident(journal([{ ts: at(75), run, t: 'stop', reason: 'SIGINT', exitCode: 130 }]));
     expect(stopped.outcome).toBe('stopped');

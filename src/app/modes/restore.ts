@@ -1,6 +1,7 @@
 // `restore` on the command line: the run, with its progress, problems, failure and
 // outcome printed; signals stop it before its next action.
 import type { Command } from 'commander';
+import type { Dc } from '../../remote/dc.js';
 import { journalDirOf, timingOf, type GlobalOptions } from '../open-dc.js';
 import { linePrompter } from '../console/line-prompt.js';
 import { sanitizeForDisplay as clean } from '../../state/display-text.js';
@@ -14,16 +15,7 @@ import { printBundleAfterRun } from './bundle.js';
 import { bundleAfterRun } from '../../steps/incident/bundle.js';
 
 export async function restore(cmd: Command): Promise<number> {
-  const o = cmd.optsWithGlobals<
-    GlobalOptions & {
-      yes?: boolean;
-      fenced?: string;
-      fenceMethod?: FenceMethod;
-      strategy: Strategy;
-      only?: string;
-      withoutBinderQuorum?: boolean;
-    }
-  >();
+  const o = cmd.optsWithGlobals<RestoreCliOptions>();
   if (!o.yes && !process.stdin.isTTY) {
     process.stderr.write(
       'triton-recover restore: standard input is not a terminal, so nobody can answer the confirmations.\n' +
@@ -46,6 +38,22 @@ export async function restore(cmd: Command): Promise<number> {
     );
   }
   const dc = await openDc(globals(cmd));
+  return restoreOn(dc, o, journalDirOf(o, dc));
+}
+
+export type RestoreCliOptions = GlobalOptions & {
+  yes?: boolean;
+  fenced?: string;
+  fenceMethod?: FenceMethod;
+  strategy: Strategy;
+  only?: string;
+  withoutBinderQuorum?: boolean;
+  /** A drill: journaled, so the report and bundle read the times scaled back (steps/restore-options.ts). */
+  timeScale?: number;
+};
+
+/** The run on an opened DC, as `restore` prints it; the DC is closed at the end. `drill` runs it too. */
+export async function restoreOn(dc: Dc, o: RestoreCliOptions, journalDir: string): Promise<number> {
   const t = timingOf(o, dc);
   const prompter = o.yes ? undefined : linePrompter(process.stdin, process.stderr);
   const log = (s: string): boolean => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${clean(s)}\n`);
@@ -67,8 +75,9 @@ export async function restore(cmd: Command): Promise<number> {
   try {
     const out: RestoreOutcome = await runRestore({
       dc,
-      journalDir: journalDirOf(o, dc),
+      journalDir,
       strategy: o.strategy,
+      ...(o.timeScale ? { timeScale: o.timeScale } : {}),
       signal: stop.signal,
       ...(o.only
         ? {
@@ -101,7 +110,7 @@ export async function restore(cmd: Command): Promise<number> {
     });
     printOutcome(out);
     if (out.report) process.stdout.write(`report: ${out.report.md}\n`);
-    printBundleAfterRun(() => bundleAfterRun(journalDirOf(o, dc)));
+    printBundleAfterRun(() => bundleAfterRun(journalDir));
     return out.exitCode;
   } finally {
     for (const [sig, h] of handlers) process.off(sig, h);

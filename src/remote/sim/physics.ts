@@ -88,6 +88,8 @@
 //   -> physics: "a server on a platform from before 2013-01-18"
 // VMAPI answers null for what only vmadm knows while provisioning -> formats/vm.ts
 //   -> physics: "VMAPI answers null for what only vmadm knows"
+// NAPI lists the external network beside admin (sdc-napi docs/index.md ListNetworks)
+//   -> formats/napi.ts napiExternalNetwork -> real-shape: "lists the external network beside admin"
 // Persistence: every change written atomically; a killed console resumes
 //   -> SimWorld.commit -> physics: "persists every change atomically"
 import { createHash } from 'node:crypto';

@@ -15,6 +15,8 @@ export interface RunStart {
   job: 'restore' | 'convert';
   strategy?: 'reuse' | 'new';
   identity?: RunIdentity;
+  /** A drill's --sim-speed (1 too): the run is a drill, its timings read N times longer (state/journal.ts). */
+  timeScale?: number;
 }
 
 /** Who runs this: the operator behind sudo, else the login. */
@@ -36,6 +38,7 @@ export class JobJournal {
       job: r.job,
       ...(r.strategy ? { strategy: r.strategy } : {}),
       ...(r.identity ? { identity: r.identity } : {}),
+      ...(r.timeScale !== undefined ? { timeScale: r.timeScale } : {}),
     });
   }
 

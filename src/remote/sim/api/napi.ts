@@ -1,16 +1,22 @@
 // NAPI: the admin network, its IPs (reserve, free, unassign) and NIC records.
 import { Ipv4 } from '../../../values/schemas.js';
-import { napiIps, napiNetwork, napiNic } from '../formats/napi.js';
+import { napiExternalNetwork, napiIps, napiNetwork, napiNic } from '../formats/napi.js';
 import type { SimWorld } from '../world.js';
 import { json, notFound, type ApiAnswer } from './answers.js';
 
 export function napi(world: SimWorld, method: string, path: string, q: URLSearchParams, body: unknown): ApiAnswer {
   const net = world.state.adminNetwork;
+  const ext = napiExternalNetwork(world);
   if (method === 'GET' && path === '/networks') {
     const name = q.get('name');
-    return json(200, name && name !== 'admin' ? [] : [napiNetwork(world)]);
+    const all = [napiNetwork(world), ...(ext ? [ext] : [])];
+    return json(
+      200,
+      all.filter((n) => !name || n['name'] === name),
+    );
   }
   if (method === 'GET' && path === `/networks/${net.uuid}`) return json(200, napiNetwork(world));
+  if (ext && method === 'GET' && path === `/networks/${String(ext['uuid'])}`) return json(200, ext);
   if (method === 'GET' && path === `/networks/${net.uuid}/ips`) {
     let ips = napiIps(world);
     for (const k of ['belongs_to_uuid', 'belongs_to_type', 'owner_uuid']) {

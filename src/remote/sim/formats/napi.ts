@@ -1,6 +1,7 @@
 // NAPI's admin network, NIC and IP records.
 import type { SimWorld } from '../world.js';
 import { binderIps, netmaskOf } from './common.js';
+import { parseCidr } from '../../../values/schemas.js';
 
 export function napiNetwork(world: SimWorld): Record<string, unknown> {
   const n = world.state.adminNetwork;
@@ -20,6 +21,33 @@ export function napiNetwork(world: SimWorld): Record<string, unknown> {
     owner_uuids: [world.state.datacenter.adminUuid],
     mtu: 1500,
     description: 'admin network',
+  };
+}
+
+/**
+ * The external network, when the scenario has one: NAPI lists it beside admin
+ * (TritonDataCenter/sdc-napi docs/index.md, ListNetworks example: "admin" and
+ * "external"; sdc-headnode's setup creates both from /usbkey/config).
+ */
+export function napiExternalNetwork(world: SimWorld): Record<string, unknown> | undefined {
+  const n = world.state.externalNetwork;
+  if (!n) return undefined;
+  return {
+    uuid: n.uuid,
+    name: 'external',
+    nic_tag: 'external',
+    vlan_id: n.vlanId,
+    family: 'ipv4',
+    subnet: n.subnet,
+    netmask: parseCidr(n.subnet).netmask,
+    gateway: n.gateway,
+    provision_start_ip: n.provisionStartIp,
+    provision_end_ip: n.provisionEndIp,
+    resolvers: binderIps(world),
+    routes: {},
+    owner_uuids: [world.state.datacenter.adminUuid],
+    mtu: 1500,
+    description: 'external network',
   };
 }
 
