@@ -17,6 +17,7 @@ import { consoleMode } from './app/modes/console.js';
 import { convert } from './app/modes/convert.js';
 import { sshSetup } from './app/modes/ssh-setup.js';
 import { bundle } from './app/modes/bundle.js';
+import { accept } from './app/modes/accept.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -162,6 +163,17 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     )
     .option('--convert <server-uuid>', "a conversion's journal instead of the restore's")
     .action((_o, cmd: Command) => run(bundle(cmd)));
+
+  program
+    .command('accept')
+    .argument(
+      '<word>',
+      'the word shown in brackets beside the change (`check` lists them): typing it is the confirmation',
+    )
+    .description(
+      'accept a change still in effect as it is (a zone left created, a lock left, ...): it is no longer listed',
+    )
+    .action((word: string, _o, cmd: Command) => run(accept(word, cmd)));
 
   program.action((_o, cmd: Command) => run(consoleMode(cmd)));
   return program;
