@@ -1,5 +1,6 @@
 // Home: the DC at a glance, then the three jobs.
-import { HOME_ITEMS, type ConsoleState } from '../../state/console/index.js';
+import { ACCEPT_KEY, HOME_ITEMS, type ConsoleState } from '../../state/console/index.js';
+import type { ChangeInEffect } from '../../state/changes-in-effect.js';
 import type { HeadnodeEntry } from '../../state/check-report.js';
 import { pointer } from '../theme.js';
 import { blank, L, type Line, type ViewCtx } from './line.js';
@@ -13,6 +14,23 @@ export function headnodeLine(h: HeadnodeEntry): Line {
     { text: '  [' },
     { text: word, tone: h.state === 'alive' ? 'ok' : h.state === 'dead' ? 'fail' : 'warn' },
     { text: `] ${h.hostname.padEnd(11)} ${(h.adminIp ?? '-').padEnd(15)} ${tags}${why}` },
+  ];
+}
+
+/** What a killed or stopped run left half-done: before anything else is chosen. */
+function changesView(changes: readonly ChangeInEffect[]): Line[] {
+  if (changes.length === 0) return [];
+  return [
+    blank,
+    [
+      { text: 'CHANGES STILL IN EFFECT', tone: 'warn', bold: true },
+      { text: ` (${changes.length}): a run stopped before it finished them` },
+    ],
+    ...changes.map((c): Line => [{ text: `  [${c.word}] `, bold: true }, { text: `${c.host}: ${c.what}` }]),
+    L(
+      `  finish: rerun the run (1 resumes a restore; see \`check\` for each command)   ${ACCEPT_KEY}: accept one as it is`,
+      'dim',
+    ),
   ];
 }
 
@@ -55,6 +73,7 @@ export function homeView(s: ConsoleState, _c: ViewCtx): Line[] {
     ]);
     if (r.mode === 'disaster' && p?.state === 'dead')
       out.push(L('The primary is dead: choose 1 to restore its services on this headnode.', 'warn'));
+    out.push(...changesView(r.changesInEffect ?? []));
   }
   out.push(blank);
   HOME_ITEMS.forEach((item, i) => {
