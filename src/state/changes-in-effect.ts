@@ -288,6 +288,7 @@ function convertChanges(f: ChangeFacts, accepted: Map<string, string>): ChangeIn
 }
 
 function lockChanges(f: ChangeFacts, accepted: Map<string, string>): ChangeInEffect[] {
+  const newest = (f.restore.at(-1) ?? f.convert.at(-1))?.path;
   return f.leftLocks.flatMap((l): ChangeInEffect[] => {
     const h = l.holder;
     const id = `lock:${l.on}:${h.since}`;
@@ -304,6 +305,8 @@ function lockChanges(f: ChangeFacts, accepted: Map<string, string>): ChangeInEff
         what: `recovery lock ${l.where} left by ${h.who}'s "${h.command}" (pid ${h.pid} on ${h.host}, gone) since ${h.since}: ${effect}`,
         since: h.since,
         run: `pid ${h.pid}`,
+        // Accepted in the newest journal: a journal of one decision alone would be set aside by the next restore.
+        ...(newest ? { journal: newest } : {}),
         finish: 'rerun the restore or conversion it belongs to: it takes the lock over and removes it when done',
         undo: `on ${l.on}: rm -rf ${l.where}`,
         word: `lock-${l.on}`,

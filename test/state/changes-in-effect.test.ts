@@ -228,7 +228,12 @@ describe('changes still in effect', () => {
       holder: { who: 'root', host: 'hn1', pid: 100, since: '2026-12-02T10:00:00.000Z', command: COMMAND },
     });
     const [here, peer] = changesInEffect(facts([], { leftLocks: [lock('headnode1', true), lock('headnode2', false)] }));
-    expect(here).toMatchObject({ kind: 'lock', host: 'headnode1', word: 'lock-headnode1' });
+    expect(here).toMatchObject({
+      kind: 'lock',
+      host: 'headnode1',
+      word: 'lock-headnode1',
+      journal: '/j/journal.jsonl',
+    });
     expect(here!.what).toContain('takes it over');
     expect(peer!.what).toContain('sync on headnode2 is paused');
     expect(peer!.undo).toBe('on headnode2: rm -rf /var/sdcadm/triton-recover.lock');
