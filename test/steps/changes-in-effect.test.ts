@@ -18,8 +18,8 @@ const HEADNODES = [
 const GONE_PID = 99_999_999;
 
 /** A journal that created the zone `uuid` (alias x0) and stopped before starting it. */
-function createdZone(dir: string, uuid: string): void {
-  const j = new Journal(dir, 'run-1');
+function createdZone(dir: string, uuid: string, file = 'journal.jsonl'): void {
+  const j = new Journal(dir, 'run-1', file);
   j.append({ t: 'run', command: 'triton-recover restore', who: 'root', host: 'hn', pid: GONE_PID, job: 'restore' });
   j.append({ t: 'plan', plan: { steps: [{ service: 'x', alias: 'x0', uuid }], reconcile: [] } });
   j.append({ t: 'start', id: 'x/x0/create-vm', service: 'x', kind: 'create-vm', host: 'headnode1' });
@@ -47,6 +47,39 @@ describe('changes still in effect, asked of the DC', () => {
     const gone = join(t.dir, 'j-gone');
     createdZone(gone, '00000000-0000-4000-8000-000000000001');
     expect(await readChanges(t.sim, { journalDir: gone, headnodes: HEADNODES, timeoutMs: 2_000 })).toEqual([]);
+  });
+
+  it("reads set-aside journals before the current one, and the conversions' journals", async () => {
+    const t = await openTestSim(scenario(), 400);
+    const there = loadState(t.statePath).instances.find((i) => i.server === 'headnode1')!.uuid;
+    const dir = join(t.dir, 'j');
+    // An older run created the zone, and its journal was set aside: the zone is listed from it...
+    createdZone(dir, there, 'journal-2026-12-01T00-00-00-000Z.jsonl');
+    const [old] = await readChanges(t.sim, { journalDir: dir, headnodes: HEADNODES, timeoutMs: 2_000 });
+    expect(old).toMatchObject({ word: 'x0', journal: join(dir, 'journal-2026-12-01T00-00-00-000Z.jsonl') });
+    // ...until the current journal's run finishes it.
+    const now = new Journal(dir, 'run-2');
+    now.append({ t: 'service', service: 'x/x0', status: 'done', detail: 'healthy' });
+    now.close();
+    expect(await readChanges(t.sim, { journalDir: dir, headnodes: HEADNODES, timeoutMs: 2_000 })).toEqual([]);
+
+    const conv = new Journal(join(dir, 'convert-cn0-uuid'), 'run-3');
+    conv.append({
+      t: 'run',
+      command: 'triton-recover convert cn0',
+      who: 'root',
+      host: 'hn',
+      pid: GONE_PID,
+      job: 'convert',
+    });
+    conv.append({
+      t: 'plan',
+      plan: { target: { hostname: 'cn0', uuid: 'cn0-uuid' }, steps: [{ id: 'prepare', title: 'prepare cn0' }] },
+    });
+    conv.append({ t: 'start', id: 'prepare/mkdir', service: 'prepare', kind: 'mkdir', host: 'cn0' });
+    conv.close();
+    const [c] = await readChanges(t.sim, { journalDir: dir, headnodes: HEADNODES, timeoutMs: 2_000 });
+    expect(c).toMatchObject({ kind: 'conversion', host: 'cn0', finish: 'triton-recover convert cn0' });
   });
 
   it("a lock of a gone process on a peer is listed (its sync is paused); a live holder's is not", async () => {
