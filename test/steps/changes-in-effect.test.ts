@@ -49,7 +49,7 @@ describe('changes still in effect, asked of the DC', () => {
     expect(await readChanges(t.sim, { journalDir: gone, headnodes: HEADNODES, timeoutMs: 2_000 })).toEqual([]);
   });
 
-  it("reads set-aside journals before the current one, and the conversions' journals", async () => {
+  it("reads the set-aside journals with the current one, and the conversions' journals", async () => {
     const t = await openTestSim(scenario(), 400);
     const there = loadState(t.statePath).instances.find((i) => i.server === 'headnode1')!.uuid;
     const dir = join(t.dir, 'j');
