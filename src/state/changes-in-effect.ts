@@ -302,7 +302,7 @@ function lockChanges(f: ChangeFacts, accepted: Map<string, string>): ChangeInEff
         id,
         kind: 'lock',
         host: l.on,
-        what: `recovery lock ${l.where} left by ${h.who}'s "${h.command}" (pid ${h.pid} on ${h.host}, gone) since ${h.since}: ${effect}`,
+        what: `recovery lock ${l.where} left by ${h.who}'s "${h.command}" (pid ${h.pid} on ${h.host}, gone): ${effect}`,
         since: h.since,
         run: `pid ${h.pid}`,
         // Accepted in the newest journal: a journal of one decision alone would be set aside by the next restore.
