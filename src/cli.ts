@@ -19,6 +19,7 @@ const modes = {
   bundle: () => import('./app/modes/bundle.js'),
   capture: () => import('./app/modes/capture.js'),
   drill: () => import('./app/modes/drill.js'),
+  accept: () => import('./app/modes/accept.js'),
 };
 
 function version(): string {
@@ -194,6 +195,17 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     )
     .addOption(new Option('--strategy <strategy>', 'identity strategy').choices(['reuse', 'new']).default('reuse'))
     .action((_o, cmd: Command) => run(modes.drill().then((m) => m.drill(cmd))));
+
+  program
+    .command('accept')
+    .argument(
+      '<word>',
+      'the word shown in brackets beside the change (`check` lists them): typing it is the confirmation',
+    )
+    .description(
+      'accept a change still in effect as it is (a zone left created, a lock left, ...): it is no longer listed',
+    )
+    .action((word: string, _o, cmd: Command) => run(modes.accept().then((m) => m.accept(word, cmd))));
 
   program.action((_o, cmd: Command) => run(modes.console().then((m) => m.consoleMode(cmd))));
   return program;

@@ -21,6 +21,7 @@ export const KEYS: readonly KeyHelp[] = [
   { keys: 'Esc, q', does: 'back; q on the home screen quits', letters: { q: { t: 'quit' } } },
   { keys: 'space, b', does: 'page down, page up', letters: { ' ': { t: 'pageDown' }, b: { t: 'pageUp' } } },
   { keys: 'g, G', does: 'top, bottom', letters: { g: { t: 'top' }, G: { t: 'bottom' } } },
+  { keys: 'a', does: 'on home: accept a change still in effect as it is (type its word)' },
   { keys: '?', does: 'this help (any key closes it)', letters: { '?': { t: 'help' } } },
   { keys: 'Ctrl-C', does: 'quit (asks while a restore runs)' },
 ];

@@ -2,7 +2,7 @@
 // its body is drawn ('view': it scrolls itself or fits; 'frame': the frame
 // pages it with j/k). Adding a screen means one entry here, and the compiler
 // asks for it (Record over every Screen).
-import type { ConsoleState } from '../state/console/index.js';
+import { ACCEPT_KEY, type ConsoleState } from '../state/console/index.js';
 import { convertLines, convertRunView } from './views/convert.js';
 import { homeView } from './views/home.js';
 import type { Line, ViewCtx } from './views/line.js';
@@ -29,7 +29,14 @@ const own =
   (s, c) => ({ lines: view(s, c), scroll: 'view' });
 
 export const SCREENS: Record<Screen, ScreenSpec> = {
-  home: { title: 'HOME', footer: () => '?:help  j/k:move  1-4 or Enter:choose  q:quit', body: own(homeView) },
+  home: {
+    title: 'HOME',
+    footer: (s) =>
+      (s.check?.changesInEffect ?? []).length > 0
+        ? `?:help  j/k:move  1-4 or Enter:choose  ${ACCEPT_KEY}:accept a change  q:quit`
+        : '?:help  j/k:move  1-4 or Enter:choose  q:quit',
+    body: own(homeView),
+  },
   detect: { title: 'RESTORE 1/4: DETECTION', footer: () => READ_ON, body: paged(detectView) },
   preflight: { title: 'RESTORE 2/4: PRE-FLIGHT', footer: () => READ_ON, body: paged(preflightView) },
   strategy: { title: 'RESTORE 3/4: STRATEGY', footer: () => READ_ON, body: own(strategyView) },

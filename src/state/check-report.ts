@@ -4,6 +4,7 @@ import type { HeadnodeReadiness } from './headnode-readiness.js';
 import { displayLines } from './display-text.js';
 import { problemLines, type Problem } from './problem.js';
 import { EXIT } from './exit-codes.js';
+import { acceptCommand, type ChangeInEffect } from './changes-in-effect.js';
 
 export interface HeadnodeEntry {
   hostname: string;
@@ -50,6 +51,11 @@ export interface CheckReport {
    * /usbkey/os)? boots null: cannot be told. Added to the contract (extra field).
    */
   computeNodes?: CnBootEntry[];
+  /**
+   * What a killed or stopped run changed and did not finish (state/changes-in-effect.ts),
+   * each with how to finish, undo or accept it. Added to the contract (extra field).
+   */
+  changesInEffect?: ChangeInEffect[];
 }
 
 export interface CnBootEntry {
@@ -124,6 +130,11 @@ export function formatCheckText(r: CheckReport, title: string): string {
     for (const c of r.computeNodes)
       out.push(`  ${c.hostname.padEnd(12)} ${c.boots === null ? '??' : c.boots ? 'YES' : 'NO'} (${c.why})`);
   }
+  if (r.changesInEffect && r.changesInEffect.length > 0) {
+    out.push('');
+    out.push(`Changes still in effect (${r.changesInEffect.length}), made by a run that did not finish them:`);
+    out.push(...changeLines(r.changesInEffect));
+  }
   out.push('');
   out.push(`Admin IPs: ${r.adminIps.needed} needed, ${r.adminIps.available} available`);
   out.push('');
@@ -137,4 +148,14 @@ export function formatCheckText(r: CheckReport, title: string): string {
     }
   }
   return displayLines(out) + '\n';
+}
+
+/** Each change still in effect: what, where, since when, and how to finish, undo or accept it. */
+export function changeLines(changes: readonly ChangeInEffect[]): string[] {
+  return changes.flatMap((c) => [
+    `  [${c.word}] ${c.host}: ${c.what}`,
+    `      since ${c.since}; finish: ${c.finish}`,
+    ...(c.undo ? [`      undo: ${c.undo}`] : []),
+    `      accept as it is: ${acceptCommand(c)}`,
+  ]);
 }

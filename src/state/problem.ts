@@ -39,6 +39,8 @@ export const PROBLEM_CODES = [
   'DATASET_NOT_DELEGATED',
   /** The fenced primary answers again after a restore re-created its zones (state/fence.ts). */
   'PRIMARY_RETURNED',
+  /** A run was killed or stopped with changes made and not finished (state/changes-in-effect.ts). */
+  'CHANGES_IN_EFFECT',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

@@ -5,6 +5,7 @@
 // refuses them; triton_recover_check_timestamp_seconds says when instead.
 import { type CheckReport } from './check-report.js';
 import { PROBLEM_CODES, type Severity } from './problem.js';
+import { CHANGE_KINDS } from './changes-in-effect.js';
 
 export interface PrometheusOptions {
   /** The --max-age the check judged staleness by: exported so alert rules need no copy of it. */
@@ -181,6 +182,14 @@ function families(r: CheckReport, now: Date, o: PrometheusOptions): Family[] {
       series: (r.computeNodes ?? []).flatMap((c) =>
         c.boots === null ? [] : [{ labels: { compute_node: c.hostname }, value: bool(c.boots) }],
       ),
+    },
+    {
+      name: 'triton_recover_changes_in_effect',
+      help: 'Changes a killed or stopped run made and did not finish (zones, released records, reconcile, conversions, left locks), by kind; every kind listed, 0 when none. Each is finished by rerunning its run, undone, or accepted (triton-recover accept WORD).',
+      series: CHANGE_KINDS.map((kind) => ({
+        labels: { kind },
+        value: (r.changesInEffect ?? []).filter((c) => c.kind === kind).length,
+      })),
     },
     {
       name: 'triton_recover_problems',

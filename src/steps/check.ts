@@ -9,9 +9,11 @@ import { primaryReturnedProblem } from '../state/fence.js';
 import type { Problem } from '../state/problem.js';
 import { readRestoredFrom } from './restored-from.js';
 import type { DetectionReport } from '../state/detection.js';
-import { assessReadiness, sortProblems } from './readiness.js';
+import { assessReadiness, DEFAULT_PROBE_TIMEOUT_MS, sortProblems } from './readiness.js';
 import { inventoryFromRestoreData, readRestoreData } from './restore-data.js';
 import type { RestoreData } from '../state/restore-data.js';
+import { changesProblems } from '../state/changes-in-effect.js';
+import { readChanges } from './changes-in-effect.js';
 
 export interface CheckOptions extends DetectOptions {
   /** Restore-data older than this is stale (default 30). */
@@ -44,7 +46,18 @@ export async function runCheck(dc: Dc, opts: CheckOptions = {}): Promise<CheckRe
     journalDir: opts.journalDir,
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
   });
-  const problems = sortProblems([...(await returnedPrimary(dc, inv, det, opts)), ...r.problems]);
+  const changes = opts.journalDir
+    ? await readChanges(dc, {
+        journalDir: opts.journalDir,
+        headnodes: det.headnodes.filter((h) => h.state === 'alive'),
+        timeoutMs: opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+      })
+    : [];
+  const problems = sortProblems([
+    ...(await returnedPrimary(dc, inv, det, opts)),
+    ...r.problems,
+    ...changesProblems(changes),
+  ]);
   const p = det.primary;
   const report: CheckReport = {
     mode: det.mode,
@@ -64,6 +77,7 @@ export async function runCheck(dc: Dc, opts: CheckOptions = {}): Promise<CheckRe
     problems,
     readiness: r.readiness,
     computeNodes: r.computeNodes.map((c) => ({ hostname: c.hostname, uuid: c.uuid, boots: c.boots, why: c.why })),
+    changesInEffect: changes,
   };
   return { report, detection: det, restoreData: rd, inventory: inv, ipCandidates: r.adminIps.candidates };
 }

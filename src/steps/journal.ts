@@ -15,10 +15,12 @@ export class Journal {
   constructor(
     readonly dir: string,
     readonly run: string,
+    /** A set-aside journal (journal-<time>.jsonl) takes an acceptance of its changes too. */
+    file = 'journal.jsonl',
   ) {
     // Root only: the plan entry keeps the create payloads (usbkey_config included).
     privateDirSync(dir);
-    this.path = join(dir, 'journal.jsonl');
+    this.path = join(dir, file);
     this.fd = openPrivateSync(this.path, 'a+');
     // A run killed mid-write leaves a torn last line: end it, or the first entry
     // of this run would be glued to it and lost with it.

@@ -209,6 +209,19 @@ function promtoolTests(rulesFile: string): object {
         ],
       },
       {
+        name: 'a restore killed mid-zone left a zone created and not started: a warning after 15 min',
+        interval: '1m',
+        input_series: [...seriesOf(outputs['left']!), mtime(true)],
+        alert_rule_test: [
+          { eval_time: '10m', alertname: 'TritonRecoverChangesInEffect', exp_alerts: [] },
+          {
+            eval_time: '20m',
+            alertname: 'TritonRecoverChangesInEffect',
+            exp_alerts: [alert('TritonRecoverChangesInEffect', { kind: 'zone' })],
+          },
+        ],
+      },
+      {
         name: 'disaster, and the surviving dhcpd has no booter cache entry for the compute nodes',
         interval: '1m',
         input_series: [...seriesOf(outputs['noCache']!), mtime(true)],
@@ -313,6 +326,24 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
       const insts = (s as unknown as { instances: { alias: string; booterCache?: string[] }[] }).instances;
       insts.find((i) => i.alias === 'dhcpd1')!.booterCache = [];
     });
+    // A journal a restore killed mid-zone left: a zone of headnode1 created, not started.
+    const left = join(dir, 'left');
+    mkdirSync(left, { mode: 0o700 });
+    const scenarioInstances = (JSON.parse(readFileSync(contract, 'utf8')) as { instances: Record<string, string>[] })
+      .instances;
+    const onHere = scenarioInstances.find((i) => i['server'] === 'headnode1')! as { alias: string; uuid: string };
+    const line = (e: Record<string, unknown>): string =>
+      JSON.stringify({ ts: '2026-12-01T10:00:00.000Z', run: 'r1', ...e });
+    writeFileSync(
+      join(left, 'journal.jsonl'),
+      [
+        line({ t: 'run', command: 'triton-recover restore --yes', who: 'root', host: 'h', pid: 99_999_999 }),
+        line({ t: 'plan', plan: { steps: [{ service: 'x', alias: onHere.alias, uuid: onHere.uuid }], reconcile: [] } }),
+        line({ t: 'start', id: `x/${onHere.alias}/create-vm`, service: 'x', kind: 'create-vm', host: 'headnode1' }),
+        line({ t: 'end', id: `x/${onHere.alias}/create-vm`, ok: true, detail: 'ok', durationMs: 1 }),
+      ].join('\n') + '\n',
+      { mode: 0o600 },
+    );
     [
       outputs['readiness'],
       outputs['maxAge'],
@@ -320,6 +351,7 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
       outputs['failedSync'],
       outputs['returned'],
       outputs['noCache'],
+      outputs['left'],
     ] = await Promise.all([
       checkPrometheus(readinessFile),
       checkPrometheus(readinessFile, ['--max-age', '1600']),
@@ -327,6 +359,7 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
       checkPrometheus(failing, rd),
       checkPrometheus(readinessFile, ['--journal-dir', journal]),
       checkPrometheus(noCache),
+      checkPrometheus(readinessFile, ['--journal-dir', left]),
     ]);
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -337,6 +370,7 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
     expect(r.stdout).toContain(`SUCCESS: ${rules.length} rules found`);
     expect(ALERTS.sort()).toEqual(
       [
+        'TritonRecoverChangesInEffect',
         'TritonRecoverComputeNodeWouldNotBoot',
         'TritonRecoverHeadnodeNotRestorable',
         'TritonRecoverMetricsMissing',
@@ -369,6 +403,8 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
     expect(outputs['readiness']).toMatch(/^triton_recover_problems\{code="PRIMARY_RETURNED",severity="critical"\} 0$/m);
     expect(outputs['disaster']).toMatch(/^triton_recover_compute_node_boots\{compute_node="cn0"\} 1$/m);
     expect(outputs['noCache']).toMatch(/^triton_recover_compute_node_boots\{compute_node="cn0"\} 0$/m);
+    expect(outputs['left']).toMatch(/^triton_recover_changes_in_effect\{kind="zone"\} 1$/m);
+    expect(outputs['readiness']).toMatch(/^triton_recover_changes_in_effect\{kind="zone"\} 0$/m);
   });
 
   it('promtool test rules: each alert fires when it should, and only then', async () => {
@@ -415,6 +451,12 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
       'triton_recover_compute_node_boots == 0',
       'triton_recover_compute_node_boots == 1',
       'TritonRecoverComputeNodeWouldNotBoot',
+    ],
+    [
+      'changes in effect alerting on none',
+      'triton_recover_changes_in_effect > 0',
+      'triton_recover_changes_in_effect >= 0',
+      'TritonRecoverChangesInEffect',
     ],
     [
       'missing metrics looked for over 10 min, not a day',

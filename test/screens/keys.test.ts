@@ -59,13 +59,14 @@ describe('keys', () => {
   });
 
   it('the help screen lists the keys, then the choices of the questions', () => {
-    expect(HELP.slice(0, 8).map(([k]) => k)).toEqual([
+    expect(HELP.slice(0, 9).map(([k]) => k)).toEqual([
       'Up/Down, k/j',
       '1-9',
       'Enter',
       'Esc, q',
       'space, b',
       'g, G',
+      'a',
       '?',
       'Ctrl-C',
     ]);

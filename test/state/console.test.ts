@@ -242,3 +242,21 @@ describe('console state', () => {
     expect(run(h.s, { t: 'down' }).s.help).toBe(false);
   });
 });
+
+describe('home after a job', () => {
+  it('is checked again when the restore summary or a finished conversion returns to it (changes still in effect as they are now)', () => {
+    const summary: ConsoleState = { ...initialState('x', 0), screen: 'summary', history: ['home'] };
+    const fromSummary = reduce(summary, { t: 'input', input: { t: 'enter' } });
+    expect(fromSummary.state.screen).toBe('home');
+    expect(fromSummary.effects).toEqual([{ t: 'check' }]);
+    const converted: ConsoleState = {
+      ...initialState('x', 0),
+      screen: 'convert',
+      history: ['home'],
+      convert: { phase: 'done', server: 'cn0', text: [], runnable: false, steps: [], log: [] },
+    };
+    const fromConvert = reduce(converted, { t: 'input', input: { t: 'enter' } });
+    expect(fromConvert.state.screen).toBe('home');
+    expect(fromConvert.effects).toEqual([{ t: 'check' }]);
+  });
+});

@@ -17,6 +17,8 @@ import { checkConvert } from '../../steps/convert.js';
 import { convertJournalDir, runConvert, type ConvertAnswer } from '../../steps/convert-run.js';
 import { bundleAfterRun } from '../../steps/incident/bundle.js';
 import { EXIT } from '../../state/exit-codes.js';
+import { acceptChange } from '../../steps/changes-in-effect.js';
+import { operatorName } from '../../steps/procedure/job-journal.js';
 import { convertCheckedEvent, convertEvents, convertOutcomeEvents, convertStepPrompt } from './convert-events.js';
 import { restoreEvents, restoreOutcomeEvent } from './restore-events.js';
 
@@ -124,10 +126,21 @@ export class ConsoleSession {
         p?.(e.answer);
         return;
       }
+      case 'acceptChange':
+        return run(this.accept(e.word));
       case 'exit':
         this.exitResolve?.();
         return;
     }
+  }
+
+  /** The change whose word was typed is accepted in its journal; home is checked again. */
+  private async accept(word: string): Promise<void> {
+    const c = this.chk?.report.changesInEffect?.find((x) => x.word === word);
+    if (!c) return;
+    const where = acceptChange(this.o.journalDir, c, operatorName());
+    this.dispatch({ t: 'notice', text: `accepted as it is: ${c.what} (on ${c.host}); journaled in ${where}` });
+    await this.check();
   }
 
   private async convertCheck(server: string): Promise<void> {

@@ -1,8 +1,9 @@
 // Home: the DC at a glance, then the three jobs.
-import { HOME_ITEMS, type ConsoleState } from '../../state/console/index.js';
+import { ACCEPT_KEY, HOME_ITEMS, type ConsoleState } from '../../state/console/index.js';
+import type { ChangeInEffect } from '../../state/changes-in-effect.js';
 import type { HeadnodeEntry } from '../../state/check-report.js';
-import { pointer } from '../theme.js';
-import { blank, L, type Line, type ViewCtx } from './line.js';
+import { fit, pointer } from '../theme.js';
+import { blank, L, wrap, type Line, type ViewCtx } from './line.js';
 
 export function headnodeLine(h: HeadnodeEntry): Line {
   const word = h.state === 'alive' ? ' OK ' : h.state === 'dead' ? 'DEAD' : ' ?? ';
@@ -16,7 +17,45 @@ export function headnodeLine(h: HeadnodeEntry): Line {
   ];
 }
 
-export function homeView(s: ConsoleState, _c: ViewCtx): Line[] {
+/** At most this many changes on home (two lines each), under the menu; `check` lists them all. */
+const CHANGES_SHOWN = 3;
+
+/** Above the menu: that a killed or stopped run left changes half-done, before anything is chosen. */
+function changesHead(changes: readonly ChangeInEffect[]): Line[] {
+  if (changes.length === 0) return [];
+  return [
+    blank,
+    [
+      { text: `CHANGES STILL IN EFFECT (${changes.length})`, tone: 'warn', bold: true },
+      { text: ': a run stopped before finishing them (below)' },
+    ],
+  ];
+}
+
+/** Under the menu: each change with the word that accepts it. */
+function changesList(changes: readonly ChangeInEffect[], width: number): Line[] {
+  if (changes.length === 0) return [];
+  const more = changes.length - CHANGES_SHOWN;
+  return [
+    blank,
+    ...changes.slice(0, CHANGES_SHOWN).flatMap((c): Line[] => {
+      const [first, second, ...rest] = wrap(`[${c.word}] ${c.host}: ${c.what}`, width - 1, '    ');
+      const lines = [
+        first ?? '',
+        ...(second !== undefined ? [rest.length > 0 ? fit(`${second} ...`, width - 1) : second] : []),
+      ];
+      return lines.map((l, i): Line => (i === 0 ? [{ text: `  ${l.trim()}`, bold: true }] : L(l)));
+    }),
+    L(
+      more > 0
+        ? `  ... and ${more} more; ${ACCEPT_KEY}: accept one; all, and how to finish each: triton-recover check`
+        : `  ${ACCEPT_KEY}: accept one as it is; how to finish or undo each: triton-recover check`,
+      'dim',
+    ),
+  ];
+}
+
+export function homeView(s: ConsoleState, c: ViewCtx): Line[] {
   const out: Line[] = [];
   const r = s.check;
   if (!r) {
@@ -55,6 +94,7 @@ export function homeView(s: ConsoleState, _c: ViewCtx): Line[] {
     ]);
     if (r.mode === 'disaster' && p?.state === 'dead')
       out.push(L('The primary is dead: choose 1 to restore its services on this headnode.', 'warn'));
+    out.push(...changesHead(r.changesInEffect ?? []));
   }
   out.push(blank);
   HOME_ITEMS.forEach((item, i) => {
@@ -70,6 +110,7 @@ export function homeView(s: ConsoleState, _c: ViewCtx): Line[] {
       { text: note, tone: 'dim' },
     ]);
   });
+  out.push(...changesList(s.check?.changesInEffect ?? [], c.width));
   if (s.notice) out.push(blank, L(s.notice, 'warn'));
   return out;
 }

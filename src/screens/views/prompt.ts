@@ -90,6 +90,15 @@ export function promptView(p: Prompt, s: ConsoleState, c: ViewCtx): Line[] {
           { text: `${p.typed}_` },
         ],
       ];
+    case 'accept-change':
+      return [
+        L('Accepting leaves the change as it is and stops listing it (journaled with your name).', 'warn'),
+        ...(p.error ? [L(p.error, 'fail')] : []),
+        [
+          { text: 'Type the word in [brackets] of the change to accept (Esc: none): ', bold: true },
+          { text: `${p.typed}_` },
+        ],
+      ];
     case 'server':
       return [
         [{ text: 'Compute node to convert (hostname or UUID): ', bold: true }, { text: `${p.typed}_` }],

@@ -50,7 +50,8 @@ export function onConvertScreen(s: ConsoleState, i: Input): Result {
   const c = s.convert;
   if (i.t === 'enter' && c.phase === 'checked' && c.runnable)
     return only({ ...s, scroll: 0, convert: { ...c, phase: 'running', steps: [] } }, { t: 'startConvert' });
-  if (i.t === 'enter' && (c.phase === 'done' || c.phase === 'failed' || c.phase === 'stopped')) return only(home(s));
+  if (i.t === 'enter' && (c.phase === 'done' || c.phase === 'failed' || c.phase === 'stopped'))
+    return only(home(s), { t: 'check' });
   if (i.t === 'char' && i.c === 'n' && c.phase !== 'running' && c.phase !== 'checking')
     return only({ ...s, scroll: 0, convert: CONVERT_IDLE, prompt: { kind: 'server', typed: '' } });
   return scroll(s, i);

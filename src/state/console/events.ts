@@ -67,6 +67,8 @@ export type Effect =
   | { t: 'startConvert' }
   | { t: 'convertAnswer'; answer: 'go' | 'stop' }
   | { t: 'noQuorumAnswer'; yes: boolean }
+  /** Journal the acceptance of the change still in effect called `word` (typed), then check again. */
+  | { t: 'acceptChange'; word: string }
   | { t: 'exit' };
 
 export interface Result {

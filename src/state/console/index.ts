@@ -12,7 +12,7 @@ import type { ConsoleState } from './state.js';
 export * from './state.js';
 export type { ConvertEvent, Effect, Event, Input, RestoreEvent, Result } from './events.js';
 export { criticalCount, fencingReason } from './gates.js';
-export { HOME_ITEMS } from './navigation.js';
+export { ACCEPT_KEY, HOME_ITEMS } from './navigation.js';
 
 export function reduce(s: ConsoleState, e: Event): Result {
   switch (e.t) {

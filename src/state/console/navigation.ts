@@ -10,6 +10,9 @@ export const HOME_ITEMS = [
   'Quit',
 ] as const;
 
+/** The home key that accepts a change still in effect (listed on home when there is one). */
+export const ACCEPT_KEY = 'a';
+
 const clamp = (n: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, n));
 
 export function go(s: ConsoleState, screen: Screen): ConsoleState {
@@ -36,6 +39,10 @@ export function onHome(s: ConsoleState, i: Input): Result {
   const n = HOME_ITEMS.length;
   if (i.t === 'up') return only({ ...s, cursor: (s.cursor + n - 1) % n });
   if (i.t === 'down') return only({ ...s, cursor: (s.cursor + 1) % n });
+  // a: accept a change still in effect, typing the word shown beside it.
+  const changes = s.check?.changesInEffect ?? [];
+  if (i.t === 'char' && i.c === ACCEPT_KEY && changes.length > 0)
+    return only({ ...s, prompt: { kind: 'accept-change', words: changes.map((c) => c.word), typed: '' } });
   const pick = i.t === 'digit' ? i.n - 1 : i.t === 'enter' ? s.cursor : -1;
   if (pick < 0 || pick >= n) return only(s);
   switch (HOME_ITEMS[pick]) {

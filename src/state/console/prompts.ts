@@ -46,7 +46,7 @@ function typing<P extends { typed: string }>(p: P, i: Input): P | undefined {
   return undefined;
 }
 
-const TEXT_FIELDS: readonly Prompt['kind'][] = ['hostname', 'skip-reason', 'server', 'no-quorum'];
+const TEXT_FIELDS: readonly Prompt['kind'][] = ['hostname', 'skip-reason', 'server', 'no-quorum', 'accept-change'];
 
 export function onPrompt(s: ConsoleState, p: Prompt, i: Input): Result {
   const set = (prompt: Prompt | undefined): ConsoleState => ({ ...s, prompt });
@@ -77,6 +77,23 @@ export function onPrompt(s: ConsoleState, p: Prompt, i: Input): Result {
       if (p.typed.trim() !== p.word)
         return only(set({ ...p, typed: '', error: `"${p.typed.trim()}" is not ${p.word} (Esc: do not restore)` }));
       return only(set(undefined), { t: 'noQuorumAnswer', yes: true });
+    }
+    case 'accept-change': {
+      // Esc: nothing is accepted. Only a word shown on home accepts its change.
+      if (i.t === 'back') return only(set(undefined));
+      const typed = typing(p, i);
+      if (typed) return only(set(typed));
+      if (i.t !== 'enter') return only(s);
+      const word = p.typed.trim();
+      if (!p.words.includes(word))
+        return only(
+          set({
+            ...p,
+            typed: '',
+            error: `"${word}" is none of the words shown (${p.words.join(', ')}); Esc: accept nothing`,
+          }),
+        );
+      return only(set(undefined), { t: 'acceptChange', word });
     }
     case 'hostname':
     case 'skip-reason': {

@@ -107,7 +107,8 @@ export function onRestoreScreen(s: ConsoleState, i: Input): Result {
       }
       return scroll(s, i);
     case 'summary':
-      return i.t === 'enter' ? only(home(s)) : scroll(s, i);
+      // Home is checked again: what the run finished (or left in effect) is said there as it is now.
+      return i.t === 'enter' ? only(home(s), { t: 'check' }) : scroll(s, i);
     default:
       // The run: its log scrolls.
       return scroll(s, i);

@@ -67,6 +67,8 @@ export type Prompt =
   | { kind: 'server'; typed: string }
   /** binder has no quorum: the per-headnode lock only if the operator types `word` after reading the risk. */
   | { kind: 'no-quorum'; risk: string; word: string; typed: string; error?: string }
+  /** Accept a change still in effect as it is: the operator types the word shown beside it. */
+  | { kind: 'accept-change'; words: string[]; typed: string; error?: string }
   /** Before each conversion step: go or stop. */
   | { kind: 'convert-step'; title: string; index: number; total: number; choice: number; commands: string[] };
 
