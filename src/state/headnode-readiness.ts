@@ -18,6 +18,7 @@ import { usable, type RestoreDataHolding } from './restore-data-holding.js';
 import { dataTimeOf, paths, type Synced } from './restore-data-layout.js';
 import { serviceDataOf } from './restore-data-problems.js';
 import { delegatedDatasetName } from '../catalogue.js';
+import { verifiedOf } from './verified-age.js';
 
 export interface ReadinessService {
   name: string;
@@ -29,7 +30,15 @@ export interface ReadinessService {
    * What restore-data holds for it. image/dataset: null when not needed (not
    * re-created, no delegated dataset) or not judged from here (local entry).
    */
-  restoreData: { present: boolean; ageSeconds: number | null; image: boolean | null; dataset: boolean | null };
+  restoreData: {
+    present: boolean;
+    ageSeconds: number | null;
+    image: boolean | null;
+    dataset: boolean | null;
+    /** Its service's dataset streams here: since last verified end to end, and whether that passed (state/verified-age.ts). */
+    verifiedAgeSeconds?: number | null;
+    verifiedOk?: boolean | null;
+  };
   /** A spare admin IP for it (`new` strategy); null when none is needed or judged. */
   spareAdminIp: boolean | null;
   ready: boolean;
@@ -197,7 +206,7 @@ function row(
   return {
     ...base,
     restored: true,
-    restoreData: { present, ageSeconds: age, image, dataset },
+    restoreData: { present, ageSeconds: age, image, dataset, ...verifiedOf(sd, input.now) },
     spareAdminIp,
     ready: reasons.length === 0,
     ...(why ? { why } : {}),

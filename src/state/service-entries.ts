@@ -1,7 +1,8 @@
 // The `services` part of the check report: per service, what restore-data
 // holds and whether anything blocks restoring it. Pure.
 import { spec } from '../catalogue.js';
-import type { RestoreData, ServiceData } from './restore-data.js';
+import type { RestoreData } from './restore-data.js';
+import { verifiedOf } from './verified-age.js';
 import type { AtRisk } from './at-risk.js';
 import { type ServiceEntry } from './check-report.js';
 import { blocksRestore, type Problem } from './problem.js';
@@ -67,17 +68,4 @@ export function serviceEntries(input: ServiceEntriesInput): ServiceEntry[] {
       ready: !own && !blockedGlobally && (role !== 'restore' || dataWhole),
     };
   });
-}
-
-/** When the dataset streams held were last verified end to end, apart from when they were synced. */
-function verifiedOf(
-  sd: ServiceData | undefined,
-  now: number,
-): { verifiedAgeSeconds: number | null; verifiedOk: boolean | null } {
-  const held = (sd?.datasets ?? []).filter((d) => d.streamPath !== undefined);
-  const recs = held.map((d) => sd?.verified?.datasets.find((v) => v.uuid === d.instanceUuid));
-  if (held.length === 0 || recs.some((r) => r === undefined))
-    return { verifiedAgeSeconds: null, verifiedOk: recs.some((r) => r?.ok === false) ? false : null };
-  const oldest = Math.min(...recs.map((r) => Date.parse(r!.time)));
-  return { verifiedAgeSeconds: ageSeconds(new Date(oldest).toISOString(), now), verifiedOk: recs.every((r) => r!.ok) };
 }

@@ -16,6 +16,8 @@ import type { RestoreData } from '../state/restore-data.js';
 export interface CheckOptions extends DetectOptions {
   /** Restore-data older than this is stale (default 30). */
   maxAgeMinutes?: number;
+  /** A verification of restore-data older than this is RESTORE_DATA_UNVERIFIED (default 26). */
+  maxVerifiedAgeHours?: number;
   /** Identity strategy the check judges for (default reuse). */
   strategy?: Strategy;
   /** Where the run lock lives; without it the lock is not checked. */
@@ -41,6 +43,7 @@ export async function runCheck(dc: Dc, opts: CheckOptions = {}): Promise<CheckRe
     det,
     strategy: opts.strategy ?? 'reuse',
     maxAgeMinutes: opts.maxAgeMinutes ?? DEFAULT_MAX_AGE_MINUTES,
+    ...(opts.maxVerifiedAgeHours !== undefined ? { maxVerifiedAgeHours: opts.maxVerifiedAgeHours } : {}),
     journalDir: opts.journalDir,
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
   });

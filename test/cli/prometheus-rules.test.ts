@@ -151,6 +151,7 @@ function promtoolTests(rulesFile: string): object {
             exp_alerts: [alert('TritonRecoverRestoreDataStale', { headnode: 'headnode1', service: 'cmon' })],
           },
           ...silentBut('15m', ['TritonRecoverRestoreDataStale']),
+          // cmon's verification is as old as its copy: RESTORE_DATA_STALE says it, not a second alert.
           ...silentBut('50m', ['TritonRecoverRestoreDataStale']),
         ],
       },
@@ -158,7 +159,17 @@ function promtoolTests(rulesFile: string): object {
         name: 'the threshold is the check --max-age (1600 min): cmon at 26 h is not stale then',
         interval: '1m',
         input_series: [...seriesOf(outputs['maxAge']!), mtime(true)],
-        alert_rule_test: silentBut('30m', []),
+        alert_rule_test: [
+          ...silentBut('30m', ['TritonRecoverRestoreDataUnverified']),
+          // Not stale by that age, but its last verification (as old as the copy) is past the 26 h default.
+          {
+            eval_time: '30m',
+            alertname: 'TritonRecoverRestoreDataUnverified',
+            exp_alerts: [
+              alert('TritonRecoverRestoreDataUnverified', { code: 'RESTORE_DATA_UNVERIFIED', severity: 'warning' }),
+            ],
+          },
+        ],
       },
       {
         name: 'disaster (reference scenario): headnode0, the primary, dead',
@@ -220,6 +231,37 @@ function promtoolTests(rulesFile: string): object {
             exp_alerts: [
               alert('TritonRecoverComputeNodeWouldNotBoot', { compute_node: 'cn0' }),
               alert('TritonRecoverComputeNodeWouldNotBoot', { compute_node: 'cn1' }),
+            ],
+          },
+        ],
+      },
+      {
+        name: 'verified, not just fresh: a stream that failed its verification, with its age fresh',
+        interval: '1m',
+        input_series: [...seriesOf(outputs['corrupt']!), mtime(true)],
+        alert_rule_test: [
+          { eval_time: '10m', alertname: 'TritonRecoverRestoreDataUnverified', exp_alerts: [] },
+          {
+            eval_time: '20m',
+            alertname: 'TritonRecoverRestoreDataUnverified',
+            exp_alerts: [
+              alert('TritonRecoverRestoreDataUnverified', { code: 'RESTORE_DATA_CORRUPT', severity: 'warning' }),
+            ],
+          },
+          ...silentBut('20m', ['TritonRecoverRestoreDataStale', 'TritonRecoverRestoreDataUnverified']),
+        ],
+      },
+      {
+        name: 'verified too long ago: the check --max-verified-age (0.01 h) below the age of every verification',
+        interval: '1m',
+        input_series: [...seriesOf(outputs['unverified']!), mtime(true)],
+        alert_rule_test: [
+          { eval_time: '10m', alertname: 'TritonRecoverRestoreDataUnverified', exp_alerts: [] },
+          {
+            eval_time: '20m',
+            alertname: 'TritonRecoverRestoreDataUnverified',
+            exp_alerts: [
+              alert('TritonRecoverRestoreDataUnverified', { code: 'RESTORE_DATA_UNVERIFIED', severity: 'warning' }),
             ],
           },
         ],
@@ -313,6 +355,13 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
       const insts = (s as unknown as { instances: { alias: string; booterCache?: string[] }[] }).instances;
       insts.find((i) => i.alias === 'dhcpd1')!.booterCache = [];
     });
+    // A stream whose last verification failed: the simulator's restore-data is laid by a first check, then edited.
+    const corruptRd = ['--sim-state', join(dir, 'corrupt-state.json'), '--restore-data', join(dir, 'corrupt-rd')];
+    await checkPrometheus(readinessFile, corruptRd);
+    const vfile = join(dir, 'corrupt-rd', 'svc-sapi', 'verified.json');
+    const v = JSON.parse(readFileSync(vfile, 'utf8')) as { datasets: { ok: boolean; error?: string }[] };
+    for (const d of v.datasets) Object.assign(d, { ok: false, error: 'zstreamdump: checksum mismatch' });
+    writeFileSync(vfile, JSON.stringify(v));
     [
       outputs['readiness'],
       outputs['maxAge'],
@@ -320,6 +369,8 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
       outputs['failedSync'],
       outputs['returned'],
       outputs['noCache'],
+      outputs['corrupt'],
+      outputs['unverified'],
     ] = await Promise.all([
       checkPrometheus(readinessFile),
       checkPrometheus(readinessFile, ['--max-age', '1600']),
@@ -327,6 +378,8 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
       checkPrometheus(failing, rd),
       checkPrometheus(readinessFile, ['--journal-dir', journal]),
       checkPrometheus(noCache),
+      checkPrometheus(readinessFile, corruptRd),
+      checkPrometheus(readinessFile, ['--max-verified-age', '0.01']),
     ]);
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -344,6 +397,7 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
         'TritonRecoverPrimaryReturned',
         'TritonRecoverPrimaryUncertain',
         'TritonRecoverRestoreDataStale',
+        'TritonRecoverRestoreDataUnverified',
         'TritonRecoverSyncFailing',
         'TritonRecoverTextfileStale',
       ].sort(),
@@ -369,6 +423,28 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
     expect(outputs['readiness']).toMatch(/^triton_recover_problems\{code="PRIMARY_RETURNED",severity="critical"\} 0$/m);
     expect(outputs['disaster']).toMatch(/^triton_recover_compute_node_boots\{compute_node="cn0"\} 1$/m);
     expect(outputs['noCache']).toMatch(/^triton_recover_compute_node_boots\{compute_node="cn0"\} 0$/m);
+    expect(outputs['corrupt']).toMatch(
+      /^triton_recover_restore_data_verified_ok\{headnode="headnode1",service="sapi"\} 0$/m,
+    );
+    expect(outputs['corrupt']).toMatch(
+      /^triton_recover_restore_data_age_seconds\{headnode="headnode1",service="sapi"\} [1-5]\d\d$/m,
+    );
+    expect(outputs['corrupt']).toMatch(
+      /^triton_recover_problems\{code="RESTORE_DATA_CORRUPT",severity="warning"\} 1$/m,
+    );
+    expect(outputs['unverified']).toMatch(/^triton_recover_restore_data_max_verified_age_seconds 36$/m);
+    expect(outputs['unverified']).toMatch(
+      /^triton_recover_problems\{code="RESTORE_DATA_UNVERIFIED",severity="warning"\} [1-9]\d*$/m,
+    );
+    expect(outputs['readiness']).toMatch(
+      /^triton_recover_restore_data_verified_ok\{headnode="headnode1",service="sapi"\} 1$/m,
+    );
+    expect(outputs['readiness']).toMatch(
+      /^triton_recover_problems\{code="RESTORE_DATA_UNVERIFIED",severity="warning"\} 0$/m,
+    );
+    expect(outputs['readiness']).toMatch(
+      /^triton_recover_problems\{code="RESTORE_DATA_CORRUPT",severity="warning"\} 0$/m,
+    );
   });
 
   it('promtool test rules: each alert fires when it should, and only then', async () => {
@@ -408,6 +484,18 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
       'triton_recover_headnode_restorable == 0',
       'triton_recover_headnode_restorable >= 0',
       'TritonRecoverHeadnodeNotRestorable',
+    ],
+    [
+      'verification alerting on every restore-data problem',
+      'code=~"RESTORE_DATA_CORRUPT|RESTORE_DATA_UNVERIFIED"',
+      'code=~"RESTORE_DATA_.*"',
+      'TritonRecoverRestoreDataUnverified',
+    ],
+    [
+      'verification alerting only on the unverified, not on a failed check',
+      'code=~"RESTORE_DATA_CORRUPT|RESTORE_DATA_UNVERIFIED"',
+      'code="RESTORE_DATA_UNVERIFIED"',
+      'TritonRecoverRestoreDataUnverified',
     ],
     ['the textfile regex matching every file', '(.*/)?triton_recover\\\\.prom', '.*', 'TritonRecoverTextfileStale'],
     [
