@@ -22,6 +22,8 @@ export interface RestoreEvents {
   actionEnd?(a: PlanAction, r: { ok: boolean; skipped: boolean; detail: string; ms: number }): void;
   output?(a: PlanAction, stdout: string, stderr: string): void;
   serviceEnd?(step: PlanStep, status: ServiceOutcome['status'], detail: string): void;
+  /** The fenced primary was seen alive again during the run (PRIMARY_RETURNED: what, and what to do). */
+  primaryReturned?(problem: Problem): void;
 }
 
 export interface RestoreOptions {
