@@ -93,6 +93,8 @@ export function plainInputs(s: ConsoleState, typed: string): Input[] {
   if (p) {
     const list = CHOICES[p.kind];
     if (list) {
+      // An empty line where nothing is preselected (the fence): Enter, which the reducer answers with "pick one".
+      if (word === '' && 'choice' in p && p.choice < 0) return [{ t: 'enter' }];
       // A number or a word picks the choice; it reaches the reducer as the choice's letter,
       // which every question takes (a yes/no question takes no digits).
       const n = Number(word);

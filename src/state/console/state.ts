@@ -57,7 +57,10 @@ export type Prompt =
   | {
       kind: 'fence-method';
       hostname: string;
+      /** -1 until the operator moves to or picks one: nothing is preselected. */
       choice: number;
+      /** Said when Enter came with nothing picked. */
+      error?: string;
       from: { kind: 'hostname'; expected: string; typed: string; why: string };
     }
   | { kind: 'skip-reason'; alias: string; typed: string; from: StepPrompt | FailurePrompt }
