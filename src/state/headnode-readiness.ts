@@ -19,6 +19,7 @@ import { dataTimeOf, paths, type Synced } from './restore-data-layout.js';
 import { serviceDataOf } from './restore-data-problems.js';
 import { delegatedDatasetName } from '../catalogue.js';
 import { verifiedOf } from './verified-age.js';
+import { dataDoubts } from './data-doubt.js';
 
 export interface ReadinessService {
   name: string;
@@ -42,7 +43,7 @@ export interface ReadinessService {
   /** A spare admin IP for it (`new` strategy); null when none is needed or judged. */
   spareAdminIp: boolean | null;
   ready: boolean;
-  /** What keeps it from being ready; for a ready row, what to know (not re-created, stale copy). */
+  /** What keeps it from being ready (a stale or unverified copy too); for a ready row, what to know (not re-created). */
   why?: string;
 }
 
@@ -196,6 +197,8 @@ function row(
   ];
   const blocked = [...blockers, ...ownCodes];
   if (blocked.length > 0) reasons.push(`blocked by ${blocked.join(', ')} (see the problems)`);
+  // Restorable, but not as it was (stale, failed or missing verification): not ready either (data-doubt.ts).
+  reasons.push(...dataDoubts(input.problems, inst.service));
 
   if (sd?.synced && !sd.synced.ok)
     notes.push(`the last sync of its restore-data failed (${sd.synced.error ?? 'no error text'})`);
