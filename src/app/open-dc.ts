@@ -22,7 +22,7 @@ export interface GlobalOptions {
   restoreData?: string;
   journalDir?: string;
   maxAge?: number;
-  /** --max-verified-age HOURS: RESTORE_DATA_UNVERIFIED beyond it (check and plan). */
+  /** --max-verified-age HOURS: RESTORE_DATA_UNVERIFIED beyond it (check, plan, restore, the console). */
   maxVerifiedAge?: number;
   serial?: boolean;
   /** --plain: the linear console (numbered choices, one line per change, no cursor movement). */

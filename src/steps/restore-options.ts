@@ -44,6 +44,8 @@ export interface RestoreOptions {
   /** Detection probe deadline. */
   probeTimeoutMs?: number;
   maxAgeMinutes?: number;
+  /** --max-verified-age (hours): RESTORE_DATA_UNVERIFIED beyond it, in the restore's own check. */
+  maxVerifiedAgeHours?: number;
   command: string;
   /** Services ("sapi/sapi0") the operator chose to skip after they failed, with why. */
   skip?: { key: string; reason: string }[];

@@ -74,6 +74,7 @@ async function locked(o: RestoreOptions, lockInfo: LockInfo, tookOver: string | 
     strategy: o.strategy,
     journalDir: o.journalDir,
     ...(o.maxAgeMinutes ? { maxAgeMinutes: o.maxAgeMinutes } : {}),
+    ...(o.maxVerifiedAgeHours ? { maxVerifiedAgeHours: o.maxVerifiedAgeHours } : {}),
     ...(o.probeTimeoutMs ? { timeoutMs: o.probeTimeoutMs } : {}),
   });
   const det = chk.detection;

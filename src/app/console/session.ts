@@ -25,6 +25,7 @@ export interface SessionOptions {
   timing: RestoreOptions['timing'];
   probeTimeoutMs: number;
   maxAgeMinutes?: number;
+  maxVerifiedAgeHours?: number;
   /** How a rerun is typed by hand, for "resume with ...". */
   resumeCommand: string;
   /** After a restore, how often the fenced primary is looked at again for as long as the console is open (default 60 s). */
@@ -186,6 +187,7 @@ export class ConsoleSession {
         journalDir: this.o.journalDir,
         timeoutMs: this.o.probeTimeoutMs,
         ...(this.o.maxAgeMinutes ? { maxAgeMinutes: this.o.maxAgeMinutes } : {}),
+        ...(this.o.maxVerifiedAgeHours ? { maxVerifiedAgeHours: this.o.maxVerifiedAgeHours } : {}),
       });
       this.dispatch({ t: 'checked', report: this.chk.report });
     } catch (err) {
@@ -221,6 +223,7 @@ export class ConsoleSession {
       ...(this.o.timing ? { timing: this.o.timing } : {}),
       probeTimeoutMs: this.o.probeTimeoutMs,
       ...(this.o.maxAgeMinutes ? { maxAgeMinutes: this.o.maxAgeMinutes } : {}),
+      ...(this.o.maxVerifiedAgeHours ? { maxVerifiedAgeHours: this.o.maxVerifiedAgeHours } : {}),
       command: this.o.resumeCommand,
       skip: this.skips,
       confirm: this.all
