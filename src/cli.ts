@@ -58,6 +58,11 @@ export function buildProgram(run: (p: Promise<number>) => void): Command {
     .option('--restore-data <dir>', 'restore-data directory (default /var/sdcadm/restore-data)')
     .option('--journal-dir <dir>', 'where the journal, transcript and reports go')
     .option('--max-age <minutes>', 'restore-data older than this is stale (default 30)', positive('--max-age'))
+    .option(
+      '--max-verified-age <hours>',
+      'restore-data last verified longer ago than this is unverified (default 26: daily verification + 2 h)',
+      positive('--max-verified-age'),
+    )
     .option('--serial', 'serial-console mode: ASCII, no colour, no animation')
     .option(
       '--plain',

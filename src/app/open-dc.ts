@@ -22,6 +22,8 @@ export interface GlobalOptions {
   restoreData?: string;
   journalDir?: string;
   maxAge?: number;
+  /** --max-verified-age HOURS: RESTORE_DATA_UNVERIFIED beyond it (check, plan, restore, the console). */
+  maxVerifiedAge?: number;
   serial?: boolean;
   /** --plain: the linear console (numbered choices, one line per change, no cursor movement). */
   plain?: boolean;

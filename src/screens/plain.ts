@@ -16,6 +16,7 @@ import type { ConsoleState, Input, Prompt } from '../state/console/index.js';
 import { sanitizeForDisplay } from '../state/display-text.js';
 import { SCREENS } from './screens.js';
 import type { Theme } from './theme.js';
+import { bannerView } from './views/banner.js';
 import { helpView } from './views/help.js';
 import { promptView } from './views/prompt.js';
 import type { Line, ViewCtx } from './views/line.js';
@@ -92,6 +93,8 @@ export function plainInputs(s: ConsoleState, typed: string): Input[] {
   if (p) {
     const list = CHOICES[p.kind];
     if (list) {
+      // An empty line where nothing is preselected (the fence): Enter, which the reducer answers with "pick one".
+      if (word === '' && 'choice' in p && p.choice < 0) return [{ t: 'enter' }];
       // A number or a word picks the choice; it reaches the reducer as the choice's letter,
       // which every question takes (a yes/no question takes no digits).
       const n = Number(word);
@@ -123,11 +126,18 @@ export class PlainPrinter {
   private screen = '';
   private seen = new Map<string, number>();
   private prompt = '';
+  private banner = '';
 
   constructor(private readonly width = 79) {}
 
   next(s: ConsoleState): string[] {
     const out: string[] = [];
+    // The banner (a primary back, the run's fence) once each time it changes, before anything else.
+    const banner = s.help ? [] : bannerView(s, { theme: PLAIN_THEME, width: this.width, height: ALL }).map(lineText);
+    if (banner.join('\n') !== this.banner) {
+      this.banner = banner.join('\n');
+      out.push(...banner);
+    }
     const key = s.help ? 'help' : s.screen;
     const lines = body(s, this.width);
     while (lines.length && lines.at(-1) === '') lines.pop();

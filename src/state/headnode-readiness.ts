@@ -18,6 +18,8 @@ import { usable, type RestoreDataHolding } from './restore-data-holding.js';
 import { dataTimeOf, paths, type Synced } from './restore-data-layout.js';
 import { serviceDataOf } from './restore-data-problems.js';
 import { delegatedDatasetName } from '../catalogue.js';
+import { verifiedOf } from './verified-age.js';
+import { dataDoubts } from './data-doubt.js';
 
 export interface ReadinessService {
   name: string;
@@ -29,11 +31,19 @@ export interface ReadinessService {
    * What restore-data holds for it. image/dataset: null when not needed (not
    * re-created, no delegated dataset) or not judged from here (local entry).
    */
-  restoreData: { present: boolean; ageSeconds: number | null; image: boolean | null; dataset: boolean | null };
+  restoreData: {
+    present: boolean;
+    ageSeconds: number | null;
+    image: boolean | null;
+    dataset: boolean | null;
+    /** Its service's dataset streams here: since last verified end to end, and whether that passed (state/verified-age.ts). */
+    verifiedAgeSeconds?: number | null;
+    verifiedOk?: boolean | null;
+  };
   /** A spare admin IP for it (`new` strategy); null when none is needed or judged. */
   spareAdminIp: boolean | null;
   ready: boolean;
-  /** What keeps it from being ready; for a ready row, what to know (not re-created, stale copy). */
+  /** What keeps it from being ready (a stale or unverified copy too); for a ready row, what to know (not re-created). */
   why?: string;
 }
 
@@ -187,6 +197,8 @@ function row(
   ];
   const blocked = [...blockers, ...ownCodes];
   if (blocked.length > 0) reasons.push(`blocked by ${blocked.join(', ')} (see the problems)`);
+  // Restorable, but not as it was (stale, failed or missing verification): not ready either (data-doubt.ts).
+  reasons.push(...dataDoubts(input.problems, inst.service));
 
   if (sd?.synced && !sd.synced.ok)
     notes.push(`the last sync of its restore-data failed (${sd.synced.error ?? 'no error text'})`);
@@ -197,7 +209,7 @@ function row(
   return {
     ...base,
     restored: true,
-    restoreData: { present, ageSeconds: age, image, dataset },
+    restoreData: { present, ageSeconds: age, image, dataset, ...verifiedOf(sd, input.now) },
     spareAdminIp,
     ready: reasons.length === 0,
     ...(why ? { why } : {}),

@@ -13,6 +13,8 @@ export const PROBLEM_CODES = [
   'RESTORE_DATA_STALE',
   /** A held dataset stream failed its end-to-end verification (zstreamdump; svc-<service>/verified.json). */
   'RESTORE_DATA_CORRUPT',
+  /** Held restore-data (a dataset stream chain or an image file) never verified, or not for too long (state/verify-problems.ts). */
+  'RESTORE_DATA_UNVERIFIED',
   'IMAGE_MISSING',
   'DATASET_MISSING',
   'ADMIN_IPS_SHORT',

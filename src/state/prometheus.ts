@@ -6,10 +6,13 @@
 import { type CheckReport } from './check-report.js';
 import { PROBLEM_CODES, type Severity } from './problem.js';
 import { CHANGE_KINDS } from './changes-in-effect.js';
+import { DEFAULT_MAX_VERIFIED_AGE_HOURS } from './verified-age.js';
 
 export interface PrometheusOptions {
   /** The --max-age the check judged staleness by: exported so alert rules need no copy of it. */
   maxAgeMinutes: number;
+  /** The --max-verified-age (hours) the check judged RESTORE_DATA_UNVERIFIED by (default 26). */
+  maxVerifiedAgeHours?: number;
 }
 
 interface Series {
@@ -135,6 +138,11 @@ function families(r: CheckReport, now: Date, o: PrometheusOptions): Family[] {
       name: 'triton_recover_restore_data_max_age_seconds',
       help: 'Restore-data older than this is stale (the --max-age the check judged by), in seconds.',
       series: [{ labels: {}, value: o.maxAgeMinutes * 60 }],
+    },
+    {
+      name: 'triton_recover_restore_data_max_verified_age_seconds',
+      help: 'Restore-data last verified longer ago than this is RESTORE_DATA_UNVERIFIED (the --max-verified-age the check judged by), in seconds.',
+      series: [{ labels: {}, value: (o.maxVerifiedAgeHours ?? DEFAULT_MAX_VERIFIED_AGE_HOURS) * 3600 }],
     },
     {
       name: 'triton_recover_restore_data_age_seconds',

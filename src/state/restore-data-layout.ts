@@ -19,6 +19,8 @@ export const paths = {
   svcSynced: (svc: string): string => `svc-${ServiceName.parse(svc)}/synced.json`,
   /** When each dataset's held stream chain was last verified end to end (zstreamdump), apart from synced.json. */
   svcVerified: (svc: string): string => `svc-${ServiceName.parse(svc)}/verified.json`,
+  /** When each image file held was last checked against its manifest's size and sha1 (one record per image). */
+  imagesVerified: 'images/verified.json',
   sapiInstances: (svc: string): string => `svc-${ServiceName.parse(svc)}/sapi-instances.json`,
   vm: (svc: string, uuid: string): string => `svc-${ServiceName.parse(svc)}/vm-${Uuid.parse(uuid)}.json`,
   datasetStream: (svc: string, uuid: string): string => `svc-${ServiceName.parse(svc)}/dataset-${Uuid.parse(uuid)}.zfs`,
@@ -98,3 +100,19 @@ export const VerifiedDataset = z.object({
 export type VerifiedDataset = z.infer<typeof VerifiedDataset>;
 export const Verified = z.object({ datasets: z.array(VerifiedDataset) });
 export type Verified = z.infer<typeof Verified>;
+
+/**
+ * images/verified.json: per image held, the last check of its file against its
+ * manifest's files[0].size and files[0].sha1 (IMGAPI's manifest; sync writes it
+ * after each fetch and on the verification schedule). Images are shared by
+ * services, so they are recorded once here, not per service.
+ */
+export const VerifiedImage = z.object({
+  uuid: Uuid,
+  time: z.iso.datetime(),
+  ok: z.boolean(),
+  error: z.string().optional(),
+});
+export type VerifiedImage = z.infer<typeof VerifiedImage>;
+export const ImagesVerified = z.object({ images: z.array(VerifiedImage) });
+export type ImagesVerified = z.infer<typeof ImagesVerified>;

@@ -6,7 +6,7 @@ import type { ImageManifest } from '../remote/triton/image-manifest.js';
 import type { NapiIp, NapiNetwork } from '../remote/triton/napi.js';
 import type { SapiApplication, SapiInstance, SapiService } from '../remote/triton/sapi.js';
 import type { VmadmVm } from '../remote/triton/vmadm.js';
-import type { DatasetMeta, RecoveryIps, Synced, Verified } from './restore-data-layout.js';
+import type { DatasetMeta, ImagesVerified, RecoveryIps, Synced, Verified } from './restore-data-layout.js';
 
 export interface FileProblem {
   file: string;
@@ -74,4 +74,6 @@ export interface RestoreData {
   dcProblems: FileProblem[];
   services: Map<string, ServiceData>;
   images: Map<string, ImageData>;
+  /** images/verified.json: the last check of each image file against its manifest (absent: never verified). */
+  imagesVerified?: ImagesVerified;
 }

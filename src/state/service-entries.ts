@@ -1,7 +1,9 @@
 // The `services` part of the check report: per service, what restore-data
 // holds and whether anything blocks restoring it. Pure.
 import { spec } from '../catalogue.js';
-import type { RestoreData, ServiceData } from './restore-data.js';
+import type { RestoreData } from './restore-data.js';
+import { verifiedOf } from './verified-age.js';
+import { dataDoubts } from './data-doubt.js';
 import type { AtRisk } from './at-risk.js';
 import { type ServiceEntry } from './check-report.js';
 import { blocksRestore, type Problem } from './problem.js';
@@ -27,7 +29,8 @@ export interface ServiceEntriesInput {
  * Every service of the inventory, plus those SAPI lists with no restore-data.
  * `ready`: nothing blocks restoring it: no critical problem about it, none
  * about the whole DC or the clusters under it, and (for restored services)
- * restore-data whole with images and dataset streams. Survivor clusters are
+ * restore-data whole with images and dataset streams, neither stale nor
+ * failed or missing its verification. Survivor clusters are
  * never restored: for them `ready` means no critical problem.
  */
 export function serviceEntries(input: ServiceEntriesInput): ServiceEntry[] {
@@ -64,20 +67,8 @@ export function serviceEntries(input: ServiceEntriesInput): ServiceEntry[] {
       name,
       onDeadHeadnode: insts.some((i) => i.serverUuid !== undefined && atRisk.dead.has(i.serverUuid)),
       restoreData,
-      ready: !own && !blockedGlobally && (role !== 'restore' || dataWhole),
+      // A stale, failed or unverified copy would restore, but not as it was: not ready (data-doubt.ts).
+      ready: !own && !blockedGlobally && (role !== 'restore' || (dataWhole && dataDoubts(problems, name).length === 0)),
     };
   });
-}
-
-/** When the dataset streams held were last verified end to end, apart from when they were synced. */
-function verifiedOf(
-  sd: ServiceData | undefined,
-  now: number,
-): { verifiedAgeSeconds: number | null; verifiedOk: boolean | null } {
-  const held = (sd?.datasets ?? []).filter((d) => d.streamPath !== undefined);
-  const recs = held.map((d) => sd?.verified?.datasets.find((v) => v.uuid === d.instanceUuid));
-  if (held.length === 0 || recs.some((r) => r === undefined))
-    return { verifiedAgeSeconds: null, verifiedOk: recs.some((r) => r?.ok === false) ? false : null };
-  const oldest = Math.min(...recs.map((r) => Date.parse(r!.time)));
-  return { verifiedAgeSeconds: ageSeconds(new Date(oldest).toISOString(), now), verifiedOk: recs.every((r) => r!.ok) };
 }

@@ -8,7 +8,7 @@ import { detect, probeServer, type DetectOptions } from './detect.js';
 import { primaryReturnedProblem } from '../state/fence.js';
 import type { Problem } from '../state/problem.js';
 import { readRestoredFrom } from './restored-from.js';
-import type { DetectionReport } from '../state/detection.js';
+import type { DetectionReport, Signal } from '../state/detection.js';
 import { assessReadiness, DEFAULT_PROBE_TIMEOUT_MS, sortProblems } from './readiness.js';
 import { inventoryFromRestoreData, readRestoreData } from './restore-data.js';
 import type { RestoreData } from '../state/restore-data.js';
@@ -18,6 +18,8 @@ import { readChanges } from './changes-in-effect.js';
 export interface CheckOptions extends DetectOptions {
   /** Restore-data older than this is stale (default 30). */
   maxAgeMinutes?: number;
+  /** A verification of restore-data older than this is RESTORE_DATA_UNVERIFIED (default 26). */
+  maxVerifiedAgeHours?: number;
   /** Identity strategy the check judges for (default reuse). */
   strategy?: Strategy;
   /** Where the run lock lives; without it the lock is not checked. */
@@ -43,6 +45,7 @@ export async function runCheck(dc: Dc, opts: CheckOptions = {}): Promise<CheckRe
     det,
     strategy: opts.strategy ?? 'reuse',
     maxAgeMinutes: opts.maxAgeMinutes ?? DEFAULT_MAX_AGE_MINUTES,
+    ...(opts.maxVerifiedAgeHours !== undefined ? { maxVerifiedAgeHours: opts.maxVerifiedAgeHours } : {}),
     journalDir: opts.journalDir,
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
   });
@@ -90,16 +93,33 @@ export async function runCheck(dc: Dc, opts: CheckOptions = {}): Promise<CheckRe
  */
 async function returnedPrimary(dc: Dc, inv: Inventory, det: DetectionReport, opts: CheckOptions): Promise<Problem[]> {
   if (!opts.journalDir) return [];
-  const { record } = readRestoredFrom(opts.journalDir);
-  if (!record || record.uuid === det.local.uuid) return [];
-  const seen = det.headnodes.find((h) => h.uuid === record.uuid && !h.local);
+  const seen = (uuid: string): DetectionReport['headnodes'][number] | undefined =>
+    det.headnodes.find((h) => h.uuid === uuid && !h.local);
+  return primaryReturnedNow(dc, inv, det.local.uuid, opts.journalDir, opts, (uuid) => seen(uuid)?.evidence);
+}
+
+/**
+ * The same question asked afresh (the console after a restore, and every
+ * minute after): the restored-from record's server probed now as detection
+ * probes a headnode (ping, SSH, CNAPI heartbeat, binder, manatee).
+ */
+export async function primaryReturnedNow(
+  dc: Dc,
+  inv: Inventory,
+  localUuid: string,
+  journalDir: string,
+  opts: DetectOptions = {},
+  known: (uuid: string) => Signal[] | undefined = () => undefined,
+): Promise<Problem[]> {
+  const { record } = readRestoredFrom(journalDir);
+  if (!record || record.uuid === localUuid) return [];
   const evidence =
-    seen?.evidence ??
+    known(record.uuid) ??
     (await probeServer(
       dc,
       inv,
       { uuid: record.uuid, hostname: record.hostname, headnode: true, adminIp: record.adminIp ?? undefined },
-      det.local.uuid,
+      localUuid,
       opts,
     ));
   return primaryReturnedProblem(record, evidence);

@@ -1,11 +1,24 @@
 // Watches the dead primary for the whole restore: a ping after another, in the
 // background. A primary that answers again must stop the restore before the
 // next change, since its old zones share UUIDs and IPs with the restored ones.
+// Besides the ping (fast: each zone's start waits for a recent one), a deeper
+// look at a slower pace asks what detection asks (SSH, CNAPI's heartbeat of its
+// server uuid, its binder and manatee peer): a primary whose GZ drops ICMP but
+// whose agents heartbeat again is caught too. Nothing waits for the deeper look.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Host } from '../remote/host.js';
+import type { Signal } from '../state/detection.js';
+
+export interface PrimaryWatchOptions {
+  /** A slower look beyond the ping: the sign of life it got (a signal that says alive), or undefined. */
+  deeper?: { probe: () => Promise<Signal | undefined>; everyMs: number };
+  /** Called once, when the primary is first seen alive again, with what answered. */
+  onReturned?: (seen: Signal, at: Date) => void;
+}
 
 export class PrimaryWatch {
   private answeredAt: Date | undefined;
+  private seen: Signal | undefined;
   private stopped = false;
   /** Waiters for a probe that begins after they asked: [first probe number that counts, resolve]. */
   private waiting: [number, () => void][] = [];
@@ -24,8 +37,31 @@ export class PrimaryWatch {
     private readonly ip: string,
     /** The least time between the starts of two probes. */
     private readonly gapMs: number,
+    private readonly opts: PrimaryWatchOptions = {},
   ) {
     this.loop = this.run();
+    if (opts.deeper) void this.runDeeper(opts.deeper);
+  }
+
+  private answered(seen: Signal): void {
+    if (this.answeredAt) return;
+    this.answeredAt = new Date();
+    this.seen = seen;
+    this.opts.onReturned?.(seen, this.answeredAt);
+  }
+
+  /** Not awaited by stop(): a look in flight when the run ends is let lapse, its answer unused. */
+  private async runDeeper(d: NonNullable<PrimaryWatchOptions['deeper']>): Promise<void> {
+    while (!this.stopped && !this.answeredAt) {
+      await sleep(d.everyMs);
+      if (this.stopped || this.answeredAt) return;
+      const what = await d.probe().catch(() => undefined);
+      if (what !== undefined && !this.stopped) {
+        this.answered(what);
+        // Anyone waiting for a fresh look learns it now, not at the next ping.
+        for (const [, w] of this.waiting.splice(0)) w();
+      }
+    }
   }
 
   private async run(): Promise<void> {
@@ -36,7 +72,14 @@ export class PrimaryWatch {
       try {
         // illumos ping: `ping HOST TIMEOUT`; exit 0 = "HOST is alive".
         const r = await this.host.run(['ping', this.ip, '1'], { timeoutMs: 5_000 });
-        if (r.code === 0) this.answeredAt = new Date();
+        if (r.code === 0)
+          this.answered({
+            signal: 'ping',
+            says: 'alive',
+            ok: true,
+            detail: `${this.ip} answers ping`,
+            durationMs: r.durationMs,
+          });
       } catch {
         /* no answer is what we hope for */
       }
@@ -92,6 +135,11 @@ export class PrimaryWatch {
   /** When the primary answered again, if it did. */
   returned(): Date | undefined {
     return this.answeredAt;
+  }
+
+  /** What answered ("ping: 10.99.99.7 answers ping"), once it did. */
+  what(): string | undefined {
+    return this.seen ? `${this.seen.signal}: ${this.seen.detail}` : undefined;
   }
 
   async stop(): Promise<void> {

@@ -33,6 +33,7 @@ import { holdingProblems, type RestoreDataHolding } from '../state/restore-data-
 import { paths } from '../state/restore-data-layout.js';
 import { restoreDataProblems } from '../state/restore-data-problems.js';
 import { verifyProblems } from '../state/verify-problems.js';
+import { DEFAULT_MAX_VERIFIED_AGE_HOURS } from '../state/verified-age.js';
 import { serviceEntries } from '../state/service-entries.js';
 import { isRestored, spec } from '../catalogue.js';
 import type { DetectionReport } from '../state/detection.js';
@@ -60,6 +61,8 @@ export interface ReadinessInput {
   det: DetectionReport;
   strategy: Strategy;
   maxAgeMinutes: number;
+  /** A verification older than this is RESTORE_DATA_UNVERIFIED (default DEFAULT_MAX_VERIFIED_AGE_HOURS). */
+  maxVerifiedAgeHours?: number;
   journalDir: string | undefined;
   /** Deadline of each live probe (ms). */
   timeoutMs?: number;
@@ -134,7 +137,16 @@ export async function assessReadiness(dc: Dc, input: ReadinessInput): Promise<Re
       hostnameOf: (uuid) => hostnameOf(reach, uuid),
     }),
   );
-  problems.push(...verifyProblems(rd, det.mode, new Set(risk.instances.map((i) => i.service)), det.local.hostname));
+  problems.push(
+    ...verifyProblems(rd, {
+      mode: det.mode,
+      toRestore: new Set(risk.instances.map((i) => i.service)),
+      here: det.local.hostname,
+      now,
+      maxAgeMinutes: input.maxAgeMinutes,
+      maxVerifiedAgeHours: input.maxVerifiedAgeHours ?? DEFAULT_MAX_VERIFIED_AGE_HOURS,
+    }),
+  );
   problems.push(...imageProblems(risk, installed, rd, det.local.hostname));
   const needed = adminIpsNeeded(input.strategy, risk.largestRestore);
   const pool = adminPool(rd, inv, napiIps, needed);

@@ -15,7 +15,15 @@ import type { VmadmVm } from '../remote/triton/vmadm.js';
 import { DumpSapiInstance, DumpSapiService, VmDump } from '../remote/triton/vm-dump.js';
 import type { Inventory } from '../state/inventory.js';
 import { instanceFromVm, serverFromCnapi } from './inventory-records.js';
-import { LAYOUT_VERSION, DatasetMeta, RecoveryIps, Synced, Verified, paths } from '../state/restore-data-layout.js';
+import {
+  LAYOUT_VERSION,
+  DatasetMeta,
+  ImagesVerified,
+  RecoveryIps,
+  Synced,
+  Verified,
+  paths,
+} from '../state/restore-data-layout.js';
 import type { ChainLink, DatasetData, FileProblem, RestoreData, ServiceData } from '../state/restore-data.js';
 import { delegatedDatasetName, hasDelegatedDataset, isRestored } from '../catalogue.js';
 
@@ -111,6 +119,12 @@ export async function readRestoreData(dir: string): Promise<RestoreData> {
 
   const imageDir = await listDir(join(dir, 'images'));
   const imageFiles = 'entries' in imageDir ? imageDir.entries : [];
+  // Optional, like verified.json of a service: absent means never verified.
+  if (imageFiles.includes('verified.json')) {
+    // Unreadable counts as never verified (RESTORE_DATA_UNVERIFIED), not as a damaged DC-wide dump.
+    const v = await readJson(dir, paths.imagesVerified, ImagesVerified, []);
+    if (v) rd.imagesVerified = v;
+  }
   await Promise.all(
     imageFiles.map(async (f) => {
       const m = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.json$/.exec(f);

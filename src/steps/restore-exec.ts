@@ -12,7 +12,7 @@ import { execute, prepare, type ActionContext, type Timing } from './actions.js'
 import { ActionFailed } from './procedure/action-failed.js';
 import { ImageStager } from './image-stager.js';
 import { Interrupted, StopRequest, stopWhy, unlessStopped } from './stop-request.js';
-import { PrimaryWatch } from './primary-watch.js';
+import { PrimaryWatch, type PrimaryWatchOptions } from './primary-watch.js';
 import { writeReport, type RestoreReport, type ServiceOutcome } from './report.js';
 import { EXIT } from '../state/exit-codes.js';
 import { runJournaledAction, type ActionHandler } from './procedure/run-action.js';
@@ -33,6 +33,8 @@ export async function execPlan(
   fencedBy: string | null,
   primaryIp: string | undefined,
   journalNotes: string[],
+  /** The watch's deeper look and who hears of a return (the console's banner). */
+  watchOptions: PrimaryWatchOptions = {},
 ): Promise<RestoreOutcome> {
   const ev = o.events ?? {};
   // Output of an action running ahead of its zone's turn is shown with that zone, not amid another's.
@@ -100,7 +102,7 @@ export async function execPlan(
   const stager = new ImageStager(images, async (a) => void (await runAction(a, 'images')));
   // The dead primary coming back mid-restore would put two of each zone on the network: probed
   // continuously (a probe begins at most every poll); each zone's start waits for a look begun at most two periods before.
-  const watch = primaryIp ? new PrimaryWatch(o.dc.local, primaryIp, timing.pollMs) : undefined;
+  const watch = primaryIp ? new PrimaryWatch(o.dc.local, primaryIp, timing.pollMs, watchOptions) : undefined;
   const preparer = new ZonePreparer(steps, {
     run: (a, step, known, sink) => runAction(a, step.service, known, sink),
     imageReady: (image) => stager.ready(image),
@@ -194,7 +196,7 @@ export async function execPlan(
       if (!at) return undefined;
       return stop(
         3,
-        `the dead primary ${plan.dead.hostname} (${primaryIp ?? ''}) ANSWERS AGAIN since ${at.toISOString()}: restore stopped before ${before}`,
+        `the dead primary ${plan.dead.hostname} (${primaryIp ?? ''}) ANSWERS AGAIN since ${at.toISOString()} (${watch?.what() ?? 'seen alive'}): restore stopped before ${before}`,
         `power ${plan.dead.hostname} off (IPMI) or pull its admin link NOW: its old zones share UUIDs/IPs with the restored ones; then rerun to continue`,
       );
     };

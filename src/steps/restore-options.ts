@@ -23,6 +23,8 @@ export interface RestoreEvents {
   actionEnd?(a: PlanAction, r: ActionResult): void;
   output?(a: PlanAction, stdout: string, stderr: string): void;
   serviceEnd?(step: PlanStep, status: ServiceOutcome['status'], detail: string): void;
+  /** The fenced primary was seen alive again during the run (PRIMARY_RETURNED: what, and what to do). */
+  primaryReturned?(problem: Problem): void;
 }
 
 export interface RestoreOptions {
@@ -43,6 +45,8 @@ export interface RestoreOptions {
   /** Detection probe deadline. */
   probeTimeoutMs?: number;
   maxAgeMinutes?: number;
+  /** --max-verified-age (hours): RESTORE_DATA_UNVERIFIED beyond it, in the restore's own check. */
+  maxVerifiedAgeHours?: number;
   command: string;
   /** Services ("sapi/sapi0") the operator chose to skip after they failed, with why. */
   skip?: { key: string; reason: string }[];

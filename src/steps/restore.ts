@@ -21,7 +21,12 @@ import { EXIT } from '../state/exit-codes.js';
 import { JobJournal, operatorName } from './procedure/job-journal.js';
 import { writeCheckRecord } from './report.js';
 import { shareRestoredFrom, writeRestoredFrom } from './restored-from.js';
-import { fenceText } from '../state/fence.js';
+import { fenceText, primaryReturnedProblem } from '../state/fence.js';
+import type { Signal } from '../state/detection.js';
+import { probeServer } from './detect.js';
+
+/** The primary watch's deeper look (SSH, CNAPI, binder, manatee) runs once per this many pings' pace. */
+const DEEPER_EVERY_POLLS = 10;
 import { execPlan } from './restore-exec.js';
 import type { RestoreOptions, RestoreOutcome } from './restore-options.js';
 
@@ -69,6 +74,7 @@ async function locked(o: RestoreOptions, lockInfo: LockInfo, tookOver: string | 
     strategy: o.strategy,
     journalDir: o.journalDir,
     ...(o.maxAgeMinutes ? { maxAgeMinutes: o.maxAgeMinutes } : {}),
+    ...(o.maxVerifiedAgeHours ? { maxVerifiedAgeHours: o.maxVerifiedAgeHours } : {}),
     ...(o.probeTimeoutMs ? { timeoutMs: o.probeTimeoutMs } : {}),
   });
   const det = chk.detection;
@@ -232,7 +238,24 @@ async function journaled(
       finished.set(sk.key, { status: 'skipped', detail: sk.reason });
     }
     ev.plan?.(plan, resumed, finished);
-    return await execPlan(o, plan, jj, finished, timing, started, fencedOk ? who : null, primary.adminIp, notices);
+    // The watch's deeper look asks what detection asked of it (SSH, CNAPI heartbeat, binder, manatee).
+    const server = { uuid: primary.uuid, hostname: primary.hostname, headnode: true, adminIp: primary.adminIp };
+    const deeper = async (): Promise<Signal | undefined> => {
+      const seen = await probeServer(o.dc, chk.inventory, server, det.local.uuid, {
+        ...(o.probeTimeoutMs !== undefined ? { timeoutMs: o.probeTimeoutMs } : {}),
+      });
+      return seen.find((x) => x.says === 'alive' && x.signal !== 'ping');
+    };
+    return await execPlan(o, plan, jj, finished, timing, started, fencedOk ? who : null, primary.adminIp, notices, {
+      deeper: { probe: deeper, everyMs: Math.max(timing.pollMs * DEEPER_EVERY_POLLS, 1) },
+      onReturned: (seen, at) => {
+        jj.decided(
+          'primary-returned',
+          `${primary.hostname} seen alive again at ${at.toISOString()}: ${seen.signal}: ${seen.detail}`,
+        );
+        for (const p of primaryReturnedProblem(record, [seen])) ev.primaryReturned?.(p);
+      },
+    });
   } finally {
     journal.close();
   }

@@ -139,26 +139,44 @@ function promtoolTests(rulesFile: string): object {
     evaluation_interval: '1m',
     tests: [
       {
-        name: 'readiness day (reference scenario, every headnode alive): cmon restore-data 26 h old, nothing else',
+        name: 'readiness day (reference scenario, every headnode alive): cmon restore-data 26 h old (stale, and headnode0 not restorable as it runs), nothing else',
         interval: '1m',
         input_series: [...readiness, mtime(true), mtime(false, '/var/lib/node_exporter/textfile_collector/other.prom')],
         alert_rule_test: [
           // `for: 10m`: not yet after 5 minutes.
           { eval_time: '5m', alertname: 'TritonRecoverRestoreDataStale', exp_alerts: [] },
+          { eval_time: '5m', alertname: 'TritonRecoverHeadnodeNotRestorable', exp_alerts: [] },
           {
             eval_time: '15m',
             alertname: 'TritonRecoverRestoreDataStale',
             exp_alerts: [alert('TritonRecoverRestoreDataStale', { headnode: 'headnode1', service: 'cmon' })],
           },
-          ...silentBut('15m', ['TritonRecoverRestoreDataStale']),
-          ...silentBut('50m', ['TritonRecoverRestoreDataStale']),
+          // cmon0 would come back from a 26 h old copy: headnode0 is not restorable as it runs (`for: 15m`).
+          {
+            eval_time: '20m',
+            alertname: 'TritonRecoverHeadnodeNotRestorable',
+            exp_alerts: [alert('TritonRecoverHeadnodeNotRestorable', { headnode: 'headnode0' })],
+          },
+          ...silentBut('20m', ['TritonRecoverRestoreDataStale', 'TritonRecoverHeadnodeNotRestorable']),
+          // cmon's verification is as old as its copy: RESTORE_DATA_STALE says it, not a verification alert.
+          ...silentBut('50m', ['TritonRecoverRestoreDataStale', 'TritonRecoverHeadnodeNotRestorable']),
         ],
       },
       {
         name: 'the threshold is the check --max-age (1600 min): cmon at 26 h is not stale then',
         interval: '1m',
         input_series: [...seriesOf(outputs['maxAge']!), mtime(true)],
-        alert_rule_test: silentBut('30m', []),
+        alert_rule_test: [
+          ...silentBut('30m', ['TritonRecoverRestoreDataUnverified', 'TritonRecoverHeadnodeNotRestorable']),
+          // Not stale by that age, but its last verification (as old as the copy) is past the 26 h default.
+          {
+            eval_time: '30m',
+            alertname: 'TritonRecoverRestoreDataUnverified',
+            exp_alerts: [
+              alert('TritonRecoverRestoreDataUnverified', { code: 'RESTORE_DATA_UNVERIFIED', severity: 'warning' }),
+            ],
+          },
+        ],
       },
       {
         name: 'disaster (reference scenario): headnode0, the primary, dead',
@@ -233,6 +251,41 @@ function promtoolTests(rulesFile: string): object {
             exp_alerts: [
               alert('TritonRecoverComputeNodeWouldNotBoot', { compute_node: 'cn0' }),
               alert('TritonRecoverComputeNodeWouldNotBoot', { compute_node: 'cn1' }),
+            ],
+          },
+        ],
+      },
+      {
+        name: 'verified, not just fresh: a stream that failed its verification, with its age fresh',
+        interval: '1m',
+        input_series: [...seriesOf(outputs['corrupt']!), mtime(true)],
+        alert_rule_test: [
+          { eval_time: '10m', alertname: 'TritonRecoverRestoreDataUnverified', exp_alerts: [] },
+          {
+            eval_time: '20m',
+            alertname: 'TritonRecoverRestoreDataUnverified',
+            exp_alerts: [
+              alert('TritonRecoverRestoreDataUnverified', { code: 'RESTORE_DATA_CORRUPT', severity: 'warning' }),
+            ],
+          },
+          ...silentBut('20m', [
+            'TritonRecoverRestoreDataStale',
+            'TritonRecoverRestoreDataUnverified',
+            'TritonRecoverHeadnodeNotRestorable',
+          ]),
+        ],
+      },
+      {
+        name: 'verified too long ago: the check --max-verified-age (0.01 h) below the age of every verification',
+        interval: '1m',
+        input_series: [...seriesOf(outputs['unverified']!), mtime(true)],
+        alert_rule_test: [
+          { eval_time: '10m', alertname: 'TritonRecoverRestoreDataUnverified', exp_alerts: [] },
+          {
+            eval_time: '20m',
+            alertname: 'TritonRecoverRestoreDataUnverified',
+            exp_alerts: [
+              alert('TritonRecoverRestoreDataUnverified', { code: 'RESTORE_DATA_UNVERIFIED', severity: 'warning' }),
             ],
           },
         ],
@@ -344,6 +397,13 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
       ].join('\n') + '\n',
       { mode: 0o600 },
     );
+    // A stream whose last verification failed: the simulator's restore-data is laid by a first check, then edited.
+    const corruptRd = ['--sim-state', join(dir, 'corrupt-state.json'), '--restore-data', join(dir, 'corrupt-rd')];
+    await checkPrometheus(readinessFile, corruptRd);
+    const vfile = join(dir, 'corrupt-rd', 'svc-sapi', 'verified.json');
+    const v = JSON.parse(readFileSync(vfile, 'utf8')) as { datasets: { ok: boolean; error?: string }[] };
+    for (const d of v.datasets) Object.assign(d, { ok: false, error: 'zstreamdump: checksum mismatch' });
+    writeFileSync(vfile, JSON.stringify(v));
     [
       outputs['readiness'],
       outputs['maxAge'],
@@ -352,6 +412,8 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
       outputs['returned'],
       outputs['noCache'],
       outputs['left'],
+      outputs['corrupt'],
+      outputs['unverified'],
     ] = await Promise.all([
       checkPrometheus(readinessFile),
       checkPrometheus(readinessFile, ['--max-age', '1600']),
@@ -360,6 +422,8 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
       checkPrometheus(readinessFile, ['--journal-dir', journal]),
       checkPrometheus(noCache),
       checkPrometheus(readinessFile, ['--journal-dir', left]),
+      checkPrometheus(readinessFile, corruptRd),
+      checkPrometheus(readinessFile, ['--max-verified-age', '0.01']),
     ]);
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -378,6 +442,7 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
         'TritonRecoverPrimaryReturned',
         'TritonRecoverPrimaryUncertain',
         'TritonRecoverRestoreDataStale',
+        'TritonRecoverRestoreDataUnverified',
         'TritonRecoverSyncFailing',
         'TritonRecoverTextfileStale',
       ].sort(),
@@ -405,6 +470,28 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
     expect(outputs['noCache']).toMatch(/^triton_recover_compute_node_boots\{compute_node="cn0"\} 0$/m);
     expect(outputs['left']).toMatch(/^triton_recover_changes_in_effect\{kind="zone"\} 1$/m);
     expect(outputs['readiness']).toMatch(/^triton_recover_changes_in_effect\{kind="zone"\} 0$/m);
+    expect(outputs['corrupt']).toMatch(
+      /^triton_recover_restore_data_verified_ok\{headnode="headnode1",service="sapi"\} 0$/m,
+    );
+    expect(outputs['corrupt']).toMatch(
+      /^triton_recover_restore_data_age_seconds\{headnode="headnode1",service="sapi"\} [1-5]\d\d$/m,
+    );
+    expect(outputs['corrupt']).toMatch(
+      /^triton_recover_problems\{code="RESTORE_DATA_CORRUPT",severity="warning"\} 1$/m,
+    );
+    expect(outputs['unverified']).toMatch(/^triton_recover_restore_data_max_verified_age_seconds 36$/m);
+    expect(outputs['unverified']).toMatch(
+      /^triton_recover_problems\{code="RESTORE_DATA_UNVERIFIED",severity="warning"\} [1-9]\d*$/m,
+    );
+    expect(outputs['readiness']).toMatch(
+      /^triton_recover_restore_data_verified_ok\{headnode="headnode1",service="sapi"\} 1$/m,
+    );
+    expect(outputs['readiness']).toMatch(
+      /^triton_recover_problems\{code="RESTORE_DATA_UNVERIFIED",severity="warning"\} 0$/m,
+    );
+    expect(outputs['readiness']).toMatch(
+      /^triton_recover_problems\{code="RESTORE_DATA_CORRUPT",severity="warning"\} 0$/m,
+    );
   });
 
   it('promtool test rules: each alert fires when it should, and only then', async () => {
@@ -444,6 +531,18 @@ describe.skipIf(promtool.skip)('share/prometheus/triton-recover-rules.yml, judge
       'triton_recover_headnode_restorable == 0',
       'triton_recover_headnode_restorable >= 0',
       'TritonRecoverHeadnodeNotRestorable',
+    ],
+    [
+      'verification alerting on every restore-data problem',
+      'code=~"RESTORE_DATA_CORRUPT|RESTORE_DATA_UNVERIFIED"',
+      'code=~"RESTORE_DATA_.*"',
+      'TritonRecoverRestoreDataUnverified',
+    ],
+    [
+      'verification alerting only on the unverified, not on a failed check',
+      'code=~"RESTORE_DATA_CORRUPT|RESTORE_DATA_UNVERIFIED"',
+      'code="RESTORE_DATA_UNVERIFIED"',
+      'TritonRecoverRestoreDataUnverified',
     ],
     ['the textfile regex matching every file', '(.*/)?triton_recover\\\\.prom', '.*', 'TritonRecoverTextfileStale'],
     [

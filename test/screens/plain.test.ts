@@ -67,6 +67,35 @@ describe('plain inputs', () => {
       expect.objectContaining({ t: 'startRun', fenced: 'headnode0', fenceMethod: 'cables' }),
     );
   });
+
+  it('a bare Enter at the fence question records no fence method: it says to pick one, printed once', () => {
+    let s: ConsoleState = {
+      ...base,
+      prompt: { kind: 'hostname', expected: 'headnode0', typed: '', why: 'fenced?' },
+    };
+    const effects: unknown[] = [];
+    const printer = new PlainPrinter();
+    const printed: string[] = [];
+    const type = (line: string): void => {
+      for (const input of plainInputs(s, line)) {
+        const r = reduce(s, { t: 'input', input });
+        s = r.state;
+        effects.push(...r.effects);
+      }
+      printed.push(...printer.next(s));
+    };
+    type('headnode0');
+    type('');
+    type('');
+    expect(effects).toEqual([]);
+    expect(s.run.fence).toBeUndefined();
+    expect(s.prompt).toMatchObject({ kind: 'fence-method' });
+    expect(printed.filter((l) => l.startsWith('pick one:'))).toEqual([
+      'pick one: b, c, i or 1-3 (or an arrow, then Enter)',
+    ]);
+    type('1');
+    expect(effects).toEqual([{ t: 'startRun', fenced: 'headnode0', fenceMethod: 'bmc-off' }]);
+  });
 });
 
 describe('plain printer', () => {

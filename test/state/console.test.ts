@@ -116,8 +116,25 @@ describe('console state', () => {
     expect(run(bmc.s, { t: 'runStarted', services: [], now: 1 }).s.run.fence).toBe(
       'headnode0 fenced: powered off through its BMC',
     );
-    expect(run(right.s, { t: 'down' }, { t: 'enter' }).effects).toEqual([
+    // Nothing is preselected: a bare Enter records no fence method, it says to pick one.
+    expect(right.s.prompt).toMatchObject({ choice: -1 });
+    const bare = run(right.s, { t: 'enter' });
+    expect(bare.effects).toEqual([]);
+    expect(bare.s.run.fence).toBeUndefined();
+    expect(bare.s.prompt).toMatchObject({
+      kind: 'fence-method',
+      error: 'pick one: b, c, i or 1-3 (or an arrow, then Enter)',
+    });
+    expect(run(bare.s, { t: 'enter' }, { t: 'enter' }).effects).toEqual([]);
+    // An arrow highlights the first, then Enter picks what is highlighted.
+    expect(run(bare.s, { t: 'down' }, { t: 'enter' }).effects).toEqual([
+      { t: 'startRun', fenced: 'headnode0', fenceMethod: 'bmc-off' },
+    ]);
+    expect(run(right.s, { t: 'down' }, { t: 'down' }, { t: 'enter' }).effects).toEqual([
       { t: 'startRun', fenced: 'headnode0', fenceMethod: 'cables' },
+    ]);
+    expect(run(right.s, { t: 'up' }, { t: 'enter' }).effects).toEqual([
+      { t: 'startRun', fenced: 'headnode0', fenceMethod: 'no-pool-import' },
     ]);
     expect(run(right.s, { t: 'digit', n: 3 }).effects).toEqual([
       { t: 'startRun', fenced: 'headnode0', fenceMethod: 'no-pool-import' },

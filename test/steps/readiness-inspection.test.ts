@@ -4,12 +4,15 @@
 // on every headnode, a dhcpd on headnode2, cmon freshly synced), then one
 // scenario per thing that breaks, each raising exactly its problem. The report
 // is also read as Prometheus text and as the console's readiness screen.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../src/remote/sim/scenario.js';
 import type { Theme } from '../../src/screens/theme.js';
 import { inspectView } from '../../src/screens/views/inspect.js';
 import type { CheckReport } from '../../src/state/check-report.js';
 import type { Problem, ProblemCode } from '../../src/state/problem.js';
+import { paths, type Verified } from '../../src/state/restore-data-layout.js';
 import { initialState } from '../../src/state/console/index.js';
 import type { HeadnodeReadiness, ReadinessService } from '../../src/state/headnode-readiness.js';
 import { formatPrometheus } from '../../src/state/prometheus.js';
@@ -136,8 +139,10 @@ describe('a healthy DC', () => {
     const lines = screen((await check()).report);
     expect(lines).toContain('headnode0: restorable from here: YES');
     expect(lines).toContain('headnode1 (this one): restorable from another headnode: YES');
-    expect(lines.some((l) => /^ {2}vmapi {6}yes {3}yes {2}\d+ min +yes {3}- {7}vmapi0$/.test(l))).toBe(true);
-    expect(lines.some((l) => /^ {2}imgapi +yes +yes +\d+ min +yes +yes +imgapi0$/.test(l))).toBe(true);
+    expect(lines).toContain('  SERVICE    READY DATA AGE     VERIFIED IMAGE DATASET ZONE');
+    // VERIFIED: when its dataset streams were last verified end to end, beside when synced ("-": none held).
+    expect(lines.some((l) => /^ {2}vmapi {6}yes {3}yes {2}\d+ min +- {8}yes {3}- {7}vmapi0$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^ {2}imgapi +yes +yes +\d+ min +\d+ min +yes +yes +imgapi0$/.test(l))).toBe(true);
     expect(lines).toContain('DC problems: none');
     for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(79);
   });
@@ -157,7 +162,9 @@ describe('the reference scenario on a normal day (headnode0 alive)', () => {
     ]);
     expect(one(r, 'RESTORE_DATA_MISSING').message).toContain('no restore-data on headnode0');
     expect(one(r, 'NO_DHCPD_SURVIVOR').message).toMatch(/^no dhcpd runs on headnode2 \(none on headnode2;/);
-    expect(restorable(r)).toEqual({ headnode0: true, headnode1: true, headnode2: true });
+    // The 26 h old cmon copy would restore, but not as it was: headnode0 is not restorable as it runs.
+    expect(restorable(r)).toEqual({ headnode0: false, headnode1: true, headnode2: true });
+    expect(hn(r, 'headnode0').why).toBe('1 of 21 zones to re-create are not ready: cmon0');
   });
 });
 
@@ -231,14 +238,17 @@ describe('one thing broken at a time', () => {
     expect(hn(r, 'headnode0').ownRestoreData.present).toBeNull();
   });
 
-  it('RESTORE_DATA_STALE: the stale cmon copy (26 h): a warning, its age in Prometheus, headnode0 still restorable', async () => {
+  it('RESTORE_DATA_STALE: the stale cmon copy (26 h): a warning, its age in Prometheus, and cmon not "ready yes" (nor headnode0 restorable)', async () => {
     const r = await check((s) => (s.restoreData.services['cmon'] = { syncedSecondsAgo: 93_600 }));
     expect(codes(r)).toEqual(['warning:RESTORE_DATA_STALE:cmon']);
     expect(row(r, 'headnode0', 'cmon0')).toMatchObject({
-      ready: true,
-      why: 'its restore-data is 26 h old: changes since would be lost',
+      ready: false,
+      why: 'stale copy (RESTORE_DATA_STALE); its restore-data is 26 h old: changes since would be lost',
     });
-    expect(hn(r, 'headnode0').restorable).toBe(true);
+    expect(hn(r, 'headnode0').restorable).toBe(false);
+    // The same in the check report's services[] (one home: state/data-doubt.ts).
+    expect(r.report.services.find((x) => x.name === 'cmon')!.ready).toBe(false);
+    expect(r.report.services.find((x) => x.name === 'sapi')!.ready).toBe(true);
     const f = prom(r);
     expect(
       valueOf(f, 'triton_recover_restore_data_age_seconds', { service: 'cmon', headnode: 'headnode1' }),
@@ -247,7 +257,33 @@ describe('one thing broken at a time', () => {
       valueOf(f, 'triton_recover_restore_data_age_seconds', { service: 'sapi', headnode: 'headnode1' }),
     ).toBeLessThan(600);
     expect(valueOf(f, 'triton_recover_problems', { code: 'RESTORE_DATA_STALE', severity: 'warning' })).toBe(1);
-    expect(screen(r.report)).toContain('             note: its restore-data is 26 h old: changes since would be lost');
+    const lines = screen(r.report);
+    expect(
+      lines.some((l) => /^ {2}cmon {7}NO {4}yes {2}26\.\d h +26\.\d h +yes +yes +cmon0$/.test(l)),
+      lines.join('\n'),
+    ).toBe(true);
+    expect(lines).toContain('             why: stale copy (RESTORE_DATA_STALE); its restore-data is 26 h');
+  });
+
+  it("RESTORE_DATA_CORRUPT: sapi0's held stream failed its last verification: VERIFIED says FAILED beside a fresh age", async () => {
+    const r = await check(undefined, {}, (t) => {
+      const file = join(t.sim.restoreDataDir, paths.svcVerified('sapi'));
+      const v = JSON.parse(readFileSync(file, 'utf8')) as Verified;
+      const failed = v.datasets.map((d) => ({ ...d, ok: false, error: 'zstreamdump: checksum mismatch' }));
+      writeFileSync(file, JSON.stringify({ datasets: failed }));
+    });
+    expect(codes(r)).toEqual(['warning:RESTORE_DATA_CORRUPT:sapi']);
+    expect(row(r, 'headnode0', 'sapi0').restoreData).toMatchObject({ verifiedOk: false });
+    // A copy that failed verification is not "ready yes", however fresh.
+    expect(row(r, 'headnode0', 'sapi0')).toMatchObject({
+      ready: false,
+      why: 'its copy failed verification (RESTORE_DATA_CORRUPT)',
+    });
+    expect(r.report.services.find((x) => x.name === 'sapi')!.ready).toBe(false);
+    expect(row(r, 'headnode0', 'sapi0').restoreData.ageSeconds).toBeLessThan(600);
+    expect(screen(r.report).some((l) => /^ {2}sapi {7}\S+ +yes {2}\d+ min +FAILED +yes +yes +sapi0$/.test(l))).toBe(
+      true,
+    );
   });
 
   it("IMAGE_MISSING: vmapi's image neither installed here nor in restore-data: headnode0 not restorable", async () => {

@@ -152,7 +152,9 @@ describe('restore (engine, in-process)', () => {
     const s = scenario((x) => (x.faults = [{ event: 'primary-returns', after: 'ufds' }]));
     const { out, t } = await restore(s);
     expect(out.exitCode).toBe(3);
-    expect(out.message).toMatch(/headnode0 \(10\.99\.99\.7\) ANSWERS AGAIN since \S+: restore stopped before /);
+    expect(out.message).toMatch(
+      /headnode0 \(10\.99\.99\.7\) ANSWERS AGAIN since \S+ \(ping: 10\.99\.99\.7 answers ping\): restore stopped before /,
+    );
     expect(out.next).toContain('power headnode0 off');
     // Watched continuously: at most one change may slip in within one probe cycle.
     const ev = loadState(t.statePath).sim.events;

@@ -2,12 +2,12 @@
 // chain through zstreamdump (after a full send, daily otherwise, and each new
 // stream), keeps svc-<service>/verified.json, and check reports a stream
 // corrupted after it was synced, while its age still looks fresh.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatCheckText } from '../../src/state/check-report.js';
 import { formatPrometheus } from '../../src/state/prometheus.js';
-import { paths, type Verified } from '../../src/state/restore-data-layout.js';
+import { paths, type ImagesVerified, type Verified } from '../../src/state/restore-data-layout.js';
 import { VERIFY_EVERY_MS } from '../../src/state/verify-schedule.js';
 import { runCheck } from '../../src/steps/check.js';
 import { runSync } from '../../src/steps/sync/run.js';
@@ -40,7 +40,8 @@ describe('sync verifies the streams it holds', () => {
     expect(r.report.problems.filter((p) => p.code === 'RESTORE_DATA_CORRUPT')).toEqual([]);
   });
 
-  it('a stream corrupted after sync is reported by the next verification while its age looks fresh; the sync after sends a new full stream', async () => {
+  // The done-when line of issue 16, word for word; the sync after sends a new full stream.
+  it('A stream corrupted after sync is reported by the next verification, while its age still looks fresh', async () => {
     const t = await openHealthy();
     expect((await runSync(syncOpts(t))).exitCode).toBe(0);
     const root = t.sim.restoreDataDir;
@@ -94,5 +95,83 @@ describe('sync verifies the streams it holds', () => {
     expect(readJsonFile<Verified>(vfile).datasets[0]).toMatchObject({ ok: true, streams: 1 });
     const again = await runCheck(t.sim, { timeoutMs: 400 });
     expect(again.report.problems.filter((x) => x.code === 'RESTORE_DATA_CORRUPT')).toEqual([]);
+  });
+
+  it("each image file is verified against its manifest's size and sha1: a rotten byte is RESTORE_DATA_CORRUPT naming the image and the service, and the next sync fetches it again", async () => {
+    const t = await openHealthy();
+    expect((await runSync(syncOpts(t))).exitCode).toBe(0);
+    const root = t.sim.restoreDataDir;
+    const image = inst('sapi0').image;
+    const vfile = join(root, paths.imagesVerified);
+    const first = readJsonFile<ImagesVerified>(vfile);
+    expect(first.images.find((i) => i.uuid === image)).toEqual({ uuid: image, time: expect.any(String), ok: true });
+    // A byte rots in the held file (same size), and a day passes: the held file is due again.
+    const file = join(root, paths.imageFile(image));
+    const buf = readFileSync(file);
+    buf.writeUInt8(buf.readUInt8(0) ^ 0xff, 0);
+    writeFileSync(file, buf);
+    const dayAgo = new Date(Date.now() - VERIFY_EVERY_MS - 60_000).toISOString();
+    writeFileSync(vfile, JSON.stringify({ images: first.images.map((i) => ({ ...i, time: dayAgo })) }));
+
+    const second = await runSync(syncOpts(t));
+    const sapi = second.services.find((s) => s.service === 'sapi')!;
+    expect(sapi.warnings.join('\n')).toMatch(
+      new RegExp(
+        `VERIFY FAILED for sapi image ${image}: \\S+images/${image}\\.file on headnode1 has sha1 [0-9a-f]{40}, its manifest says [0-9a-f]{40}`,
+      ),
+    );
+    const r = await runCheck(t.sim, { timeoutMs: 400 });
+    expect(r.report.services.find((s) => s.name === 'sapi')!.restoreData.ageSeconds).toBeLessThan(60); // fresh
+    const corrupt = r.report.problems.filter((x) => x.code === 'RESTORE_DATA_CORRUPT' && x.service === 'sapi');
+    expect(corrupt).toHaveLength(1);
+    expect(corrupt[0]).toMatchObject({ severity: 'warning' });
+    expect(corrupt[0]!.message).toContain(`image `);
+    expect(corrupt[0]!.message).toContain(`${image} (images/${image}.file)`);
+    expect(corrupt[0]!.fix).toContain('fetches the image again');
+
+    // The next sync fetches the file again from IMGAPI, and it is verified by that fetch.
+    const third = await runSync(syncOpts(t));
+    expect(third.services.find((s) => s.service === 'sapi')!.warnings.join('\n')).not.toContain('VERIFY FAILED');
+    expect(readJsonFile<ImagesVerified>(vfile).images.find((i) => i.uuid === image)).toMatchObject({ ok: true });
+    expect(readFileSync(file).equals(buf)).toBe(false);
+    const again = await runCheck(t.sim, { timeoutMs: 400 });
+    expect(again.report.problems.filter((x) => x.code === 'RESTORE_DATA_CORRUPT')).toEqual([]);
+  });
+
+  it('RESTORE_DATA_UNVERIFIED: restore-data synced minutes ago but never verified, or last verified longer ago than --max-verified-age', async () => {
+    const t = await openHealthy();
+    expect((await runSync(syncOpts(t))).exitCode).toBe(0);
+    const root = t.sim.restoreDataDir;
+    const clean = await runCheck(t.sim, { timeoutMs: 400 });
+    expect(clean.report.problems.filter((p) => p.code === 'RESTORE_DATA_UNVERIFIED')).toEqual([]);
+
+    // sapi's stream: last verified 27 h ago (the daily verification did not happen), synced just now.
+    const vfile = join(root, paths.svcVerified('sapi'));
+    const v = readJsonFile<Verified>(vfile);
+    const old = new Date(Date.now() - 27 * 3600_000).toISOString();
+    writeFileSync(vfile, JSON.stringify({ datasets: v.datasets.map((d) => ({ ...d, time: old })) }));
+    // ufds: never verified (a restore-data from before verification came).
+    unlinkSync(join(root, paths.svcVerified('ufds')));
+
+    const r = await runCheck(t.sim, { timeoutMs: 400 });
+    const un = r.report.problems.filter((p) => p.code === 'RESTORE_DATA_UNVERIFIED');
+    expect(un.map((p) => [p.service, p.severity])).toEqual([
+      ['sapi', 'warning'],
+      ['ufds', 'warning'],
+    ]);
+    expect(un[0]!.message).toMatch(
+      /^the sapi restore-data on headnode1 was synced \d+ s ago but is not known to restore: last verified more than 26 h ago: sapi0's streams \(27 h ago\)$/,
+    );
+    expect(un[1]!.message).toContain("never verified: ufds0's streams");
+    expect(r.report.services.find((s) => s.name === 'sapi')!.restoreData.ageSeconds).toBeLessThan(60);
+    expect(formatPrometheus(r.report, new Date(), { maxAgeMinutes: 30 })).toMatch(
+      /^triton_recover_problems\{code="RESTORE_DATA_UNVERIFIED",severity="warning"\} 2$/m,
+    );
+    expect(formatCheckText(r.report, 'check')).toContain('RESTORE_DATA_UNVERIFIED');
+    // The limit is an option: 30 h lets the 27 h old verification pass.
+    const lax = await runCheck(t.sim, { timeoutMs: 400, maxVerifiedAgeHours: 30 });
+    expect(lax.report.problems.filter((p) => p.code === 'RESTORE_DATA_UNVERIFIED').map((p) => p.service)).toEqual([
+      'ufds',
+    ]);
   });
 });

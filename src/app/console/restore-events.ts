@@ -15,6 +15,7 @@ export function restoreEvents(dispatch: Dispatch, failedKey: (key: string) => vo
   const now = (): number => Date.now();
   return {
     phase: (text) => dispatch({ t: 'phase', text }),
+    primaryReturned: (problem) => dispatch({ t: 'primaryReturned', problem }),
     plan: (plan, _resumed, finished) => {
       const services: RunService[] = plan.steps.map((s) => {
         const key = serviceKey(s);

@@ -8,7 +8,7 @@ import type { Dc } from '../../remote/dc.js';
 import { blocksRestore } from '../../state/problem.js';
 import type { Effect, Event } from '../../state/console/index.js';
 import type { Strategy } from '../../state/plan.js';
-import { runCheck, type CheckResult } from '../../steps/check.js';
+import { primaryReturnedNow, runCheck, type CheckResult } from '../../steps/check.js';
 import { buildPlan } from '../../steps/plan.js';
 import { NO_QUORUM_WORD } from '../../steps/recovery-lock.js';
 import { runRestore, type Answer, type RestoreOptions } from '../../steps/restore.js';
@@ -27,8 +27,11 @@ export interface SessionOptions {
   timing: RestoreOptions['timing'];
   probeTimeoutMs: number;
   maxAgeMinutes?: number;
+  maxVerifiedAgeHours?: number;
   /** How a rerun is typed by hand, for "resume with ...". */
   resumeCommand: string;
+  /** After a restore, how often the fenced primary is looked at again for as long as the console is open (default 60 s). */
+  afterRestoreWatchMs?: number;
   convertTiming?: Partial<ConvertTiming>;
 }
 
@@ -47,6 +50,10 @@ export class ConsoleSession {
   private exitResolve: (() => void) | undefined;
   private convertServer = '';
   private convertPending: ((a: ConvertAnswer) => void) | undefined;
+  /** The look at the fenced primary after a restore, repeated until the console ends. */
+  private afterWatch: ReturnType<typeof setTimeout> | undefined;
+  private returnedSaid = false;
+  private ended = false;
   readonly exited: Promise<void>;
 
   constructor(
@@ -129,6 +136,9 @@ export class ConsoleSession {
       case 'acceptChange':
         return run(this.accept(e.word));
       case 'exit':
+        this.ended = true;
+        if (this.afterWatch) clearTimeout(this.afterWatch);
+        this.afterWatch = undefined;
         this.exitResolve?.();
         return;
     }
@@ -190,6 +200,7 @@ export class ConsoleSession {
         journalDir: this.o.journalDir,
         timeoutMs: this.o.probeTimeoutMs,
         ...(this.o.maxAgeMinutes ? { maxAgeMinutes: this.o.maxAgeMinutes } : {}),
+        ...(this.o.maxVerifiedAgeHours ? { maxVerifiedAgeHours: this.o.maxVerifiedAgeHours } : {}),
       });
       this.dispatch({ t: 'checked', report: this.chk.report });
     } catch (err) {
@@ -225,6 +236,7 @@ export class ConsoleSession {
       ...(this.o.timing ? { timing: this.o.timing } : {}),
       probeTimeoutMs: this.o.probeTimeoutMs,
       ...(this.o.maxAgeMinutes ? { maxAgeMinutes: this.o.maxAgeMinutes } : {}),
+      ...(this.o.maxVerifiedAgeHours ? { maxVerifiedAgeHours: this.o.maxVerifiedAgeHours } : {}),
       command: this.o.resumeCommand,
       skip: this.skips,
       confirm: this.all
@@ -247,6 +259,35 @@ export class ConsoleSession {
       events: restoreEvents(this.dispatch, (key) => (this.failedKey = key)),
     });
     this.dispatch(restoreOutcomeEvent(out, out.failure ? undefined : this.bundle(this.o.journalDir)));
+    if (!out.failure) this.watchAfterRestore();
+  }
+
+  /**
+   * After the restore ends, the fenced primary is looked at again at once and
+   * then every afterRestoreWatchMs while the console is open: a primary that
+   * comes back after the last zone raises the banner here too, not only in the
+   * next check from cron.
+   */
+  private watchAfterRestore(): void {
+    if (this.afterWatch || this.returnedSaid || !this.chk) return;
+    const c = this.chk;
+    const look = async (): Promise<void> => {
+      this.afterWatch = undefined;
+      const found = await primaryReturnedNow(this.dc, c.inventory, c.detection.local.uuid, this.o.journalDir, {
+        timeoutMs: this.o.probeTimeoutMs,
+      }).catch(() => []);
+      if (this.ended) return;
+      const p = found[0];
+      if (p) {
+        // Said once: the banner stays until the console ends.
+        this.returnedSaid = true;
+        this.dispatch({ t: 'primaryReturned', problem: p });
+        return;
+      }
+      this.afterWatch = setTimeout(() => void look(), this.o.afterRestoreWatchMs ?? 60_000);
+      this.afterWatch.unref?.();
+    };
+    void look();
   }
 
   /** The incident bundle at a run's end; a failure to make it is logged, never fatal. */

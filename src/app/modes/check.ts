@@ -7,6 +7,7 @@ import { formatPlanText, planJson, type Strategy } from '../../state/plan.js';
 import { formatPrometheus } from '../../state/prometheus.js';
 import { DEFAULT_MAX_AGE_MINUTES } from '../../state/restore-age.js';
 import { runCheck } from '../../steps/check.js';
+import { DEFAULT_MAX_VERIFIED_AGE_HOURS } from '../../state/verified-age.js';
 import { buildPlan } from '../../steps/plan.js';
 import { EXIT } from '../../state/exit-codes.js';
 import { globals, openDc } from './shared.js';
@@ -20,11 +21,15 @@ export async function check(cmd: Command): Promise<number> {
       journalDir: journalDirOf(o, dc),
       timeoutMs: timingOf(o, dc).probeTimeoutMs,
       ...(o.maxAge ? { maxAgeMinutes: o.maxAge } : {}),
+      ...(o.maxVerifiedAge ? { maxVerifiedAgeHours: o.maxVerifiedAge } : {}),
     });
     if (o.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else if (o.prometheus)
       process.stdout.write(
-        formatPrometheus(report, new Date(), { maxAgeMinutes: o.maxAge ?? DEFAULT_MAX_AGE_MINUTES }),
+        formatPrometheus(report, new Date(), {
+          maxAgeMinutes: o.maxAge ?? DEFAULT_MAX_AGE_MINUTES,
+          maxVerifiedAgeHours: o.maxVerifiedAge ?? DEFAULT_MAX_VERIFIED_AGE_HOURS,
+        }),
       );
     else process.stdout.write(formatCheckText(report, dc.label));
     return exitCodeOf(report);
@@ -42,6 +47,7 @@ export async function plan(cmd: Command): Promise<number> {
       journalDir: journalDirOf(o, dc),
       timeoutMs: timingOf(o, dc).probeTimeoutMs,
       ...(o.maxAge ? { maxAgeMinutes: o.maxAge } : {}),
+      ...(o.maxVerifiedAge ? { maxVerifiedAgeHours: o.maxVerifiedAge } : {}),
     });
     const blocked = chk.report.problems.filter(blocksRestore);
     const p = await buildPlan(dc, {

@@ -65,6 +65,7 @@ export async function consoleMode(cmd: Command): Promise<number> {
       },
       probeTimeoutMs: t.probeTimeoutMs,
       ...(o.maxAge ? { maxAgeMinutes: o.maxAge } : {}),
+      ...(o.maxVerifiedAge ? { maxVerifiedAgeHours: o.maxVerifiedAge } : {}),
       resumeCommand: again.join(' '),
     };
     const code = consoleModule

@@ -94,6 +94,7 @@ export async function restoreOn(dc: Dc, o: RestoreCliOptions, journalDir: string
       timing: { pollMs: t.pollMs, healthTimeoutMs: t.healthTimeoutMs, commandTimeoutMs: t.commandTimeoutMs },
       probeTimeoutMs: t.probeTimeoutMs,
       ...(o.maxAge ? { maxAgeMinutes: o.maxAge } : {}),
+      ...(o.maxVerifiedAge ? { maxVerifiedAgeHours: o.maxVerifiedAge } : {}),
       command: ['triton-recover', ...process.argv.slice(2)].join(' '),
       events: {
         phase: (p) => log(p),

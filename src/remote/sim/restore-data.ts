@@ -60,6 +60,9 @@ export async function materializeRestoreData(world: SimWorld, dir: string): Prom
     const opt = rd.services[svc] ?? {};
     if (opt.missing) continue;
     const insts = s.instances.filter((i) => i.service === svc);
+    const syncedAt = at(opt.syncedSecondsAgo ?? rd.syncedSecondsAgo);
+    /** What sync's verification recorded of each stream it sent (steps/sync/verify.ts does it after a full send). */
+    const verified: { uuid: string; time: string; ok: boolean; snapshot: string; streams: number }[] = [];
     const recs = s.sim.sapiInstances.filter((r) => r.service === svc).map((r) => sapiInstance(world, r));
     await put(paths.sapiInstances(svc), recs, opt.corrupt);
     for (const inst of insts) {
@@ -74,10 +77,12 @@ export async function materializeRestoreData(world: SimWorld, dir: string): Prom
           { snapshot: snap, time: at(opt.syncedSecondsAgo ?? rd.syncedSecondsAgo), bytes: stream.length },
           opt.corrupt,
         );
+        verified.push({ uuid: inst.uuid, time: syncedAt, ok: true, snapshot: snap, streams: 1 });
       }
       if (!opt.missingImage) imagesWanted.add(inst.image);
     }
-    await put(paths.svcSynced(svc), { time: at(opt.syncedSecondsAgo ?? rd.syncedSecondsAgo), ok: true }, opt.corrupt);
+    if (verified.length > 0) await writeJsonAtomic(dir, paths.svcVerified(svc), { datasets: verified });
+    await put(paths.svcSynced(svc), { time: syncedAt, ok: true }, opt.corrupt);
   }
   // Images with their origins, as sync keeps them.
   for (const uuid of [...imagesWanted]) {
@@ -92,5 +97,9 @@ export async function materializeRestoreData(world: SimWorld, dir: string): Prom
     await writeJsonAtomic(dir, paths.imageManifest(uuid), imageManifest(world, img));
     await writeFileAtomic(dir, paths.imageFile(uuid), imageFileBytes(img));
   }
+  // Each image file checked against its manifest when it was fetched, at the DC-wide sync.
+  await writeJsonAtomic(dir, paths.imagesVerified, {
+    images: [...imagesWanted].sort().map((uuid) => ({ uuid, time: at(rd.syncedSecondsAgo), ok: true })),
+  });
   await writeFileAtomic(dir, paths.layout, `${LAYOUT_VERSION}\n`);
 }

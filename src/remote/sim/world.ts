@@ -448,16 +448,17 @@ export class SimWorld extends WorldCore {
       );
       if (!restored) continue;
       f.fired = 1;
-      for (const s of this.state.servers) {
-        if (!s.alive && s.headnode) {
-          s.alive = true;
-          // It booted just now: its zones come up after the ones that took their IPs (ip-owner.ts).
-          s.bootedAt = this.now();
-          this.event(`${s.hostname} came back with its old zones`);
-        }
-      }
+      for (const s of this.state.servers) if (!s.alive && s.headnode) this.bootedAgain(s.hostname);
       this.commit();
     }
+  }
+
+  private bootedAgain(hostname: string): void {
+    const s = this.server(hostname)!;
+    s.alive = true;
+    // It booted just now: its zones come up after the ones that took their IPs (ip-owner.ts).
+    s.bootedAt = this.now();
+    this.event(`${s.hostname} came back with its old zones`);
   }
 
   // ---- test and drill controls (sync) ---------------------------------------
@@ -469,6 +470,13 @@ export class SimWorld extends WorldCore {
     srv.alive = false;
     manateeTakeover(this.state);
     this.event(`${hostname} died`);
+    this.commit();
+  }
+
+  /** A dead server boots again with its old zones, at a moment a test chooses (as `primary-returns` does). */
+  bootServer(hostname: string): void {
+    if (!this.server(hostname)) throw new Error(`no server ${hostname} in the simulated DC`);
+    this.bootedAgain(hostname);
     this.commit();
   }
 }

@@ -12,7 +12,8 @@ const FIX_LINES = 2;
 
 export function bannerView(s: ConsoleState, c: ViewCtx): Line[] {
   const out: Line[] = [];
-  const back = s.check?.problems.find((p) => p.code === 'PRIMARY_RETURNED');
+  // Seen during or after a restore in this console, else by the check at its start.
+  const back = s.returned ?? s.check?.problems.find((p) => p.code === 'PRIMARY_RETURNED');
   if (back) {
     out.push([
       { text: 'PRIMARY RETURNED', tone: 'fail', bold: true, inverse: true },

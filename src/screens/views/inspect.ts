@@ -15,6 +15,9 @@ const ageText = (sec: number | null): string =>
 const fitWrap = (text: string, width: number, indent = ''): string[] =>
   wrap(text, width, indent).flatMap((l) => (l.length > width ? hardWrap(l, width) : [l]));
 const yesNo = (b: boolean | null): string => (b === null ? '-' : b ? 'yes' : 'NO');
+/** When its dataset streams were last verified end to end, beside when synced: FAILED, never (-), or the age. */
+const verifiedText = (d: { verifiedAgeSeconds?: number | null; verifiedOk?: boolean | null }): string =>
+  d.verifiedOk === false ? 'FAILED' : ageText(d.verifiedAgeSeconds ?? null);
 
 /**
  * Readiness mode: per headnode, "restorable from here: YES/NO" and its zones,
@@ -74,7 +77,7 @@ function headnodeBlock(h: HeadnodeReadiness, width: number): Line[] {
   ];
   if (h.why) for (const w of fitWrap(h.why, width, '  ')) out.push(L(w, 'dim'));
   if (h.services.length === 0) return [...out, L('  no zones known on it', 'dim')];
-  out.push(L('  SERVICE    READY DATA AGE     IMAGE DATASET ZONE', 'dim'));
+  out.push(L('  SERVICE    READY DATA AGE     VERIFIED IMAGE DATASET ZONE', 'dim'));
   for (const svc of h.services) {
     const name = `  ${svc.name.padEnd(10)} `;
     if (!svc.restored) {
@@ -87,7 +90,7 @@ function headnodeBlock(h: HeadnodeReadiness, width: number): Line[] {
       { text: name },
       { text: (svc.ready ? 'yes' : 'NO').padEnd(5), tone: svc.ready ? 'ok' : 'fail' },
       {
-        text: ` ${yesNo(d.present).padEnd(4)} ${ageText(d.ageSeconds).padEnd(7)} ${yesNo(d.image).padEnd(5)} ${yesNo(d.dataset).padEnd(7)} ${svc.alias}`,
+        text: ` ${yesNo(d.present).padEnd(4)} ${ageText(d.ageSeconds).padEnd(7)} ${verifiedText(d).padEnd(8)} ${yesNo(d.image).padEnd(5)} ${yesNo(d.dataset).padEnd(7)} ${svc.alias}`,
       },
     ]);
     if (svc.why)
@@ -115,14 +118,14 @@ function computeNodeLines(cns: readonly CnBootEntry[], width: number): Line[] {
 
 /** Disaster mode: every service with what restore-data holds for it. */
 function serviceTable(services: readonly ServiceEntry[]): Line[] {
-  const out: Line[] = [L('SERVICE      READY  DATA  AGE        IMAGE  DATASET', 'dim')];
+  const out: Line[] = [L('SERVICE      READY  DATA  AGE        VERIFIED IMAGE  DATASET', 'dim')];
   for (const svc of services) {
     const ds = svc.restoreData.dataset === null ? 'n/a' : svc.restoreData.dataset ? 'yes' : 'NO';
     out.push([
       { text: `${svc.name.padEnd(12)} ` },
       { text: (svc.ready ? 'yes' : 'NO').padEnd(6), tone: svc.ready ? 'ok' : 'fail' },
       {
-        text: ` ${(svc.restoreData.present ? 'yes' : 'NO').padEnd(5)} ${ageText(svc.restoreData.ageSeconds).padEnd(10)} ${(svc.restoreData.image ? 'yes' : 'NO').padEnd(6)} ${ds}`,
+        text: ` ${(svc.restoreData.present ? 'yes' : 'NO').padEnd(5)} ${ageText(svc.restoreData.ageSeconds).padEnd(10)} ${verifiedText(svc.restoreData).padEnd(8)} ${(svc.restoreData.image ? 'yes' : 'NO').padEnd(6)} ${ds}`,
       },
     ]);
   }

@@ -50,6 +50,7 @@ export function promptView(p: Prompt, s: ConsoleState, c: ViewCtx): Line[] {
       ];
     case 'fence-method':
       return [
+        ...(p.error ? [L(p.error, 'fail')] : []),
         [{ text: `How was ${fit(p.hostname, 20)} fenced?`, bold: true }, ...choices(FENCE_CHOICES, p.choice)],
         ...wrap(`${choiceHints(FENCE_CHOICES, ', ')}   or 1-${FENCE_CHOICES.length}; Esc back`, c.width - 1).map((w) =>
           L(w, 'dim'),

@@ -3,6 +3,7 @@
 // Event; index.ts routes each one to its reducer.
 import type { FenceMethod } from '../fence.js';
 import type { CheckReport } from '../check-report.js';
+import type { Problem } from '../problem.js';
 import type { Plan, Strategy } from '../plan.js';
 import type { ConsoleState, Failure, LogLine, Outcome, Prompt, RunService, ServiceStatus } from './state.js';
 
@@ -53,6 +54,8 @@ export type Event =
   /** Something about the console itself the operator must see on home (the terminal's unknown size). */
   | { t: 'notice'; text: string }
   | { t: 'ask'; prompt: Prompt }
+  /** The fenced primary seen alive again, during a restore (its watch) or after (a re-check): PRIMARY_RETURNED. */
+  | { t: 'primaryReturned'; problem: Problem }
   | RestoreEvent
   | ConvertEvent;
 

@@ -28,6 +28,9 @@ export function reduce(s: ConsoleState, e: Event): Result {
       return only({ ...s, notice: e.text });
     case 'ask':
       return only({ ...s, prompt: e.prompt });
+    case 'primaryReturned':
+      // Kept until the console ends: a primary back is never "over" on its own (only powering it off is).
+      return only({ ...s, returned: e.problem });
     case 'input':
       return onInput(s, e.input);
     case 'convertChecked':

@@ -17,7 +17,8 @@ import { CONVERT_IDLE, type ConsoleState, type Prompt } from './state.js';
 
 /** Moving the highlighted choice: arrows, or k/j (which arrive as letters inside a question). */
 function choose(choice: number, n: number, i: Input): number {
-  if (i.t === 'up' || (i.t === 'char' && i.c === 'k')) return (choice + n - 1) % n;
+  // Nothing highlighted yet (-1): down goes to the first, up to the last.
+  if (i.t === 'up' || (i.t === 'char' && i.c === 'k')) return choice < 0 ? n - 1 : (choice + n - 1) % n;
   if (i.t === 'down' || (i.t === 'char' && i.c === 'j')) return (choice + 1) % n;
   return choice;
 }
@@ -116,7 +117,8 @@ export function onPrompt(s: ConsoleState, p: Prompt, i: Input): Result {
         set({
           kind: 'fence-method',
           hostname: p.expected,
-          choice: 0,
+          // Nothing preselected: a bare Enter must not record a fence the operator never chose.
+          choice: -1,
           from: { kind: 'hostname', expected: p.expected, typed: '', why: p.why },
         }),
       );
@@ -125,8 +127,17 @@ export function onPrompt(s: ConsoleState, p: Prompt, i: Input): Result {
       // Esc: back to the hostname; nothing runs until a method is picked.
       if (i.t === 'back') return only(set(p.from));
       const pick = picked(i, p.choice, FENCE_CHOICES);
-      if (pick < 0 || pick >= FENCE_CHOICES.length)
-        return only(set({ ...p, choice: choose(p.choice, FENCE_CHOICES.length, i) }));
+      if (i.t === 'enter' && pick < 0)
+        return only(
+          set({
+            ...p,
+            error: `pick one: ${FENCE_CHOICES.map((c) => c.keys[0]).join(', ')} or 1-${FENCE_CHOICES.length} (or an arrow, then Enter)`,
+          }),
+        );
+      if (pick < 0 || pick >= FENCE_CHOICES.length) {
+        const { error: _said, ...rest } = p;
+        return only(set({ ...rest, choice: choose(p.choice, FENCE_CHOICES.length, i) }));
+      }
       const method = FENCE_CHOICES[pick]!.id;
       return only(
         { ...set(undefined), run: { ...s.run, fence: fenceText(p.hostname, method) } },

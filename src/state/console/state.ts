@@ -1,5 +1,6 @@
 // The console's state: what every screen reads. Plain data, so the reducers
 // (navigation, prompts, restore-run, convert-job) and the views share one shape.
+import type { Problem } from '../problem.js';
 import type { CheckReport } from '../check-report.js';
 import type { Plan, Strategy } from '../plan.js';
 
@@ -56,7 +57,10 @@ export type Prompt =
   | {
       kind: 'fence-method';
       hostname: string;
+      /** -1 until the operator moves to or picks one: nothing is preselected. */
       choice: number;
+      /** Said when Enter came with nothing picked. */
+      error?: string;
       from: { kind: 'hostname'; expected: string; typed: string; why: string };
     }
   | { kind: 'skip-reason'; alias: string; typed: string; from: StepPrompt | FailurePrompt }
@@ -110,6 +114,8 @@ export interface ConsoleState {
   screen: Screen;
   /** Shown on home until the console ends (set by a 'notice' event). */
   notice?: string;
+  /** PRIMARY_RETURNED seen during or after a restore in this console (the banner on every screen). */
+  returned?: Problem;
   /** Where Esc/q goes back to. */
   history: Screen[];
   help: boolean;

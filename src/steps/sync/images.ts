@@ -1,18 +1,23 @@
 // Image manifests and files in restore-data: each image a zone runs, and its
 // origins, fetched from IMGAPI unless already held (a held file has the size
 // its manifest states). The file is written first, then the manifest, so a
-// manifest there means its file is whole.
+// manifest there means its file is whole. Verified, not just held: a fetched
+// file's size and sha1 are checked as it is written; a held one is checked
+// again against its manifest on the verification schedule
+// (state/verify-schedule.ts), each result kept in images/verified.json. A file
+// that failed is fetched again by the next sync; check reports it meanwhile.
 import { readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { readBounded, regularFile } from '../../remote/bounded-read.js';
+import { readBounded, regularFile, sha1Of } from '../../remote/bounded-read.js';
 import type { HttpTransport } from '../../remote/http.js';
 import { privateDir } from '../../remote/private-files.js';
 import { writeJsonAtomic } from '../../remote/restore-data-files.js';
 import { ImageManifest } from '../../remote/triton/image-manifest.js';
 import { createImgapi } from '../../remote/triton/imgapi.js';
 import { parseJson } from '../../remote/triton/parse.js';
-import { paths } from '../../state/restore-data-layout.js';
+import { ImagesVerified, paths, type VerifiedImage } from '../../state/restore-data-layout.js';
+import { verifyDue } from '../../state/verify-schedule.js';
 import { DiskGuard, FileSink } from './disk.js';
 import { DiskFloorError, SyncStepError, asStepError } from './errors.js';
 import { tempName } from './pull-stream.js';
@@ -23,6 +28,10 @@ export class ImageStore {
   private readonly ok = new Set<string>();
   readonly fetched: { uuid: string; bytes: number }[] = [];
   heldBefore = 0;
+  /** images/verified.json as this run found it, then as it leaves it. */
+  private verified: Map<string, VerifiedImage> | undefined;
+  /** Origins seen in this run, to name an image's whole chain. */
+  private readonly originOf = new Map<string, string>();
 
   constructor(
     private readonly root: string,
@@ -33,7 +42,70 @@ export class ImageStore {
     private readonly timing: SyncTiming,
     /** Where this runs (for messages). */
     private readonly here: string,
+    private readonly now: () => Date = () => new Date(),
   ) {}
+
+  private async records(): Promise<Map<string, VerifiedImage>> {
+    if (!this.verified) {
+      let list: VerifiedImage[] = [];
+      try {
+        list = parseJson(
+          'images/verified.json',
+          ImagesVerified,
+          await readBounded(this.root, paths.imagesVerified),
+        ).images;
+      } catch {
+        // Absent or unreadable: every held file is due.
+      }
+      this.verified = new Map(list.map((v) => [v.uuid, v]));
+    }
+    return this.verified;
+  }
+
+  /** Failed checks of this image and its origins in this run (or kept from the last). */
+  failures(uuid: string): VerifiedImage[] {
+    const out: VerifiedImage[] = [];
+    for (let u: string | undefined = uuid; u && !out.some((x) => x.uuid === u); u = this.originOf.get(u)) {
+      const r = this.verified?.get(u);
+      if (r && !r.ok) out.push(r);
+    }
+    return out;
+  }
+
+  /** Writes images/verified.json: every record but those of images pruned. */
+  async saveVerified(pruned: ReadonlySet<string>): Promise<void> {
+    const recs = await this.records();
+    const images = [...recs.values()].filter((v) => !pruned.has(v.uuid)).sort((a, b) => a.uuid.localeCompare(b.uuid));
+    await privateDir(join(this.root, 'images'));
+    await writeJsonAtomic(this.root, paths.imagesVerified, { images });
+  }
+
+  /** A held file against its manifest's size and sha1, when due; the record kept either way. */
+  private async verifyHeld(uuid: string, m: ImageManifest): Promise<void> {
+    const recs = await this.records();
+    const time = this.now();
+    if (!verifyDue(recs.get(uuid), false, time)) return;
+    const rel = paths.imageFile(uuid);
+    const want = m.files?.[0];
+    let error: string | undefined;
+    try {
+      const { file, sha1 } = await sha1Of(this.root, rel);
+      if (want && file.size !== want.size)
+        error = `${join(this.root, rel)} on ${this.here} is ${file.size} bytes, its manifest says ${want.size}`;
+      else if (want && sha1 !== want.sha1)
+        error = `${join(this.root, rel)} on ${this.here} has sha1 ${sha1}, its manifest says ${want.sha1}`;
+    } catch (e) {
+      error = `${join(this.root, rel)} on ${this.here}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    recs.set(uuid, {
+      uuid,
+      time: time.toISOString(),
+      ok: error === undefined,
+      ...(error !== undefined
+        ? { error: `${error}; the next sync fetches it again (run triton-recover sync to do it now)` }
+        : {}),
+    });
+  }
 
   /** Every image held or fetched so far in this run. */
   get known(): ReadonlySet<string> {
@@ -52,13 +124,24 @@ export class ImageStore {
       );
     seen.add(uuid);
     let manifest = await this.held(uuid);
-    if (manifest) this.heldBefore++;
-    else manifest = await this.fetch(uuid);
+    if (manifest) {
+      this.heldBefore++;
+      await this.verifyHeld(uuid, manifest);
+    } else {
+      manifest = await this.fetch(uuid);
+      // Its size and sha1 were checked as it was written: verified now.
+      (await this.records()).set(uuid, { uuid, time: this.now().toISOString(), ok: true });
+    }
     this.ok.add(uuid);
-    if (manifest.origin) await this.ensure(manifest.origin, seen);
+    if (manifest.origin) {
+      this.originOf.set(uuid, manifest.origin);
+      await this.ensure(manifest.origin, seen);
+    }
   }
 
   private async held(uuid: string): Promise<ImageManifest | undefined> {
+    // A file that failed its last check is fetched again, like a failed chain gets a full send.
+    if ((await this.records()).get(uuid)?.ok === false) return undefined;
     try {
       // Bounded, regular files only: a FIFO or a link to /dev/zero here must not hang the sync.
       const m = parseJson('image manifest', ImageManifest, await readBounded(this.root, paths.imageManifest(uuid)));

@@ -127,7 +127,7 @@ async function locked(run: Run, tookOver: string | undefined): Promise<SyncRepor
   await writeDcDumps(root, facts, recovery);
   const { ips: _ips, ...recoveryReport } = recovery;
 
-  const images = new ImageStore(root, facts.imgapiUrls, o.dc.http, guard, timing, o.dc.local.name);
+  const images = new ImageStore(root, facts.imgapiUrls, o.dc.http, guard, timing, o.dc.local.name, now);
   const ctx: SyncContext = {
     dc: o.dc,
     root,
@@ -160,6 +160,7 @@ async function locked(run: Run, tookOver: string | undefined): Promise<SyncRepor
   const failed = results.filter((r) => !r.ok);
   // Every service synced, so every image a zone runs (with origins) was ensured in this run.
   const pruned = !frozen && failed.length === 0 ? await images.prune(images.known) : [];
+  await images.saveVerified(new Set(pruned));
   const totals = runTotals(results, { fetched: images.fetched, held: images.heldBefore, pruned }, recoveryReport);
   if (frozen) return frozenReport(report.base(), totals, dcWarnings, await disk(), frozen);
 

@@ -106,6 +106,8 @@ export async function syncService(
   const failures: SyncStepError[] = [];
   /** Instances whose dataset has a stream chain here to verify, and what this run sent. */
   const held: { uuid: string; sent?: DatasetSyncResult }[] = [];
+  /** Image files of its zones that failed their check (once each). */
+  const imageFailures = new Map<string, string>();
   // HA members are never re-created from a stream (see the catalogue): no dataset sends for them.
   const sendStreams = isRestored(name);
 
@@ -189,7 +191,11 @@ export async function syncService(
           failures.push(se);
         }
       }
-      if (vm.image_uuid) await ctx.images.ensure(vm.image_uuid);
+      if (vm.image_uuid) {
+        await ctx.images.ensure(vm.image_uuid);
+        for (const f of ctx.images.failures(vm.image_uuid))
+          imageFailures.set(f.uuid, f.error ?? 'its file does not match its manifest');
+      }
     } catch (e) {
       if (e instanceof ServerGone) {
         // Typically the old zone of a restored service, its server removed from CNAPI at reconcile.
@@ -216,6 +222,7 @@ export async function syncService(
     for (const b of bad)
       warnings.push(`VERIFY FAILED for ${name} dataset ${b.uuid}: ${b.error ?? 'a stream failed zstreamdump'}`);
   }
+  for (const [uuid, why] of imageFailures) warnings.push(`VERIFY FAILED for ${name} image ${uuid}: ${why}`);
   const prev = await previousSynced(ctx.root, name);
   const first = failures[0];
   const error = failures.map(errorText).join('; ');
