@@ -223,14 +223,24 @@ async function report(err: unknown): Promise<number> {
     return EXIT.usage;
   }
   // Only an error needs these; a run that goes well never loads them here.
-  const [{ RemoteError }, { CommandFailedError }, { UsageError }, { ScenarioError }, { sanitizeForDisplay: clean }] =
-    await Promise.all([
+  let loaded;
+  try {
+    loaded = await Promise.all([
       import('./remote/errors.js'),
       import('./remote/triton/command.js'),
       import('./remote/dir-options.js'),
       import('./remote/sim/scenario.js'),
       import('./state/display-text.js'),
     ]);
+  } catch {
+    // A broken install or no file handles left: say the error as it is.
+    process.stderr.write(
+      `triton-recover: internal error: ${String((err as Error)?.message ?? err).replace(/[\x00-\x09\x0b-\x1f\x7f]/g, '?')}\n`,
+    );
+    return EXIT.internal;
+  }
+  const [{ RemoteError }, { CommandFailedError }, { UsageError }, { ScenarioError }, { sanitizeForDisplay: clean }] =
+    loaded;
   if (err instanceof RemoteError || err instanceof CommandFailedError) {
     // The console's own GZ did not answer as a Triton headnode does.
     process.stderr.write(

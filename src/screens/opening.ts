@@ -10,6 +10,9 @@ export interface OpeningFacts {
   cols: number;
 }
 
+// Printable ASCII only, so a character is a column and erasing counts right; a
+// path's control characters (a newline, an ESC) never reach the terminal.
+const ascii = (text: string): string => text.replace(/[^\x20-\x7e]/g, '?');
 const cut = (line: string, cols: number): string => (line.length > cols - 1 ? line.slice(0, cols - 1) : line);
 
 /** Short lines (never wider than the terminal, so erasing them moves up exactly their count), ASCII only. */
@@ -26,7 +29,7 @@ export function openingLines(f: OpeningFacts): string[] {
   return [
     `triton-recover ${f.version}: opening ${what}...`,
     'Status follows. Nothing changes until you choose a job and confirm it.',
-  ].map((l) => cut(l, f.cols));
+  ].map((l) => cut(ascii(l), f.cols));
 }
 
 /** Moves back over the opening lines and erases them, so the first frame starts where they did. */

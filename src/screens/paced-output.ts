@@ -6,8 +6,8 @@
 import { EventEmitter } from 'node:events';
 
 // ink brackets each frame with DEC mode 2026 (synchronized output). A VT100 or
-// a serial console ignores it, and at 9600 baud its 16 bytes a frame are 16 ms
-// of line time each: dropped here, the only place output meets a slow line.
+// a serial console ignores it, and at 9600 baud the pair's 16 bytes are ~17 ms
+// of line time a frame: dropped here, the only place output meets a slow line.
 const SYNC_MARKERS = /\u001b\[\?2026[hl]/g;
 
 export interface PacedOptions {

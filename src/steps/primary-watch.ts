@@ -9,6 +9,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Host } from '../remote/host.js';
 import type { Signal } from '../state/detection.js';
 
+/** `ping HOST 1`: a dead host's probe takes this long. */
+const PING_TIMEOUT_MS = 1_000;
+
 export interface PrimaryWatchOptions {
   /** A slower look beyond the ping: the sign of life it got (a signal that says alive), or undefined. */
   deeper?: { probe: () => Promise<Signal | undefined>; everyMs: number };
@@ -20,7 +23,7 @@ export class PrimaryWatch {
   private answeredAt: Date | undefined;
   private seen: Signal | undefined;
   private stopped = false;
-  /** Waiters for a probe that begins after they asked: [first probe number that counts, resolve]. */
+  /** Waiters for a probe to complete: [first probe number that counts, resolve]. */
   private waiting: [number, () => void][] = [];
   private begun = 0;
   /** When the probe in flight (or the last one) began, and when the last completed one began. */
@@ -69,9 +72,11 @@ export class PrimaryWatch {
       const n = ++this.begun;
       const began = Date.now();
       this.lastBeganAt = began;
+      let looked = false;
       try {
         // illumos ping: `ping HOST TIMEOUT`; exit 0 = "HOST is alive".
-        const r = await this.host.run(['ping', this.ip, '1'], { timeoutMs: 5_000 });
+        const r = await this.host.run(['ping', this.ip, `${PING_TIMEOUT_MS / 1000}`], { timeoutMs: 5_000 });
+        looked = true;
         if (r.code === 0)
           this.answered({
             signal: 'ping',
@@ -84,8 +89,11 @@ export class PrimaryWatch {
         /* no answer is what we hope for */
       }
       this.probes++;
-      this.lastDoneBeganAt = began;
-      this.lastDurationMs = Date.now() - began;
+      // A ping that could not run (no answer from our own GZ) is no look at the primary.
+      if (looked) {
+        this.lastDoneBeganAt = began;
+        this.lastDurationMs = Date.now() - began;
+      }
       const ready = this.waiting.filter(([from]) => from <= n);
       this.waiting = this.waiting.filter(([from]) => from > n);
       for (const [, w] of ready) w();
@@ -112,16 +120,18 @@ export class PrimaryWatch {
    * when that is longer (its timeout paces the loop).
    */
   periodMs(): number {
-    return Math.max(this.gapMs, this.lastDurationMs);
+    // Capped at the ping's own timeout: a probe slowed by our GZ must not widen the window.
+    return Math.max(this.gapMs, Math.min(this.lastDurationMs, PING_TIMEOUT_MS));
   }
 
   /**
-   * Resolves once a completed probe began at most two probe periods ago (at
-   * once when the watch ended). The watch probes continuously, so a look that
-   * recent is usually there already and nothing waits; a change made then is
-   * blind to the primary for at most two periods and a ping (~3 s on a real
-   * headnode), where waiting for a probe begun after the call would cost a
-   * period and a half before every zone's start.
+   * Resolves once a probe that began at most two probe periods before this
+   * call has completed (at once when the watch ended, or when such a look is
+   * there already: the watch probes continuously, so usually nothing waits).
+   * A change made then is blind to the primary for at most two periods and a
+   * ping (~3 s on a real headnode: 1 s polls, 1 s ping timeout), where waiting
+   * for a probe begun after the call would cost a period and a half before
+   * every zone's start.
    */
   recent(): Promise<void> {
     if (this.stopped || this.answeredAt) return Promise.resolve();

@@ -101,7 +101,7 @@ export async function execPlan(
   const images = pendingSteps.flatMap((s) => s.actions.filter((a) => a.kind === 'install-image'));
   const stager = new ImageStager(images, async (a) => void (await runAction(a, 'images')));
   // The dead primary coming back mid-restore would put two of each zone on the network: probed
-  // continuously (a probe begins at most every poll); each zone's start waits for a look begun at most two periods before.
+  // continuously (a probe begins at most every poll); each zone's start waits for a look begun at most two periods before it asks.
   const watch = primaryIp ? new PrimaryWatch(o.dc.local, primaryIp, timing.pollMs, watchOptions) : undefined;
   const preparer = new ZonePreparer(steps, {
     run: (a, step, known, sink) => runAction(a, step.service, known, sink),

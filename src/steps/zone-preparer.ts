@@ -50,9 +50,19 @@ export interface PreparerDeps {
 class StepPreparation {
   private held: Held[] = [];
   private sink: PreparationSink | undefined;
+  /** Actions that began before the restore reached the step: their results say they ran ahead. */
+  private readonly begunAhead = new Set<string>();
+  /** A result of an action begun ahead, unless prepare found it done (nothing ran, ahead or not). */
+  private mark(a: PlanAction, r: ActionResult): ActionResult {
+    return this.begunAhead.has(a.id) && !r.skipped ? { ...r, ranAhead: true } : r;
+  }
   readonly events: Required<PreparationSink> = {
-    start: (a) => (this.sink ? this.sink.start?.(a) : this.held.push({ kind: 'start', a })),
-    end: (a, r) => (this.sink ? this.sink.end?.(a, r) : this.held.push({ kind: 'end', a, r })),
+    start: (a) => {
+      if (this.sink) return this.sink.start?.(a);
+      this.begunAhead.add(a.id);
+      this.held.push({ kind: 'start', a });
+    },
+    end: (a, r) => (this.sink ? this.sink.end?.(a, this.mark(a, r)) : this.held.push({ kind: 'end', a, r })),
     output: (a, out, err) =>
       this.sink ? this.sink.output?.(a, out, err) : this.held.push({ kind: 'output', a, out, err }),
   };
@@ -64,7 +74,7 @@ class StepPreparation {
   attach(sink: PreparationSink): Promise<Prepared> {
     for (const e of this.held) {
       if (e.kind === 'start') sink.start?.(e.a);
-      else if (e.kind === 'end') sink.end?.(e.a, { ...e.r, ranAhead: true });
+      else if (e.kind === 'end') sink.end?.(e.a, this.mark(e.a, e.r));
       else sink.output?.(e.a, e.out, e.err);
     }
     this.held = [];

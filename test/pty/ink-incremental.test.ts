@@ -56,6 +56,20 @@ describePty('ink incrementalRendering in a real pty (#910 patch)', () => {
     expect(await s.exit()).toBe(0);
   });
 
+  // A width table and the terminal may disagree (VS16 emoji, ambiguous widths):
+  // only a printable-ASCII line is trusted to cover the old one without an erase.
+  it('a line of characters whose width is in doubt is erased after, whatever a width table says', async () => {
+    const s = startPty({ entry: app, args: [], env: { FIXTURE_TICKS: '1', FIXTURE_TICK_MS: '20' } });
+    await s.waitFor('done');
+    s.press('w');
+    await s.waitFor((rows) => rows[0] === 'ab');
+    s.press('w');
+    await s.waitFor((rows) => rows[0]!.startsWith('\u26a0'));
+    expect(s.screen()[0]).not.toContain('b');
+    s.press('q');
+    expect(await s.exit()).toBe(0);
+  });
+
   // Also exercises the bench's measurePty. Patched or not, a tick rewrites one
   // line (~85 B here); a full repaint of this frame would be ~160 B.
   it('costs one line per change and nothing while idle', async () => {

@@ -19,3 +19,13 @@ it('never wider than the terminal, so each is one screen line', () => {
   }
   expect(eraseOpening(0)).toBe('');
 });
+
+it('a path with wide characters or control characters stays one ASCII line', () => {
+  const lines = openingLines({
+    version: '1',
+    dc: { kind: 'sim', file: '/drills/\u6771\u4eac\u30c7\u30fc\u30bf\u30bb\u30f3\u30bf\u30fc/\x1b[2Jx\ny.json' },
+    cols: 80,
+  });
+  expect(lines).toHaveLength(2);
+  for (const l of lines) expect(l).toMatch(/^[\x20-\x7e]*$/);
+});

@@ -1,5 +1,5 @@
 // The serial line's pacer: ink's synchronized-output markers never reach the
-// line (a VT100 ignores them; each costs 16 ms at 9600 baud), the frame does,
+// line (a VT100 ignores them; the pair costs ~17 ms a frame at 9600 baud), the frame does,
 // and no slice is larger than the line carries in a tick.
 import { EventEmitter } from 'node:events';
 import { expect, it } from 'vitest';

@@ -12,15 +12,24 @@ import type { Signal } from '../../src/state/detection.js';
 import { FakeHost } from '../support/fake-host.js';
 import { until } from '../support/sim-dc.js';
 
-/** A GZ whose `ping` takes durations[i] for the i-th probe (the last one repeats) and says dead unless alive. */
-function fakeGz(durations: number[], state = { alive: false }): Host & { pings: number } {
+/**
+ * A GZ whose `ping` takes durations[i] for the i-th probe (the last one repeats; 'throw' fails
+ * to run at once) and says dead unless alive; `ends` holds when each ping ended.
+ */
+function fakeGz(durations: (number | 'throw')[], state = { alive: false }): Host & { pings: number; ends: number[] } {
   const host = {
     name: 'headnode1',
     pings: 0,
+    ends: [] as number[],
     async run(): Promise<RunResult> {
       const ms = durations[Math.min(host.pings, durations.length - 1)]!;
       host.pings++;
+      if (ms === 'throw') {
+        host.ends.push(Date.now());
+        throw new Error('ping: cannot run');
+      }
       await sleep(ms);
+      host.ends.push(Date.now());
       return { code: state.alive ? 0 : 1, stdout: '', stderr: '', durationMs: ms };
     },
     async close(): Promise<void> {},
@@ -55,11 +64,20 @@ it('a look older than two periods is not enough: it waits for a probe begun rece
   const w = watch(gz, 20);
   await sleep(250);
   expect(gz.pings).toBe(2);
-  const asked = Date.now();
   await w.recent();
   // Not the hung probe (begun too long ago) but the one after it, begun after the call.
   expect(gz.pings).toBeGreaterThanOrEqual(3);
-  expect(Date.now() - asked).toBeGreaterThanOrEqual(150);
+  expect(gz.ends.length).toBeGreaterThanOrEqual(3);
+});
+
+it('a ping that could not run is no look: recent() waits for the next probe', async () => {
+  const gz = fakeGz(['throw']);
+  const w = watch(gz, 100);
+  await sleep(20);
+  expect(gz.pings).toBe(1);
+  await w.recent();
+  // Released by the next probe's end, a gap later; not at once on the failed one.
+  expect(gz.pings).toBe(2);
 });
 
 it('a primary that answers ends the watch: recent() and probed() resolve, returned() says when', async () => {

@@ -42,7 +42,7 @@ export function restoreEvents(dispatch: Dispatch, failedKey: (key: string) => vo
       dispatch({
         t: 'log',
         lines: [
-          `${r.ok ? (r.skipped ? 'skip' : 'ok  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : ''} ${(r.ms / 1000).toFixed(1)}s${r.ranAhead ? ' (ran ahead, while an earlier zone booted)' : ''}`,
+          `${r.ok ? (r.skipped ? 'skip' : 'ok  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : ''} ${(r.ms / 1000).toFixed(1)}s${r.ranAhead ? ' (prepared ahead)' : ''}`,
         ],
         level: r.ok ? 'detail' : 'error',
       }),

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { GlobalOptions } from '../open-dc.js';
 import { EXIT } from '../../state/exit-codes.js';
 import { openingLines } from '../../screens/opening.js';
+import { detectTerminal } from '../../screens/terminal.js';
 
 export async function consoleMode(cmd: Command): Promise<number> {
   const o = cmd.optsWithGlobals<GlobalOptions>();
@@ -37,7 +38,8 @@ export async function consoleMode(cmd: Command): Promise<number> {
           : o.sim
             ? { kind: 'sim', file: o.sim }
             : { kind: 'real', ...(o.restoreData ? { restoreDataDir: o.restoreData } : {}) },
-        cols: process.stdout.columns || 80,
+        // The width the console will assume (the tty's, else $COLUMNS, else 80).
+        cols: detectTerminal({}, process.env, process.stdout).cols,
       });
   if (opening.length > 0) process.stdout.write(`${opening.join('\n')}\n`);
   // Loading ink (~0.5 s) and opening the DC overlap: the first screen comes sooner.

@@ -24,7 +24,7 @@ export interface ActionResult {
   skipped: boolean;
   detail: string;
   ms: number;
-  /** It ran ahead of its zone's turn (zone-preparer.ts) and is shown now, when the restore reaches the zone. */
+  /** It began ahead of its zone's turn (zone-preparer.ts); shown when the restore reaches the zone. */
   ranAhead?: boolean;
 }
 
