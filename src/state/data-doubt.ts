@@ -1,9 +1,11 @@
 // Why a service's copy here would restore, but not as it was: stale (changes
 // since are lost), failed its last verification, or never (or not lately)
-// verified. These do not block a restore (most are warnings), but a service so
-// doubted is not "ready": the check report's services[].ready and the
-// readiness rows both ask here, from the problems the check already judged
-// (one home: the judging is in restore-data-problems.ts and verify-problems.ts). Pure.
+// verified. These do not block a restore, so the service stays "ready" (design
+// section 7: nothing blocks it; in a disaster every copy goes stale within
+// minutes, as the sync from the dead headnode fails). The readiness screen
+// marks it `yes*` and says why; the rows note it. Read from the problems the
+// check already judged (the judging is in restore-data-problems.ts and
+// verify-problems.ts). Pure.
 import type { Problem, ProblemCode } from './problem.js';
 
 const DOUBTS: Readonly<Partial<Record<ProblemCode, string>>> = {

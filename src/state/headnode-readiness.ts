@@ -7,6 +7,7 @@
 // one's restore-data. From here only that copy's presence and age can be seen
 // (LAYOUT, dc/synced.json), so the local entry is judged by that alone and says
 // so; `triton-recover check` on the other headnode judges images and streams.
+import { dataDoubts } from './data-doubt.js';
 import type { RestoreData } from './restore-data.js';
 import type { Strategy } from './admin-ips.js';
 import { blocksRestore, type Problem } from './problem.js';
@@ -19,7 +20,6 @@ import { dataTimeOf, paths, type Synced } from './restore-data-layout.js';
 import { serviceDataOf } from './restore-data-problems.js';
 import { delegatedDatasetName } from '../catalogue.js';
 import { verifiedOf } from './verified-age.js';
-import { dataDoubts } from './data-doubt.js';
 
 export interface ReadinessService {
   name: string;
@@ -43,7 +43,7 @@ export interface ReadinessService {
   /** A spare admin IP for it (`new` strategy); null when none is needed or judged. */
   spareAdminIp: boolean | null;
   ready: boolean;
-  /** What keeps it from being ready (a stale or unverified copy too); for a ready row, what to know (not re-created). */
+  /** What keeps it from being ready; for a ready row, what to know (not re-created, stale copy). */
   why?: string;
 }
 
@@ -197,9 +197,9 @@ function row(
   ];
   const blocked = [...blockers, ...ownCodes];
   if (blocked.length > 0) reasons.push(`blocked by ${blocked.join(', ')} (see the problems)`);
-  // Restorable, but not as it was (stale, failed or missing verification): not ready either (data-doubt.ts).
-  reasons.push(...dataDoubts(input.problems, inst.service));
 
+  // Restorable, but not as it was: its verification failed or is missing (staleness is noted below).
+  notes.push(...dataDoubts(input.problems, inst.service).filter((d) => !d.includes('RESTORE_DATA_STALE')));
   if (sd?.synced && !sd.synced.ok)
     notes.push(`the last sync of its restore-data failed (${sd.synced.error ?? 'no error text'})`);
   else if (age !== null && isStale(age, input.maxAgeMinutes))

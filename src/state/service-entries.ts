@@ -3,7 +3,6 @@
 import { spec } from '../catalogue.js';
 import type { RestoreData } from './restore-data.js';
 import { verifiedOf } from './verified-age.js';
-import { dataDoubts } from './data-doubt.js';
 import type { AtRisk } from './at-risk.js';
 import { type ServiceEntry } from './check-report.js';
 import { blocksRestore, type Problem } from './problem.js';
@@ -29,8 +28,7 @@ export interface ServiceEntriesInput {
  * Every service of the inventory, plus those SAPI lists with no restore-data.
  * `ready`: nothing blocks restoring it: no critical problem about it, none
  * about the whole DC or the clusters under it, and (for restored services)
- * restore-data whole with images and dataset streams, neither stale nor
- * failed or missing its verification. Survivor clusters are
+ * restore-data whole with images and dataset streams. Survivor clusters are
  * never restored: for them `ready` means no critical problem.
  */
 export function serviceEntries(input: ServiceEntriesInput): ServiceEntry[] {
@@ -67,8 +65,7 @@ export function serviceEntries(input: ServiceEntriesInput): ServiceEntry[] {
       name,
       onDeadHeadnode: insts.some((i) => i.serverUuid !== undefined && atRisk.dead.has(i.serverUuid)),
       restoreData,
-      // A stale, failed or unverified copy would restore, but not as it was: not ready (data-doubt.ts).
-      ready: !own && !blockedGlobally && (role !== 'restore' || (dataWhole && dataDoubts(problems, name).length === 0)),
+      ready: !own && !blockedGlobally && (role !== 'restore' || dataWhole),
     };
   });
 }

@@ -139,27 +139,20 @@ function promtoolTests(rulesFile: string): object {
     evaluation_interval: '1m',
     tests: [
       {
-        name: 'readiness day (reference scenario, every headnode alive): cmon restore-data 26 h old (stale, and headnode0 not restorable as it runs), nothing else',
+        name: 'readiness day (reference scenario, every headnode alive): cmon restore-data 26 h old, nothing else',
         interval: '1m',
         input_series: [...readiness, mtime(true), mtime(false, '/var/lib/node_exporter/textfile_collector/other.prom')],
         alert_rule_test: [
           // `for: 10m`: not yet after 5 minutes.
           { eval_time: '5m', alertname: 'TritonRecoverRestoreDataStale', exp_alerts: [] },
-          { eval_time: '5m', alertname: 'TritonRecoverHeadnodeNotRestorable', exp_alerts: [] },
           {
             eval_time: '15m',
             alertname: 'TritonRecoverRestoreDataStale',
             exp_alerts: [alert('TritonRecoverRestoreDataStale', { headnode: 'headnode1', service: 'cmon' })],
           },
-          // cmon0 would come back from a 26 h old copy: headnode0 is not restorable as it runs (`for: 15m`).
-          {
-            eval_time: '20m',
-            alertname: 'TritonRecoverHeadnodeNotRestorable',
-            exp_alerts: [alert('TritonRecoverHeadnodeNotRestorable', { headnode: 'headnode0' })],
-          },
-          ...silentBut('20m', ['TritonRecoverRestoreDataStale', 'TritonRecoverHeadnodeNotRestorable']),
-          // cmon's verification is as old as its copy: RESTORE_DATA_STALE says it, not a verification alert.
-          ...silentBut('50m', ['TritonRecoverRestoreDataStale', 'TritonRecoverHeadnodeNotRestorable']),
+          ...silentBut('15m', ['TritonRecoverRestoreDataStale']),
+          // cmon's verification is as old as its copy: RESTORE_DATA_STALE says it, not a second alert.
+          ...silentBut('50m', ['TritonRecoverRestoreDataStale']),
         ],
       },
       {
@@ -167,7 +160,7 @@ function promtoolTests(rulesFile: string): object {
         interval: '1m',
         input_series: [...seriesOf(outputs['maxAge']!), mtime(true)],
         alert_rule_test: [
-          ...silentBut('30m', ['TritonRecoverRestoreDataUnverified', 'TritonRecoverHeadnodeNotRestorable']),
+          ...silentBut('30m', ['TritonRecoverRestoreDataUnverified']),
           // Not stale by that age, but its last verification (as old as the copy) is past the 26 h default.
           {
             eval_time: '30m',
@@ -268,11 +261,7 @@ function promtoolTests(rulesFile: string): object {
               alert('TritonRecoverRestoreDataUnverified', { code: 'RESTORE_DATA_CORRUPT', severity: 'warning' }),
             ],
           },
-          ...silentBut('20m', [
-            'TritonRecoverRestoreDataStale',
-            'TritonRecoverRestoreDataUnverified',
-            'TritonRecoverHeadnodeNotRestorable',
-          ]),
+          ...silentBut('20m', ['TritonRecoverRestoreDataStale', 'TritonRecoverRestoreDataUnverified']),
         ],
       },
       {

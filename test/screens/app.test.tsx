@@ -213,7 +213,7 @@ describe('console screens', () => {
     const { frame, press } = await setup();
     await press('3');
     expect(frame()).toContain('READINESS');
-    expect(frame()).toMatch(/cmon\s+yes\s+yes\s+26\.0 h/);
+    expect(frame()).toMatch(/cmon\s+yes\*\s+yes\s+26\.0 h/);
     expect(frame()).toMatch(/-- lines 1-\d+ of \d+/);
   });
 

@@ -4,7 +4,8 @@ import type { CnBootEntry, ServiceEntry } from '../../state/check-report.js';
 import type { ConsoleState } from '../../state/console/index.js';
 import type { HeadnodeReadiness } from '../../state/headnode-readiness.js';
 import { blank, hardWrap, L, wrap, type Line, type ViewCtx } from './line.js';
-import { problemLines } from '../../state/problem.js';
+import { problemLines, type Problem } from '../../state/problem.js';
+import { dataDoubts } from '../../state/data-doubt.js';
 
 /** Lines of this screen stay within 79 columns, whatever the terminal's width. */
 const MAX_COLS = 79;
@@ -37,9 +38,9 @@ export function inspectView(s: ConsoleState, c: ViewCtx): Line[] {
   ))
     out.push(L(w));
   out.push(blank);
-  if (r.mode === 'disaster') out.push(...serviceTable(r.services), blank);
+  if (r.mode === 'disaster') out.push(...serviceTable(r.services, r.problems, width), blank);
   for (const h of r.readiness ?? []) {
-    if (r.mode === 'readiness') out.push(...headnodeBlock(h, width), blank);
+    if (r.mode === 'readiness') out.push(...headnodeBlock(h, width, r.problems), blank);
     else out.push(verdictLine(h, r.headnodes.find((x) => x.uuid === h.uuid)?.state ?? 'alive'));
   }
   if (r.mode === 'disaster' && (r.readiness ?? []).length > 0) out.push(blank);
@@ -68,7 +69,16 @@ function verdictLine(h: HeadnodeReadiness, state: string): Line {
   ];
 }
 
-function headnodeBlock(h: HeadnodeReadiness, width: number): Line[] {
+/**
+ * READY: NO when something blocks the restore; yes* when it restores, but not
+ * as it was (a stale, unverified or failed-verification copy: data-doubt.ts).
+ */
+function readyCell(ready: boolean, doubted: boolean, pad: number): Line[number] {
+  if (!ready) return { text: 'NO'.padEnd(pad), tone: 'fail' };
+  return doubted ? { text: 'yes*'.padEnd(pad), tone: 'warn' } : { text: 'yes'.padEnd(pad), tone: 'ok' };
+}
+
+function headnodeBlock(h: HeadnodeReadiness, width: number, problems: readonly Problem[]): Line[] {
   const out: Line[] = [
     [
       { text: `${h.hostname}${h.local ? ' (this one)' : ''}: restorable ${restorableFrom(h)}: ` },
@@ -88,7 +98,7 @@ function headnodeBlock(h: HeadnodeReadiness, width: number): Line[] {
     const d = svc.restoreData;
     out.push([
       { text: name },
-      { text: (svc.ready ? 'yes' : 'NO').padEnd(5), tone: svc.ready ? 'ok' : 'fail' },
+      readyCell(svc.ready, dataDoubts(problems, svc.name).length > 0, 5),
       {
         text: ` ${yesNo(d.present).padEnd(4)} ${ageText(d.ageSeconds).padEnd(7)} ${verifiedText(d).padEnd(8)} ${yesNo(d.image).padEnd(5)} ${yesNo(d.dataset).padEnd(7)} ${svc.alias}`,
       },
@@ -117,17 +127,23 @@ function computeNodeLines(cns: readonly CnBootEntry[], width: number): Line[] {
 }
 
 /** Disaster mode: every service with what restore-data holds for it. */
-function serviceTable(services: readonly ServiceEntry[]): Line[] {
+function serviceTable(services: readonly ServiceEntry[], problems: readonly Problem[], width: number): Line[] {
   const out: Line[] = [L('SERVICE      READY  DATA  AGE        VERIFIED IMAGE  DATASET', 'dim')];
+  const doubted: string[] = [];
   for (const svc of services) {
+    const doubts = dataDoubts(problems, svc.name);
+    if (svc.ready && doubts.length > 0) doubted.push(`${svc.name}: ${doubts.join(', ')}`);
     const ds = svc.restoreData.dataset === null ? 'n/a' : svc.restoreData.dataset ? 'yes' : 'NO';
     out.push([
       { text: `${svc.name.padEnd(12)} ` },
-      { text: (svc.ready ? 'yes' : 'NO').padEnd(6), tone: svc.ready ? 'ok' : 'fail' },
+      readyCell(svc.ready, doubts.length > 0, 6),
       {
         text: ` ${(svc.restoreData.present ? 'yes' : 'NO').padEnd(5)} ${ageText(svc.restoreData.ageSeconds).padEnd(10)} ${verifiedText(svc.restoreData).padEnd(8)} ${(svc.restoreData.image ? 'yes' : 'NO').padEnd(6)} ${ds}`,
       },
     ]);
   }
+  if (doubted.length > 0)
+    for (const w of fitWrap(`* restores, but not as it was: ${doubted.join('; ')}`, width, '  '))
+      out.push(L(w, 'warn'));
   return out;
 }
