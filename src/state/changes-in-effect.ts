@@ -104,7 +104,28 @@ export function changesInEffect(f: ChangeFacts): ChangeInEffect[] {
     restore: f.restore.map((s) => notLive(s, f.live)),
     convert: f.convert.map((s) => notLive(s, f.live)),
   };
-  return [...restoreChanges(g, accepted), ...convertChanges(g, accepted), ...lockChanges(g, accepted)];
+  return uniqueWords([...restoreChanges(g, accepted), ...convertChanges(g, accepted), ...lockChanges(g, accepted)]);
+}
+
+/**
+ * One word names one change: a later one with a word already taken (the same
+ * alias in a set-aside journal, say) gets "-2", "-3", ... The order is the
+ * journals', so the words stay the same from one start to the next.
+ */
+function uniqueWords(changes: ChangeInEffect[]): ChangeInEffect[] {
+  const taken = new Set(changes.map((c) => c.word));
+  const seen = new Set<string>();
+  return changes.map((c) => {
+    if (!seen.has(c.word)) {
+      seen.add(c.word);
+      return c;
+    }
+    let n = 2;
+    while (taken.has(`${c.word}-${n}`)) n++;
+    const word = `${c.word}-${n}`;
+    taken.add(word);
+    return { ...c, word };
+  });
 }
 
 /** A journal without the actions of the run under way now (it is not left half-done: it is doing it). */
@@ -118,84 +139,118 @@ function notLive(s: JournalSource, live: ChangeFacts['live']): JournalSource {
   return { ...s, parsed: { ...s.parsed, entries } };
 }
 
+/** A zone's UUID in a journaled action: its argv (vmadm, zfs recv) or the SAPI record's body. */
+const HttpBodyUuid = z.object({ body: z.object({ uuid: z.string() }) });
+function uuidIn(e: Of<'start'>): string | undefined {
+  const body = HttpBodyUuid.safeParse(e.http);
+  return (
+    e.argv?.find((a) => /^[0-9a-f-]{36}$/.test(a)) ??
+    e.argv?.at(-1)?.match(/[0-9a-f-]{36}/)?.[0] ??
+    (body.success ? body.data.body.uuid : undefined)
+  );
+}
+
+/** "service/alias" of an action id ("assets/assets0/create-vm"). */
+const keyOf = (id: string): string => id.split('/').slice(0, 2).join('/');
+
+/** The last zone-changing action begun on one zone, and the journal that names it. */
+interface ZoneLast {
+  start: Started;
+  key: string;
+  uuid: string;
+}
+
 function restoreChanges(f: ChangeFacts, accepted: Map<string, string>): ChangeInEffect[] {
   const starts: Started[] = [];
+  // By journal: an action id or a close of one journal says nothing of another's.
   const ends = new Map<string, Of<'end'>>();
-  const steps = new Map<string, Of<'service'>>();
-  const closes: string[] = [];
-  const names = new Map<string, { alias: string; uuid: string }>();
+  const closes = new Map<string, string[]>();
   const summaries = new Map<string, string>();
+  // A zone is its UUID, taken from the same journal's plan or actions: a `new` run set
+  // aside and run again gives the same alias another UUID, and the first zone stays.
+  const lastOf = new Map<string, ZoneLast>();
+  const steps = new Map<string, Of<'service'>>();
   let command = 'triton-recover restore';
-  for (const s of f.restore)
-    for (const e of s.parsed.entries) {
-      if (e.t === 'start') starts.push({ ...e, path: s.path });
-      else if (e.t === 'end') ends.set(e.id, e);
-      else if (e.t === 'service') steps.set(e.service, e);
-      else if (e.t === 'close') closes.push(e.ts);
-      else if (e.t === 'run') command = e.command;
-      else if (e.t === 'plan') {
+  const at = (path: string, id: string): string => `${path}\0${id}`;
+  for (const s of f.restore) {
+    const names = new Map<string, string>();
+    for (const e of s.parsed.entries)
+      if (e.t === 'plan') {
         const p = RestorePlanView.safeParse(e.plan);
         if (p.success) {
-          for (const st of p.data.steps) names.set(`${st.service}/${st.alias}`, { alias: st.alias, uuid: st.uuid });
-          for (const a of p.data.reconcile) summaries.set(a.id, a.summary);
+          for (const st of p.data.steps) names.set(`${st.service}/${st.alias}`, st.uuid);
+          for (const a of p.data.reconcile) summaries.set(at(s.path, a.id), a.summary);
         }
       }
+    for (const e of s.parsed.entries) {
+      if (e.t !== 'start' || !ZONE_KINDS.has(e.kind)) continue;
+      const key = keyOf(e.id);
+      const uuid = uuidIn(e);
+      if (!names.has(key) && uuid) names.set(key, uuid);
     }
-  const closedAfter = (ts: string): boolean => closes.some((c) => c >= ts);
+    const zoneOf = (key: string): string => names.get(key) ?? `${s.path}#${key}`;
+    for (const e of s.parsed.entries) {
+      if (e.t === 'start') {
+        const st = { ...e, path: s.path };
+        starts.push(st);
+        if (ZONE_KINDS.has(e.kind)) {
+          const key = keyOf(e.id);
+          lastOf.set(zoneOf(key), { start: st, key, uuid: names.get(key) ?? '' });
+        }
+      } else if (e.t === 'end') ends.set(at(s.path, e.id), e);
+      else if (e.t === 'service') steps.set(zoneOf(e.service), e);
+      else if (e.t === 'close') closes.set(s.path, [...(closes.get(s.path) ?? []), e.ts]);
+      else if (e.t === 'run') command = e.command;
+    }
+  }
+  const closedAfter = (e: Started): boolean => (closes.get(e.path) ?? []).some((c) => c >= e.ts);
+  const endOf = (e: Started): Of<'end'> | undefined => ends.get(at(e.path, e.id));
   const out: ChangeInEffect[] = [];
 
-  // Zones: the last zone-changing action begun on each.
-  const lastOf = new Map<string, Started>();
-  const uuidOf = new Map<string, string>();
-  for (const e of starts) {
-    if (!ZONE_KINDS.has(e.kind)) continue;
-    const key = e.id.split('/').slice(0, 2).join('/');
-    lastOf.set(key, e);
-    const fromArgv = e.argv?.find((a) => /^[0-9a-f-]{36}$/.test(a)) ?? e.argv?.at(-1)?.match(/[0-9a-f-]{36}/)?.[0];
-    if (fromArgv) uuidOf.set(key, fromArgv);
-  }
-  for (const [key, last] of lastOf) {
-    const step = steps.get(key);
+  for (const [zk, { start: last, key, uuid }] of lastOf) {
+    const step = steps.get(zk);
     // Finished by its run: the zone was seen healthy after the last thing done to it.
     if (step && step.status === 'done' && step.ts >= last.ts) continue;
-    const id = `zone:${key}`;
+    const id = `zone:${key}${uuid ? `:${uuid}` : ''}`;
     if (acceptedSince(accepted, id, last.ts)) continue;
-    const named = names.get(key);
-    const alias = named?.alias ?? key.split('/')[1] ?? key;
-    const uuid = named?.uuid ?? uuidOf.get(key) ?? '';
-    // Undone: its host says it is not there (deleted by hand, or never created).
-    if (uuid && f.zones?.get(uuid) === 'absent') continue;
-    const end = ends.get(last.id);
+    const alias = key.split('/')[1] ?? key;
+    const absent = uuid !== '' && f.zones?.get(uuid) === 'absent';
+    const sapi = last.kind === 'sapi-instance';
+    // Undone: its host says it is not there (deleted by hand, or never created),
+    // unless the last thing done was its SAPI record, which stays without the zone.
+    if (absent && !sapi) continue;
+    const end = endOf(last);
     const ended = end && end.ts >= last.ts ? end : undefined;
+    const state = zoneState(last.kind, ended, step && step.ts >= last.ts ? step : undefined);
     out.push({
       id,
       kind: 'zone',
       host: last.host,
-      what: `${alias}${uuid ? ` (${uuid})` : ''} ${zoneState(last.kind, ended, step && step.ts >= last.ts ? step : undefined)}`,
+      what: `${alias}${uuid ? ` (${uuid})` : ''} ${state}${absent ? ` (vmadm get on ${last.host}: no such zone)` : ''}`,
       zone: { service: key.split('/')[0] ?? key, alias, uuid },
       action: last.id,
       since: ended?.ts ?? last.ts,
       run: last.run,
       journal: last.path,
       finish: `${command}   (resumes: what is done is not repeated)`,
-      ...(uuid ? { undo: `on ${last.host}: vmadm delete ${uuid}` } : {}),
+      ...zoneUndo(last, uuid, absent),
       word: alias,
     });
   }
 
-  // Reconcile: each release of a record, and the rest as one; in effect until the run closes.
+  // Reconcile: each release of a record, and the rest as one; in effect until its own run closes.
   const rest: Started[] = [];
   for (const e of starts) {
-    if (!e.id.startsWith('reconcile/') || closedAfter(e.ts)) continue;
+    if (!e.id.startsWith('reconcile/') || closedAfter(e)) continue;
     if (e.kind !== 'release-nic' && e.kind !== 'delete-server') {
       rest.push(e);
       continue;
     }
     const id = `reconcile:${e.id}`;
     if (acceptedSince(accepted, id, e.ts) || out.some((c) => c.id === id)) continue;
-    const end = ends.get(e.id);
+    const end = endOf(e);
     const done = end && end.ts >= e.ts ? (end.ok ? 'done' : `failed: ${end.detail}`) : 'begun, its end not journaled';
-    const summary = summaries.get(e.id) ?? e.id;
+    const summary = summaries.get(at(e.path, e.id)) ?? e.id;
     const nic = e.kind === 'release-nic';
     out.push({
       id,
@@ -212,7 +267,7 @@ function restoreChanges(f: ChangeFacts, accepted: Map<string, string>): ChangeIn
   }
   const last = rest.at(-1);
   if (last && !acceptedSince(accepted, 'reconcile', last.ts)) {
-    const done = new Set(rest.filter((e) => ends.get(e.id)?.ok).map((e) => e.id)).size;
+    const done = new Set(rest.filter((e) => endOf(e)?.ok).map((e) => e.id)).size;
     out.push({
       id: 'reconcile',
       kind: 'reconcile',
@@ -227,6 +282,26 @@ function restoreChanges(f: ChangeFacts, accepted: Map<string, string>): ChangeIn
     });
   }
   return out;
+}
+
+const HttpUrl = z.object({ url: z.string() });
+
+/**
+ * How to undo a zone's change. A SAPI instance record is removed with a DELETE
+ * of it (in full mode SAPI deletes its zone too: TritonDataCenter/sdc-sapi
+ * docs/index.md, DeleteInstance); the zone alone with vmadm delete.
+ */
+function zoneUndo(last: Started, uuid: string, absent: boolean): { undo?: string } {
+  if (!uuid) return {};
+  const vmadm = `on ${last.host}: vmadm delete ${uuid}`;
+  if (last.kind !== 'sapi-instance') return { undo: vmadm };
+  const u = HttpUrl.safeParse(last.http);
+  const record = u.success
+    ? `on ${last.host}: curl -sS -X DELETE ${u.data.url}/${uuid}`
+    : `on ${last.host}: sdc-sapi /instances/${uuid} -X DELETE`;
+  return {
+    undo: absent ? `delete its SAPI instance record: ${record}` : `${vmadm}, then its SAPI instance record: ${record}`,
+  };
 }
 
 function zoneState(kind: string, end: Of<'end'> | undefined, step: Of<'service'> | undefined): string {

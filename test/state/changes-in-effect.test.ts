@@ -15,6 +15,8 @@ const RUN = 'run-1';
 const UUID = '1aec4f59-36a6-5a00-ad08-b36157eb094d';
 const UUID2 = '67be4635-bfdb-527a-8b91-44daa9249090';
 const COMMAND = 'triton-recover restore --yes --fenced headnode0';
+const ZA = `zone:assets/assets0:${UUID}`;
+const ZS = `zone:sapi/sapi0:${UUID2}`;
 
 let clock = 0;
 const ts = (): string => new Date(Date.UTC(2026, 11, 2, 10, 0, 0, clock++)).toISOString();
@@ -29,11 +31,11 @@ const run = (run = RUN, pid = 100): Line => ({
   pid,
   job: 'restore',
 });
-const plan = (): Line => ({
+const plan = (assets = UUID): Line => ({
   t: 'plan',
   plan: {
     steps: [
-      { service: 'assets', alias: 'assets0', uuid: UUID },
+      { service: 'assets', alias: 'assets0', uuid: assets },
       { service: 'sapi', alias: 'sapi0', uuid: UUID2 },
     ],
     reconcile: [
@@ -81,7 +83,7 @@ describe('changes still in effect', () => {
     const [c, ...rest] = changesInEffect(facts(created));
     expect(rest).toEqual([]);
     expect(c).toMatchObject({
-      id: 'zone:assets/assets0',
+      id: ZA,
       kind: 'zone',
       host: 'headnode1',
       zone: { service: 'assets', alias: 'assets0', uuid: UUID },
@@ -124,15 +126,15 @@ describe('changes still in effect', () => {
   });
 
   it('drops a zone accepted after its last change, lists it again when a later run changes it', () => {
-    expect(changesInEffect(facts([...created, accept('zone:assets/assets0')]))).toEqual([]);
-    const again = [...created, accept('zone:assets/assets0'), start('assets/assets0/start-vm', 'start-vm')];
+    expect(changesInEffect(facts([...created, accept(ZA)]))).toEqual([]);
+    const again = [...created, accept(ZA), start('assets/assets0/start-vm', 'start-vm')];
     const [c] = changesInEffect(facts(again));
     expect(c!.what).toContain('started, not yet seen healthy');
   });
 
   it('an acceptance in a later journal counts for a change of a set-aside one', () => {
     const f: ChangeFacts = {
-      restore: [journal(created, '/j/journal-old.jsonl'), journal([accept('zone:assets/assets0')])],
+      restore: [journal(created, '/j/journal-old.jsonl'), journal([accept(ZA)])],
       convert: [],
       leftLocks: [],
     };
@@ -141,11 +143,76 @@ describe('changes still in effect', () => {
 
   it('a later run finishing the zone closes what an earlier, set-aside journal left', () => {
     const f: ChangeFacts = {
-      restore: [journal(created, '/j/journal-old.jsonl'), journal([run('run-2'), done('assets/assets0')])],
+      restore: [journal(created, '/j/journal-old.jsonl'), journal([run('run-2'), plan(), done('assets/assets0')])],
       convert: [],
       leftLocks: [],
     };
     expect(changesInEffect(f)).toEqual([]);
+  });
+
+  it('a zone of a set-aside `new` run stays listed, by its own UUID, when the next run makes the same alias anew', () => {
+    const B = '0b5e9a4e-8d0c-4b1e-9d6f-0f6f2b1f7c11';
+    const old = journal(created, '/j/journal-old.jsonl');
+    const again = [run('run-2'), plan(B), start('assets/assets0/create-vm', 'create-vm', 'run-2')];
+    // The new run finished B: A, abandoned, is still there.
+    const finished = { restore: [old, journal([...again, done('assets/assets0')])], convert: [], leftLocks: [] };
+    const zones = new Map<string, 'present' | 'absent'>([[UUID, 'present']]);
+    const [a, ...rest] = changesInEffect({ ...finished, zones });
+    expect(rest).toEqual([]);
+    expect(a).toMatchObject({ id: ZA, zone: { uuid: UUID }, journal: '/j/journal-old.jsonl', word: 'assets0' });
+    // B gone says nothing of A.
+    const bGone = new Map<string, 'present' | 'absent'>([[B, 'absent']]);
+    expect(changesInEffect({ ...finished, zones: bGone }).map((c) => c.zone?.uuid)).toEqual([UUID]);
+    // Both left: two changes, two words.
+    const both = changesInEffect({ restore: [old, journal(again)], convert: [], leftLocks: [] });
+    expect(both.map((c) => [c.zone?.uuid, c.word])).toEqual([
+      [UUID, 'assets0'],
+      [B, 'assets0-2'],
+    ]);
+  });
+
+  it('a release begun in a set-aside journal stays listed when another journal closes', () => {
+    const nic = 'reconcile/headnode0/release-nic/0c:bd:b7:27:b3:a0';
+    const f: ChangeFacts = {
+      restore: [
+        journal([run(), plan(), start(nic, 'release-nic')], '/j/journal-old.jsonl'),
+        journal([run('run-2'), plan(), close()]),
+      ],
+      convert: [],
+      leftLocks: [],
+    };
+    const [c, ...rest] = changesInEffect(f);
+    expect(rest).toEqual([]);
+    expect(c).toMatchObject({ kind: 'napi-release', journal: '/j/journal-old.jsonl' });
+    expect(c!.what).toContain('begun, its end not journaled');
+  });
+
+  it('a SAPI instance record made before its zone stays listed when the zone is absent, with the DELETE of it', () => {
+    const url = 'http://10.99.99.30/instances';
+    const record: Line = {
+      ...start('assets/assets0/sapi-instance', 'sapi-instance'),
+      http: { method: 'POST', url, body: { service_uuid: 's', uuid: UUID, params: {} } },
+    };
+    const lines = [run(), plan(), record, end('assets/assets0/sapi-instance')];
+    const [c, ...rest] = changesInEffect(facts(lines, { zones: new Map([[UUID, 'absent']]) }));
+    expect(rest).toEqual([]);
+    expect(c!.what).toContain('its SAPI instance record created, the zone not yet');
+    expect(c!.what).toContain('vmadm get on headnode1: no such zone');
+    expect(c!.undo).toBe(`delete its SAPI instance record: on headnode1: curl -sS -X DELETE ${url}/${UUID}`);
+    expect(c!.finish).toContain(COMMAND);
+    // Its UUID is read from the record when the plan does not name it.
+    const [noPlan] = changesInEffect(facts([run(), record], { zones: new Map([[UUID, 'present']]) }));
+    expect(noPlan!.zone?.uuid).toBe(UUID);
+    expect(noPlan!.undo).toContain(`vmadm delete ${UUID}, then its SAPI instance record`);
+  });
+
+  it('the same zone (its UUID) in two journals is one change', () => {
+    const f: ChangeFacts = {
+      restore: [journal(created, '/j/journal-a.jsonl'), journal(created, '/j/journal-b.jsonl')],
+      convert: [],
+      leftLocks: [],
+    };
+    expect(changesInEffect(f).map((c) => c.word)).toEqual(['assets0']);
   });
 
   it('leaves out the actions of the run under way now (the lock holder alive), not those a killed run left', () => {
@@ -155,10 +222,10 @@ describe('changes still in effect', () => {
       start('sapi/sapi0/create-vm', 'create-vm', 'run-2'),
       end('sapi/sapi0/create-vm', true, 'run-2'),
     ];
-    expect(changesInEffect(facts(lines)).map((c) => c.id)).toEqual(['zone:assets/assets0', 'zone:sapi/sapi0']);
+    expect(changesInEffect(facts(lines)).map((c) => c.id)).toEqual([ZA, ZS]);
     // The run entry says host hn1, pid 200: that process holds the lock now.
     const live = changesInEffect(facts(lines, { live: { host: 'hn1', pid: 200 } }));
-    expect(live.map((c) => c.id)).toEqual(['zone:assets/assets0']);
+    expect(live.map((c) => c.id)).toEqual([ZA]);
   });
 
   it('lists a NAPI record released by an unfinished reconcile until the run closes', () => {

@@ -57,8 +57,9 @@ describe('changes still in effect, asked of the DC', () => {
     createdZone(dir, there, 'journal-2026-12-01T00-00-00-000Z.jsonl');
     const [old] = await readChanges(t.sim, { journalDir: dir, headnodes: HEADNODES, timeoutMs: 2_000 });
     expect(old).toMatchObject({ word: 'x0', journal: join(dir, 'journal-2026-12-01T00-00-00-000Z.jsonl') });
-    // ...until the current journal's run finishes it.
+    // ...until the current journal's run finishes it (the same zone: its plan names the same UUID).
     const now = new Journal(dir, 'run-2');
+    now.append({ t: 'plan', plan: { steps: [{ service: 'x', alias: 'x0', uuid: there }], reconcile: [] } });
     now.append({ t: 'service', service: 'x/x0', status: 'done', detail: 'healthy' });
     now.close();
     expect(await readChanges(t.sim, { journalDir: dir, headnodes: HEADNODES, timeoutMs: 2_000 })).toEqual([]);

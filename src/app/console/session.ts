@@ -18,6 +18,7 @@ import { convertJournalDir, runConvert, type ConvertAnswer } from '../../steps/c
 import { bundleAfterRun } from '../../steps/incident/bundle.js';
 import { EXIT } from '../../state/exit-codes.js';
 import { acceptChange } from '../../steps/changes-in-effect.js';
+import { acceptCommand } from '../../state/changes-in-effect.js';
 import { operatorName } from '../../steps/procedure/job-journal.js';
 import { convertCheckedEvent, convertEvents, convertOutcomeEvents, convertStepPrompt } from './convert-events.js';
 import { restoreEvents, restoreOutcomeEvent } from './restore-events.js';
@@ -144,12 +145,28 @@ export class ConsoleSession {
     }
   }
 
-  /** The change whose word was typed is accepted in its journal; home is checked again. */
+  /**
+   * The change whose word was typed is accepted in its journal; home is checked
+   * again. What went wrong is said on home too (a notice), never only in a log.
+   */
   private async accept(word: string): Promise<void> {
     const c = this.chk?.report.changesInEffect?.find((x) => x.word === word);
-    if (!c) return;
-    const where = acceptChange(this.o.journalDir, c, operatorName());
-    this.dispatch({ t: 'notice', text: `accepted as it is: ${c.what} (on ${c.host}); journaled in ${where}` });
+    if (!c) {
+      this.dispatch({
+        t: 'notice',
+        text: `nothing was accepted: no change still in effect is called "${word}" now (finished or accepted since the list was read); the list below is read again`,
+      });
+      return this.check();
+    }
+    try {
+      const where = acceptChange(this.o.journalDir, c, operatorName());
+      this.dispatch({ t: 'notice', text: `accepted as it is: ${c.what} (on ${c.host}); journaled in ${where}` });
+    } catch (err) {
+      this.dispatch({
+        t: 'notice',
+        text: `nothing was accepted: could not write the acceptance of "${word}" to ${c.journal ?? this.o.journalDir}: ${err instanceof Error ? err.message : String(err)}; check that file (its directory, disk space, permissions), then accept it again: ${acceptCommand(c)}`,
+      });
+    }
     await this.check();
   }
 

@@ -111,6 +111,7 @@ export function homeView(s: ConsoleState, c: ViewCtx): Line[] {
     ]);
   });
   out.push(...changesList(s.check?.changesInEffect ?? [], c.width));
-  if (s.notice) out.push(blank, L(s.notice, 'warn'));
+  // Wrapped, not cut: a notice says what failed and what to do, to its end.
+  if (s.notice) out.push(blank, ...wrap(s.notice, c.width - 1, '  ').map((l) => L(l, 'warn')));
   return out;
 }
