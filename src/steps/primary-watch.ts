@@ -11,6 +11,8 @@ import type { Signal } from '../state/detection.js';
 
 /** `ping HOST 1`: a dead host's probe takes this long. */
 const PING_TIMEOUT_MS = 1_000;
+/** Pings in a row that could not run before the watch says it is blind (and the restore stops). */
+const BLIND_AFTER = 3;
 
 export interface PrimaryWatchOptions {
   /** A slower look beyond the ping: the sign of life it got (a signal that says alive), or undefined. */
@@ -22,6 +24,8 @@ export interface PrimaryWatchOptions {
 export class PrimaryWatch {
   private answeredAt: Date | undefined;
   private seen: Signal | undefined;
+  /** Why the watch cannot see the primary: its ping could not run several times in a row. */
+  private blindWhy: string | undefined;
   private stopped = false;
   /** Waiters for a probe to complete: [first probe number that counts, resolve]. */
   private waiting: [number, () => void][] = [];
@@ -68,11 +72,13 @@ export class PrimaryWatch {
   }
 
   private async run(): Promise<void> {
+    let failures = 0;
     while (!this.stopped && !this.answeredAt) {
       const n = ++this.begun;
       const began = Date.now();
       this.lastBeganAt = began;
       let looked = false;
+      let error = '';
       try {
         // illumos ping: `ping HOST TIMEOUT`; exit 0 = "HOST is alive".
         const r = await this.host.run(['ping', this.ip, `${PING_TIMEOUT_MS / 1000}`], { timeoutMs: 5_000 });
@@ -85,23 +91,28 @@ export class PrimaryWatch {
             detail: `${this.ip} answers ping`,
             durationMs: r.durationMs,
           });
-      } catch {
-        /* no answer is what we hope for */
+      } catch (err) {
+        // Not "no answer" (that is exit 1): the ping itself did not run or did not end in time.
+        error = (err as Error).message;
       }
       this.probes++;
-      // A ping that could not run (no answer from our own GZ) is no look at the primary.
+      // A ping that could not run is no look at the primary: nobody waiting is let go on it.
       if (looked) {
+        failures = 0;
         this.lastDoneBeganAt = began;
         this.lastDurationMs = Date.now() - began;
+        const ready = this.waiting.filter(([from]) => from <= n);
+        this.waiting = this.waiting.filter(([from]) => from > n);
+        for (const [, w] of ready) w();
+      } else if (++failures >= BLIND_AFTER) {
+        this.blindWhy = `ping ${this.ip} could not run in ${this.host.name}'s global zone ${failures} times in a row (${error})`;
+        break;
       }
-      const ready = this.waiting.filter(([from]) => from <= n);
-      this.waiting = this.waiting.filter(([from]) => from > n);
-      for (const [, w] of ready) w();
       // Probes begin at most once per gapMs: a dead host's ping (its 1 s timeout) already
       // paces them, and a ping that fails at once (no route) does not spin.
       if (!this.answeredAt && !this.stopped) await sleep(Math.max(0, this.gapMs - (Date.now() - began)));
     }
-    // Answered (or stopped): nobody waits for a probe that will not come.
+    // Answered, blind or stopped: nobody waits for a probe that will not come.
     for (const [, w] of this.waiting.splice(0)) w();
   }
 
@@ -111,7 +122,7 @@ export class PrimaryWatch {
    * a primary back before it is seen before it.
    */
   probed(): Promise<void> {
-    if (this.stopped || this.answeredAt) return Promise.resolve();
+    if (this.stopped || this.answeredAt || this.blindWhy) return Promise.resolve();
     return new Promise((r) => this.waiting.push([this.begun + 1, r]));
   }
 
@@ -134,12 +145,20 @@ export class PrimaryWatch {
    * every zone's start.
    */
   recent(): Promise<void> {
-    if (this.stopped || this.answeredAt) return Promise.resolve();
+    if (this.stopped || this.answeredAt || this.blindWhy) return Promise.resolve();
     const since = Date.now() - 2 * this.periodMs();
     if (this.lastDoneBeganAt !== undefined && this.lastDoneBeganAt >= since) return Promise.resolve();
     // The probe in flight counts if it began recently enough; else the next one.
     const inFlight = this.begun > this.probes && this.lastBeganAt >= since;
     return new Promise((r) => this.waiting.push([inFlight ? this.begun : this.begun + 1, r]));
+  }
+
+  /**
+   * Why the watch is blind, once it is: no change may follow (the caller stops),
+   * since a primary back now would not be seen.
+   */
+  blind(): string | undefined {
+    return this.blindWhy;
   }
 
   /** When the primary answered again, if it did. */

@@ -106,7 +106,7 @@ export async function execPlan(
   const preparer = new ZonePreparer(steps, {
     run: (a, step, known, sink) => runAction(a, step.service, known, sink),
     imageReady: (image) => stager.ready(image),
-    mayGoOn: () => !o.signal?.aborted && !watch?.returned(),
+    mayGoOn: () => !o.signal?.aborted && !watch?.returned() && !watch?.blind(),
     fresh: () => watch?.probed() ?? Promise.resolve(),
   });
 
@@ -200,6 +200,16 @@ export async function execPlan(
         `power ${plan.dead.hostname} off (IPMI) or pull its admin link NOW: its old zones share UUIDs/IPs with the restored ones; then rerun to continue`,
       );
     };
+    // A watch that cannot ping stops the restore before the next start: a primary back would go unseen.
+    const blind = (before: string): Promise<RestoreOutcome> | undefined => {
+      const why = watch?.blind();
+      if (!why) return undefined;
+      return stop(
+        3,
+        `cannot watch the dead primary ${plan.dead.hostname} (${primaryIp ?? ''}) from ${o.dc.local.name}: ${why}: restore stopped before ${before}`,
+        `check that ping runs in this global zone (ping ${primaryIp ?? '<ip>'} 1; prstat for load); then rerun to continue: nothing finished is repeated`,
+      );
+    };
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i]!;
       const out = outcomes[i]!;
@@ -262,6 +272,7 @@ export async function execPlan(
           // A zone's start is its first change others can see: only after a recent look at the dead primary.
           if (a.kind === 'start-vm') await watch?.recent();
           if (a.kind !== 'wait-healthy' && watch?.returned()) return returned(`${step.alias}: ${a.summary}`)!;
+          if (a.kind !== 'wait-healthy' && watch?.blind()) return blind(`${step.alias}: ${a.summary}`)!;
           known = (await runAction(a, step.service, known)) || known;
         }
       } catch (err) {

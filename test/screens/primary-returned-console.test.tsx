@@ -18,9 +18,15 @@ import { openTestSim, scenario, until } from '../support/sim-dc.js';
 const serial: Theme = { color: false, ascii: true, serial: true, tickMs: 5000 };
 const LAST = RESTORED[RESTORED.length - 1]!;
 
-async function restoreByKeys(after: string | undefined) {
+async function restoreByKeys(after: string | undefined, failing?: string) {
   const t = await openTestSim(
-    scenario((x) => (x.faults = after ? [{ event: 'primary-returns', after }] : [])),
+    scenario(
+      (x) =>
+        (x.faults = [
+          ...(after ? [{ event: 'primary-returns' as const, after }] : []),
+          ...(failing ? [{ command: 'vmadm create', match: failing, effect: 'fail' as const }] : []),
+        ]),
+    ),
     400,
   );
   let session: ConsoleSession | undefined;
@@ -101,6 +107,15 @@ describe('console: the fenced primary coming back', () => {
     await until('the run ended', () => store.get().run.outcome !== undefined, 60_000);
     expect(store.get().run.outcome!.exitCode).toBe(0);
     await new Promise((r) => setTimeout(r, 300)); // several looks: nothing answers
+    expect(frame()).not.toContain('PRIMARY RETURNED');
+    t.sim.world.bootServer('headnode0');
+    await until('the banner', () => frame().includes('PRIMARY RETURNED'), 10_000);
+    expect(store.get().returned!.message).toMatch(/answers again after its zones were re-created on headnode1/);
+  }, 90_000);
+
+  it('after a restore that failed midway, too: zones started before the failure are on the network', async () => {
+    const { store, frame, t } = await restoreByKeys(undefined, 'ufds0');
+    await until('the run failed', () => store.get().run.phase === 'failed', 60_000);
     expect(frame()).not.toContain('PRIMARY RETURNED');
     t.sim.world.bootServer('headnode0');
     await until('the banner', () => frame().includes('PRIMARY RETURNED'), 10_000);

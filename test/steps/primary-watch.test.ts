@@ -70,14 +70,27 @@ it('a look older than two periods is not enough: it waits for a probe begun rece
   expect(gz.ends.length).toBeGreaterThanOrEqual(3);
 });
 
-it('a ping that could not run is no look: recent() waits for the next probe', async () => {
+it('a ping that could not run is no look: nobody is let go on it, and three in a row make the watch blind', async () => {
   const gz = fakeGz(['throw']);
-  const w = watch(gz, 100);
-  await sleep(20);
-  expect(gz.pings).toBe(1);
+  const w = watch(gz, 30);
   await w.recent();
-  // Released by the next probe's end, a gap later; not at once on the failed one.
-  expect(gz.pings).toBe(2);
+  // Released only when the watch gave up, not on the first failed ping.
+  expect(gz.pings).toBe(3);
+  expect(w.blind()).toMatch(
+    /^ping 10\.99\.99\.7 could not run in headnode1's global zone 3 times in a row \(ping: cannot run\)$/,
+  );
+  expect(w.returned()).toBeUndefined();
+  await w.probed();
+});
+
+it('a failed ping between looks lets nobody go; the next look does, and the watch is not blind', async () => {
+  const gz = fakeGz([20, 'throw', 20]);
+  const w = watch(gz, 20);
+  await sleep(5);
+  await w.probed();
+  // Asked during the first ping: the failed second one did not count, the third did.
+  expect(gz.pings).toBeGreaterThanOrEqual(3);
+  expect(w.blind()).toBeUndefined();
 });
 
 it('a primary that answers ends the watch: recent() and probed() resolve, returned() says when', async () => {

@@ -168,6 +168,22 @@ describe('restore (engine, in-process)', () => {
     expect(ev.filter((e) => e.what.startsWith('vmadm create')).length).toBeLessThan(21);
   });
 
+  it('a primary watch that cannot ping stops the restore before the next start, saying why and what to do', async () => {
+    // Every ping of the primary drops the link, so none runs (detection judges by its other signals).
+    const s = scenario((x) => (x.faults = [{ command: 'ping', match: '10.99.99.7', effect: 'disconnect' }]));
+    const { out, t } = await restore(s);
+    expect(out.exitCode, out.message).toBe(3);
+    expect(out.message).toMatch(
+      /^cannot watch the dead primary headnode0 \(10\.99\.99\.7\) from headnode1: ping 10\.99\.99\.7 could not run in headnode1's global zone 3 times in a row .*: restore stopped before /,
+    );
+    expect(out.next).toContain('ping 10.99.99.7 1');
+    // Nothing was started blind.
+    const started = loadState(t.statePath).instances.filter(
+      (i) => i.server === 'headnode1' && i.bootStartedAt !== undefined && i.payload,
+    );
+    expect(started).toEqual([]);
+  });
+
   it('strategy new is refused before anything changes: STRATEGY_UNAVAILABLE says why', async () => {
     for (const fenced of ['headnode0', undefined]) {
       const { t, out } = await restore(scenario(), {

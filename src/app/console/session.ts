@@ -276,7 +276,8 @@ export class ConsoleSession {
       events: restoreEvents(this.dispatch, (key) => (this.failedKey = key)),
     });
     this.dispatch(restoreOutcomeEvent(out, out.failure ? undefined : this.bundle(this.o.journalDir)));
-    if (!out.failure) this.watchAfterRestore();
+    // Also after a failure: the zones started before it are on the network, and so would be the primary's.
+    this.watchAfterRestore();
   }
 
   /**
