@@ -139,5 +139,11 @@ describe('triton-recover capture, then drill', () => {
     const cn = await cli(['drill', '--sim', contract, '--dead', 'cn0', '--yes', '--drill-dir', join(tempDir(), 'd')]);
     expect(cn.exitCode).toBe(64);
     expect(cn.stderr).toMatch(/--dead cn0: not a headnode .*headnode0, headnode1, headnode2/);
+    // The real console's journal directory is never a drill's: check there would take the drill's dead for a fenced primary.
+    const real = join(tempDir(), 'real-journal');
+    const j = await cli(['--journal-dir', real, 'drill', '--sim', contract, '--dead', 'headnode0', '--yes']);
+    expect(j.exitCode).toBe(64);
+    expect(j.stderr).toContain('--journal-dir is for the real DC; a drill keeps everything in its drill directory');
+    expect(existsSync(real)).toBe(false);
   });
 });

@@ -21,6 +21,14 @@ export async function drill(cmd: Command): Promise<number> {
     );
     return EXIT.usage;
   }
+  // The drill's journal (its restored-from record, its changes) must never land where the real
+  // console keeps its own: `check` there would take the drill's dead headnode for a fenced primary.
+  if (o.journalDir || o.restoreData) {
+    process.stderr.write(
+      `triton-recover drill: ${o.journalDir ? '--journal-dir' : '--restore-data'} is for the real DC; a drill keeps everything in its drill directory.\n  Give --drill-dir DIR instead (or leave it out for a new temporary one)\n`,
+    );
+    return EXIT.usage;
+  }
   if (!o.yes && !process.stdin.isTTY) {
     process.stderr.write(
       'triton-recover drill: standard input is not a terminal, so nobody can answer the confirmations.\n' +
@@ -52,7 +60,7 @@ export async function drill(cmd: Command): Promise<number> {
     speed,
     ...(o.simLatencies ? { latencies: (await loadLatencyProfile(o.simLatencies)).latencyMs } : {}),
   });
-  const journalDir = o.journalDir ? resolve(o.journalDir) : join(dir, 'journal');
+  const journalDir = join(dir, 'journal');
   mkdirSync(journalDir, { recursive: true, mode: 0o700 });
   process.stdout.write(
     `drill: ${o.dead} dead, ${resuming ? 'resuming the restore' : 'restoring'} on ${scenario.localServer} in the simulator at --sim-speed ${speed}; everything is in ${dir}\n`,
