@@ -10,12 +10,10 @@ import { withDeadHeadnode } from '../../src/remote/sim/drill.js';
 import { parseScenario, type Scenario } from '../../src/remote/sim/scenario.js';
 import { isSecretKey } from '../../src/state/redact.js';
 import { readJournal } from '../../src/steps/journal.js';
-import { runRestore } from '../../src/steps/restore.js';
-import { openTestSim, scenario } from '../support/sim-dc.js';
+import { openTestSim, scenario, restoreIn } from '../support/sim-dc.js';
 import { loadState, RESTORED, violations } from '../support/restore-oracle.js';
 
 const SPEED = 400;
-const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };
 
 /** The reference DC on a normal day: headnode0 alive, its zones running. */
 export function aliveReference(): Scenario {
@@ -29,13 +27,8 @@ export function aliveReference(): Scenario {
 async function restoreOf(s: Scenario) {
   const t = await openTestSim(s, SPEED);
   const journalDir = join(t.dir, 'journal');
-  const out = await runRestore({
-    dc: t.sim,
+  const out = await restoreIn(t, {
     journalDir,
-    strategy: 'reuse',
-    fenced: 'headnode0',
-    timing,
-    probeTimeoutMs: 500,
     command: 'triton-recover drill --dead headnode0 --yes',
   });
   const order = [...readJournal(journalDir).finished.keys()];

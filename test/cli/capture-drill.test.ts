@@ -45,7 +45,7 @@ describe('triton-recover capture, then drill', () => {
     expect(cap.stdout).toContain(`triton-recover drill --sim ${join(dir, 'cap.json')} --dead <headnode>`);
 
     const drillDir = join(dir, 'drill');
-    const r = await cli([
+    const drillArgs = [
       'drill',
       '--sim',
       join(dir, 'cap.json'),
@@ -56,7 +56,8 @@ describe('triton-recover capture, then drill', () => {
       '--yes',
       '--drill-dir',
       drillDir,
-    ]);
+    ];
+    const r = await cli(drillArgs);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^drill: headnode0 dead, restoring on headnode1 .* --sim-speed 100/m);
     expect(r.stdout).toMatch(/^DONE: 21 of 21 zone\(s\) restored and healthy$/m);
@@ -78,18 +79,7 @@ describe('triton-recover capture, then drill', () => {
     expect(secrets.filter((s) => text.includes(s))).toEqual([]);
 
     // The same drill directory: the drill resumes (nothing left to do); another dead headnode is refused there.
-    const again = await cli([
-      'drill',
-      '--sim',
-      join(dir, 'cap.json'),
-      '--dead',
-      'headnode0',
-      '--sim-speed',
-      '100',
-      '--yes',
-      '--drill-dir',
-      drillDir,
-    ]);
+    const again = await cli(drillArgs);
     expect(again.stdout).toMatch(/^drill: headnode0 dead, resuming the restore on headnode1 /m);
     const other = await cli([
       'drill',

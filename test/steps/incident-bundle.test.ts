@@ -7,12 +7,10 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeIncidentBundle } from '../../src/steps/incident/bundle.js';
-import { runRestore, type Answer } from '../../src/steps/restore.js';
-import { openTestSim, scenario } from '../support/sim-dc.js';
+import { type Answer } from '../../src/steps/restore.js';
+import { openTestSim, scenario, restoreIn } from '../support/sim-dc.js';
 import { untarGz } from '../support/untar.js';
 import { loadState, violations } from '../support/restore-oracle.js';
-
-const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };
 
 /** Secret values of a /usbkey/config, by Triton's key names (quotes stripped). */
 function configSecrets(config: string): string[] {
@@ -37,13 +35,8 @@ describe('the incident bundle of a drill', () => {
     expect(live.stdout).toMatch(/^root_shadow='\$5\$.+'$/m);
 
     let asked = 0;
-    const out = await runRestore({
-      dc: t.sim,
+    const out = await restoreIn(t, {
       journalDir,
-      strategy: 'reuse',
-      fenced: 'headnode0',
-      timing,
-      probeTimeoutMs: 500,
       command: 'triton-recover restore',
       confirm: async (): Promise<Answer> => (asked++ === 0 ? 'go' : 'all'),
     });

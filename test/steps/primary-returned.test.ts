@@ -9,7 +9,7 @@ import { RESTORED_FROM_FILE } from '../../src/state/fence.js';
 import { formatPrometheus } from '../../src/state/prometheus.js';
 import { runCheck } from '../../src/steps/check.js';
 import { runRestore } from '../../src/steps/restore.js';
-import { openTestSim, scenario } from '../support/sim-dc.js';
+import { openTestSim, scenario, restoreIn } from '../support/sim-dc.js';
 import { RESTORED } from '../support/restore-oracle.js';
 
 const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };
@@ -71,13 +71,8 @@ describe('PRIMARY_RETURNED after a restore', () => {
   it('after a restore, a primary that stays dead raises nothing; without a restore record a live primary is no PRIMARY_RETURNED', async () => {
     const t = await openTestSim(scenario(), 400);
     const journalDir = join(t.dir, 'journal');
-    const out = await runRestore({
-      dc: t.sim,
+    const out = await restoreIn(t, {
       journalDir,
-      strategy: 'reuse',
-      fenced: 'headnode0',
-      timing,
-      probeTimeoutMs: 500,
       command: 'triton-recover restore --yes --fenced headnode0',
     });
     expect(out.exitCode).toBe(0);

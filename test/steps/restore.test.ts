@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../src/remote/sim/scenario.js';
 import { readJournal } from '../../src/steps/journal.js';
 import { runRestore, type RestoreOptions } from '../../src/steps/restore.js';
-import { openTestSim, scenario } from '../support/sim-dc.js';
+import { openTestSim, scenario, restoreIn } from '../support/sim-dc.js';
 import { loadState, RESTORED, violations } from '../support/restore-oracle.js';
 import { REF } from '../support/reference.js';
 
@@ -15,13 +15,8 @@ const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };
 async function restore(s: Scenario, o: Partial<RestoreOptions> = {}) {
   const t = await openTestSim(s, SPEED);
   const journalDir = join(t.dir, 'journal');
-  const out = await runRestore({
-    dc: t.sim,
+  const out = await restoreIn(t, {
     journalDir,
-    strategy: 'reuse',
-    fenced: 'headnode0',
-    timing,
-    probeTimeoutMs: 500,
     command: 'triton-recover restore --yes --fenced headnode0',
     ...o,
   });

@@ -7,14 +7,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { paths } from '../../src/state/restore-data-layout.js';
 import { describeAction, formatPlanText, planJson } from '../../src/state/plan.js';
-import { runRestore } from '../../src/steps/restore.js';
 import { runSync } from '../../src/steps/sync/run.js';
-import { openTestSim, scenario } from '../support/sim-dc.js';
+import { openTestSim, scenario, restoreIn } from '../support/sim-dc.js';
 import { loadState } from '../support/restore-oracle.js';
 import { openHealthy, syncOpts } from '../support/sync-dc.js';
 import { REF } from '../support/reference.js';
 
-const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };
 const SAPI0 = REF.sapi0.uuid;
 
 /** Every file and directory under `root` (itself included) whose mode is not 0600 / 0700. */
@@ -70,13 +68,8 @@ describe('secrets (fidelity audit 17)', () => {
     writeFileSync(join(journalDir, 'journal.jsonl'), '', { mode: 0o644 });
 
     const pane: string[] = [];
-    const out = await runRestore({
-      dc: t.sim,
+    const out = await restoreIn(t, {
       journalDir,
-      strategy: 'reuse',
-      fenced: 'headnode0',
-      timing,
-      probeTimeoutMs: 500,
       command: 'x',
       events: {
         actionStart: (a) => pane.push(describeAction(a)),

@@ -12,6 +12,7 @@ import { runSync } from '../../src/steps/sync/run.js';
 import { loadState, violations } from '../support/restore-oracle.js';
 import { inst, openHealthy, syncOpts } from '../support/sync-dc.js';
 import { REF } from '../support/reference.js';
+import { restoreIn } from '../support/sim-dc.js';
 
 const timing = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };
 
@@ -30,13 +31,8 @@ describe('restore from synced restore-data', () => {
 
     t.sim.world.killServer('headnode0');
     const journalDir = join(t.dir, 'journal');
-    const out = await runRestore({
-      dc: t.sim,
+    const out = await restoreIn(t, {
       journalDir,
-      strategy: 'reuse',
-      fenced: 'headnode0',
-      timing,
-      probeTimeoutMs: 500,
       command: 'triton-recover restore --yes --fenced headnode0',
     });
     expect(out.problems).toEqual([]);

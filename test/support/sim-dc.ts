@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Host } from '../../src/remote/host.js';
 import { openSim, type SimDc } from '../../src/remote/sim/index.js';
 import { parseScenario, type Scenario } from '../../src/remote/sim/scenario.js';
+import { runRestore, type RestoreOptions, type RestoreOutcome } from '../../src/steps/restore.js';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 export const contractScenarioPath = resolve(repoRoot, 'test', 'fixtures', 'contract', 'scenario.example.json');
@@ -38,6 +39,29 @@ export interface TestSim {
     body?: unknown,
     timeoutMs?: number,
   ): Promise<{ status: number; json: unknown }>;
+}
+
+/** The timing of in-process restores on a fast test simulator. */
+export const RESTORE_TIMING = { pollMs: 5, healthTimeoutMs: 3_000, commandTimeoutMs: 5_000 };
+
+/**
+ * The restore engine as `restore --yes --fenced headnode0` drives it, in-process on a test
+ * simulator (journal in its dir, fast timing); `over` adds or replaces options.
+ */
+export function restoreIn(
+  t: Pick<TestSim, 'sim' | 'dir'>,
+  over: Partial<RestoreOptions> = {},
+): Promise<RestoreOutcome> {
+  return runRestore({
+    dc: t.sim,
+    journalDir: join(t.dir, 'journal'),
+    strategy: 'reuse',
+    fenced: 'headnode0',
+    timing: RESTORE_TIMING,
+    probeTimeoutMs: 500,
+    command: 'triton-recover restore --yes --fenced headnode0',
+    ...over,
+  });
 }
 
 /** Fast by default: latencies divided by 1000. */
