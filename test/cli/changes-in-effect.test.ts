@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../src/state/check-report.js';
 import { tempDir } from '../support/sim-dc.js';
 import { violations } from '../support/restore-oracle.js';
-import { aheadZones, bin, journalFile, killAt, restoreArgs, simArgs } from '../support/kill-restore.js';
+import { bin, journalFile, killSeeing, restoreArgs, simArgs } from '../support/kill-restore.js';
 import { parsePrometheus } from '../state/prometheus-parse.js';
 import { join } from 'node:path';
 
@@ -27,8 +27,9 @@ describe('changes still in effect after a kill -9 mid-zone', () => {
   it('lists the zone on the next start until it is accepted or the resumed restore finishes it', async () => {
     const dir = tempDir('tr-cie-');
     // Killed once a later zone is created ahead of its turn, while an earlier one boots.
-    expect(await killAt(dir, { aheadDone: 'create-vm' })).toBe(true);
-    const ahead = aheadZones(dir, 'create-vm', true).map((z) => z.split('/')[1]!);
+    const kill = await killSeeing(dir, { aheadDone: 'create-vm' });
+    expect(kill.killed).toBe(true);
+    const ahead = kill.ahead.map((z) => z.split('/')[1]!);
     expect(ahead.length).toBeGreaterThan(0);
     const alias = ahead[0]!;
 

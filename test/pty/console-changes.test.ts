@@ -2,7 +2,7 @@
 // change still in effect, and `a` then its word accepts it (the linear console
 // in a real pty, on the DC the killed restore left).
 import { expect, it } from 'vitest';
-import { aheadZones, killAt, simArgs } from '../support/kill-restore.js';
+import { killSeeing, simArgs } from '../support/kill-restore.js';
 import { tempDir } from '../support/sim-dc.js';
 import { describePty, startPty, type PtySession } from '../support/pty.js';
 
@@ -18,8 +18,9 @@ async function waitRaw(p: PtySession, what: string, ms = 20_000): Promise<void> 
 describePty('changes still in effect on the first screen (real pty)', () => {
   it('home lists the zone a kill -9 left created; a and its word accept it', async () => {
     const dir = tempDir('tr-cie-pty-');
-    expect(await killAt(dir, { aheadDone: 'create-vm' })).toBe(true);
-    const alias = aheadZones(dir, 'create-vm', true)[0]!.split('/')[1]!;
+    const kill = await killSeeing(dir, { aheadDone: 'create-vm' });
+    expect(kill.killed).toBe(true);
+    const alias = kill.ahead[0]!.split('/')[1]!;
     const p = startPty({ args: [...simArgs(dir), '--plain'], term: 'xterm-256color' });
     await waitRaw(p, '== HOME ==');
     await waitRaw(p, 'CHANGES STILL IN EFFECT (');

@@ -66,15 +66,30 @@ export interface KillPoint {
 
 /** Run until the journal has `lines` entries (or `ms` passed, or a zone is being prepared ahead), then SIGKILL. */
 export async function killAt(dir: string, at: KillPoint): Promise<boolean> {
+  return (await killSeeing(dir, at)).killed;
+}
+
+/**
+ * As killAt, and which zones were prepared ahead when it decided to kill (for
+ * `ahead`/`aheadDone`): the journal read after the kill may already have moved
+ * on (the zone started, the one before it healthy) in the moment the signal took.
+ */
+export async function killSeeing(dir: string, at: KillPoint): Promise<{ killed: boolean; ahead: string[] }> {
   const p: ResultPromise = execa(bin, restoreArgs(dir), { reject: false, stdin: 'ignore' });
   const start = Date.now();
   let killed = false;
+  let ahead: string[] = [];
   while (p.exitCode === null && !killed) {
+    ahead =
+      at.ahead !== undefined
+        ? aheadZones(dir, at.ahead)
+        : at.aheadDone !== undefined
+          ? aheadZones(dir, at.aheadDone, true)
+          : [];
     if (
       (at.lines !== undefined && journalLines(dir) >= at.lines) ||
       (at.ms !== undefined && Date.now() - start >= at.ms) ||
-      (at.ahead !== undefined && aheadZones(dir, at.ahead).length > 0) ||
-      (at.aheadDone !== undefined && aheadZones(dir, at.aheadDone, true).length > 0)
+      ahead.length > 0
     ) {
       p.kill('SIGKILL');
       killed = true;
@@ -82,5 +97,5 @@ export async function killAt(dir: string, at: KillPoint): Promise<boolean> {
     await new Promise((r) => setTimeout(r, 1));
   }
   await p;
-  return killed;
+  return { killed, ahead };
 }
