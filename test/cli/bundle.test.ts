@@ -21,7 +21,7 @@ describe('triton-recover bundle', () => {
     const path = /^incident bundle: (.*s\.journal\/incident-.*\.tar\.gz)$/m.exec(r.stdout)?.[1];
     expect(path && existsSync(path), r.stdout).toBe(true);
     expect(r.stdout).toMatch(
-      /^status \(for a status page\):\n {2}Datacenter .*: primary headnode headnode0 is dead; .*\n {2}Restore DONE: 21 of 21 zones restored, .*\n {2}Next: /m,
+      /^status \(for a status page\):\n {2}DRILL in the simulator, not an outage: Datacenter .*: primary headnode headnode0 is dead; .*\n {2}Restore DONE: 21 of 21 zones restored, .*\n {2}Next: /m,
     );
 
     const b = await cli(['bundle', ...sim]);

@@ -91,6 +91,8 @@ describePty('the linear console (real pty)', () => {
       const bundle = /(\/\S+\/incident-\S+\.tar\.gz)/.exec(raw)?.[1];
       expect(bundle && existsSync(bundle)).toBe(true);
       expect(raw).toMatch(/Restore DONE: 21 of 21 zones restored, 0 failed, 0 skipped, 0 pending/);
+      // On the simulator the run is a drill: the status can never be pasted as an outage.
+      expect(raw).toMatch(/DRILL in the simulator, not an outage: Datacenter /);
       expect(violations(state)).toEqual([]);
     } finally {
       p.kill();

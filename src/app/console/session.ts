@@ -34,6 +34,8 @@ export interface SessionOptions {
   /** After a restore, how often the fenced primary is looked at again for as long as the console is open (default 60 s). */
   afterRestoreWatchMs?: number;
   convertTiming?: Partial<ConvertTiming>;
+  /** A simulated DC's --sim-speed: the run is a drill, its times scaled back (and its status says DRILL). */
+  timeScale?: number;
 }
 
 export class ConsoleSession {
@@ -255,6 +257,7 @@ export class ConsoleSession {
       ...(this.o.maxAgeMinutes ? { maxAgeMinutes: this.o.maxAgeMinutes } : {}),
       ...(this.o.maxVerifiedAgeHours ? { maxVerifiedAgeHours: this.o.maxVerifiedAgeHours } : {}),
       command: this.o.resumeCommand,
+      ...(this.o.timeScale !== undefined ? { timeScale: this.o.timeScale } : {}),
       skip: this.skips,
       confirm: this.all
         ? undefined

@@ -69,6 +69,8 @@ export async function consoleMode(cmd: Command): Promise<number> {
       ...(o.maxAge ? { maxAgeMinutes: o.maxAge } : {}),
       ...(o.maxVerifiedAge ? { maxVerifiedAgeHours: o.maxVerifiedAge } : {}),
       resumeCommand: again.join(' '),
+      // On the simulator every restore is a drill: its report and status say so, times scaled back.
+      ...(dc.simulated ? { timeScale: o.simSpeed ?? 1 } : {}),
     };
     const code = consoleModule
       ? await (

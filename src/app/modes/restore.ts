@@ -38,7 +38,9 @@ export async function restore(cmd: Command): Promise<number> {
     );
   }
   const dc = await openDc(globals(cmd));
-  return restoreOn(dc, o, journalDirOf(o, dc));
+  // On the simulator every restore is a drill: its report and status say so, times scaled back.
+  const drill = dc.simulated && o.timeScale === undefined ? { timeScale: o.simSpeed ?? 1 } : {};
+  return restoreOn(dc, { ...o, ...drill }, journalDirOf(o, dc));
 }
 
 export type RestoreCliOptions = GlobalOptions & {
