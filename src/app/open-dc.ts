@@ -113,11 +113,7 @@ async function simOverSsh(sim: SimDc, g: GlobalOptions, port: number): Promise<D
   return { ...svc.dc, close: () => svc.close() };
 }
 
-/** Waits scaled like the simulated DC's latencies, so a fast drill polls fast too. */
-export function timingOf(
-  g: GlobalOptions,
-  dc: Dc,
-): {
+export interface Timings {
   pollMs: number;
   healthTimeoutMs: number;
   commandTimeoutMs: number;
@@ -126,7 +122,29 @@ export function timingOf(
   provisionTimeoutMs: number;
   shutdownGraceMs: number;
   settleMs: number;
+}
+
+/** What a conversion waits by: the same scaled waits, picked out. */
+export function convertTimingOf(t: Timings): {
+  pollMs: number;
+  commandTimeoutMs: number;
+  bootTimeoutMs: number;
+  provisionTimeoutMs: number;
+  shutdownGraceMs: number;
+  settleMs: number;
 } {
+  return {
+    pollMs: t.pollMs,
+    commandTimeoutMs: t.commandTimeoutMs,
+    bootTimeoutMs: t.bootTimeoutMs,
+    provisionTimeoutMs: t.provisionTimeoutMs,
+    shutdownGraceMs: t.shutdownGraceMs,
+    settleMs: t.settleMs,
+  };
+}
+
+/** Waits scaled like the simulated DC's latencies, so a fast drill polls fast too. */
+export function timingOf(g: GlobalOptions, dc: Dc): Timings {
   const speed = dc.simulated ? (g.simSpeed ?? 1) : 1;
   return {
     pollMs: Math.max(5, 1_000 / speed),

@@ -15,8 +15,12 @@ const DOUBTS: Readonly<Partial<Record<ProblemCode, string>>> = {
 };
 
 /** What doubts the service's copy here ("stale copy (RESTORE_DATA_STALE)"), in the problems' order. */
-export function dataDoubts(problems: readonly Problem[], service: string): string[] {
+export function dataDoubts(
+  problems: readonly Problem[],
+  service: string,
+  except: readonly ProblemCode[] = [],
+): string[] {
   return problems
-    .filter((p) => p.service === service && DOUBTS[p.code] !== undefined)
+    .filter((p) => p.service === service && DOUBTS[p.code] !== undefined && !except.includes(p.code))
     .map((p) => `${DOUBTS[p.code]!} (${p.code})`);
 }

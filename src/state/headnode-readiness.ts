@@ -199,7 +199,7 @@ function row(
   if (blocked.length > 0) reasons.push(`blocked by ${blocked.join(', ')} (see the problems)`);
 
   // Restorable, but not as it was: its verification failed or is missing (staleness is noted below).
-  notes.push(...dataDoubts(input.problems, inst.service).filter((d) => !d.includes('RESTORE_DATA_STALE')));
+  notes.push(...dataDoubts(input.problems, inst.service, ['RESTORE_DATA_STALE']));
   if (sd?.synced && !sd.synced.ok)
     notes.push(`the last sync of its restore-data failed (${sd.synced.error ?? 'no error text'})`);
   else if (age !== null && isStale(age, input.maxAgeMinutes))

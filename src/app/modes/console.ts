@@ -44,7 +44,10 @@ export async function consoleMode(cmd: Command): Promise<number> {
   if (opening.length > 0) process.stdout.write(`${opening.join('\n')}\n`);
   // Loading ink (~0.5 s) and opening the DC overlap: the first screen comes sooner.
   const consoleModule = plain ? undefined : import('../console/run-console.js');
-  const [{ openDc }, { journalDirOf, timingOf }] = await Promise.all([import('./shared.js'), import('../open-dc.js')]);
+  const [{ openDc }, { convertTimingOf, journalDirOf, timingOf }] = await Promise.all([
+    import('./shared.js'),
+    import('../open-dc.js'),
+  ]);
   const dc = await openDc(o);
   const t = timingOf(o, dc);
   const argv = process.argv.slice(2);
@@ -57,14 +60,7 @@ export async function consoleMode(cmd: Command): Promise<number> {
     const session = {
       journalDir: journalDirOf(o, dc),
       timing: { pollMs: t.pollMs, healthTimeoutMs: t.healthTimeoutMs, commandTimeoutMs: t.commandTimeoutMs },
-      convertTiming: {
-        pollMs: t.pollMs,
-        commandTimeoutMs: t.commandTimeoutMs,
-        bootTimeoutMs: t.bootTimeoutMs,
-        provisionTimeoutMs: t.provisionTimeoutMs,
-        shutdownGraceMs: t.shutdownGraceMs,
-        settleMs: t.settleMs,
-      },
+      convertTiming: convertTimingOf(t),
       probeTimeoutMs: t.probeTimeoutMs,
       ...(o.maxAge ? { maxAgeMinutes: o.maxAge } : {}),
       ...(o.maxVerifiedAge ? { maxVerifiedAgeHours: o.maxVerifiedAge } : {}),

@@ -1,6 +1,6 @@
 // `convert SERVER`: the conversion's pre-checks and plan, then the run with its progress.
 import type { Command } from 'commander';
-import { journalDirOf, timingOf, type GlobalOptions } from '../open-dc.js';
+import { convertTimingOf, journalDirOf, timingOf, type GlobalOptions } from '../open-dc.js';
 import { convertPrompter } from '../console/line-prompt.js';
 import { sanitizeForDisplay as clean } from '../../state/display-text.js';
 import { checkConvert, formatConvertText } from '../../steps/convert.js';
@@ -32,14 +32,7 @@ export async function convert(server: string, cmd: Command): Promise<number> {
       command: ['triton-recover', ...process.argv.slice(2)].join(' '),
       ...(o.withoutBinderQuorum === true ? { confirmNoQuorum: async () => true } : {}),
       ...(prompter ? { confirm: prompter.confirm } : {}),
-      timing: {
-        pollMs: t.pollMs,
-        commandTimeoutMs: t.commandTimeoutMs,
-        bootTimeoutMs: t.bootTimeoutMs,
-        provisionTimeoutMs: t.provisionTimeoutMs,
-        shutdownGraceMs: t.shutdownGraceMs,
-        settleMs: t.settleMs,
-      },
+      timing: convertTimingOf(t),
       probeTimeoutMs: t.probeTimeoutMs,
       events: {
         checked: (c, resumed) => {

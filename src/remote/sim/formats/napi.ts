@@ -1,42 +1,22 @@
 // NAPI's admin network, NIC and IP records.
 import type { SimWorld } from '../world.js';
 import { binderIps, netmaskOf } from './common.js';
+import type { Scenario } from '../scenario.js';
 import { parseCidr } from '../../../values/schemas.js';
 
-export function napiNetwork(world: SimWorld): Record<string, unknown> {
-  const n = world.state.adminNetwork;
-  return {
-    uuid: n.uuid,
-    name: 'admin',
-    nic_tag: 'admin',
-    vlan_id: 0,
-    family: 'ipv4',
-    subnet: n.subnet,
-    netmask: netmaskOf(world),
-    gateway: n.gateway,
-    provision_start_ip: n.provisionStartIp,
-    provision_end_ip: n.provisionEndIp,
-    resolvers: binderIps(world),
-    routes: {},
-    owner_uuids: [world.state.datacenter.adminUuid],
-    mtu: 1500,
-    description: 'admin network',
-  };
-}
+type NetworkFacts = Scenario['adminNetwork'];
 
-/**
- * The external network, when the scenario has one: NAPI lists it beside admin
- * (TritonDataCenter/sdc-napi docs/index.md, ListNetworks example: "admin" and
- * "external"; sdc-headnode's setup creates both from /usbkey/config).
- */
-export function napiExternalNetwork(world: SimWorld): Record<string, unknown> | undefined {
-  const n = world.state.externalNetwork;
-  if (!n) return undefined;
+/** A NAPI network object as GET /networks returns it (one shape for admin and external). */
+function networkRecord(
+  world: SimWorld,
+  n: NetworkFacts,
+  o: { name: string; vlanId: number; description: string },
+): Record<string, unknown> {
   return {
     uuid: n.uuid,
-    name: 'external',
-    nic_tag: 'external',
-    vlan_id: n.vlanId,
+    name: o.name,
+    nic_tag: o.name,
+    vlan_id: o.vlanId,
     family: 'ipv4',
     subnet: n.subnet,
     netmask: parseCidr(n.subnet).netmask,
@@ -47,8 +27,23 @@ export function napiExternalNetwork(world: SimWorld): Record<string, unknown> | 
     routes: {},
     owner_uuids: [world.state.datacenter.adminUuid],
     mtu: 1500,
-    description: 'external network',
+    description: o.description,
   };
+}
+
+export function napiNetwork(world: SimWorld): Record<string, unknown> {
+  return networkRecord(world, world.state.adminNetwork, { name: 'admin', vlanId: 0, description: 'admin network' });
+}
+
+/**
+ * The external network, when the scenario has one: NAPI lists it beside admin
+ * (TritonDataCenter/sdc-napi docs/index.md, ListNetworks example: "admin" and
+ * "external"; sdc-headnode's setup creates both from /usbkey/config).
+ */
+export function napiExternalNetwork(world: SimWorld): Record<string, unknown> | undefined {
+  const n = world.state.externalNetwork;
+  if (!n) return undefined;
+  return networkRecord(world, n, { name: 'external', vlanId: n.vlanId, description: 'external network' });
 }
 
 export function napiNic(world: SimWorld, nic: SimWorld['state']['sim']['napiNics'][number]): Record<string, unknown> {
