@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/sim-dc.js';
 import { REF } from '../support/reference.js';
+import { restoreArgs } from '../support/kill-restore.js';
 
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
 const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
@@ -97,18 +98,7 @@ describe('triton-recover plan / restore', () => {
 
   it('restore --yes --fenced: done, with the report path', async () => {
     const dir = tempDir();
-    const r = await cli([
-      'restore',
-      '--yes',
-      '--fenced',
-      'headnode0',
-      '--sim',
-      contract,
-      '--sim-state',
-      join(dir, 's.json'),
-      '--sim-speed',
-      '400',
-    ]);
+    const r = await cli(restoreArgs(dir));
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^DONE: 21 of 21 zone\(s\) restored and healthy/m);
     expect(r.stdout).toMatch(/^report: .*s\.journal\/report-.*\.md$/m);
@@ -118,18 +108,7 @@ describe('triton-recover plan / restore', () => {
       expect((statSync(f).mode & 0o777).toString(8), f).toBe(statSync(f).isDirectory() ? '700' : '600');
     }
     // A rerun finds everything done and repeats nothing.
-    const again = await cli([
-      'restore',
-      '--yes',
-      '--fenced',
-      'headnode0',
-      '--sim',
-      contract,
-      '--sim-state',
-      join(dir, 's.json'),
-      '--sim-speed',
-      '400',
-    ]);
+    const again = await cli(restoreArgs(dir));
     expect(again.exitCode).toBe(0);
     expect(again.stderr).not.toMatch(/OK {3}create/);
   });

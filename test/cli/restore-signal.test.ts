@@ -7,21 +7,10 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/sim-dc.js';
 import { loadState, violations } from '../support/restore-oracle.js';
+import { restoreArgs } from '../support/kill-restore.js';
 
 const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'triton-recover');
-const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract', 'scenario.example.json');
-const args = (dir: string): string[] => [
-  'restore',
-  '--yes',
-  '--fenced',
-  'headnode0',
-  '--sim',
-  contract,
-  '--sim-state',
-  join(dir, 's.json'),
-  '--sim-speed',
-  '100',
-];
+const args = (dir: string): string[] => restoreArgs(dir, '100');
 
 interface Entry {
   t: string;

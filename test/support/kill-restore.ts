@@ -11,12 +11,13 @@ export const contract = resolve(import.meta.dirname, '..', 'fixtures', 'contract
 const SPEED = '400';
 
 /** The simulated DC of `dir` (its state, journal and restore-data beside s.json). */
-export function simArgs(dir: string): string[] {
-  return ['--sim', contract, '--sim-state', join(dir, 's.json'), '--sim-speed', SPEED];
+export function simArgs(dir: string, speed = SPEED): string[] {
+  return ['--sim', contract, '--sim-state', join(dir, 's.json'), '--sim-speed', speed];
 }
 
-export function restoreArgs(dir: string): string[] {
-  return ['restore', '--yes', '--fenced', 'headnode0', ...simArgs(dir)];
+/** `restore --yes --fenced headnode0` on that DC. */
+export function restoreArgs(dir: string, speed = SPEED): string[] {
+  return ['restore', '--yes', '--fenced', 'headnode0', ...simArgs(dir, speed)];
 }
 
 export const journalFile = (dir: string): string => join(dir, 's.journal', 'journal.jsonl');
