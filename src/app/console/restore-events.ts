@@ -42,7 +42,8 @@ export function restoreEvents(dispatch: Dispatch, failedKey: (key: string) => vo
       dispatch({
         t: 'log',
         lines: [
-          `${r.ok ? (r.skipped ? 'skip' : 'ok  ') : 'FAIL'} ${a.summary}${r.skipped ? ` (already done: ${r.detail})` : ''} ${(r.ms / 1000).toFixed(1)}s${r.ranAhead ? ' (prepared ahead)' : ''}`,
+          // "ahead:" first: at 80 columns the end of a long summary is cut.
+          `${r.ok ? (r.skipped ? 'skip' : 'ok  ') : 'FAIL'} ${r.ranAhead ? 'ahead: ' : ''}${a.summary}${r.skipped ? ` (already done: ${r.detail})` : ''} ${(r.ms / 1000).toFixed(1)}s`,
         ],
         level: r.ok ? 'detail' : 'error',
       }),
